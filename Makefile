@@ -1,0 +1,37 @@
+# Two commands on a fresh machine (Python 3.11+ with venv):
+#   make run    set up .venv and start the app on http://localhost:8501
+#   make test   set up .venv and run lint, type checks and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint bench data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
+# Rebuild data/boundaries.gpkg from Natural Earth (see data/README.md).
+data: $(VENV)/.runtime
+	$(BIN)/python -m geo.build_boundaries

@@ -1,0 +1,92 @@
+"""Geodesic measurement between places, sites and borders (geopy on WGS 84).
+
+Inputs are shapely geometries in EPSG:4326. Nearest points between extended shapes
+are found in :data:`geo.settings.METRIC_CRS`; the distance between them is then the
+geodesic (ellipsoidal) distance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import shapely
+from geopy.distance import geodesic
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo._errors import StateError
+from geo.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A geodesic distance and the two points (EPSG:4326) it runs between."""
+
+    km: float
+    start: Point
+    end: Point
+
+
+def point_distance_km(a: Point, b: Point) -> float:
+    """Geodesic distance in km between two lon/lat points."""
+    return float(geodesic((a.y, a.x), (b.y, b.x)).km)
+
+
+def nearest_distance(a: BaseGeometry, b: BaseGeometry) -> Measurement:
+    """Shortest geodesic distance between two EPSG:4326 geometries (0 if they touch)."""
+    metric = gpd.GeoSeries([a, b], crs=settings.CRS).to_crs(settings.METRIC_CRS)
+    near_a, near_b = shapely.ops.nearest_points(metric.iloc[0], metric.iloc[1])
+    back = gpd.GeoSeries([near_a, near_b], crs=settings.METRIC_CRS).to_crs(settings.CRS)
+    start, end = back.iloc[0], back.iloc[1]
+    return Measurement(km=point_distance_km(start, end), start=start, end=end)
+
+
+def border_distance(point: Point, country: BaseGeometry) -> Measurement:
+    """Distance from a point to the outline of a country polygon it lies outside of."""
+    return nearest_distance(point, country.boundary)
+
+
+def target_options(dataset: Dataset) -> dict[str, str]:
+    """Measurable targets, key -> English label: places, sites, countries, areas."""
+    options = {f"place:{p.id}": p.names.en for p in dataset.places.values()}
+    options |= {f"site:{s.id}": s.name for s in dataset.sites}
+    countries = dataset.boundaries.get("countries")
+    if countries is not None:
+        options |= {f"country:{n}": f"{n} (border)" for n in sorted(countries["name"])}
+    options["area:nakhchivan"] = "Nakhchivan (border)"
+    options["area:azerbaijan-mainland"] = "Azerbaijan without Nakhchivan (border)"
+    return options
+
+
+def resolve_target(dataset: Dataset, key: str) -> BaseGeometry:
+    """Geometry (EPSG:4326) of a target key from :func:`target_options`."""
+    kind, _, ident = key.partition(":")
+    if kind == "place" and ident in dataset.places:
+        place = dataset.places[ident]
+        return Point(place.lon, place.lat)
+    if kind == "site":
+        for site in dataset.sites:
+            if site.id == ident:
+                return site.geometry
+    if kind == "country":
+        countries = dataset.boundaries["countries"]
+        match = countries[countries["name"] == ident]
+        if not match.empty:
+            return shapely.union_all(match.geometry.to_numpy()).boundary
+    if kind == "area" and ident in ("nakhchivan", "azerbaijan-mainland"):
+        nakhchivan = shapely.union_all(dataset.boundaries["nakhchivan"].geometry.to_numpy())
+        if ident == "nakhchivan":
+            return nakhchivan
+        countries = dataset.boundaries["countries"]
+        azerbaijan = shapely.union_all(
+            countries[countries["name"] == "Azerbaijan"].geometry.to_numpy()
+        )
+        return azerbaijan.difference(nakhchivan.buffer(0.01))
+    raise StateError(f"unknown measurement target {key!r}")
+
+
+def measure(dataset: Dataset, key_a: str, key_b: str) -> Measurement:
+    """Shortest geodesic distance between two targets of :func:`target_options`."""
+    return nearest_distance(resolve_target(dataset, key_a), resolve_target(dataset, key_b))

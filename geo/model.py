@@ -1,0 +1,131 @@
+"""Typed records of the curated data. Geometries are shapely objects in EPSG:4326."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from shapely.geometry.base import BaseGeometry
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable source (sources.yaml)."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str | None = None
+    date: dt.date | None = None
+    accessed: dt.date | None = None
+    licence: str | None = None
+
+    def citation(self) -> str:
+        """One-line human citation: publisher, 'title', date."""
+        when = f", {self.date:%d %B %Y}".replace(" 0", " ") if self.date else ""
+        return f"{self.publisher}, '{self.title}'{when}"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Alternative names of one place (Latin-script forms plus native scripts)."""
+
+    en: str
+    hy: str | None = None
+    az: str | None = None
+    ru: str | None = None
+    hy_native: str | None = None
+    az_native: str | None = None
+    ru_native: str | None = None
+    alt: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        """Every distinct form, English first."""
+        forms = [self.en, self.hy, self.az, self.ru, self.hy_native, self.az_native]
+        forms += [self.ru_native, *self.alt]
+        seen: list[str] = []
+        for form in forms:
+            if form and form not in seen:
+                seen.append(form)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How sure a record is and where it comes from."""
+
+    status: str
+    sources: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period ``[start, end)``; ``None`` means open on that side."""
+
+    start: dt.date | None
+    end: dt.date | None = None
+    start_precision: str = "day"
+    end_precision: str = "day"
+
+    def contains(self, day: dt.date) -> bool:
+        """True when ``day`` falls in the period (start inclusive, end exclusive)."""
+        after_start = self.start is None or self.start <= day
+        before_end = self.end is None or day < self.end
+        return after_start and before_end
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry (places.yaml)."""
+
+    id: str
+    kind: str
+    lon: float
+    lat: float
+    names: Names
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Site:
+    """A military, peacekeeping or monitoring site (sites.yaml)."""
+
+    id: str
+    name: str
+    kind: str
+    operator: str
+    geometry: BaseGeometry
+    span: Span
+    provenance: Provenance
+    names: Names | None = None
+
+
+@dataclass(frozen=True)
+class ControlPeriod:
+    """Who held an area during a period (control.yaml)."""
+
+    id: str
+    area_name: str
+    holder: str
+    geometry: BaseGeometry
+    span: Span
+    provenance: Provenance
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event of the timeline (events.yaml); ``end`` is inclusive."""
+
+    id: str
+    title: str
+    date: dt.date
+    precision: str
+    geometry: BaseGeometry
+    provenance: Provenance
+    quote: str = ""
+    quote_source: str | None = None
+    in_article: bool = False
+    end: dt.date | None = None
+    related: tuple[str, ...] = field(default_factory=tuple)

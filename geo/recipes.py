@@ -1,0 +1,127 @@
+"""Build curated geometries from recipes (data/SCHEMA.md, "Geometry recipes").
+
+Input boundaries and output geometries are in EPSG:4326; buffers and distances are
+computed in :data:`geo.settings.METRIC_CRS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo._errors import RecipeError
+from geo.model import Place
+
+BASE_KEYS = ("place", "point", "path", "boundary")
+MODIFIER_KEYS = ("buffer_km", "clip_to", "within_km_of")
+
+
+@dataclass(frozen=True)
+class RecipeContext:
+    """What recipes may refer to: boundary layers (EPSG:4326) and gazetteer places."""
+
+    boundaries: Mapping[str, gpd.GeoDataFrame]
+    places: Mapping[str, Place]
+
+
+def build_geometry(recipe: Any, context: RecipeContext) -> BaseGeometry:
+    """Return the geometry a recipe describes (EPSG:4326).
+
+    Raises
+    ------
+    RecipeError
+        When the recipe is malformed or refers to an unknown place or boundary; the
+        message quotes the bad value.
+    """
+    if not isinstance(recipe, Mapping):
+        raise RecipeError(f"must be a mapping with one of {BASE_KEYS} (got {recipe!r})")
+    unknown = sorted(set(recipe) - {*BASE_KEYS, *MODIFIER_KEYS, "__line__"})
+    if unknown:
+        raise RecipeError(f"unknown recipe keys {unknown}")
+    bases = [key for key in BASE_KEYS if key in recipe]
+    if len(bases) != 1:
+        raise RecipeError(f"needs exactly one of {BASE_KEYS} (got {bases or 'none'})")
+    geometry = _base(bases[0], recipe[bases[0]], context)
+    if "buffer_km" in recipe:
+        geometry = buffer_km(geometry, _positive_km(recipe["buffer_km"], "buffer_km"))
+    if "clip_to" in recipe:
+        geometry = geometry.intersection(boundary_union(recipe["clip_to"], context))
+    if "within_km_of" in recipe:
+        spec = recipe["within_km_of"]
+        if not isinstance(spec, Mapping):
+            raise RecipeError(f"within_km_of must be a mapping (got {spec!r})")
+        km = _positive_km(spec.get("km"), "within_km_of.km")
+        outline = boundary_union(spec, context).boundary
+        geometry = geometry.intersection(buffer_km(outline, km))
+    if geometry.is_empty:
+        raise RecipeError("builds an empty geometry (do the boundary and modifiers overlap?)")
+    return geometry
+
+
+def _base(key: str, value: Any, context: RecipeContext) -> BaseGeometry:
+    if key == "place":
+        return _place_point(value, context)
+    if key == "point":
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) for v in value)
+        ):
+            raise RecipeError(f"point must be [lon, lat] (got {value!r})")
+        lon, lat = float(value[0]), float(value[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
+        return Point(lon, lat)
+    if key == "path":
+        if not isinstance(value, list) or len(value) < 2:
+            raise RecipeError(f"path must list at least two place ids (got {value!r})")
+        return LineString([_place_point(place_id, context) for place_id in value])
+    return boundary_union(value, context)
+
+
+def _place_point(place_id: Any, context: RecipeContext) -> Point:
+    place = context.places.get(place_id) if isinstance(place_id, str) else None
+    if place is None:
+        raise RecipeError(f"unknown place id {place_id!r} (not in places.yaml)")
+    return Point(place.lon, place.lat)
+
+
+def _positive_km(value: Any, name: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise RecipeError(f"{name} must be a positive number of km (got {value!r})")
+    return float(value)
+
+
+def boundary_union(spec: Any, context: RecipeContext) -> BaseGeometry:
+    """Union of the features of ``spec['layer']`` whose columns equal ``spec['match']``."""
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("layer"), str):
+        raise RecipeError(f"boundary must be a mapping with 'layer' and 'match' (got {spec!r})")
+    layer = context.boundaries.get(spec["layer"])
+    if layer is None:
+        known = ", ".join(sorted(context.boundaries))
+        raise RecipeError(f"unknown boundary layer {spec['layer']!r} (known: {known})")
+    match = spec.get("match") or {}
+    if not isinstance(match, Mapping):
+        raise RecipeError(f"boundary 'match' must be a mapping (got {match!r})")
+    selected = layer
+    for column, wanted in match.items():
+        if column not in layer.columns:
+            raise RecipeError(f"layer {spec['layer']!r} has no column {column!r}")
+        selected = selected[selected[column] == wanted]
+    if selected.empty:
+        raise RecipeError(f"no feature of layer {spec['layer']!r} matches {dict(match)!r}")
+    return shapely.union_all(selected.geometry.to_numpy())
+
+
+def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
+    """Buffer a EPSG:4326 geometry by ``km`` kilometres (computed in the metric CRS)."""
+    metric = gpd.GeoSeries([geometry], crs=settings.CRS).to_crs(settings.METRIC_CRS)
+    buffered = metric.buffer(km * 1000.0, quad_segs=16).to_crs(settings.CRS)
+    return buffered.iloc[0]

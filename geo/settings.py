@@ -1,0 +1,72 @@
+"""Documented constants shared by the core. Nothing here is per-user state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+#: Folder holding the committed data files (see data/SCHEMA.md).
+DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
+
+#: The GeoPackage produced by ``python -m geo.build_boundaries``.
+BOUNDARIES_FILE = "boundaries.gpkg"
+
+#: Curated files, in the order they are validated (sources first: others cite them).
+SOURCES_FILE = "sources.yaml"
+PLACES_FILE = "places.yaml"
+SITES_FILE = "sites.yaml"
+CONTROL_FILE = "control.yaml"
+EVENTS_FILE = "events.yaml"
+
+#: Geographic CRS of every layer the core returns.
+CRS = "EPSG:4326"
+
+#: Metric CRS used for buffers and nearest points (UTM zone 38N covers 42-48 E well).
+METRIC_CRS = "EPSG:32638"
+
+#: Region of interest, (min lon, min lat, max lon, max lat).
+REGION_BBOX: tuple[float, float, float, float] = (39.0, 37.5, 51.0, 43.5)
+
+#: The subject article and its date: the map's default day.
+ARTICLE_SOURCE_ID = "warsaw-2021-02-23"
+ARTICLE_DATE = dt.date(2021, 2, 23)
+
+#: The span the date control covers.
+FIRST_DATE = dt.date(1991, 1, 1)
+LAST_DATE = ARTICLE_DATE
+
+#: Allowed values of the ``status`` field, from surest to least sure.
+STATUSES: tuple[str, ...] = ("confirmed", "reported", "proposed", "approximate")
+
+#: Allowed date precisions.
+PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year")
+
+#: Holders of territory in control.yaml.
+HOLDERS: tuple[str, ...] = ("armenian", "azerbaijani")
+
+#: Kinds of site in sites.yaml.
+SITE_KINDS: tuple[str, ...] = (
+    "base",
+    "air-base",
+    "proposed-deployment",
+    "peacekeeping-hq",
+    "peacekeeping-zone",
+    "corridor",
+    "monitoring-centre",
+    "exercise",
+)
+
+#: Kinds of place in places.yaml.
+PLACE_KINDS: tuple[str, ...] = (
+    "city",
+    "town",
+    "village",
+    "district",
+    "province",
+    "region",
+    "airport",
+    "border-point",
+)
+
+#: Name keys a place may carry (see data/SCHEMA.md).
+NAME_KEYS: tuple[str, ...] = ("en", "hy", "az", "ru", "hy_native", "az_native", "ru_native")

@@ -1,0 +1,146 @@
+"""Shared fixtures: a tiny synthetic data folder, and the real committed dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+import yaml
+from shapely.geometry import LineString, box
+
+from geo.dataset import Dataset, load_dataset
+
+SOURCES = [
+    {"id": "src-a", "title": "A page", "publisher": "Somebody", "url": "https://example.org/a"},
+]
+PLACES = [
+    {
+        "id": "alpha",
+        "kind": "town",
+        "lon": 45.5,
+        "lat": 40.5,
+        "names": {"en": "Alpha", "hy": "Alfa", "az": "Alfa-az"},
+        "status": "confirmed",
+        "sources": ["src-a"],
+    },
+    {
+        "id": "beta",
+        "kind": "town",
+        "lon": 46.5,
+        "lat": 40.5,
+        "names": {"en": "Beta"},
+        "status": "confirmed",
+        "sources": ["src-a"],
+    },
+]
+SITES = [
+    {
+        "id": "base-alpha",
+        "name": "Base <Alpha>",
+        "kind": "base",
+        "operator": "Russia",
+        "geometry": {"place": "alpha"},
+        "start": "1995-03-16",
+        "status": "confirmed",
+        "sources": ["src-a"],
+    },
+]
+CONTROL = [
+    {
+        "id": "east-a",
+        "area_name": "East",
+        "holder": "armenian",
+        "geometry": {"boundary": {"layer": "districts", "match": {"name": "East"}}},
+        "start": "1993-07-23",
+        "end": "2020-11-20",
+        "status": "confirmed",
+        "sources": ["src-a"],
+    },
+    {
+        "id": "east-b",
+        "area_name": "East",
+        "holder": "azerbaijani",
+        "geometry": {"boundary": {"layer": "districts", "match": {"name": "East"}}},
+        "start": "2020-11-20",
+        "status": "confirmed",
+        "sources": ["src-a"],
+    },
+]
+EVENTS = [
+    {
+        "id": "ev-one",
+        "title": "Something",
+        "date": "2020-11-09",
+        "precision": "day",
+        "quote": "It happened.",
+        "quote_source": "src-a",
+        "in_article": True,
+        "geometry": {"place": "beta"},
+        "status": "confirmed",
+        "sources": ["src-a"],
+    },
+]
+
+
+def _write_boundaries(path: Path) -> None:
+    west, east = box(45, 40, 46, 41), box(46, 40, 47, 41)
+    crs = "EPSG:4326"
+
+    def frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
+
+    layers = {
+        "countries": frame(
+            [{"name": "Armenia", "geometry": west}, {"name": "Azerbaijan", "geometry": east}]
+        ),
+        "nakhchivan": frame([{"name": "Nakhchivan", "geometry": box(45, 39, 45.5, 39.5)}]),
+        "nkao": frame([{"name": "NKAO", "geometry": box(46.2, 40.2, 46.4, 40.4)}]),
+        "districts": frame([{"name": "East", "geometry": east}]),
+        "district_parts": frame([{"district": "East", "side": "armenian", "geometry": east}]),
+        "ceasefire_line": frame(
+            [{"name": "Line", "geometry": LineString([(46.9, 40), (46.9, 41)])}]
+        ),
+        "provinces": frame([{"name": "Westprov", "geometry": west}]),
+    }
+    for name, layer in layers.items():
+        layer.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+
+
+MakeDataDir = Callable[..., Path]
+
+
+@pytest.fixture
+def make_data_dir(tmp_path: Path) -> MakeDataDir:
+    """Build a small valid data folder; keyword arguments replace a file's records
+    (``sites=[...]``) or its raw text (``sites_text="..."``)."""
+
+    def make(**overrides: Any) -> Path:
+        folder = tmp_path / "data"
+        folder.mkdir(exist_ok=True)
+        _write_boundaries(folder / "boundaries.gpkg")
+        files = {
+            "sources": SOURCES,
+            "places": PLACES,
+            "sites": SITES,
+            "control": CONTROL,
+            "events": EVENTS,
+        }
+        for name, records in files.items():
+            target = folder / f"{name}.yaml"
+            if f"{name}_text" in overrides:
+                target.write_text(overrides[f"{name}_text"], encoding="utf-8")
+            else:
+                records = overrides.get(name, records)
+                target.write_text(yaml.safe_dump(records, sort_keys=False), encoding="utf-8")
+        return folder
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The real committed dataset (loaded once per test session)."""
+    return load_dataset()

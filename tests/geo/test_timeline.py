@@ -1,0 +1,48 @@
+"""state_at on the synthetic folder: periods are half-open, events cumulative."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo._errors import StateError
+from geo.dataset import load_dataset
+from geo.timeline import key_dates, state_at
+from tests.conftest import MakeDataDir
+
+
+def test_control_switches_on_the_handover_day(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    before = state_at(data, dt.date(2020, 11, 19))
+    on = state_at(data, dt.date(2020, 11, 20))
+    assert before.control["holder"].tolist() == ["armenian"]
+    assert on.control["holder"].tolist() == ["azerbaijani"]
+    assert state_at(data, dt.date(1992, 1, 1)).control.empty
+
+
+def test_sites_and_events_follow_the_date(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    early = state_at(data, dt.date(1995, 3, 15))
+    later = state_at(data, dt.date(2020, 11, 9))
+    assert early.sites.empty and early.events.empty
+    assert later.sites["id"].tolist() == ["base-alpha"]
+    assert later.events["id"].tolist() == ["ev-one"]
+    assert later.events.crs == "EPSG:4326"
+    assert list(later.control.columns)[:4] == ["id", "area_name", "place", "holder"]
+
+
+def test_dates_outside_the_map_are_refused(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    with pytest.raises(StateError, match="2030-01-01 is outside"):
+        state_at(data, dt.date(2030, 1, 1))
+
+
+def test_key_dates_are_sorted_and_within_span(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    assert key_dates(data) == (
+        dt.date(1993, 7, 23),
+        dt.date(1995, 3, 16),
+        dt.date(2020, 11, 9),
+        dt.date(2020, 11, 20),
+    )

@@ -1,0 +1,34 @@
+"""Escaping and HTML fragments for popups, tooltips and the timeline.
+
+Folium puts popup and tooltip text inside JavaScript template literals without escaping
+it, so ``${...}`` would run and a backtick would end the string. :func:`escape_text`
+neutralises HTML *and* template-literal syntax; every string from data must pass through
+it before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def escape_text(text: object) -> str:
+    """HTML-escape ``text`` and neutralise backticks, ``$`` and backslashes."""
+    return html.escape(str(text), quote=True).translate(_TEMPLATE_LITERAL)
+
+
+def popup_html(title: str, details: Iterable[tuple[str, str]], sources: Iterable[str]) -> str:
+    """A small popup: bold title, a definition table, and the sources (all escaped)."""
+    rows = "".join(
+        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
+        f"{escape_text(field)}</th><td>{escape_text(value)}</td></tr>"
+        for field, value in details
+    )
+    cited = "".join(f"<li>{escape_text(s)}</li>" for s in sources)
+    return (
+        f"<div class='bm-popup' style='max-width:320px'><b>{escape_text(title)}</b>"
+        f"<table>{rows}</table>"
+        f"<div><i>Sources</i><ul style='margin:0;padding-left:16px'>{cited}</ul></div></div>"
+    )

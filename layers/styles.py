@@ -1,0 +1,130 @@
+"""One style definition for the web map (Folium/Leaflet) and the static export (matplotlib).
+
+A :class:`Style` is written once; :func:`leaflet_style` and :func:`matplotlib_style` turn
+it into each renderer's vocabulary. Approximate and proposed features get a dashed
+outline and a hatch (see :func:`for_status`) so their uncertainty is visible in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+#: Statuses drawn as uncertain (dashed outline, hatched fill, lighter).
+UNCERTAIN_STATUSES = ("approximate", "proposed")
+
+
+@dataclass(frozen=True)
+class Style:
+    """Renderer-neutral look of a feature. Widths are in screen pixels (1 px = 0.75 pt)."""
+
+    color: str
+    weight: float = 1.5
+    opacity: float = 1.0
+    fill: str | None = None
+    fill_opacity: float = 0.0
+    dash: tuple[float, ...] | None = None
+    hatch: str | None = None
+    marker: str | None = None  # 'circle', 'square', 'star', 'triangle', 'diamond'
+    radius: float = 6.0
+
+
+def for_status(style: Style, status: str) -> Style:
+    """The style for a feature of ``status``: uncertain ones are dashed and hatched."""
+    if status not in UNCERTAIN_STATUSES:
+        return style
+    return replace(
+        style,
+        dash=style.dash or (6.0, 4.0),
+        hatch=style.hatch or "//",
+        fill_opacity=style.fill_opacity * 0.6,
+    )
+
+
+def leaflet_style(style: Style) -> dict[str, Any]:
+    """Leaflet path options (as Folium's ``style_function`` returns them)."""
+    options: dict[str, Any] = {
+        "color": style.color,
+        "weight": style.weight,
+        "opacity": style.opacity,
+        "fillColor": style.fill or style.color,
+        "fillOpacity": style.fill_opacity if style.fill else 0.0,
+    }
+    if style.dash:
+        options["dashArray"] = " ".join(f"{v:g}" for v in style.dash)
+    return options
+
+
+_MARKERS = {"circle": "o", "square": "s", "star": "*", "triangle": "^", "diamond": "D"}
+
+
+def matplotlib_style(style: Style, geom_type: str) -> dict[str, Any]:
+    """Keyword arguments for GeoPandas/matplotlib plotting of ``geom_type`` geometries."""
+    width_pt = style.weight * 0.75
+    dashes: Any = "solid" if not style.dash else (0, tuple(v * 0.75 for v in style.dash))
+    if geom_type in ("Point", "MultiPoint"):
+        return {
+            "marker": _MARKERS.get(style.marker or "circle", "o"),
+            "color": style.fill or style.color,
+            "edgecolor": style.color,
+            "linewidth": width_pt,
+            "markersize": (style.radius * 1.5) ** 2,
+            "alpha": style.opacity,
+        }
+    if geom_type in ("LineString", "MultiLineString"):
+        return {
+            "color": style.color,
+            "linewidth": width_pt,
+            "linestyle": dashes,
+            "alpha": style.opacity,
+        }
+    return {
+        "facecolor": _rgba(style.fill, style.fill_opacity) if style.fill else "none",
+        "edgecolor": _rgba(style.color, style.opacity),
+        "linewidth": width_pt,
+        "linestyle": dashes,
+        "hatch": style.hatch,
+    }
+
+
+def _rgba(hex_colour: str, alpha: float) -> tuple[float, float, float, float]:
+    value = hex_colour.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return (red, green, blue, alpha)
+
+
+# --- The palette: every style the map uses, by key. ------------------------------------
+
+STYLES: dict[str, Style] = {
+    "country": Style(color="#6b6b6b", weight=1.2, fill="#f2efe9", fill_opacity=0.0),
+    "nakhchivan": Style(color="#3b6ea8", weight=1.6, fill="#3b6ea8", fill_opacity=0.06),
+    "province": Style(color="#8c6d46", weight=1.0, dash=(2.0, 3.0)),
+    "nkao": Style(color="#222222", weight=2.2),
+    "district": Style(color="#555555", weight=1.0, dash=(4.0, 3.0)),
+    "ceasefire-line": Style(color="#b3261e", weight=2.5, dash=(8.0, 4.0)),
+    "control-armenian": Style(color="#d9822b", weight=0.8, fill="#f0a04b", fill_opacity=0.45),
+    "control-azerbaijani": Style(color="#1f7a8c", weight=0.8, fill="#4fb0c6", fill_opacity=0.45),
+    "base": Style(color="#7a0019", fill="#c8102e", marker="square", radius=7.0, weight=1.5),
+    "air-base": Style(color="#7a0019", fill="#c8102e", marker="triangle", radius=7.0),
+    "proposed-deployment": Style(
+        color="#c8102e",
+        weight=2.0,
+        fill="#c8102e",
+        fill_opacity=0.25,
+        dash=(6.0, 4.0),
+        hatch="xx",
+    ),
+    "peacekeeping-hq": Style(color="#4b2e83", fill="#7b5ea7", marker="diamond", radius=7.0),
+    "peacekeeping-zone": Style(color="#4b2e83", weight=2.0, fill="#7b5ea7", fill_opacity=0.12),
+    "corridor": Style(color="#4b2e83", weight=1.5, fill="#7b5ea7", fill_opacity=0.35),
+    "monitoring-centre": Style(color="#1b5e20", fill="#43a047", marker="star", radius=9.0),
+    "exercise": Style(color="#0d47a1", fill="#1e88e5", marker="circle", radius=8.0),
+    "event": Style(color="#111111", fill="#ffd54f", marker="circle", radius=6.0),
+    "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
+    "place": Style(color="#333333", fill="#333333", marker="circle", radius=2.5, weight=0.5),
+}
+
+
+def style(key: str, status: str = "confirmed") -> Style:
+    """The palette style ``key`` adjusted for ``status``."""
+    return for_status(STYLES[key], status)

@@ -1,0 +1,117 @@
+"""The state of one map view (date, layers, naming, extent, basemap) and its URL form.
+
+A :class:`View` is what the app shows, what a shared URL encodes and what an export
+renders. Parsing a URL never raises: bad parameters fall back to defaults and are
+reported as plain-text messages for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from geo import settings
+from geo._errors import StateError
+from geo.naming import CONVENTIONS, DEFAULT_CONVENTION, check_convention
+from geo.timeline import check_day
+from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS, check_layer_ids
+
+BASEMAPS: dict[str, str] = {
+    "vector": "Offline vector basemap (no network needed)",
+    "osm": "OpenStreetMap tiles (online)",
+}
+DEFAULT_BASEMAP = "vector"
+
+Bounds = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (EPSG:4326)
+
+#: Extent shown by default: Armenia, Nakhchivan, Karabakh and the Gyumri base.
+DEFAULT_BOUNDS: Bounds = (43.2, 38.7, 47.9, 41.4)
+
+
+@dataclass(frozen=True)
+class View:
+    """One map view. ``layers`` are catalogue ids in catalogue order."""
+
+    day: dt.date = settings.ARTICLE_DATE
+    layers: tuple[str, ...] = DEFAULT_VISIBLE
+    convention: str = DEFAULT_CONVENTION
+    bounds: Bounds = DEFAULT_BOUNDS
+    basemap: str = DEFAULT_BASEMAP
+    title: str = field(default="South Caucasus: Russian military presence")
+
+    def __post_init__(self) -> None:
+        check_day(self.day)
+        check_layer_ids(self.layers)
+        check_convention(self.convention)
+        check_bounds(self.bounds)
+        if self.basemap not in BASEMAPS:
+            raise StateError(f"unknown basemap {self.basemap!r} (choose {', '.join(BASEMAPS)})")
+
+    def to_query(self) -> dict[str, str]:
+        """URL query parameters that reproduce this view (defaults omitted)."""
+        query: dict[str, str] = {"date": self.day.isoformat()}
+        if self.layers != DEFAULT_VISIBLE:
+            query["layers"] = ",".join(self.layers) or "none"
+        if self.convention != DEFAULT_CONVENTION:
+            query["names"] = self.convention
+        if self.bounds != DEFAULT_BOUNDS:
+            query["view"] = ",".join(f"{v:.4f}" for v in self.bounds)
+        if self.basemap != DEFAULT_BASEMAP:
+            query["basemap"] = self.basemap
+        return query
+
+
+def check_bounds(bounds: Bounds) -> Bounds:
+    """Validate an extent (min lon, min lat, max lon, max lat) in EPSG:4326."""
+    min_x, min_y, max_x, max_y = bounds
+    if not (-180 <= min_x < max_x <= 180 and -90 <= min_y < max_y <= 90):
+        raise StateError(f"extent {bounds} is not min lon, min lat, max lon, max lat")
+    return bounds
+
+
+def view_from_query(params: Mapping[str, str]) -> tuple[View, list[str]]:
+    """Parse URL parameters into a view; unusable ones are replaced by defaults.
+
+    Returns the view and one plain-text message per parameter that was ignored.
+    """
+    messages: list[str] = []
+    values: dict[str, object] = {}
+
+    def attempt(key: str, parse: object) -> None:
+        raw = params.get(key)
+        if raw is None:
+            return
+        try:
+            values.update(parse(raw))  # type: ignore[operator]
+        except (StateError, ValueError) as exc:
+            messages.append(f"Ignored URL parameter {key}={raw!r}: {exc}")
+
+    attempt("date", lambda raw: {"day": check_day(dt.date.fromisoformat(raw))})
+    attempt("layers", lambda raw: {"layers": _parse_layers(raw)})
+    attempt("names", lambda raw: {"convention": check_convention(raw)})
+    attempt("view", lambda raw: {"bounds": check_bounds(_parse_bounds(raw))})
+    attempt("basemap", lambda raw: {"basemap": _parse_basemap(raw)})
+    return View(**values), messages  # type: ignore[arg-type]
+
+
+def _parse_layers(raw: str) -> tuple[str, ...]:
+    if raw == "none":
+        return ()
+    return check_layer_ids([part for part in raw.split(",") if part])
+
+
+def _parse_bounds(raw: str) -> Bounds:
+    parts = [float(part) for part in raw.split(",")]
+    if len(parts) != 4:
+        raise ValueError("expected four numbers: min lon, min lat, max lon, max lat")
+    return (parts[0], parts[1], parts[2], parts[3])
+
+
+def _parse_basemap(raw: str) -> str:
+    if raw not in BASEMAPS:
+        raise StateError(f"unknown basemap (choose {', '.join(BASEMAPS)})")
+    return raw
+
+
+__all__ = ["BASEMAPS", "CONVENTIONS", "DEFAULT_BOUNDS", "LAYER_IDS", "View", "view_from_query"]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import shapely
 
 from geo import settings
 from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.frames import control_frame, event_frame, site_frame
+from geo.model import ControlPeriod
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,33 @@ def check_day(day: dt.date) -> dt.date:
 def state_at(dataset: Dataset, day: dt.date) -> Situation:
     """The situation on ``day``: control periods and sites in force, events begun."""
     check_day(day)
+    in_force = [c for c in dataset.control if c.span.contains(day)]
     return Situation(
         day=day,
-        control=control_frame(c for c in dataset.control if c.span.contains(day)),
+        control=control_frame(_specific_over_general(in_force)),
         sites=site_frame(s for s in dataset.sites if s.span.contains(day)),
         events=event_frame(e for e in dataset.events if e.date <= day),
     )
+
+
+def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:
+    """Where areas in force overlap, the smaller (more specific) one wins.
+
+    E.g. on 2021-02-23 the Shusha area (Azerbaijani since 8 November 2020) is cut out of
+    the larger Armenian-held Nagorno-Karabakh area. Ordered largest first.
+    """
+    ordered = sorted(periods, key=lambda p: p.geometry.area, reverse=True)
+    resolved: list[ControlPeriod] = []
+    for index, period in enumerate(ordered):
+        smaller = [
+            p.geometry for p in ordered[index + 1 :] if p.geometry.intersects(period.geometry)
+        ]
+        geometry = period.geometry.difference(shapely.union_all(smaller)) if smaller else None
+        if geometry is None:
+            resolved.append(period)
+        elif not geometry.is_empty:
+            resolved.append(replace(period, geometry=geometry))
+    return resolved
 
 
 def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:

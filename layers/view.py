@@ -42,7 +42,7 @@ class View:
 
     def __post_init__(self) -> None:
         check_day(self.day)
-        check_layer_ids(self.layers)
+        object.__setattr__(self, "layers", check_layer_ids(self.layers))  # catalogue order
         check_convention(self.convention)
         check_bounds(self.bounds)
         if self.basemap not in BASEMAPS:

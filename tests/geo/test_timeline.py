@@ -46,3 +46,34 @@ def test_key_dates_are_sorted_and_within_span(make_data_dir: MakeDataDir) -> Non
         dt.date(2020, 11, 9),
         dt.date(2020, 11, 20),
     )
+
+
+def test_a_smaller_area_in_force_is_cut_out_of_a_larger_one(make_data_dir: MakeDataDir) -> None:
+    from shapely.geometry import Point
+
+    whole = {
+        "id": "whole",
+        "area_name": "Whole",
+        "holder": "armenian",
+        "geometry": {"boundary": {"layer": "countries", "match": {"name": "Azerbaijan"}}},
+        "start": "1992-01-01",
+        "status": "approximate",
+        "sources": ["src-a"],
+    }
+    town = {
+        "id": "town",
+        "area_name": "Town",
+        "holder": "azerbaijani",
+        "geometry": {"place": "beta", "buffer_km": 5},
+        "start": "2020-11-08",
+        "status": "approximate",
+        "sources": ["src-a"],
+    }
+    data = load_dataset(make_data_dir(control=[whole, town]))
+    before = state_at(data, dt.date(2020, 11, 7)).control.set_index("id")
+    after = state_at(data, dt.date(2020, 11, 8)).control.set_index("id")
+    beta = Point(46.5, 40.5)
+    assert before.loc["whole", "geometry"].contains(beta)
+    assert not after.loc["whole", "geometry"].contains(beta)
+    assert after.loc["town", "geometry"].contains(beta)
+    assert after.loc["whole", "geometry"].contains(Point(46.9, 40.9))

@@ -1,0 +1,55 @@
+"""Layer features: one frame per layer with the documented columns, in the chosen naming."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.dataset import load_dataset
+from geo.timeline import state_at
+from layers.catalog import LAYER_IDS
+from layers.features import FEATURE_COLUMNS, layer_features
+from tests.conftest import MakeDataDir
+
+
+def test_every_layer_has_the_documented_columns(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    frames = layer_features(data, state_at(data, dt.date(2021, 2, 23)), LAYER_IDS, "dual")
+    assert tuple(frames) == LAYER_IDS
+    for layer_id, frame in frames.items():
+        assert list(frame.columns) == [*FEATURE_COLUMNS, "geometry"], layer_id
+        assert frame.crs == "EPSG:4326"
+        assert (frame["layer"] == layer_id).all()
+
+
+def test_control_style_follows_the_holder_on_the_date(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    before = layer_features(data, state_at(data, dt.date(2020, 9, 26)), ["control"], "dual")
+    after = layer_features(data, state_at(data, dt.date(2021, 2, 23)), ["control"], "dual")
+    assert before["control"]["style_key"].tolist() == ["control-armenian"]
+    assert after["control"]["style_key"].tolist() == ["control-azerbaijani"]
+    details = dict(after["control"].iloc[0]["details"])
+    assert details["Held by"] == "Azerbaijan"
+    assert details["Period"] == "since 20 November 2020"
+
+
+@pytest.mark.parametrize(
+    ("convention", "expected"),
+    [("dual", "Alpha / Alfa / Alfa-az"), ("hy", "Alfa"), ("az", "Alfa-az")],
+)
+def test_place_labels_follow_the_convention(
+    make_data_dir: MakeDataDir, convention: str, expected: str
+) -> None:
+    data = load_dataset(make_data_dir())
+    places = layer_features(data, state_at(data, dt.date(2021, 2, 23)), ["places"], convention)
+    assert places["places"].set_index("id").loc["place-alpha", "label"] == expected
+
+
+def test_sources_are_human_citations_and_events_carry_quotes(make_data_dir: MakeDataDir) -> None:
+    data = load_dataset(make_data_dir())
+    frames = layer_features(data, state_at(data, dt.date(2021, 2, 23)), ["events"], "dual")
+    event = frames["events"].iloc[0]
+    assert event["sources"] == ["Somebody, 'A page'"]
+    assert ("Quote", "“It happened.”") in event["details"]
+    assert event["style_key"] == "event"

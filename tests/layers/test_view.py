@@ -1,0 +1,66 @@
+"""View state round-trips through URL parameters; bad parameters fall back, loudly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo._errors import StateError
+from layers.view import DEFAULT_BOUNDS, View, view_from_query
+
+
+def test_default_view_is_the_article_date_with_default_layers() -> None:
+    view, messages = view_from_query({})
+    assert view == View()
+    assert view.day == dt.date(2021, 2, 23)
+    assert messages == []
+
+
+def test_view_round_trips_through_the_url() -> None:
+    view = View(
+        day=dt.date(2020, 11, 10),
+        layers=("control", "countries"),
+        convention="az",
+        bounds=(45.0, 39.0, 47.5, 40.5),
+        basemap="osm",
+    )
+    query = view.to_query()
+    assert query["layers"] == "countries,control"
+    parsed, messages = view_from_query(query)
+    assert messages == []
+    assert parsed == View(
+        day=dt.date(2020, 11, 10),
+        layers=("countries", "control"),
+        convention="az",
+        bounds=(45.0, 39.0, 47.5, 40.5),
+        basemap="osm",
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"date": "2020-13-01"}, "Ignored URL parameter date='2020-13-01'"),
+        ({"date": "1850-01-01"}, "outside the map's span"),
+        ({"layers": "control,<script>"}, "unknown layers"),
+        ({"names": "klingon"}, "unknown naming convention"),
+        ({"view": "1,2,3"}, "four numbers"),
+        ({"view": "50,40,45,41"}, "is not min lon"),
+        ({"basemap": "google"}, "unknown basemap"),
+    ],
+)
+def test_bad_url_parameters_fall_back_with_a_message(params: dict[str, str], fragment: str) -> None:
+    view, messages = view_from_query(params)
+    assert len(messages) == 1
+    assert fragment in messages[0]
+    assert view.bounds == DEFAULT_BOUNDS
+
+
+def test_invalid_views_cannot_be_built() -> None:
+    with pytest.raises(StateError):
+        View(day=dt.date(2022, 1, 1))
+    with pytest.raises(StateError):
+        View(basemap="satellite")
+    with pytest.raises(StateError):
+        View(layers=("nope",))

@@ -1,0 +1,288 @@
+"""Streamlit app: the interactive briefing map. Widgets, caching and wiring only.
+
+Run ``streamlit run app.py``. The data folder is ``data/`` unless the environment
+variable ``BRIEFING_DATA_DIR`` names another one (used by the tests for broken data).
+The map is one ``st_folium`` component with a constant key whose base map does not
+depend on the date or the layer toggles, so those only swap its feature groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo._errors import DataError, StateError
+from geo.dataset import Dataset, load_dataset
+from geo.measure import Measurement, measure, target_options
+from geo.naming import CONVENTIONS
+from geo.timeline import key_dates, state_at
+from layers import exporting
+from layers.catalog import GROUPS, LAYERS
+from layers.features import layer_features
+from layers.timeline_panel import TimelineEntry, timeline_entries
+from layers.view import BASEMAPS, View, view_from_query
+from layers.web_map import MAP_HEIGHT, base_map, feature_groups
+
+#: Environment variable naming another data folder (see module docstring).
+DATA_DIR_ENV = "BRIEFING_DATA_DIR"
+#: Constant key of the map component: the map is never remounted by the date.
+MAP_KEY = "briefing-map"
+#: Seconds between steps when playing through the key dates.
+PLAY_DELAY = 1.5
+#: Session-state key of the widgets holding the date.
+DAY_KEYS = ("day_slider", "day_input")
+
+
+@st.cache_resource(show_spinner="Loading data…")
+def cached_dataset(data_dir: str) -> Dataset:
+    """The validated dataset of ``data_dir`` (shared by all sessions; read-only)."""
+    return load_dataset(Path(data_dir))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_measure(data_dir: str, key_a: str, key_b: str) -> Measurement:
+    """Geodesic distance between two targets (see geo.measure)."""
+    return measure(cached_dataset(data_dir), key_a, key_b)
+
+
+def data_dir() -> str:
+    """The data folder: ``$BRIEFING_DATA_DIR`` or the committed ``data/``."""
+    return os.environ.get(DATA_DIR_ENV) or str(settings.DATA_DIR)
+
+
+def dataset_or_stop() -> Dataset:
+    """Load the data, or show every problem and stop the script."""
+    try:
+        return cached_dataset(data_dir())
+    except DataError as exc:
+        lines = "\n".join(f"- `{problem}`" for problem in exc.problems)
+        st.error(f"The map cannot be drawn: {len(exc.problems)} problem(s) in the data.\n\n{lines}")
+        st.stop()
+
+
+# --- session state ---------------------------------------------------------------------
+
+
+def set_day(day: dt.date) -> None:
+    """Set the date of every date widget (call before they are drawn, or in a callback)."""
+    for key in DAY_KEYS:
+        st.session_state[key] = day
+
+
+def init_state() -> None:
+    """On a session's first run, take the view from the URL and warn about bad params."""
+    if "initialised" in st.session_state:
+        return
+    view, messages = view_from_query(st.query_params.to_dict())
+    set_day(view.day)
+    for spec in LAYERS:
+        st.session_state[f"layer:{spec.id}"] = spec.id in view.layers
+    st.session_state.update(convention=view.convention, basemap=view.basemap)
+    st.session_state.update(bounds=view.bounds, messages=messages, initialised=True)
+    st.session_state.update(fly=None, playing=False)
+
+
+def current_view() -> View:
+    """The view the widgets describe."""
+    state = st.session_state
+    return View(
+        day=state["day_slider"],
+        layers=tuple(spec.id for spec in LAYERS if state[f"layer:{spec.id}"]),
+        convention=state["convention"],
+        bounds=state["bounds"],
+        basemap=state["basemap"],
+    )
+
+
+def sync_url(view: View) -> None:
+    """Write the view into the URL (only when it changed)."""
+    query = view.to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+# --- callbacks -------------------------------------------------------------------------
+
+
+def on_day_widget(key: str) -> None:
+    """A date widget changed: copy its value to the other one."""
+    set_day(st.session_state[key])
+
+
+def on_step(days: tuple[dt.date, ...], forward: bool) -> None:
+    """Go to the previous or next key date."""
+    today = st.session_state["day_slider"]
+    candidates = [d for d in days if d > today] if forward else [d for d in days if d < today]
+    if candidates:
+        set_day(candidates[0] if forward else candidates[-1])
+
+
+def on_event(entry: TimelineEntry) -> None:
+    """An event was picked: set its date and fly the map there."""
+    set_day(min(max(entry.date, settings.FIRST_DATE), settings.LAST_DATE))
+    st.session_state["fly"] = (entry.center, entry.zoom)
+
+
+def set_playing(playing: bool) -> None:
+    """Start or stop stepping through the key dates."""
+    st.session_state["playing"] = playing
+    st.session_state["play_tick"] = False
+
+
+def play_tick(days: tuple[dt.date, ...]) -> None:
+    """While playing, advance one key date per run; stop after the last one."""
+    if not st.session_state.pop("play_tick", False):
+        return
+    later = [d for d in days if d > st.session_state["day_slider"]]
+    if later:
+        set_day(later[0])
+    else:
+        st.session_state["playing"] = False
+
+
+# --- widgets ---------------------------------------------------------------------------
+
+
+def date_controls(days: tuple[dt.date, ...]) -> None:
+    """Slider, date input, previous/next key date, play/stop."""
+    first, last = settings.FIRST_DATE, settings.LAST_DATE
+    st.slider("Date", first, last, key="day_slider", on_change=on_day_widget, args=("day_slider",))
+    cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    cols[0].date_input(
+        "Go to date",
+        min_value=first,
+        max_value=last,
+        key="day_input",
+        on_change=on_day_widget,
+        args=("day_input",),
+        format="YYYY-MM-DD",
+    )
+    cols[1].button("◀ Previous key date", on_click=on_step, args=(days, False), key="prev")
+    cols[2].button("Next key date ▶", on_click=on_step, args=(days, True), key="next")
+    if st.session_state["playing"]:
+        cols[3].button("■ Stop", key="stop", on_click=set_playing, args=(False,))
+    else:
+        cols[3].button("▶ Play key dates", key="play", on_click=set_playing, args=(True,))
+
+
+def layer_panel() -> None:
+    """Layer toggles grouped as in the catalogue, naming convention, basemap."""
+    st.sidebar.header("Layers")
+    for group in GROUPS:
+        st.sidebar.caption(group)
+        for spec in (s for s in LAYERS if s.group == group):
+            st.sidebar.checkbox(spec.title, key=f"layer:{spec.id}", help=spec.description)
+    st.sidebar.header("Display")
+    st.sidebar.selectbox("Place names", list(CONVENTIONS), format_func=CONVENTIONS.__getitem__,
+                         key="convention")  # fmt: skip
+    st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
+
+
+def distance_tool(dataset: Dataset) -> Measurement | None:
+    """Two targets and their geodesic distance; returns the measurement to draw."""
+    options = target_options(dataset)
+    with st.sidebar.expander("Distance", expanded=False):
+        a = st.selectbox(
+            "From", list(options), index=None, format_func=options.__getitem__, key="from"
+        )
+        b = st.selectbox("To", list(options), index=None, format_func=options.__getitem__, key="to")
+        draw = st.checkbox("Draw on the map", value=True, key="draw_measure")
+        if a is None or b is None:
+            st.caption("Pick two places, sites or borders.")
+            return None
+        try:
+            result = cached_measure(data_dir(), a, b)
+        except StateError as exc:
+            st.warning(str(exc))
+            return None
+        st.metric("Shortest geodesic distance", f"{result.km:,.1f} km")
+    return result if draw else None
+
+
+def export_panel(dataset: Dataset, view: View) -> None:
+    """One 'Prepare' button per export format; the file is built only on click."""
+    with st.sidebar.expander("Export", expanded=False):
+        for fmt, spec in exporting.EXPORT_FORMATS.items():
+            if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
+                try:
+                    data = exporting.export_bytes(dataset, view, fmt)
+                except StateError as exc:
+                    st.error(f"Cannot export {spec.label}: {exc}")
+                    continue
+                st.download_button(
+                    f"Download {spec.label}",
+                    data,
+                    file_name=f"south-caucasus-{view.day.isoformat()}.{spec.extension}",
+                    mime=spec.mime,
+                    key=f"download:{fmt}",
+                )
+
+
+def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
+    """The map: constant base, the view's layers as feature groups, optional fly-to."""
+    frames = layer_features(dataset, state_at(dataset, view.day), view.layers, view.convention)
+    fly = st.session_state["fly"]
+    st_folium(
+        base_map(dataset, view.bounds, view.basemap),
+        key=MAP_KEY,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=feature_groups(frames, measurement),
+        center=fly[0] if fly else None,
+        zoom=fly[1] if fly else None,
+    )
+
+
+def timeline(dataset: Dataset, view: View) -> None:
+    """Every event in date order; later ones greyed; a button per event sets the date."""
+    st.subheader("Timeline")
+    with st.container(height=MAP_HEIGHT):
+        for entry in timeline_entries(dataset, view.day):
+            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.timeline_panel
+            st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
+                      type="secondary" if entry.past else "tertiary")  # fmt: skip
+
+
+def main() -> None:
+    """Draw the page."""
+    st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
+    dataset = dataset_or_stop()
+    days = key_dates(dataset)
+    init_state()
+    play_tick(days)
+    for message in st.session_state.pop("messages", []):
+        st.warning(message)
+    st.subheader("South Caucasus: Russian military presence, 1991–2021")
+    st.caption(
+        "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian Troops "
+        "to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
+    )
+    layer_panel()
+    measurement = distance_tool(dataset)
+    date_controls(days)
+    try:
+        view = current_view()
+    except StateError as exc:
+        st.error(f"This map state is not valid: {exc}")
+        st.stop()
+    sync_url(view)
+    export_panel(dataset, view)
+    left, right = st.columns([3, 1.3])
+    with left:
+        map_component(dataset, view, measurement)
+    with right:
+        timeline(dataset, view)
+    if st.session_state["playing"]:
+        time.sleep(PLAY_DELAY)
+        st.session_state["play_tick"] = True
+        st.rerun()
+
+
+main()

@@ -1,0 +1,35 @@
+"""Vendored front-end assets: Leaflet 1.9.4 (BSD-2-Clause), shipped in ``static/leaflet``.
+
+The map must work with no network, so Leaflet is served by Streamlit itself
+(``[server] enableStaticServing`` in ``.streamlit/config.toml`` serves ``static/`` under
+``/app/static/``) instead of from a CDN, and inlined into standalone HTML exports.
+This module is the only place in :mod:`layers` that reads files.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+#: Folder Streamlit serves at ``/app/static`` (next to ``app.py``).
+STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+
+LEAFLET_VERSION = "1.9.4"
+LEAFLET_JS_FILE = STATIC_DIR / "leaflet" / "leaflet.js"
+LEAFLET_CSS_FILE = STATIC_DIR / "leaflet" / "leaflet.css"
+
+#: URLs of the same files as the Streamlit server publishes them (same origin as the app).
+LEAFLET_JS_URL = "/app/static/leaflet/leaflet.js"
+LEAFLET_CSS_URL = "/app/static/leaflet/leaflet.css"
+
+
+@cache
+def leaflet_js() -> str:
+    """The text of the vendored ``leaflet.js``."""
+    return LEAFLET_JS_FILE.read_text(encoding="utf-8")
+
+
+@cache
+def leaflet_css() -> str:
+    """The text of the vendored ``leaflet.css``."""
+    return LEAFLET_CSS_FILE.read_text(encoding="utf-8")

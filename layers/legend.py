@@ -1,0 +1,108 @@
+"""The map legend as HTML, and the SVG symbols shared with the web map's point markers.
+
+Renderer-neutral inputs (catalogue entries, palette styles); output is an HTML fragment
+whose text passes through :func:`layers.html.escape_text`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from layers.catalog import GROUPS, LAYERS, LegendEntry
+from layers.html import escape_text
+from layers.styles import Style, for_status, leaflet_style, style
+
+#: Sample look for the legend line explaining uncertain (dashed, lighter) features.
+_UNCERTAIN = for_status(Style(color="#555555", fill="#999999", fill_opacity=0.35), "approximate")
+
+
+def _shape_points(shape: str, r: float) -> list[tuple[float, float]]:
+    """Vertices of ``shape`` of radius ``r`` centred on the origin (SVG y down)."""
+    if shape == "square":
+        return [(-r, -r), (r, -r), (r, r), (-r, r)]
+    if shape == "triangle":
+        return [(0.0, -r), (r, r * 0.8), (-r, r * 0.8)]
+    if shape == "diamond":
+        return [(0.0, -r), (r, 0.0), (0.0, r), (-r, 0.0)]
+    points = []
+    for i in range(10):  # star: alternate outer and inner radius
+        radius = r if i % 2 == 0 else r * 0.45
+        angle = math.pi * i / 5 - math.pi / 2
+        points.append((radius * math.cos(angle), radius * math.sin(angle)))
+    return points
+
+
+def _stroke(look: Style) -> str:
+    dash = f" stroke-dasharray='{' '.join(f'{v:g}' for v in look.dash)}'" if look.dash else ""
+    return f"stroke='{look.color}' stroke-width='{look.weight:g}'{dash}"
+
+
+def marker_svg(look: Style) -> str:
+    """A standalone SVG of the point symbol of ``look`` (its ``marker`` shape and radius)."""
+    size = 2 * (look.radius + look.weight)
+    half = size / 2
+    shape = look.marker or "circle"
+    fill = f"fill='{look.fill or look.color}' fill-opacity='0.9'"
+    if shape == "circle":
+        body = f"<circle cx='{half:g}' cy='{half:g}' r='{look.radius:g}' {fill} {_stroke(look)}/>"
+    else:
+        points = " ".join(
+            f"{x + half:.1f},{y + half:.1f}" for x, y in _shape_points(shape, look.radius)
+        )
+        body = f"<polygon points='{points}' {fill} {_stroke(look)}/>"
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{size:g}' height='{size:g}' "
+        f"viewBox='0 0 {size:g} {size:g}'>{body}</svg>"
+    )
+
+
+def swatch_svg(entry: LegendEntry) -> str:
+    """A 28 x 16 px legend swatch for a catalogue legend entry."""
+    return _swatch(style(entry.style_key), entry.shape)
+
+
+def _swatch(look: Style, shape: str) -> str:
+    if shape == "point":
+        return marker_svg(look)
+    if shape == "line":
+        body = f"<line x1='1' y1='8' x2='27' y2='8' {_stroke(look)}/>"
+    else:
+        options = leaflet_style(look)
+        body = (
+            f"<rect x='1' y='2' width='26' height='12' fill='{options['fillColor']}' "
+            f"fill-opacity='{max(options['fillOpacity'], 0.0):g}' {_stroke(look)}/>"
+        )
+    return f"<svg xmlns='http://www.w3.org/2000/svg' width='28' height='16'>{body}</svg>"
+
+
+def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -> str:
+    """Legend of the given catalogue layers (all when ``None``), grouped by layer group.
+
+    Ends with a line explaining the dashed outline of approximate and proposed features.
+    """
+    wanted = None if layer_ids is None else set(layer_ids)
+    parts = []
+    for group in GROUPS:
+        entries = [
+            entry
+            for spec in LAYERS
+            if spec.group == group and (wanted is None or spec.id in wanted)
+            for entry in spec.legend
+        ]
+        if entries:
+            parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")
+            parts.extend(_legend_row(swatch_svg(e), e.label) for e in entries)
+    parts.append(_legend_row(_swatch(_UNCERTAIN, "polygon"), "Approximate or proposed (dashed)"))
+    return (
+        "<details class='bm-legend' open><summary><b>"
+        f"{escape_text(title)}</b></summary>{''.join(parts)}</details>"
+    )
+
+
+def _legend_row(swatch: str, label: str) -> str:
+    return (
+        "<div class='bm-legend-row' style='display:flex;align-items:center;gap:6px'>"
+        f"<span style='display:inline-flex;width:28px;justify-content:center'>{swatch}</span>"
+        f"<span>{escape_text(label)}</span></div>"
+    )

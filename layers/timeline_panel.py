@@ -1,0 +1,108 @@
+"""The timeline beside the map: every event in date order, as escaped HTML, plus where
+the map should fly to when an event is picked.
+
+Pure: no Streamlit. All text from data passes through :func:`layers.html.escape_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from shapely.geometry.base import BaseGeometry
+
+from geo.dataset import Dataset
+from geo.frames import event_frame
+from layers.html import escape_text
+
+#: Zoom used for events at a single point.
+POINT_ZOOM = 10
+#: Opacity of events after the chosen date ("not yet happened").
+FUTURE_OPACITY = 0.45
+
+_STATUS_COLOURS = {
+    "confirmed": "#1b5e20",
+    "reported": "#0d47a1",
+    "proposed": "#b3261e",
+    "approximate": "#8c6d46",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of the timeline.
+
+    ``html`` is escaped HTML (safe for ``unsafe_allow_html``);
+    ``center`` is (lat, lon) in EPSG:4326 and ``zoom`` a Leaflet zoom level.
+    """
+
+    id: str
+    date: dt.date
+    html: str
+    past: bool
+    center: tuple[float, float]
+    zoom: int
+
+
+def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
+    """Centre (lat, lon) and a zoom level that frames an EPSG:4326 geometry."""
+    point = geometry.representative_point() if geometry.area else geometry.centroid
+    min_x, min_y, max_x, max_y = geometry.bounds
+    span = max(max_x - min_x, max_y - min_y)
+    zoom = POINT_ZOOM if span < 0.01 else int(max(6, min(POINT_ZOOM, math.log2(360 / span) - 1)))
+    return (round(point.y, 5), round(point.x, 5)), zoom
+
+
+def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
+    """All events in date order; those after ``day`` are marked not ``past`` (greyed)."""
+    entries = []
+    for row in event_frame(dataset.events).itertuples(index=False):
+        citations = [dataset.source(s).citation() for s in row.sources]
+        quoted_by = dataset.source(row.quote_source).citation() if row.quote_source else ""
+        past = row.date <= day
+        center, zoom = fly_to(row.geometry)
+        entries.append(
+            TimelineEntry(
+                id=row.id,
+                date=row.date,
+                html=event_html(row._asdict(), citations, quoted_by, past),
+                past=past,
+                center=center,
+                zoom=zoom,
+            )
+        )
+    return entries
+
+
+def event_html(event: dict[str, object], citations: list[str], quoted_by: str, past: bool) -> str:
+    """One timeline card: date, status, title, quote and its source, citations.
+
+    ``event`` has the columns of :func:`geo.frames.event_frame`.
+    """
+    status = str(event["status"])
+    colour = _STATUS_COLOURS.get(status, "#555555")
+    badge = (
+        f"<span style='color:{colour};border:1px solid {colour};border-radius:3px;"
+        f"padding:0 3px;font-size:0.8em'>{escape_text(status)}</span>"
+    )
+    in_article = (
+        " <span style='font-size:0.8em'>· in the article</span>" if event["in_article"] else ""
+    )
+    parts = [
+        f"<div><b>{escape_text(event['when'])}</b> {badge}{in_article}</div>",
+        f"<div>{escape_text(event['title'])}</div>",
+    ]
+    if event["quote"]:
+        source = f" <span style='font-size:0.85em'>({escape_text(quoted_by)})</span>"
+        quote = escape_text(event["quote"])
+        parts.append(f"<blockquote style='margin:2px 0 2px 8px'>“{quote}”{source}</blockquote>")
+    if event["note"]:
+        parts.append(
+            f"<div style='font-size:0.85em'><i>Note:</i> {escape_text(event['note'])}</div>"
+        )
+    cited = "; ".join(escape_text(c) for c in citations)
+    parts.append(f"<div style='font-size:0.8em;color:#555'>Sources: {cited}</div>")
+    style = f"opacity:{1 if past else FUTURE_OPACITY};{'' if past else 'color:#777;'}"
+    flag = "true" if past else "false"
+    return f"<div class='bm-event' data-past='{flag}' style='{style}'>{''.join(parts)}</div>"

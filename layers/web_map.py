@@ -1,0 +1,393 @@
+"""The bridge from feature frames (:mod:`layers.features`) to Folium/Leaflet.
+
+Input frames are EPSG:4326 with the columns of :data:`layers.features.FEATURE_COLUMNS`
+plus ``geometry``. Geometries are simplified (:data:`SIMPLIFY_TOLERANCE`, small features
+kept as drawn) and rounded to :data:`COORD_DECIMALS` decimals before they are embedded.
+
+Two kinds of output:
+
+* for the Streamlit app, :func:`base_map` (a map whose content depends only on the
+  extent and basemap, so the component is not remounted when the date or the layers
+  change) and :func:`feature_groups` (one ``FeatureGroup`` per catalogue layer, handed to
+  ``st_folium(feature_group_to_add=...)``);
+* for exports, :func:`standalone_html`, a complete page with Leaflet inlined.
+
+Every text from data reaches the HTML through :mod:`layers.html` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import Element, Figure, MacroElement
+from folium.utilities import JsCode
+from jinja2 import Template
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.dataset import Dataset
+from geo.dates import format_date
+from geo.measure import Measurement
+from geo.timeline import state_at
+from layers import assets
+from layers.catalog import LAYER_IDS, layer
+from layers.features import NATURAL_EARTH, layer_features
+from layers.html import escape_text, popup_html
+from layers.legend import legend_html, marker_svg
+from layers.styles import Style, leaflet_style, style
+from layers.view import Bounds, View
+
+#: Douglas-Peucker tolerance for outlines, in degrees (about 200 m).
+SIMPLIFY_TOLERANCE = 0.002
+#: Features whose bounding box is smaller than this (degrees) are kept as drawn.
+SMALL_FEATURE_DEG = 0.05
+#: Decimals kept in embedded coordinates (1e-5 degree is about 1 m).
+COORD_DECIMALS = 5
+#: Height of the map in the app, in pixels.
+MAP_HEIGHT = 680
+
+#: Order the layers are drawn in: areas first, then lines, then points on top.
+DRAW_ORDER: tuple[str, ...] = (
+    "control",
+    "nakhchivan",
+    "proposed-deployment",
+    "peacekeeping",
+    "countries",
+    "provinces",
+    "districts",
+    "nkao",
+    "ceasefire-line",
+    "events",
+    "russian-bases",
+    "monitoring",
+    "exercise",
+    "places",
+)
+assert sorted(DRAW_ORDER) == sorted(LAYER_IDS), "DRAW_ORDER must list every catalogue layer"
+
+#: Layers whose labels stay on the map (the others show theirs on hover).
+PERMANENT_LABELS = ("places",)
+
+_LAND = {"color": "#c9c4bb", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
+_MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
+
+_CSS = """
+<style>
+.leaflet-container { background: #dfe8ee; font: 12px/1.35 system-ui, sans-serif; }
+.bm-control { background: rgba(255,255,255,0.92); padding: 4px 6px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 42vh; overflow-y: auto;
+  font-size: 11px; line-height: 1.25; }
+.bm-control summary { cursor: pointer; }
+.bm-legend-group { font-weight: 600; margin-top: 4px; }
+.leaflet-tooltip.bm-label { background: transparent; border: none; box-shadow: none; padding: 0 2px;
+  font-size: 11px; font-weight: 600; color: #222; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
+.leaflet-container .leaflet-popup-content, .leaflet-popup-content table, .leaflet-popup-content li
+  { font-size: 12px; line-height: 1.3; }
+.leaflet-popup-content table { border-collapse: collapse; }
+.leaflet-tooltip.bm-label::before { display: none; }
+.bm-marker { background: none; border: none; }
+.bm-title h1 { font-size: 16px; margin: 0; }
+body.bm-page { display: flex; flex-direction: column; margin: 0; font: 13px system-ui, sans-serif; }
+body.bm-page .folium-map { order: 1; flex: none; }
+body.bm-page .bm-sources { order: 2; padding: 4px 12px; }
+body.bm-page .bm-sources h2 { font-size: 14px; }
+</style>
+"""
+
+
+class MapControl(MacroElement):
+    """A Leaflet control at ``position`` holding ``html`` (already escaped)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create('div', 'bm-control ' + {{ this.css_class|tojson }});
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, position: str = "bottomright", css_class: str = "") -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapControl"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+
+
+# --- geometry preparation -------------------------------------------------------------
+
+
+def prepare_geometry(geometry: BaseGeometry) -> BaseGeometry:
+    """Simplify an EPSG:4326 outline (unless it is small) and round its coordinates."""
+    if geometry.is_empty:
+        return geometry
+    if geometry.geom_type not in ("Point", "MultiPoint"):
+        min_x, min_y, max_x, max_y = geometry.bounds
+        if max(max_x - min_x, max_y - min_y) > SMALL_FEATURE_DEG:
+            simplified = geometry.simplify(SIMPLIFY_TOLERANCE, preserve_topology=True)
+            geometry = geometry if simplified.is_empty else simplified
+    return shapely.transform(geometry, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """GeoJSON FeatureCollection of a feature frame, ready to embed.
+
+    Each feature's ``id`` is the frame's ``id``; its properties are ``style_key``,
+    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML).
+    """
+    features = [
+        {
+            "type": "Feature",
+            "id": str(row.id),
+            "properties": {
+                "style_key": row.style_key,
+                "status": row.status,
+                "tooltip": escape_text(row.label),
+                "popup": popup_html(row.label, row.details, row.sources),
+            },
+            "geometry": mapping(prepare_geometry(row.geometry)),
+        }
+        for row in frame.itertuples(index=False)
+        if row.geometry is not None and not row.geometry.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- styles ---------------------------------------------------------------------------
+
+
+def path_style(style_key: str, status: str) -> dict[str, Any]:
+    """Leaflet options of a line or area; outline-only areas get ``fill: false`` so their
+    interior does not catch clicks meant for what lies below."""
+    options = leaflet_style(style(style_key, status))
+    if options["fillOpacity"] == 0:
+        options["fill"] = False
+    return options
+
+
+def circle_style(style_key: str, status: str) -> dict[str, Any]:
+    """Leaflet CircleMarker options: the path style, a radius and an opaque fill."""
+    look = style(style_key, status)
+    options = leaflet_style(look)
+    options.update(radius=look.radius, fill=True, fillOpacity=0.9 if look.fill else 0.0)
+    return options
+
+
+def _feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+    props = feature["properties"]
+    if feature["geometry"]["type"] in ("Point", "MultiPoint"):
+        return circle_style(props["style_key"], props["status"])
+    return path_style(props["style_key"], props["status"])
+
+
+def _div_icon(look: Style) -> folium.DivIcon:
+    size = round(2 * (look.radius + look.weight))
+    return folium.DivIcon(
+        html=marker_svg(look),
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="bm-marker",
+    )
+
+
+# --- layers ---------------------------------------------------------------------------
+
+
+#: Binds each feature's pre-escaped ``tooltip`` property as a permanent label.
+_PERMANENT_LABEL = JsCode(
+    "function(feature, layer) { layer.bindTooltip(feature.properties.tooltip, "
+    "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'}); }"
+)
+
+
+def _details(layer_id: str) -> dict[str, Any]:
+    """Label or tooltip, and popup, of one GeoJson layer (read pre-escaped properties)."""
+    details: dict[str, Any] = {
+        "popup": folium.GeoJsonPopup(["popup"], labels=False, max_width=340, max_height=320)
+    }
+    if layer_id in PERMANENT_LABELS:
+        details["on_each_feature"] = _PERMANENT_LABEL
+    else:
+        details["tooltip"] = folium.GeoJsonTooltip(["tooltip"], labels=False)
+    return details
+
+
+def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJson:
+    return folium.GeoJson(data, name=layer_id, **_details(layer_id), **kwargs)
+
+
+def layer_group(layer_id: str, frame: gpd.GeoDataFrame | None) -> folium.FeatureGroup:
+    """A FeatureGroup drawing ``frame`` (EPSG:4326, feature columns); empty if ``None``.
+
+    Lines, areas and circle points are one GeoJson styled per feature; points with other
+    marker shapes get one GeoJson of SVG icons per style.
+    """
+    group = folium.FeatureGroup(name=layer(layer_id).title)
+    if frame is None or frame.empty:
+        return group
+    data = feature_collection(frame)
+    by_icon: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    plain: list[dict[str, Any]] = []
+    for feature in data["features"]:
+        props = feature["properties"]
+        look = style(props["style_key"], props["status"])
+        is_point = feature["geometry"]["type"] in ("Point", "MultiPoint")
+        if is_point and (look.marker or "circle") != "circle":
+            by_icon.setdefault((props["style_key"], props["status"]), []).append(feature)
+        else:
+            plain.append(feature)
+    if plain:
+        collection = {"type": "FeatureCollection", "features": plain}
+        _geojson(
+            collection, layer_id, style_function=_feature_style, marker=folium.CircleMarker()
+        ).add_to(group)
+    for (style_key, status), features in by_icon.items():
+        icon = _div_icon(style(style_key, status))
+        collection = {"type": "FeatureCollection", "features": features}
+        _geojson(collection, layer_id, marker=folium.Marker(icon=icon)).add_to(group)
+    return group
+
+
+def feature_groups(
+    frames: Mapping[str, gpd.GeoDataFrame], measurement: Measurement | None = None
+) -> list[folium.FeatureGroup]:
+    """One group per catalogue layer in :data:`DRAW_ORDER` (empty where ``frames`` lacks
+    the layer), then the measured line (empty without a measurement).
+
+    The list always has the same length, so the app can hand it to ``st_folium``
+    whatever the layer toggles are.
+    """
+    groups = [layer_group(layer_id, frames.get(layer_id)) for layer_id in DRAW_ORDER]
+    return [*groups, measure_group(measurement)]
+
+
+def measure_group(measurement: Measurement | None) -> folium.FeatureGroup:
+    """A dashed black line between the two measured points (EPSG:4326), with its length."""
+    group = folium.FeatureGroup(name="Measured distance")
+    if measurement is None:
+        return group
+    start, end = measurement.start, measurement.end
+    folium.PolyLine(  # type: ignore[no-untyped-call]
+        [(round(start.y, 5), round(start.x, 5)), (round(end.y, 5), round(end.x, 5))],
+        tooltip=folium.Tooltip(escape_text(f"{measurement.km:,.1f} km (geodesic)")),
+        **_MEASURE,
+    ).add_to(group)
+    return group
+
+
+# --- the map --------------------------------------------------------------------------
+
+
+def _land(dataset: Dataset) -> folium.GeoJson:
+    countries = dataset.boundaries["countries"]
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": mapping(prepare_geometry(g))}
+            for g in countries.geometry
+        ],
+    }
+    return folium.GeoJson(data, name="land", style_function=lambda _: _LAND, interactive=False)
+
+
+def _root(fmap: folium.Map) -> Figure:
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
+def _leaflet_bounds(bounds: Bounds) -> list[list[float]]:
+    min_x, min_y, max_x, max_y = bounds
+    return [[min_y, min_x], [max_y, max_x]]
+
+
+def base_map(
+    dataset: Dataset, bounds: Bounds, basemap: str, legend: str | None = None
+) -> folium.Map:
+    """A map with no data layers: basemap, legend, scale bar, fitted to ``bounds``.
+
+    ``basemap`` is ``'vector'`` (light country fills from ``dataset.boundaries
+    ['countries']``, no network needed) or ``'osm'`` (OpenStreetMap tiles). ``legend``
+    defaults to every catalogue entry. Leaflet is loaded from the app's own server.
+    """
+    fmap = folium.Map(
+        location=None,
+        tiles=None,
+        control_scale=True,
+        zoom_start=8,
+        height=MAP_HEIGHT,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    fmap.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
+    fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
+    _root(fmap).header.add_child(Element(_CSS), name="briefing_css")
+    if basemap == "osm":
+        folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+    else:
+        _land(dataset).add_to(fmap)
+    legend_box = legend_html() if legend is None else legend
+    MapControl(legend_box, position="topright", css_class="bm-legend-box").add_to(fmap)
+    fmap.fit_bounds(_leaflet_bounds(bounds))
+    return fmap
+
+
+# --- standalone page ------------------------------------------------------------------
+
+
+def _sources_html(frames: Mapping[str, gpd.GeoDataFrame]) -> str:
+    cited = dict.fromkeys(c for frame in frames.values() for cs in frame["sources"] for c in cs)
+    cited.setdefault(NATURAL_EARTH, None)
+    items = "".join(f"<li>{escape_text(c)}</li>" for c in cited)
+    return f"<section class='bm-sources'><h2>Sources</h2><ul>{items}</ul></section>"
+
+
+def _title_html(view: View) -> str:
+    return (
+        f"<div class='bm-title'><h1>{escape_text(view.title)}</h1>"
+        f"<div>Situation on {escape_text(format_date(view.day))}</div></div>"
+    )
+
+
+def _inline_leaflet(fmap: folium.Map) -> None:
+    fmap.default_js = []
+    fmap.default_css = []
+    header = _root(fmap).header
+    header.add_child(Element(f"<style>{assets.leaflet_css()}</style>"), name="leaflet_css")
+    header.add_child(Element(f"<script>{assets.leaflet_js()}</script>"), name="leaflet_js")
+
+
+def standalone_html(dataset: Dataset, view: View) -> str:
+    """A complete, self-contained HTML page of the map for ``view``.
+
+    Only the view's layers, as they stood on ``view.day``, in its naming convention,
+    fitted to ``view.bounds``; with title, date, a legend of the visible layers, a scale
+    bar and the sources of every feature shown. Leaflet is inlined (no network needed
+    with the vector basemap).
+    """
+    frames = layer_features(dataset, state_at(dataset, view.day), view.layers, view.convention)
+    fmap = base_map(dataset, view.bounds, view.basemap, legend=legend_html(view.layers))
+    _inline_leaflet(fmap)
+    for layer_id in DRAW_ORDER:
+        if layer_id in frames:
+            layer_group(layer_id, frames[layer_id]).add_to(fmap)
+    MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
+    root = _root(fmap)
+    root.title = escape_text(view.title)
+    root.html.add_child(Element(_sources_html(frames)), name="sources")
+    root.html.add_child(Element("<script>document.body.classList.add('bm-page');</script>"))
+    return str(root.render())
+

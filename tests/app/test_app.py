@@ -1,0 +1,192 @@
+"""The Streamlit app, driven headless with AppTest: widgets, URL state, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.dataset import Dataset
+from geo.timeline import key_dates
+from tests.conftest import MakeDataDir
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+ARTICLE_DAY = dt.date(2021, 2, 23)
+
+
+@pytest.fixture(autouse=True)
+def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
+
+
+def run_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def map_args(at: AppTest) -> dict[str, Any]:
+    """The arguments the app passed to the st_folium component."""
+    (component,) = at.get("component_instance")
+    args: dict[str, Any] = json.loads(component.proto.json_args)
+    return args
+
+
+def test_default_run_shows_the_article_date_without_errors(dataset: Dataset) -> None:
+    at = run_app()
+    assert not at.exception
+    assert not at.error and not at.warning
+    assert at.slider(key="day_slider").value == ARTICLE_DAY
+    assert at.date_input(key="day_input").value == ARTICLE_DAY
+    args = map_args(at)
+    assert args["returned_objects"] == []
+    assert "aghdam-district-azerbaijani" in args["feature_group"]
+    assert "russian-102nd-base" in args["feature_group"]
+    assert "/app/static/leaflet/leaflet.js" in args["js_links"]
+    assert len(at.get("component_instance")) == 1
+    assert at.query_params["date"] == "2021-02-23"
+
+
+def test_changing_the_date_swaps_layers_but_keeps_the_map(dataset: Dataset) -> None:
+    at = run_app()
+    before = map_args(at)
+    at.slider(key="day_slider").set_value(dt.date(2020, 9, 26)).run()
+    after = map_args(at)
+    assert not at.exception
+    assert after["key"] == before["key"]  # same component instance: no remount
+    assert after["script"] == before["script"]
+    assert after["feature_group"] != before["feature_group"]
+    assert "aghdam-district-armenian" in after["feature_group"]
+    assert "aghdam-district-azerbaijani" not in after["feature_group"]
+    assert at.date_input(key="day_input").value == dt.date(2020, 9, 26)
+    assert at.query_params["date"] == "2020-09-26"
+
+
+def test_date_input_moves_the_slider(dataset: Dataset) -> None:
+    at = run_app()
+    at.date_input(key="day_input").set_value(dt.date(2000, 1, 1)).run()
+    assert at.slider(key="day_slider").value == dt.date(2000, 1, 1)
+    assert "peacekeeping-hq-stepanakert" not in map_args(at)["feature_group"]
+
+
+def test_key_date_buttons_step_through_key_dates(dataset: Dataset) -> None:
+    days = key_dates(dataset)
+    at = run_app()
+    at.button(key="prev").click().run()
+    previous = max(d for d in days if d < ARTICLE_DAY)
+    assert at.slider(key="day_slider").value == previous
+    at.button(key="next").click().run()
+    assert at.slider(key="day_slider").value == ARTICLE_DAY
+
+
+def test_toggling_a_layer_removes_it_from_the_map(dataset: Dataset) -> None:
+    at = run_app()
+    key = map_args(at)["key"]
+    at.checkbox(key="layer:control").uncheck().run()
+    args = map_args(at)
+    assert args["key"] == key
+    assert "aghdam-district" not in args["feature_group"]
+    assert "russian-102nd-base" in args["feature_group"]
+    assert "control" not in at.query_params["layers"].split(",")
+
+
+def test_url_sets_date_layers_and_names(dataset: Dataset) -> None:
+    at = run_app({"date": "2020-09-26", "layers": "control,places", "names": "az"})
+    assert not at.exception and not at.warning
+    assert at.slider(key="day_slider").value == dt.date(2020, 9, 26)
+    assert at.checkbox(key="layer:control").value
+    assert not at.checkbox(key="layer:russian-bases").value
+    args = map_args(at)
+    assert "aghdam-district-armenian" in args["feature_group"]
+    assert "russian-102nd-base" not in args["feature_group"]
+    assert '"tooltip": "Xank\\u0259ndi"' in args["feature_group"]  # not "Stepanakert / ..."
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ({"date": "2030-01-01"}, "date"),
+        ({"date": "yesterday"}, "date"),
+        ({"layers": "control,unicorns"}, "unicorns"),
+        ({"names": "klingon"}, "klingon"),
+        ({"view": "1,2,3"}, "view"),
+    ],
+)
+def test_bad_url_parameter_warns_and_falls_back(
+    dataset: Dataset, query: dict[str, str], fragment: str
+) -> None:
+    at = run_app(query)
+    assert not at.exception
+    assert len(at.warning) == 1 and fragment in at.warning[0].value
+    assert at.slider(key="day_slider").value == ARTICLE_DAY or "date" not in query
+
+
+def test_broken_data_shows_every_problem_and_no_traceback(
+    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_data_dir(
+        sites_text="- id: Bad Id\n  kind: castle\n",
+        events_text="[unclosed",
+    )
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "sites.yaml" in message and "'kind'" in message and "castle" in message
+    assert "events.yaml" in message and "line" in message
+    assert not at.get("component_instance")  # the app stopped before the map
+
+
+def test_picking_an_event_sets_its_date_and_flies_there(dataset: Dataset) -> None:
+    event = next(e for e in dataset.events if e.id == "monitoring-centre-opened")
+    at = run_app()
+    at.button(key=f"event:{event.id}").click().run()
+    assert at.slider(key="day_slider").value == event.date
+    args = map_args(at)
+    lat, lon = args["center"]
+    assert abs(lat - event.geometry.centroid.y) < 0.1 and abs(lon - event.geometry.centroid.x) < 0.1
+    assert args["zoom"] >= 8
+
+
+def test_distance_tool_measures_and_draws(dataset: Dataset) -> None:
+    at = run_app()
+    at.selectbox(key="from").set_value("site:russian-102nd-base")
+    at.selectbox(key="to").set_value("place:yerevan").run()
+    assert not at.exception
+    km = float(at.metric[0].value.replace(",", "").removesuffix(" km"))
+    assert 85 < km < 110  # Gyumri to Yerevan, about 95 km
+    assert "km (geodesic)" in map_args(at)["feature_group"]
+
+
+def test_basemap_switch_changes_the_map(dataset: Dataset) -> None:
+    at = run_app()
+    vector = map_args(at)
+    at.radio(key="basemap").set_value("osm").run()
+    osm = map_args(at)
+    assert "tile.openstreetmap.org" in osm["script"]
+    assert "tile.openstreetmap.org" not in vector["script"]
+    assert at.query_params["basemap"] == "osm"
+
+
+def test_exports_are_built_only_on_click(dataset: Dataset) -> None:
+    at = run_app()
+    assert not at.get("download_button")
+    at.button(key="prepare:html").click().run()
+    assert not at.exception
+    (download,) = at.get("download_button")
+    assert "HTML" in download.proto.label or "html" in download.proto.label.lower()
+
+
+def test_play_steps_to_the_next_key_dates_and_stops(dataset: Dataset) -> None:
+    days = key_dates(dataset)
+    at = run_app({"date": days[-3].isoformat()})
+    at.button(key="play").click().run(timeout=120)
+    assert not at.exception
+    assert at.slider(key="day_slider").value == days[-1]
+    assert at.button(key="play")  # stopped after the last key date: Play is offered again

@@ -1,0 +1,138 @@
+"""The app in headless Chromium: the map draws, toggles and dates act without a remount.
+
+Screenshots go to tests/artifacts/ (look at them: a test can pass on a blank map).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+ARMENIAN_FILL = "#f0a04b"
+AZERBAIJANI_FILL = "#4fb0c6"
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    """A fresh page on the app, once the map has drawn its layers."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    tab.goto(app_url, wait_until="domcontentloaded")
+    wait_for_paths(tab, minimum=50)
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def map_frame(page: Any) -> Any:
+    return page.frame_locator(MAP_FRAME)
+
+
+def path_count(page: Any, selector: str = "path") -> int:
+    return int(map_frame(page).locator(selector).count())
+
+
+def wait_for_paths(page: Any, minimum: int = 1, selector: str = "path") -> None:
+    page.locator(MAP_FRAME).wait_for(timeout=TIMEOUT_MS)
+    map_frame(page).locator(selector).nth(minimum - 1).wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+
+
+def wait_until(page: Any, predicate: Any, what: str) -> None:
+    for _ in range(120):
+        if predicate():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def mark_iframe(page: Any) -> None:
+    """Tag the map iframe element and its window, to detect a remount later."""
+    page.locator(MAP_FRAME).evaluate("el => { el.dataset.bmMark = 'kept'; }")
+    page.frame_locator(MAP_FRAME).locator("body").evaluate("() => { window.bmMark = 42; }")
+
+
+def iframe_kept(page: Any) -> bool:
+    frames = page.locator(f"{MAP_FRAME}[data-bm-mark='kept']")
+    if frames.count() != 1:
+        return False
+    return bool(map_frame(page).locator("body").evaluate("() => window.bmMark === 42"))
+
+
+def date_value(page: Any) -> str:
+    return str(page.locator(".st-key-day_input input").input_value())
+
+
+def type_date(page: Any, iso: str) -> None:
+    """Type a date into the date field (year, month, day segments); blur to commit."""
+    year, month, day = iso.split("-")
+    page.locator(".st-key-day_input [data-type=year]").click()
+    page.keyboard.type(year + month + day)
+    page.keyboard.press("Enter")
+    page.locator("h3").first.click()
+
+
+def test_map_draws_layers_legend_and_scale(page: Any, artifacts: Path) -> None:
+    assert path_count(page) > 50
+    frame = map_frame(page)
+    assert frame.locator(".bm-legend").count() == 1
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    assert frame.locator(".leaflet-tile").count() == 0  # vector basemap: no tiles
+    assert path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") > 0
+    assert frame.locator(".bm-label").count() > 10  # place labels
+    page.screenshot(path=artifacts / "map-default.png", full_page=True)
+
+
+def test_toggling_a_layer_drops_its_paths(page: Any, artifacts: Path) -> None:
+    before = path_count(page)
+    control = path_count(page, f"path[fill='{AZERBAIJANI_FILL}']")
+    mark_iframe(page)
+    page.locator(".st-key-layer-control label").click()
+    wait_until(
+        page, lambda: path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") == 0, "control gone"
+    )
+    assert path_count(page) <= before - control
+    assert iframe_kept(page)
+    page.screenshot(path=artifacts / "map-without-control.png", full_page=True)
+
+
+def test_changing_the_date_recolours_without_remount(page: Any, artifacts: Path) -> None:
+    assert path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") > 0
+    mark_iframe(page)
+    type_date(page, "2020-09-26")
+    wait_until(
+        page,
+        lambda: path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") == 0,
+        "the Azerbaijani-held areas to disappear",
+    )
+    assert path_count(page, f"path[fill='{ARMENIAN_FILL}']") >= 8
+    assert iframe_kept(page)
+    page.screenshot(path=artifacts / "map-2020-09-26.png", full_page=True)
+
+
+def test_previous_key_date_button_moves_the_date(page: Any) -> None:
+    mark_iframe(page)
+    page.locator(".st-key-prev button").click()
+    wait_until(page, lambda: date_value(page) != "2021-02-23", "the date to change")
+    assert date_value(page) < "2021-02-23"
+    assert iframe_kept(page)
+
+
+def test_clicking_an_event_sets_its_date(page: Any, artifacts: Path) -> None:
+    mark_iframe(page)
+    page.locator(".st-key-event-aghdam-handed-over-2020 button").click()
+    wait_until(page, lambda: date_value(page) == "2020-11-20", "the event's date")
+    assert iframe_kept(page)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=artifacts / "map-event-aghdam.png", full_page=True)

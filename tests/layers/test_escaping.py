@@ -1,0 +1,84 @@
+"""Text from data renders as text: no HTML, no template-literal code, in map or timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.dataset import Dataset, load_dataset
+from geo.timeline import state_at
+from layers.catalog import LAYER_IDS
+from layers.features import layer_features
+from layers.timeline_panel import timeline_entries
+from layers.view import DEFAULT_BOUNDS, View
+from layers.web_map import base_map, feature_groups, standalone_html
+from tests.conftest import CONTROL, EVENTS, PLACES, SITES, SOURCES, MakeDataDir
+
+EVIL = "Evil <script>alert(1)</script> ${alert(1)} `tick` back\\slash"
+
+
+@pytest.fixture
+def evil_dataset(make_data_dir: MakeDataDir) -> Dataset:
+    """The synthetic data with the hostile string in names, notes, quotes and citations."""
+    sources = [dict(SOURCES[0], title=EVIL, publisher=EVIL)]
+    places = [dict(PLACES[0], names={"en": EVIL, "az": EVIL + " az"}, note=EVIL), PLACES[1]]
+    sites = [dict(SITES[0], name=EVIL, operator=EVIL, note=EVIL)]
+    control = [dict(CONTROL[0], area_name=EVIL, note=EVIL), dict(CONTROL[1], area_name=EVIL)]
+    events = [dict(EVENTS[0], title=EVIL, quote=EVIL, note=EVIL)]
+    folder = make_data_dir(
+        sources=sources, places=places, sites=sites, control=control, events=events
+    )
+    return load_dataset(folder)
+
+
+def app_map_html(data: Dataset, day: dt.date, convention: str = "dual") -> str:
+    frames = layer_features(data, state_at(data, day), LAYER_IDS, convention)
+    fmap = base_map(data, DEFAULT_BOUNDS, "vector")
+    for group in feature_groups(frames):
+        group.add_to(fmap)
+    return str(fmap.get_root().render())
+
+
+def assert_inert(html: str, amp: str = "&") -> None:
+    """No live markup or template-literal syntax; the text is there, escaped.
+
+    ``amp`` is how '&' appears (Folium's tojson writes it as \\u0026 in embedded JSON).
+    """
+    assert "<script>alert" not in html
+    assert "${alert" not in html
+    assert "`tick`" not in html
+    assert "back\\slash" not in html and "back\\\\slash" not in html
+    assert f"{amp}#96;tick{amp}#96;" in html
+    assert f"{amp}#36;{{alert(1)}}" in html
+    assert f"back{amp}#92;slash" in html
+
+
+@pytest.mark.parametrize("day", [dt.date(2020, 9, 26), dt.date(2021, 2, 23)])
+def test_app_map_renders_hostile_text_as_text(evil_dataset: Dataset, day: dt.date) -> None:
+    html = app_map_html(evil_dataset, day)
+    assert_inert(html, amp="\\u0026")
+    # Folium's tojson turns '&' into \u0026 inside the embedded GeoJSON.
+    assert "\\u0026lt;script\\u0026gt;alert(1)" in html
+
+
+def test_app_map_escapes_the_chosen_naming_convention(evil_dataset: Dataset) -> None:
+    html = app_map_html(evil_dataset, dt.date(2021, 2, 23), convention="az")
+    assert_inert(html, amp="\\u0026")
+    assert '"tooltip": "Evil \\u0026lt;script' in html
+    assert "slash az" in html  # the Azerbaijani form was the one labelled
+
+
+def test_standalone_page_renders_hostile_text_as_text(evil_dataset: Dataset) -> None:
+    view = View(day=dt.date(2021, 2, 23), layers=LAYER_IDS, title=EVIL)
+    html = standalone_html(evil_dataset, view)
+    assert_inert(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # title and sources block
+
+
+def test_timeline_renders_hostile_text_as_text(evil_dataset: Dataset) -> None:
+    entries = timeline_entries(evil_dataset, dt.date(2021, 2, 23))
+    html = "".join(entry.html for entry in entries)
+    assert_inert(html)
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # title, quote, note, source
+    assert len(entries) == 1 and entries[0].past

@@ -1,0 +1,188 @@
+"""The Folium bridge: layers reach the rendered HTML, styled, small, and only those asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+from typing import Any
+
+import folium
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from geo.dataset import Dataset, load_dataset
+from geo.timeline import state_at
+from layers.catalog import LAYER_IDS
+from layers.features import layer_features
+from layers.view import DEFAULT_BOUNDS, View
+from layers.web_map import (
+    COORD_DECIMALS,
+    DRAW_ORDER,
+    base_map,
+    feature_groups,
+    prepare_geometry,
+    standalone_html,
+)
+from tests.conftest import MakeDataDir
+
+ARTICLE_DAY = dt.date(2021, 2, 23)
+BEFORE_WAR = dt.date(2020, 9, 26)
+
+
+def render_map(data: Dataset, day: dt.date, layer_ids: tuple[str, ...] = LAYER_IDS) -> str:
+    """The whole app map (base + every group) rendered as one HTML page."""
+    frames = layer_features(data, state_at(data, day), layer_ids, "dual")
+    fmap = base_map(data, DEFAULT_BOUNDS, "vector")
+    for group in feature_groups(frames):
+        group.add_to(fmap)
+    return str(fmap.get_root().render())
+
+
+def styles_by_id(html: str) -> dict[str, dict[str, Any]]:
+    """Feature id -> Leaflet style, read from the style switch Folium writes per GeoJson
+    (features not named in a ``case`` get the ``default`` style)."""
+    styles: dict[str, dict[str, Any]] = {}
+    for styler in re.finditer(
+        r"function (geo_json_\w+)_styler\(feature\) \{(.*?)\n\s*\}\n", html, re.S
+    ):
+        name, body = styler.groups()
+        cased: dict[str, dict[str, Any]] = {}
+        for block in re.finditer(r'((?:case "[^"]+": )+)\s*return (\{.*?\});', body):
+            for feature_id in re.findall(r'case "([^"]+)":', block.group(1)):
+                cased[feature_id] = json.loads(block.group(2))
+        default = json.loads(re.search(r"default:\s*return (\{.*?\});", body).group(1))
+        data = json.loads(re.search(rf"{name}_add\((\{{.*?\}})\);\n", html, re.S).group(1))
+        for feature in data["features"]:
+            styles[feature["id"]] = cased.get(feature["id"], default)
+    return styles
+
+
+def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> None:
+    frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), LAYER_IDS, "dual")
+    html = render_map(dataset, ARTICLE_DAY)
+    assert sum(not frame.empty for frame in frames.values()) >= len(LAYER_IDS) - 2
+    for layer_id, frame in frames.items():
+        for feature_id in frame["id"]:
+            assert f'"id": "{feature_id}"' in html, (layer_id, feature_id)
+    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 1  # plus the measured line
+
+
+def test_feature_groups_always_cover_the_whole_catalogue(dataset: Dataset) -> None:
+    frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), ["control"], "dual")
+    groups = feature_groups(frames)
+    assert len(groups) == len(DRAW_ORDER) + 1
+    filled = [g.layer_name for g in groups if g._children]
+    assert filled == ["Who held what on the date"]
+
+
+def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:
+    def script(fmap: folium.Map) -> str:
+        text = str(fmap.get_root().render())
+        return re.sub(r"_[0-9a-f]{32}", "", text)
+
+    first = base_map(dataset, DEFAULT_BOUNDS, "vector")
+    second = base_map(dataset, DEFAULT_BOUNDS, "vector")
+    assert script(first) == script(second)
+    assert "aghdam-district" not in script(first)  # no dated content in the base
+    assert "Held by Armenian forces" in script(first)  # the legend lists every entry
+    assert "Joint exercise" in script(first)
+    assert "L.control.scale" in script(first)
+
+
+def test_control_colour_follows_the_holder(dataset: Dataset) -> None:
+    before = styles_by_id(render_map(dataset, BEFORE_WAR, ("control",)))
+    after = styles_by_id(render_map(dataset, ARTICLE_DAY, ("control",)))
+    assert before["aghdam-district-armenian"]["fillColor"] == "#f0a04b"
+    assert "aghdam-district-azerbaijani" not in before
+    assert after["aghdam-district-azerbaijani"]["fillColor"] == "#4fb0c6"
+    assert "aghdam-district-armenian" not in after
+
+
+def test_uncertain_features_are_dashed_and_certain_areas_are_not(dataset: Dataset) -> None:
+    frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), LAYER_IDS, "dual")
+    styles = styles_by_id(render_map(dataset, ARTICLE_DAY))
+    uncertain = 0
+    for frame in frames.values():
+        for row in frame.itertuples():
+            if row.id not in styles:
+                continue  # points drawn as SVG icons
+            if row.status in ("approximate", "proposed"):
+                uncertain += 1
+                assert "dashArray" in styles[row.id], row.id
+            elif row.style_key.startswith("control-"):
+                assert "dashArray" not in styles[row.id], row.id
+    assert uncertain > 0
+
+
+def test_approximate_control_area_gets_a_dash(make_data_dir: MakeDataDir) -> None:
+    from tests.conftest import CONTROL
+
+    control = [dict(CONTROL[0], status="approximate", note="drawn roughly"), CONTROL[1]]
+    data = load_dataset(make_data_dir(control=control))
+    styles = styles_by_id(render_map(data, BEFORE_WAR, ("control",)))
+    assert styles["east-a"]["dashArray"] == "6 4"
+    assert styles["east-a"]["fillOpacity"] < 0.45
+
+
+def test_prepare_geometry_simplifies_big_shapes_and_keeps_small_ones() -> None:
+    dense = LineString([(44 + i / 1000, 40 + 0.0001 * (i % 2)) for i in range(1001)])
+    assert len(prepare_geometry(dense).coords) < 10
+    small = box(45.0, 40.0, 45.01, 40.01).buffer(0.001)
+    assert len(prepare_geometry(small).exterior.coords) == len(small.exterior.coords)
+    point = prepare_geometry(Point(45.123456789, 40.987654321))
+    assert (point.x, point.y) == (45.12346, 40.98765)
+
+
+def test_whole_map_payload_is_small_and_rounded(dataset: Dataset) -> None:
+    html = render_map(dataset, ARTICLE_DAY)
+    assert len(gzip.compress(html.encode())) < 250 * 1024
+    assert len(html.encode()) < 1024 * 1024
+    coordinates = re.findall(r"\[(-?\d+\.\d+), (-?\d+\.\d+)\]", html)
+    assert len(coordinates) > 500
+    too_fine = [c for c in coordinates if any(len(v.split(".")[1]) > COORD_DECIMALS for v in c)]
+    assert too_fine == []
+
+
+def test_map_loads_leaflet_from_the_app_not_a_cdn(dataset: Dataset) -> None:
+    fmap = base_map(dataset, DEFAULT_BOUNDS, "vector")
+    html = str(fmap.get_root().render())
+    assert "/app/static/leaflet/leaflet.js" in html
+    assert "cdn.jsdelivr" not in html
+    assert "jquery" not in html.lower()
+
+
+def test_osm_basemap_has_tiles_and_vector_basemap_has_land(dataset: Dataset) -> None:
+    osm = str(base_map(dataset, DEFAULT_BOUNDS, "osm").get_root().render())
+    vector = str(base_map(dataset, DEFAULT_BOUNDS, "vector").get_root().render())
+    assert "tile.openstreetmap.org" in osm
+    assert "tile.openstreetmap.org" not in vector
+    assert '"fillColor": "#f4f1ea"' in vector
+
+
+def test_standalone_html_holds_only_the_view_layers(dataset: Dataset) -> None:
+    view = View(day=BEFORE_WAR, layers=("control", "russian-bases"), title="Test <title>")
+    html = standalone_html(dataset, view)
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "aghdam-district-armenian" in html
+    assert "russian-102nd-base" in html
+    for absent in ("place-yerevan", "countries-0", "ceasefire-1994-in-force", "peacekeeping-zone"):
+        assert absent not in html, absent
+    assert "Held by Armenian forces" in html
+    assert "Town or city" not in html  # legend of visible layers only
+    assert "Test &lt;title&gt;" in html and "Test <title>" not in html
+    assert "26 September 2020" in html
+    assert "L.control.scale" in html
+    assert "<h2>Sources</h2>" in html and "Natural Earth" in html
+    assert "cdn.jsdelivr" not in html and "Leaflet 1.9.4" in html  # inlined, offline
+
+
+@pytest.mark.parametrize(("convention", "label"), [("az", "Alfa-az"), ("hy", "Alfa")])
+def test_labels_follow_the_naming_convention(
+    make_data_dir: MakeDataDir, convention: str, label: str
+) -> None:
+    data = load_dataset(make_data_dir())
+    view = View(layers=("places",), convention=convention)
+    html = standalone_html(data, view)
+    assert f'"tooltip": "{label}"' in html

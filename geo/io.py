@@ -6,6 +6,7 @@ Every other module takes and returns objects.
 from __future__ import annotations
 
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import geopandas as gpd
@@ -101,3 +102,14 @@ def write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
     for name, frame in layers.items():
         frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
     return path
+
+
+def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
+    """Return the bytes of a new GeoPackage holding each GeoDataFrame as a layer.
+
+    The file is built in a private temporary folder (never a shared fixed path) that is
+    removed before returning; layer names are the dictionary keys.
+    """
+    with TemporaryDirectory(prefix="briefing-gpkg-") as folder:
+        path = write_geopackage(Path(folder) / "export.gpkg", layers)
+        return path.read_bytes()

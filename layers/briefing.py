@@ -1,0 +1,337 @@
+"""One-page briefing (map and timeline) and the atlas of key dates, as PDF.
+
+A briefing page is landscape A4 or Letter: on the left the map of the view (drawn by
+:mod:`layers.static_map`, EPSG:4326 with aspect ``1 / cos(lat0)``) with its legend,
+locator inset, caveat and credits; on the right the timeline of the events that had begun
+by the view's date, with dates, titles, quotes and sources. The atlas is one such page
+per key date (:func:`geo.timeline.key_dates`) in one multi-page PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import geopandas as gpd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from geo.dataset import Dataset
+from geo.dates import format_date
+from geo.timeline import key_dates, state_at
+from layers import static_map, styles
+from layers.features import layer_features
+from layers.static_map import Page, paragraph_height, wrap
+from layers.view import View
+
+MARGIN = 0.35
+#: Width in inches of the map column; the timeline takes the rest of the page.
+MAP_COLUMN = 6.1
+GAP = 0.3
+#: Font size of the legend under the map.
+LEGEND_FONT = 6.3
+FOOTER_FONT = 5.8
+INSET_WIDTH = 1.9
+
+
+@dataclass(frozen=True)
+class TimelineFit:
+    """How much of the timeline to show.
+
+    ``fontsize`` in points; ``quote_lines`` cuts quotes (None = whole); ``context`` is how
+    context events (not in the article) appear: ``full``, ``no-quote`` or ``compact`` (one
+    paragraph: date, title and publishers); ``columns`` is 1 or 2.
+    """
+
+    fontsize: float
+    quote_lines: int | None
+    context: str
+    columns: int = 1
+
+
+#: Tried in turn until the timeline fits the column; the last one may drop early events.
+FITS: tuple[TimelineFit, ...] = (
+    TimelineFit(7.2, None, "full"),
+    TimelineFit(7.0, None, "no-quote"),
+    TimelineFit(6.8, 4, "compact"),
+    TimelineFit(6.4, 3, "compact"),
+    TimelineFit(6.6, 4, "compact", 2),
+    TimelineFit(6.2, 3, "compact", 2),
+    TimelineFit(5.8, 2, "compact", 2),
+)
+
+Paragraph = tuple[list[str], dict[str, Any]]
+
+
+def briefing_figure(
+    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+) -> Figure:
+    """The briefing page of ``view``: map column on the left, timeline on the right.
+
+    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
+    """
+    page = Page(paper)
+    situation = state_at(dataset, view.day)
+    frames = layer_features(dataset, situation, view.layers, view.convention)
+    top = static_map.header(page, view, MARGIN)
+    _map_column(page, dataset, view, frames, top, labels)
+    x = MARGIN + MAP_COLUMN + GAP
+    draw_timeline(page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day)
+    return page.figure
+
+
+def _map_column(
+    page: Page,
+    dataset: Dataset,
+    view: View,
+    frames: dict[str, gpd.GeoDataFrame],
+    top: float,
+    labels: bool,
+) -> None:
+    """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
+    items = static_map.footer_items(dataset, frames)
+    footer = static_map.footer_height(items, MAP_COLUMN, FOOTER_FONT)
+    entries = len(static_map.legend_items(frames))
+    legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
+    inset_h = INSET_WIDTH * 0.62
+    band = max(legend_h, inset_h + 0.15)
+    band_bottom = MARGIN + footer + 0.1
+    map_bottom = band_bottom + band + 0.15
+    content = static_map.prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
+    static_map.draw_map(
+        page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels
+    )
+    legend_w = MAP_COLUMN - INSET_WIDTH - 0.2
+    static_map.draw_legend(
+        page.axes(MARGIN, band_bottom, legend_w, band), frames, ncols=2, fontsize=LEGEND_FONT
+    )
+    inset_x = MARGIN + MAP_COLUMN - INSET_WIDTH
+    inset_top = band_bottom + band
+    static_map.draw_inset(
+        page.axes(inset_x, inset_top - inset_h, INSET_WIDTH, inset_h), dataset, content.extent
+    )
+    page.text(
+        inset_x,
+        inset_top - inset_h - 0.04,
+        "Location of the map",
+        fontsize=6,
+        color=static_map.MUTED,
+        va="top",
+    )
+    page.paragraphs(MARGIN, MARGIN + footer, MAP_COLUMN, items, FOOTER_FONT)
+
+
+# --- Timeline ------------------------------------------------------------------------
+
+
+def event_paragraphs(
+    dataset: Dataset, event: Any, fit: TimelineFit, width: float
+) -> list[Paragraph]:
+    """Wrapped lines of one event (a row of :func:`geo.frames.event_frame`) and their styles.
+
+    Date line (bold), title, quote in quotation marks (italic, maybe cut to
+    ``fit.quote_lines`` lines) and the source, as ``(lines, text keywords)`` pairs; a
+    context event under a ``compact`` fit is one paragraph.
+    """
+    size = fit.fontsize
+    source_ids = [event.quote_source] if event.quote and event.quote_source else event.sources
+    sources = [dataset.source(s) for s in source_ids]
+    if not event.in_article and fit.context == "compact":
+        publishers = "; ".join(dict.fromkeys(s.publisher for s in sources))
+        text = f"{event.when} – {event.title} ({publishers})"
+        return [(wrap(text, width, size - 0.4), {"fontsize": size - 0.4, "color": "#333333"})]
+    tag = " · in the article" if event.in_article else ""
+    paragraphs: list[Paragraph] = [
+        (wrap(f"{event.when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
+        (wrap(str(event.title), width, size), {"fontsize": size}),
+    ]
+    if event.quote and (event.in_article or fit.context == "full"):
+        lines = wrap(f"“{event.quote}”", width, size - 0.4)
+        if fit.quote_lines is not None and len(lines) > fit.quote_lines:
+            lines = [*lines[: fit.quote_lines - 1], lines[fit.quote_lines - 1].rstrip() + " […]"]
+        paragraphs.append(
+            (lines, {"fontsize": size - 0.4, "fontstyle": "italic", "color": "#333333"})
+        )
+    cited = "; ".join(static_map.short_citation(s) for s in sources)
+    paragraphs.append(
+        (
+            wrap(f"Source: {cited}", width, size - 1.2),
+            {"fontsize": size - 1.2, "color": static_map.MUTED},
+        )
+    )
+    return paragraphs
+
+
+def paragraphs_height(paragraphs: Sequence[Paragraph]) -> float:
+    """Height in inches of an event's paragraphs plus the space after it."""
+    return sum(paragraph_height(len(lines), kw["fontsize"]) for lines, kw in paragraphs) + 0.07
+
+
+def flow(heights: Sequence[float], height: float, columns: int) -> list[int] | None:
+    """Column index of each block when blocks fill ``columns`` columns of ``height`` in turn.
+
+    Returns None when they do not fit.
+    """
+    placed: list[int] = []
+    column, used = 0, 0.0
+    for block in heights:
+        if used + block > height and used > 0:
+            column, used = column + 1, 0.0
+        if column >= columns or block > height:
+            return None
+        placed.append(column)
+        used += block
+    return placed
+
+
+@dataclass(frozen=True)
+class TimelineLayout:
+    """The chosen fit, the paragraphs and column of each event shown (oldest first), and
+    how many of the oldest events were left out."""
+
+    fit: TimelineFit
+    blocks: list[list[Paragraph]]
+    columns: list[int]
+    dropped: int
+
+
+def fit_timeline(
+    dataset: Dataset, events: gpd.GeoDataFrame, width: float, height: float
+) -> TimelineLayout:
+    """Lay the events out with the first :data:`FITS` entry that fits ``height`` inches.
+
+    ``width`` and ``height`` are the column's size in inches. With the last fit, the
+    oldest events are left out until the rest fits (room is kept for a note saying so).
+    """
+    rows = list(events.itertuples(index=False))
+    for fit in FITS:
+        blocks = _blocks(dataset, rows, fit, width)
+        placed = flow([paragraphs_height(b) for b in blocks], height, fit.columns)
+        if placed is not None:
+            return TimelineLayout(fit, blocks, placed, 0)
+    room = height - paragraph_height(2, FITS[-1].fontsize)
+    for dropped in range(1, len(rows) + 1):
+        heights = [paragraphs_height(b) for b in blocks[dropped:]]
+        placed = flow(heights, room, FITS[-1].columns)
+        if placed is not None:
+            return TimelineLayout(FITS[-1], blocks[dropped:], placed, dropped)
+    return TimelineLayout(FITS[-1], [], [], len(rows))
+
+
+def _blocks(
+    dataset: Dataset, rows: list[Any], fit: TimelineFit, width: float
+) -> list[list[Paragraph]]:
+    text_width = (width - GAP * (fit.columns - 1)) / fit.columns - 0.18
+    return [event_paragraphs(dataset, row, fit, text_width) for row in rows]
+
+
+def draw_timeline(
+    page: Page,
+    dataset: Dataset,
+    events: gpd.GeoDataFrame,
+    x: float,
+    top: float,
+    width: float,
+    day: dt.date,
+) -> None:
+    """The timeline column: heading, then each event begun by ``day`` (inches on ``page``).
+
+    ``events`` has the columns of :func:`geo.frames.event_frame` (EPSG:4326, unused here).
+    Each event gets the map's event symbol (filled: in the article; hollow: context).
+    """
+    page.text(
+        x,
+        top,
+        f"Timeline up to {format_date(day)}",
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+        color=static_map.INK,
+    )
+    y0 = top - 0.3
+    if events.empty:
+        page.text(x, y0, "No events in the data up to this date.", fontsize=7, va="top")
+        return
+    layout = fit_timeline(dataset, events, width, y0 - MARGIN)
+    fit = layout.fit
+    if layout.dropped:
+        plural = "s" if layout.dropped > 1 else ""
+        note = f"{layout.dropped} earlier event{plural} not shown (see the atlas)."
+        page.text(
+            x,
+            y0,
+            note,
+            fontsize=fit.fontsize - 0.5,
+            va="top",
+            fontstyle="italic",
+            color=static_map.MUTED,
+        )
+        y0 -= paragraph_height(2, fit.fontsize)
+    column_width = (width - GAP * (fit.columns - 1)) / fit.columns
+    shown = list(events.itertuples(index=False))[layout.dropped :]
+    tops = [y0] * fit.columns
+    for row, block, column in zip(shown, layout.blocks, layout.columns, strict=True):
+        left = x + column * (column_width + GAP)
+        marker_y = tops[column] - block[0][1]["fontsize"] * 0.6 / 72
+        _event_marker(page, left + 0.06, marker_y, bool(row.in_article))
+        tops[column] = _draw_block(page, left + 0.18, tops[column], block)
+
+
+def _draw_block(page: Page, x: float, y: float, block: list[Paragraph]) -> float:
+    for lines, kwargs in block:
+        page.text(x, y, "\n".join(lines), va="top", linespacing=1.25, **kwargs)
+        y -= paragraph_height(len(lines), kwargs["fontsize"])
+    return y - 0.07
+
+
+def _event_marker(page: Page, x: float, y: float, in_article: bool) -> None:
+    look = styles.style("event" if in_article else "event-context")
+    kwargs = styles.matplotlib_style(look, "Point")
+    page.figure.add_artist(
+        Line2D(
+            [x / page.width],
+            [y / page.height],
+            transform=page.figure.transFigure,
+            linestyle="none",
+            marker=kwargs["marker"],
+            markersize=5.5,
+            markerfacecolor=kwargs["color"],
+            markeredgecolor=kwargs["edgecolor"],
+            markeredgewidth=kwargs["linewidth"],
+        )
+    )
+
+
+# --- Atlas ---------------------------------------------------------------------------
+
+
+def atlas_days(dataset: Dataset, until: dt.date) -> tuple[dt.date, ...]:
+    """The key dates up to ``until``, and ``until`` itself (the last page is the view's day)."""
+    return tuple(sorted({d for d in key_dates(dataset) if d <= until} | {until}))
+
+
+def atlas_figures(
+    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+) -> Iterator[Figure]:
+    """One briefing page per day of :func:`atlas_days`, with the view's layers and extent."""
+    for day in atlas_days(dataset, view.day):
+        yield briefing_figure(dataset, replace(view, day=day), paper=paper, labels=labels)
+
+
+def briefing_pdf(
+    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+) -> bytes:
+    """The one-page briefing of ``view`` as PDF bytes (deterministic)."""
+    figure = briefing_figure(dataset, view, paper=paper, labels=labels)
+    return static_map.figure_bytes(figure, "pdf", title=view.title)
+
+
+def atlas_pdf(
+    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+) -> bytes:
+    """The atlas: one briefing page per key date up to the view's day, as one PDF."""
+    figures = atlas_figures(dataset, view, paper=paper, labels=labels)
+    return static_map.figures_pdf(figures, title=f"{view.title}: atlas of key dates")

@@ -1,0 +1,172 @@
+"""Command-line export of a map view.
+
+Usage::
+
+    python -m layers.export --date 2020-11-10 --layers control,russian-bases --names dual \\
+        --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] [--paper A4|Letter] \\
+        [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
+
+``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
+``.html``, ``.geojson``, ``.gpkg``; ``.pdf`` means the map alone, use ``briefing-pdf`` or
+``atlas-pdf`` for the others). The file is written through :mod:`geo.io`.
+
+Exit status: 0 written; 1 the data cannot be loaded or the export failed (the message
+says why); 2 bad command-line arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo import io, settings
+from geo._errors import DataError, StateError
+from geo.dataset import load_dataset
+from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
+from geo.timeline import check_day
+from layers import static_map
+from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
+from layers.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
+from layers.view import DEFAULT_BOUNDS, Bounds, View, check_bounds
+
+#: Format chosen from the extension of --out when --format is not given.
+FORMAT_BY_EXTENSION = {
+    ".png": "png",
+    ".pdf": "pdf",
+    ".svg": "svg",
+    ".html": "html",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+}
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date within the map's span (argparse type)."""
+    try:
+        return check_day(dt.date.fromisoformat(text))
+    except StateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from exc
+
+
+def parse_layers(text: str) -> tuple[str, ...]:
+    """Comma-separated layer ids, or ``none`` (argparse type)."""
+    if text.strip() == "none":
+        return ()
+    try:
+        return check_layer_ids([part.strip() for part in text.split(",") if part.strip()])
+    except StateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def parse_bounds(text: str) -> Bounds:
+    """``min lon,min lat,max lon,max lat`` in degrees (argparse type)."""
+    try:
+        parts = [float(part) for part in text.split(",")]
+        if len(parts) != 4:
+            raise ValueError
+        return check_bounds((parts[0], parts[1], parts[2], parts[3]))
+    except StateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not four numbers: min lon,min lat,max lon,max lat"
+        ) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m layers.export``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m layers.export",
+        description="Export the briefing map of one date as an image, PDF, HTML or data file.",
+    )
+    add = parser.add_argument
+    add(
+        "--date",
+        type=parse_date,
+        default=settings.ARTICLE_DATE,
+        help=f"day shown, YYYY-MM-DD (default {settings.ARTICLE_DATE.isoformat()})",
+    )
+    add(
+        "--layers",
+        type=parse_layers,
+        default=DEFAULT_VISIBLE,
+        help="comma-separated layer ids, or 'none' (default: the default layers)",
+    )
+    add(
+        "--names",
+        choices=tuple(CONVENTIONS),
+        default=DEFAULT_CONVENTION,
+        help="naming convention of place labels",
+    )
+    add("--format", choices=tuple(EXPORT_FORMATS), help="default: from the --out extension")
+    add("--out", type=Path, required=True, help="file to write")
+    add("--width-px", type=int, help="PNG width in pixels")
+    add("--dpi", type=float, help="PNG resolution (ignored with --width-px)")
+    add("--paper", choices=tuple(static_map.PAPERS), default=static_map.DEFAULT_PAPER)
+    add(
+        "--bounds",
+        type=parse_bounds,
+        default=DEFAULT_BOUNDS,
+        help="extent: min lon,min lat,max lon,max lat",
+    )
+    add("--title", help="map title")
+    add("--no-labels", action="store_true", help="do not label places and sites")
+    add("--data-dir", type=Path, default=settings.DATA_DIR, help="folder of the data files")
+    return parser
+
+
+def choose_format(parser: argparse.ArgumentParser, fmt: str | None, out: Path) -> str:
+    """The --format given, else the one of the --out extension (usage error if none)."""
+    if fmt is not None:
+        return fmt
+    guessed = FORMAT_BY_EXTENSION.get(out.suffix.lower())
+    if guessed is None:
+        parser.error(f"cannot tell the format from {out.name!r}; give --format")
+    return guessed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the export; return the process exit status (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    fmt = choose_format(parser, args.format, args.out)
+    try:
+        view = View(
+            day=args.date,
+            layers=args.layers,
+            convention=args.names,
+            bounds=args.bounds,
+            **({"title": args.title} if args.title else {}),
+        )
+        options = ExportOptions(
+            width_px=args.width_px, dpi=args.dpi, paper=args.paper, labels=not args.no_labels
+        )
+    except StateError as exc:
+        parser.error(str(exc))
+    try:
+        dataset = load_dataset(args.data_dir)
+        data = export_bytes(
+            dataset,
+            view,
+            fmt,
+            width_px=options.width_px,
+            dpi=options.dpi,
+            paper=options.paper,
+            labels=options.labels,
+        )
+    except (DataError, StateError) as exc:
+        sys.stderr.write(f"export failed: {exc}\n")
+        return 1
+    path = io.write_bytes(args.out, data)
+    sys.stdout.write(f"wrote {path} ({len(data):,} bytes, {EXPORT_FORMATS[fmt].label})\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

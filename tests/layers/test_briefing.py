@@ -1,0 +1,134 @@
+"""Briefing page and atlas PDFs: pages, paper size, timeline text, fitting, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from geo.dataset import Dataset, load_dataset
+from geo.dates import format_date
+from geo.timeline import key_dates, state_at
+from layers import briefing
+from layers.exporting import export_bytes
+from layers.view import View
+from tests.conftest import EVENTS, MakeDataDir
+
+BOUNDS = (44.8, 39.8, 47.2, 41.2)
+LONG_QUOTE = "Words of a source that go on and on about the matter at hand. " * 6
+
+
+def many_events(count: int) -> list[dict[str, object]]:
+    """``count`` article events with long quotes, one a day from 1 November 2020."""
+    return [
+        {
+            **EVENTS[0],
+            "id": f"ev-{index}",
+            "title": f"Event number {index}",
+            "date": (dt.date(2020, 11, 1) + dt.timedelta(days=index)).isoformat(),
+            "quote": LONG_QUOTE,
+        }
+        for index in range(count)
+    ]
+
+
+@pytest.fixture
+def synthetic(make_data_dir: MakeDataDir) -> Dataset:
+    return load_dataset(make_data_dir())
+
+
+def read(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def test_briefing_is_one_landscape_page_with_map_timeline_and_sources(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2020, 11, 10), bounds=BOUNDS, title="Briefing test")
+    reader = read(export_bytes(synthetic, view, "briefing-pdf"))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    text = reader.pages[0].extract_text()
+    for expected in (
+        "Briefing test",
+        "Situation on 10 November 2020",
+        "Timeline up to 10 November 2020",
+        "9 November 2020",  # the event's date
+        "Something",  # its title
+        "It happened.",  # its quote
+        "Source: Somebody",  # its source
+        "Natural Earth 1:10m v4.1.0 (public domain)",
+        "Warsaw Institute Foundation",
+        "Legend",
+    ):
+        assert expected in text, expected
+    assert reader.metadata is not None and reader.metadata.title == "Briefing test"
+
+
+def test_letter_paper_and_events_after_the_date_left_out(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2020, 11, 1), bounds=BOUNDS)
+    reader = read(export_bytes(synthetic, view, "briefing-pdf", paper="Letter"))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)
+    text = reader.pages[0].extract_text()
+    assert "Something" not in text
+    assert "No events in the data up to this date." in text
+
+
+def test_briefing_is_deterministic(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2020, 11, 10), bounds=BOUNDS)
+    assert briefing.briefing_pdf(synthetic, view) == briefing.briefing_pdf(synthetic, view)
+
+
+def test_atlas_has_one_page_per_key_date(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
+    days = briefing.atlas_days(synthetic, view.day)
+    assert days == (*key_dates(synthetic), view.day)
+    reader = read(export_bytes(synthetic, view, "atlas-pdf"))
+    assert len(reader.pages) == len(days)
+    for page, day in zip(reader.pages, days, strict=True):
+        assert f"Situation on {format_date(day)}" in page.extract_text()
+
+
+def test_atlas_stops_at_the_view_date(synthetic: Dataset) -> None:
+    assert briefing.atlas_days(synthetic, dt.date(2020, 11, 9)) == (
+        dt.date(1993, 7, 23),
+        dt.date(1995, 3, 16),
+        dt.date(2020, 11, 9),
+    )
+
+
+def test_flow_fills_columns_in_turn() -> None:
+    assert briefing.flow([1.0, 1.0, 1.0], 2.5, 2) == [0, 0, 1]
+    assert briefing.flow([1.0, 1.0, 1.0], 2.5, 1) is None
+    assert briefing.flow([3.0], 2.5, 2) is None
+
+
+def test_long_timeline_shrinks_then_drops_oldest(make_data_dir: MakeDataDir) -> None:
+    dataset = load_dataset(make_data_dir(events=many_events(40)))
+    events = state_at(dataset, dt.date(2021, 1, 1)).events
+    layout = briefing.fit_timeline(dataset, events, 4.0, 6.5)
+    assert layout.fit == briefing.FITS[-1]
+    assert 0 < layout.dropped < 40
+    heights = [briefing.paragraphs_height(b) for b in layout.blocks]
+    for column in range(layout.fit.columns):
+        used = sum(h for h, c in zip(heights, layout.columns, strict=True) if c == column)
+        assert used <= 6.5
+    few = briefing.fit_timeline(dataset, events.iloc[:3], 4.0, 6.5)
+    assert few.fit == briefing.FITS[0] and few.dropped == 0
+
+
+def test_crowded_briefing_says_events_were_left_out(make_data_dir: MakeDataDir) -> None:
+    dataset = load_dataset(make_data_dir(events=many_events(40)))
+    view = View(day=dt.date(2021, 1, 1), bounds=BOUNDS)
+    text = read(briefing.briefing_pdf(dataset, view)).pages[0].extract_text()
+    assert "earlier events not shown" in text
+    assert "Event number 39" in text  # the newest event is kept
+
+
+def test_real_briefing_credits_the_article(dataset: Dataset) -> None:
+    reader = read(briefing.briefing_pdf(dataset, View()))
+    text = reader.pages[0].extract_text()
+    assert "Timeline up to 23 February 2021" in text
+    assert "Armenia Invites More Russian Troops to Its Territory" in text

@@ -27,7 +27,13 @@ from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features
 from layers.timeline_panel import TimelineEntry, timeline_entries
 from layers.view import BASEMAPS, View, view_from_query
-from layers.web_map import MAP_HEIGHT, base_map, feature_groups
+from layers.web_map import (
+    MAP_HEIGHT,
+    FeatureCollection,
+    base_map,
+    feature_collections,
+    feature_groups,
+)
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -43,6 +49,16 @@ DAY_KEYS = ("day_slider", "day_input")
 def cached_dataset(data_dir: str) -> Dataset:
     """The validated dataset of ``data_dir`` (shared by all sessions; read-only)."""
     return load_dataset(Path(data_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_fixed_layers(data_dir: str, convention: str) -> dict[str, FeatureCollection]:
+    """Map-ready features of every layer that does not change with the date (shared,
+    read-only: the web map never modifies them)."""
+    dataset = cached_dataset(data_dir)
+    fixed = [spec.id for spec in LAYERS if not spec.dated]
+    frames = layer_features(dataset, state_at(dataset, settings.LAST_DATE), fixed, convention)
+    return feature_collections(frames)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -226,7 +242,11 @@ def export_panel(dataset: Dataset, view: View) -> None:
 
 def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
     """The map: constant base, the view's layers as feature groups, optional fly-to."""
-    frames = layer_features(dataset, state_at(dataset, view.day), view.layers, view.convention)
+    fixed = cached_fixed_layers(data_dir(), view.convention)
+    dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
+    frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
+    collections = {k: v for k, v in fixed.items() if k in view.layers}
+    collections |= feature_collections(frames)
     fly = st.session_state["fly"]
     st_folium(
         base_map(dataset, view.bounds, view.basemap),
@@ -234,7 +254,7 @@ def map_component(dataset: Dataset, view: View, measurement: Measurement | None)
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
-        feature_group_to_add=feature_groups(frames, measurement),
+        feature_group_to_add=feature_groups(collections, measurement),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )

@@ -142,7 +142,10 @@ def prepare_geometry(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geometry, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
-def feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+FeatureCollection = dict[str, Any]
+
+
+def feature_collection(frame: gpd.GeoDataFrame) -> FeatureCollection:
     """GeoJSON FeatureCollection of a feature frame, ready to embed.
 
     Each feature's ``id`` is the frame's ``id``; its properties are ``style_key``,
@@ -206,39 +209,54 @@ def _div_icon(look: Style) -> folium.DivIcon:
 # --- layers ---------------------------------------------------------------------------
 
 
-#: Binds each feature's pre-escaped ``tooltip`` property as a permanent label.
-_PERMANENT_LABEL = JsCode(
-    "function(feature, layer) { layer.bindTooltip(feature.properties.tooltip, "
-    "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'}); }"
+def _binder(tooltip_options: str) -> JsCode:
+    """``onEachFeature`` binding each feature's pre-escaped ``popup`` and ``tooltip``
+    properties (built by :mod:`layers.html`) directly in Leaflet.
+
+    One small function instead of folium's GeoJsonPopup/GeoJsonTooltip, which compile a
+    Jinja template on every render and cost tens of milliseconds per rerun.
+    """
+    return JsCode(
+        "function(feature, layer) {"
+        " layer.bindPopup(feature.properties.popup, {maxWidth: 340, maxHeight: 320});"
+        f" layer.bindTooltip(feature.properties.tooltip, {tooltip_options}); }}"
+    )
+
+
+#: Hover tooltips for most layers; permanent labels for :data:`PERMANENT_LABELS`.
+_HOVER = _binder("{sticky: true}")
+_PERMANENT_LABEL = _binder(
+    "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'}"
 )
 
 
 def _details(layer_id: str) -> dict[str, Any]:
-    """Label or tooltip, and popup, of one GeoJson layer (read pre-escaped properties)."""
-    details: dict[str, Any] = {
-        "popup": folium.GeoJsonPopup(["popup"], labels=False, max_width=340, max_height=320)
-    }
-    if layer_id in PERMANENT_LABELS:
-        details["on_each_feature"] = _PERMANENT_LABEL
-    else:
-        details["tooltip"] = folium.GeoJsonTooltip(["tooltip"], labels=False)
-    return details
+    """The feature binding of one GeoJson layer (label or hover tooltip, and popup)."""
+    return {"on_each_feature": _PERMANENT_LABEL if layer_id in PERMANENT_LABELS else _HOVER}
 
 
 def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJson:
     return folium.GeoJson(data, name=layer_id, **_details(layer_id), **kwargs)
 
 
-def layer_group(layer_id: str, frame: gpd.GeoDataFrame | None) -> folium.FeatureGroup:
-    """A FeatureGroup drawing ``frame`` (EPSG:4326, feature columns); empty if ``None``.
+def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, FeatureCollection]:
+    """:func:`feature_collection` of every frame, keyed by layer id.
+
+    The result is never modified by :func:`layer_group`, so collections of layers that do
+    not change with the date can be computed once and reused (the app caches them).
+    """
+    return {layer_id: feature_collection(frame) for layer_id, frame in frames.items()}
+
+
+def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.FeatureGroup:
+    """A FeatureGroup drawing ``data`` (from :func:`feature_collection`); empty if ``None``.
 
     Lines, areas and circle points are one GeoJson styled per feature; points with other
     marker shapes get one GeoJson of SVG icons per style.
     """
     group = folium.FeatureGroup(name=layer(layer_id).title)
-    if frame is None or frame.empty:
+    if data is None or not data["features"]:
         return group
-    data = feature_collection(frame)
     by_icon: dict[tuple[str, str], list[dict[str, Any]]] = {}
     plain: list[dict[str, Any]] = []
     for feature in data["features"]:
@@ -262,15 +280,15 @@ def layer_group(layer_id: str, frame: gpd.GeoDataFrame | None) -> folium.Feature
 
 
 def feature_groups(
-    frames: Mapping[str, gpd.GeoDataFrame], measurement: Measurement | None = None
+    collections: Mapping[str, FeatureCollection], measurement: Measurement | None = None
 ) -> list[folium.FeatureGroup]:
-    """One group per catalogue layer in :data:`DRAW_ORDER` (empty where ``frames`` lacks
-    the layer), then the measured line (empty without a measurement).
+    """One group per catalogue layer in :data:`DRAW_ORDER` (empty where ``collections``
+    lacks the layer), then the measured line (empty without a measurement).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are.
     """
-    groups = [layer_group(layer_id, frames.get(layer_id)) for layer_id in DRAW_ORDER]
+    groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in DRAW_ORDER]
     return [*groups, measure_group(measurement)]
 
 
@@ -383,11 +401,10 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     _inline_leaflet(fmap)
     for layer_id in DRAW_ORDER:
         if layer_id in frames:
-            layer_group(layer_id, frames[layer_id]).add_to(fmap)
+            layer_group(layer_id, feature_collection(frames[layer_id])).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = _root(fmap)
     root.title = escape_text(view.title)
     root.html.add_child(Element(_sources_html(frames)), name="sources")
     root.html.add_child(Element("<script>document.body.classList.add('bm-page');</script>"))
     return str(root.render())
-

@@ -14,7 +14,7 @@ from geo.dataset import Dataset
 from geo.measure import measure
 from geo.timeline import state_at
 
-ARTICLE = Path(__file__).resolve().parents[3] / "shared/sources/warsaw-institute-2021-02-23.txt"
+ARTICLE = Path(__file__).resolve().parents[2] / "docs/sources/warsaw-institute-2021-02-23.txt"
 SEVEN = ("aghdam", "fuzuli", "jabrayil", "zangilan", "qubadli", "lachin", "kalbajar")
 
 

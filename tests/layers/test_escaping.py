@@ -12,7 +12,7 @@ from layers.catalog import LAYER_IDS
 from layers.features import layer_features
 from layers.timeline_panel import timeline_entries
 from layers.view import DEFAULT_BOUNDS, View
-from layers.web_map import base_map, feature_groups, standalone_html
+from layers.web_map import base_map, feature_collections, feature_groups, standalone_html
 from tests.conftest import CONTROL, EVENTS, PLACES, SITES, SOURCES, MakeDataDir
 
 EVIL = "Evil <script>alert(1)</script> ${alert(1)} `tick` back\\slash"
@@ -35,7 +35,7 @@ def evil_dataset(make_data_dir: MakeDataDir) -> Dataset:
 def app_map_html(data: Dataset, day: dt.date, convention: str = "dual") -> str:
     frames = layer_features(data, state_at(data, day), LAYER_IDS, convention)
     fmap = base_map(data, DEFAULT_BOUNDS, "vector")
-    for group in feature_groups(frames):
+    for group in feature_groups(feature_collections(frames)):
         group.add_to(fmap)
     return str(fmap.get_root().render())
 

@@ -21,6 +21,7 @@ from layers.web_map import (
     COORD_DECIMALS,
     DRAW_ORDER,
     base_map,
+    feature_collections,
     feature_groups,
     prepare_geometry,
     standalone_html,
@@ -35,7 +36,7 @@ def render_map(data: Dataset, day: dt.date, layer_ids: tuple[str, ...] = LAYER_I
     """The whole app map (base + every group) rendered as one HTML page."""
     frames = layer_features(data, state_at(data, day), layer_ids, "dual")
     fmap = base_map(data, DEFAULT_BOUNDS, "vector")
-    for group in feature_groups(frames):
+    for group in feature_groups(feature_collections(frames)):
         group.add_to(fmap)
     return str(fmap.get_root().render())
 
@@ -71,7 +72,7 @@ def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> N
 
 def test_feature_groups_always_cover_the_whole_catalogue(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), ["control"], "dual")
-    groups = feature_groups(frames)
+    groups = feature_groups(feature_collections(frames))
     assert len(groups) == len(DRAW_ORDER) + 1
     filled = [g.layer_name for g in groups if g._children]
     assert filled == ["Who held what on the date"]
@@ -186,3 +187,18 @@ def test_labels_follow_the_naming_convention(
     view = View(layers=("places",), convention=convention)
     html = standalone_html(data, view)
     assert f'"tooltip": "{label}"' in html
+
+
+def test_rendering_never_modifies_a_reused_feature_collection(dataset: Dataset) -> None:
+    import copy
+
+    situation = state_at(dataset, ARTICLE_DAY)
+    frames = layer_features(dataset, situation, ["districts", "russian-bases"], "dual")
+    collections = feature_collections(frames)
+    pristine = copy.deepcopy(collections)
+    for _ in range(2):
+        fmap = base_map(dataset, DEFAULT_BOUNDS, "vector")
+        for group in feature_groups(collections):
+            group.add_to(fmap)
+        fmap.get_root().render()
+    assert collections == pristine

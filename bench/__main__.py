@@ -1,0 +1,127 @@
+"""``python -m bench``: print this project's figures beside the usual ways, in one run.
+
+Budgets (issue 5): date change < 150 ms server time with no iframe remount; whole-map
+payload < 250 KiB gzip; first map visible < 3 s after the page loads in headless
+Chromium; briefing PDF < 1 s. Figures are medians of several runs; nothing here passes
+or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+from pathlib import Path
+
+from bench import browser, maps, server
+from bench.timing import median_seconds, peak_mib, sizes
+from geo.dataset import load_dataset
+from layers import exporting
+from layers.view import View
+from tests.e2e.server import streamlit_server
+
+BUDGETS = {
+    "payload_gzip_kib": 250.0,
+    "date_change_ms": 150.0,
+    "map_after_load_s": 3.0,
+    "briefing_pdf_s": 1.0,
+}
+
+
+def _row(label: str, *cells: object) -> str:
+    return f"{label:<38}" + "".join(f"{c!s:>14}" for c in cells)
+
+
+def map_figures(repeat: int) -> dict[str, dict[str, float]]:
+    """Payload, build time and peak memory of the default map, ours and the peers'."""
+    dataset = load_dataset()
+    view = View()
+    figures: dict[str, dict[str, float]] = {}
+    for name, build in maps.BUILDERS.items():
+        payload, peak = peak_mib(lambda build=build: build(dataset, view))  # type: ignore[misc]
+        raw, gz = sizes(payload)
+        seconds = median_seconds(lambda build=build: build(dataset, view), repeat=repeat)
+        figures[name] = {
+            "payload_kib": raw / 1024,
+            "payload_gzip_kib": gz / 1024,
+            "build_ms": seconds * 1000,
+            "peak_mib": peak,
+        }
+    return figures
+
+
+def export_figures(repeat: int) -> dict[str, float]:
+    """Median seconds of the PNG, PDF and briefing PDF exports of the default view."""
+    dataset = load_dataset()
+    view = View()
+    return {
+        f"{fmt.replace('-', '_')}_s": median_seconds(
+            lambda fmt=fmt: exporting.export_bytes(dataset, view, fmt), repeat=repeat
+        )
+        for fmt in ("png", "pdf", "briefing-pdf")
+    }
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="runs per median (default 7)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+
+    figures: dict[str, object] = {}
+    mapping = map_figures(args.repeat)
+    figures["maps"] = mapping
+    figures["app"] = server.app_reruns(args.repeat)
+    figures["exports"] = export_figures(max(3, args.repeat // 2))
+    with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
+        figures["browser"] = browser.first_map_times(url, repeat=max(3, args.repeat // 2))
+    figures["process_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
+
+
+def report(figures: dict[str, object]) -> None:
+    """Print the figures as tables, with the ratio to each peer and the budgets."""
+    mapping: dict[str, dict[str, float]] = figures["maps"]  # type: ignore[assignment]
+    ours = mapping["ours"]
+    print("Default map (23 February 2021, default layers), median of runs")
+    print(_row("", "ours", "leafmap", "explore", "leafmap/ours", "explore/ours"))
+    for key, unit in (("payload_kib", "KiB"), ("payload_gzip_kib", "KiB"),
+                      ("build_ms", "ms"), ("peak_mib", "MiB")):  # fmt: skip
+        cells = [f"{mapping[n][key]:.1f}" for n in ("ours", "leafmap", "explore")]
+        ratios = [f"{mapping[n][key] / ours[key]:.2f}x" for n in ("leafmap", "explore")]
+        print(_row(f"{key} ({unit})", *cells, *ratios))
+    app: dict[str, float] = figures["app"]  # type: ignore[assignment]
+    print("\nApp (Streamlit AppTest, whole script)")
+    print(_row("rerun (ms)", f"{app['rerun_s'] * 1000:.0f}"))
+    print(_row("date change (ms)", f"{app['date_change_s'] * 1000:.0f}"))
+    print(_row("map key kept on date change", str(app["key_kept"])))
+    print("  peers rebuild the whole map on a date change: their figure is the build time")
+    exports: dict[str, float] = figures["exports"]  # type: ignore[assignment]
+    print("\nExports of the default view (s)")
+    for key, value in exports.items():
+        print(_row(key, f"{value:.3f}"))
+    shown: dict[str, object] = figures["browser"]  # type: ignore[assignment]
+    print("\nHeadless Chromium, fresh context per visit (s)")
+    for key, value in shown.items():
+        print(_row(key, f"{value:.2f}" if isinstance(value, float) else str(value)))
+    print(f"\nPeak RSS of this process: {figures['process_peak_rss_mib']:.0f} MiB")
+    print("\nBudgets")
+    measured = {
+        "payload_gzip_kib": ours["payload_gzip_kib"],
+        "date_change_ms": app["date_change_s"] * 1000,
+        "map_after_load_s": shown.get("map_after_load_s"),
+        "briefing_pdf_s": exports["briefing_pdf_s"],
+    }
+    for key, budget in BUDGETS.items():
+        value = measured[key]
+        verdict = "n/a" if not isinstance(value, float) else ("met" if value < budget else "MISSED")
+        shown_value = f"{value:.2f}" if isinstance(value, float) else "n/a"
+        print(_row(key, shown_value, f"< {budget:g}", verdict))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Small timing helpers: medians of repeated runs and peak Python memory."""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def median_seconds(run: Callable[[], object], repeat: int = 7, warmup: int = 1) -> float:
+    """Median wall time of ``run`` over ``repeat`` runs after ``warmup`` unmeasured ones."""
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_mib(run: Callable[[], T]) -> tuple[T, float]:
+    """Result of ``run`` and the peak of Python allocations while it ran, in MiB."""
+    tracemalloc.start()
+    try:
+        result = run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak / 2**20
+
+
+def sizes(text: str) -> tuple[int, int]:
+    """Bytes of ``text`` as UTF-8, raw and gzip-compressed (level 6, as servers use)."""
+    raw = text.encode("utf-8")
+    return len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0))

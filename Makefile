@@ -29,7 +29,11 @@ lint: $(VENV)/.dev
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.dev
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench
 	$(BIN)/python -m bench
 
 # Rebuild data/boundaries.gpkg from Natural Earth (see data/README.md).

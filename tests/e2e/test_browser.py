@@ -136,3 +136,25 @@ def test_clicking_an_event_sets_its_date(page: Any, artifacts: Path) -> None:
     assert iframe_kept(page)
     page.wait_for_timeout(1000)
     page.screenshot(path=artifacts / "map-event-aghdam.png", full_page=True)
+
+
+def test_clicking_a_site_opens_its_popup_with_status_and_sources(
+    page: Any, artifacts: Path
+) -> None:
+    frame = map_frame(page)
+    markers = frame.locator(".bm-marker")
+    assert markers.count() >= 3
+    text = ""
+    for index in range(markers.count()):
+        markers.nth(index).click(force=True)
+        popup = frame.locator(".leaflet-popup-content")
+        popup.first.wait_for(timeout=TIMEOUT_MS)
+        text = "\n".join(popup.all_inner_texts())
+        if "102nd" in text:
+            break
+    assert "Russian 102nd Military Base" in text
+    assert "Status" in text and "confirmed" in text
+    assert "Sources" in text and "Warsaw Institute Foundation" in text
+    assert "<" not in text  # markup was rendered, not shown as text
+    page.wait_for_timeout(1000)  # let the popup finish fading in and panning
+    page.screenshot(path=artifacts / "map-popup-102nd-base.png", full_page=True)

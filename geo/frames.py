@@ -9,13 +9,19 @@ from shapely.geometry import Point
 
 from geo import settings
 from geo.dates import format_date, format_span
-from geo.model import ControlPeriod, Event, Place, Provenance, Site
+from geo.model import ControlPeriod, Event, Place, Provenance, Site, Span
 
 PROVENANCE_COLUMNS = ("status", "sources", "note")
 
 
 def _provenance(p: Provenance) -> dict[str, object]:
     return {"status": p.status, "sources": list(p.sources), "note": p.note or ""}
+
+
+def _span(span: Span) -> dict[str, object]:
+    """The ``when``, ``start`` and ``end`` columns of a period."""
+    when = format_span(span.start, span.end, span.start_precision, span.end_precision)
+    return {"when": when, "start": span.start, "end": span.end}
 
 
 def site_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
@@ -30,11 +36,7 @@ def site_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
             "name": s.name,
             "kind": s.kind,
             "operator": s.operator,
-            "when": format_span(
-                s.span.start, s.span.end, s.span.start_precision, s.span.end_precision
-            ),
-            "start": s.span.start,
-            "end": s.span.end,
+            **_span(s.span),
             **_provenance(s.provenance),
             "geometry": s.geometry,
         }
@@ -55,11 +57,7 @@ def control_frame(periods: Iterable[ControlPeriod]) -> gpd.GeoDataFrame:
             "area_name": c.area_name,
             "place": c.place or "",
             "holder": c.holder,
-            "when": format_span(
-                c.span.start, c.span.end, c.span.start_precision, c.span.end_precision
-            ),
-            "start": c.span.start,
-            "end": c.span.end,
+            **_span(c.span),
             **_provenance(c.provenance),
             "geometry": c.geometry,
         }

@@ -19,13 +19,14 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo._errors import DataError, StateError
 from geo.dataset import Dataset, load_dataset
+from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
 from geo.naming import CONVENTIONS
 from geo.timeline import key_dates, state_at
 from layers import exporting
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features
-from layers.timeline_panel import TimelineEntry, timeline_entries
+from layers.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web_map import (
     MAP_HEIGHT,
@@ -59,6 +60,12 @@ def cached_fixed_layers(data_dir: str, convention: str) -> dict[str, FeatureColl
     fixed = [spec.id for spec in LAYERS if not spec.dated]
     frames = layer_features(dataset, state_at(dataset, settings.LAST_DATE), fixed, convention)
     return feature_collections(frames)
+
+
+@st.cache_resource(show_spinner=False)
+def cached_gazetteer(data_dir: str) -> LocalGazetteer:
+    """The offline gazetteer of the data's places (any name form finds a place)."""
+    return LocalGazetteer(cached_dataset(data_dir).places.values())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -145,6 +152,17 @@ def on_event(entry: TimelineEntry) -> None:
     st.session_state["fly"] = (entry.center, entry.zoom)
 
 
+def on_search() -> None:
+    """A place was searched: fly to it, or say it is not in the gazetteer."""
+    query = st.session_state["search"].strip()
+    found = cached_gazetteer(data_dir()).find(query) if query else None
+    if found is None:
+        st.session_state["search_result"] = f"No place called “{query}” in the gazetteer."
+        return
+    st.session_state["fly"] = ((found.latitude, found.longitude), POINT_ZOOM)
+    st.session_state["search_result"] = f"Found {found.address}"
+
+
 def set_playing(playing: bool) -> None:
     """Start or stop stepping through the key dates."""
     st.session_state["playing"] = playing
@@ -198,6 +216,18 @@ def layer_panel() -> None:
     st.sidebar.selectbox("Place names", list(CONVENTIONS), format_func=CONVENTIONS.__getitem__,
                          key="convention")  # fmt: skip
     st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
+
+
+def place_search() -> None:
+    """Find a place by any of its names (Khankendi, Shushi, Berdzor, ...)."""
+    st.sidebar.text_input(
+        "Find a place",
+        key="search",
+        on_change=on_search,
+        placeholder="any name form, e.g. Khankendi or Berdzor",
+    )
+    if st.session_state.get("search_result"):
+        st.sidebar.caption(st.session_state["search_result"])
 
 
 def distance_tool(dataset: Dataset) -> Measurement | None:
@@ -285,6 +315,7 @@ def main() -> None:
         "to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
     )
     layer_panel()
+    place_search()
     measurement = distance_tool(dataset)
     date_controls(days)
     try:

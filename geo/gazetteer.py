@@ -55,6 +55,11 @@ class LocalGazetteer(Geocoder):  # type: ignore[misc]
             return locations[0] if locations else None
         return locations or None
 
+    def find(self, query: str) -> Location | None:
+        """The best match for ``query`` (typed form of ``geocode(query)``)."""
+        found = self.geocode(query, exactly_one=True)
+        return found if isinstance(found, Location) else None
+
     def reverse(
         self, query: tuple[float, float], *, exactly_one: bool = True, **_: Any
     ) -> Location | list[Location] | None:

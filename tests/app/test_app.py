@@ -190,3 +190,21 @@ def test_play_steps_to_the_next_key_dates_and_stops(dataset: Dataset) -> None:
     assert not at.exception
     assert at.slider(key="day_slider").value == days[-1]
     assert at.button(key="play")  # stopped after the last key date: Play is offered again
+
+
+@pytest.mark.parametrize("query", ["Khankendi", "xankendi", "Stepanakert"])
+def test_place_search_flies_to_any_name_form(dataset: Dataset, query: str) -> None:
+    at = run_app()
+    at.text_input(key="search").input(query).run()
+    assert not at.exception
+    stepanakert = dataset.places["stepanakert"]
+    assert map_args(at)["center"] == [stepanakert.lat, stepanakert.lon]
+    assert "Found Stepanakert" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_place_search_says_when_nothing_is_found(dataset: Dataset) -> None:
+    at = run_app()
+    at.text_input(key="search").input("Atlantis").run()
+    assert not at.exception
+    assert map_args(at)["center"] is None
+    assert "No place called “Atlantis”" in " ".join(c.value for c in at.sidebar.caption)

@@ -9,7 +9,6 @@ features of :func:`layers.features.layer_features` in EPSG:4326.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import shapely
 from geo import io
 from geo._errors import StateError
 from geo.dataset import Dataset
-from layers import briefing, static_map
+from layers import briefing, static_map, web_map
 from layers.view import View
 
 
@@ -123,12 +122,7 @@ def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    try:
-        web_map = importlib.import_module("layers.web_map")
-    except ModuleNotFoundError as exc:
-        raise StateError("the HTML export needs layers.web_map, which is not installed") from exc
-    html: str = web_map.standalone_html(dataset, view)
-    return html.encode("utf-8")
+    return web_map.standalone_html(dataset, view).encode("utf-8")
 
 
 def geojson_text(frames: Mapping[str, gpd.GeoDataFrame], view: View) -> str:

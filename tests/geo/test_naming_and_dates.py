@@ -59,3 +59,21 @@ def test_span_labels() -> None:
         "1993 – 20 November 2020"
     )
     assert format_span(None, None) == "dates unknown"
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (Names(en="Kalbajar", hy="Karvachar", az="Kəlbəcər"), "Kalbajar / Karvachar"),
+        (Names(en="Lachin", hy="Berdzor", az="Laçın"), "Lachin / Berdzor"),
+        (Names(en="Nakhchivan", hy="Nakhijevan", az="Naxçıvan"), "Nakhchivan / Nakhijevan"),
+        (Names(en="Stepanakert", hy="Stepanakert", az="Xankəndi"), "Stepanakert / Xankəndi"),
+        (Names(en="Yerevan", hy="Yerevan", az="İrəvan"), "Yerevan / İrəvan"),
+    ],
+)
+def test_neutral_label_shows_other_names_not_other_spellings(names: Names, expected: str) -> None:
+    assert label(names, "dual") == expected
+    assert all(form in names.all() for form in alternatives(names, "dual"))
+    assert set(label(names, "dual").split(" / ")) | set(alternatives(names, "dual")) == set(
+        names.all()
+    )

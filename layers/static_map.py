@@ -348,6 +348,7 @@ def _label(
                 fontweight="bold",
                 zorder=5,
                 path_effects=_HALO,
+                parse_math=False,
             )
         ]
     if layer_id in ("nkao", "districts"):
@@ -364,6 +365,7 @@ def _label(
                 fontstyle="italic",
                 zorder=5,
                 path_effects=_HALO,
+                parse_math=False,
             )
         ]
     point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
@@ -374,6 +376,7 @@ def _label(
             (point.x, point.y),
             xytext=(dx, dy),
             textcoords="offset points",
+            parse_math=False,
             ha=ha,
             va=va,
             fontsize=6.0 if site else 6.5,
@@ -695,7 +698,8 @@ class Page:
         )
 
     def text(self, x: float, y: float, text: str, **kwargs: Any) -> Text:
-        """Figure text at (x, y) inches."""
+        """Figure text at (x, y) inches; ``$`` in it is plain text, never maths."""
+        kwargs.setdefault("parse_math", False)
         return self.figure.text(x / self.width, y / self.height, text, **kwargs)
 
     def paragraphs(

@@ -132,3 +132,17 @@ def test_real_briefing_credits_the_article(dataset: Dataset) -> None:
     text = reader.pages[0].extract_text()
     assert "Timeline up to 23 February 2021" in text
     assert "Armenia Invites More Russian Troops to Its Territory" in text
+
+
+def test_dollar_signs_in_data_are_printed_as_text_not_maths(make_data_dir: MakeDataDir) -> None:
+    title = r"Paid US$ 1bn {\frac and $^ later"
+    events = [{**EVENTS[0], "title": title, "quote": "It cost $2bn, then $3bn."}]
+    data = load_dataset(make_data_dir(events=events))
+    view = View(bounds=BOUNDS, title="Costs in $ and $^")
+    pdf = PdfReader(io.BytesIO(export_bytes(data, view, "briefing-pdf")))
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "US$ 1bn" in text
+    assert "$2bn, then $3bn" in text
+    assert "Costs in $ and $^" in text
+    png = export_bytes(data, View(bounds=BOUNDS, title="A $ title with $^"), "png")
+    assert png.startswith(b"\x89PNG")

@@ -26,6 +26,7 @@ from geo.timeline import key_dates, state_at
 from layers import exporting
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features
+from layers.html import escape_markdown
 from layers.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web_map import (
@@ -84,8 +85,12 @@ def dataset_or_stop() -> Dataset:
     try:
         return cached_dataset(data_dir())
     except DataError as exc:
-        lines = "\n".join(f"- `{problem}`" for problem in exc.problems)
-        st.error(f"The map cannot be drawn: {len(exc.problems)} problem(s) in the data.\n\n{lines}")
+        count = len(exc.problems)
+        st.error(
+            f"The map cannot be drawn: {count} problem{'s' if count != 1 else ''} in the "
+            "data files. Each names the file, line, record and field; fix them and reload."
+        )
+        st.code("\n".join(exc.problems), language=None, wrap_lines=True)  # shown verbatim
         st.stop()
 
 
@@ -227,7 +232,7 @@ def place_search() -> None:
         placeholder="any name form, e.g. Khankendi or Berdzor",
     )
     if st.session_state.get("search_result"):
-        st.sidebar.caption(st.session_state["search_result"])
+        st.sidebar.caption(escape_markdown(st.session_state["search_result"]))
 
 
 def distance_tool(dataset: Dataset) -> Measurement | None:
@@ -245,7 +250,7 @@ def distance_tool(dataset: Dataset) -> Measurement | None:
         try:
             result = cached_measure(data_dir(), a, b)
         except StateError as exc:
-            st.warning(str(exc))
+            st.warning(escape_markdown(exc))
             return None
         st.metric("Shortest geodesic distance", f"{result.km:,.1f} km")
     return result if draw else None
@@ -259,7 +264,7 @@ def export_panel(dataset: Dataset, view: View) -> None:
                 try:
                     data = exporting.export_bytes(dataset, view, fmt)
                 except StateError as exc:
-                    st.error(f"Cannot export {spec.label}: {exc}")
+                    st.error(f"Cannot export {spec.label}: {escape_markdown(exc)}")
                     continue
                 st.download_button(
                     f"Download {spec.label}",
@@ -308,7 +313,7 @@ def main() -> None:
     init_state()
     play_tick(days)
     for message in st.session_state.pop("messages", []):
-        st.warning(message)
+        st.warning(escape_markdown(message))
     st.subheader("South Caucasus: Russian military presence, 1991–2021")
     st.caption(
         "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian Troops "
@@ -321,7 +326,7 @@ def main() -> None:
     try:
         view = current_view()
     except StateError as exc:
-        st.error(f"This map state is not valid: {exc}")
+        st.error(f"This map state is not valid: {escape_markdown(exc)}")
         st.stop()
     sync_url(view)
     export_panel(dataset, view)

@@ -19,6 +19,16 @@ def escape_text(text: object) -> str:
     return html.escape(str(text), quote=True).translate(_TEMPLATE_LITERAL)
 
 
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+_MARKDOWN = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIALS})
+
+
+def escape_markdown(text: object) -> str:
+    """Backslash-escape Markdown (and Streamlit's ``$`` maths and ``:`` directives) so
+    ``text`` shows as typed in ``st.warning``, ``st.error`` or ``st.caption``."""
+    return str(text).translate(_MARKDOWN)
+
+
 def popup_html(title: str, details: Iterable[tuple[str, str]], sources: Iterable[str]) -> str:
     """A small popup: bold title, a definition table, and the sources (all escaped)."""
     rows = "".join(

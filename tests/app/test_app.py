@@ -137,7 +137,10 @@ def test_broken_data_shows_every_problem_and_no_traceback(
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1
-    message = at.error[0].value
+    assert "problems in the data files" in at.error[0].value
+    (listing,) = at.code
+    message = listing.value
+    assert len(message.splitlines()) >= 3
     assert "sites.yaml" in message and "'kind'" in message and "castle" in message
     assert "events.yaml" in message and "line" in message
     assert not at.get("component_instance")  # the app stopped before the map
@@ -208,3 +211,12 @@ def test_place_search_says_when_nothing_is_found(dataset: Dataset) -> None:
     assert not at.exception
     assert map_args(at)["center"] is None
     assert "No place called “Atlantis”" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_text_from_the_url_is_shown_as_typed_never_as_markdown(dataset: Dataset) -> None:
+    at = run_app({"date": "![x](https://example.invalid/t.png)", "names": ":red[boo]"})
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert "\\!\\[x\\]\\(https\\://example\\.invalid/t\\.png\\)" in shown
+    assert "\\:red\\[boo\\]" in shown
+    assert "![x](" not in shown and ":red[" not in shown

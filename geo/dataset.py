@@ -78,6 +78,11 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         data_dir, settings.CONTROL_FILE, lambda c: _control(c, sources, context), problems
     )
     events = _parse(data_dir, settings.EVENTS_FILE, lambda c: _event(c, sources, context), problems)
+    problems.extend(
+        f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
+        for source_id in settings.REQUIRED_SOURCE_IDS
+        if sources and source_id not in sources
+    )
     _check_control_overlaps(control, problems)
     _check_related(events, {s.id for s in sites} | {c.id for c in control}, problems)
     if problems:

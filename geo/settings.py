@@ -31,6 +31,10 @@ REGION_BBOX: tuple[float, float, float, float] = (39.0, 37.5, 51.0, 43.5)
 ARTICLE_SOURCE_ID = "warsaw-2021-02-23"
 ARTICLE_DATE = dt.date(2021, 2, 23)
 
+#: The boundaries' source record; like the article, the map cites it on every page.
+NATURAL_EARTH_SOURCE_ID = "natural-earth-4-1-0"
+REQUIRED_SOURCE_IDS: tuple[str, ...] = (ARTICLE_SOURCE_ID, NATURAL_EARTH_SOURCE_ID)
+
 #: The span the date control covers.
 FIRST_DATE = dt.date(1991, 1, 1)
 LAST_DATE = ARTICLE_DATE

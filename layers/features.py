@@ -40,8 +40,6 @@ from layers.catalog import SITE_LAYERS, check_layer_ids
 
 FEATURE_COLUMNS = ("id", "layer", "style_key", "status", "label", "details", "sources")
 
-NATURAL_EARTH = "Natural Earth 1:10m v4.1.0 (public domain)"
-
 _STATUS_NOTE = {
     "approximate": "approximate: drawn schematically",
     "proposed": "proposed: not (yet) real",
@@ -133,7 +131,7 @@ def _boundary_rows(layer_id: str, dataset: Dataset, convention: str) -> Iterable
             "status": "confirmed",
             "label": label(names, convention),
             "details": details,
-            "sources": [NATURAL_EARTH],
+            "sources": _citations(dataset, [settings.NATURAL_EARTH_SOURCE_ID]),
             "geometry": row.geometry,
         }
 

@@ -60,7 +60,7 @@ from geo.model import Source
 from geo.naming import CONVENTIONS
 from geo.timeline import state_at
 from layers import catalog, styles
-from layers.features import NATURAL_EARTH, layer_features
+from layers.features import layer_features
 from layers.view import Bounds, View
 
 #: Landscape paper sizes in inches (width, height).
@@ -77,12 +77,8 @@ ALERT_COLOUR = "#9b1c1c"
 INK = "#222222"
 MUTED = "#666666"
 
-NATURAL_EARTH_CREDIT = f"Boundaries: {NATURAL_EARTH}"
-#: Credit of the subject article (its licence asks that the origin be credited).
-ARTICLE_CREDIT = (
-    "Warsaw Institute Foundation, 'Armenia Invites More Russian Troops to Its Territory', "
-    "23 February 2021"
-)
+#: Short credit of the boundaries (record ``settings.NATURAL_EARTH_SOURCE_ID``).
+NATURAL_EARTH_CREDIT = "Boundaries: Natural Earth 1:10m v4.1.0 (public domain)"
 CAVEAT = (
     "Caution: hatched or dashed shapes are approximate or proposed - schematic areas, "
     "not surveyed positions or confirmed deployments."
@@ -650,12 +646,11 @@ def credit_lines(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> li
     Returns plain-text paragraphs. Other sources are named by publisher, once each (full
     citations are in the feature details of the app and of the GeoJSON export).
     """
-    article = dataset.sources.get(settings.ARTICLE_SOURCE_ID)
-    article_text = article.citation() if article else ARTICLE_CREDIT
+    article_text = dataset.source(settings.ARTICLE_SOURCE_ID).citation()
     publishers = dict.fromkeys(
         s.publisher
         for s in cited_sources(dataset, frames)
-        if s.id != settings.ARTICLE_SOURCE_ID and s.publisher != "Natural Earth"
+        if s.id not in settings.REQUIRED_SOURCE_IDS
     )
     lines = [
         NATURAL_EARTH_CREDIT,

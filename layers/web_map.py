@@ -30,13 +30,14 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
 from geo.timeline import state_at
 from layers import assets
 from layers.catalog import LAYER_IDS, layer
-from layers.features import NATURAL_EARTH, layer_features
+from layers.features import layer_features
 from layers.html import escape_text, popup_html
 from layers.legend import legend_html, marker_svg
 from layers.styles import Style, leaflet_style, style
@@ -366,9 +367,10 @@ def base_map(
 # --- standalone page ------------------------------------------------------------------
 
 
-def _sources_html(frames: Mapping[str, gpd.GeoDataFrame]) -> str:
+def _sources_html(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
+    basemap = dataset.source(settings.NATURAL_EARTH_SOURCE_ID).citation()
     cited = dict.fromkeys(c for frame in frames.values() for cs in frame["sources"] for c in cs)
-    cited.setdefault(NATURAL_EARTH, None)
+    cited.setdefault(basemap, None)  # the vector basemap is drawn from it too
     items = "".join(f"<li>{escape_text(c)}</li>" for c in cited)
     return f"<section class='bm-sources'><h2>Sources</h2><ul>{items}</ul></section>"
 
@@ -405,6 +407,6 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = _root(fmap)
     root.title = escape_text(view.title)
-    root.html.add_child(Element(_sources_html(frames)), name="sources")
+    root.html.add_child(Element(_sources_html(dataset, frames)), name="sources")
     root.html.add_child(Element("<script>document.body.classList.add('bm-page');</script>"))
     return str(root.render())

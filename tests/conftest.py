@@ -15,6 +15,13 @@ from geo.dataset import Dataset, load_dataset
 
 SOURCES = [
     {"id": "src-a", "title": "A page", "publisher": "Somebody", "url": "https://example.org/a"},
+    {
+        "id": "warsaw-2021-02-23",
+        "title": "Armenia Invites More Russian Troops to Its Territory",
+        "publisher": "Warsaw Institute Foundation",
+        "date": "2021-02-23",
+    },
+    {"id": "natural-earth-4-1-0", "title": "Natural Earth 1:10m", "publisher": "Natural Earth"},
 ]
 PLACES = [
     {

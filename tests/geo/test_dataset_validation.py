@@ -128,3 +128,13 @@ def test_missing_file_and_missing_boundaries_are_named(make_data_dir: MakeDataDi
 def test_a_record_that_is_not_a_mapping(make_data_dir: MakeDataDir) -> None:
     with pytest.raises(DataError, match=r"sources\.yaml: item 1 is a str"):
         load_dataset(make_data_dir(sources_text="- just text\n"))
+
+
+def test_the_article_and_natural_earth_records_are_required(make_data_dir: MakeDataDir) -> None:
+    from tests.conftest import SOURCES
+
+    with pytest.raises(DataError) as caught:
+        load_dataset(make_data_dir(sources=SOURCES[:1]))
+    joined = "\n".join(caught.value.problems)
+    assert "the source 'warsaw-2021-02-23' is required" in joined
+    assert "the source 'natural-earth-4-1-0' is required" in joined

@@ -21,7 +21,7 @@ EVIL = "Evil <script>alert(1)</script> ${alert(1)} `tick` back\\slash"
 @pytest.fixture
 def evil_dataset(make_data_dir: MakeDataDir) -> Dataset:
     """The synthetic data with the hostile string in names, notes, quotes and citations."""
-    sources = [dict(SOURCES[0], title=EVIL, publisher=EVIL)]
+    sources = [dict(SOURCES[0], title=EVIL, publisher=EVIL), *SOURCES[1:]]
     places = [dict(PLACES[0], names={"en": EVIL, "az": EVIL + " az"}, note=EVIL), PLACES[1]]
     sites = [dict(SITES[0], name=EVIL, operator=EVIL, note=EVIL)]
     control = [dict(CONTROL[0], area_name=EVIL, note=EVIL), dict(CONTROL[1], area_name=EVIL)]

@@ -202,3 +202,11 @@ def test_rendering_never_modifies_a_reused_feature_collection(dataset: Dataset) 
             group.add_to(fmap)
         fmap.get_root().render()
     assert collections == pristine
+
+
+def test_standalone_page_cites_each_source_once(dataset: Dataset) -> None:
+    html = standalone_html(dataset, View())
+    sources = html[html.index("<h2>Sources</h2>") :]
+    items = re.findall(r"<li>(.*?)</li>", sources)
+    assert len(items) == len(set(items))
+    assert sum("Natural Earth" in item for item in items) == 1

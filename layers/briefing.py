@@ -137,7 +137,8 @@ def event_paragraphs(
     context event under a ``compact`` fit is one paragraph.
     """
     size = fit.fontsize
-    source_ids = [event.quote_source] if event.quote and event.quote_source else event.sources
+    quoted = bool(event.quote) and (event.in_article or fit.context == "full")
+    source_ids = [event.quote_source] if quoted and event.quote_source else event.sources
     sources = [dataset.source(s) for s in source_ids]
     if not event.in_article and fit.context == "compact":
         publishers = "; ".join(dict.fromkeys(s.publisher for s in sources))
@@ -148,7 +149,7 @@ def event_paragraphs(
         (wrap(f"{event.when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
         (wrap(str(event.title), width, size), {"fontsize": size}),
     ]
-    if event.quote and (event.in_article or fit.context == "full"):
+    if quoted:
         lines = wrap(f"“{event.quote}”", width, size - 0.4)
         if fit.quote_lines is not None and len(lines) > fit.quote_lines:
             lines = [*lines[: fit.quote_lines - 1], lines[fit.quote_lines - 1].rstrip() + " […]"]

@@ -146,3 +146,21 @@ def test_dollar_signs_in_data_are_printed_as_text_not_maths(make_data_dir: MakeD
     assert "Costs in $ and $^" in text
     png = export_bytes(data, View(bounds=BOUNDS, title="A $ title with $^"), "png")
     assert png.startswith(b"\x89PNG")
+
+
+def test_an_event_whose_quote_is_left_out_cites_all_its_sources(
+    make_data_dir: MakeDataDir,
+) -> None:
+    from geo.frames import event_frame
+    from tests.conftest import SOURCES
+
+    other = {"id": "src-b", "title": "Another page", "publisher": "Elsewhere"}
+    context_event = {**EVENTS[0], "in_article": False, "sources": ["src-b"]}
+    data = load_dataset(make_data_dir(sources=[*SOURCES, other], events=[context_event]))
+    (row,) = event_frame(data.events).itertuples(index=False)
+    fits = {fit.context: fit for fit in briefing.FITS}
+    with_quote = briefing.event_paragraphs(data, row, fits["full"], 3.0)
+    without_quote = briefing.event_paragraphs(data, row, fits["no-quote"], 3.0)
+    assert "Somebody" in " ".join(with_quote[-1][0])  # the quote's own source
+    assert "Elsewhere" in " ".join(without_quote[-1][0])
+    assert "Somebody" not in " ".join(line for lines, _ in without_quote for line in lines)

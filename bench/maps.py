@@ -18,8 +18,7 @@ import geopandas as gpd
 import streamlit_folium as sf
 
 from geo.dataset import Dataset
-from geo.timeline import state_at
-from layers.features import layer_features
+from layers.features import view_features
 from layers.view import View
 from layers.web_map import base_map, feature_collections, feature_groups
 
@@ -36,7 +35,7 @@ def component_payload(fmap: folium.Map, groups: list[folium.FeatureGroup] | None
 
 def ours(dataset: Dataset, view: View) -> str:
     """This project's rerun: state on the date, features, base map, groups, payload."""
-    frames = layer_features(dataset, state_at(dataset, view.day), view.layers, view.convention)
+    frames = view_features(dataset, view)
     fmap = base_map(dataset, view.bounds, view.basemap)
     return component_payload(fmap, feature_groups(feature_collections(frames)))
 
@@ -51,7 +50,7 @@ def ours_base_script(dataset: Dataset, view: View) -> str:
 
 def _plain_frames(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
     """The view's layer frames with list columns made text (peers need plain columns)."""
-    frames = layer_features(dataset, state_at(dataset, view.day), view.layers, view.convention)
+    frames = view_features(dataset, view)
     plain = {}
     for layer_id, frame in frames.items():
         if frame.empty:

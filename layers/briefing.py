@@ -23,7 +23,7 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.timeline import key_dates, state_at
 from layers import static_map, styles
-from layers.features import layer_features
+from layers.features import view_features
 from layers.static_map import Page, paragraph_height, wrap
 from layers.view import View
 
@@ -75,7 +75,7 @@ def briefing_figure(
     """
     page = Page(paper)
     situation = state_at(dataset, view.day)
-    frames = layer_features(dataset, situation, view.layers, view.convention)
+    frames = view_features(dataset, view, situation)
     top = static_map.header(page, view, MARGIN)
     _map_column(page, dataset, view, frames, top, labels)
     x = MARGIN + MAP_COLUMN + GAP

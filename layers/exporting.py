@@ -20,6 +20,7 @@ from geo import io
 from geo._errors import StateError
 from geo.dataset import Dataset
 from layers import briefing, static_map, web_map
+from layers.features import view_features
 from layers.view import View
 
 
@@ -187,11 +188,11 @@ def geopackage_layers(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.G
 
 
 def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return geojson_text(static_map.visible_frames(dataset, view), view).encode("utf-8")
+    return geojson_text(view_features(dataset, view), view).encode("utf-8")
 
 
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    layers = geopackage_layers(static_map.visible_frames(dataset, view))
+    layers = geopackage_layers(view_features(dataset, view))
     if not layers:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
     return io.geopackage_bytes(layers)

@@ -35,8 +35,9 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.model import Names
 from geo.naming import alternatives, label
-from geo.timeline import Situation
+from geo.timeline import Situation, state_at
 from layers.catalog import SITE_LAYERS, check_layer_ids
+from layers.view import View
 
 FEATURE_COLUMNS = ("id", "layer", "style_key", "status", "label", "details", "sources")
 
@@ -58,6 +59,17 @@ def layer_features(
         rows = list(_rows(layer_id, dataset, situation, convention))
         frames[layer_id] = _frame(rows)
     return frames
+
+
+def view_features(
+    dataset: Dataset, view: View, situation: Situation | None = None
+) -> dict[str, gpd.GeoDataFrame]:
+    """Frames of the view's layers on its day, in its naming convention.
+
+    Pass ``situation`` (``state_at(dataset, view.day)``) when the caller needs it too.
+    """
+    situation = situation or state_at(dataset, view.day)
+    return layer_features(dataset, situation, view.layers, view.convention)
 
 
 def _rows(

@@ -58,9 +58,8 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.model import Source
 from geo.naming import CONVENTIONS
-from geo.timeline import state_at
 from layers import catalog, styles
-from layers.features import layer_features
+from layers.features import view_features
 from layers.view import Bounds, View
 
 #: Landscape paper sizes in inches (width, height).
@@ -125,12 +124,6 @@ class MapContent:
 
 
 # --- Preparation ---------------------------------------------------------------------
-
-
-def visible_frames(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
-    """The feature frames (EPSG:4326, columns of :mod:`layers.features`) of ``view``."""
-    situation = state_at(dataset, view.day)
-    return layer_features(dataset, situation, view.layers, view.convention)
 
 
 def fit_extent(bounds: Bounds, width_in: float, height_in: float) -> tuple[Bounds, float]:
@@ -753,7 +746,7 @@ def map_figure(
     Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
     """
     page, margin, panel = Page(paper), 0.35, 2.55
-    frames = visible_frames(dataset, view)
+    frames = view_features(dataset, view)
     map_width = page.width - 2 * margin - panel - 0.3
     items = footer_items(dataset, frames)
     footer = footer_height(items, map_width, 6.3)

@@ -34,10 +34,9 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from geo.timeline import state_at
 from layers import assets
 from layers.catalog import LAYER_IDS, layer
-from layers.features import layer_features
+from layers.features import view_features
 from layers.html import escape_text, popup_html
 from layers.legend import legend_html, marker_svg
 from layers.styles import Style, leaflet_style, style
@@ -398,7 +397,7 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     bar and the sources of every feature shown. Leaflet is inlined (no network needed
     with the vector basemap).
     """
-    frames = layer_features(dataset, state_at(dataset, view.day), view.layers, view.convention)
+    frames = view_features(dataset, view)
     fmap = base_map(dataset, view.bounds, view.basemap, legend=legend_html(view.layers))
     _inline_leaflet(fmap)
     for layer_id in DRAW_ORDER:

@@ -20,6 +20,7 @@ from geo._errors import StateError
 from geo.dataset import Dataset, load_dataset
 from layers import static_map
 from layers.exporting import EXPORT_FORMATS, export_bytes
+from layers.features import view_features
 from layers.styles import STYLES
 from layers.view import View
 from tests.conftest import SITES, MakeDataDir
@@ -152,7 +153,7 @@ def test_pdf_without_uncertain_features_has_no_caveat(synthetic: Dataset) -> Non
 
 def test_legend_lists_only_visible_layers_with_features(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 10), layers=("control", "russian-bases"), bounds=BOUNDS)
-    frames = static_map.visible_frames(synthetic, view)
+    frames = view_features(synthetic, view)
     labels = [label for _, label in static_map.legend_items(frames)]
     assert labels == ["Held by Armenian forces", "Russian military base"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path
@@ -46,10 +45,3 @@ def first_map_times(url: str, repeat: int = 5) -> dict[str, object]:
         "load_s": statistics.median(t[0] for t in later),
         "map_after_load_s": statistics.median(t[1] for t in later),
     }
-
-
-def static_page_url(html: str, folder: Path) -> str:
-    """Write a page to ``folder`` and return its file:// URL (for peer pages)."""
-    path = folder / "page.html"
-    path.write_text(html, encoding="utf-8")
-    return path.as_uri()

@@ -40,14 +40,6 @@ def ours(dataset: Dataset, view: View) -> str:
     return component_payload(fmap, feature_groups(feature_collections(frames)))
 
 
-def ours_base_script(dataset: Dataset, view: View) -> str:
-    """The base-map script alone: if it changes, streamlit-folium remounts the iframe."""
-    fmap = base_map(dataset, view.bounds, view.basemap)
-    fmap.get_root().render()
-    fmap.render()
-    return str(sf._get_map_string(fmap))
-
-
 def _plain_frames(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
     """The view's layer frames with list columns made text (peers need plain columns)."""
     frames = view_features(dataset, view)

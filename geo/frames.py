@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import geopandas as gpd
-from shapely.geometry import Point
 
 from geo import settings
 from geo.dates import format_date, format_span
-from geo.model import ControlPeriod, Event, Place, Provenance, Site, Span
+from geo.model import ControlPeriod, Event, Provenance, Site, Span
 
 PROVENANCE_COLUMNS = ("status", "sources", "note")
 
@@ -89,22 +88,6 @@ def event_frame(events: Iterable[Event]) -> gpd.GeoDataFrame:
     ]
     columns = ["id", "title", "date", "when", "quote", "quote_source", "in_article"]
     return _frame(rows, columns)
-
-
-def place_frame(places: Iterable[Place]) -> gpd.GeoDataFrame:
-    """Gazetteer places as points. Columns: ``id, kind, name_en, status, sources, note,
-    geometry``."""
-    rows = [
-        {
-            "id": p.id,
-            "kind": p.kind,
-            "name_en": p.names.en,
-            **_provenance(p.provenance),
-            "geometry": Point(p.lon, p.lat),
-        }
-        for p in places
-    ]
-    return _frame(rows, ["id", "kind", "name_en"])
 
 
 def _frame(rows: list[dict[str, object]], columns: list[str]) -> gpd.GeoDataFrame:

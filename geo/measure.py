@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.recipes import buffer_km
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,6 @@ def nearest_distance(a: BaseGeometry, b: BaseGeometry) -> Measurement:
     back = gpd.GeoSeries([near_a, near_b], crs=settings.METRIC_CRS).to_crs(settings.CRS)
     start, end = back.iloc[0], back.iloc[1]
     return Measurement(km=point_distance_km(start, end), start=start, end=end)
-
-
-def border_distance(point: Point, country: BaseGeometry) -> Measurement:
-    """Distance from a point to the outline of a country polygon it lies outside of."""
-    return nearest_distance(point, country.boundary)
 
 
 def target_options(dataset: Dataset) -> dict[str, str]:
@@ -83,7 +79,7 @@ def resolve_target(dataset: Dataset, key: str) -> BaseGeometry:
         azerbaijan = shapely.union_all(
             countries[countries["name"] == "Azerbaijan"].geometry.to_numpy()
         )
-        return azerbaijan.difference(nakhchivan.buffer(0.01))
+        return azerbaijan.difference(buffer_km(nakhchivan, 1.0))  # drop the shared outline
     raise StateError(f"unknown measurement target {key!r}")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo import derive
+from geo import derive, io
 from geo.settings import BOUNDARIES_FILE, DATA_DIR, REGION_BBOX
 
 #: Where Debian's ``qgis-common`` installs the Natural Earth GeoPackage.
@@ -48,28 +48,12 @@ def default_source() -> Path:
     return Path(os.environ.get(SOURCE_ENV) or DEFAULT_SOURCE)
 
 
-def read_source(path: Path) -> dict[str, gpd.GeoDataFrame]:
-    """Read the three Natural Earth layers (EPSG:4326) within the region box."""
-    return {
-        layer: gpd.read_file(path, layer=layer, bbox=REGION_BBOX, engine="pyogrio")
-        for layer in SOURCE_LAYERS
-    }
-
-
 def derive_from(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Read the source GeoPackage at ``path`` and derive every output layer."""
-    source = read_source(path)
+    source = io.read_layers(path, SOURCE_LAYERS, REGION_BBOX)
     return derive.build_layers(
         source["countries"], source["states_provinces"], source["disputed_borders"], REGION_BBOX
     )
-
-
-def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
-    """Write ``layers`` as a new GeoPackage at ``path`` (replacing any old file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    for name, frame in layers.items():
-        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(HOW_TO_GET_SOURCE.format(path=args.source, env=SOURCE_ENV) + "\n")
         return 2
     layers = derive_from(args.source)
-    write_layers(args.out, layers)
+    io.write_geopackage(args.out, layers)
     summary = ", ".join(f"{name} ({len(frame)})" for name, frame in layers.items())
     sys.stdout.write(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {summary}\n")
     return 0

@@ -87,6 +87,14 @@ def read_boundaries(path: Path) -> dict[str, gpd.GeoDataFrame]:
         raise DataError([f"{path.name}: cannot be read as a GeoPackage ({exc})"]) from exc
 
 
+def read_layers(
+    path: Path, layers: tuple[str, ...], bbox: tuple[float, float, float, float]
+) -> dict[str, gpd.GeoDataFrame]:
+    """Read the named layers of a GeoPackage, keeping features that meet ``bbox``
+    (min lon, min lat, max lon, max lat; the file's CRS, EPSG:4326 for Natural Earth)."""
+    return {name: gpd.read_file(path, layer=name, bbox=bbox, engine="pyogrio") for name in layers}
+
+
 def write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` (parents created) and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -116,22 +116,25 @@ def _place_names(dataset: Dataset, place_id: str | None) -> Names | None:
     return place.names if place else None
 
 
-_BOUNDARY_LAYERS = {
-    "countries": ("countries", "name", "country"),
-    "nakhchivan": ("nakhchivan", "name", "nakhchivan"),
-    "provinces": ("provinces", "name", "province"),
-    "nkao": ("nkao", "name", "nkao"),
-    "districts": ("districts", "name", "district"),
-    "ceasefire-line": ("ceasefire_line", "name", "ceasefire-line"),
+#: Catalogue layer -> (boundaries.gpkg layer, palette style, gazetteer id prefix giving
+#: the features' alternative names, e.g. 'district-' + 'lachin' for Lachin / Berdzor).
+_BOUNDARY_LAYERS: dict[str, tuple[str, str, str | None]] = {
+    "countries": ("countries", "country", None),
+    "nakhchivan": ("nakhchivan", "nakhchivan", None),
+    "provinces": ("provinces", "province", None),
+    "nkao": ("nkao", "nkao", None),
+    "districts": ("districts", "district", "district-"),
+    "ceasefire-line": ("ceasefire_line", "ceasefire-line", None),
 }
 
 
 def _boundary_rows(layer_id: str, dataset: Dataset, convention: str) -> Iterable[dict[str, Any]]:
-    source_layer, name_column, style_key = _BOUNDARY_LAYERS[layer_id]
+    source_layer, style_key, place_prefix = _BOUNDARY_LAYERS[layer_id]
     frame = dataset.boundaries[source_layer]
     for index, row in enumerate(frame.itertuples(index=False)):
-        english = str(getattr(row, name_column))
-        names = _place_names(dataset, f"district-{english.lower()}") or Names(en=english)
+        english = str(row.name)
+        place_id = f"{place_prefix}{english.lower()}" if place_prefix else None
+        names = _place_names(dataset, place_id) or Names(en=english)
         details = [("Layer", layer_id.replace("-", " ")), *_name_details(names, convention)]
         area = getattr(row, "area_km2", None)
         if area is not None and pd.notna(area):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.dataset import load_dataset
+from geo.dataset import Dataset, load_dataset
 from geo.timeline import state_at
 from layers.catalog import LAYER_IDS
 from layers.features import FEATURE_COLUMNS, layer_features
@@ -53,3 +53,13 @@ def test_sources_are_human_citations_and_events_carry_quotes(make_data_dir: Make
     assert event["sources"] == ["Somebody, 'A page'"]
     assert ("Quote", "“It happened.”") in event["details"]
     assert event["style_key"] == "event"
+
+
+def test_district_outlines_take_their_names_from_the_gazetteer(dataset: Dataset) -> None:
+    situation = state_at(dataset, dt.date(2021, 2, 23))
+    armenian = layer_features(dataset, situation, ["districts"], "hy")["districts"]
+    azerbaijani = layer_features(dataset, situation, ["districts"], "az")["districts"]
+    assert any("Kashatagh" in name for name in armenian["label"])
+    assert any("Laçın" in name for name in azerbaijani["label"])
+    countries = layer_features(dataset, situation, ["countries"], "hy")["countries"]
+    assert "Armenia" in set(countries["label"])

@@ -17,20 +17,21 @@ says why); 2 bad command-line arguments.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from geo import io, settings
 from geo._errors import DataError, StateError
 from geo.dataset import load_dataset
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
-from geo.timeline import check_day
 from layers import static_map
-from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
+from layers.catalog import DEFAULT_VISIBLE
 from layers.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
-from layers.view import DEFAULT_BOUNDS, Bounds, View, check_bounds
+from layers.view import DEFAULT_BOUNDS, View, parse_bounds, parse_day, parse_layers
+
+T = TypeVar("T")
 
 #: Format chosen from the extension of --out when --format is not given.
 FORMAT_BY_EXTENSION = {
@@ -44,39 +45,16 @@ FORMAT_BY_EXTENSION = {
 }
 
 
-def parse_date(text: str) -> dt.date:
-    """An ISO date within the map's span (argparse type)."""
-    try:
-        return check_day(dt.date.fromisoformat(text))
-    except StateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from exc
+def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse ``type`` from a parser of :mod:`layers.view` (same rules as URLs)."""
 
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except (StateError, ValueError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
 
-def parse_layers(text: str) -> tuple[str, ...]:
-    """Comma-separated layer ids, or ``none`` (argparse type)."""
-    if text.strip() == "none":
-        return ()
-    try:
-        return check_layer_ids([part.strip() for part in text.split(",") if part.strip()])
-    except StateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def parse_bounds(text: str) -> Bounds:
-    """``min lon,min lat,max lon,max lat`` in degrees (argparse type)."""
-    try:
-        parts = [float(part) for part in text.split(",")]
-        if len(parts) != 4:
-            raise ValueError
-        return check_bounds((parts[0], parts[1], parts[2], parts[3]))
-    except StateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not four numbers: min lon,min lat,max lon,max lat"
-        ) from exc
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,13 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add(
         "--date",
-        type=parse_date,
+        type=argument(parse_day),
         default=settings.ARTICLE_DATE,
         help=f"day shown, YYYY-MM-DD (default {settings.ARTICLE_DATE.isoformat()})",
     )
     add(
         "--layers",
-        type=parse_layers,
+        type=argument(parse_layers),
         default=DEFAULT_VISIBLE,
         help="comma-separated layer ids, or 'none' (default: the default layers)",
     )
@@ -111,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--paper", choices=tuple(static_map.PAPERS), default=static_map.DEFAULT_PAPER)
     add(
         "--bounds",
-        type=parse_bounds,
+        type=argument(parse_bounds),
         default=DEFAULT_BOUNDS,
         help="extent: min lon,min lat,max lon,max lat",
     )

@@ -87,25 +87,43 @@ def view_from_query(params: Mapping[str, str]) -> tuple[View, list[str]]:
         except (StateError, ValueError) as exc:
             messages.append(f"Ignored URL parameter {key}={raw!r}: {exc}")
 
-    attempt("date", lambda raw: {"day": check_day(dt.date.fromisoformat(raw))})
-    attempt("layers", lambda raw: {"layers": _parse_layers(raw)})
+    attempt("date", lambda raw: {"day": parse_day(raw)})
+    attempt("layers", lambda raw: {"layers": parse_layers(raw)})
     attempt("names", lambda raw: {"convention": check_convention(raw)})
-    attempt("view", lambda raw: {"bounds": check_bounds(_parse_bounds(raw))})
+    attempt("view", lambda raw: {"bounds": parse_bounds(raw)})
     attempt("basemap", lambda raw: {"basemap": _parse_basemap(raw)})
     return View(**values), messages  # type: ignore[arg-type]
 
 
-def _parse_layers(raw: str) -> tuple[str, ...]:
-    if raw == "none":
+# Parsers of the text forms (URL parameters, command-line options). Each returns a valid
+# value or raises StateError / ValueError with a message for the user.
+
+
+def parse_day(raw: str) -> dt.date:
+    """``YYYY-MM-DD`` within the map's span."""
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValueError(f"{raw!r} is not a date YYYY-MM-DD") from exc
+    return check_day(day)
+
+
+def parse_layers(raw: str) -> tuple[str, ...]:
+    """Comma-separated layer ids, or ``none``."""
+    if raw.strip() == "none":
         return ()
-    return check_layer_ids([part for part in raw.split(",") if part])
+    return check_layer_ids([part.strip() for part in raw.split(",") if part.strip()])
 
 
-def _parse_bounds(raw: str) -> Bounds:
-    parts = [float(part) for part in raw.split(",")]
+def parse_bounds(raw: str) -> Bounds:
+    """``min lon,min lat,max lon,max lat`` in degrees."""
+    try:
+        parts = [float(part) for part in raw.split(",")]
+    except ValueError:
+        parts = []
     if len(parts) != 4:
-        raise ValueError("expected four numbers: min lon, min lat, max lon, max lat")
-    return (parts[0], parts[1], parts[2], parts[3])
+        raise ValueError(f"{raw!r} is not four numbers: min lon, min lat, max lon, max lat")
+    return check_bounds((parts[0], parts[1], parts[2], parts[3]))
 
 
 def _parse_basemap(raw: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import statistics
 import time
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def app_reruns(repeat: int = 7) -> dict[str, object]:
         changes.append(time.perf_counter() - start)
         kept = kept and _component_key(at) == key and not at.exception
     return {
-        "rerun_s": sorted(reruns)[len(reruns) // 2],
-        "date_change_s": sorted(changes)[len(changes) // 2],
+        "rerun_s": statistics.median(reruns),
+        "date_change_s": statistics.median(changes),
         "key_kept": kept,
     }

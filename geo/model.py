@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.dates import format_date
+
 
 @dataclass(frozen=True)
 class Source:
@@ -22,7 +24,7 @@ class Source:
 
     def citation(self) -> str:
         """One-line human citation: publisher, 'title', date."""
-        when = f", {self.date:%d %B %Y}".replace(" 0", " ") if self.date else ""
+        when = f", {format_date(self.date)}" if self.date else ""
         return f"{self.publisher}, '{self.title}'{when}"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import settings
+from geo import io, settings
 from geo._errors import DataError, StateError
 from geo.dataset import Dataset, load_dataset
 from geo.gazetteer import LocalGazetteer
@@ -47,43 +47,49 @@ PLAY_DELAY = 1.5
 DAY_KEYS = ("day_slider", "day_input")
 
 
-@st.cache_resource(show_spinner="Loading data…")
-def cached_dataset(data_dir: str) -> Dataset:
-    """The validated dataset of ``data_dir`` (shared by all sessions; read-only)."""
-    return load_dataset(Path(data_dir))
+#: A data folder and the stamp of its files (see geo.io.folder_stamp): caches keyed by it
+#: are rebuilt when a data file is edited, without restarting the app.
+DataVersion = tuple[str, tuple[tuple[str, int, int], ...]]
+
+
+@st.cache_resource(show_spinner="Loading data…", max_entries=2)
+def cached_dataset(version: DataVersion) -> Dataset:
+    """The validated dataset of the version's folder (shared by all sessions; read-only)."""
+    return load_dataset(Path(version[0]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def cached_fixed_layers(data_dir: str, convention: str) -> dict[str, FeatureCollection]:
+def cached_fixed_layers(version: DataVersion, convention: str) -> dict[str, FeatureCollection]:
     """Map-ready features of every layer that does not change with the date (shared,
     read-only: the web map never modifies them)."""
-    dataset = cached_dataset(data_dir)
+    dataset = cached_dataset(version)
     fixed = [spec.id for spec in LAYERS if not spec.dated]
     frames = layer_features(dataset, state_at(dataset, settings.LAST_DATE), fixed, convention)
     return feature_collections(frames)
 
 
-@st.cache_resource(show_spinner=False)
-def cached_gazetteer(data_dir: str) -> LocalGazetteer:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_gazetteer(version: DataVersion) -> LocalGazetteer:
     """The offline gazetteer of the data's places (any name form finds a place)."""
-    return LocalGazetteer(cached_dataset(data_dir).places.values())
+    return LocalGazetteer(cached_dataset(version).places.values())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_measure(data_dir: str, key_a: str, key_b: str) -> Measurement:
+def cached_measure(version: DataVersion, key_a: str, key_b: str) -> Measurement:
     """Geodesic distance between two targets (see geo.measure)."""
-    return measure(cached_dataset(data_dir), key_a, key_b)
+    return measure(cached_dataset(version), key_a, key_b)
 
 
-def data_dir() -> str:
-    """The data folder: ``$BRIEFING_DATA_DIR`` or the committed ``data/``."""
-    return os.environ.get(DATA_DIR_ENV) or str(settings.DATA_DIR)
+def data_version() -> DataVersion:
+    """The data folder (``$BRIEFING_DATA_DIR`` or the committed ``data/``) and its stamp."""
+    folder = os.environ.get(DATA_DIR_ENV) or str(settings.DATA_DIR)
+    return folder, io.folder_stamp(Path(folder))
 
 
 def dataset_or_stop() -> Dataset:
     """Load the data, or show every problem and stop the script."""
     try:
-        return cached_dataset(data_dir())
+        return cached_dataset(data_version())
     except DataError as exc:
         count = len(exc.problems)
         st.error(
@@ -160,7 +166,7 @@ def on_event(entry: TimelineEntry) -> None:
 def on_search() -> None:
     """A place was searched: fly to it, or say it is not in the gazetteer."""
     query = st.session_state["search"].strip()
-    found = cached_gazetteer(data_dir()).find(query) if query else None
+    found = cached_gazetteer(data_version()).find(query) if query else None
     if found is None:
         st.session_state["search_result"] = f"No place called “{query}” in the gazetteer."
         return
@@ -248,7 +254,7 @@ def distance_tool(dataset: Dataset) -> Measurement | None:
             st.caption("Pick two places, sites or borders.")
             return None
         try:
-            result = cached_measure(data_dir(), a, b)
+            result = cached_measure(data_version(), a, b)
         except StateError as exc:
             st.warning(escape_markdown(exc))
             return None
@@ -277,7 +283,7 @@ def export_panel(dataset: Dataset, view: View) -> None:
 
 def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
     """The map: constant base, the view's layers as feature groups, optional fly-to."""
-    fixed = cached_fixed_layers(data_dir(), view.convention)
+    fixed = cached_fixed_layers(data_version(), view.convention)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}

@@ -76,6 +76,15 @@ def _without_lines(value: Any) -> Any:
     return value
 
 
+def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time (ns) and size of each file in ``folder``: it changes when
+    any data file is edited, added or removed (empty if the folder is missing)."""
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
 def read_boundaries(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of the boundaries GeoPackage, keyed by layer name (EPSG:4326)."""
     if not path.is_file():

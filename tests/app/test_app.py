@@ -220,3 +220,22 @@ def test_text_from_the_url_is_shown_as_typed_never_as_markdown(dataset: Dataset)
     assert "\\!\\[x\\]\\(https\\://example\\.invalid/t\\.png\\)" in shown
     assert "\\:red\\[boo\\]" in shown
     assert "![x](" not in shown and ":red[" not in shown
+
+
+def test_an_edited_data_file_is_picked_up_without_a_restart(
+    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_data_dir()
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.error and at.get("component_instance")
+    sites = folder / "sites.yaml"
+    good = sites.read_text(encoding="utf-8")
+    sites.write_text(good.replace("kind: base", "kind: castle"), encoding="utf-8")
+    at.run()
+    assert len(at.error) == 1
+    assert "castle" in at.code[0].value
+    sites.write_text(good.replace("Base <Alpha>", "Base Omega"), encoding="utf-8")
+    at.run()
+    assert not at.error
+    assert "Base Omega" in map_args(at)["feature_group"]

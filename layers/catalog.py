@@ -69,7 +69,10 @@ LAYERS: tuple[LayerSpec, ...] = (
         "Gazetteer places, labelled in the chosen naming convention.",
         True,
         False,
-        (LegendEntry("Town or city", "place", "point"),),
+        (
+            LegendEntry("Town or city", "place", "point"),
+            LegendEntry("Village, airport or border point", "place-minor", "point"),
+        ),
     ),
     LayerSpec(
         "nkao",

@@ -39,6 +39,9 @@ from geo.timeline import Situation, state_at
 from layers.catalog import SITE_LAYERS, check_layer_ids
 from layers.view import View
 
+#: Gazetteer kinds drawn as towns and cities; the others are minor places.
+MAJOR_PLACE_KINDS = ("city", "town")
+
 FEATURE_COLUMNS = ("id", "layer", "style_key", "status", "label", "details", "sources")
 
 _STATUS_NOTE = {
@@ -158,7 +161,7 @@ def _place_rows(dataset: Dataset, convention: str) -> Iterable[dict[str, Any]]:
         yield {
             "id": f"place-{place.id}",
             "layer": "places",
-            "style_key": "place",
+            "style_key": "place" if place.kind in MAJOR_PLACE_KINDS else "place-minor",
             "status": place.provenance.status,
             "label": label(place.names, convention),
             "details": [

@@ -122,6 +122,7 @@ STYLES: dict[str, Style] = {
     "event": Style(color="#111111", fill="#ffd54f", marker="circle", radius=6.0),
     "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
     "place": Style(color="#333333", fill="#333333", marker="circle", radius=2.5, weight=0.5),
+    "place-minor": Style(color="#555555", fill="#555555", marker="circle", radius=1.8, weight=0.5),
 }
 
 

@@ -90,6 +90,7 @@ _CSS = """
   { font-size: 12px; line-height: 1.3; }
 .leaflet-popup-content table { border-collapse: collapse; }
 .leaflet-tooltip.bm-label::before { display: none; }
+.bm-zoomed-out .leaflet-tooltip.bm-label-minor { display: none; }
 .bm-marker { background: none; border: none; }
 .bm-title h1 { font-size: 16px; margin: 0; }
 body.bm-page { display: flex; flex-direction: column; margin: 0; font: 13px system-ui, sans-serif; }
@@ -226,8 +227,37 @@ def _binder(tooltip_options: str) -> JsCode:
 #: Hover tooltips for most layers; permanent labels for :data:`PERMANENT_LABELS`.
 _HOVER = _binder("{sticky: true}")
 _PERMANENT_LABEL = _binder(
-    "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'}"
+    "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'"
+    " + (feature.properties.style_key === 'place-minor' ? ' bm-label-minor' : '')}"
 )
+
+#: Below this zoom the labels of minor places (villages, airport, border point) are
+#: hidden, so the towns around Karabakh stay readable at the default view.
+MINOR_LABEL_ZOOM = 9
+
+
+class ZoomClass(MacroElement):
+    """Keeps the class ``bm-zoomed-out`` on the map while its zoom is below ``zoom``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function update() {
+                var out = map.getZoom() < {{ this.zoom }};
+                map.getContainer().classList.toggle('bm-zoomed-out', out);
+            }
+            map.on('zoomend', update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, zoom: int) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ZoomClass"
+        self.zoom = int(zoom)
 
 
 def _details(layer_id: str) -> dict[str, Any]:
@@ -359,6 +389,7 @@ def base_map(
         _land(dataset).add_to(fmap)
     legend_box = legend_html() if legend is None else legend
     MapControl(legend_box, position="topright", css_class="bm-legend-box").add_to(fmap)
+    ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
 

@@ -158,3 +158,20 @@ def test_clicking_a_site_opens_its_popup_with_status_and_sources(
     assert "<" not in text  # markup was rendered, not shown as text
     page.wait_for_timeout(1000)  # let the popup finish fading in and panning
     page.screenshot(path=artifacts / "map-popup-102nd-base.png", full_page=True)
+
+
+def test_minor_place_labels_show_only_when_zoomed_in(page: Any, artifacts: Path) -> None:
+    frame = map_frame(page)
+    minor = frame.locator(".bm-label-minor")
+    assert minor.count() >= 3
+    assert frame.locator(".bm-label").count() > minor.count()
+    assert all(minor.nth(i).is_hidden() for i in range(minor.count()))
+    for _ in range(6):  # zoom steps are half levels
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(300)
+    wait_until(
+        page,
+        lambda: any(minor.nth(i).is_visible() for i in range(minor.count())),
+        "minor labels to show",
+    )
+    page.screenshot(path=artifacts / "map-zoomed-in.png", full_page=True)

@@ -320,43 +320,25 @@ _POINT_POSITIONS = (
 )
 
 
+def _area_label(ax: Axes, point: BaseGeometry, text: str, **look: Any) -> Text:
+    """A haloed label centred on ``point`` (data text: never read as maths)."""
+    return ax.text(
+        point.x, point.y, text, ha="center", va="center", zorder=5, path_effects=_HALO,
+        parse_math=False, **look,
+    )  # fmt: skip
+
+
 def _label(
     ax: Axes, layer_id: str, text: str, style_key: str, geometry: BaseGeometry
 ) -> list[Text]:
     if layer_id == "countries":
         point = geometry.representative_point()
-        return [
-            ax.text(
-                point.x,
-                point.y,
-                text.upper(),
-                fontsize=8.5,
-                color="#9a9a9a",
-                ha="center",
-                va="center",
-                fontweight="bold",
-                zorder=5,
-                path_effects=_HALO,
-                parse_math=False,
-            )
-        ]
+        look = {"fontsize": 8.5, "color": "#9a9a9a", "fontweight": "bold"}
+        return [_area_label(ax, point, text.upper(), **look)]
     if layer_id in ("nkao", "districts"):
         point = geometry.representative_point()
-        return [
-            ax.text(
-                point.x,
-                point.y,
-                textwrap.fill(text, 18),
-                fontsize=5.8,
-                color="#4a4a4a",
-                ha="center",
-                va="center",
-                fontstyle="italic",
-                zorder=5,
-                path_effects=_HALO,
-                parse_math=False,
-            )
-        ]
+        wrapped = textwrap.fill(text, 18)
+        return [_area_label(ax, point, wrapped, fontsize=5.8, color="#4a4a4a", fontstyle="italic")]
     point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
     site = layer_id != "places"
     return [

@@ -1,9 +1,11 @@
 """Escaping and HTML fragments for popups, tooltips and the timeline.
 
 Folium puts popup and tooltip text inside JavaScript template literals without escaping
-it, so ``${...}`` would run and a backtick would end the string. :func:`escape_text`
-neutralises HTML *and* template-literal syntax; every string from data must pass through
-it before it reaches HTML.
+it, so ``${...}`` would run and a backtick would end the string; and branca compiles the
+script a map element renders *again* as a Jinja template (``MacroElement.render`` wraps
+it in ``Element(template)``), so ``{{ ... }}`` in embedded data would run on the server.
+:func:`escape_text` neutralises HTML, template-literal *and* Jinja syntax (braces become
+entities); every string from data must pass through it before it reaches the map.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_TEMPLATE_SYNTAX = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
 
 
 def escape_text(text: object) -> str:
-    """HTML-escape ``text`` and neutralise backticks, ``$`` and backslashes."""
-    return html.escape(str(text), quote=True).translate(_TEMPLATE_LITERAL)
+    """HTML-escape ``text`` and neutralise backticks, ``$``, backslashes and braces."""
+    return html.escape(str(text), quote=True).translate(_TEMPLATE_SYNTAX)
 
 
 _MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"

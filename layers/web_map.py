@@ -101,6 +101,25 @@ body.bm-page .bm-sources h2 { font-size: 14px; }
 """
 
 
+class Verbatim(Element):
+    """An element whose text is written into the page as it is.
+
+    branca's ``Element(template=text)`` compiles ``text`` as a Jinja template, so data in
+    it would run (``{{ ... }}``) or break the page (``{#``). This element is never
+    compiled: use it for every piece of HTML, CSS or script built in Python (data in it
+    escaped with :func:`layers.html.escape_text` first).
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        """The text, unchanged."""
+        return self.text
+
+
 class MapControl(MacroElement):
     """A Leaflet control at ``position`` holding ``html`` (already escaped)."""
 
@@ -382,7 +401,7 @@ def base_map(
     )
     fmap.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
-    _root(fmap).header.add_child(Element(_CSS), name="briefing_css")
+    _root(fmap).header.add_child(Verbatim(_CSS), name="briefing_css")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
     else:
@@ -416,8 +435,8 @@ def _inline_leaflet(fmap: folium.Map) -> None:
     fmap.default_js = []
     fmap.default_css = []
     header = _root(fmap).header
-    header.add_child(Element(f"<style>{assets.leaflet_css()}</style>"), name="leaflet_css")
-    header.add_child(Element(f"<script>{assets.leaflet_js()}</script>"), name="leaflet_js")
+    header.add_child(Verbatim(f"<style>{assets.leaflet_css()}</style>"), name="leaflet_css")
+    header.add_child(Verbatim(f"<script>{assets.leaflet_js()}</script>"), name="leaflet_js")
 
 
 def standalone_html(dataset: Dataset, view: View) -> str:
@@ -437,6 +456,6 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = _root(fmap)
     root.title = escape_text(view.title)
-    root.html.add_child(Element(_sources_html(dataset, frames)), name="sources")
-    root.html.add_child(Element("<script>document.body.classList.add('bm-page');</script>"))
+    root.html.add_child(Verbatim(_sources_html(dataset, frames)), name="sources")
+    root.html.add_child(Verbatim("<script>document.body.classList.add('bm-page');</script>"))
     return str(root.render())

@@ -50,7 +50,7 @@ def assert_inert(html: str, amp: str = "&") -> None:
     assert "`tick`" not in html
     assert "back\\slash" not in html and "back\\\\slash" not in html
     assert f"{amp}#96;tick{amp}#96;" in html
-    assert f"{amp}#36;{{alert(1)}}" in html
+    assert f"{amp}#36;{amp}#123;alert(1){amp}#125;" in html
     assert f"back{amp}#92;slash" in html
 
 
@@ -82,3 +82,32 @@ def test_timeline_renders_hostile_text_as_text(evil_dataset: Dataset) -> None:
     assert_inert(html)
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4  # title, quote, note, source
     assert len(entries) == 1 and entries[0].past
+
+
+JINJA = "Natural Earth {{ 7*7 }} {% raw %} {# comment"
+
+
+def test_standalone_page_never_compiles_data_as_a_template(make_data_dir: MakeDataDir) -> None:
+    """Citations, names and the title reach the page as text: ``{{ 7*7 }}`` is not 49 and
+    ``{%``/``{#`` neither break the export nor swallow text (branca compiles
+    ``Element(template)`` text as Jinja, which must never see data)."""
+    sources = [dict(SOURCES[0], title=JINJA, publisher=JINJA), *SOURCES[1:]]
+    places = [dict(PLACES[0], names={"en": JINJA}), PLACES[1]]
+    folder = make_data_dir(sources=sources, places=places)
+    view = View(day=dt.date(2021, 2, 23), layers=LAYER_IDS, title=JINJA)
+    html = standalone_html(load_dataset(folder), view)
+    assert "Natural Earth 49" not in html
+    assert html.count("Natural Earth &#123;&#123; 7*7 &#125;&#125; &#123;% raw %&#125;") >= 2
+    assert "Sources</h2>" in html and "bm-page" in html
+
+
+def test_app_map_never_compiles_data_as_a_template(make_data_dir: MakeDataDir) -> None:
+    """branca renders a map element's script and compiles it again as Jinja: data in the
+    embedded GeoJSON must not be read as a template (nor break the render)."""
+    places = [dict(PLACES[0], names={"en": JINJA}, note=JINJA), PLACES[1]]
+    sources = [dict(SOURCES[0], title=JINJA), *SOURCES[1:]]
+    data = load_dataset(make_data_dir(sources=sources, places=places))
+    html = app_map_html(data, dt.date(2021, 2, 23), convention="en")
+    braces = "&#123;&#123; 7*7 &#125;&#125; &#123;% raw %&#125; &#123;# comment"
+    assert braces.replace("&", "\\u0026") in html  # tojson writes '&' as \u0026
+    assert "Natural Earth 49" not in html

@@ -17,25 +17,25 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import io, settings
-from geo._errors import DataError, StateError
 from geo.dataset import Dataset, load_dataset
+from geo.errors import DataError, StateError
 from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
 from geo.naming import CONVENTIONS
-from geo.timeline import key_dates, state_at
-from layers import exporting
+from geo.situation import key_dates, state_at
+from layers import exports
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features
-from layers.html import escape_markdown
-from layers.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
 from layers.view import BASEMAPS, View, view_from_query
-from layers.web_map import (
+from layers.web.html import escape_markdown
+from layers.web.map import (
     MAP_HEIGHT,
     FeatureCollection,
     base_map,
     feature_collections,
     feature_groups,
 )
+from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -265,10 +265,10 @@ def distance_tool(dataset: Dataset) -> Measurement | None:
 def export_panel(dataset: Dataset, view: View) -> None:
     """One 'Prepare' button per export format; the file is built only on click."""
     with st.sidebar.expander("Export", expanded=False):
-        for fmt, spec in exporting.EXPORT_FORMATS.items():
+        for fmt, spec in exports.EXPORT_FORMATS.items():
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
                 try:
-                    data = exporting.export_bytes(dataset, view, fmt)
+                    data = exports.export_bytes(dataset, view, fmt)
                 except StateError as exc:
                     st.error(f"Cannot export {spec.label}: {escape_markdown(exc)}")
                     continue
@@ -306,7 +306,7 @@ def timeline(dataset: Dataset, view: View) -> None:
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT):
         for entry in timeline_entries(dataset, view.day):
-            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.timeline_panel
+            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import browser, maps, server
 from bench.timing import median_seconds, peak_mib, sizes
 from geo.dataset import load_dataset
-from layers import exporting
+from layers import exports
 from layers.view import View
 from tests.e2e.server import streamlit_server
 
@@ -57,7 +57,7 @@ def export_figures(repeat: int) -> dict[str, float]:
     view = View()
     return {
         f"{fmt.replace('-', '_')}_s": median_seconds(
-            lambda fmt=fmt: exporting.export_bytes(dataset, view, fmt), repeat=repeat
+            lambda fmt=fmt: exports.export_bytes(dataset, view, fmt), repeat=repeat
         )
         for fmt in ("png", "pdf", "briefing-pdf")
     }

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pyogrio
 import yaml
 
-from geo._errors import DataError
+from geo.errors import DataError
 
 #: Key added to every YAML mapping: the 1-based line it starts on.
 LINE_KEY = "__line__"
@@ -74,6 +74,11 @@ def _without_lines(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_lines(v) for v in value]
     return value
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a file shipped with the project (e.g. the vendored Leaflet)."""
+    return path.read_text(encoding="utf-8")
 
 
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:

@@ -16,8 +16,8 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.errors import StateError
 from geo.recipes import buffer_km
 
 

@@ -16,7 +16,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo._errors import RecipeError
+from geo.errors import RecipeError
 from geo.model import Place
 
 BASE_KEYS = ("place", "point", "path", "boundary")

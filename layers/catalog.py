@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo._errors import StateError
+from geo.errors import StateError
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ Every frame returned here is EPSG:4326 with the columns of :data:`FEATURE_COLUMN
 ``geometry``
     shapely geometry.
 
-Text is plain; :mod:`layers.html` escapes it before it reaches HTML.
+Text is plain; :mod:`layers.web.html` escapes it before it reaches HTML.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.model import Names
 from geo.naming import alternatives, label
-from geo.timeline import Situation, state_at
+from geo.situation import Situation, state_at
 from layers.catalog import SITE_LAYERS, check_layer_ids
 from layers.view import View
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from geo import settings
-from geo._errors import StateError
+from geo.errors import StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION, check_convention
-from geo.timeline import check_day
+from geo.situation import check_day
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS, check_layer_ids
 
 BASEMAPS: dict[str, str] = {

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import Dataset
-from geo.timeline import key_dates
+from geo.situation import key_dates
 from tests.conftest import MakeDataDir
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from geo.dataset import Dataset
 from geo.measure import measure
-from geo.timeline import state_at
+from geo.situation import state_at
 
 ARTICLE = Path(__file__).resolve().parents[2] / "docs/sources/warsaw-institute-2021-02-23.txt"
 SEVEN = ("aghdam", "fuzuli", "jabrayil", "zangilan", "qubadli", "lachin", "kalbajar")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geo.dataset import Dataset, load_dataset
-from geo.timeline import state_at
+from geo.situation import state_at
 from layers.catalog import LAYER_IDS
 from layers.features import FEATURE_COLUMNS, layer_features
 from tests.conftest import MakeDataDir

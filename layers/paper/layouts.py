@@ -1,10 +1,11 @@
-"""One-page briefing (map and timeline) and the atlas of key dates, as PDF.
+"""The paper layouts: the map page, the one-page briefing and the atlas of key dates.
 
-A briefing page is landscape A4 or Letter: on the left the map of the view (drawn by
-:mod:`layers.static_map`, EPSG:4326 with aspect ``1 / cos(lat0)``) with its legend,
-locator inset, caveat and credits; on the right the timeline of the events that had begun
-by the view's date, with dates, titles, quotes and sources. The atlas is one such page
-per key date (:func:`geo.timeline.key_dates`) in one multi-page PDF.
+The map page is the map of the view (drawn by :mod:`layers.paper.map`, EPSG:4326 with
+aspect ``1 / cos(lat0)``) with a side panel (legend, inset), caveat and credits. A
+briefing page is landscape A4 or Letter: on the left the map with its legend, locator
+inset, caveat and credits; on the right the timeline of the events in force on the view's
+date (begun by it), with dates, titles, quotes and sources. The atlas is one such page
+per key date (:func:`geo.situation.key_dates`) in one multi-page PDF.
 """
 
 from __future__ import annotations
@@ -21,10 +22,26 @@ from matplotlib.lines import Line2D
 
 from geo.dataset import Dataset
 from geo.dates import format_date
-from geo.timeline import key_dates, state_at
-from layers import static_map, styles
+from geo.situation import key_dates, state_at
+from layers import styles
 from layers.features import view_features
-from layers.static_map import Page, paragraph_height, wrap
+from layers.paper.map import draw_inset, draw_map, prepare
+from layers.paper.page import (
+    DEFAULT_PAPER,
+    INK,
+    MUTED,
+    Page,
+    draw_legend,
+    figure_bytes,
+    figures_pdf,
+    footer_height,
+    footer_items,
+    header,
+    legend_items,
+    paragraph_height,
+    short_citation,
+    wrap,
+)
 from layers.view import View
 
 MARGIN = 0.35
@@ -66,8 +83,42 @@ FITS: tuple[TimelineFit, ...] = (
 Paragraph = tuple[list[str], dict[str, Any]]
 
 
+# --- Map page ------------------------------------------------------------------------
+
+
+def map_figure(
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
+) -> Figure:
+    """The stand-alone map page: header, map, side panel (legend, inset), caveat, credits.
+
+    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
+    """
+    page, margin, panel = Page(paper), 0.35, 2.55
+    frames = view_features(dataset, view)
+    map_width = page.width - 2 * margin - panel - 0.3
+    items = footer_items(dataset, frames)
+    footer = footer_height(items, map_width, 6.3)
+    map_top = header(page, view, margin)
+    map_bottom = margin + footer + 0.12
+    content = prepare(dataset, view, frames, (map_width, map_top - map_bottom))
+    draw_map(page.axes(margin, map_bottom, map_width, map_top - map_bottom), content, labels=labels)
+    page.paragraphs(margin, margin + footer, map_width, items, 6.3)
+    panel_x = page.width - margin - panel
+    inset_h = panel * 0.62
+    draw_inset(page.axes(panel_x, map_bottom, panel, inset_h), dataset, content.extent)
+    page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7, color=MUTED)
+    legend_bottom = map_bottom + inset_h + 0.35
+    draw_legend(page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom), frames)
+    return page.figure
+
+
+
+
+# --- Briefing ------------------------------------------------------------------------
+
+
 def briefing_figure(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> Figure:
     """The briefing page of ``view``: map column on the left, timeline on the right.
 
@@ -76,7 +127,7 @@ def briefing_figure(
     page = Page(paper)
     situation = state_at(dataset, view.day)
     frames = view_features(dataset, view, situation)
-    top = static_map.header(page, view, MARGIN)
+    top = header(page, view, MARGIN)
     _map_column(page, dataset, view, frames, top, labels)
     x = MARGIN + MAP_COLUMN + GAP
     draw_timeline(page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day)
@@ -92,25 +143,25 @@ def _map_column(
     labels: bool,
 ) -> None:
     """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
-    items = static_map.footer_items(dataset, frames)
-    footer = static_map.footer_height(items, MAP_COLUMN, FOOTER_FONT)
-    entries = len(static_map.legend_items(frames))
+    items = footer_items(dataset, frames)
+    footer = footer_height(items, MAP_COLUMN, FOOTER_FONT)
+    entries = len(legend_items(frames))
     legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
     inset_h = INSET_WIDTH * 0.62
     band = max(legend_h, inset_h + 0.15)
     band_bottom = MARGIN + footer + 0.1
     map_bottom = band_bottom + band + 0.15
-    content = static_map.prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
-    static_map.draw_map(
+    content = prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
+    draw_map(
         page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels
     )
     legend_w = MAP_COLUMN - INSET_WIDTH - 0.2
-    static_map.draw_legend(
+    draw_legend(
         page.axes(MARGIN, band_bottom, legend_w, band), frames, ncols=2, fontsize=LEGEND_FONT
     )
     inset_x = MARGIN + MAP_COLUMN - INSET_WIDTH
     inset_top = band_bottom + band
-    static_map.draw_inset(
+    draw_inset(
         page.axes(inset_x, inset_top - inset_h, INSET_WIDTH, inset_h), dataset, content.extent
     )
     page.text(
@@ -118,7 +169,7 @@ def _map_column(
         inset_top - inset_h - 0.04,
         "Location of the map",
         fontsize=6,
-        color=static_map.MUTED,
+        color=MUTED,
         va="top",
     )
     page.paragraphs(MARGIN, MARGIN + footer, MAP_COLUMN, items, FOOTER_FONT)
@@ -156,11 +207,11 @@ def event_paragraphs(
         paragraphs.append(
             (lines, {"fontsize": size - 0.4, "fontstyle": "italic", "color": "#333333"})
         )
-    cited = "; ".join(static_map.short_citation(s) for s in sources)
+    cited = "; ".join(short_citation(s) for s in sources)
     paragraphs.append(
         (
             wrap(f"Source: {cited}", width, size - 1.2),
-            {"fontsize": size - 1.2, "color": static_map.MUTED},
+            {"fontsize": size - 1.2, "color": MUTED},
         )
     )
     return paragraphs
@@ -250,7 +301,7 @@ def draw_timeline(
         fontsize=10,
         fontweight="bold",
         va="top",
-        color=static_map.INK,
+        color=INK,
     )
     y0 = top - 0.3
     if events.empty:
@@ -268,7 +319,7 @@ def draw_timeline(
             fontsize=fit.fontsize - 0.5,
             va="top",
             fontstyle="italic",
-            color=static_map.MUTED,
+            color=MUTED,
         )
         y0 -= paragraph_height(2, fit.fontsize)
     column_width = (width - GAP * (fit.columns - 1)) / fit.columns
@@ -315,7 +366,7 @@ def atlas_days(dataset: Dataset, until: dt.date) -> tuple[dt.date, ...]:
 
 
 def atlas_figures(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> Iterator[Figure]:
     """One briefing page per day of :func:`atlas_days`, with the view's layers and extent."""
     for day in atlas_days(dataset, view.day):
@@ -323,16 +374,16 @@ def atlas_figures(
 
 
 def briefing_pdf(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> bytes:
     """The one-page briefing of ``view`` as PDF bytes (deterministic)."""
     figure = briefing_figure(dataset, view, paper=paper, labels=labels)
-    return static_map.figure_bytes(figure, "pdf", title=view.title)
+    return figure_bytes(figure, "pdf", title=view.title)
 
 
 def atlas_pdf(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> bytes:
     """The atlas: one briefing page per key date up to the view's day, as one PDF."""
     figures = atlas_figures(dataset, view, paper=paper, labels=labels)
-    return static_map.figures_pdf(figures, title=f"{view.title}: atlas of key dates")
+    return figures_pdf(figures, title=f"{view.title}: atlas of key dates")

@@ -21,7 +21,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, split, unary_union
 
-from geo._errors import DataError
+from geo.errors import DataError
 from geo.settings import CRS, METRIC_CRS
 
 #: Countries kept in the ``countries`` layer: Natural Earth ``NAME`` values.

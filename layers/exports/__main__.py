@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m layers.export --date 2020-11-10 --layers control,russian-bases --names dual \\
+    python -m layers.exports --date 2020-11-10 --layers control,russian-bases --names dual \\
         --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] [--paper A4|Letter] \\
         [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
 
@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from geo import io, settings
-from geo._errors import DataError, StateError
 from geo.dataset import load_dataset
+from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
-from layers import static_map
 from layers.catalog import DEFAULT_VISIBLE
-from layers.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
+from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
+from layers.paper import page
 from layers.view import DEFAULT_BOUNDS, View, parse_bounds, parse_day, parse_layers
 
 T = TypeVar("T")
@@ -58,9 +58,9 @@ def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m layers.export``."""
+    """The argument parser of ``python -m layers.exports``."""
     parser = argparse.ArgumentParser(
-        prog="python -m layers.export",
+        prog="python -m layers.exports",
         description="Export the briefing map of one date as an image, PDF, HTML or data file.",
     )
     add = parser.add_argument
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--out", type=Path, required=True, help="file to write")
     add("--width-px", type=int, help="PNG width in pixels")
     add("--dpi", type=float, help="PNG resolution (ignored with --width-px)")
-    add("--paper", choices=tuple(static_map.PAPERS), default=static_map.DEFAULT_PAPER)
+    add("--paper", choices=tuple(page.PAPERS), default=page.DEFAULT_PAPER)
     add(
         "--bounds",
         type=argument(parse_bounds),

@@ -12,7 +12,7 @@ Two kinds of output:
   ``st_folium(feature_group_to_add=...)``);
 * for exports, :func:`standalone_html`, a complete page with Leaflet inlined.
 
-Every text from data reaches the HTML through :mod:`layers.html` only.
+Every text from data reaches the HTML through :mod:`layers.web.html` only.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers import assets
 from layers.catalog import LAYER_IDS, layer
 from layers.features import view_features
-from layers.html import escape_text, popup_html
-from layers.legend import legend_html, marker_svg
 from layers.styles import Style, leaflet_style, style
 from layers.view import Bounds, View
+from layers.web import assets
+from layers.web.html import escape_text, popup_html
+from layers.web.legend import legend_html, marker_svg
 
 #: Douglas-Peucker tolerance for outlines, in degrees (about 200 m).
 SIMPLIFY_TOLERANCE = 0.002
@@ -107,7 +107,7 @@ class Verbatim(Element):
     branca's ``Element(template=text)`` compiles ``text`` as a Jinja template, so data in
     it would run (``{{ ... }}``) or break the page (``{#``). This element is never
     compiled: use it for every piece of HTML, CSS or script built in Python (data in it
-    escaped with :func:`layers.html.escape_text` first).
+    escaped with :func:`layers.web.html.escape_text` first).
     """
 
     def __init__(self, text: str) -> None:
@@ -231,7 +231,7 @@ def _div_icon(look: Style) -> folium.DivIcon:
 
 def _binder(tooltip_options: str) -> JsCode:
     """``onEachFeature`` binding each feature's pre-escaped ``popup`` and ``tooltip``
-    properties (built by :mod:`layers.html`) directly in Leaflet.
+    properties (built by :mod:`layers.web.html`) directly in Leaflet.
 
     One small function instead of folium's GeoJsonPopup/GeoJsonTooltip, which compile a
     Jinja template on every render and cost tens of milliseconds per rerun.

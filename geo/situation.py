@@ -9,8 +9,8 @@ import geopandas as gpd
 import shapely
 
 from geo import settings
-from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.errors import StateError
 from geo.frames import control_frame, event_frame, site_frame
 from geo.model import ControlPeriod
 

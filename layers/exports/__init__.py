@@ -1,9 +1,9 @@
 """Exports of a :class:`~layers.view.View`: the one API the app and the CLI call.
 
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
-caller's business (the CLI writes through :mod:`geo.io`). Static maps come from
-:mod:`layers.static_map`, briefings and the atlas from :mod:`layers.briefing`, the
-stand-alone HTML from ``layers.web_map.standalone_html``; data exports hold the visible
+caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
+the atlas come from :mod:`layers.paper.layouts`, the stand-alone HTML from
+:func:`layers.web.map.standalone_html`; data exports hold the visible
 features of :func:`layers.features.layer_features` in EPSG:4326.
 """
 
@@ -17,11 +17,12 @@ import geopandas as gpd
 import shapely
 
 from geo import io
-from geo._errors import StateError
 from geo.dataset import Dataset
-from layers import briefing, static_map, web_map
+from geo.errors import StateError
 from layers.features import view_features
+from layers.paper import layouts, page
 from layers.view import View
+from layers.web import map as web_map
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,12 @@ class ExportOptions:
 
     width_px: int | None = None
     dpi: float | None = None
-    paper: str = static_map.DEFAULT_PAPER
+    paper: str = page.DEFAULT_PAPER
     labels: bool = True
 
     def __post_init__(self) -> None:
-        if self.paper not in static_map.PAPERS:
-            known = ", ".join(static_map.PAPERS)
+        if self.paper not in page.PAPERS:
+            known = ", ".join(page.PAPERS)
             raise StateError(f"unknown paper {self.paper!r} (choose {known})")
         if self.width_px is not None and not 200 <= self.width_px <= MAX_WIDTH_PX:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
@@ -70,8 +71,8 @@ class ExportOptions:
     def png_dpi(self) -> float:
         """Resolution giving ``width_px`` pixels across the paper, else ``dpi`` or the default."""
         if self.width_px is not None:
-            return self.width_px / static_map.PAPERS[self.paper][0]
-        return self.dpi or static_map.DEFAULT_DPI
+            return self.width_px / page.PAPERS[self.paper][0]
+        return self.dpi or page.DEFAULT_DPI
 
 
 def export_bytes(
@@ -81,7 +82,7 @@ def export_bytes(
     *,
     width_px: int | None = None,
     dpi: float | None = None,
-    paper: str = static_map.DEFAULT_PAPER,
+    paper: str = page.DEFAULT_PAPER,
     labels: bool = True,
 ) -> bytes:
     """The bytes of ``view`` exported as ``fmt`` (a key of :data:`EXPORT_FORMATS`).
@@ -108,18 +109,18 @@ def export_bytes(
 
 def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
     def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-        figure = static_map.map_figure(dataset, view, paper=options.paper, labels=options.labels)
-        return static_map.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=view.title)
+        figure = layouts.map_figure(dataset, view, paper=options.paper, labels=options.labels)
+        return page.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=view.title)
 
     return render
 
 
 def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return briefing.briefing_pdf(dataset, view, paper=options.paper, labels=options.labels)
+    return layouts.briefing_pdf(dataset, view, paper=options.paper, labels=options.labels)
 
 
 def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return briefing.atlas_pdf(dataset, view, paper=options.paper, labels=options.labels)
+    return layouts.atlas_pdf(dataset, view, paper=options.paper, labels=options.labels)
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:

@@ -13,11 +13,11 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.dataset import Dataset, load_dataset
-from geo.timeline import state_at
+from geo.situation import state_at
 from layers.catalog import LAYER_IDS
 from layers.features import layer_features
 from layers.view import DEFAULT_BOUNDS, View
-from layers.web_map import (
+from layers.web.map import (
     COORD_DECIMALS,
     DRAW_ORDER,
     base_map,

@@ -1,7 +1,7 @@
 """The timeline beside the map: every event in date order, as escaped HTML, plus where
 the map should fly to when an event is picked.
 
-Pure: no Streamlit. All text from data passes through :func:`layers.html.escape_text`.
+Pure: no Streamlit. All text from data passes through :func:`layers.web.html.escape_text`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.dataset import Dataset
 from geo.frames import event_frame
-from layers.html import escape_text
+from layers.web.html import escape_text
 
 #: Zoom used for events at a single point.
 POINT_ZOOM = 10

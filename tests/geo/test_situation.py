@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from geo._errors import StateError
 from geo.dataset import load_dataset
-from geo.timeline import key_dates, state_at
+from geo.errors import StateError
+from geo.situation import key_dates, state_at
 from tests.conftest import MakeDataDir
 
 

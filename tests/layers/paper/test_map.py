@@ -16,11 +16,12 @@ from matplotlib.figure import Figure
 from PIL import Image
 from pypdf import PdfReader
 
-from geo._errors import StateError
 from geo.dataset import Dataset, load_dataset
-from layers import static_map
-from layers.exporting import EXPORT_FORMATS, export_bytes
+from geo.errors import StateError
+from layers.exports import EXPORT_FORMATS, export_bytes
 from layers.features import view_features
+from layers.paper import layouts, page
+from layers.paper import map as paper_map
 from layers.styles import STYLES
 from layers.view import View
 from tests.conftest import SITES, MakeDataDir
@@ -46,8 +47,8 @@ def synthetic(make_data_dir: MakeDataDir) -> Dataset:
 
 
 def render(dataset: Dataset, view: View, dpi: float = 60) -> tuple[np.ndarray, Figure]:
-    figure = static_map.map_figure(dataset, view, labels=False)
-    png = static_map.figure_bytes(figure, "png", dpi=dpi)
+    figure = layouts.map_figure(dataset, view, labels=False)
+    png = page.figure_bytes(figure, "png", dpi=dpi)
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int), figure
 
 
@@ -72,7 +73,7 @@ def near(pixels: np.ndarray, hex_colour: str, tolerance: float = 30) -> int:
     return int((np.linalg.norm(pixels - target, axis=-1) < tolerance).sum())
 
 
-def blend(hex_colour: str, alpha: float, under: str = static_map.LAND_COLOUR) -> str:
+def blend(hex_colour: str, alpha: float, under: str = paper_map.LAND_COLOUR) -> str:
     top = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
     bottom = np.array([int(under[i : i + 2], 16) for i in (1, 3, 5)])
     mixed = np.rint(alpha * top + (1 - alpha) * bottom).astype(int)
@@ -154,7 +155,7 @@ def test_pdf_without_uncertain_features_has_no_caveat(synthetic: Dataset) -> Non
 def test_legend_lists_only_visible_layers_with_features(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 10), layers=("control", "russian-bases"), bounds=BOUNDS)
     frames = view_features(synthetic, view)
-    labels = [label for _, label in static_map.legend_items(frames)]
+    labels = [label for _, label in page.legend_items(frames)]
     assert labels == ["Held by Armenian forces", "Russian military base"]
 
 
@@ -170,16 +171,16 @@ def test_renders_are_deterministic(synthetic: Dataset, fmt: str) -> None:
 
 def test_scale_bar_is_round_and_geodesic() -> None:
     extent, lat0 = (44.0, 39.0, 48.0, 41.0), 40.0
-    km, degrees = static_map.scale_bar(extent, lat0)
+    km, degrees = paper_map.scale_bar(extent, lat0)
     assert km in (10, 20, 50, 100, 200)
     measured = geodesic((lat0, 46.0), (lat0, 46.0 + degrees)).km
     assert measured == pytest.approx(km, rel=2e-3)
-    assert static_map.nice_length(73) == 50
-    assert static_map.nice_length(0.3) == pytest.approx(0.2)
+    assert paper_map.nice_length(73) == 50
+    assert paper_map.nice_length(0.3) == pytest.approx(0.2)
 
 
 def test_fit_extent_keeps_the_view_and_matches_the_frame() -> None:
-    (x0, y0, x1, y1), lat0 = static_map.fit_extent((44.0, 39.0, 46.0, 41.0), 8.0, 4.0)
+    (x0, y0, x1, y1), lat0 = paper_map.fit_extent((44.0, 39.0, 46.0, 41.0), 8.0, 4.0)
     assert x0 <= 44.0 and x1 >= 46.0 and y0 <= 39.0 and y1 >= 41.0
     ratio = (x1 - x0) * np.cos(np.radians(lat0)) / (y1 - y0)
     assert ratio == pytest.approx(2.0)

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from layers import export
+from layers.exports import __main__ as cli
 from tests.conftest import MakeDataDir
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the CLI in-process; return (exit status, stdout, stderr)."""
     try:
-        status = export.main(args)
+        status = cli.main(args)
     except SystemExit as exc:
         status = int(exc.code or 0)
     captured = capsys.readouterr()
@@ -118,7 +118,7 @@ def test_module_entry_point_exit_status(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "layers.export",
+            "layers.exports",
             "--date",
             "yesterday",
             "--out",

@@ -41,7 +41,8 @@ from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entrie
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
 #: Constant key of the map component: the map is never remounted by the date.
 MAP_KEY = "briefing-map"
-#: Seconds between steps when playing through the key dates.
+#: Seconds between steps when playing through the key dates: the session-state value
+#: ``play_delay`` when set (the tests set 0), else this.
 PLAY_DELAY = 1.5
 #: Session-state key of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
@@ -64,7 +65,7 @@ def cached_fixed_layers(version: DataVersion, convention: str) -> dict[str, Feat
     read-only: the web map never modifies them)."""
     dataset = cached_dataset(version)
     fixed = [spec.id for spec in LAYERS if not spec.dated]
-    frames = layer_features(dataset, state_at(dataset, settings.LAST_DATE), fixed, convention)
+    frames = layer_features(dataset, None, fixed, convention)  # no date: no situation
     return feature_collections(frames)
 
 
@@ -342,7 +343,7 @@ def main() -> None:
     with right:
         timeline(dataset, view)
     if st.session_state["playing"]:
-        time.sleep(PLAY_DELAY)
+        time.sleep(st.session_state.get("play_delay", PLAY_DELAY))
         st.session_state["play_tick"] = True
         st.rerun()
 

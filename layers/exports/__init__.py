@@ -10,8 +10,9 @@ features of :func:`layers.features.layer_features` in EPSG:4326.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import shapely
@@ -25,25 +26,56 @@ from layers.view import View
 from layers.web import map as web_map
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportFormat:
-    """One export format: what the user picks, the MIME type and the file extension."""
+    """One export format: what the user picks, the MIME type, the file extension and other
+    extensions a file name may end with to ask for it (``aliases``)."""
 
     label: str
     mime: str
     extension: str
+    aliases: tuple[str, ...] = ()
 
 
+#: The formats, by key. Where several share an extension (``pdf``), a file name asks for
+#: the first one listed (:func:`format_for`).
 EXPORT_FORMATS: dict[str, ExportFormat] = {
-    "png": ExportFormat("Map image (PNG)", "image/png", "png"),
-    "pdf": ExportFormat("Map, vector (PDF)", "application/pdf", "pdf"),
-    "svg": ExportFormat("Map, vector (SVG)", "image/svg+xml", "svg"),
-    "briefing-pdf": ExportFormat("Briefing: map and timeline (PDF)", "application/pdf", "pdf"),
-    "atlas-pdf": ExportFormat("Atlas: one page per key date (PDF)", "application/pdf", "pdf"),
-    "html": ExportFormat("Interactive map (stand-alone HTML)", "text/html", "html"),
-    "geojson": ExportFormat("Visible data (GeoJSON)", "application/geo+json", "geojson"),
-    "gpkg": ExportFormat("Visible data (GeoPackage)", "application/geopackage+sqlite3", "gpkg"),
+    "png": ExportFormat(label="Map image (PNG)", mime="image/png", extension="png"),
+    "pdf": ExportFormat(label="Map, vector (PDF)", mime="application/pdf", extension="pdf"),
+    "svg": ExportFormat(label="Map, vector (SVG)", mime="image/svg+xml", extension="svg"),
+    "briefing-pdf": ExportFormat(
+        label="Briefing: map and timeline (PDF)", mime="application/pdf", extension="pdf"
+    ),
+    "atlas-pdf": ExportFormat(
+        label="Atlas: one page per key date (PDF)", mime="application/pdf", extension="pdf"
+    ),
+    "html": ExportFormat(
+        label="Interactive map (stand-alone HTML)", mime="text/html", extension="html"
+    ),
+    "geojson": ExportFormat(
+        label="Visible data (GeoJSON)",
+        mime="application/geo+json",
+        extension="geojson",
+        aliases=("json",),
+    ),
+    "gpkg": ExportFormat(
+        label="Visible data (GeoPackage)",
+        mime="application/geopackage+sqlite3",
+        extension="gpkg",
+    ),
 }
+
+
+def format_for(path: Path) -> str | None:
+    """The format a file name asks for by its extension, or ``None``.
+
+    >>> format_for(Path("brief.PDF")), format_for(Path("data.json")), format_for(Path("a.txt"))
+    ('pdf', 'geojson', None)
+    """
+    suffix = path.suffix.lower().removeprefix(".")
+    wanted = (key for key, f in EXPORT_FORMATS.items() if suffix in (f.extension, *f.aliases))
+    return next(wanted, None)
+
 
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
 MAX_WIDTH_PX = 8000
@@ -76,14 +108,7 @@ class ExportOptions:
 
 
 def export_bytes(
-    dataset: Dataset,
-    view: View,
-    fmt: str,
-    *,
-    width_px: int | None = None,
-    dpi: float | None = None,
-    paper: str = page.DEFAULT_PAPER,
-    labels: bool = True,
+    dataset: Dataset, view: View, fmt: str, options: ExportOptions | None = None
 ) -> bytes:
     """The bytes of ``view`` exported as ``fmt`` (a key of :data:`EXPORT_FORMATS`).
 
@@ -92,9 +117,9 @@ def export_bytes(
     dataset : the loaded data (geometries EPSG:4326).
     view : date, layers, naming convention, extent and title to export.
     fmt : format key, e.g. ``"png"``, ``"briefing-pdf"``, ``"geojson"``.
-    width_px, dpi : PNG size; ``width_px`` wins. Vector formats ignore them.
-    paper : ``"A4"`` or ``"Letter"`` (landscape) for maps and briefings.
-    labels : whether the static map labels places and sites.
+    options : PNG size (``width_px`` wins over ``dpi``; vector formats ignore them), paper
+        (``"A4"`` or ``"Letter"``, landscape) and whether the static map labels places and
+        sites; the defaults of :class:`ExportOptions` when ``None``.
 
     Raises
     ------
@@ -103,8 +128,7 @@ def export_bytes(
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    options = ExportOptions(width_px=width_px, dpi=dpi, paper=paper, labels=labels)
-    return _EXPORTERS[fmt](dataset, view, options)
+    return _EXPORTERS[fmt](dataset, view, options or ExportOptions())
 
 
 def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
@@ -131,7 +155,8 @@ def geojson_text(frames: Mapping[str, gpd.GeoDataFrame], view: View) -> str:
     """A GeoJSON FeatureCollection (EPSG:4326) of every feature in ``frames``.
 
     Properties: ``id``, ``layer``, ``style_key``, ``status``, ``label`` (plain text),
-    ``details`` (an object of plain-text fields) and ``sources`` (a list of citations).
+    ``details`` (an object of plain-text fields) and ``sources`` (the features' citations,
+    plain text; the name of this property is part of the published format).
     The collection carries the view (date, layers, naming) as the foreign member ``view``.
     """
     features = [
@@ -145,7 +170,7 @@ def geojson_text(frames: Mapping[str, gpd.GeoDataFrame], view: View) -> str:
                 "status": str(row.status),
                 "label": str(row.label),
                 "details": _details(row.details),
-                "sources": [str(s) for s in row.sources],
+                "sources": list(row.citations),
             },
             "geometry": json.loads(shapely.to_geojson(row.geometry)),
         }
@@ -164,7 +189,7 @@ def geojson_text(frames: Mapping[str, gpd.GeoDataFrame], view: View) -> str:
     return json.dumps(collection, ensure_ascii=False, indent=1)
 
 
-def _details(pairs: list[tuple[str, str]]) -> dict[str, str]:
+def _details(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     details: dict[str, str] = {}
     for field, value in pairs:
         details[field] = f"{details[field]}; {value}" if field in details else str(value)
@@ -174,16 +199,17 @@ def _details(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def geopackage_layers(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
     """One GeoPackage layer per visible layer (named by layer id), text columns only.
 
-    ``details`` and ``sources`` become JSON text; geometries stay EPSG:4326. Layers with
-    no feature on the date are left out (a GeoPackage layer needs a geometry type).
+    ``details`` and ``sources`` (the citations) become JSON text; geometries stay
+    EPSG:4326. Layers with no feature on the date are left out (a GeoPackage layer needs
+    a geometry type).
     """
     layers: dict[str, gpd.GeoDataFrame] = {}
     for layer_id, frame in frames.items():
         if frame.empty:
             continue
-        table = frame.copy()
+        table = frame.drop(columns="source_ids").rename(columns={"citations": "sources"})
         table["details"] = [json.dumps(_details(d), ensure_ascii=False) for d in frame["details"]]
-        table["sources"] = [json.dumps(list(s), ensure_ascii=False) for s in frame["sources"]]
+        table["sources"] = [json.dumps(list(s), ensure_ascii=False) for s in frame["citations"]]
         layers[layer_id] = table
     return layers
 
@@ -210,4 +236,12 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "gpkg": _gpkg,
 }
 
-__all__ = ["EXPORT_FORMATS", "ExportFormat", "ExportOptions", "export_bytes"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "ExportOptions",
+    "export_bytes",
+    "format_for",
+    "geojson_text",
+    "geopackage_layers",
+]

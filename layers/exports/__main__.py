@@ -27,22 +27,11 @@ from geo.dataset import load_dataset
 from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from layers.catalog import DEFAULT_VISIBLE
-from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
+from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes, format_for
 from layers.paper import page
 from layers.view import DEFAULT_BOUNDS, View, parse_bounds, parse_day, parse_layers
 
 T = TypeVar("T")
-
-#: Format chosen from the extension of --out when --format is not given.
-FORMAT_BY_EXTENSION = {
-    ".png": "png",
-    ".pdf": "pdf",
-    ".svg": "svg",
-    ".html": "html",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".gpkg": "gpkg",
-}
 
 
 def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
@@ -103,7 +92,7 @@ def choose_format(parser: argparse.ArgumentParser, fmt: str | None, out: Path) -
     """The --format given, else the one of the --out extension (usage error if none)."""
     if fmt is not None:
         return fmt
-    guessed = FORMAT_BY_EXTENSION.get(out.suffix.lower())
+    guessed = format_for(out)
     if guessed is None:
         parser.error(f"cannot tell the format from {out.name!r}; give --format")
     return guessed
@@ -129,15 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     try:
         dataset = load_dataset(args.data_dir)
-        data = export_bytes(
-            dataset,
-            view,
-            fmt,
-            width_px=options.width_px,
-            dpi=options.dpi,
-            paper=options.paper,
-            labels=options.labels,
-        )
+        data = export_bytes(dataset, view, fmt, options)
     except (DataError, StateError) as exc:
         sys.stderr.write(f"export failed: {exc}\n")
         return 1

@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.model import Event
 from geo.situation import key_dates, state_at
 from layers import styles
 from layers.features import view_features
@@ -112,8 +113,6 @@ def map_figure(
     return page.figure
 
 
-
-
 # --- Briefing ------------------------------------------------------------------------
 
 
@@ -152,9 +151,7 @@ def _map_column(
     band_bottom = MARGIN + footer + 0.1
     map_bottom = band_bottom + band + 0.15
     content = prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
-    draw_map(
-        page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels
-    )
+    draw_map(page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels)
     legend_w = MAP_COLUMN - INSET_WIDTH - 0.2
     draw_legend(
         page.axes(MARGIN, band_bottom, legend_w, band), frames, ncols=2, fontsize=LEGEND_FONT
@@ -179,9 +176,9 @@ def _map_column(
 
 
 def event_paragraphs(
-    dataset: Dataset, event: Any, fit: TimelineFit, width: float
+    dataset: Dataset, event: Event, fit: TimelineFit, width: float
 ) -> list[Paragraph]:
-    """Wrapped lines of one event (a row of :func:`geo.frames.event_frame`) and their styles.
+    """Wrapped lines of one event and their styles.
 
     Date line (bold), title, quote in quotation marks (italic, maybe cut to
     ``fit.quote_lines`` lines) and the source, as ``(lines, text keywords)`` pairs; a
@@ -189,16 +186,19 @@ def event_paragraphs(
     """
     size = fit.fontsize
     quoted = bool(event.quote) and (event.in_article or fit.context == "full")
-    source_ids = [event.quote_source] if quoted and event.quote_source else event.sources
+    source_ids = (
+        [event.quote_source] if quoted and event.quote_source else event.provenance.sources
+    )
+    when = event.describe()
     sources = [dataset.source(s) for s in source_ids]
     if not event.in_article and fit.context == "compact":
         publishers = "; ".join(dict.fromkeys(s.publisher for s in sources))
-        text = f"{event.when} – {event.title} ({publishers})"
+        text = f"{when} – {event.title} ({publishers})"
         return [(wrap(text, width, size - 0.4), {"fontsize": size - 0.4, "color": "#333333"})]
     tag = " · in the article" if event.in_article else ""
     paragraphs: list[Paragraph] = [
-        (wrap(f"{event.when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
-        (wrap(str(event.title), width, size), {"fontsize": size}),
+        (wrap(f"{when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
+        (wrap(event.title, width, size), {"fontsize": size}),
     ]
     if quoted:
         lines = wrap(f"“{event.quote}”", width, size - 0.4)
@@ -251,14 +251,14 @@ class TimelineLayout:
 
 
 def fit_timeline(
-    dataset: Dataset, events: gpd.GeoDataFrame, width: float, height: float
+    dataset: Dataset, events: Sequence[Event], width: float, height: float
 ) -> TimelineLayout:
     """Lay the events out with the first :data:`FITS` entry that fits ``height`` inches.
 
     ``width`` and ``height`` are the column's size in inches. With the last fit, the
     oldest events are left out until the rest fits (room is kept for a note saying so).
     """
-    rows = list(events.itertuples(index=False))
+    rows = list(events)
     for fit in FITS:
         blocks = _blocks(dataset, rows, fit, width)
         placed = flow([paragraphs_height(b) for b in blocks], height, fit.columns)
@@ -274,7 +274,7 @@ def fit_timeline(
 
 
 def _blocks(
-    dataset: Dataset, rows: list[Any], fit: TimelineFit, width: float
+    dataset: Dataset, rows: list[Event], fit: TimelineFit, width: float
 ) -> list[list[Paragraph]]:
     text_width = (width - GAP * (fit.columns - 1)) / fit.columns - 0.18
     return [event_paragraphs(dataset, row, fit, text_width) for row in rows]
@@ -283,16 +283,16 @@ def _blocks(
 def draw_timeline(
     page: Page,
     dataset: Dataset,
-    events: gpd.GeoDataFrame,
+    events: Sequence[Event],
     x: float,
     top: float,
     width: float,
     day: dt.date,
 ) -> None:
-    """The timeline column: heading, then each event begun by ``day`` (inches on ``page``).
+    """The timeline column: heading, then each of ``events`` (inches on ``page``).
 
-    ``events`` has the columns of :func:`geo.frames.event_frame` (EPSG:4326, unused here).
-    Each event gets the map's event symbol (filled: in the article; hollow: context).
+    ``events`` are those in force on ``day`` (:attr:`geo.situation.Situation.events`), in
+    date order. Each event gets the map's event symbol (filled: in the article; hollow: context).
     """
     page.text(
         x,
@@ -304,7 +304,7 @@ def draw_timeline(
         color=INK,
     )
     y0 = top - 0.3
-    if events.empty:
+    if not events:
         page.text(x, y0, "No events in the data up to this date.", fontsize=7, va="top")
         return
     layout = fit_timeline(dataset, events, width, y0 - MARGIN)
@@ -323,12 +323,12 @@ def draw_timeline(
         )
         y0 -= paragraph_height(2, fit.fontsize)
     column_width = (width - GAP * (fit.columns - 1)) / fit.columns
-    shown = list(events.itertuples(index=False))[layout.dropped :]
+    shown = events[layout.dropped :]
     tops = [y0] * fit.columns
     for row, block, column in zip(shown, layout.blocks, layout.columns, strict=True):
         left = x + column * (column_width + GAP)
         marker_y = tops[column] - block[0][1]["fontsize"] * 0.6 / 72
-        _event_marker(page, left + 0.06, marker_y, bool(row.in_article))
+        _event_marker(page, left + 0.06, marker_y, row.in_article)
         tops[column] = _draw_block(page, left + 0.18, tops[column], block)
 
 

@@ -46,25 +46,13 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
-from layers import styles
+from layers import catalog, styles
 from layers.paper.page import ALERT_COLOUR, INK, MUTED
 from layers.view import Bounds, View
 
 #: Offline vector basemap colours (not a layer: always drawn under the layers).
 SEA_COLOUR = "#dbe7f0"
 LAND_COLOUR = "#f5f2eb"
-
-#: Layers whose features get a text label, in priority order (earlier wins overlaps).
-LABEL_LAYERS = (
-    "places",
-    "russian-bases",
-    "peacekeeping",
-    "monitoring",
-    "exercise",
-    "countries",
-    "nkao",
-    "districts",
-)
 
 
 @dataclass(frozen=True)
@@ -232,9 +220,10 @@ def _polygon_path(geometry: BaseGeometry) -> MplPath:
 def draw_labels(ax: Axes, content: MapContent) -> None:
     """Label points and areas in the view's naming convention, dropping labels that collide.
 
-    Labels come from the ``label`` column; layers are taken in :data:`LABEL_LAYERS`
-    order. A point label tries four positions around its point; a label overlapping an
-    earlier one (or leaving the frame) at every position is left out.
+    Labels come from the ``label`` column, drawn as the layer's catalogue ``label`` says;
+    layers are taken in label priority order (:data:`layers.catalog.LABEL_ORDER`). A
+    point label tries four positions around its point; a label overlapping an earlier one
+    (or leaving the frame) at every position is left out.
     """
     figure = ax.get_figure(root=True)
     assert isinstance(figure, Figure)
@@ -259,15 +248,18 @@ def draw_labels(ax: Axes, content: MapContent) -> None:
 
 def _label_candidates(ax: Axes, content: MapContent) -> Iterator[list[Text]]:
     inner = box(*content.extent)
-    for layer_id in LABEL_LAYERS:
+    for layer_id in catalog.LABEL_ORDER:
         frame = content.frames.get(layer_id)
-        if frame is None or frame.empty:
+        label = catalog.layer(layer_id).label
+        if frame is None or frame.empty or label is None:
             continue
+        look = styles.LABEL_STYLES[label.look]
         for row in frame.itertuples(index=False):
             geometry = row.geometry.intersection(inner)
             if geometry.is_empty or not row.label:
                 continue
-            yield _label(ax, layer_id, str(row.label), str(row.style_key), geometry)
+            colour = styles.STYLES[str(row.style_key)].color
+            yield _label(ax, look, str(row.label), colour, geometry)
 
 
 _HALO = [withStroke(linewidth=2.2, foreground="white")]
@@ -280,44 +272,32 @@ _POINT_POSITIONS = (
 )
 
 
-def _area_label(ax: Axes, point: BaseGeometry, text: str, **look: Any) -> Text:
-    """A haloed label centred on ``point`` (data text: never read as maths)."""
-    return ax.text(
-        point.x, point.y, text, ha="center", va="center", zorder=5, path_effects=_HALO,
-        parse_math=False, **look,
-    )  # fmt: skip
-
-
 def _label(
-    ax: Axes, layer_id: str, text: str, style_key: str, geometry: BaseGeometry
+    ax: Axes, look: styles.LabelStyle, text: str, colour: str, geometry: BaseGeometry
 ) -> list[Text]:
-    if layer_id == "countries":
+    """The candidate positions of one haloed label (data text: never read as maths)."""
+    if look.upper:
+        text = text.upper()
+    if look.wrap is not None:
+        text = textwrap.fill(text, look.wrap)
+    font: dict[str, Any] = {"fontsize": look.fontsize, "color": look.colour or colour}
+    font |= {"fontweight": look.weight, "fontstyle": look.style}
+    if look.placement == "centre":
         point = geometry.representative_point()
-        look = {"fontsize": 8.5, "color": "#9a9a9a", "fontweight": "bold"}
-        return [_area_label(ax, point, text.upper(), **look)]
-    if layer_id in ("nkao", "districts"):
-        point = geometry.representative_point()
-        wrapped = textwrap.fill(text, 18)
-        return [_area_label(ax, point, wrapped, fontsize=5.8, color="#4a4a4a", fontstyle="italic")]
+        return [
+            ax.text(
+                point.x, point.y, text, ha="center", va="center", zorder=5, path_effects=_HALO,
+                parse_math=False, **font,
+            )
+        ]  # fmt: skip
     point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-    site = layer_id != "places"
     return [
         ax.annotate(
-            textwrap.fill(text, 30),
-            (point.x, point.y),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            parse_math=False,
-            ha=ha,
-            va=va,
-            fontsize=6.0 if site else 6.5,
-            color=styles.STYLES[style_key].color if site else INK,
-            zorder=6,
-            fontweight="bold" if site else "normal",
-            path_effects=_HALO,
+            text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",
+            parse_math=False, ha=ha, va=va, zorder=6, path_effects=_HALO, **font,
         )
         for dx, dy, ha, va in _POINT_POSITIONS
-    ]
+    ]  # fmt: skip
 
 
 # --- Map furniture -------------------------------------------------------------------
@@ -473,5 +453,3 @@ def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
     draw_north_arrow(ax)
     if labels:
         draw_labels(ax, content)
-
-

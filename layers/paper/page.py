@@ -153,16 +153,12 @@ def short_citation(source: Source) -> str:
 
 
 def cited_sources(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> list[Source]:
-    """Sources of the visible features, once each, in the order the layers cite them.
-
-    The Natural Earth basemap (not a ``sources.yaml`` record) is left out.
-    """
-    by_citation = {s.citation(): s for s in dataset.sources.values()}
+    """Sources of the visible features, once each, in the order the layers cite them."""
     seen: dict[str, None] = {}
     for frame in frames.values():
-        for cited in frame["sources"]:
-            seen.update(dict.fromkeys(str(c) for c in cited))
-    return [by_citation[c] for c in seen if c in by_citation]
+        for source_ids in frame["source_ids"]:
+            seen.update(dict.fromkeys(source_ids))
+    return [dataset.source(source_id) for source_id in seen]
 
 
 def credit_lines(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
@@ -268,7 +264,6 @@ def header(page: Page, view: View, margin: float) -> float:
     page.text(margin, top, view.title, fontsize=15, fontweight="bold", va="top", color=INK)
     page.text(margin, top - 0.34, subtitle(view), fontsize=9.5, va="top", color="#333333")
     return top - 0.62
-
 
 
 # --- Saving --------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from shapely.geometry.base import BaseGeometry
 
 from geo.dataset import Dataset
-from geo.frames import event_frame
+from geo.model import Event
+from geo.situation import in_date_order, in_force
 from layers.web.html import escape_text
 
 #: Zoom used for events at a single point.
@@ -55,18 +56,18 @@ def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
 
 
 def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
-    """All events in date order; those after ``day`` are marked not ``past`` (greyed)."""
+    """All events in date order; those not yet in force on ``day`` are not ``past`` (greyed)."""
     entries = []
-    for row in event_frame(dataset.events).itertuples(index=False):
-        citations = [dataset.source(s).citation() for s in row.sources]
-        quoted_by = dataset.source(row.quote_source).citation() if row.quote_source else ""
-        past = row.date <= day
-        center, zoom = fly_to(row.geometry)
+    for event in in_date_order(dataset.events):
+        citations = [dataset.source(s).citation() for s in event.provenance.sources]
+        quoted_by = dataset.source(event.quote_source).citation() if event.quote_source else ""
+        past = in_force(event, day)
+        center, zoom = fly_to(event.geometry)
         entries.append(
             TimelineEntry(
-                id=row.id,
-                date=row.date,
-                html=event_html(row._asdict(), citations, quoted_by, past),
+                id=event.id,
+                date=event.date,
+                html=event_html(event, citations, quoted_by, past),
                 past=past,
                 center=center,
                 zoom=zoom,
@@ -75,31 +76,28 @@ def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
     return entries
 
 
-def event_html(event: dict[str, object], citations: list[str], quoted_by: str, past: bool) -> str:
-    """One timeline card: date, status, title, quote and its source, citations.
-
-    ``event`` has the columns of :func:`geo.frames.event_frame`.
-    """
-    status = str(event["status"])
+def event_html(event: Event, citations: list[str], quoted_by: str, past: bool) -> str:
+    """One timeline card: date, status, title, quote and its source, citations."""
+    status = event.provenance.status
     colour = _STATUS_COLOURS.get(status, "#555555")
     badge = (
         f"<span style='color:{colour};border:1px solid {colour};border-radius:3px;"
         f"padding:0 3px;font-size:0.8em'>{escape_text(status)}</span>"
     )
     in_article = (
-        " <span style='font-size:0.8em'>· in the article</span>" if event["in_article"] else ""
+        " <span style='font-size:0.8em'>· in the article</span>" if event.in_article else ""
     )
     parts = [
-        f"<div><b>{escape_text(event['when'])}</b> {badge}{in_article}</div>",
-        f"<div>{escape_text(event['title'])}</div>",
+        f"<div><b>{escape_text(event.describe())}</b> {badge}{in_article}</div>",
+        f"<div>{escape_text(event.title)}</div>",
     ]
-    if event["quote"]:
+    if event.quote:
         source = f" <span style='font-size:0.85em'>({escape_text(quoted_by)})</span>"
-        quote = escape_text(event["quote"])
+        quote = escape_text(event.quote)
         parts.append(f"<blockquote style='margin:2px 0 2px 8px'>“{quote}”{source}</blockquote>")
-    if event["note"]:
+    if event.provenance.note:
         parts.append(
-            f"<div style='font-size:0.85em'><i>Note:</i> {escape_text(event['note'])}</div>"
+            f"<div style='font-size:0.85em'><i>Note:</i> {escape_text(event.provenance.note)}</div>"
         )
     cited = "; ".join(escape_text(c) for c in citations)
     parts.append(f"<div style='font-size:0.8em;color:#555'>Sources: {cited}</div>")

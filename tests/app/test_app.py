@@ -188,7 +188,10 @@ def test_exports_are_built_only_on_click(dataset: Dataset) -> None:
 
 def test_play_steps_to_the_next_key_dates_and_stops(dataset: Dataset) -> None:
     days = key_dates(dataset)
-    at = run_app({"date": days[-3].isoformat()})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = days[-3].isoformat()
+    at.session_state["play_delay"] = 0.0  # no real waiting between steps
+    at.run()
     at.button(key="play").click().run(timeout=120)
     assert not at.exception
     assert at.slider(key="day_slider").value == days[-1]

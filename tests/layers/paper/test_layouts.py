@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from geo.dataset import Dataset, load_dataset
 from geo.dates import format_date
 from geo.situation import key_dates, state_at
-from layers.exports import export_bytes
+from layers.exports import ExportOptions, export_bytes
 from layers.paper import layouts
 from layers.view import View
 from tests.conftest import EVENTS, MakeDataDir
@@ -68,7 +68,7 @@ def test_briefing_is_one_landscape_page_with_map_timeline_and_sources(synthetic:
 
 def test_letter_paper_and_events_after_the_date_left_out(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 1), bounds=BOUNDS)
-    reader = read(export_bytes(synthetic, view, "briefing-pdf", paper="Letter"))
+    reader = read(export_bytes(synthetic, view, "briefing-pdf", ExportOptions(paper="Letter")))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (792, 612)
     text = reader.pages[0].extract_text()
@@ -115,7 +115,7 @@ def test_long_timeline_shrinks_then_drops_oldest(make_data_dir: MakeDataDir) -> 
     for column in range(layout.fit.columns):
         used = sum(h for h, c in zip(heights, layout.columns, strict=True) if c == column)
         assert used <= 6.5
-    few = layouts.fit_timeline(dataset, events.iloc[:3], 4.0, 6.5)
+    few = layouts.fit_timeline(dataset, events[:3], 4.0, 6.5)
     assert few.fit == layouts.FITS[0] and few.dropped == 0
 
 
@@ -151,13 +151,12 @@ def test_dollar_signs_in_data_are_printed_as_text_not_maths(make_data_dir: MakeD
 def test_an_event_whose_quote_is_left_out_cites_all_its_sources(
     make_data_dir: MakeDataDir,
 ) -> None:
-    from geo.frames import event_frame
     from tests.conftest import SOURCES
 
     other = {"id": "src-b", "title": "Another page", "publisher": "Elsewhere"}
     context_event = {**EVENTS[0], "in_article": False, "sources": ["src-b"]}
     data = load_dataset(make_data_dir(sources=[*SOURCES, other], events=[context_event]))
-    (row,) = event_frame(data.events).itertuples(index=False)
+    (row,) = data.events
     fits = {fit.context: fit for fit in layouts.FITS}
     with_quote = layouts.event_paragraphs(data, row, fits["full"], 3.0)
     without_quote = layouts.event_paragraphs(data, row, fits["no-quote"], 3.0)

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from geo.dataset import Dataset, load_dataset
 from geo.errors import StateError
-from layers.exports import EXPORT_FORMATS, export_bytes
+from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
 from layers.features import view_features
 from layers.paper import layouts, page
 from layers.paper import map as paper_map
@@ -119,7 +119,7 @@ def test_real_syunik_shows_the_proposed_deployment(dataset: Dataset) -> None:
 
 
 def test_png_width_follows_width_px(synthetic: Dataset) -> None:
-    png = export_bytes(synthetic, View(bounds=BOUNDS), "png", width_px=900)
+    png = export_bytes(synthetic, View(bounds=BOUNDS), "png", ExportOptions(width_px=900))
     assert Image.open(io.BytesIO(png)).size[0] == 900
 
 
@@ -162,10 +162,10 @@ def test_legend_lists_only_visible_layers_with_features(synthetic: Dataset) -> N
 @pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
 def test_renders_are_deterministic(synthetic: Dataset, fmt: str) -> None:
     view = View(day=dt.date(2021, 1, 1), bounds=BOUNDS)
-    first = export_bytes(synthetic, view, fmt, dpi=50)
-    assert first == export_bytes(synthetic, view, fmt, dpi=50)
+    first = export_bytes(synthetic, view, fmt, ExportOptions(dpi=50))
+    assert first == export_bytes(synthetic, view, fmt, ExportOptions(dpi=50))
     assert first != export_bytes(
-        synthetic, View(day=dt.date(2020, 11, 10), bounds=BOUNDS), fmt, dpi=50
+        synthetic, View(day=dt.date(2020, 11, 10), bounds=BOUNDS), fmt, ExportOptions(dpi=50)
     )
 
 
@@ -221,6 +221,6 @@ def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> 
     with pytest.raises(StateError, match="unknown export format"):
         export_bytes(synthetic, View(), "tiff")
     with pytest.raises(StateError, match="paper"):
-        export_bytes(synthetic, View(), "png", paper="A3")
+        export_bytes(synthetic, View(), "png", ExportOptions(paper="A3"))
     with pytest.raises(StateError, match="width"):
-        export_bytes(synthetic, View(), "png", width_px=10)
+        export_bytes(synthetic, View(), "png", ExportOptions(width_px=10))

@@ -14,12 +14,11 @@ from shapely.geometry import LineString, Point, box
 
 from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
-from layers.catalog import LAYER_IDS
+from layers.catalog import DRAW_ORDER, LAYER_IDS
 from layers.features import layer_features
 from layers.view import DEFAULT_BOUNDS, View
 from layers.web.map import (
     COORD_DECIMALS,
-    DRAW_ORDER,
     base_map,
     feature_collections,
     feature_groups,

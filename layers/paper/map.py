@@ -31,7 +31,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from geopy.distance import geodesic
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
@@ -41,11 +40,12 @@ from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, box
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.metric import geodesic_km, line_parts
 from layers import catalog, styles
 from layers.paper.page import ALERT_COLOUR, INK, MUTED
 from layers.view import Bounds, View
@@ -180,7 +180,7 @@ def _draw_geometries(
             zorder=zorder,
         )
     elif geom_type.endswith("LineString"):
-        segments = [np.asarray(line.coords) for g in geometries for line in _lines(g)]
+        segments = [np.asarray(line.coords) for g in geometries for line in line_parts(g)]
         collection = LineCollection(
             segments,
             colors=kwargs["color"],
@@ -194,14 +194,6 @@ def _draw_geometries(
     else:
         patches = [PathPatch(_polygon_path(g)) for g in geometries]
         ax.add_collection(PatchCollection(patches, zorder=zorder, **kwargs))
-
-
-def _lines(geometry: BaseGeometry) -> list[LineString]:
-    if isinstance(geometry, LineString):
-        return [geometry]
-    if isinstance(geometry, MultiLineString):
-        return list(geometry.geoms)
-    return []
 
 
 def _polygon_path(geometry: BaseGeometry) -> MplPath:
@@ -317,7 +309,8 @@ def scale_bar(extent: Bounds, lat0: float, share: float = 0.22) -> tuple[float, 
     """
     min_x, _, max_x, _ = extent
     lon0, step = (min_x + max_x) / 2, 0.1
-    km_per_degree = float(geodesic((lat0, lon0 - step / 2), (lat0, lon0 + step / 2)).km) / step
+    west, east = Point(lon0 - step / 2, lat0), Point(lon0 + step / 2, lat0)
+    km_per_degree = geodesic_km(west, east) / step
     km = nice_length((max_x - min_x) * km_per_degree * share)
     return km, km / km_per_degree
 

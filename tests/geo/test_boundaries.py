@@ -13,7 +13,8 @@ from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 from geo import boundary_layers
 from geo.build_boundaries import derive_from
 from geo.errors import DataError
-from geo.settings import REGION_BBOX
+from geo.metric import geodesic_area_km2
+from geo.settings import METRIC_CRS, REGION_BBOX
 
 BOUNDARIES = Path(__file__).resolve().parents[2] / "data" / "boundaries.gpkg"
 SOURCE_CANDIDATES = (
@@ -99,7 +100,7 @@ def test_district_parts_sides(layers: dict[str, gpd.GeoDataFrame]) -> None:
 def test_nkao_area_close_to_official(layers: dict[str, gpd.GeoDataFrame]) -> None:
     area = float(layers["nkao"]["area_km2"].iloc[0])
     assert area == pytest.approx(OFFICIAL_NKAO_KM2, rel=0.05)
-    recomputed = boundary_layers.geodesic_area_km2(layers["nkao"].geometry.iloc[0])
+    recomputed = geodesic_area_km2(layers["nkao"].geometry.iloc[0])
     assert recomputed == pytest.approx(area, abs=0.1)
 
 
@@ -128,14 +129,14 @@ def test_nakhchivan_is_in_azerbaijan(layers: dict[str, gpd.GeoDataFrame]) -> Non
 
 
 def test_districts_do_not_overlap_nkao(layers: dict[str, gpd.GeoDataFrame]) -> None:
-    metric = layers["nkao"].to_crs(boundary_layers.METRIC_CRS).geometry.iloc[0]
-    for _, row in layers["districts"].to_crs(boundary_layers.METRIC_CRS).iterrows():
+    metric = layers["nkao"].to_crs(METRIC_CRS).geometry.iloc[0]
+    for _, row in layers["districts"].to_crs(METRIC_CRS).iterrows():
         overlap_km2 = row.geometry.intersection(metric).area / 1e6
         assert overlap_km2 < 0.5, f"{row['name']} overlaps the NKAO by {overlap_km2:.2f} km2"
 
 
 def test_districts_do_not_overlap_each_other(layers: dict[str, gpd.GeoDataFrame]) -> None:
-    metric = layers["districts"].to_crs(boundary_layers.METRIC_CRS)
+    metric = layers["districts"].to_crs(METRIC_CRS)
     overlap_km2 = metric.geometry.area.sum() / 1e6 - metric.union_all().area / 1e6
     assert overlap_km2 < 0.5
 
@@ -211,7 +212,7 @@ def test_close_gaps_joins_only_loose_ends() -> None:
 
 def test_nkao_from_synthetic_lines() -> None:
     lon_lat = gpd.GeoSeries(
-        [MultiLineString([p]) for p in _square_pieces(200.0)], crs=boundary_layers.METRIC_CRS
+        [MultiLineString([p]) for p in _square_pieces(200.0)], crs=METRIC_CRS
     ).to_crs("EPSG:4326")
     disputed = gpd.GeoDataFrame(
         {"name": [boundary_layers.OBLAST_LINE] * 4}, geometry=list(lon_lat), crs="EPSG:4326"

@@ -556,17 +556,26 @@ def _polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
 
 
 __all__ = [
+    "absorb_spillover",
     "build_layers",
     "ceasefire_line",
     "clip_to_region",
     "close_gaps",
     "district_parts",
+    "drop_slivers",
+    "extend_line",
+    "fill_small_holes",
+    "named_lines",
     "nkao",
     "pick_countries",
     "polygonize_outline",
+    "round_coordinates",
     "select_districts",
     "select_provinces",
     "select_rows",
+    "side_of_line",
     "split_sides",
+    "subtract_area",
     "union_nakhchivan",
+    "with_area",
 ]

@@ -40,7 +40,7 @@ def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
     def convert(text: str) -> T:
         try:
             return parse(text)
-        except (StateError, ValueError) as exc:
+        except StateError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from exc
 
     return convert

@@ -187,7 +187,9 @@ def circle_style(style_key: str, status: str) -> dict[str, Any]:
     return options
 
 
-def _feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """The Leaflet style of one feature of :func:`feature_collection` (Folium's
+    ``style_function``): circle-marker options for points, path options otherwise."""
     props = feature["properties"]
     if feature["geometry"]["type"] in ("Point", "MultiPoint"):
         return circle_style(props["style_key"], props["status"])
@@ -299,7 +301,7 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
     if plain:
         collection = {"type": "FeatureCollection", "features": plain}
         _geojson(
-            collection, layer_id, style_function=_feature_style, marker=folium.CircleMarker()
+            collection, layer_id, style_function=feature_style, marker=folium.CircleMarker()
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
         icon = _div_icon(style(style_key, status))

@@ -1,11 +1,12 @@
 # Two commands on a fresh machine (Python 3.11+ with venv):
 #   make run    set up .venv and start the app on http://localhost:8501
 #   make test   set up .venv and run lint, type checks and the whole test suite
+#   make fast   the tests without the browser ones (the loop while working)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench data
+.PHONY: run test fast lint bench data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,9 @@ lint: $(VENV)/.dev
 
 test: lint
 	$(BIN)/python -m pytest
+
+fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not e2e"
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt

@@ -1,4 +1,5 @@
-"""
+"""The paper map: a view drawn with matplotlib into a plain Axes (PNG, PDF, SVG pages).
+
 Projection
 ----------
 Maps are drawn in EPSG:4326 longitude/latitude with the axes aspect set to
@@ -12,12 +13,11 @@ Content
 The map draws the same feature frames as the web map (:func:`layers.features.layer_features`)
 with the same styles (:func:`layers.styles.style` turned into matplotlib keywords by
 :func:`layers.styles.matplotlib_style`), over an offline vector basemap (sea colour plus the
-Natural Earth land of ``countries``); no tiles, so no network is needed. Around it: title,
-subtitle with the date, legend of the visible layers, a scale bar whose length is geodesic
-(geopy, WGS 84) at ``lat0``, a north arrow, an inset locator map, a caveat line when
-approximate or proposed features are shown, and the credits.
-
-:mod:`layers.paper.page` holds the page around the map; :mod:`layers.paper.layouts` the pages.
+Natural Earth land of :data:`geo.settings.LAND_LAYER`); no tiles, so no network is needed.
+In the axes: labels as the catalogue says, a scale bar whose length is geodesic (WGS 84)
+at ``lat0`` and a north arrow; :func:`draw_inset` draws the locator map into another.
+The page around the map (title, legend panel, caveat, credits, saving) is
+:mod:`layers.paper.page`; the pages themselves are :mod:`layers.paper.layouts`.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def prepare(
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
     tolerance = (max_x - min_x) / 1200
     clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
-    countries = dataset.boundaries.get("countries")
+    countries = dataset.boundaries.get(settings.LAND_LAYER)
     land = () if countries is None else _clip_geometries(countries.geometry, window, tolerance)
     return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
 
@@ -383,7 +383,7 @@ def draw_north_arrow(ax: Axes) -> None:
 def draw_inset(ax: Axes, dataset: Dataset, extent: Bounds) -> None:
     """Locator map of :data:`geo.settings.REGION_BBOX` with the map extent boxed."""
     min_x, min_y, max_x, max_y = settings.REGION_BBOX
-    countries = dataset.boundaries.get("countries")
+    countries = dataset.boundaries.get(settings.LAND_LAYER)
     geometries = (
         []
         if countries is None

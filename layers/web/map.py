@@ -341,7 +341,7 @@ def measure_group(measurement: Measurement | None) -> folium.FeatureGroup:
 
 
 def _land(dataset: Dataset) -> folium.GeoJson:
-    countries = dataset.boundaries["countries"]
+    countries = dataset.boundaries[settings.LAND_LAYER]
     data = {
         "type": "FeatureCollection",
         "features": [

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from shapely.geometry import Point
 
 from geo.model import Place
@@ -59,12 +61,11 @@ def locate(
     in_polygon = polygon_country(place, boundaries["countries"])
     set_aside = place.boundary_note is not None and place.country != in_polygon
     holder = area = None
-    if not set_aside:
-        point = Point(place.lon, place.lat)
-        for row in control.itertuples():
-            if row.geometry is not None and row.geometry.covers(point):
-                holder, area = str(row.holder), str(row.id)
-                break
+    if not set_aside and not control.empty:
+        covered = shapely.covers(control.geometry.to_numpy(), Point(place.lon, place.lat))
+        hits = np.flatnonzero(covered)
+        if hits.size:
+            holder, area = str(control["holder"].iat[hits[0]]), str(control["id"].iat[hits[0]])
     return Whereabouts(
         place=place.id,
         country=place.country or in_polygon,

@@ -38,6 +38,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.locate import polygon_country
 from geo.model import ControlPeriod, Place, Site
 from geo.timeline import check_day, key_dates, state_at
 
@@ -380,7 +381,10 @@ def _place_changes(
     dataset: Dataset, before: tuple[_Held, ...], after: tuple[_Held, ...]
 ) -> list[PlaceChange]:
     moved: list[tuple[Place, _Held | None, _Held | None]] = []
+    countries = dataset.boundaries["countries"]
     for place in dataset.places.values():
+        if place.boundary_note is not None and place.country != polygon_country(place, countries):
+            continue  # the labelling rule of geo.locate: no control area applies to it
         point = Point(place.lon, place.lat)
         old, new = _holder_at(before, point), _holder_at(after, point)
         if (old.holder if old else UNMAPPED) != (new.holder if new else UNMAPPED):

@@ -32,14 +32,19 @@ CRSLike = str | pyproj.CRS
 _GEOD = Geod(ellps="WGS84")
 
 
+def project(geometries: Iterable[BaseGeometry], *, source: CRSLike, target: CRSLike) -> list[Any]:
+    """The geometries, given in ``source``, reprojected to ``target``."""
+    return list(gpd.GeoSeries(list(geometries), crs=source).to_crs(target))
+
+
 def to_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS) -> list[Any]:
     """The geometries (in ``crs``) reprojected to :data:`geo.settings.METRIC_CRS`."""
-    return list(gpd.GeoSeries(list(geometries), crs=crs).to_crs(settings.METRIC_CRS))
+    return project(geometries, source=crs, target=settings.METRIC_CRS)
 
 
 def from_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS) -> list[Any]:
     """Metric geometries (:data:`geo.settings.METRIC_CRS`) reprojected to ``crs``."""
-    return list(gpd.GeoSeries(list(geometries), crs=settings.METRIC_CRS).to_crs(crs))
+    return project(geometries, source=settings.METRIC_CRS, target=crs)
 
 
 def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
@@ -89,5 +94,6 @@ __all__ = [
     "line_parts",
     "nearest_points",
     "polygon_parts",
+    "project",
     "to_metric",
 ]

@@ -223,6 +223,18 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
+def _check_days(first: tuple[str, dt.date], last: tuple[str, dt.date]) -> None:
+    """Both days within the map's span and in order, else :class:`StateError` naming them."""
+    (first_name, first_day), (last_name, last_day) = first, last
+    check_day(first_day)
+    check_day(last_day)
+    if first_day > last_day:
+        raise StateError(
+            f"the {first_name} date {first_day.isoformat()} is later than the "
+            f"{last_name} date {last_day.isoformat()}"
+        )
+
+
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     """What changed on the map from ``before`` to ``after`` (``before <= after``).
 
@@ -231,12 +243,7 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     StateError
         If a day is outside the map's span or ``before`` is later than ``after``.
     """
-    check_day(before)
-    check_day(after)
-    if before > after:
-        raise StateError(
-            f"the before date {before.isoformat()} is later than the after date {after.isoformat()}"
-        )
+    _check_days(("before", before), ("after", after))
     old, new = _control(dataset, before), _control(dataset, after)
     held_before, held_after = old.held, new.held
     areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))
@@ -586,12 +593,7 @@ def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDa
     StateError
         If a day is outside the map's span or ``start`` is later than ``end``.
     """
-    check_day(start)
-    check_day(end)
-    if start > end:
-        raise StateError(
-            f"the start date {start.isoformat()} is later than the end date {end.isoformat()}"
-        )
+    _check_days(("start", start), ("end", end))
     days = [start, *(d for d in key_dates(dataset) if start < d <= end)]
     result = []
     for day in days:

@@ -109,10 +109,13 @@ def parse_day(raw: str) -> dt.date:
 
 
 def parse_layers(raw: str) -> tuple[str, ...]:
-    """Comma-separated layer ids, or ``none``."""
+    """Comma-separated layer ids, or ``none`` (nothing at all is refused: say ``none``)."""
     if raw.strip() == "none":
         return ()
-    return check_layer_ids([part.strip() for part in raw.split(",") if part.strip()])
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    if not ids:
+        raise ValueError(f"{raw!r} names no layer (give layer ids, or 'none' for none)")
+    return check_layer_ids(ids)
 
 
 def parse_bounds(raw: str) -> Bounds:

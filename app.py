@@ -113,7 +113,8 @@ def init_state() -> None:
     """On a session's first run, take the view from the URL and warn about bad params."""
     if "initialised" in st.session_state:
         return
-    view, messages = view_from_query(st.query_params.to_dict())
+    params = st.query_params  # get_all: to_dict() would keep only a repeated key's last value
+    view, messages = view_from_query({key: params.get_all(key) for key in params})
     set_day(view.day)
     for spec in LAYERS:
         st.session_state[f"layer:{spec.id}"] = spec.id in view.layers

@@ -239,3 +239,16 @@ def test_an_edited_data_file_is_picked_up_without_a_restart(
     at.run()
     assert not at.error
     assert "Base Omega" in map_args(at)["feature_group"]
+
+
+def test_unknown_and_repeated_url_parameters_warn(dataset: Dataset) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = ["2020-11-10", "2001-01-01"]
+    at.query_params["zoom"] = "12"
+    at.run()
+    assert not at.exception
+    shown = [w.value for w in at.warning]
+    assert len(shown) == 2
+    assert any("zoom" in text and "unknown" in text for text in shown)
+    assert any("given 2 times" in text for text in shown)
+    assert at.slider(key="day_slider").value == dt.date(2001, 1, 1)

@@ -45,6 +45,10 @@ MAP_KEY = "briefing-map"
 PLAY_DELAY = 1.5
 #: Session-state key of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
+#: Session-state keys (not widgets, so Streamlit keeps them): the last view drawn, and
+#: a flag set while the data cannot be loaded.
+LAST_VIEW_KEY = "last_view"
+DATA_ERROR_KEY = "data_error"
 
 
 #: A data folder and the stamp of its files (see geo.io.folder_stamp): caches keyed by it
@@ -97,6 +101,7 @@ def dataset_or_stop() -> Dataset:
             "data files. Each names the file, line, record and field; fix them and reload."
         )
         st.code("\n".join(exc.problems), language=None, wrap_lines=True)  # shown verbatim
+        st.session_state[DATA_ERROR_KEY] = True  # the widgets are restored once it loads
         st.stop()
 
 
@@ -110,17 +115,27 @@ def set_day(day: dt.date) -> None:
 
 
 def init_state() -> None:
-    """On a session's first run, take the view from the URL and warn about bad params."""
-    if "initialised" in st.session_state:
+    """Set the widgets from the URL on a session's first good run, and from the last
+    view drawn on the first good run after a data error.
+
+    Streamlit drops the state of every widget a run does not draw, and a run stopped by
+    a data error draws none: without this, fixing the file would reset the date, the
+    layers and the naming, and the next click would write that into the URL.
+    """
+    state = st.session_state
+    if LAST_VIEW_KEY not in state:
+        params = st.query_params  # get_all: to_dict() would keep only a repeated key's last value
+        view, messages = view_from_query({key: params.get_all(key) for key in params})
+        state.update(messages=messages, fly=None, playing=False)
+    elif state.pop(DATA_ERROR_KEY, False):
+        view = state[LAST_VIEW_KEY]
+    else:
         return
-    params = st.query_params  # get_all: to_dict() would keep only a repeated key's last value
-    view, messages = view_from_query({key: params.get_all(key) for key in params})
     set_day(view.day)
     for spec in LAYERS:
-        st.session_state[f"layer:{spec.id}"] = spec.id in view.layers
-    st.session_state.update(convention=view.convention, basemap=view.basemap)
-    st.session_state.update(bounds=view.bounds, messages=messages, initialised=True)
-    st.session_state.update(fly=None, playing=False)
+        state[f"layer:{spec.id}"] = spec.id in view.layers
+    state.update(convention=view.convention, basemap=view.basemap, bounds=view.bounds)
+    state[LAST_VIEW_KEY] = view
 
 
 def current_view() -> View:
@@ -335,6 +350,7 @@ def main() -> None:
     except StateError as exc:
         st.error(f"This map state is not valid: {escape_markdown(exc)}")
         st.stop()
+    st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
     export_panel(dataset, view)
     left, right = st.columns([3, 1.3])

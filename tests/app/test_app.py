@@ -17,6 +17,8 @@ from tests.conftest import MakeDataDir
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ARTICLE_DAY = dt.date(2021, 2, 23)
+#: Keys of the widgets that hold the view.
+WIDGET_PREFIXES = ("day_", "layer:", "convention", "basemap")
 
 
 @pytest.fixture(autouse=True)
@@ -261,3 +263,36 @@ def test_unknown_and_repeated_url_parameters_warn(dataset: Dataset) -> None:
     assert any("zoom" in text and "unknown" in text for text in shown)
     assert any("given 2 times" in text for text in shown)
     assert at.slider(key="day_slider").value == dt.date(2001, 1, 1)
+
+
+def test_the_view_survives_a_data_error_that_is_then_fixed(
+    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_data_dir()
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"date": "2005-05-05", "names": "az", "layers": "control,places"})
+    at.run()
+    at.radio(key="basemap").set_value("osm").run()
+    events = folder / "events.yaml"
+    good = events.read_text(encoding="utf-8")
+    events.write_text("[unclosed", encoding="utf-8")
+    at.run()
+    assert len(at.error) == 1 and not at.get("component_instance")
+    # A live server drops the state of widgets a run did not draw (AppTest keeps it):
+    # the browser test tests/e2e/test_data_error.py sees that for real.
+    for key in [k for k in at.session_state if k.startswith(WIDGET_PREFIXES)]:
+        del at.session_state[key]
+    events.write_text(good, encoding="utf-8")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.slider(key="day_slider").value == dt.date(2005, 5, 5)
+    assert at.date_input(key="day_input").value == dt.date(2005, 5, 5)
+    assert at.selectbox(key="convention").value == "az"
+    assert at.radio(key="basemap").value == "osm"
+    assert at.checkbox(key="layer:control").value and at.checkbox(key="layer:places").value
+    assert not at.checkbox(key="layer:russian-bases").value
+    assert at.query_params["layers"] == "places,control"
+    at.checkbox(key="layer:places").uncheck().run()  # the next click keeps the rest
+    assert at.query_params["layers"] == "control"
+    assert at.query_params["date"] == "2005-05-05" and at.query_params["names"] == "az"

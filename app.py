@@ -9,6 +9,7 @@ depend on the date or the layer toggles, so those only swap its feature groups.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import io, settings
-from geo._errors import DataError, StateError
+from geo._errors import DataError, RecipeError, StateError
 from geo.dataset import Dataset, load_dataset
 from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
@@ -45,6 +46,11 @@ MAP_KEY = "briefing-map"
 PLAY_DELAY = 1.5
 #: Session-state key of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
+#: Longest error text shown in the export panel (the rest is in the server log).
+MESSAGE_CHARS = 300
+
+logger = logging.getLogger("briefing.app")
+
 #: Session-state keys (not widgets, so Streamlit keeps them): the last view drawn, and
 #: a flag set while the data cannot be loaded.
 LAST_VIEW_KEY = "last_view"
@@ -283,10 +289,8 @@ def export_panel(dataset: Dataset, view: View) -> None:
     with st.sidebar.expander("Export", expanded=False):
         for fmt, spec in exporting.EXPORT_FORMATS.items():
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                try:
-                    data = exporting.export_bytes(dataset, view, fmt)
-                except StateError as exc:
-                    st.error(f"Cannot export {spec.label}: {escape_markdown(exc)}")
+                data = prepared_export(dataset, view, fmt)
+                if data is None:
                     continue
                 st.download_button(
                     f"Download {spec.label}",
@@ -295,6 +299,25 @@ def export_panel(dataset: Dataset, view: View) -> None:
                     mime=spec.mime,
                     key=f"download:{fmt}",
                 )
+
+
+def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
+    """The export's bytes, or None after a one-line error in the export panel: a failed
+    export never takes the map and timeline down with it (the traceback goes to the
+    server log, never to the page)."""
+    label = exporting.EXPORT_FORMATS[fmt].label
+    try:
+        return exporting.export_bytes(dataset, view, fmt)
+    except (DataError, StateError, RecipeError) as exc:
+        reason = str(exc)
+    except Exception as exc:  # last resort: any renderer failure, reported and logged
+        logger.exception("export %s of %s failed", fmt, view.to_query())
+        reason = f"{type(exc).__name__}: {exc}"
+    reason = " ".join(reason.split())
+    if len(reason) > MESSAGE_CHARS:
+        reason = reason[: MESSAGE_CHARS - 1] + "…"
+    st.error(escape_markdown(f"export failed: {label}: {reason}"))
+    return None
 
 
 def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:

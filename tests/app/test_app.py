@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.timeline import key_dates
+from layers import exporting
 from layers.html import WORD_JOINER
 from tests.conftest import MakeDataDir
 
@@ -296,3 +298,29 @@ def test_the_view_survives_a_data_error_that_is_then_fixed(
     at.checkbox(key="layer:places").uncheck().run()  # the next click keeps the rest
     assert at.query_params["layers"] == "control"
     assert at.query_params["date"] == "2005-05-05" and at.query_params["names"] == "az"
+
+
+@pytest.mark.parametrize(
+    "error", [StateError("width 10 px is outside"), IndexError("string index out of range")]
+)
+def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
+    dataset: Dataset,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise error
+
+    monkeypatch.setattr(exporting, "export_bytes", broken)
+    at = run_app()
+    at.button(key="prepare:pdf").click().run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("export failed") and "\n" not in message
+    assert str(error).split()[0] in message
+    assert not at.get("download_button")
+    assert at.get("component_instance")  # the map
+    assert at.button(key="event:monitoring-centre-opened")  # the timeline
+    if isinstance(error, IndexError):  # the unexpected: the traceback is in the server log
+        assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)

@@ -5,8 +5,11 @@ Every other module takes and returns objects.
 
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import geopandas as gpd
@@ -14,6 +17,9 @@ import pyogrio
 import yaml
 
 from geo._errors import DataError
+
+#: Permissions of a newly written export (an overwritten file keeps its own).
+NEW_FILE_MODE = 0o644
 
 #: Key added to every YAML mapping: the 1-based line it starts on.
 LINE_KEY = "__line__"
@@ -105,19 +111,57 @@ def read_layers(
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` (parents created) and return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    """Write ``data`` to ``path`` atomically (parents created) and return the path.
+
+    The bytes go to a temporary file beside the target, which then replaces it: a
+    failure (full disk, no permission, ...) raises :class:`OSError` and leaves any
+    previous file at ``path`` as it was. A target that exists but is not a regular file
+    (a folder, ``/dev/full``) is refused with :class:`IsADirectoryError` or
+    :class:`OSError`.
+    """
+    return _replace_atomically(path, lambda temporary: _write_all(temporary, data))
 
 
 def write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write each GeoDataFrame as a layer of a new GeoPackage at ``path``."""
+    """Write each GeoDataFrame as a layer of a new GeoPackage at ``path`` (atomically,
+    as :func:`write_bytes`)."""
+
+    def write(temporary: Path) -> None:
+        temporary.unlink()  # GDAL creates the file itself
+        for name, frame in layers.items():
+            frame.to_file(temporary, layer=name, driver="GPKG", engine="pyogrio")
+
+    return _replace_atomically(path, write)
+
+
+def _write_all(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Create a temporary file beside ``path``, let ``write`` fill it, then rename it
+    over ``path``; the temporary file is removed if anything fails."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, "is not a regular file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    for name, frame in layers.items():
-        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    mode = path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE
+    handle, name = tempfile.mkstemp(
+        prefix=f".{path.name}.part-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        temporary.chmod(mode)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -127,6 +171,6 @@ def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
     The file is built in a private temporary folder (never a shared fixed path) that is
     removed before returning; layer names are the dictionary keys.
     """
-    with TemporaryDirectory(prefix="briefing-gpkg-") as folder:
+    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder:
         path = write_geopackage(Path(folder) / "export.gpkg", layers)
         return path.read_bytes()

@@ -2,8 +2,8 @@
 
 Budgets (issue 5): date change < 150 ms server time with no iframe remount; whole-map
 payload < 250 KiB gzip; first map visible < 3 s after the page loads in headless
-Chromium; briefing PDF < 1 s. Figures are medians of several runs; nothing here passes
-or fails.
+Chromium; briefing PDF < 1 s; the article's deck to PPTX < 5 s (issue 13). Figures are
+medians of several runs; nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import browser, maps, server
 from bench.timing import median_seconds, peak_mib, sizes
 from geo.dataset import load_dataset
-from layers import exporting
+from layers import deck, exporting, slides
 from layers.view import View
 from tests.e2e.server import streamlit_server
 
@@ -26,6 +26,7 @@ BUDGETS = {
     "date_change_ms": 150.0,
     "map_after_load_s": 3.0,
     "briefing_pdf_s": 1.0,
+    "deck_pptx_s": 5.0,
 }
 
 
@@ -63,6 +64,14 @@ def export_figures(repeat: int) -> dict[str, float]:
     }
 
 
+def deck_figures(repeat: int) -> dict[str, float]:
+    """Median seconds of the article's deck to PPTX (data and deck loaded beforehand)."""
+    dataset = load_dataset()
+    article = deck.load_deck(deck.ARTICLE_DECK, dataset)
+    seconds = median_seconds(lambda: slides.deck_pptx(dataset, article), repeat=repeat)
+    return {"deck_pptx_s": seconds, "deck_slides": float(len(article.slides))}
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,6 +84,7 @@ def main() -> None:
     figures["maps"] = mapping
     figures["app"] = server.app_reruns(args.repeat)
     figures["exports"] = export_figures(max(3, args.repeat // 2))
+    figures["deck"] = deck_figures(3)
     with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
         figures["browser"] = browser.first_map_times(url, repeat=max(3, args.repeat // 2))
     figures["process_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -104,6 +114,13 @@ def report(figures: dict[str, object]) -> None:
     print("\nExports of the default view (s)")
     for key, value in exports.items():
         print(_row(key, f"{value:.3f}"))
+    decks: dict[str, float] = figures["deck"]  # type: ignore[assignment]
+    print(
+        _row(
+            f"article deck to PPTX ({decks['deck_slides']:.0f} slides)",
+            f"{decks['deck_pptx_s']:.3f}",
+        )
+    )
     shown: dict[str, object] = figures["browser"]  # type: ignore[assignment]
     print("\nHeadless Chromium, fresh context per visit (s)")
     for key, value in shown.items():
@@ -115,6 +132,7 @@ def report(figures: dict[str, object]) -> None:
         "date_change_ms": app["date_change_s"] * 1000,
         "map_after_load_s": shown.get("map_after_load_s"),
         "briefing_pdf_s": exports["briefing_pdf_s"],
+        "deck_pptx_s": decks["deck_pptx_s"],
     }
     for key, budget in BUDGETS.items():
         value = measured[key]

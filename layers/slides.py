@@ -52,6 +52,7 @@ from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.model import Event, Source
+from geo.naming import CONVENTIONS
 from geo.timeline import state_at
 from layers import static_map
 from layers.deck import Deck, Slide
@@ -74,7 +75,8 @@ LEGEND_SHARE = 0.31
 #: Type sizes on the slide, in points.
 TITLE_PT = 28.0
 MIN_TITLE_PT = 22.0
-AS_OF_PT = 18.0
+AS_OF_PT = 20.0
+MIN_AS_OF_PT = 16.0
 #: Legend type on the slide: 18 pt, down to 14 pt only if the entries would not fit.
 LEGEND_PT = 18.0
 MIN_LEGEND_PT = 14.0
@@ -100,7 +102,10 @@ BANNER_FILL = _rgb("333333")
 WHITE = _rgb("FFFFFF")
 #: Handout paper (portrait) and its type sizes in points.
 HANDOUT_MARGIN = 0.55
-NOTE_PT = 9.5
+NOTE_PT = 8.4
+#: Height of the handout's map panel as a share of its width (flatter than the slide's,
+#: to leave the notes room).
+HANDOUT_PANEL_ASPECT = 0.37
 
 
 # --- Notes ---------------------------------------------------------------------------
@@ -241,11 +246,20 @@ def notes_text(notes: SlideNotes) -> str:
 
 
 def as_of_line(slide: Slide) -> str:
-    """``Situation on 10 November 2020 · place names: ...`` (and the compared day)."""
-    line = static_map.subtitle(slide.view)
-    if slide.compare is not None:
-        line += f"  ·  compared with {format_date(slide.compare.before)}"
-    return line
+    """``Situation on 10 November 2020 · place names: ...``; with a comparison,
+    ``Situation on 1 December 2020 · compared with 10 November 2020 · names: ...``."""
+    if slide.compare is None:
+        return static_map.subtitle(slide.view)
+    day, before = format_date(slide.view.day), format_date(slide.compare.before)
+    names = CONVENTIONS[slide.view.convention]
+    return f"Situation on {day}  ·  compared with {before}  ·  names: {names}"
+
+
+def line_size(text: str, width_in: float, largest: float, smallest: float) -> float:
+    """The largest type size from ``largest`` down to ``smallest`` (points) at which
+    ``text`` fits one line of ``width_in`` inches (average character width 0.56 em)."""
+    fitting = width_in * 72 / (max(len(text), 1) * 0.56)
+    return max(smallest, min(largest, float(int(fitting))))
 
 
 def source_line(
@@ -409,7 +423,7 @@ def draw_legend(
     size = fontsize
     while True:
         width_in = ax.get_position().width * figure.get_figwidth()
-        chars = max(12, int((width_in - 3.2 * size / 72) * 72 / (size * 0.5)))
+        chars = max(12, int((width_in - 3.2 * size / 72) * 72 / (size * 0.6)))
         legend = ax.legend(
             [h for h, _ in items],
             [textwrap.fill(label, chars) for _, label in items],
@@ -523,7 +537,9 @@ def deck_pptx(dataset: Dataset, deck: Deck) -> bytes:
         place = slide_layout(slide.title)
         width, height = place.picture_frame[2:]
         _title(page, slide.title, place)
-        _text_box(page, place.as_of_box, as_of_line(slide), AS_OF_PT, GREY)
+        as_of = as_of_line(slide)
+        as_of_pt = line_size(as_of, place.as_of_box[2], AS_OF_PT, MIN_AS_OF_PT)
+        _text_box(page, place.as_of_box, as_of, as_of_pt, GREY)
         picture = slide_picture(dataset, slide, frames, frame_in=(width, height))
         with Image.open(io.BytesIO(picture)) as image:
             size = image.size
@@ -607,8 +623,8 @@ _NOTE_LOOK: dict[str, dict[str, Any]] = {
     "point": {"fontsize": NOTE_PT, "color": static_map.INK},
     "quote": {"fontsize": NOTE_PT - 0.8, "fontstyle": "italic", "color": "#333333"},
     "event": {"fontsize": NOTE_PT - 1.2, "color": static_map.MUTED},
-    "source": {"fontsize": NOTE_PT - 1.8, "color": "#444444"},
-    "credit": {"fontsize": NOTE_PT - 1.8, "color": "#444444"},
+    "source": {"fontsize": NOTE_PT - 2.0, "color": "#444444"},
+    "credit": {"fontsize": NOTE_PT - 2.0, "color": "#444444"},
 }
 _INDENT = {"quote": 0.25, "event": 0.25}
 
@@ -630,7 +646,7 @@ def handout_figures(
             margin, top, text_w, [(slide.title, {"fontweight": "bold", "color": "#111111"})], size
         )
         top = page.paragraphs(margin, top, text_w, [(as_of_line(slide), {"color": "#444444"})], 9)
-        panel_h = text_w * PICTURE_FRAME[3] / PICTURE_FRAME[2]
+        panel_h = text_w * HANDOUT_PANEL_ASPECT
         box = (margin, top - 0.08 - panel_h, text_w, panel_h)
         draw_panel(page, dataset, slide, frames, box, legend_pt=8.0, min_legend_pt=6.5)
         top = box[1] - 0.1
@@ -677,14 +693,24 @@ def _write_notes(
     """Write note lines at ``where`` (x, top, width in inches) down the page, going on to
     ``next_page()`` when it is full."""
     x, y, width = where
-    for kind, text in lines:
+
+    def height(index: int) -> float:
+        kind, text = lines[index]
+        size = _NOTE_LOOK[kind]["fontsize"]
+        wrapped = wrap(text, width - _INDENT.get(kind, 0.0), size)
+        return (0.1 if kind == "heading" else 0.0) + paragraph_height(len(wrapped), size) + 0.035
+
+    for index, (kind, text) in enumerate(lines):
         look = dict(_NOTE_LOOK[kind])
         size = look.pop("fontsize")
         indent = _INDENT.get(kind, 0.0)
         wrapped = wrap(text, width - indent, size)
         before = 0.1 if kind == "heading" else 0.0
-        needed = before + paragraph_height(len(wrapped), size) + 0.035
-        if y - needed < HANDOUT_MARGIN + 0.2:
+        needed = height(index)
+        with_next = needed + (
+            height(index + 1) if kind == "heading" and index + 1 < len(lines) else 0
+        )
+        if y - with_next < HANDOUT_MARGIN + 0.2:  # a heading stays with its first line
             page, y = next_page()
         y -= before
         page.text(

@@ -245,10 +245,10 @@ def test_an_atomic_write_that_fails_leaves_the_previous_file(tmp_path: Path) -> 
 
 
 @pytest.fixture(scope="module")
-def article_pptx() -> tuple[dk.Deck, bytes]:
-    data = load_dataset()
-    deck = dk.load_deck(dk.ARTICLE_DECK, data)
-    return deck, slides.deck_pptx(data, deck)
+def article_pptx(dataset: Dataset) -> tuple[dk.Deck, bytes]:
+    """The article's deck and its PPTX, rendered once for the module."""
+    deck = dk.load_deck(dk.ARTICLE_DECK, dataset)
+    return deck, slides.deck_pptx(dataset, deck)
 
 
 def test_fit_picture_keeps_the_aspect_inside_the_frame() -> None:

@@ -5,8 +5,11 @@ Every other module takes and returns objects.
 
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import geopandas as gpd
@@ -14,6 +17,9 @@ import pyogrio
 import yaml
 
 from geo.errors import DataError
+
+#: Permissions of a newly written export (an overwritten file keeps its own).
+NEW_FILE_MODE = 0o644
 
 #: Key added to every YAML mapping: the 1-based line it starts on.
 LINE_KEY = "__line__"
@@ -81,6 +87,110 @@ def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+#: Keys added to every mapping of a document read by :func:`parse_document`: the line of
+#: each of its keys (``{key: line}``, 1-based), and the keys given more than once
+#: (``[(line, key), ...]``, only when there are any).
+FIELD_LINES_KEY = "__field_lines__"
+DUPLICATES_KEY = "__duplicate_keys__"
+
+
+class _DocumentLoader(_LineLoader):
+    """A safe loader for user documents (decks): every mapping keeps its own line, the line
+    of each key and its repeated keys (PyYAML keeps the last value silently); aliases are
+    refused, so with a size cap no document expands beyond its bytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _construct_document_mapping(loader: _DocumentLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    duplicates: list[tuple[int, str]] = []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be plain text", key_node.start_mark
+            )
+        line = key_node.start_mark.line + 1
+        if key in lines:
+            duplicates.append((line, str(key)))
+        lines[key] = line
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    mapping[FIELD_LINES_KEY] = lines
+    if duplicates:
+        mapping[DUPLICATES_KEY] = duplicates
+    return mapping
+
+
+_DocumentLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_document_mapping
+)
+
+
+def _construct_timestamp(loader: _DocumentLoader, node: yaml.ScalarNode) -> Any:
+    """A date as PyYAML reads it, or the text itself when it names no real day
+    (``2020-13-45``), so the validator can quote it instead of PyYAML raising."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_DocumentLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def parse_document(text: str, name: str) -> Any:
+    """Parse one YAML document given as text (a file's content or an upload).
+
+    Every mapping gets ``__line__`` (the line it starts on), ``__field_lines__`` (the line
+    of each key) and, if a key is repeated, ``__duplicate_keys__``: the validator reports
+    those with their context. Text that is not YAML or uses aliases raises
+    :class:`DataError` naming ``name`` and the line.
+    """
+    loader: _DocumentLoader | None = None
+    try:
+        loader = _DocumentLoader(text)  # checks for unprintable characters first
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataError([f"{name}{where}: not valid YAML ({problem})"]) from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def read_document(path: Path, *, max_bytes: int) -> Any:
+    """Read and parse a YAML document of at most ``max_bytes`` bytes (see
+    :func:`parse_document`); a missing, larger, non-UTF-8 or broken file raises
+    :class:`DataError` naming it."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise DataError([f"{path.name}: cannot be read ({exc.strerror or exc})"]) from exc
+    return parse_document(decode_text(data, path.name, max_bytes=max_bytes), path.name)
+
+
+def decode_text(data: bytes, name: str, *, max_bytes: int) -> str:
+    """``data`` as UTF-8 text if it holds at most ``max_bytes`` bytes, else :class:`DataError`."""
+    if len(data) > max_bytes:
+        raise DataError([f"{name}: larger than the limit of {max_bytes:,} bytes"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([f"{name}: is not UTF-8 text ({exc.reason})"]) from exc
+
+
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, modification time (ns) and size of each file in ``folder``: it changes when
     any data file is edited, added or removed (empty if the folder is missing)."""
@@ -110,19 +220,57 @@ def read_layers(
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` (parents created) and return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    """Write ``data`` to ``path`` atomically (parents created) and return the path.
+
+    The bytes go to a temporary file beside the target, which then replaces it: a
+    failure (full disk, no permission, ...) raises :class:`OSError` and leaves any
+    previous file at ``path`` as it was. A target that exists but is not a regular file
+    (a folder, ``/dev/full``) is refused with :class:`IsADirectoryError` or
+    :class:`OSError`.
+    """
+    return _replace_atomically(path, lambda temporary: _write_all(temporary, data))
 
 
 def write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write each GeoDataFrame as a layer of a new GeoPackage at ``path``."""
+    """Write each GeoDataFrame as a layer of a new GeoPackage at ``path`` (atomically,
+    as :func:`write_bytes`)."""
+
+    def write(temporary: Path) -> None:
+        temporary.unlink()  # GDAL creates the file itself
+        for name, frame in layers.items():
+            frame.to_file(temporary, layer=name, driver="GPKG", engine="pyogrio")
+
+    return _replace_atomically(path, write)
+
+
+def _write_all(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Create a temporary file beside ``path``, let ``write`` fill it, then rename it
+    over ``path``; the temporary file is removed if anything fails."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, "is not a regular file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    for name, frame in layers.items():
-        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    mode = path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE
+    handle, name = tempfile.mkstemp(
+        prefix=f".{path.name}.part-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        temporary.chmod(mode)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -132,6 +280,6 @@ def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
     The file is built in a private temporary folder (never a shared fixed path) that is
     removed before returning; layer names are the dictionary keys.
     """
-    with TemporaryDirectory(prefix="briefing-gpkg-") as folder:
+    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder:
         path = write_geopackage(Path(folder) / "export.gpkg", layers)
         return path.read_bytes()

@@ -7,8 +7,8 @@ Usage::
         [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
-``.html``, ``.geojson``, ``.gpkg``; ``.pdf`` means the map alone, use ``briefing-pdf`` or
-``atlas-pdf`` for the others). The file is written through :mod:`geo.io`.
+``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``; ``.pdf`` means the map alone, use
+``briefing-pdf`` or ``atlas-pdf`` for the others). The file is written through :mod:`geo.io`.
 
 Exit status: 0 written; 1 the data cannot be loaded or the export failed (the message
 says why); 2 bad command-line arguments.
@@ -42,6 +42,8 @@ FORMAT_BY_EXTENSION = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".gpkg": "gpkg",
+    ".kml": "kml",
+    ".csv": "csv",
 }
 
 

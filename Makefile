@@ -9,6 +9,7 @@ BIN    := $(VENV)/bin
 .PHONY: run test lint bench load growth serve data
 REPLICAS ?= 2
 PORT     ?= 8501
+BIND     ?= 127.0.0.1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,9 +48,9 @@ load: $(VENV)/.dev
 growth: $(VENV)/.dev
 	$(BIN)/python -m bench.growth
 
-# REPLICAS Streamlit processes behind Debian's haproxy on 127.0.0.1:$(PORT); Ctrl-C stops all.
+# REPLICAS Streamlit processes behind Debian's haproxy on $(BIND):$(PORT); Ctrl-C stops all.
 serve: $(VENV)/.runtime
-	$(BIN)/python -m deploy.serve --replicas $(REPLICAS) --port $(PORT)
+	$(BIN)/python -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --bind $(BIND)
 
 # Rebuild data/boundaries.gpkg from Natural Earth (see data/README.md).
 data: $(VENV)/.runtime

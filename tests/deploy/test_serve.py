@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -27,10 +28,11 @@ MARK_DOWN_WITHIN = 10.0
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Cluster]:
-    """Two replicas behind the proxy, on free loopback ports."""
+    """Two replicas behind the proxy, on free loopback ports (committed data)."""
     if haproxy_path() is None:
         pytest.skip("haproxy not found (apt-get install haproxy): deploy tests skipped")
-    with cluster(2) as running:
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_DATA_DIR"}
+    with cluster(2, env=env) as running:
         yield running
 
 

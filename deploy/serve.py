@@ -246,7 +246,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: ignored in background jobs
+        signal.signal(signum, _raise_interrupt)
     try:
         with cluster(args.replicas, bind=args.bind, port=args.port) as running:
             for replica in running.replicas:

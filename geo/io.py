@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -274,12 +276,72 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
-    """Return the bytes of a new GeoPackage holding each GeoDataFrame as a layer.
+#: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
+_LAYER_STYLES_SQL = """CREATE TABLE layer_styles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+    f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+    update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"""
 
-    The file is built in a private temporary folder (never a shared fixed path) that is
-    removed before returning; layer names are the dictionary keys.
+
+def gis_geopackage_bytes(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    metadata: Mapping[str, str],
+    layer_metadata: Mapping[str, Mapping[str, str]],
+    styles: Mapping[str, str],
+    timestamp: str,
+) -> bytes:
+    """The bytes of a new GeoPackage for GIS users, identical for identical input.
+
+    Each frame becomes a layer (written through Arrow, so ``date32[pyarrow]`` columns
+    are ``DATE`` fields); ``metadata`` goes to ``gpkg_metadata`` (GDAL dataset
+    metadata), ``layer_metadata`` (``IDENTIFIER``, ``DESCRIPTION``) to gpkg_contents;
+    ``styles`` (layer name -> QML) fill the QGIS ``layer_styles`` table as each layer's
+    default style; every timestamp GeoPackage keeps is set to ``timestamp``
+    (``YYYY-MM-DDTHH:MM:SS.SSSZ``). Built in a private temporary folder.
     """
-    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder:
-        path = write_geopackage(Path(folder) / "export.gpkg", layers)
+    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder, _no_fsync():
+        path = Path(folder) / "export.gpkg"
+        for index, (name, frame) in enumerate(layers.items()):
+            pyogrio.write_dataframe(
+                frame,
+                path,
+                layer=name,
+                driver="GPKG",
+                use_arrow=True,
+                append=index > 0,
+                dataset_metadata=dict(metadata) if index == 0 else None,
+                layer_metadata=dict(layer_metadata.get(name, {})) or None,
+            )
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute(_LAYER_STYLES_SQL)
+            db.executemany(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+                "owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, '', '', ?)",
+                [(n, n, qml, f"Briefing map style of {n}", timestamp) for n, qml in styles.items()],
+            )
+            db.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+                "'QGIS styles (QML) of the layers', ?)",
+                (timestamp,),
+            )
+            db.execute("UPDATE gpkg_contents SET last_change = ?", (timestamp,))
+            db.execute("UPDATE gpkg_metadata_reference SET timestamp = ?", (timestamp,))
         return path.read_bytes()
+
+
+@contextmanager
+def _no_fsync() -> Iterator[None]:
+    """GDAL's SQLite writes without fsync inside the block: the GeoPackage is a temporary
+    file read back at once, and an fsync per layer made the export three times slower.
+    (A process-wide GDAL option; the previous value is restored.)"""
+    previous = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": previous})

@@ -22,6 +22,12 @@ boundaries) become :class:`Feature` records here, and frames once, at the edge
 ``citations``
     the human citations of those sources, in the same order (plain text).
 
+and then :data:`EXTRA_COLUMNS`:
+
+``names``
+    the :class:`geo.model.Names` of the feature where the data records them, else ``None``
+    (the GIS exports read it).
+
 Which records a layer draws is its catalogue ``source`` (:mod:`layers.catalog`); no
 layer id is named here. Text is plain; :mod:`layers.web.html` escapes it for HTML.
 """
@@ -76,10 +82,15 @@ class Feature:
     details: Details
     source_ids: tuple[str, ...]
     citations: tuple[str, ...]
+    names: Names | None
     geometry: BaseGeometry
 
 
-FEATURE_COLUMNS = tuple(f.name for f in fields(Feature) if f.name != "geometry")
+#: Columns after :data:`FEATURE_COLUMNS`, before ``geometry`` (not plain text).
+EXTRA_COLUMNS = ("names",)
+FEATURE_COLUMNS = tuple(
+    f.name for f in fields(Feature) if f.name not in ("geometry", *EXTRA_COLUMNS)
+)
 
 
 def layer_features(
@@ -129,7 +140,7 @@ def features(
 
 
 def _frame(rows: list[Feature]) -> gpd.GeoDataFrame:
-    columns = [*FEATURE_COLUMNS, "geometry"]
+    columns = [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"]
     table = pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
     return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.CRS)
 
@@ -179,6 +190,7 @@ def _boundary_features(
             details=tuple(details),
             source_ids=source_ids,
             citations=_citations(dataset, source_ids),
+            names=names,
             geometry=row.geometry,
         )
 
@@ -200,6 +212,7 @@ def _place_features(layer_id: str, dataset: Dataset, convention: str) -> Iterato
             ),
             source_ids=place.provenance.sources,
             citations=_citations(dataset, place.provenance.sources),
+            names=place.names,
             geometry=Point(place.lon, place.lat),
         )
 
@@ -210,6 +223,7 @@ def _control_features(
     holders = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
     for period in situation.control:
         provenance = period.provenance
+        names = _place_names(dataset, period.place)
         yield Feature(
             id=period.id,
             layer=layer_id,
@@ -219,11 +233,12 @@ def _control_features(
             details=(
                 ("Held by", holders[period.holder]),
                 ("Period", period.span.describe()),
-                *_name_details(_place_names(dataset, period.place), convention),
+                *_name_details(names, convention),
                 *_provenance_details(provenance.status, provenance.note),
             ),
             source_ids=provenance.sources,
             citations=_citations(dataset, provenance.sources),
+            names=names,
             geometry=period.geometry,
         )
 
@@ -250,6 +265,7 @@ def _site_features(
             ),
             source_ids=provenance.sources,
             citations=_citations(dataset, provenance.sources),
+            names=site.names,
             geometry=site.geometry,
         )
 
@@ -270,5 +286,6 @@ def _event_features(layer_id: str, dataset: Dataset, situation: Situation) -> It
             details=tuple(details),
             source_ids=provenance.sources,
             citations=_citations(dataset, provenance.sources),
+            names=None,
             geometry=event.geometry,
         )

@@ -3,25 +3,23 @@
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
 caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
 the atlas come from :mod:`layers.paper.layouts`, the stand-alone HTML from
-:func:`layers.web.map.standalone_html`; data exports hold the visible
-features of :func:`layers.features.layer_features` in EPSG:4326.
+:func:`layers.web.map.standalone_html` (with :func:`layers.stable_ids.stable_ids`); data
+exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.gis` in
+EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import geopandas as gpd
-import shapely
 
 from geo import io
 from geo.dataset import Dataset
 from geo.errors import StateError
-from layers.features import view_features
+from layers import gis, kml, qml
 from layers.paper import layouts, page
+from layers.stable_ids import stable_ids
 from layers.view import View
 from layers.web import map as web_map
 
@@ -63,6 +61,12 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         mime="application/geopackage+sqlite3",
         extension="gpkg",
     ),
+    "kml": ExportFormat(
+        label="Visible data (KML, Google Earth)",
+        mime="application/vnd.google-earth.kml+xml",
+        extension="kml",
+    ),
+    "csv": ExportFormat(label="Visible data (CSV table, WKT)", mime="text/csv", extension="csv"),
 }
 
 
@@ -148,81 +152,36 @@ def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return web_map.standalone_html(dataset, view).encode("utf-8")
-
-
-def geojson_text(frames: Mapping[str, gpd.GeoDataFrame], view: View) -> str:
-    """A GeoJSON FeatureCollection (EPSG:4326) of every feature in ``frames``.
-
-    Properties: ``id``, ``layer``, ``style_key``, ``status``, ``label`` (plain text),
-    ``details`` (an object of plain-text fields) and ``sources`` (the features' citations,
-    plain text; the name of this property is part of the published format).
-    The collection carries the view (date, layers, naming) as the foreign member ``view``.
-    """
-    features = [
-        {
-            "type": "Feature",
-            "id": str(row.id),
-            "properties": {
-                "id": str(row.id),
-                "layer": str(row.layer),
-                "style_key": str(row.style_key),
-                "status": str(row.status),
-                "label": str(row.label),
-                "details": _details(row.details),
-                "sources": list(row.citations),
-            },
-            "geometry": json.loads(shapely.to_geojson(row.geometry)),
-        }
-        for frame in frames.values()
-        for row in frame.itertuples(index=False)
-    ]
-    collection = {
-        "type": "FeatureCollection",
-        "view": {
-            "date": view.day.isoformat(),
-            "layers": list(view.layers),
-            "names": view.convention,
-        },
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, indent=1)
-
-
-def _details(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    details: dict[str, str] = {}
-    for field, value in pairs:
-        details[field] = f"{details[field]}; {value}" if field in details else str(value)
-    return details
-
-
-def geopackage_layers(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    """One GeoPackage layer per visible layer (named by layer id), text columns only.
-
-    ``details`` and ``sources`` (the citations) become JSON text; geometries stay
-    EPSG:4326. Layers with no feature on the date are left out (a GeoPackage layer needs
-    a geometry type).
-    """
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    for layer_id, frame in frames.items():
-        if frame.empty:
-            continue
-        table = frame.drop(columns="source_ids").rename(columns={"citations": "sources"})
-        table["details"] = [json.dumps(_details(d), ensure_ascii=False) for d in frame["details"]]
-        table["sources"] = [json.dumps(list(s), ensure_ascii=False) for s in frame["citations"]]
-        layers[layer_id] = table
-    return layers
+    with stable_ids():
+        return web_map.standalone_html(dataset, view).encode("utf-8")
 
 
 def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return geojson_text(view_features(dataset, view), view).encode("utf-8")
+    return gis.geojson_text(dataset, view).encode("utf-8")
 
 
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    layers = geopackage_layers(view_features(dataset, view))
-    if not layers:
+    tables = gis.gis_tables(dataset, view)
+    if not tables:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
-    return io.geopackage_bytes(layers)
+    return io.gis_geopackage_bytes(
+        gis.geopackage_tables(tables),
+        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, tables)),
+        layer_metadata={name: gis.layer_metadata(name) for name in tables},
+        styles={
+            name: qml.layer_qml(gis.layer_of(name), gis.family_of(name), table["style_key"])
+            for name, table in tables.items()
+        },
+        timestamp=gis.fixed_timestamp(view),
+    )
+
+
+def _kml(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    return kml.kml_text(dataset, view).encode("utf-8")
+
+
+def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    return gis.csv_text(dataset, view).encode("utf-8")
 
 
 _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
@@ -234,6 +193,8 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "html": _html,
     "geojson": _geojson,
     "gpkg": _gpkg,
+    "kml": _kml,
+    "csv": _csv,
 }
 
 __all__ = [
@@ -242,6 +203,4 @@ __all__ = [
     "ExportOptions",
     "export_bytes",
     "format_for",
-    "geojson_text",
-    "geopackage_layers",
 ]

@@ -20,7 +20,8 @@ from bench import browser, maps, server
 from bench.timing import median_seconds, peak_mib, sizes
 from geo.change import clear_cache, compare
 from geo.dataset import load_dataset
-from layers import deck, exports, slides
+from layers import deck, exports
+from layers.paper import slides
 from layers.view import View
 from tests.e2e.server import streamlit_server
 

@@ -23,7 +23,7 @@ article's deck)::
 Event ids come from ``data/events.yaml``; quotes and sources are taken from those events,
 never typed into the deck. Loading validates everything and raises one
 :class:`~geo.errors.DataError` listing each problem with file, line, slide and field.
-Text from a deck is data: exports write it as literal text (see :mod:`layers.slides`).
+Text from a deck is data: exports write it as literal text (see :mod:`layers.paper.slides`).
 
 The editing functions (:func:`add_slide`, :func:`move_slide`, :func:`remove_slide`,
 :func:`edit_slide`) return new decks, for the app's deck editor; :func:`deck_from_bytes`

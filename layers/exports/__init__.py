@@ -3,8 +3,8 @@
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
 caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
 the atlas come from :mod:`layers.paper.layouts`, the stand-alone HTML from
-:func:`layers.web.map.standalone_html` (with :func:`layers.stable_ids.stable_ids`); data
-exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.gis` in
+:func:`layers.web.map.standalone_html` (with :func:`layers.web.stable_ids.stable_ids`); data
+exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.exports.gis` in
 EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes.
 """
 
@@ -17,11 +17,11 @@ from pathlib import Path
 from geo import io
 from geo.dataset import Dataset
 from geo.errors import StateError
-from layers import gis, kml, qml
+from layers.exports import gis, kml, qml
 from layers.paper import layouts, page
-from layers.stable_ids import stable_ids
 from layers.view import View
 from layers.web import map as web_map
+from layers.web.stable_ids import stable_ids
 
 
 @dataclass(frozen=True, kw_only=True)

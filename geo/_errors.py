@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from geo import settings
+
 
 class DataError(ValueError):
     """One or more data files are broken; ``problems`` lists every problem found.
 
     Each problem names the file, the record (line and id) and the field, and quotes the
-    bad value, so it can be fixed without reading code.
+    bad value, so it can be fixed without reading code. Each problem is cut to
+    ``settings.MAX_PROBLEM_CHARS`` characters and the message lists the first
+    ``settings.MAX_PROBLEMS_SHOWN`` of them, so a hostile file cannot make a huge message.
     """
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
+        self.problems = [_cut(problem, settings.MAX_PROBLEM_CHARS) for problem in problems]
         count = len(self.problems)
-        lines = "\n".join(f"- {problem}" for problem in self.problems)
+        shown = self.problems[: settings.MAX_PROBLEMS_SHOWN]
+        lines = "\n".join(f"- {problem}" for problem in shown)
+        if count > len(shown):
+            lines += f"\n... and {count - len(shown)} more problems"
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data:\n{lines}")
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters, marked when cut."""
+    mark = "… (cut)"
+    return text if len(text) <= limit else text[: limit - len(mark)] + mark
 
 
 class RecipeError(ValueError):

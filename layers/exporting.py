@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import shapely
@@ -19,6 +19,7 @@ import shapely
 from geo import io
 from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.text import clean_text
 from layers import briefing, static_map, web_map
 from layers.features import view_features
 from layers.view import View
@@ -103,6 +104,7 @@ def export_bytes(
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     options = ExportOptions(width_px=width_px, dpi=dpi, paper=paper, labels=labels)
+    view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     return _EXPORTERS[fmt](dataset, view, options)
 
 

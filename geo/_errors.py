@@ -17,11 +17,17 @@ class DataError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = [_cut(problem, settings.MAX_PROBLEM_CHARS) for problem in problems]
         count = len(self.problems)
-        shown = self.problems[: settings.MAX_PROBLEMS_SHOWN]
-        lines = "\n".join(f"- {problem}" for problem in shown)
-        if count > len(shown):
-            lines += f"\n... and {count - len(shown)} more problems"
+        shown = self.shown_problems()
+        lines = "\n".join(f"- {problem}" for problem in shown[: settings.MAX_PROBLEMS_SHOWN])
+        lines += "".join(f"\n{more}" for more in shown[settings.MAX_PROBLEMS_SHOWN :])
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data:\n{lines}")
+
+    def shown_problems(self) -> list[str]:
+        """The problems to show a person: the first ``settings.MAX_PROBLEMS_SHOWN``, then
+        a line ``... and N more problems`` when there are more."""
+        shown = self.problems[: settings.MAX_PROBLEMS_SHOWN]
+        hidden = len(self.problems) - len(shown)
+        return [*shown, f"... and {hidden:,} more problems"] if hidden else shown
 
 
 def _cut(text: str, limit: int) -> str:

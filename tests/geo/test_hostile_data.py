@@ -113,6 +113,7 @@ def test_error_text_is_capped_in_count_and_length() -> None:
     assert len(error.problems) == 120
     assert all(len(p) <= settings.MAX_PROBLEM_CHARS for p in error.problems)
     assert error.problems[0].endswith("… (cut)")
+    assert error.shown_problems() == [*error.problems[:50], "... and 70 more problems"]
     assert len(text) < 60 * settings.MAX_PROBLEM_CHARS
 
 

@@ -1,7 +1,10 @@
 # Two commands on a fresh machine (Python 3.11+ with venv):
 #   make run    set up .venv and start the app on http://localhost:8501
+#               (this machine only; `make run HOST=0.0.0.0` listens on every interface)
 #   make test   set up .venv and run lint, type checks and the whole test suite
 PYTHON ?= python3
+# Address the app listens on: localhost unless you say otherwise (see README, Security).
+HOST   ?= localhost
 VENV   := .venv
 BIN    := $(VENV)/bin
 
@@ -20,7 +23,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py --server.address $(HOST)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

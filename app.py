@@ -9,6 +9,7 @@ depend on the date or the layer toggles, so those only swap its feature groups.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import io, settings
-from geo._errors import DataError, StateError
+from geo._errors import DataError, RecipeError, StateError
 from geo.dataset import Dataset, load_dataset
 from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
@@ -45,6 +46,15 @@ MAP_KEY = "briefing-map"
 PLAY_DELAY = 1.5
 #: Session-state key of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
+#: Longest error text shown in the export panel (the rest is in the server log).
+MESSAGE_CHARS = 300
+
+logger = logging.getLogger("briefing.app")
+
+#: Session-state keys (not widgets, so Streamlit keeps them): the last view drawn, and
+#: a flag set while the data cannot be loaded.
+LAST_VIEW_KEY = "last_view"
+DATA_ERROR_KEY = "data_error"
 
 
 #: A data folder and the stamp of its files (see geo.io.folder_stamp): caches keyed by it
@@ -97,6 +107,7 @@ def dataset_or_stop() -> Dataset:
             "data files. Each names the file, line, record and field; fix them and reload."
         )
         st.code("\n".join(exc.problems), language=None, wrap_lines=True)  # shown verbatim
+        st.session_state[DATA_ERROR_KEY] = True  # the widgets are restored once it loads
         st.stop()
 
 
@@ -110,16 +121,27 @@ def set_day(day: dt.date) -> None:
 
 
 def init_state() -> None:
-    """On a session's first run, take the view from the URL and warn about bad params."""
-    if "initialised" in st.session_state:
+    """Set the widgets from the URL on a session's first good run, and from the last
+    view drawn on the first good run after a data error.
+
+    Streamlit drops the state of every widget a run does not draw, and a run stopped by
+    a data error draws none: without this, fixing the file would reset the date, the
+    layers and the naming, and the next click would write that into the URL.
+    """
+    state = st.session_state
+    if LAST_VIEW_KEY not in state:
+        params = st.query_params  # get_all: to_dict() would keep only a repeated key's last value
+        view, messages = view_from_query({key: params.get_all(key) for key in params})
+        state.update(messages=messages, fly=None, playing=False)
+    elif state.pop(DATA_ERROR_KEY, False):
+        view = state[LAST_VIEW_KEY]
+    else:
         return
-    view, messages = view_from_query(st.query_params.to_dict())
     set_day(view.day)
     for spec in LAYERS:
-        st.session_state[f"layer:{spec.id}"] = spec.id in view.layers
-    st.session_state.update(convention=view.convention, basemap=view.basemap)
-    st.session_state.update(bounds=view.bounds, messages=messages, initialised=True)
-    st.session_state.update(fly=None, playing=False)
+        state[f"layer:{spec.id}"] = spec.id in view.layers
+    state.update(convention=view.convention, basemap=view.basemap, bounds=view.bounds)
+    state[LAST_VIEW_KEY] = view
 
 
 def current_view() -> View:
@@ -267,10 +289,8 @@ def export_panel(dataset: Dataset, view: View) -> None:
     with st.sidebar.expander("Export", expanded=False):
         for fmt, spec in exporting.EXPORT_FORMATS.items():
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                try:
-                    data = exporting.export_bytes(dataset, view, fmt)
-                except StateError as exc:
-                    st.error(f"Cannot export {spec.label}: {escape_markdown(exc)}")
+                data = prepared_export(dataset, view, fmt)
+                if data is None:
                     continue
                 st.download_button(
                     f"Download {spec.label}",
@@ -279,6 +299,25 @@ def export_panel(dataset: Dataset, view: View) -> None:
                     mime=spec.mime,
                     key=f"download:{fmt}",
                 )
+
+
+def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
+    """The export's bytes, or None after a one-line error in the export panel: a failed
+    export never takes the map and timeline down with it (the traceback goes to the
+    server log, never to the page)."""
+    label = exporting.EXPORT_FORMATS[fmt].label
+    try:
+        return exporting.export_bytes(dataset, view, fmt)
+    except (DataError, StateError, RecipeError) as exc:
+        reason = str(exc)
+    except Exception as exc:  # last resort: any renderer failure, reported and logged
+        logger.exception("export %s of %s failed", fmt, view.to_query())
+        reason = f"{type(exc).__name__}: {exc}"
+    reason = " ".join(reason.split())
+    if len(reason) > MESSAGE_CHARS:
+        reason = reason[: MESSAGE_CHARS - 1] + "…"
+    st.error(escape_markdown(f"export failed: {label}: {reason}"))
+    return None
 
 
 def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
@@ -334,6 +373,7 @@ def main() -> None:
     except StateError as exc:
         st.error(f"This map state is not valid: {escape_markdown(exc)}")
         st.stop()
+    st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
     export_panel(dataset, view)
     left, right = st.columns([3, 1.3])

@@ -2,13 +2,14 @@
 
 Budgets (issue 5): date change < 150 ms server time with no iframe remount; whole-map
 payload < 250 KiB gzip; first map visible < 3 s after the page loads in headless
-Chromium; briefing PDF < 1 s. Figures are medians of several runs; nothing here passes
-or fails.
+Chromium; briefing PDF < 1 s; change between two dates < 100 ms for any pair (issue 12).
+Figures are medians of several runs; nothing here passes or fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import resource
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from bench import browser, maps, server
 from bench.timing import median_seconds, peak_mib, sizes
+from geo.change import clear_cache, compare
 from geo.dataset import load_dataset
 from layers import exporting
 from layers.view import View
@@ -26,7 +28,18 @@ BUDGETS = {
     "date_change_ms": 150.0,
     "map_after_load_s": 3.0,
     "briefing_pdf_s": 1.0,
+    "change_ms": 100.0,
 }
+
+#: Date pairs timed by :func:`change_figures`: the article's handovers, one day, no change,
+#: the whole war, the whole span.
+CHANGE_PAIRS = (
+    (dt.date(2020, 11, 9), dt.date(2020, 12, 1)),
+    (dt.date(2020, 11, 24), dt.date(2020, 11, 25)),
+    (dt.date(2020, 11, 26), dt.date(2020, 11, 30)),
+    (dt.date(2020, 9, 26), dt.date(2021, 2, 23)),
+    (dt.date(1991, 1, 1), dt.date(2021, 2, 23)),
+)
 
 
 def _row(label: str, *cells: object) -> str:
@@ -63,6 +76,25 @@ def export_figures(repeat: int) -> dict[str, float]:
     }
 
 
+def change_figures(repeat: int) -> dict[str, float]:
+    """Median ms of geo.change.compare for each pair of CHANGE_PAIRS, with the
+    per-situation cache cleared before each run ("cold") and kept ("warm")."""
+    dataset = load_dataset()
+
+    def cold(a: dt.date, b: dt.date) -> None:
+        clear_cache()
+        compare(dataset, a, b)
+
+    figures: dict[str, float] = {}
+    for a, b in CHANGE_PAIRS:
+        label = f"{a.isoformat()} -> {b.isoformat()}"
+        figures[f"{label} cold"] = 1000 * median_seconds(lambda a=a, b=b: cold(a, b), repeat)
+        figures[f"{label} warm"] = 1000 * median_seconds(
+            lambda a=a, b=b: compare(dataset, a, b), repeat
+        )
+    return figures
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,6 +107,7 @@ def main() -> None:
     figures["maps"] = mapping
     figures["app"] = server.app_reruns(args.repeat)
     figures["exports"] = export_figures(max(3, args.repeat // 2))
+    figures["change"] = change_figures(args.repeat)
     with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
         figures["browser"] = browser.first_map_times(url, repeat=max(3, args.repeat // 2))
     figures["process_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -104,6 +137,10 @@ def report(figures: dict[str, object]) -> None:
     print("\nExports of the default view (s)")
     for key, value in exports.items():
         print(_row(key, f"{value:.3f}"))
+    change: dict[str, float] = figures["change"]  # type: ignore[assignment]
+    print("\nChange between two dates, geo.change.compare (ms; cold = situation cache empty)")
+    for key, value in change.items():
+        print(_row(key, f"{value:.1f}"))
     shown: dict[str, object] = figures["browser"]  # type: ignore[assignment]
     print("\nHeadless Chromium, fresh context per visit (s)")
     for key, value in shown.items():
@@ -115,6 +152,7 @@ def report(figures: dict[str, object]) -> None:
         "date_change_ms": app["date_change_s"] * 1000,
         "map_after_load_s": shown.get("map_after_load_s"),
         "briefing_pdf_s": exports["briefing_pdf_s"],
+        "change_ms": max(change.values()),
     }
     for key, budget in BUDGETS.items():
         value = measured[key]

@@ -34,7 +34,7 @@ BOUNDARY_LAYERS: dict[str, tuple[str, ...]] = {
 
 _COMMON = ("id", "status", "sources", "note")
 _SPAN = ("start", "end", "start_precision", "end_precision")
-_SITE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "kind", "operator", "geometry")
+_SITE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "kind", "operator", "geometry", "not_held_by")
 _CONTROL_FIELDS = (*_COMMON, *_SPAN, "area_name", "place", "holder", "geometry")
 _EVENT_FIELDS = (
     *_COMMON,
@@ -201,7 +201,11 @@ def _source_days() -> tuple[dt.date, dt.date]:
 
 
 def _place(check: RecordChecker, refs: _Refs) -> Place:
-    check.unknown_fields((*_COMMON, "kind", "lon", "lat", "names"))
+    check.unknown_fields((*_COMMON, "kind", "lon", "lat", "names", "country", "boundary_note"))
+    country = check.text("country", required=False)
+    boundary_note = check.text("boundary_note", required=False)
+    if boundary_note is not None and country is None:
+        check.problem("boundary_note", "needs 'country': the country the label uses")
     return Place(
         id=check.slug(),
         kind=check.choice("kind", settings.PLACE_KINDS),
@@ -209,6 +213,8 @@ def _place(check: RecordChecker, refs: _Refs) -> Place:
         lat=check.number("lat", -90.0, 90.0),
         names=check.names() or Names(en=check.id or "?"),
         provenance=check.provenance(refs.sources),
+        country=country,
+        boundary_note=boundary_note,
     )
 
 
@@ -223,7 +229,16 @@ def _site(check: RecordChecker, refs: _Refs) -> Site:
         geometry=_geometry(check, refs),
         span=check.span(start_required=False),
         provenance=check.provenance(refs.sources),
+        not_held_by=_holders(check, "not_held_by"),
     )
+
+
+def _holders(check: RecordChecker, field: str) -> tuple[str, ...]:
+    holders = check.text_list(field)
+    for holder in holders:
+        if holder not in settings.HOLDERS:
+            check.problem(field, f"must list holders of {settings.HOLDERS} (got {shown(holder)})")
+    return holders
 
 
 def _control(check: RecordChecker, refs: _Refs) -> ControlPeriod:

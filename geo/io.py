@@ -5,8 +5,11 @@ Every other module takes and returns objects.
 
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import geopandas as gpd
@@ -16,6 +19,9 @@ import yaml
 from geo import settings
 from geo._errors import DataError
 from geo.text import clean_text
+
+#: Permissions of a newly written export (an overwritten file keeps its own).
+NEW_FILE_MODE = 0o644
 
 #: Key added to every YAML mapping: the 1-based line it starts on.
 LINE_KEY = "__line__"
@@ -101,13 +107,13 @@ _DataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """Read a YAML file holding a top-level, non-empty list of mappings.
+    """Read a YAML file holding a top-level list of mappings (``[]`` for none).
 
     Each mapping gets a ``__line__`` key with the line it starts on; every string is
     cleaned by :func:`geo.text.clean_text`; dates stay text. A file that is missing,
     bigger than :data:`geo.settings.MAX_DATA_FILE_BYTES`, unparsable, hostile (see
-    :class:`_DataLoader`), empty or not a list of mappings raises :class:`DataError`
-    naming it (and the line, where there is one).
+    :class:`_DataLoader`), empty or comment-only, or not a list of mappings raises
+    :class:`DataError` naming it (and the line, where there is one).
     """
     text = _read_text(path)
     try:
@@ -119,7 +125,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         raise DataError([f"{path.name}{where}: not valid YAML ({problem})"]) from exc
     except RecursionError as exc:  # a safety net: MAX_YAML_DEPTH stops this first
         raise DataError([f"{path.name}: not valid YAML (nested too deeply)"]) from exc
-    if loaded is None or loaded == []:
+    if loaded is None:  # empty or comments only: an accident; ``[]`` says "none" on purpose
         raise DataError([f"{path.name}: holds no records (expected a list of records)"])
     if not isinstance(loaded, list):
         raise DataError([f"{path.name}: expected a list of records, got {type(loaded).__name__}"])
@@ -194,19 +200,57 @@ def read_layers(
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` (parents created) and return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    """Write ``data`` to ``path`` atomically (parents created) and return the path.
+
+    The bytes go to a temporary file beside the target, which then replaces it: a
+    failure (full disk, no permission, ...) raises :class:`OSError` and leaves any
+    previous file at ``path`` as it was. A target that exists but is not a regular file
+    (a folder, ``/dev/full``) is refused with :class:`IsADirectoryError` or
+    :class:`OSError`.
+    """
+    return _replace_atomically(path, lambda temporary: _write_all(temporary, data))
 
 
 def write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write each GeoDataFrame as a layer of a new GeoPackage at ``path``."""
+    """Write each GeoDataFrame as a layer of a new GeoPackage at ``path`` (atomically,
+    as :func:`write_bytes`)."""
+
+    def write(temporary: Path) -> None:
+        temporary.unlink()  # GDAL creates the file itself
+        for name, frame in layers.items():
+            frame.to_file(temporary, layer=name, driver="GPKG", engine="pyogrio")
+
+    return _replace_atomically(path, write)
+
+
+def _write_all(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Create a temporary file beside ``path``, let ``write`` fill it, then rename it
+    over ``path``; the temporary file is removed if anything fails."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, "is not a regular file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    for name, frame in layers.items():
-        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    mode = path.stat().st_mode & 0o777 if path.exists() else NEW_FILE_MODE
+    handle, name = tempfile.mkstemp(
+        prefix=f".{path.name}.part-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        temporary.chmod(mode)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -216,6 +260,6 @@ def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
     The file is built in a private temporary folder (never a shared fixed path) that is
     removed before returning; layer names are the dictionary keys.
     """
-    with TemporaryDirectory(prefix="briefing-gpkg-") as folder:
+    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder:
         path = write_geopackage(Path(folder) / "export.gpkg", layers)
         return path.read_bytes()

@@ -87,6 +87,10 @@ class Place:
     lat: float
     names: Names
     provenance: Provenance
+    #: The country the place is in (a ``countries`` boundary name), when recorded.
+    country: str | None = None
+    #: Why the point may fall outside that country's polygon (see data/SCHEMA.md).
+    boundary_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Site:
     span: Span
     provenance: Provenance
     names: Names | None = None
+    #: Holders (control.yaml) whose ground this area must not cover while it exists.
+    not_held_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from geo._errors import RecipeError
 from geo.model import Place
 
 BASE_KEYS = ("place", "point", "path", "boundary")
-MODIFIER_KEYS = ("buffer_km", "clip_to", "within_km_of")
+MODIFIER_KEYS = ("buffer_km", "clip_to", "within_km_of", "minus")
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,24 @@ def build_geometry(recipe: Any, context: RecipeContext) -> BaseGeometry:
         km = _positive_km(spec.get("km"), "within_km_of.km")
         outline = boundary_union(spec, context).boundary
         geometry = geometry.intersection(buffer_km(outline, km))
+    if "minus" in recipe:
+        geometry = geometry.difference(_minus(recipe["minus"], context))
     if geometry.is_empty:
         raise RecipeError("builds an empty geometry (do the boundary and modifiers overlap?)")
     return geometry
+
+
+def _minus(value: Any, context: RecipeContext) -> BaseGeometry:
+    """Union of the sub-recipes listed under ``minus`` (each a full recipe)."""
+    if not isinstance(value, list) or not value:
+        raise RecipeError(f"minus must be a non-empty list of recipes (got {value!r})")
+    parts = []
+    for index, sub in enumerate(value):
+        try:
+            parts.append(build_geometry(sub, context))
+        except RecipeError as exc:
+            raise RecipeError(f"minus[{index}]: {exc}") from exc
+    return shapely.union_all(parts)
 
 
 def _base(key: str, value: Any, context: RecipeContext) -> BaseGeometry:

@@ -8,30 +8,36 @@ Usage::
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
 ``.html``, ``.geojson``, ``.gpkg``; ``.pdf`` means the map alone, use ``briefing-pdf`` or
-``atlas-pdf`` for the others). The file is written through :mod:`geo.io`.
+``atlas-pdf`` for the others); a ``--format`` whose extension differs from the one of
+``--out`` is refused. The file is written through :mod:`geo.io`, atomically: a failed
+export leaves the previous file as it was. Nothing is ever written into the data folder
+(the committed ``data/`` or ``--data-dir``).
 
-Exit status: 0 written; 1 the data cannot be loaded or the export failed (the message
-says why); 2 bad command-line arguments.
+Exit status: 0 written; 1 the data cannot be loaded or the export failed (one line
+``export failed: ...`` says why); 2 bad command-line arguments (one line).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from geo import io, settings
 from geo._errors import DataError, StateError
 from geo.dataset import load_dataset
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from layers import static_map
-from layers.catalog import DEFAULT_VISIBLE
+from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 from layers.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
 from layers.view import DEFAULT_BOUNDS, View, parse_bounds, parse_day, parse_layers
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 #: Format chosen from the extension of --out when --format is not given.
 FORMAT_BY_EXTENSION = {
@@ -57,9 +63,16 @@ def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
     return convert
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m layers.export``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m layers.export",
         description="Export the briefing map of one date as an image, PDF, HTML or data file.",
     )
@@ -74,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--layers",
         type=argument(parse_layers),
         default=DEFAULT_VISIBLE,
-        help="comma-separated layer ids, or 'none' (default: the default layers)",
+        help=(
+            "comma-separated layer ids, or 'none' (default: the default layers); "
+            f"ids: {', '.join(LAYER_IDS)}"
+        ),
     )
     add(
         "--names",
@@ -91,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--bounds",
         type=argument(parse_bounds),
         default=DEFAULT_BOUNDS,
-        help="extent: min lon,min lat,max lon,max lat",
+        help=(
+            "extent: min lon,min lat,max lon,max lat; must meet the region "
+            + ",".join(f"{v:g}" for v in settings.REGION_BBOX)
+        ),
     )
     add("--title", help="map title")
     add("--no-labels", action="store_true", help="do not label places and sites")
@@ -100,20 +119,48 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def choose_format(parser: argparse.ArgumentParser, fmt: str | None, out: Path) -> str:
-    """The --format given, else the one of the --out extension (usage error if none)."""
-    if fmt is not None:
-        return fmt
+    """The --format given, else the one of the --out extension (usage error if none, or
+    if the two disagree: ``--format png --out map.pdf`` would write a misnamed file; an
+    --out without extension takes any --format)."""
     guessed = FORMAT_BY_EXTENSION.get(out.suffix.lower())
-    if guessed is None:
-        parser.error(f"cannot tell the format from {out.name!r}; give --format")
-    return guessed
+    if fmt is None:
+        if guessed is None:
+            parser.error(f"cannot tell the format from {out.name!r}; give --format")
+        return guessed
+    extension = EXPORT_FORMATS[fmt].extension
+    if out.suffix and (guessed is None or EXPORT_FORMATS[guessed].extension != extension):
+        parser.error(f"--format {fmt} writes .{extension} files, but --out is {out.name!r}")
+    return fmt
+
+
+def check_target(parser: argparse.ArgumentParser, out: Path, data_dir: Path) -> None:
+    """Refuse (usage error) an --out inside the data folder: exports never replace data."""
+    target = out.expanduser().resolve()
+    for folder in {settings.DATA_DIR.resolve(), data_dir.expanduser().resolve()}:
+        if target == folder or folder in target.parents:
+            parser.error(f"--out {str(out)!r} is inside the data folder {str(folder)!r}")
+
+
+def check_extent(parser: argparse.ArgumentParser, bounds: tuple[float, ...]) -> None:
+    """Refuse (usage error) an extent that does not meet the region of the data."""
+    min_x, min_y, max_x, max_y = bounds
+    r_min_x, r_min_y, r_max_x, r_max_y = settings.REGION_BBOX
+    if max_x <= r_min_x or min_x >= r_max_x or max_y <= r_min_y or min_y >= r_max_y:
+        region = ",".join(f"{v:g}" for v in settings.REGION_BBOX)
+        parser.error(f"--bounds {bounds} lies outside the region of the data ({region})")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the export; return the process exit status (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_target(parser, args.out, args.data_dir)
     fmt = choose_format(parser, args.format, args.out)
+    check_extent(parser, args.bounds)
     try:
         view = View(
             day=args.date,
@@ -138,10 +185,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             paper=options.paper,
             labels=options.labels,
         )
-    except (DataError, StateError) as exc:
-        sys.stderr.write(f"export failed: {exc}\n")
+        path = io.write_bytes(args.out, data)
+    except DataError as exc:
+        count = len(exc.problems)
+        problems = "; ".join(_one_line(p) for p in exc.problems)
+        sys.stderr.write(f"export failed: {count} problem(s) in the data: {problems}\n")
         return 1
-    path = io.write_bytes(args.out, data)
+    except StateError as exc:
+        sys.stderr.write(f"export failed: {_one_line(exc)}\n")
+        return 1
+    except OSError as exc:
+        where = exc.filename or args.out
+        sys.stderr.write(f"export failed: cannot write {where}: {exc.strerror or exc}\n")
+        return 1
+    except Exception as exc:  # last resort: one line, never a traceback
+        logger.debug("export failed", exc_info=True)
+        sys.stderr.write(f"export failed: {type(exc).__name__}: {_one_line(exc)}\n")
+        return 1
     sys.stdout.write(f"wrote {path} ({len(data):,} bytes, {EXPORT_FORMATS[fmt].label})\n")
     return 0
 

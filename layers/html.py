@@ -23,13 +23,18 @@ def escape_text(text: object) -> str:
     return html.escape(str(text), quote=True).translate(_TEMPLATE_SYNTAX)
 
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
-_MARKDOWN = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIALS})
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$"
+#: A colon is escaped *and* followed by a word joiner (U+2060, invisible): Streamlit
+#: rewrites ``:material/`` in the raw source before Markdown sees the backslash, so an
+#: escape alone does not stop ``:material/home:`` icons (nor ``:smile:`` emoji codes).
+WORD_JOINER = "\u2060"
+_MARKDOWN = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIALS} | {":": "\\:" + WORD_JOINER})
 
 
 def escape_markdown(text: object) -> str:
-    """Backslash-escape Markdown (and Streamlit's ``$`` maths and ``:`` directives) so
-    ``text`` shows as typed in ``st.warning``, ``st.error`` or ``st.caption``."""
+    """Backslash-escape Markdown (and Streamlit's ``$`` maths, ``:red[...]`` directives and
+    ``:material/...:`` icons) so ``text`` shows as typed in ``st.warning``, ``st.error``
+    or ``st.caption``."""
     return str(text).translate(_MARKDOWN)
 
 

@@ -85,6 +85,17 @@ CAVEAT = (
 
 #: Character width as a share of the font size (DejaVu Sans, mixed text), for wrapping.
 CHAR_WIDTH = 0.52
+#: Credits are capped so that no citation, however long, squeezes the map: each footer
+#: paragraph has at most MAX_CREDIT_LINES lines (cut with an ellipsis), the article is
+#: cited in at most ARTICLE_CREDIT_CHARS characters, each other publisher in at most
+#: PUBLISHER_CHARS, and the publishers together in about OTHER_CREDITS_CHARS (the rest
+#: are counted: "... 5 more sources, see the GeoJSON or HTML export").
+MAX_CREDIT_LINES = 6
+ARTICLE_CREDIT_CHARS = 300
+PUBLISHER_CHARS = 80
+OTHER_CREDITS_CHARS = 600
+#: Height in inches the map keeps on a page whatever the credits (guaranteed by the caps).
+MIN_MAP_HEIGHT = 4.0
 #: Layers whose features get a text label, in priority order (earlier wins overlaps).
 LABEL_LAYERS = (
     "places",
@@ -618,12 +629,14 @@ def cited_sources(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> l
 def credit_lines(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
     """The credits: basemap, the subject article, then the other sources of visible features.
 
-    Returns plain-text paragraphs. Other sources are named by publisher, once each (full
-    citations are in the feature details of the app and of the GeoJSON export).
+    Returns plain-text paragraphs, capped in length (see :data:`OTHER_CREDITS_CHARS`).
+    Other sources are named by publisher, once each (full citations are in the feature
+    details of the app and of the GeoJSON and HTML exports).
     """
-    article_text = dataset.source(settings.ARTICLE_SOURCE_ID).citation()
+    article = dataset.source(settings.ARTICLE_SOURCE_ID).citation()
+    article_text = shorten(article, ARTICLE_CREDIT_CHARS)
     publishers = dict.fromkeys(
-        s.publisher
+        shorten(s.publisher, PUBLISHER_CHARS)
         for s in cited_sources(dataset, frames)
         if s.id not in settings.REQUIRED_SOURCE_IDS
     )
@@ -634,15 +647,36 @@ def credit_lines(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> li
     if publishers:
         lines.append(
             "Other sources of the features shown (full citations in the app and the GeoJSON "
-            "export): " + "; ".join(publishers) + "."
+            "and HTML exports): " + _publisher_list(list(publishers))
         )
     return lines
 
 
-def wrap(text: str, width_in: float, fontsize: float) -> list[str]:
-    """Wrap ``text`` to lines fitting ``width_in`` inches at ``fontsize`` points."""
+def _publisher_list(publishers: list[str]) -> str:
+    """``A; B; C.``, or ``A; B … 7 more sources, see ...`` past OTHER_CREDITS_CHARS."""
+    shown: list[str] = []
+    for publisher in publishers:
+        if shown and sum(len(p) + 2 for p in shown) + len(publisher) > OTHER_CREDITS_CHARS:
+            break
+        shown.append(publisher)
+    rest = len(publishers) - len(shown)
+    if not rest:
+        return "; ".join(shown) + "."
+    more = f"{rest} more source{'s' if rest != 1 else ''}"
+    return "; ".join(shown) + f" … {more}, see the GeoJSON or HTML export."
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending with an ellipsis if cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def wrap(text: str, width_in: float, fontsize: float, max_lines: int | None = None) -> list[str]:
+    """Wrap ``text`` to lines fitting ``width_in`` inches at ``fontsize`` points; with
+    ``max_lines``, the last line kept ends with an ellipsis when text was left out."""
     chars = max(10, int(width_in * 72 / (fontsize * CHAR_WIDTH)))
-    return textwrap.wrap(text, chars) or [""]
+    return textwrap.wrap(text, chars, max_lines=max_lines, placeholder=" …") or [""]
 
 
 def subtitle(view: View) -> str:
@@ -680,10 +714,11 @@ class Page:
         items: list[tuple[str, dict[str, Any]]],
         fontsize: float,
     ) -> float:
-        """Write wrapped paragraphs down from ``top``; return the y (inches) below them."""
+        """Write wrapped paragraphs (footers: each at most :data:`MAX_CREDIT_LINES` lines)
+        down from ``top``; return the y (inches) below them."""
         y = top
         for text, kwargs in items:
-            lines = wrap(text, width, fontsize)
+            lines = wrap(text, width, fontsize, MAX_CREDIT_LINES)
             self.text(
                 x, y, "\n".join(lines), fontsize=fontsize, va="top", linespacing=1.25, **kwargs
             )
@@ -708,8 +743,12 @@ def footer_items(
 
 
 def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsize: float) -> float:
-    """Height in inches the footer paragraphs take at ``width`` inches."""
-    return sum(paragraph_height(len(wrap(t, width, fontsize)), fontsize) + 0.03 for t, _ in items)
+    """Height in inches the footer paragraphs take at ``width`` inches (each at most
+    :data:`MAX_CREDIT_LINES` lines)."""
+    return sum(
+        paragraph_height(len(wrap(t, width, fontsize, MAX_CREDIT_LINES)), fontsize) + 0.03
+        for t, _ in items
+    )
 
 
 def header(page: Page, view: View, margin: float) -> float:

@@ -1,13 +1,18 @@
 """The timeline beside the map: every event in date order, as escaped HTML, plus where
 the map should fly to when an event is picked.
 
-Pure: no Streamlit. All text from data passes through :func:`layers.html.escape_text`.
+Pure: no Streamlit. All text from data passes through :func:`timeline_text`, which adds
+to :func:`layers.html.escape_text` what a Markdown host needs: the card is one raw-HTML
+block on a single line, so no data text can end the block (a blank line would) and let
+the rest be read as Markdown; and colons become entities, so Streamlit's icon and emoji
+short codes (``:material/home:``) never appear in the source it scans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -15,6 +20,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.dataset import Dataset
 from geo.frames import event_frame
 from layers.html import escape_text
+
+#: Line breaks in data text: CommonMark ends lines at \n, \r and \r\n.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 #: Zoom used for events at a single point.
 POINT_ZOOM = 10
@@ -75,6 +83,13 @@ def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
     return entries
 
 
+def timeline_text(text: object) -> str:
+    """Escape data text for the timeline's raw-HTML block: :func:`escape_text`, line
+    breaks as ``<br>`` (the block stays one line) and colons as ``&#58;``."""
+    escaped = escape_text(text).replace(":", "&#58;")
+    return _LINE_BREAK.sub("<br>", escaped)
+
+
 def event_html(event: dict[str, object], citations: list[str], quoted_by: str, past: bool) -> str:
     """One timeline card: date, status, title, quote and its source, citations.
 
@@ -84,24 +99,24 @@ def event_html(event: dict[str, object], citations: list[str], quoted_by: str, p
     colour = _STATUS_COLOURS.get(status, "#555555")
     badge = (
         f"<span style='color:{colour};border:1px solid {colour};border-radius:3px;"
-        f"padding:0 3px;font-size:0.8em'>{escape_text(status)}</span>"
+        f"padding:0 3px;font-size:0.8em'>{timeline_text(status)}</span>"
     )
     in_article = (
         " <span style='font-size:0.8em'>· in the article</span>" if event["in_article"] else ""
     )
     parts = [
-        f"<div><b>{escape_text(event['when'])}</b> {badge}{in_article}</div>",
-        f"<div>{escape_text(event['title'])}</div>",
+        f"<div><b>{timeline_text(event['when'])}</b> {badge}{in_article}</div>",
+        f"<div>{timeline_text(event['title'])}</div>",
     ]
     if event["quote"]:
-        source = f" <span style='font-size:0.85em'>({escape_text(quoted_by)})</span>"
-        quote = escape_text(event["quote"])
+        source = f" <span style='font-size:0.85em'>({timeline_text(quoted_by)})</span>"
+        quote = timeline_text(event["quote"])
         parts.append(f"<blockquote style='margin:2px 0 2px 8px'>“{quote}”{source}</blockquote>")
     if event["note"]:
         parts.append(
-            f"<div style='font-size:0.85em'><i>Note:</i> {escape_text(event['note'])}</div>"
+            f"<div style='font-size:0.85em'><i>Note:</i> {timeline_text(event['note'])}</div>"
         )
-    cited = "; ".join(escape_text(c) for c in citations)
+    cited = "; ".join(timeline_text(c) for c in citations)
     parts.append(f"<div style='font-size:0.8em;color:#555'>Sources: {cited}</div>")
     style = f"opacity:{1 if past else FUTURE_OPACITY};{'' if past else 'color:#777;'}"
     flag = "true" if past else "false"

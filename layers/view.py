@@ -8,7 +8,7 @@ reported as plain-text messages for the user.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from geo import settings
@@ -56,7 +56,7 @@ class View:
         if self.convention != DEFAULT_CONVENTION:
             query["names"] = self.convention
         if self.bounds != DEFAULT_BOUNDS:
-            query["view"] = ",".join(f"{v:.4f}" for v in self.bounds)
+            query["view"] = ",".join(repr(float(v)) for v in self.bounds)  # exact round trip
         if self.basemap != DEFAULT_BASEMAP:
             query["basemap"] = self.basemap
         return query
@@ -70,22 +70,51 @@ def check_bounds(bounds: Bounds) -> Bounds:
     return bounds
 
 
-def view_from_query(params: Mapping[str, str]) -> tuple[View, list[str]]:
+#: The URL parameters a view reads, in the order they are parsed.
+QUERY_KEYS: tuple[str, ...] = ("date", "layers", "names", "view", "basemap")
+#: Longest piece of a URL parameter quoted back in a message.
+QUOTE_CHARS = 60
+
+
+def _quote(text: str) -> str:
+    """``repr`` of ``text``, shortened to :data:`QUOTE_CHARS` characters."""
+    return repr(text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…")
+
+
+def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, list[str]]:
     """Parse URL parameters into a view; unusable ones are replaced by defaults.
 
-    Returns the view and one plain-text message per parameter that was ignored.
+    ``params`` maps each key to its value, or to every value of a key repeated in the
+    URL (``st.query_params.get_all``). Returns the view and one plain-text message per
+    parameter that was ignored: unknown keys, bad values, and all but the last value of
+    a repeated key.
     """
-    messages: list[str] = []
+    messages = [
+        f"Ignored unknown URL parameter {_quote(key)} (known: {', '.join(QUERY_KEYS)})"
+        for key in params
+        if key not in QUERY_KEYS
+    ]
     values: dict[str, object] = {}
 
     def attempt(key: str, parse: object) -> None:
-        raw = params.get(key)
-        if raw is None:
+        given = params.get(key)
+        if given is None:
             return
+        every = [given] if isinstance(given, str) else list(given)
+        if not every:
+            return
+        raw = every[-1]
+        if len(every) > 1:
+            messages.append(
+                f"URL parameter {key} is given {len(every)} times; used the last, {_quote(raw)}"
+            )
         try:
             values.update(parse(raw))  # type: ignore[operator]
         except (StateError, ValueError) as exc:
-            messages.append(f"Ignored URL parameter {key}={raw!r}: {exc}")
+            reason = str(exc)
+            if len(reason) > 4 * QUOTE_CHARS:
+                reason = reason[: 4 * QUOTE_CHARS] + "…"
+            messages.append(f"Ignored URL parameter {key}={_quote(raw)}: {reason}")
 
     attempt("date", lambda raw: {"day": parse_day(raw)})
     attempt("layers", lambda raw: {"layers": parse_layers(raw)})
@@ -109,10 +138,13 @@ def parse_day(raw: str) -> dt.date:
 
 
 def parse_layers(raw: str) -> tuple[str, ...]:
-    """Comma-separated layer ids, or ``none``."""
+    """Comma-separated layer ids, or ``none`` (nothing at all is refused: say ``none``)."""
     if raw.strip() == "none":
         return ()
-    return check_layer_ids([part.strip() for part in raw.split(",") if part.strip()])
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    if not ids:
+        raise ValueError(f"{raw!r} names no layer (give layer ids, or 'none' for none)")
+    return check_layer_ids(ids)
 
 
 def parse_bounds(raw: str) -> Bounds:

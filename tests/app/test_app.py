@@ -10,12 +10,17 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.timeline import key_dates
+from layers import exporting
+from layers.html import WORD_JOINER
 from tests.conftest import MakeDataDir
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ARTICLE_DAY = dt.date(2021, 2, 23)
+#: Keys of the widgets that hold the view.
+WIDGET_PREFIXES = ("day_", "layer:", "convention", "basemap")
 
 
 @pytest.fixture(autouse=True)
@@ -214,12 +219,20 @@ def test_place_search_says_when_nothing_is_found(dataset: Dataset) -> None:
 
 
 def test_text_from_the_url_is_shown_as_typed_never_as_markdown(dataset: Dataset) -> None:
-    at = run_app({"date": "![x](https://example.invalid/t.png)", "names": ":red[boo]"})
+    at = run_app(
+        {
+            "date": "![x](https://example.invalid/t.png)",
+            "names": ":red[boo]",
+            "basemap": ":material/home:",
+        }
+    )
     assert not at.exception
-    shown = " ".join(w.value for w in at.warning)
+    shown = " ".join(w.value for w in at.warning).replace(WORD_JOINER, "")
     assert "\\!\\[x\\]\\(https\\://example\\.invalid/t\\.png\\)" in shown
     assert "\\:red\\[boo\\]" in shown
     assert "![x](" not in shown and ":red[" not in shown
+    # Streamlit rewrites ':material/' in the raw source before unescaping: it must not occur.
+    assert not any(":material/" in w.value for w in at.warning)
 
 
 def test_an_edited_data_file_is_picked_up_without_a_restart(
@@ -239,3 +252,75 @@ def test_an_edited_data_file_is_picked_up_without_a_restart(
     at.run()
     assert not at.error
     assert "Base Omega" in map_args(at)["feature_group"]
+
+
+def test_unknown_and_repeated_url_parameters_warn(dataset: Dataset) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = ["2020-11-10", "2001-01-01"]
+    at.query_params["zoom"] = "12"
+    at.run()
+    assert not at.exception
+    shown = [w.value for w in at.warning]
+    assert len(shown) == 2
+    assert any("zoom" in text and "unknown" in text for text in shown)
+    assert any("given 2 times" in text for text in shown)
+    assert at.slider(key="day_slider").value == dt.date(2001, 1, 1)
+
+
+def test_the_view_survives_a_data_error_that_is_then_fixed(
+    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_data_dir()
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"date": "2005-05-05", "names": "az", "layers": "control,places"})
+    at.run()
+    at.radio(key="basemap").set_value("osm").run()
+    events = folder / "events.yaml"
+    good = events.read_text(encoding="utf-8")
+    events.write_text("[unclosed", encoding="utf-8")
+    at.run()
+    assert len(at.error) == 1 and not at.get("component_instance")
+    # A live server drops the state of widgets a run did not draw (AppTest keeps it):
+    # the browser test tests/e2e/test_data_error.py sees that for real.
+    for key in [k for k in at.session_state if k.startswith(WIDGET_PREFIXES)]:
+        del at.session_state[key]
+    events.write_text(good, encoding="utf-8")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.slider(key="day_slider").value == dt.date(2005, 5, 5)
+    assert at.date_input(key="day_input").value == dt.date(2005, 5, 5)
+    assert at.selectbox(key="convention").value == "az"
+    assert at.radio(key="basemap").value == "osm"
+    assert at.checkbox(key="layer:control").value and at.checkbox(key="layer:places").value
+    assert not at.checkbox(key="layer:russian-bases").value
+    assert at.query_params["layers"] == "places,control"
+    at.checkbox(key="layer:places").uncheck().run()  # the next click keeps the rest
+    assert at.query_params["layers"] == "control"
+    assert at.query_params["date"] == "2005-05-05" and at.query_params["names"] == "az"
+
+
+@pytest.mark.parametrize(
+    "error", [StateError("width 10 px is outside"), IndexError("string index out of range")]
+)
+def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
+    dataset: Dataset,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise error
+
+    monkeypatch.setattr(exporting, "export_bytes", broken)
+    at = run_app()
+    at.button(key="prepare:pdf").click().run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("export failed") and "\n" not in message
+    assert str(error).split()[0] in message
+    assert not at.get("download_button")
+    assert at.get("component_instance")  # the map
+    assert at.button(key="event:monitoring-centre-opened")  # the timeline
+    if isinstance(error, IndexError):  # the unexpected: the traceback is in the server log
+        assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)

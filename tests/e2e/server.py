@@ -57,10 +57,13 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path: Path) -> Iterator[str]:
-    """Run the app (committed data, default settings) and yield its base URL."""
+def streamlit_server(log_path: Path, data_dir: Path | None = None) -> Iterator[str]:
+    """Run the app (committed data unless ``data_dir`` is given, default settings) and
+    yield its base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "BRIEFING_DATA_DIR"}
+    if data_dir is not None:
+        env["BRIEFING_DATA_DIR"] = str(data_dir)
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     with log_path.open("wb") as log:

@@ -9,7 +9,7 @@ import pytest
 
 from geo._errors import DataError
 from geo.dataset import load_dataset
-from tests.conftest import CONTROL, EVENTS, SITES, MakeDataDir
+from tests.conftest import CONTROL, EVENTS, PLACES, SITES, MakeDataDir
 
 
 def test_valid_folder_loads_typed_records(make_data_dir: MakeDataDir) -> None:
@@ -139,3 +139,16 @@ def test_the_article_and_natural_earth_records_are_required(make_data_dir: MakeD
     joined = "\n".join(caught.value.problems)
     assert "the source 'warsaw-2021-02-23' is required" in joined
     assert "the source 'natural-earth-4-1-0' is required" in joined
+
+
+def test_consistency_fields_are_validated(make_data_dir: MakeDataDir) -> None:
+    places = copy.deepcopy(PLACES)
+    places[0]["boundary_note"] = "Outside its polygon at this scale."
+    sites = copy.deepcopy(SITES)
+    sites[0]["not_held_by"] = ["russian"]
+    with pytest.raises(DataError) as caught:
+        load_dataset(make_data_dir(places=places, sites=sites))
+    problems = caught.value.problems
+    assert len(problems) == 2, problems
+    assert any("'boundary_note': needs 'country'" in p for p in problems)
+    assert any("'not_held_by'" in p and "'russian'" in p for p in problems)

@@ -151,9 +151,10 @@ def test_a_5000_digit_integer_is_a_problem_with_a_line(make_data_dir: MakeDataDi
 
 
 def test_an_empty_or_comment_only_required_file_is_an_error(make_data_dir: MakeDataDir) -> None:
-    for text in ("", "# nothing yet\n", "[]\n"):
+    for text in ("", "# nothing yet\n", "\n---\n"):
         problems = problems_of(make_data_dir(events_text=text))
         assert problems == ["events.yaml: holds no records (expected a list of records)"]
+    assert load_dataset(make_data_dir(events_text="[]  # none on purpose\n")).events == ()
 
 
 def test_a_duplicate_key_names_file_line_and_key(make_data_dir: MakeDataDir) -> None:

@@ -59,6 +59,16 @@ def test_boundary_match_clip_and_within(context: RecipeContext) -> None:
     assert clipped.bounds[0] >= 45.5 - 1e-9
 
 
+def test_minus_cuts_sub_recipes_out(context: RecipeContext) -> None:
+    province = {"boundary": {"layer": "provinces", "match": {"name": "P"}}}
+    holed = build_geometry({**province, "minus": [{"place": "a", "buffer_km": 10}]}, context)
+    assert not holed.contains(Point(45.0, 40.0))
+    assert holed.contains(Point(45.3, 40.3))
+    assert holed.area == pytest.approx(
+        1.0 - build_geometry({"place": "a", "buffer_km": 10}, context).area
+    )
+
+
 @pytest.mark.parametrize(
     ("recipe", "message"),
     [
@@ -70,6 +80,8 @@ def test_boundary_match_clip_and_within(context: RecipeContext) -> None:
         ({"place": "a", "buffer_km": -1}, "buffer_km must be a positive number"),
         ({"place": "a", "colour": "red"}, "unknown recipe keys ['colour']"),
         ("a", "must be a mapping"),
+        ({"place": "a", "buffer_km": 1, "minus": {"place": "b"}}, "minus must be a non-empty"),
+        ({"place": "a", "buffer_km": 1, "minus": [{"place": "zz"}]}, "minus[0]: unknown place"),
         (
             {"place": "a", "clip_to": {"layer": "provinces", "match": {"name": "Q"}}},
             "empty geometry",

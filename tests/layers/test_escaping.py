@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from geo.dataset import Dataset, load_dataset
 from geo.timeline import state_at
 from layers.catalog import LAYER_IDS
 from layers.features import layer_features
+from layers.html import WORD_JOINER, escape_markdown
 from layers.timeline_panel import timeline_entries
 from layers.view import DEFAULT_BOUNDS, View
 from layers.web_map import base_map, feature_collections, feature_groups, standalone_html
@@ -111,3 +113,41 @@ def test_app_map_never_compiles_data_as_a_template(make_data_dir: MakeDataDir) -
     braces = "&#123;&#123; 7*7 &#125;&#125; &#123;% raw %&#125; &#123;# comment"
     assert braces.replace("&", "\\u0026") in html  # tojson writes '&' as \u0026
     assert "Natural Earth 49" not in html
+
+
+#: Text that Markdown would turn into a heading, a link, an outside image, a coloured
+#: span, an icon and an emoji if it ever left the raw-HTML block or its escaping.
+MARKDOWN_EVIL = (
+    "first line\n\n# heading\n\n[link](https://example.invalid) "
+    "![i](https://example.invalid/p.gif)\r\n\r\n:red[x] :material/home: :smile: end"
+)
+
+
+def streamlit_source(body: str) -> str:
+    """What Streamlit's Markdown component parses: it rewrites icon codes in the raw
+    source first (StreamlitMarkdown: ``replaceAll(':material/', ':material_')``)."""
+    return body.replace(":material/", ":material_")
+
+
+def test_timeline_card_is_one_html_block_that_data_cannot_end(make_data_dir: MakeDataDir) -> None:
+    events = [dict(EVENTS[0], title=MARKDOWN_EVIL, quote=MARKDOWN_EVIL, note=MARKDOWN_EVIL)]
+    sources = [dict(SOURCES[0], title=MARKDOWN_EVIL), *SOURCES[1:]]
+    data = load_dataset(make_data_dir(events=events, sources=sources))
+    (entry,) = timeline_entries(data, dt.date(2021, 2, 23))
+    # A CommonMark HTML block ends at the first blank line: the card has no line break.
+    assert "\n" not in entry.html and "\r" not in entry.html
+    assert entry.html.startswith("<div") and entry.html.endswith("</div>")
+    assert streamlit_source(entry.html) == entry.html  # no icon code for Streamlit to rewrite
+    # title, quote, note, and the source cited twice (sources, quote source)
+    assert entry.html.count("first line<br><br># heading<br><br>[link]") == 5
+    assert "example.invalid/p.gif)<br><br>&#58;red[x] &#58;material/home&#58;" in entry.html
+
+
+def test_escaped_markdown_has_no_link_image_directive_icon_or_emoji() -> None:
+    source = streamlit_source(escape_markdown(MARKDOWN_EVIL))
+    text = re.sub(r"\\(.)", r"\1", source)  # the text nodes after Markdown's unescaping
+    assert ":material_" not in text and ":material/" not in text
+    assert not re.search(r":[\w+-][\w_+-]*:", text)  # emoji short codes
+    assert not re.search(r":\w+\[", text)  # :red[...] directives
+    assert not re.search(r"(?<!\\)[\[\]()!#]", source)  # links, images, headings
+    assert text.replace(WORD_JOINER, "") == MARKDOWN_EVIL  # shown as typed

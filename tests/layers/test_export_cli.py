@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from layers import export
+from layers.catalog import LAYER_IDS
 from tests.conftest import MakeDataDir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,7 @@ def test_format_follows_the_extension(
         (["--bounds", "1,2,3"], "is not four numbers"),
         (["--names", "klingon"], "invalid choice: 'klingon'"),
         (["--format", "tiff"], "invalid choice: 'tiff'"),
-        (["--width-px", "10", "--format", "png"], "width 10 px is outside"),
+        (["--width-px", "10"], "width 10 px is outside"),
     ],
 )
 def test_bad_input_is_rejected_clearly(
@@ -132,3 +133,102 @@ def test_module_entry_point_exit_status(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "argument --date: 'yesterday' is not a date YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_never_writes_into_the_data_folder(
+    make_data_dir: MakeDataDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = make_data_dir()
+    events = folder / "events.yaml"
+    before = events.read_bytes()
+    for out, fmt in [(events, "geojson"), (folder / "map.geojson", "geojson")]:
+        status, _, stderr = run(
+            ["--data-dir", str(folder), "--format", fmt, "--out", str(out)], capsys
+        )
+        assert status == 2
+        assert "inside the data folder" in stderr and len(stderr.splitlines()) == 1
+    assert events.read_bytes() == before
+    assert not (folder / "map.geojson").exists()
+    committed = ROOT / "data" / "events.json"
+    status, _, stderr = run(["--data-dir", str(folder), "--out", str(committed)], capsys)
+    assert status == 2 and "inside the data folder" in stderr
+    assert not committed.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "png", "--out", "map.pdf"], "--format png writes .png files"),
+        (["--format", "briefing-pdf", "--out", "map.png"], "writes .pdf files"),
+        (["--layers", "", "--out", "map.png"], "names no layer"),
+        (["--bounds", "0,0,1,1", "--out", "map.png"], "outside the region"),
+    ],
+)
+def test_contradictory_or_empty_arguments_are_refused_in_one_line(
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    make_data_dir: MakeDataDir,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = [str(tmp_path / a) if a.startswith("map.") else a for a in args]
+    status, _, stderr = run(["--data-dir", str(make_data_dir()), *args], capsys)
+    assert status == 2
+    assert message in stderr and len(stderr.splitlines()) == 1
+    assert not list(tmp_path.glob("map.*"))
+
+
+def test_help_lists_the_layer_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    status, stdout, _ = run(["--help"], capsys)
+    assert status == 0
+    assert all(layer_id in " ".join(stdout.split()) for layer_id in LAYER_IDS)
+
+
+def _permission_denied(path: Path, data: bytes) -> Path:
+    raise PermissionError(13, "Permission denied", str(path))
+
+
+def _disk_full(path: Path, data: bytes) -> Path:
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("target", ["folder", "/dev/full", "denied", "full disk"])
+def test_every_write_failure_is_one_line_and_exit_1(
+    target: str,
+    tmp_path: Path,
+    make_data_dir: MakeDataDir,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = {"folder": tmp_path, "/dev/full": Path("/dev/full")}.get(target, tmp_path / "m.geojson")
+    if target == "denied":
+        monkeypatch.setattr(export.io, "write_bytes", _permission_denied)
+    if target == "full disk":
+        monkeypatch.setattr(export.io, "write_bytes", _disk_full)
+    args = ["--data-dir", str(make_data_dir()), "--format", "geojson", "--out", str(out)]
+    status, stdout, stderr = run(args, capsys)
+    assert status == 1 and not stdout
+    assert stderr.startswith("export failed: ") and len(stderr.splitlines()) == 1
+    assert "Traceback" not in stderr
+    assert Path("/dev/full").is_char_device()
+
+
+def test_a_failed_export_keeps_the_previous_file(
+    tmp_path: Path,
+    make_data_dir: MakeDataDir,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "m.geojson"
+    out.write_text("previous good export", encoding="utf-8")
+    real = export.io._write_all
+
+    def fail_midway(path: Path, data: bytes) -> None:
+        real(path, data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.io, "_write_all", fail_midway)
+    status, _, stderr = run(["--data-dir", str(make_data_dir()), "--out", str(out)], capsys)
+    assert status == 1 and "No space left on device" in stderr
+    assert out.read_text(encoding="utf-8") == "previous good export"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["m.geojson"]

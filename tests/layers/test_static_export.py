@@ -23,7 +23,7 @@ from layers.exporting import EXPORT_FORMATS, export_bytes
 from layers.features import view_features
 from layers.styles import STYLES
 from layers.view import View
-from tests.conftest import SITES, MakeDataDir
+from tests.conftest import SITES, SOURCES, MakeDataDir
 
 BOUNDS = (44.8, 39.8, 47.2, 41.2)
 PROPOSED = {
@@ -223,3 +223,44 @@ def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> 
         export_bytes(synthetic, View(), "png", paper="A3")
     with pytest.raises(StateError, match="width"):
         export_bytes(synthetic, View(), "png", width_px=10)
+
+
+def _long_credits_dataset(make_data_dir: MakeDataDir) -> Dataset:
+    """Sources whose citations run to thousands of characters, and 30 publishers."""
+    long = "Very long publisher name " * 330  # about 8,000 characters
+    sources = [dict(SOURCES[0], publisher=long, title=long)]
+    sources += [dict(s, title=s["title"] + " " + long) for s in SOURCES[1:]]
+    extra = [
+        {"id": f"src-{n}", "title": f"Page {n}", "publisher": f"Publisher number {n}"}
+        for n in range(30)
+    ]
+    sites = [
+        dict(SITES[0], id=f"base-{n}", sources=[f"src-{n}"], name=f"Base {n}") for n in range(30)
+    ]
+    return load_dataset(make_data_dir(sources=sources + extra, sites=[*SITES, *sites]))
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "briefing-pdf", "atlas-pdf"])
+def test_long_credits_are_capped_and_the_map_keeps_its_height(
+    make_data_dir: MakeDataDir, fmt: str
+) -> None:
+    data = _long_credits_dataset(make_data_dir)
+    view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
+    payload = export_bytes(data, view, fmt, width_px=800 if fmt == "png" else None)
+    assert payload[:4] in (b"\x89PNG", b"%PDF")
+    if fmt != "png":
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(payload)).pages)
+        assert "more sources, see the GeoJSON or HTML export" in " ".join(text.split())
+
+
+def test_long_credits_leave_the_map_most_of_the_page(make_data_dir: MakeDataDir) -> None:
+    data = _long_credits_dataset(make_data_dir)
+    figure = static_map.map_figure(data, View(day=dt.date(2021, 2, 23), bounds=BOUNDS))
+    _, height = figure.get_size_inches()
+    map_axes = figure.axes[0]
+    assert map_axes.get_position().height * height >= static_map.MIN_MAP_HEIGHT
+    footer = [t for t in figure.texts if "Other sources" in t.get_text()]
+    (other,) = footer
+    lines = other.get_text().splitlines()
+    assert len(lines) <= static_map.MAX_CREDIT_LINES
+    assert " ".join(lines).endswith("… 5 more sources, see the GeoJSON or HTML export.")

@@ -64,3 +64,35 @@ def test_invalid_views_cannot_be_built() -> None:
         View(basemap="satellite")
     with pytest.raises(StateError):
         View(layers=("nope",))
+
+
+def test_unknown_and_repeated_parameters_are_reported() -> None:
+    view, messages = view_from_query(
+        {"date": ["2020-11-10", "2001-01-01"], "zoom": ["12"], "layers": "control"}
+    )
+    assert view.day == dt.date(2001, 1, 1) and view.layers == ("control",)
+    assert len(messages) == 2
+    assert "unknown URL parameter 'zoom'" in messages[0]
+    assert "date is given 2 times; used the last, '2001-01-01'" in messages[1]
+
+
+def test_a_long_parameter_is_quoted_shortened() -> None:
+    _, messages = view_from_query({"x" * 10_000: "1", "date": "y" * 10_000})
+    assert len(messages) == 2
+    assert all(len(message) < 1000 for message in messages)
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        (45.0, 40.0, 45.00001, 40.00001),
+        (45.123456789, 40.987654321, 45.1234568, 40.9876544),
+        (-0.00001, -0.00002, 0.00001, 0.00002),
+        (43.2, 38.7, 47.9, 41.4000001),
+    ],
+)
+def test_a_tiny_view_round_trips_exactly(bounds: tuple[float, float, float, float]) -> None:
+    view = View(bounds=bounds)
+    parsed, messages = view_from_query(view.to_query())
+    assert messages == []
+    assert parsed == view

@@ -1,0 +1,604 @@
+"""What changed on the map between two days: areas, places and sites.
+
+Inputs are a :class:`geo.dataset.Dataset` (EPSG:4326) and two days; the situation on
+each day comes from :func:`geo.timeline.state_at`, so "who held what" means exactly what
+the map draws (a smaller area in force is cut out of a larger one).
+
+Areas are intersected and measured in :data:`EQUAL_AREA_CRS`, a Lambert azimuthal
+equal-area projection on the WGS 84 ellipsoid centred on the region of interest
+(:data:`geo.settings.REGION_BBOX`). It preserves area exactly everywhere (unlike the
+UTM zone of :data:`geo.settings.METRIC_CRS`, whose scale drifts away from 45° E), and
+being centred on the region keeps the shape distortion of the 12° x 6° box small. Area
+geometries in the records are returned in EPSG:4326.
+
+A part of the region that no control record covers on a day has the holder
+:data:`UNMAPPED` on that day (e.g. Kalbajar before its capture on 2 April 1993: the map
+draws no holder there); a change from or to it is reported like any other.
+
+The projected control of each situation (its records, their equal-area shapes and
+union) is cached in memory, keyed by the records in force, so switching one of the two
+days re-projects only the situation that changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import shapely
+from pyproj import CRS
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo._errors import StateError
+from geo.dataset import Dataset
+from geo.locate import polygon_country
+from geo.model import ControlPeriod, Place, Site
+from geo.timeline import check_day, key_dates, state_at
+
+_LON_0 = (settings.REGION_BBOX[0] + settings.REGION_BBOX[2]) / 2
+_LAT_0 = (settings.REGION_BBOX[1] + settings.REGION_BBOX[3]) / 2
+
+#: Equal-area CRS for intersecting and measuring control areas: Lambert azimuthal
+#: equal-area on WGS 84, centred on the middle of the region (45° E, 40.5° N).
+EQUAL_AREA_CRS = CRS.from_proj4(
+    f"+proj=laea +lat_0={_LAT_0} +lon_0={_LON_0} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+)
+
+#: Holder of a part of the region that no control record covers on a day.
+UNMAPPED = "unmapped"
+
+#: Positional accuracy (km) of the boundaries the control areas are cut from (Natural
+#: Earth 1:10m): a place nearer than this to the edge of its area may in truth lie on the
+#: other side (e.g. Kapan and Kornidzor, in Armenia, fall just inside Azerbaijani
+#: districts at that scale; see their notes in places.yaml).
+BOUNDARY_ACCURACY_KM = 1.0
+
+#: Pieces of change smaller than this (km²) are dropped: they are slivers where two
+#: records' outlines do not quite coincide, not territory that changed hands.
+MIN_CHANGE_KM2 = 0.01
+
+#: How many situations (sets of control records in force) keep their projected areas in
+#: memory; the whole dataset has about 30. Shared by all users: derived from data only.
+CACHE_SITUATIONS = 64
+
+SiteChangeKind = Literal["appeared", "ended", "appeared and ended"]
+
+
+def direction_key(from_holder: str, to_holder: str) -> str:
+    """The key of a change of holder, e.g. ``'armenian->azerbaijani'``."""
+    return f"{from_holder}->{to_holder}"
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    """An area held by ``from_holder`` on the before day and ``to_holder`` on the after day.
+
+    ``geometry`` is in EPSG:4326; ``km2`` is measured in :data:`EQUAL_AREA_CRS`.
+    ``before_id`` / ``after_id`` are the control records in force at each end (``None``
+    where the holder is :data:`UNMAPPED`); ``sources`` are theirs, without repeats;
+    ``status`` is the less sure of their two statuses.
+    """
+
+    area_name: str
+    from_holder: str
+    to_holder: str
+    km2: float
+    geometry: BaseGeometry
+    before_id: str | None
+    after_id: str | None
+    sources: tuple[str, ...]
+    status: str
+
+    @property
+    def direction(self) -> str:
+        """``'<from_holder>-><to_holder>'``."""
+        return direction_key(self.from_holder, self.to_holder)
+
+    @property
+    def record_ids(self) -> tuple[str, ...]:
+        """The control records this change rests on."""
+        return tuple(i for i in (self.before_id, self.after_id) if i is not None)
+
+
+@dataclass(frozen=True)
+class PlaceChange:
+    """A gazetteer place whose point lies in areas of different holders on the two days.
+
+    Record ids, ``sources`` and ``status`` as in :class:`AreaChange`. ``edge_km`` is the
+    distance from the place to the outline of the area it lies in on the after day (on
+    the before day if unmapped after), measured in :data:`EQUAL_AREA_CRS`.
+    """
+
+    place_id: str
+    name: str
+    kind: str
+    from_holder: str
+    to_holder: str
+    before_id: str | None
+    after_id: str | None
+    sources: tuple[str, ...]
+    status: str
+    edge_km: float
+
+    @property
+    def direction(self) -> str:
+        """``'<from_holder>-><to_holder>'``."""
+        return direction_key(self.from_holder, self.to_holder)
+
+    @property
+    def on_edge(self) -> bool:
+        """True when the place is within :data:`BOUNDARY_ACCURACY_KM` of its area's edge,
+        so which side it is on is uncertain at the boundaries' scale."""
+        return self.edge_km < BOUNDARY_ACCURACY_KM
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """A site whose period starts and/or ends after the before day, by the after day."""
+
+    site_id: str
+    name: str
+    kind: str
+    operator: str
+    change: SiteChangeKind
+    start: dt.date | None
+    end: dt.date | None
+    sources: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class HolderArea:
+    """Area (km², in :data:`EQUAL_AREA_CRS`) a holder held on the before and after days."""
+
+    before_km2: float
+    after_km2: float
+
+
+@dataclass(frozen=True)
+class Change:
+    """Everything that changed on the map from ``before`` to ``after``.
+
+    ``areas`` are sorted by direction, then largest first; ``km2_by_direction`` sums
+    their km² per :attr:`AreaChange.direction`; ``km2_by_holder`` gives, per holder in
+    force on either day (never :data:`UNMAPPED`), the area held on each day.
+    """
+
+    before: dt.date
+    after: dt.date
+    areas: tuple[AreaChange, ...]
+    km2_by_direction: Mapping[str, float]
+    km2_by_holder: Mapping[str, HolderArea]
+    places: tuple[PlaceChange, ...]
+    sites: tuple[SiteChange, ...]
+
+    @property
+    def km2(self) -> float:
+        """Total area that changed hands."""
+        return sum(area.km2 for area in self.areas)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing changed hands, appeared or ended."""
+        return not (self.areas or self.places or self.sites)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """One control record as in force on a day, with its geometry in both CRSs."""
+
+    id: str
+    area_name: str
+    holder: str
+    status: str
+    sources: tuple[str, ...]
+    geometry: BaseGeometry  # EPSG:4326
+    equal_area: BaseGeometry  # EQUAL_AREA_CRS
+
+
+@dataclass(frozen=True)
+class _Control:
+    """The control of one situation: its records and the union of their equal-area shapes
+    (geometries prepared for fast predicates)."""
+
+    held: tuple[_Held, ...]
+    union: BaseGeometry
+
+
+_CACHE: OrderedDict[tuple[ControlPeriod, ...], _Control] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget the cached situations (for benchmarks; results never depend on the cache)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
+    """What changed on the map from ``before`` to ``after`` (``before <= after``).
+
+    Raises
+    ------
+    StateError
+        If a day is outside the map's span or ``before`` is later than ``after``.
+    """
+    check_day(before)
+    check_day(after)
+    if before > after:
+        raise StateError(
+            f"the before date {before.isoformat()} is later than the after date {after.isoformat()}"
+        )
+    old, new = _control(dataset, before), _control(dataset, after)
+    held_before, held_after = old.held, new.held
+    areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))
+    by_direction: dict[str, float] = {}
+    for area in areas:
+        by_direction[area.direction] = by_direction.get(area.direction, 0.0) + area.km2
+    return Change(
+        before=before,
+        after=after,
+        areas=tuple(areas),
+        km2_by_direction=by_direction,
+        km2_by_holder=_holder_totals(held_before, held_after),
+        places=tuple(_place_changes(dataset, held_before, held_after)),
+        sites=tuple(_site_changes(dataset.sites, before, after)),
+    )
+
+
+def _control(dataset: Dataset, day: dt.date) -> _Control:
+    """The control records in force on ``day``, as the map draws them (cached).
+
+    The situation's control depends only on which records are in force (the rule of
+    :func:`geo.timeline.state_at`), so the result is cached under those records: equal
+    records (same id, geometry, period, ...) share an entry, edited ones do not.
+    """
+    key = tuple(c for c in dataset.control if c.span.contains(day))
+    with _CACHE_LOCK:
+        control = _CACHE.get(key)
+        if control is not None:
+            _CACHE.move_to_end(key)
+            return control
+    held = _project(state_at(dataset, day).control)
+    union = shapely.union_all([h.equal_area for h in held])
+    shapely.prepare([union, *(h.equal_area for h in held)])
+    control = _Control(held=held, union=union)
+    with _CACHE_LOCK:
+        _CACHE[key] = control
+        while len(_CACHE) > CACHE_SITUATIONS:
+            _CACHE.popitem(last=False)
+    return control
+
+
+def _project(control: gpd.GeoDataFrame) -> tuple[_Held, ...]:
+    """Control rows (columns of :func:`geo.frames.control_frame`) with equal-area shapes."""
+    if control.empty:
+        return ()
+    projected = control.geometry.to_crs(EQUAL_AREA_CRS)
+    return tuple(
+        _Held(
+            id=row.id,
+            area_name=row.area_name,
+            holder=row.holder,
+            status=row.status,
+            sources=tuple(row.sources),
+            geometry=row.geometry,
+            equal_area=shapely.make_valid(projected.iloc[index]),
+        )
+        for index, row in enumerate(control.itertuples(index=False))
+    )
+
+
+def _area_changes(before: _Control, after: _Control) -> list[AreaChange]:
+    """Pieces whose holder differs, pairwise between records in force on the two days,
+    and pieces mapped on one day only."""
+    pieces: list[tuple[_Held | None, _Held | None, BaseGeometry]] = []
+    for old in before.held:
+        for new in after.held:
+            if old.holder != new.holder and old.equal_area.intersects(new.equal_area):
+                pieces.append((old, new, old.equal_area.intersection(new.equal_area)))
+    pieces += [
+        (old, None, old.equal_area.difference(after.union))
+        for old in before.held
+        if not after.union.covers(old.equal_area)
+    ]
+    pieces += [
+        (None, new, new.equal_area.difference(before.union))
+        for new in after.held
+        if not before.union.covers(new.equal_area)
+    ]
+
+    kept = [(old, new, _polygonal(g)) for old, new, g in pieces]
+    kept = [(old, new, g) for old, new, g in kept if g.area / 1e6 >= MIN_CHANGE_KM2]
+    if not kept:
+        return []
+    geographic = gpd.GeoSeries([g for _, _, g in kept], crs=EQUAL_AREA_CRS).to_crs(settings.CRS)
+    return [
+        AreaChange(
+            area_name=_area_name(old, new),
+            from_holder=old.holder if old else UNMAPPED,
+            to_holder=new.holder if new else UNMAPPED,
+            km2=g.area / 1e6,
+            geometry=geographic.iloc[index],
+            before_id=old.id if old else None,
+            after_id=new.id if new else None,
+            sources=_merged_sources(old, new),
+            status=_least_sure(old, new),
+        )
+        for index, (old, new, g) in enumerate(kept)
+    ]
+
+
+def _area_name(*records: _Held | None) -> str:
+    """The after record's area name, else the before record's."""
+    return next(r.area_name for r in reversed(records) if r is not None)
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """Only the polygon parts of an overlay result (shared edges come back as lines)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [
+        g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _merged_sources(*records: _Held | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for r in records if r is not None for s in r.sources))
+
+
+def _least_sure(*records: _Held | None) -> str:
+    statuses = [r.status for r in records if r is not None]
+    return max(statuses, key=settings.STATUSES.index)
+
+
+def _holder_totals(before: tuple[_Held, ...], after: tuple[_Held, ...]) -> dict[str, HolderArea]:
+    def per_holder(held: tuple[_Held, ...]) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for h in held:
+            totals[h.holder] = totals.get(h.holder, 0.0) + h.equal_area.area / 1e6
+        return totals
+
+    old, new = per_holder(before), per_holder(after)
+    holders = [h for h in settings.HOLDERS if h in old or h in new]
+    return {h: HolderArea(old.get(h, 0.0), new.get(h, 0.0)) for h in holders}
+
+
+def _holder_at(held: Iterable[_Held], point: Point) -> _Held | None:
+    """The record whose area (EPSG:4326, as drawn) covers ``point``, if any."""
+    return next((h for h in held if h.geometry.covers(point)), None)
+
+
+def _place_changes(
+    dataset: Dataset, before: tuple[_Held, ...], after: tuple[_Held, ...]
+) -> list[PlaceChange]:
+    moved: list[tuple[Place, _Held | None, _Held | None]] = []
+    countries = dataset.boundaries["countries"]
+    for place in dataset.places.values():
+        if place.boundary_note is not None and place.country != polygon_country(place, countries):
+            continue  # the labelling rule of geo.locate: no control area applies to it
+        point = Point(place.lon, place.lat)
+        old, new = _holder_at(before, point), _holder_at(after, point)
+        if (old.holder if old else UNMAPPED) != (new.holder if new else UNMAPPED):
+            moved.append((place, old, new))
+    if not moved:
+        return []
+    points = gpd.GeoSeries([Point(p.lon, p.lat) for p, _, _ in moved], crs=settings.CRS)
+    projected = points.to_crs(EQUAL_AREA_CRS)
+    changes: list[PlaceChange] = []
+    for index, (place, old, new) in enumerate(moved):
+        held = new if new is not None else old
+        assert held is not None  # the holders differ, so at least one is mapped
+        outline = held.equal_area.boundary
+        changes.append(
+            PlaceChange(
+                place_id=place.id,
+                name=place.names.en,
+                kind=place.kind,
+                from_holder=old.holder if old else UNMAPPED,
+                to_holder=new.holder if new else UNMAPPED,
+                before_id=old.id if old else None,
+                after_id=new.id if new else None,
+                sources=_merged_sources(old, new),
+                status=_least_sure(old, new),
+                edge_km=outline.distance(projected.iloc[index]) / 1000.0,
+            )
+        )
+    return sorted(changes, key=lambda c: (c.direction, c.name))
+
+
+def _site_changes(sites: Iterable[Site], before: dt.date, after: dt.date) -> list[SiteChange]:
+    changes: list[SiteChange] = []
+    for site in sites:
+        began = site.span.start is not None and before < site.span.start <= after
+        ended = site.span.end is not None and before < site.span.end <= after
+        if not (began or ended):
+            continue
+        kind: SiteChangeKind = (
+            "appeared and ended" if began and ended else "appeared" if began else "ended"
+        )
+        changes.append(
+            SiteChange(
+                site_id=site.id,
+                name=site.name,
+                kind=site.kind,
+                operator=site.operator,
+                change=kind,
+                start=site.span.start,
+                end=site.span.end,
+                sources=site.provenance.sources,
+                status=site.provenance.status,
+            )
+        )
+    return sorted(changes, key=lambda c: (c.start or dt.date.min, c.site_id))
+
+
+#: Columns of :func:`change_frame`, in order (``geometry`` last).
+CHANGE_COLUMNS = (
+    "area_name",
+    "from_holder",
+    "to_holder",
+    "direction",
+    "km2",
+    "before_id",
+    "after_id",
+    "status",
+    "sources",
+    "geometry",
+)
+
+
+def change_frame(change: Change) -> gpd.GeoDataFrame:
+    """The changed areas as rows, EPSG:4326, in the order of ``change.areas``.
+
+    Columns: ``area_name, from_holder, to_holder, direction, km2, before_id, after_id,
+    status, sources, geometry``. ``from_holder`` / ``to_holder`` are holder keys of
+    :data:`geo.settings.HOLDERS` or :data:`UNMAPPED`; ``direction`` is their
+    :func:`direction_key`; ``km2`` is measured in :data:`EQUAL_AREA_CRS`;
+    ``before_id`` / ``after_id`` are control record ids ("" where unmapped);
+    ``sources`` holds a list of source ids.
+    """
+    rows = [
+        {
+            "area_name": a.area_name,
+            "from_holder": a.from_holder,
+            "to_holder": a.to_holder,
+            "direction": a.direction,
+            "km2": a.km2,
+            "before_id": a.before_id or "",
+            "after_id": a.after_id or "",
+            "status": a.status,
+            "sources": list(a.sources),
+            "geometry": a.geometry,
+        }
+        for a in change.areas
+    ]
+    if not rows:
+        return gpd.GeoDataFrame(columns=list(CHANGE_COLUMNS), geometry="geometry", crs=settings.CRS)
+    return gpd.GeoDataFrame(
+        rows, columns=list(CHANGE_COLUMNS), geometry="geometry", crs=settings.CRS
+    )
+
+
+#: Keys of every row of :func:`change_table`, in order.
+TABLE_COLUMNS = ("what", "id", "name", "change", "km2", "status", "records", "sources", "note")
+
+
+def change_table(change: Change) -> list[dict[str, str | float | None]]:
+    """The change as plain rows (for the app table and the exports): areas, places, sites.
+
+    Every row has the keys of :data:`TABLE_COLUMNS`: ``what`` is ``'area'``, ``'place'``
+    or ``'site'``; ``id`` the place or site id (for areas the after record id, else the
+    before one); ``change`` a direction key for areas and places, or
+    ``'appeared'`` / ``'ended'`` / ``'appeared and ended'`` for sites; ``km2`` a float for
+    areas, ``None`` otherwise; ``records`` and ``sources`` comma-separated ids; ``note``
+    the caveat of a place :attr:`PlaceChange.on_edge`, else "". Holder keys are not
+    turned into labels here: that belongs to the renderer.
+    """
+    rows: list[dict[str, str | float | None]] = []
+    for a in change.areas:
+        rows.append(
+            {
+                "what": "area",
+                "id": a.after_id or a.before_id or "",
+                "name": a.area_name,
+                "change": a.direction,
+                "km2": a.km2,
+                "status": a.status,
+                "records": ", ".join(a.record_ids),
+                "sources": ", ".join(a.sources),
+                "note": "",
+            }
+        )
+    for p in change.places:
+        records = tuple(i for i in (p.before_id, p.after_id) if i is not None)
+        rows.append(
+            {
+                "what": "place",
+                "id": p.place_id,
+                "name": p.name,
+                "change": p.direction,
+                "km2": None,
+                "status": p.status,
+                "records": ", ".join(records),
+                "sources": ", ".join(p.sources),
+                "note": _edge_note(p),
+            }
+        )
+    for s in change.sites:
+        rows.append(
+            {
+                "what": "site",
+                "id": s.site_id,
+                "name": s.name,
+                "change": s.change,
+                "km2": None,
+                "status": s.status,
+                "records": s.site_id,
+                "sources": ", ".join(s.sources),
+                "note": "",
+            }
+        )
+    return rows
+
+
+def _edge_note(place: PlaceChange) -> str:
+    if not place.on_edge:
+        return ""
+    return (
+        f"{place.edge_km:.1f} km from the area's edge: within the boundaries' accuracy "
+        f"({BOUNDARY_ACCURACY_KM:g} km), so the side it lies on is uncertain"
+    )
+
+
+@dataclass(frozen=True)
+class FrameDate:
+    """A day on which the map changes, for one animation frame.
+
+    ``in_article`` is True when an event of the article (``in_article: true`` in
+    events.yaml) is dated that day: a key date, to be held longer. ``events`` lists the
+    ids of all events dated that day.
+    """
+
+    day: dt.date
+    in_article: bool
+    events: tuple[str, ...]
+
+
+def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDate, ...]:
+    """One entry per day in ``[start, end]`` on which the map changes, in order.
+
+    ``start`` itself always comes first (the map as it stood then); after it, every day of
+    :func:`geo.timeline.key_dates` up to and including ``end``.
+
+    Raises
+    ------
+    StateError
+        If a day is outside the map's span or ``start`` is later than ``end``.
+    """
+    check_day(start)
+    check_day(end)
+    if start > end:
+        raise StateError(
+            f"the start date {start.isoformat()} is later than the end date {end.isoformat()}"
+        )
+    days = [start, *(d for d in key_dates(dataset) if start < d <= end)]
+    result = []
+    for day in days:
+        events = [e for e in dataset.events if e.date == day]
+        result.append(
+            FrameDate(
+                day=day,
+                in_article=any(e.in_article for e in events),
+                events=tuple(sorted(e.id for e in events)),
+            )
+        )
+    return tuple(result)

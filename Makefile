@@ -2,13 +2,17 @@
 #   make run    set up .venv and start the app on http://localhost:8501
 #               (this machine only; `make run HOST=0.0.0.0` listens on every interface)
 #   make test   set up .venv and run lint, type checks and the whole test suite
+#   make serve  REPLICAS app processes behind HAProxy (sticky sessions), see README
 PYTHON ?= python3
 # Address the app listens on: localhost unless you say otherwise (see README, Security).
 HOST   ?= localhost
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench data
+.PHONY: run test lint bench load growth serve data
+REPLICAS ?= 2
+PORT     ?= 8501
+BIND     ?= 127.0.0.1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +42,18 @@ $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m bench
+
+# Optional benchmarks (not part of `make bench`): concurrent sessions against servers this
+# starts on loopback ports, and date-change cost against the size of synthetic data.
+load: $(VENV)/.dev
+	$(BIN)/python -m bench.load
+
+growth: $(VENV)/.dev
+	$(BIN)/python -m bench.growth
+
+# REPLICAS Streamlit processes behind Debian's haproxy on $(BIND):$(PORT); Ctrl-C stops all.
+serve: $(VENV)/.runtime
+	$(BIN)/python -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --bind $(BIND)
 
 # Rebuild data/boundaries.gpkg from Natural Earth (see data/README.md).
 data: $(VENV)/.runtime

@@ -2,8 +2,9 @@
 
 Budgets (issue 5): date change < 150 ms server time with no iframe remount; whole-map
 payload < 250 KiB gzip; first map visible < 3 s after the page loads in headless
-Chromium; briefing PDF < 1 s; change between two dates < 100 ms for any pair (issue 12).
-Figures are medians of several runs; nothing here passes or fails.
+Chromium; briefing PDF < 1 s; change between two dates < 100 ms for any pair (issue 12);
+the article's deck to PPTX < 5 s (issue 13). Figures are medians of several runs;
+nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bench import browser, maps, server
 from bench.timing import median_seconds, peak_mib, sizes
 from geo.change import clear_cache, compare
 from geo.dataset import load_dataset
-from layers import exporting
+from layers import deck, exporting, slides
 from layers.view import View
 from tests.e2e.server import streamlit_server
 
@@ -29,6 +30,7 @@ BUDGETS = {
     "map_after_load_s": 3.0,
     "briefing_pdf_s": 1.0,
     "change_ms": 100.0,
+    "deck_pptx_s": 5.0,
 }
 
 #: Date pairs timed by :func:`change_figures`: the article's handovers, one day, no change,
@@ -93,6 +95,12 @@ def change_figures(repeat: int) -> dict[str, float]:
             lambda a=a, b=b: compare(dataset, a, b), repeat
         )
     return figures
+def deck_figures(repeat: int) -> dict[str, float]:
+    """Median seconds of the article's deck to PPTX (data and deck loaded beforehand)."""
+    dataset = load_dataset()
+    article = deck.load_deck(deck.ARTICLE_DECK, dataset)
+    seconds = median_seconds(lambda: slides.deck_pptx(dataset, article), repeat=repeat)
+    return {"deck_pptx_s": seconds, "deck_slides": float(len(article.slides))}
 
 
 def main() -> None:
@@ -108,6 +116,7 @@ def main() -> None:
     figures["app"] = server.app_reruns(args.repeat)
     figures["exports"] = export_figures(max(3, args.repeat // 2))
     figures["change"] = change_figures(args.repeat)
+    figures["deck"] = deck_figures(3)
     with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
         figures["browser"] = browser.first_map_times(url, repeat=max(3, args.repeat // 2))
     figures["process_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -141,6 +150,13 @@ def report(figures: dict[str, object]) -> None:
     print("\nChange between two dates, geo.change.compare (ms; cold = situation cache empty)")
     for key, value in change.items():
         print(_row(key, f"{value:.1f}"))
+    decks: dict[str, float] = figures["deck"]  # type: ignore[assignment]
+    print(
+        _row(
+            f"article deck to PPTX ({decks['deck_slides']:.0f} slides)",
+            f"{decks['deck_pptx_s']:.3f}",
+        )
+    )
     shown: dict[str, object] = figures["browser"]  # type: ignore[assignment]
     print("\nHeadless Chromium, fresh context per visit (s)")
     for key, value in shown.items():
@@ -153,6 +169,7 @@ def report(figures: dict[str, object]) -> None:
         "map_after_load_s": shown.get("map_after_load_s"),
         "briefing_pdf_s": exports["briefing_pdf_s"],
         "change_ms": max(change.values()),
+        "deck_pptx_s": decks["deck_pptx_s"],
     }
     for key, budget in BUDGETS.items():
         value = measured[key]

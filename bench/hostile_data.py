@@ -79,7 +79,7 @@ def main() -> None:
         f"alias bomb ({len(ALIAS_BOMB.encode())} B)": (ALIAS_BOMB, 7),
         "10,000 nested '['": (deep_brackets(10_000), 7),
         "valid 50 MB events.yaml": (valid_events(50 * 2**20), 7),
-        "valid 1 MiB events.yaml (just under the cap)": (valid_events(2**20 - 300), 3),
+        "valid 5 MiB events.yaml (just under the cap)": (valid_events(5 * 2**20 - 300), 1),
         "20,000 broken records": ("- {id: Bad}\n" * 20_000, 3),
     }
     print(

@@ -17,6 +17,9 @@ from geo.model import Names, Provenance, Span
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
+#: Days a record shown on the map may carry (dates of events, starts of periods).
+MAP_DAYS = (settings.FIRST_DATE, settings.LAST_DATE)
+
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 120
 _SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 6
@@ -97,9 +100,10 @@ class RecordChecker:
         field: str,
         *,
         required: bool = True,
-        within: tuple[dt.date, dt.date] = (settings.FIRST_DATE, settings.LAST_DATE),
+        within: tuple[dt.date, dt.date] | None = None,
     ) -> dt.date | None:
-        """An ISO date ``YYYY-MM-DD`` between the two days of ``within`` (inclusive).
+        """An ISO date ``YYYY-MM-DD``, between the two days of ``within`` (inclusive) if
+        given (:data:`MAP_DAYS` for what the map shows).
 
         The loader keeps dates as text, so an impossible day such as 2021-02-30 is a
         problem on this field rather than an error inside the YAML parser.
@@ -110,12 +114,18 @@ class RecordChecker:
                 self.problem(field, "is required (an ISO date YYYY-MM-DD)")
             return None
         day = None
-        if isinstance(value, str) and _ISO_DATE.match(value):
+        if isinstance(value, dt.datetime):  # only other loaders (decks) give date objects
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str) and _ISO_DATE.match(value):
             with contextlib.suppress(ValueError):  # 2021-02-30
                 day = dt.date.fromisoformat(value)
         if day is None:
             self.problem(field, f"must be an ISO date YYYY-MM-DD (got {shown(value)})")
             return None
+        if within is None:
+            return day
         first, last = within
         if not first <= day <= last:
             self.problem(field, f"must be between {first} and {last} (got {day})")
@@ -203,7 +213,7 @@ class RecordChecker:
 
     def span(self, *, start_required: bool) -> Span:
         """``start``/``end`` (end exclusive) with their precisions."""
-        start = self.date("start", required=start_required)
+        start = self.date("start", required=start_required, within=MAP_DAYS)
         # ``end`` is exclusive: a period lasting through the map's last day ends a day later.
         last_end = settings.LAST_DATE + dt.timedelta(days=1)
         end = self.date("end", required=False, within=(settings.FIRST_DATE, last_end))

@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from geo import io, settings
 from geo._errors import DataError, RecipeError
-from geo._validate import RecordChecker, check_unique_ids, shown
+from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, shown
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
 from geo.recipes import RecipeContext, build_geometry
 
@@ -259,8 +259,8 @@ def _control(check: RecordChecker, refs: _Refs) -> ControlPeriod:
 
 def _event(check: RecordChecker, refs: _Refs) -> Event:
     check.unknown_fields(_EVENT_FIELDS)
-    date = check.date("date")
-    end = check.date("end", required=False)
+    date = check.date("date", within=MAP_DAYS)
+    end = check.date("end", required=False, within=MAP_DAYS)
     if date is not None and end is not None and end < date:
         check.problem("end", f"must not be before date {date} (got {end})")
     quote = check.record.get("quote") or ""

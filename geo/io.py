@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +173,110 @@ def _without_lines(value: Any) -> Any:
     return value
 
 
+#: Keys added to every mapping of a document read by :func:`parse_document`: the line of
+#: each of its keys (``{key: line}``, 1-based), and the keys given more than once
+#: (``[(line, key), ...]``, only when there are any).
+FIELD_LINES_KEY = "__field_lines__"
+DUPLICATES_KEY = "__duplicate_keys__"
+
+
+class _DocumentLoader(yaml.SafeLoader):
+    """A safe loader for user documents (decks): every mapping keeps its own line, the line
+    of each key and its repeated keys (PyYAML keeps the last value silently); aliases are
+    refused, so with a size cap no document expands beyond its bytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _construct_document_mapping(loader: _DocumentLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    duplicates: list[tuple[int, str]] = []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be plain text", key_node.start_mark
+            )
+        line = key_node.start_mark.line + 1
+        if key in lines:
+            duplicates.append((line, str(key)))
+        lines[key] = line
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    mapping[FIELD_LINES_KEY] = lines
+    if duplicates:
+        mapping[DUPLICATES_KEY] = duplicates
+    return mapping
+
+
+_DocumentLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_document_mapping
+)
+
+
+def _construct_timestamp(loader: _DocumentLoader, node: yaml.ScalarNode) -> Any:
+    """A date as PyYAML reads it, or the text itself when it names no real day
+    (``2020-13-45``), so the validator can quote it instead of PyYAML raising."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_DocumentLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def parse_document(text: str, name: str) -> Any:
+    """Parse one YAML document given as text (a file's content or an upload).
+
+    Every mapping gets ``__line__`` (the line it starts on), ``__field_lines__`` (the line
+    of each key) and, if a key is repeated, ``__duplicate_keys__``: the validator reports
+    those with their context. Text that is not YAML or uses aliases raises
+    :class:`DataError` naming ``name`` and the line.
+    """
+    loader: _DocumentLoader | None = None
+    try:
+        loader = _DocumentLoader(text)  # checks for unprintable characters first
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataError([f"{name}{where}: not valid YAML ({problem})"]) from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def read_document(path: Path, *, max_bytes: int) -> Any:
+    """Read and parse a YAML document of at most ``max_bytes`` bytes (see
+    :func:`parse_document`); a missing, larger, non-UTF-8 or broken file raises
+    :class:`DataError` naming it."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise DataError([f"{path.name}: cannot be read ({exc.strerror or exc})"]) from exc
+    return parse_document(decode_text(data, path.name, max_bytes=max_bytes), path.name)
+
+
+def decode_text(data: bytes, name: str, *, max_bytes: int) -> str:
+    """``data`` as UTF-8 text if it holds at most ``max_bytes`` bytes, else :class:`DataError`."""
+    if len(data) > max_bytes:
+        raise DataError([f"{name}: larger than the limit of {max_bytes:,} bytes"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([f"{name}: is not UTF-8 text ({exc.reason})"]) from exc
+
+
 def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, modification time (ns) and size of each file in ``folder``: it changes when
     any data file is edited, added or removed (empty if the folder is missing)."""
@@ -254,12 +360,72 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
-    """Return the bytes of a new GeoPackage holding each GeoDataFrame as a layer.
+#: The ``layer_styles`` table as QGIS creates it in a GeoPackage.
+_LAYER_STYLES_SQL = """CREATE TABLE layer_styles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+    f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+    update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"""
 
-    The file is built in a private temporary folder (never a shared fixed path) that is
-    removed before returning; layer names are the dictionary keys.
+
+def gis_geopackage_bytes(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    metadata: Mapping[str, str],
+    layer_metadata: Mapping[str, Mapping[str, str]],
+    styles: Mapping[str, str],
+    timestamp: str,
+) -> bytes:
+    """The bytes of a new GeoPackage for GIS users, identical for identical input.
+
+    Each frame becomes a layer (written through Arrow, so ``date32[pyarrow]`` columns
+    are ``DATE`` fields); ``metadata`` goes to ``gpkg_metadata`` (GDAL dataset
+    metadata), ``layer_metadata`` (``IDENTIFIER``, ``DESCRIPTION``) to gpkg_contents;
+    ``styles`` (layer name -> QML) fill the QGIS ``layer_styles`` table as each layer's
+    default style; every timestamp GeoPackage keeps is set to ``timestamp``
+    (``YYYY-MM-DDTHH:MM:SS.SSSZ``). Built in a private temporary folder.
     """
-    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder:
-        path = write_geopackage(Path(folder) / "export.gpkg", layers)
+    with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder, _no_fsync():
+        path = Path(folder) / "export.gpkg"
+        for index, (name, frame) in enumerate(layers.items()):
+            pyogrio.write_dataframe(
+                frame,
+                path,
+                layer=name,
+                driver="GPKG",
+                use_arrow=True,
+                append=index > 0,
+                dataset_metadata=dict(metadata) if index == 0 else None,
+                layer_metadata=dict(layer_metadata.get(name, {})) or None,
+            )
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute(_LAYER_STYLES_SQL)
+            db.executemany(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+                "owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, '', '', ?)",
+                [(n, n, qml, f"Briefing map style of {n}", timestamp) for n, qml in styles.items()],
+            )
+            db.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+                "'QGIS styles (QML) of the layers', ?)",
+                (timestamp,),
+            )
+            db.execute("UPDATE gpkg_contents SET last_change = ?", (timestamp,))
+            db.execute("UPDATE gpkg_metadata_reference SET timestamp = ?", (timestamp,))
         return path.read_bytes()
+
+
+@contextmanager
+def _no_fsync() -> Iterator[None]:
+    """GDAL's SQLite writes without fsync inside the block: the GeoPackage is a temporary
+    file read back at once, and an fsync per layer made the export three times slower.
+    (A process-wide GDAL option; the previous value is restored.)"""
+    previous = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": previous})

@@ -7,11 +7,11 @@ Usage::
         [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
-``.html``, ``.geojson``, ``.gpkg``; ``.pdf`` means the map alone, use ``briefing-pdf`` or
-``atlas-pdf`` for the others); a ``--format`` whose extension differs from the one of
-``--out`` is refused. The file is written through :mod:`geo.io`, atomically: a failed
-export leaves the previous file as it was. Nothing is ever written into the data folder
-(the committed ``data/`` or ``--data-dir``).
+``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``; ``.pdf`` means the map alone, use
+``briefing-pdf`` or ``atlas-pdf`` for the others); a ``--format`` whose extension differs
+from the one of ``--out`` is refused. The file is written through :mod:`geo.io`,
+atomically: a failed export leaves the previous file as it was. Nothing is ever written
+into the data folder (the committed ``data/`` or ``--data-dir``).
 
 Exit status: 0 written; 1 the data cannot be loaded or the export failed (one line
 ``export failed: ...`` says why); 2 bad command-line arguments (one line).
@@ -48,6 +48,8 @@ FORMAT_BY_EXTENSION = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".gpkg": "gpkg",
+    ".kml": "kml",
+    ".csv": "csv",
 }
 
 

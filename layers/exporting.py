@@ -3,25 +3,22 @@
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
 caller's business (the CLI writes through :mod:`geo.io`). Static maps come from
 :mod:`layers.static_map`, briefings and the atlas from :mod:`layers.briefing`, the
-stand-alone HTML from ``layers.web_map.standalone_html``; data exports hold the visible
-features of :func:`layers.features.layer_features` in EPSG:4326.
+stand-alone HTML from ``layers.web_map.standalone_html`` (with :func:`stable_ids`); data
+exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.gis` in
+EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-
-import geopandas as gpd
-import shapely
 
 from geo import io
 from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.text import clean_text
-from layers import briefing, static_map, web_map
-from layers.features import view_features
+from layers import briefing, gis, kml, qml, static_map, web_map
+from layers.stable_ids import stable_ids
 from layers.view import View
 
 
@@ -43,6 +40,10 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     "html": ExportFormat("Interactive map (stand-alone HTML)", "text/html", "html"),
     "geojson": ExportFormat("Visible data (GeoJSON)", "application/geo+json", "geojson"),
     "gpkg": ExportFormat("Visible data (GeoPackage)", "application/geopackage+sqlite3", "gpkg"),
+    "kml": ExportFormat(
+        "Visible data (KML, Google Earth)", "application/vnd.google-earth.kml+xml", "kml"
+    ),
+    "csv": ExportFormat("Visible data (CSV table, WKT)", "text/csv", "csv"),
 }
 
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
@@ -125,79 +126,36 @@ def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return web_map.standalone_html(dataset, view).encode("utf-8")
-
-
-def geojson_text(frames: Mapping[str, gpd.GeoDataFrame], view: View) -> str:
-    """A GeoJSON FeatureCollection (EPSG:4326) of every feature in ``frames``.
-
-    Properties: ``id``, ``layer``, ``style_key``, ``status``, ``label`` (plain text),
-    ``details`` (an object of plain-text fields) and ``sources`` (a list of citations).
-    The collection carries the view (date, layers, naming) as the foreign member ``view``.
-    """
-    features = [
-        {
-            "type": "Feature",
-            "id": str(row.id),
-            "properties": {
-                "id": str(row.id),
-                "layer": str(row.layer),
-                "style_key": str(row.style_key),
-                "status": str(row.status),
-                "label": str(row.label),
-                "details": _details(row.details),
-                "sources": [str(s) for s in row.sources],
-            },
-            "geometry": json.loads(shapely.to_geojson(row.geometry)),
-        }
-        for frame in frames.values()
-        for row in frame.itertuples(index=False)
-    ]
-    collection = {
-        "type": "FeatureCollection",
-        "view": {
-            "date": view.day.isoformat(),
-            "layers": list(view.layers),
-            "names": view.convention,
-        },
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, indent=1)
-
-
-def _details(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    details: dict[str, str] = {}
-    for field, value in pairs:
-        details[field] = f"{details[field]}; {value}" if field in details else str(value)
-    return details
-
-
-def geopackage_layers(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    """One GeoPackage layer per visible layer (named by layer id), text columns only.
-
-    ``details`` and ``sources`` become JSON text; geometries stay EPSG:4326. Layers with
-    no feature on the date are left out (a GeoPackage layer needs a geometry type).
-    """
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    for layer_id, frame in frames.items():
-        if frame.empty:
-            continue
-        table = frame.copy()
-        table["details"] = [json.dumps(_details(d), ensure_ascii=False) for d in frame["details"]]
-        table["sources"] = [json.dumps(list(s), ensure_ascii=False) for s in frame["sources"]]
-        layers[layer_id] = table
-    return layers
+    with stable_ids():
+        return web_map.standalone_html(dataset, view).encode("utf-8")
 
 
 def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return geojson_text(view_features(dataset, view), view).encode("utf-8")
+    return gis.geojson_text(dataset, view).encode("utf-8")
 
 
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    layers = geopackage_layers(view_features(dataset, view))
-    if not layers:
+    tables = gis.gis_tables(dataset, view)
+    if not tables:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
-    return io.geopackage_bytes(layers)
+    return io.gis_geopackage_bytes(
+        gis.geopackage_tables(tables),
+        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, tables)),
+        layer_metadata={name: gis.layer_metadata(name) for name in tables},
+        styles={
+            name: qml.layer_qml(gis.layer_of(name), gis.family_of(name), table["style_key"])
+            for name, table in tables.items()
+        },
+        timestamp=gis.fixed_timestamp(view),
+    )
+
+
+def _kml(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    return kml.kml_text(dataset, view).encode("utf-8")
+
+
+def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    return gis.csv_text(dataset, view).encode("utf-8")
 
 
 _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
@@ -209,6 +167,8 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "html": _html,
     "geojson": _geojson,
     "gpkg": _gpkg,
+    "kml": _kml,
+    "csv": _csv,
 }
 
 __all__ = ["EXPORT_FORMATS", "ExportFormat", "ExportOptions", "export_bytes"]

@@ -16,6 +16,9 @@ Every frame returned here is EPSG:4326 with the columns of :data:`FEATURE_COLUMN
     list of ``(field, value)`` pairs of plain text for popups.
 ``sources``
     list of human citations (plain text).
+``names``
+    the :class:`geo.model.Names` of the feature where the data records them, else ``None``
+    (the GIS exports read it; see :data:`EXTRA_COLUMNS`).
 ``geometry``
     shapely geometry.
 
@@ -43,6 +46,8 @@ from layers.view import View
 MAJOR_PLACE_KINDS = ("city", "town")
 
 FEATURE_COLUMNS = ("id", "layer", "style_key", "status", "label", "details", "sources")
+#: Columns after :data:`FEATURE_COLUMNS`, before ``geometry``.
+EXTRA_COLUMNS = ("names",)
 
 _STATUS_NOTE = {
     "approximate": "approximate: drawn schematically",
@@ -90,7 +95,7 @@ def _rows(
 
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    columns = [*FEATURE_COLUMNS, "geometry"]
+    columns = [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"]
     return gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=columns), geometry="geometry", crs=settings.CRS
     )
@@ -150,6 +155,7 @@ def _boundary_rows(layer_id: str, dataset: Dataset, convention: str) -> Iterable
             "label": label(names, convention),
             "details": details,
             "sources": _citations(dataset, [settings.NATURAL_EARTH_SOURCE_ID]),
+            "names": names,
             "geometry": row.geometry,
         }
 
@@ -170,6 +176,7 @@ def _place_rows(dataset: Dataset, convention: str) -> Iterable[dict[str, Any]]:
                 *_provenance_details(place.provenance.status, place.provenance.note),
             ],
             "sources": _citations(dataset, place.provenance.sources),
+            "names": place.names,
             "geometry": Point(place.lon, place.lat),
         }
 
@@ -193,6 +200,7 @@ def _control_rows(
                 *_provenance_details(row.status, row.note),
             ],
             "sources": _citations(dataset, row.sources),
+            "names": names,
             "geometry": row.geometry,
         }
 
@@ -219,6 +227,7 @@ def _site_rows(
                 *_provenance_details(row.status, row.note),
             ],
             "sources": _citations(dataset, row.sources),
+            "names": names,
             "geometry": row.geometry,
         }
 
@@ -237,5 +246,6 @@ def _event_rows(dataset: Dataset, situation: Situation) -> Iterable[dict[str, An
             "label": str(row.title),
             "details": details,
             "sources": _citations(dataset, row.sources),
+            "names": None,
             "geometry": row.geometry,
         }

@@ -9,7 +9,7 @@ import pytest
 from geo.dataset import Dataset, load_dataset
 from geo.timeline import state_at
 from layers.catalog import LAYER_IDS
-from layers.features import FEATURE_COLUMNS, layer_features
+from layers.features import EXTRA_COLUMNS, FEATURE_COLUMNS, layer_features
 from tests.conftest import MakeDataDir
 
 
@@ -18,7 +18,7 @@ def test_every_layer_has_the_documented_columns(make_data_dir: MakeDataDir) -> N
     frames = layer_features(data, state_at(data, dt.date(2021, 2, 23)), LAYER_IDS, "dual")
     assert tuple(frames) == LAYER_IDS
     for layer_id, frame in frames.items():
-        assert list(frame.columns) == [*FEATURE_COLUMNS, "geometry"], layer_id
+        assert list(frame.columns) == [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"], layer_id
         assert frame.crs == "EPSG:4326"
         assert (frame["layer"] == layer_id).all()
 

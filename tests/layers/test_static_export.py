@@ -202,7 +202,7 @@ def test_geopackage_has_one_layer_per_visible_layer(synthetic: Dataset, tmp_path
     path = tmp_path / "out.gpkg"
     path.write_bytes(export_bytes(synthetic, view, "gpkg"))
     names = sorted(str(row[0]) for row in pyogrio.list_layers(path))
-    assert names == ["control", "russian-bases"]
+    assert names == ["control_areas", "layer_styles", "russian_bases_points"]
 
 
 def test_html_contains_only_the_chosen_layers(synthetic: Dataset) -> None:
@@ -214,7 +214,8 @@ def test_html_contains_only_the_chosen_layers(synthetic: Dataset) -> None:
 
 def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> None:
     assert set(EXPORT_FORMATS) == {
-        *("png", "pdf", "svg", "briefing-pdf", "atlas-pdf", "html", "geojson", "gpkg")
+        *("png", "pdf", "svg", "briefing-pdf", "atlas-pdf", "html", "geojson", "gpkg"),
+        *("kml", "csv"),
     }
     assert EXPORT_FORMATS["gpkg"].extension == "gpkg"
     with pytest.raises(StateError, match="unknown export format"):

@@ -1,0 +1,151 @@
+"""``python -m bench.growth`` (``make growth``): date-change cost against the data's size.
+
+For the committed data and for synthetic folders (bench/synthetic.py; 100 events and 20
+control areas, 1,000 and 200, 10,000 and 2,000; written to a temporary folder, deleted
+after) this measures, each in a fresh process so memory figures are its own:
+
+- loading and validating the data (s);
+- the features of a date change: ``layers.features.layer_features`` of the default
+  view's dated layers for the date's situation, then ``layers.web_map.feature_collections``
+  (median over several dates, ms) -- the work the app does per date change;
+- the whole script's date change through Streamlit's AppTest (median, ms; ``--no-app``
+  skips it);
+- payload: the default view's feature groups as streamlit-folium sends them
+  (``feature_group_to_add``), gzip KiB, on 23 February 2021 and on 12 May 1994;
+- memory: the process's RSS after loading, and its peak (MiB).
+
+It prints a table; nothing passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZES = ((100, 20), (1_000, 200), (10_000, 2_000))
+#: Dates of the date-change timing (as bench/server.py).
+DATES = (
+    dt.date(2020, 9, 26),
+    dt.date(2020, 11, 15),
+    dt.date(2021, 2, 23),
+    dt.date(1994, 5, 12),
+    dt.date(2020, 11, 10),
+)
+PAYLOAD_DATES = (dt.date(2021, 2, 23), dt.date(1994, 5, 12))
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
+    """The figures of one data folder (run in a fresh process: see :func:`main`)."""
+    import streamlit_folium as sf
+
+    from bench.timing import median_seconds, sizes
+    from geo.dataset import load_dataset
+    from geo.timeline import state_at
+    from layers.catalog import LAYERS
+    from layers.features import layer_features
+    from layers.view import View
+    from layers.web_map import base_map, feature_collections, feature_groups
+
+    start = time.perf_counter()
+    dataset = load_dataset(folder)
+    figures = {"load_s": time.perf_counter() - start, "rss_loaded_mib": _rss_mib()}
+    figures["events"] = len(dataset.events)
+    figures["control_periods"] = len(dataset.control)
+    view = View()
+    dated = [s.id for s in LAYERS if s.dated and s.id in view.layers]
+    days = iter(DATES * 100)
+
+    def change() -> None:
+        day = next(days)
+        frames = layer_features(dataset, state_at(dataset, day), dated, view.convention)
+        feature_collections(frames)
+
+    figures["features_ms"] = median_seconds(change, repeat=len(DATES)) * 1000
+    fmap = base_map(dataset, view.bounds, view.basemap)
+    fmap.get_root().render()
+    for day in PAYLOAD_DATES:
+        frames = layer_features(dataset, state_at(dataset, day), view.layers, view.convention)
+        groups = feature_groups(feature_collections(frames))
+        text = "".join(
+            sf._get_feature_group_string(group, map=fmap, idx=index)
+            for index, group in enumerate(groups)
+        )
+        figures[f"payload_gzip_kib_{day.year}"] = sizes(text)[1] / 1024
+    if app:
+        os.environ["BRIEFING_DATA_DIR"] = str(folder)
+        from bench.server import app_reruns
+
+        reruns = app_reruns(repeat=5)
+        figures["app_date_change_ms"] = float(reruns["date_change_s"]) * 1000  # type: ignore[arg-type]
+    figures["rss_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def _child(folder: Path, app: bool) -> dict[str, float]:
+    print(f"measuring {folder} ...", file=sys.stderr, flush=True)
+    command = [sys.executable, "-m", "bench.growth", "--one", str(folder)]
+    command += [] if app else ["--no-app"]
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(command, cwd=root, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def report(rows: dict[str, dict[str, float]]) -> None:
+    """One column per data set."""
+    names = list(rows)
+    print(f"{'':<34}" + "".join(f"{n:>16}" for n in names))
+    lines = (
+        ("events", "events", "{:.0f}"),
+        ("control periods", "control_periods", "{:.0f}"),
+        ("load and validate (s)", "load_s", "{:.1f}"),
+        ("date change: features (ms)", "features_ms", "{:.0f}"),
+        ("date change: AppTest script (ms)", "app_date_change_ms", "{:.0f}"),
+        ("groups payload 2021-02-23 (KiB gz)", "payload_gzip_kib_2021", "{:.1f}"),
+        ("groups payload 1994-05-12 (KiB gz)", "payload_gzip_kib_1994", "{:.1f}"),
+        ("RSS after load (MiB)", "rss_loaded_mib", "{:.0f}"),
+        ("RSS peak (MiB)", "rss_peak_mib", "{:.0f}"),
+    )
+    for label, key, form in lines:
+        cells = [form.format(rows[n][key]) if key in rows[n] else "-" for n in names]
+        print(f"{label:<34}" + "".join(f"{c:>16}" for c in cells))
+
+
+def main() -> None:
+    """Measure every size in a fresh process and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-app", action="store_true", help="skip the AppTest timing")
+    parser.add_argument("--largest", type=int, default=len(SIZES), help="sizes to run (3)")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child process
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_folder(args.one, app=not args.no_app)))
+        return
+    from bench.synthetic import write_synthetic
+    from geo import settings
+
+    rows = {"committed": _child(settings.DATA_DIR, not args.no_app)}
+    with tempfile.TemporaryDirectory(prefix="briefing-growth-") as folder:
+        for events, areas in SIZES[: args.largest]:
+            target = write_synthetic(Path(folder) / f"{events}", events=events, areas=areas)
+            rows[f"{events}/{areas}"] = _child(target, not args.no_app)
+    print("\nGrowth: committed data, then synthetic events/control areas")
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()

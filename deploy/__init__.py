@@ -1,0 +1,1 @@
+"""Serving the app to a team: replicas behind a load balancer (see serve.py)."""

@@ -1,0 +1,614 @@
+"""Briefing decks: an ordered list of slides, each a saved map view with its talking points.
+
+A deck is stored as a human-editable YAML file (``data/decks/article.yaml`` is the
+article's deck)::
+
+    title: Russian troops in the South Caucasus
+    classification: UNCLASSIFIED            # optional: a banner on every slide and page
+    slides:
+      - title: 10 November 2020 - the ceasefire and the peacekeepers
+        view:                                # a layers.view.View
+          date: 2020-11-10
+          bounds: [45.4, 38.9, 47.6, 40.5]   # min lon, min lat, max lon, max lat
+          layers: [countries, nkao, control, peacekeeping]   # [] = none; omitted = default
+          names: dual                        # optional (dual, en, hy, az, ru)
+          basemap: vector                    # optional (vector, osm)
+        compare: {before: 2020-09-26, after: 2020-12-01}    # optional before/after pair
+        highlight: [article-peacekeepers-deployed]          # event ids ringed on the map
+        points:                              # talking points (speaker notes)
+          - text: Russia deployed its peacekeepers under the 9 November deal.
+            events: [article-peacekeepers-deployed]          # what the point rests on
+          - A point resting on no event can be plain text.
+
+Event ids come from ``data/events.yaml``; quotes and sources are taken from those events,
+never typed into the deck. Loading validates everything and raises one
+:class:`~geo._errors.DataError` listing each problem with file, line, slide and field.
+Text from a deck is data: exports write it as literal text (see :mod:`layers.slides`).
+
+The editing functions (:func:`add_slide`, :func:`move_slide`, :func:`remove_slide`,
+:func:`edit_slide`) return new decks, for the app's deck editor; :func:`deck_from_bytes`
+reads an uploaded deck and :func:`deck_to_yaml` gives the text to download. Nothing here
+touches the disk except :func:`load_deck` and :func:`save_deck`, through :mod:`geo.io`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from geo import io, settings
+from geo._errors import DataError, StateError
+from geo._validate import RecordChecker
+from geo.dataset import Dataset
+from geo.model import Event
+from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
+from geo.timeline import check_day
+from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
+from layers.view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_BOUNDS, View, check_bounds
+
+#: Folder of the committed decks, and the article's deck.
+DECKS_DIR: Path = settings.DATA_DIR / "decks"
+ARTICLE_DECK: Path = DECKS_DIR / "article.yaml"
+
+#: Limits of a deck file (an upload is held to the same ones).
+MAX_DECK_BYTES = 256 * 1024
+MAX_SLIDES = 40
+MAX_POINTS = 12
+MAX_TITLE_CHARS = 160
+MAX_TEXT_CHARS = 2000
+MAX_EVENTS = 20
+
+_DECK_FIELDS = ("title", "classification", "slides")
+_SLIDE_FIELDS = ("title", "view", "compare", "highlight", "points")
+_VIEW_FIELDS = ("date", "bounds", "layers", "names", "basemap")
+_POINT_FIELDS = ("text", "events")
+_COMPARE_FIELDS = ("before", "after")
+_META_KEYS = (io.FIELD_LINES_KEY, io.DUPLICATES_KEY)
+#: Characters that text may not hold: control characters other than tab and newline
+#: (they cannot be written to PPTX or PDF text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0d-\x1f\x7f]")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# --- The model -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A before/after pair of days (``before < after``) shown side by side or swiped.
+
+    The comparison view is not drawn yet: exports draw the slide's own day and say which
+    day it is compared with.
+    """
+
+    before: dt.date
+    after: dt.date
+
+    def __post_init__(self) -> None:
+        check_day(self.before)
+        check_day(self.after)
+        if not self.before < self.after:
+            raise StateError(f"before {self.before} must be earlier than after {self.after}")
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    """One talking point (plain text) and the ids of the events it rests on."""
+
+    text: str
+    events: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _clean(self.text, "talking point", MAX_TEXT_CHARS))
+        object.__setattr__(self, "events", tuple(dict.fromkeys(self.events)))
+
+
+@dataclass(frozen=True)
+class Slide:
+    """A saved map state and what to say about it.
+
+    ``view`` is the map (its ``title`` is the slide's title); ``highlight`` are event ids
+    ringed on the map; ``points`` the talking points; ``compare`` an optional before/after
+    pair for the comparison feature.
+    """
+
+    view: View
+    points: tuple[TalkingPoint, ...] = ()
+    highlight: tuple[str, ...] = ()
+    compare: Comparison | None = None
+
+    def __post_init__(self) -> None:
+        title = _clean(self.view.title, "slide title", MAX_TITLE_CHARS)
+        object.__setattr__(self, "view", replace(self.view, title=title))
+        object.__setattr__(self, "highlight", tuple(dict.fromkeys(self.highlight)))
+
+    @property
+    def title(self) -> str:
+        """The slide's title (the view's)."""
+        return self.view.title
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        """Ids of the events the slide rests on: its points' events, then highlighted
+        ones, each once, in order of first mention."""
+        ids = [e for point in self.points for e in point.events]
+        return tuple(dict.fromkeys([*ids, *self.highlight]))
+
+
+@dataclass(frozen=True)
+class Deck:
+    """An ordered list of slides with a title and an optional classification banner."""
+
+    title: str
+    slides: tuple[Slide, ...] = field(default_factory=tuple)
+    classification: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", _clean(self.title, "deck title", MAX_TITLE_CHARS))
+        if self.classification is not None:
+            banner = _clean(self.classification, "classification", MAX_TITLE_CHARS)
+            object.__setattr__(self, "classification", banner)
+        if len(self.slides) > MAX_SLIDES:
+            raise StateError(f"a deck holds at most {MAX_SLIDES} slides")
+
+
+def _clean(text: str, what: str, limit: int) -> str:
+    """``text`` stripped; :class:`StateError` if empty, too long or holding control
+    characters."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise StateError(f"the {what} must not be empty")
+    if len(cleaned) > limit:
+        raise StateError(f"the {what} is longer than {limit} characters")
+    if _CONTROL.search(cleaned):
+        raise StateError(f"the {what} holds control characters")
+    return cleaned
+
+
+def check_events(slide: Slide, events: Mapping[str, Event]) -> list[str]:
+    """Problems with the event ids of ``slide`` (unknown, or highlighted before they
+    begin), as plain-text messages."""
+    problems = [f"unknown event id {e!r}" for e in slide.events if e not in events]
+    problems += [
+        f"event {e!r} begins on {events[e].date}, after the slide's date {slide.view.day}"
+        for e in slide.highlight
+        if e in events and events[e].date > slide.view.day
+    ]
+    return problems
+
+
+# --- Editing (pure: each returns a new deck) ------------------------------------------
+
+
+def slide_from_view(view: View, title: str | None = None) -> Slide:
+    """A new slide showing ``view`` (titled ``title`` or the view's title)."""
+    return Slide(view=replace(view, title=title) if title else view)
+
+
+def add_slide(deck: Deck, slide: Slide, index: int | None = None) -> Deck:
+    """``deck`` with ``slide`` inserted before ``index`` (appended by default)."""
+    slides = list(deck.slides)
+    slides.insert(len(slides) if index is None else index, slide)
+    return replace(deck, slides=tuple(slides))
+
+
+def remove_slide(deck: Deck, index: int) -> Deck:
+    """``deck`` without slide ``index`` (0-based)."""
+    _check_index(deck, index)
+    return replace(deck, slides=deck.slides[:index] + deck.slides[index + 1 :])
+
+
+def move_slide(deck: Deck, index: int, to: int) -> Deck:
+    """``deck`` with slide ``index`` moved to position ``to`` (both 0-based)."""
+    _check_index(deck, index)
+    _check_index(deck, to)
+    slides = list(deck.slides)
+    slides.insert(to, slides.pop(index))
+    return replace(deck, slides=tuple(slides))
+
+
+def edit_slide(
+    deck: Deck,
+    index: int,
+    *,
+    title: str | None = None,
+    points: Iterable[TalkingPoint] | None = None,
+    view: View | None = None,
+) -> Deck:
+    """``deck`` with slide ``index`` retitled, given new talking points or a new view
+    (the slide keeps its title when only the view changes)."""
+    _check_index(deck, index)
+    slide = deck.slides[index]
+    new_view = replace(view or slide.view, title=title or slide.title)
+    new_points = slide.points if points is None else tuple(points)
+    changed = replace(slide, view=new_view, points=new_points)
+    return replace(deck, slides=(*deck.slides[:index], changed, *deck.slides[index + 1 :]))
+
+
+def _check_index(deck: Deck, index: int) -> None:
+    if not 0 <= index < len(deck.slides):
+        raise StateError(f"no slide {index + 1} (the deck has {len(deck.slides)})")
+
+
+# --- Reading and validation ----------------------------------------------------------
+
+
+class _Checker(RecordChecker):
+    """A :class:`RecordChecker` for one mapping of a deck: messages read
+    ``file: line L, slide N, field 'view.date': ...``, ``L`` being the field's own line."""
+
+    def __init__(
+        self,
+        file: str,
+        record: Mapping[str, Any],
+        problems: list[str],
+        *,
+        slide: int | None = None,
+        prefix: str = "",
+    ) -> None:
+        super().__init__(file, record, problems)
+        lines = record.get(io.FIELD_LINES_KEY)
+        self.field_lines: Mapping[str, int] = lines if isinstance(lines, dict) else {}
+        self.slide = slide
+        self.prefix = prefix
+        for line, key in record.get(io.DUPLICATES_KEY) or ():
+            self.problems.append(f"{self._where(key, line)}: duplicate key (given again)")
+
+    def where(self, field: str | None = None) -> str:
+        line = self.field_lines.get(field, self.line) if field is not None else self.line
+        return self._where(field, line)
+
+    def _where(self, field: str | None, line: int | None) -> str:
+        parts = [] if line is None else [f"line {line}"]
+        if self.slide is not None:
+            parts.append(f"slide {self.slide}")
+        if field is not None:
+            parts.append(f"field {self.prefix + field!r}")
+        return f"{self.file}: {', '.join(parts)}" if parts else self.file
+
+    def bounded_text(self, field: str, limit: int, *, required: bool = True) -> str | None:
+        """A non-empty text field of at most ``limit`` characters, without control
+        characters."""
+        value = self.text(field, required=required)
+        if value is None:
+            return None
+        if len(value) > limit:
+            self.problem(field, f"is longer than {limit} characters ({len(value)})")
+            return None
+        if _CONTROL.search(value):
+            self.problem(field, "holds control characters (only tab and newline are allowed)")
+            return None
+        return value
+
+    def sequence(self, field: str, *, required: bool = False) -> list[Any] | None:
+        """A list field (``None`` when absent or not a list)."""
+        value = self.record.get(field)
+        if value is None:
+            if required:
+                self.problem(field, "is required (a list)")
+            return None
+        if not isinstance(value, list):
+            self.problem(field, f"must be a list (got {_shown(value)})")
+            return None
+        return value
+
+    def ids(self, field: str, known: Mapping[str, Any], what: str) -> tuple[str, ...]:
+        """A list of ids, each one of ``known``."""
+        value = self.sequence(field) or []
+        if len(value) > MAX_EVENTS:
+            self.problem(field, f"lists more than {MAX_EVENTS} ids")
+        ids: list[str] = []
+        for item in value[:MAX_EVENTS]:
+            if not isinstance(item, str):
+                self.problem(field, f"must be a list of {what} ids (got {_shown(item)})")
+            elif item not in known:
+                self.problem(field, f"unknown {what} id {item!r} (not in {_ORIGIN[what]})")
+            else:
+                ids.append(item)
+        return tuple(ids)
+
+    def sub(self, field: str, value: Any, *, prefix: str) -> _Checker:
+        """A checker of the nested mapping ``value`` found at ``field``."""
+        record = value if isinstance(value, dict) else {io.LINE_KEY: self.field_lines.get(field)}
+        return _Checker(self.file, record, self.problems, slide=self.slide, prefix=prefix)
+
+    def unknown_fields(self, allowed: Iterable[str]) -> None:
+        """Flag fields the deck format does not know (usually typos)."""
+        extra = sorted(set(self.record) - {*allowed, io.LINE_KEY, *_META_KEYS}, key=str)
+        for name in extra:
+            self.problem(str(name), "is not a known field (see layers/deck.py)")
+
+
+_ORIGIN = {"event": "events.yaml"}
+
+
+def _shown(value: Any) -> str:
+    """A short repr of a bad value for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_deck(document: Any, file: str, dataset: Dataset) -> Deck:
+    """Validate a parsed deck document (see :func:`geo.io.parse_document`) into a
+    :class:`Deck`.
+
+    Raises
+    ------
+    DataError
+        Listing every problem, each naming ``file``, the line, the slide (1-based) and
+        the field (``view.date``, ``points[2].events``, ...).
+    """
+    problems: list[str] = []
+    if not isinstance(document, dict):
+        got = "nothing" if document is None else f"a {type(document).__name__}"
+        raise DataError([f"{file}: a deck is a mapping with title and slides (got {got})"])
+    check = _Checker(file, document, problems)
+    check.unknown_fields(_DECK_FIELDS)
+    title = check.bounded_text("title", MAX_TITLE_CHARS)
+    classification = check.bounded_text("classification", MAX_TITLE_CHARS, required=False)
+    raw_slides = check.sequence("slides", required=True) or []
+    if not raw_slides and check.has("slides"):
+        check.problem("slides", "must hold at least one slide")
+    if len(raw_slides) > MAX_SLIDES:
+        check.problem("slides", f"holds {len(raw_slides)} slides (at most {MAX_SLIDES})")
+    events = {event.id: event for event in dataset.events}
+    slides = [
+        _slide(check, number, raw, events)
+        for number, raw in enumerate(raw_slides[:MAX_SLIDES], start=1)
+    ]
+    if problems:
+        raise DataError(problems)
+    assert title is not None
+    built = [slide for slide in slides if slide is not None]
+    return Deck(title=title, slides=tuple(built), classification=classification)
+
+
+def _slide(
+    deck_check: _Checker, number: int, raw: Any, events: Mapping[str, Event]
+) -> Slide | None:
+    line = deck_check.field_lines.get("slides")
+    if not isinstance(raw, dict):
+        deck_check.problems.append(
+            f"{deck_check.file}: line {line}, slide {number}: must be a mapping with title "
+            f"and view (got {_shown(raw)})"
+        )
+        return None
+    check = _Checker(deck_check.file, raw, deck_check.problems, slide=number)
+    before = len(check.problems)
+    check.unknown_fields(_SLIDE_FIELDS)
+    title = check.bounded_text("title", MAX_TITLE_CHARS)
+    view = _view(check, title or "untitled")
+    compare = _compare(check)
+    highlight = check.ids("highlight", events, "event")
+    points = _points(check, events)
+    if len(check.problems) > before or view is None:
+        return None
+    slide = Slide(view=view, points=points, highlight=highlight, compare=compare)
+    for message in check_events(slide, events):
+        check.problem("highlight", message)
+    return slide if len(check.problems) == before else None
+
+
+def _view(slide: _Checker, title: str) -> View | None:
+    raw = slide.record.get("view")
+    if not isinstance(raw, dict):
+        shown = "is required" if raw is None else f"got {_shown(raw)}"
+        slide.problem("view", f"must be a mapping with date, bounds and layers ({shown})")
+        return None
+    check = slide.sub("view", raw, prefix="view.")
+    before = len(check.problems)
+    check.unknown_fields(_VIEW_FIELDS)
+    day = _day(check, "date", required=True)
+    bounds = _bounds(check)
+    layers = _layers(check)
+    convention = check.choice("names", tuple(CONVENTIONS), DEFAULT_CONVENTION)
+    basemap = check.choice("basemap", tuple(BASEMAPS), DEFAULT_BASEMAP)
+    if len(check.problems) > before or day is None:
+        return None
+    return View(
+        day=day,
+        layers=layers,
+        convention=convention,
+        bounds=bounds,
+        basemap=basemap,
+        title=title,
+    )
+
+
+def _day(check: _Checker, field: str, *, required: bool) -> dt.date | None:
+    day = check.date(field, required=required)
+    if day is None:
+        return None
+    try:
+        return check_day(day)
+    except StateError as exc:
+        check.problem(field, str(exc))
+        return None
+
+
+def _bounds(check: _Checker) -> tuple[float, float, float, float]:
+    value = check.record.get("bounds")
+    if value is None:
+        return DEFAULT_BOUNDS
+    numbers = value if isinstance(value, list) else []
+    good = [
+        float(v)
+        for v in numbers
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
+    if len(numbers) != 4 or len(good) != 4:
+        shown = _shown(value)
+        check.problem("bounds", f"must be [min lon, min lat, max lon, max lat] (got {shown})")
+        return DEFAULT_BOUNDS
+    bounds = (good[0], good[1], good[2], good[3])
+    try:
+        return check_bounds(bounds)
+    except StateError as exc:
+        check.problem("bounds", str(exc))
+        return DEFAULT_BOUNDS
+
+
+def _layers(check: _Checker) -> tuple[str, ...]:
+    value = check.record.get("layers")
+    if value is None:
+        return DEFAULT_VISIBLE
+    if not isinstance(value, list):
+        check.problem("layers", f"must be a list of layer ids, [] for none (got {_shown(value)})")
+        return DEFAULT_VISIBLE
+    for item in value:
+        if item not in LAYER_IDS:
+            known = ", ".join(LAYER_IDS)
+            check.problem("layers", f"unknown layer id {_shown(item)} (known: {known})")
+    return tuple(i for i in LAYER_IDS if i in value)
+
+
+def _compare(slide: _Checker) -> Comparison | None:
+    raw = slide.record.get("compare")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        slide.problem("compare", f"must be a mapping with before and after (got {_shown(raw)})")
+        return None
+    check = slide.sub("compare", raw, prefix="compare.")
+    check.unknown_fields(_COMPARE_FIELDS)
+    before = _day(check, "before", required=True)
+    after = _day(check, "after", required=True)
+    if before is None or after is None:
+        return None
+    if not before < after:
+        check.problem("after", f"must be later than before {before} (got {after})")
+        return None
+    return Comparison(before=before, after=after)
+
+
+def _points(slide: _Checker, events: Mapping[str, Event]) -> tuple[TalkingPoint, ...]:
+    raw = slide.sequence("points") or []
+    if len(raw) > MAX_POINTS:
+        slide.problem("points", f"holds {len(raw)} talking points (at most {MAX_POINTS})")
+    points: list[TalkingPoint] = []
+    for index, item in enumerate(raw[:MAX_POINTS], start=1):
+        if isinstance(item, str):
+            text = _Checker(
+                slide.file,
+                {"text": item, io.LINE_KEY: slide.field_lines.get("points")},
+                slide.problems,
+                slide=slide.slide,
+                prefix=f"points[{index}].",
+            ).bounded_text("text", MAX_TEXT_CHARS)
+            if text is not None:
+                points.append(TalkingPoint(text))
+            continue
+        if not isinstance(item, dict):
+            shown = _shown(item)
+            slide.problem(f"points[{index}]", f"must be text or a mapping (got {shown})")
+            continue
+        check = slide.sub("points", item, prefix=f"points[{index}].")
+        check.unknown_fields(_POINT_FIELDS)
+        text = check.bounded_text("text", MAX_TEXT_CHARS)
+        ids = check.ids("events", events, "event")
+        if text is not None:
+            points.append(TalkingPoint(text, ids))
+    return tuple(points)
+
+
+def deck_from_text(text: str, name: str, dataset: Dataset) -> Deck:
+    """Parse and validate a deck given as text (``name`` is used in messages)."""
+    return parse_deck(io.parse_document(text, name), name, dataset)
+
+
+def deck_from_bytes(data: bytes, name: str, dataset: Dataset) -> Deck:
+    """Parse and validate an uploaded deck (at most :data:`MAX_DECK_BYTES`, UTF-8)."""
+    return deck_from_text(io.decode_text(data, name, max_bytes=MAX_DECK_BYTES), name, dataset)
+
+
+def load_deck(path: Path, dataset: Dataset) -> Deck:
+    """Read and validate the deck file at ``path`` against ``dataset``'s events.
+
+    Raises
+    ------
+    DataError
+        Listing every problem with file, line, slide and field.
+    """
+    document = io.read_document(path, max_bytes=MAX_DECK_BYTES)
+    return parse_deck(document, path.name, dataset)
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+def deck_document(deck: Deck) -> dict[str, Any]:
+    """The plain mapping of ``deck`` as written to YAML (every view field explicit)."""
+    document: dict[str, Any] = {"title": deck.title}
+    if deck.classification is not None:
+        document["classification"] = deck.classification
+    document["slides"] = [_slide_document(slide) for slide in deck.slides]
+    return document
+
+
+def _slide_document(slide: Slide) -> dict[str, Any]:
+    view = slide.view
+    document: dict[str, Any] = {
+        "title": slide.title,
+        "view": {
+            "date": view.day,
+            "bounds": list(view.bounds),
+            "layers": list(view.layers),
+            "names": view.convention,
+            "basemap": view.basemap,
+        },
+    }
+    if slide.compare is not None:
+        document["compare"] = {"before": slide.compare.before, "after": slide.compare.after}
+    if slide.highlight:
+        document["highlight"] = list(slide.highlight)
+    if slide.points:
+        document["points"] = [
+            {"text": p.text, "events": list(p.events)} if p.events else p.text for p in slide.points
+        ]
+    return document
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, with short lists of ids and numbers on one line."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
+    flow = all(
+        (isinstance(i, int | float) and not isinstance(i, bool))
+        or (isinstance(i, str) and _SLUG.match(i))
+        for i in items
+    )
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+HEADER = (
+    "# A briefing deck (format: layers/deck.py; export: python -m layers.deck_export).\n"
+    "# Event ids are those of data/events.yaml; quotes and sources come from the events.\n"
+)
+
+
+def deck_to_yaml(deck: Deck) -> str:
+    """``deck`` as YAML text; :func:`deck_from_text` of it gives ``deck`` again."""
+    body = yaml.dump(
+        deck_document(deck),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
+    )
+    return HEADER + body
+
+
+def save_deck(deck: Deck, path: Path) -> Path:
+    """Write ``deck`` to ``path`` as YAML, atomically (see :func:`geo.io.write_bytes`)."""
+    return io.write_bytes(path, deck_to_yaml(deck).encode("utf-8"))

@@ -1,0 +1,419 @@
+"""GIS-ready tables of a view: one geometry type per layer, typed fields, the view recorded.
+
+The schema (layer names, fields, the GeoJSON ``view`` member) is documented in
+``docs/GIS_EXPORT.md``; :data:`FIELDS` is its source. Every table returned here is
+EPSG:4326 and has the columns of :data:`FIELDS` plus ``geometry``:
+
+- ``start`` and ``end`` are ``date32[pyarrow]`` columns (GeoPackage ``DATE``);
+- ``source_ids`` and ``sources`` hold lists of strings (each writer joins them its way);
+- every other field is text or missing (NaN, the missing value of pandas strings).
+
+A catalogue layer becomes one table per geometry family it holds on the date, named
+``<layer id in snake_case>_<points|lines|areas>`` (the suffix is always there, so a
+layer keeps its name whatever the date). Areas are MultiPolygons, lines
+MultiLineStrings, points Points.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import MultiLineString, MultiPolygon
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo.dataset import Dataset
+from geo.dates import format_date, format_span
+from geo.model import ControlPeriod, Event, Names, Place, Site, Span
+from geo.naming import CONVENTIONS
+from layers.catalog import SITE_LAYERS, layer
+from layers.features import view_features
+from layers.view import View
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of the GIS tables: name, type (``text`` or ``date``) and meaning."""
+
+    name: str
+    kind: str
+    meaning: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "text", "stable feature id (record id of the data files)"),
+    Field("layer", "text", "catalogue layer id (as in URLs and --layers)"),
+    Field("kind", "text", "place or site kind (city, base, corridor, ...); empty otherwise"),
+    Field("style_key", "text", "palette key of the style (layers/styles.py)"),
+    Field("status", "text", "confirmed, reported, proposed or approximate"),
+    Field("label", "text", "name in the export's naming convention"),
+    Field("name_en", "text", "English form of the name"),
+    Field("name_hy", "text", "Armenian form (Latin script), where recorded"),
+    Field("name_az", "text", "Azerbaijani form (Latin script), where recorded"),
+    Field("name_ru", "text", "Russian form, where recorded"),
+    Field("holder", "text", "control areas: armenian or azerbaijani"),
+    Field("operator", "text", "sites: who runs the site"),
+    Field("start", "date", "first day (as recorded, to date_precision)"),
+    Field("end", "date", "first day no longer in force (exclusive); empty = still in force"),
+    Field("date_precision", "text", "precision of start: day, month, season or year"),
+    Field("end_precision", "text", "precision of end: day, month, season or year"),
+    Field("period", "text", "the period or date as a reader sees it ('since 1992')"),
+    Field("note", "text", "what is unsure or simplified"),
+    Field("quote", "text", "events: the exact words of the source"),
+    Field("source_ids", "text", "ids of data/sources.yaml (GeoPackage/CSV: joined by '; ')"),
+    Field("sources", "text", "human citations (GeoPackage/CSV: one per line)"),
+)
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")
+LIST_FIELDS: tuple[str, ...] = ("source_ids", "sources")
+
+#: Separators of list fields in GeoPackage and CSV text.
+SOURCE_ID_SEPARATOR = "; "
+SOURCE_SEPARATOR = "\n"
+
+#: Geometry family (table-name suffix) of each shapely geometry type.
+FAMILIES: dict[str, str] = {
+    "Point": "points",
+    "MultiPoint": "points",
+    "LineString": "lines",
+    "MultiLineString": "lines",
+    "LinearRing": "lines",
+    "Polygon": "areas",
+    "MultiPolygon": "areas",
+}
+FAMILY_ORDER: tuple[str, ...] = ("areas", "lines", "points")
+
+GENERATOR = "South Caucasus briefing map (python -m layers.export)"
+SCHEMA_DOC = "docs/GIS_EXPORT.md"
+
+
+def table_name(layer_id: str, family: str) -> str:
+    """``russian-bases`` + ``points`` -> ``russian_bases_points``."""
+    return f"{layer_id.replace('-', '_')}_{family}"
+
+
+def family_of(name: str) -> str:
+    """The geometry family of a table name (its suffix)."""
+    return name.rsplit("_", 1)[1]
+
+
+def layer_of(name: str) -> str:
+    """The catalogue layer id of a table name."""
+    return name.rsplit("_", 1)[0].replace("_", "-")
+
+
+def gis_tables(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
+    """The view's visible features as typed tables (see the module docstring), keyed by
+    table name, in catalogue order and areas, lines, points within a layer. Layers with
+    no feature on the date have no table."""
+    records = _Records(dataset)
+    tables: dict[str, gpd.GeoDataFrame] = {}
+    for layer_id, frame in view_features(dataset, view).items():
+        by_family: dict[str, list[dict[str, Any]]] = {}
+        for row in frame.itertuples(index=False):
+            fields = _fields(row, records)
+            for family, geometry in _by_family(row.geometry):
+                by_family.setdefault(family, []).append({**fields, "geometry": geometry})
+        for family in FAMILY_ORDER:
+            if family in by_family:
+                tables[table_name(layer_id, family)] = _table(by_family[family])
+    return tables
+
+
+def _table(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    columns = {
+        name: pd.Series([row[name] for row in rows], dtype=_DTYPES.get(name, "str"))
+        for name in FIELD_NAMES
+    }
+    geometry = gpd.GeoSeries([row["geometry"] for row in rows], crs=settings.CRS)
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs=settings.CRS)
+
+
+#: pandas dtype of the fields that are not text (missing text is NaN).
+_DTYPES: dict[str, str] = {"start": "date32[pyarrow]", "end": "date32[pyarrow]"}
+_DTYPES |= {"source_ids": "object", "sources": "object"}
+
+
+def _by_family(geometry: BaseGeometry | None) -> list[tuple[str, BaseGeometry]]:
+    """The geometry split by family; areas and lines made multi, collections taken apart."""
+    if geometry is None or geometry.is_empty:
+        return []
+    parts: dict[str, list[BaseGeometry]] = {}
+    for part in _singles(geometry):
+        parts.setdefault(FAMILIES[part.geom_type], []).append(part)
+    result: list[tuple[str, BaseGeometry]] = []
+    for family in FAMILY_ORDER:
+        found = parts.get(family)
+        if not found:
+            continue
+        if family == "areas":
+            result.append((family, MultiPolygon(found)))
+        elif family == "lines":
+            result.append((family, MultiLineString(found)))
+        else:
+            result.append((family, found[0] if len(found) == 1 else shapely.multipoints(found)))
+    return result
+
+
+def _singles(geometry: BaseGeometry) -> list[BaseGeometry]:
+    if geometry.geom_type in ("Point", "LineString", "LinearRing", "Polygon"):
+        return [] if geometry.is_empty else [geometry]
+    return [single for part in shapely.get_parts(geometry) for single in _singles(part)]
+
+
+class _Records:
+    """The typed records behind feature ids, by kind."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.control = {c.id: c for c in dataset.control}
+        self.sites = {s.id: s for s in dataset.sites}
+        self.events = {e.id: e for e in dataset.events}
+        self.places = {f"place-{p.id}": p for p in dataset.places.values()}
+
+    def find(self, layer_id: str, feature_id: str) -> ControlPeriod | Site | Event | Place | None:
+        if layer_id == "control":
+            return self.control.get(feature_id)
+        if layer_id in SITE_LAYERS:
+            return self.sites.get(feature_id)
+        if layer_id == "events":
+            return self.events.get(feature_id)
+        if layer_id == "places":
+            return self.places.get(feature_id)
+        return None
+
+
+def _fields(row: Any, records: _Records) -> dict[str, Any]:
+    """The typed fields of one feature row of :func:`layers.features.view_features`."""
+    record = records.find(str(row.layer), str(row.id))
+    names: Names | None = row.names
+    fields: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
+    fields |= {
+        "id": str(row.id),
+        "layer": str(row.layer),
+        "style_key": str(row.style_key),
+        "status": str(row.status),
+        "label": str(row.label),
+        "sources": [str(s) for s in row.sources],
+        "source_ids": [settings.NATURAL_EARTH_SOURCE_ID],
+    }
+    if names is not None:
+        fields |= {"name_en": names.en, "name_hy": names.hy, "name_az": names.az}
+        fields["name_ru"] = names.ru
+    if record is not None:
+        fields["source_ids"] = list(record.provenance.sources)
+        fields["note"] = record.provenance.note
+    if isinstance(record, Place):
+        fields["kind"] = record.kind
+    elif isinstance(record, Site):
+        fields |= {"kind": record.kind, "operator": record.operator, **_span(record.span)}
+        fields["name_en"] = fields["name_en"] or record.name
+    elif isinstance(record, ControlPeriod):
+        fields |= {"holder": record.holder, **_span(record.span)}
+    elif isinstance(record, Event):
+        fields |= _event_dates(record)
+        fields["quote"] = record.quote or None
+    return fields
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {
+        "start": span.start,
+        "end": span.end,
+        "date_precision": span.start_precision if span.start else None,
+        "end_precision": span.end_precision if span.end else None,
+        "period": format_span(span.start, span.end, span.start_precision, span.end_precision),
+    }
+
+
+def _event_dates(event: Event) -> dict[str, Any]:
+    """An event's ``[start, end)``: its recorded day (or month, season, year) to the
+    first day after it, or to the day after its recorded last day."""
+    if event.end is not None:
+        end, end_precision = event.end + dt.timedelta(days=1), "day"
+        period = f"{format_date(event.date, event.precision)} – {format_date(event.end)}"
+    else:
+        end, end_precision = period_end(event.date, event.precision), event.precision
+        period = format_date(event.date, event.precision)
+    return {
+        "start": event.date,
+        "end": end,
+        "date_precision": event.precision,
+        "end_precision": end_precision,
+        "period": period,
+    }
+
+
+_SEASON_LAST_MONTH = {12: 2, 1: 2, 2: 2, 3: 5, 4: 5, 5: 5, 6: 8, 7: 8, 8: 8, 9: 11, 10: 11, 11: 11}
+
+
+def period_end(day: dt.date, precision: str) -> dt.date:
+    """The first day after the day, month, season or year ``day`` stands for.
+
+    >>> period_end(dt.date(2020, 10, 1), "season")
+    datetime.date(2020, 12, 1)
+    """
+    if precision == "year":
+        return dt.date(day.year + 1, 1, 1)
+    if precision in ("month", "season"):
+        last = day.month if precision == "month" else _SEASON_LAST_MONTH[day.month]
+        year = day.year + (1 if precision == "season" and day.month == 12 else 0)
+        return dt.date(year + last // 12, last % 12 + 1, 1)
+    return day + dt.timedelta(days=1)
+
+
+# --- The view, as the files record it --------------------------------------------------
+
+
+def view_record(
+    dataset: Dataset, view: View, tables: Mapping[str, gpd.GeoDataFrame]
+) -> dict[str, Any]:
+    """What the export shows: date, layers, naming, extent, tables and sources cited.
+
+    The GeoJSON export carries it as the foreign member ``view``; the GeoPackage as
+    dataset metadata (:func:`geopackage_metadata`).
+    """
+    cited = sorted({s for t in tables.values() for ids in t["source_ids"] for s in ids})
+    return {
+        "date": view.day.isoformat(),
+        "title": view.title,
+        "layers": list(view.layers),
+        "names": view.convention,
+        "naming": CONVENTIONS[view.convention],
+        "bounds": list(view.bounds),
+        "crs": settings.CRS,
+        "tables": {
+            name: {
+                "title": layer(layer_of(name)).title,
+                "geometry": family_of(name),
+                "features": len(table),
+            }
+            for name, table in tables.items()
+        },
+        "sources": [_source_entry(dataset, source_id) for source_id in cited],
+        "generator": GENERATOR,
+        "schema": SCHEMA_DOC,
+    }
+
+
+def _source_entry(dataset: Dataset, source_id: str) -> dict[str, str | None]:
+    source = dataset.source(source_id)
+    return {"id": source.id, "citation": source.citation(), "url": source.url}
+
+
+def geopackage_metadata(record: Mapping[str, Any]) -> dict[str, str]:
+    """Dataset metadata items (GDAL writes them to ``gpkg_metadata``): the export's date
+    as ``export_date`` and every other entry of :func:`view_record` as text or JSON."""
+    items = {"export_date": str(record["date"])}
+    for key, value in record.items():
+        if key != "date":
+            items[key] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return items
+
+
+def layer_metadata(name: str) -> dict[str, str]:
+    """``IDENTIFIER`` and ``DESCRIPTION`` of a table (GDAL writes them to gpkg_contents)."""
+    spec = layer(layer_of(name))
+    return {"IDENTIFIER": f"{spec.title} ({family_of(name)})", "DESCRIPTION": spec.description}
+
+
+def fixed_timestamp(view: View) -> str:
+    """The timestamp written where GeoPackage wants one (``gpkg_contents.last_change``):
+    the view's date at midnight UTC, so identical exports are identical bytes."""
+    return f"{view.day.isoformat()}T00:00:00.000Z"
+
+
+# --- Text forms ------------------------------------------------------------------------
+
+
+def text_value(name: str, value: Any) -> str | None:
+    """A field's value as GeoPackage or CSV text (dates ISO, lists joined)."""
+    if name == "source_ids":
+        return SOURCE_ID_SEPARATOR.join(value)
+    if name == "sources":
+        return SOURCE_SEPARATOR.join(value)
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def geopackage_tables(tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """The tables with list fields joined into text (``source_ids`` by ``'; '``,
+    ``sources`` one per line); dates stay dates."""
+    joined: dict[str, gpd.GeoDataFrame] = {}
+    for name, table in tables.items():
+        copy = table.copy()
+        for field in LIST_FIELDS:
+            copy[field] = pd.Series(
+                [text_value(field, v) for v in table[field]], index=table.index, dtype="str"
+            )
+        joined[name] = copy
+    return joined
+
+
+def geojson_text(dataset: Dataset, view: View) -> str:
+    """A GeoJSON FeatureCollection (EPSG:4326) of the view's tables.
+
+    Each feature's properties are the fields of :data:`FIELDS` plus ``table`` (its table
+    name); ``start`` / ``end`` are ISO dates, ``source_ids`` and ``sources`` lists. The
+    foreign member ``view`` is :func:`view_record`.
+    """
+    tables = gis_tables(dataset, view)
+    features = [
+        {
+            "type": "Feature",
+            "id": str(row["id"]),
+            "properties": {"table": name, **_json_properties(row)},
+            "geometry": json.loads(shapely.to_geojson(row["geometry"])),
+        }
+        for name, table in tables.items()
+        for row in table.to_dict("records")
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "view": view_record(dataset, view, tables),
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1)
+
+
+def _json_properties(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: list(row[name]) if name in LIST_FIELDS else text_value(name, row[name])
+        for name in FIELD_NAMES
+    }
+
+
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(text: str) -> str:
+    """``text`` made safe for a spreadsheet cell: a leading ``=``, ``+``, ``-``, ``@``,
+    tab or carriage return gets a ``'`` before it, so no formula runs (OWASP advice)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_text(dataset: Dataset, view: View) -> str:
+    """The view's tables as one CSV: ``table``, the fields of :data:`FIELDS`, and ``wkt``
+    (the geometry, EPSG:4326). Every cell is :func:`inert_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["table", *FIELD_NAMES, "wkt"])
+    for name, table in gis_tables(dataset, view).items():
+        for row in table.to_dict("records"):
+            values = [text_value(f, row[f]) or "" for f in FIELD_NAMES]
+            wkt = shapely.to_wkt(row["geometry"], rounding_precision=6)
+            writer.writerow([inert_cell(v) for v in (name, *values, wkt)])
+    return buffer.getvalue()

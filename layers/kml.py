@@ -1,0 +1,167 @@
+"""KML for Google Earth of a view's GIS tables (built with fastkml).
+
+One Folder per table of :func:`layers.gis.gis_tables` (its ``id`` is the table name),
+one Placemark per feature named by its label in the view's naming convention. Styles
+come from :mod:`layers.styles` (KML has no dashes or hatching: uncertain features are
+lighter, and their description says so). A Placemark's description is HTML built by
+:func:`layers.html.popup_html`, so every data string is escaped before the XML writer
+escapes it again; the balloon shows the description only, never the raw name. Control
+periods and sites carry a TimeSpan for Google Earth's time slider.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import pygeoif
+from fastkml import (
+    KML,
+    BalloonStyle,
+    Document,
+    Folder,
+    IconStyle,
+    KmlDateTime,
+    LabelStyle,
+    LineStyle,
+    Placemark,
+    PolyStyle,
+    Style,
+    StyleUrl,
+    TimeSpan,
+)
+from fastkml.enums import DateTimeResolution
+
+from geo.dataset import Dataset
+from layers import styles
+from layers.catalog import SITE_LAYERS, layer
+from layers.gis import family_of, gis_tables, layer_of, text_value, view_record
+from layers.html import escape_text, popup_html
+from layers.view import View
+
+#: Google Earth's own round icon (tinted by the style's colour).
+ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
+#: Coordinate decimals (about 0.1 m).
+PRECISION = 6
+
+_RESOLUTIONS = {
+    "year": DateTimeResolution.year,
+    "season": DateTimeResolution.year_month,
+    "month": DateTimeResolution.year_month,
+    "day": DateTimeResolution.date,
+}
+_HOLDERS = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
+
+
+def kml_colour(hex_colour: str, alpha: float = 1.0) -> str:
+    """``#c8102e`` at ``alpha`` -> KML ``aabbggrr``."""
+    value = hex_colour.lstrip("#").lower()
+    return f"{round(alpha * 255):02x}{value[4:6]}{value[2:4]}{value[0:2]}"
+
+
+def style_id(style_key: str, status: str) -> str:
+    """The KML style id of a palette key and status (``base``, ``base-uncertain``)."""
+    return f"{style_key}-uncertain" if status in styles.UNCERTAIN_STATUSES else style_key
+
+
+def kml_text(dataset: Dataset, view: View) -> str:
+    """The KML document of ``view`` (see the module docstring)."""
+    tables = gis_tables(dataset, view)
+    record = view_record(dataset, view, tables)
+    used: dict[str, tuple[str, str]] = {}
+    folders = []
+    for name, table in tables.items():
+        rows = table.to_dict("records")
+        for row in rows:
+            key, status = row["style_key"], row["status"]
+            used.setdefault(style_id(key, status), (key, status))
+        spec = layer(layer_of(name))
+        folders.append(
+            Folder(
+                id=name,
+                name=f"{spec.title} ({family_of(name)})",
+                description=escape_text(spec.description),
+                features=[_placemark(name, row) for row in rows],
+            )
+        )
+    document = Document(
+        name=view.title,
+        description=_document_html(record),
+        styles=[_style(sid, *used[sid]) for sid in sorted(used)],
+        features=folders,
+    )
+    body = KML(features=[document]).to_string(prettyprint=True, precision=PRECISION)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}'
+
+
+def _document_html(record: Mapping[str, Any]) -> str:
+    lines = [
+        ("Date", record["date"]),
+        ("Naming", record["naming"]),
+        ("Layers", ", ".join(record["layers"])),
+        ("Extent", ", ".join(f"{v:g}" for v in record["bounds"])),
+        ("Made by", record["generator"]),
+    ]
+    cited = [f"{s['citation']} {s['url'] or ''}".strip() for s in record["sources"]]
+    return popup_html(str(record["title"]), lines, cited)
+
+
+def _placemark(table: str, row: Mapping[str, Any]) -> Placemark:
+    details = [("Table", table), ("Status", row["status"])]
+    optional = [
+        ("Kind", "kind"),
+        ("Held by", "holder"),
+        ("Operator", "operator"),
+        ("Period", "period"),
+        ("Start", "start"),
+        ("End (exclusive)", "end"),
+        ("Note", "note"),
+        ("Quote", "quote"),
+    ]
+    for title, field in optional:
+        value = text_value(field, row[field])
+        if value:
+            details.append((title, _HOLDERS.get(value, value) if field == "holder" else value))
+    details.append(("Source ids", text_value("source_ids", row["source_ids"]) or ""))
+    return Placemark(
+        id=row["id"],
+        name=row["label"],
+        description=popup_html(row["label"], details, row["sources"]),
+        style_url=StyleUrl(url=f"#{style_id(row['style_key'], row['status'])}"),
+        times=_time_span(row) if row["layer"] == "control" or row["layer"] in SITE_LAYERS else None,
+        geometry=pygeoif.shape(row["geometry"]),
+    )
+
+
+def _time_span(row: Mapping[str, Any]) -> TimeSpan | None:
+    start, end = (_date(row[f]) for f in ("start", "end"))
+    if start is None and end is None:
+        return None
+    return TimeSpan(
+        begin=KmlDateTime(start, _RESOLUTIONS[row["date_precision"]]) if start else None,
+        end=KmlDateTime(end, _RESOLUTIONS[row["end_precision"]]) if end else None,
+    )
+
+
+def _date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _style(sid: str, style_key: str, status: str) -> Style:
+    look = styles.style(style_key, status)
+    fill = look.fill or look.color
+    return Style(
+        id=sid,
+        styles=[
+            IconStyle(color=kml_colour(fill, look.opacity), scale=look.radius / 6, icon_href=ICON),
+            LabelStyle(scale=0.8),
+            LineStyle(color=kml_colour(look.color, look.opacity), width=look.weight),
+            PolyStyle(
+                color=kml_colour(fill, look.fill_opacity if look.fill else 0.0),
+                fill=bool(look.fill),
+                outline=True,
+            ),
+            BalloonStyle(text="$[description]"),
+        ],
+    )

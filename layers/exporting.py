@@ -11,11 +11,12 @@ EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo import io
 from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.text import clean_text
 from layers import briefing, gis, kml, qml, static_map, web_map
 from layers.stable_ids import stable_ids
 from layers.view import View
@@ -104,6 +105,7 @@ def export_bytes(
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     options = ExportOptions(width_px=width_px, dpi=dpi, paper=paper, labels=labels)
+    view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     return _EXPORTERS[fmt](dataset, view, options)
 
 

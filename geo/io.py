@@ -5,6 +5,7 @@ Every other module takes and returns objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -129,4 +130,16 @@ def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
     """
     with TemporaryDirectory(prefix="briefing-gpkg-") as folder:
         path = write_geopackage(Path(folder) / "export.gpkg", layers)
+        return path.read_bytes()
+
+
+def bytes_written_by(write: Callable[[Path], None], filename: str) -> bytes:
+    """Return the bytes a writer that needs a file path (e.g. an external encoder) writes.
+
+    ``write`` is called with a path named ``filename`` in a private temporary folder
+    (never a shared fixed path), which is removed before returning.
+    """
+    with TemporaryDirectory(prefix="briefing-file-") as folder:
+        path = Path(folder) / filename
+        write(path)
         return path.read_bytes()

@@ -13,7 +13,7 @@ or ended. Every data string is drawn as plain text (``parse_math=False``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -410,15 +410,14 @@ def footer_items(
 ZOOM_MARGIN = 0.3
 
 
-def compare_bounds(dataset: Dataset, view: View, before: dt.date, after: dt.date) -> Bounds:
-    """The extent of both maps: the view's, unless it is the default extent; then the
-    control areas in force on either day with a margin of :data:`ZOOM_MARGIN` degrees
-    (EPSG:4326), so that what changed hands is large enough to read."""
+def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bounds:
+    """The extent to draw: the view's, unless it is the default extent; then that of the
+    control areas in force on any of ``days``, with a margin of :data:`ZOOM_MARGIN`
+    degrees (EPSG:4326), so that what changes hands is large enough to read."""
     if view.bounds != DEFAULT_BOUNDS:
         return view.bounds
-    areas = [
-        c.geometry for c in dataset.control if c.span.contains(before) or c.span.contains(after)
-    ]
+    wanted = tuple(days)
+    areas = [c.geometry for c in dataset.control if any(c.span.contains(d) for d in wanted)]
     if not areas:
         return view.bounds
     min_x, min_y, max_x, max_y = shapely.union_all(areas).bounds
@@ -426,7 +425,7 @@ def compare_bounds(dataset: Dataset, view: View, before: dt.date, after: dt.date
     return (min_x - m, min_y - m, max_x + m, max_y + m)
 
 
-def _label_content(content: static_map.MapContent, held: BaseGeometry) -> static_map.MapContent:
+def label_content(content: static_map.MapContent, held: BaseGeometry) -> static_map.MapContent:
     """``content`` whose country shapes, for placing their labels only, leave out the
     areas held on either day, so that "Azerbaijan" is written on Azerbaijan proper and
     not across Nagorno-Karabakh, whose own label the control areas are about."""
@@ -466,7 +465,7 @@ def compare_figure(
         If a day is outside the map's span or ``before`` is later than ``after``.
     """
     change = compare(dataset, before, after)
-    view = replace(view, bounds=compare_bounds(dataset, view, before, after))
+    view = replace(view, bounds=focus_bounds(dataset, view, (before, after)))
     page = Page(paper)
     old = view_features(dataset, replace(view, day=before))
     new = view_features(dataset, replace(view, day=after))
@@ -500,7 +499,7 @@ def compare_figure(
         ax = page.axes(x, map_bottom, *frame_in)
         static_map.draw_map(ax, content, labels=False)
         if labels:
-            static_map.draw_labels(ax, _label_content(content, held), label_layers=LABEL_LAYERS)
+            static_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
         ax.set_label("before" if index == 0 else "after")
         caption = f"{'Before' if index == 0 else 'After'}: {format_date(day)}"
         page.text(x, map_top + 0.05, caption, fontsize=10, fontweight="bold", va="bottom",

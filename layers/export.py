@@ -36,6 +36,7 @@ from layers.catalog import DEFAULT_VISIBLE
 from layers.exporting import (
     COMPARE_FORMATS,
     EXPORT_FORMATS,
+    MAX_ANIMATION_WIDTH_PX,
     SPAN_FORMATS,
     ExportOptions,
     export_bytes,
@@ -151,6 +152,8 @@ def check_dates(parser: argparse.ArgumentParser, args: argparse.Namespace, fmt: 
         parser.error(f"--from and --to go with --format {' or '.join(SPAN_FORMATS)}")
     if fmt in SPAN_FORMATS and (args.start is None or args.end is None):
         parser.error(f"--format {fmt} needs --from and --to")
+    if fmt in SPAN_FORMATS and (args.width_px or 0) > MAX_ANIMATION_WIDTH_PX:
+        parser.error(f"animation width {args.width_px} px is over {MAX_ANIMATION_WIDTH_PX} px")
     return fmt
 
 

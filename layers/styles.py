@@ -131,7 +131,7 @@ STYLES: dict[str, Style] = {
         color="#0b3c49", weight=2.0, fill="#0b3c49", fill_opacity=0.35, hatch="\\\\\\"
     ),
     "change-azerbaijani-armenian": Style(
-        color="#b35900", weight=2.0, fill="#e07b00", fill_opacity=0.30, hatch="///"
+        color="#d9822b", weight=2.0, fill="#f0a04b", fill_opacity=0.35, hatch="///"
     ),
     "change-from-unmapped": Style(
         color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="..."

@@ -139,7 +139,8 @@ def _heading(text: str, width: float) -> Row:
 
 
 def _direction_row(from_holder: str, to_holder: str, width: float, extra: str = "") -> Row:
-    return Row((Cell(direction_label(from_holder, to_holder) + extra, 0.0, width),), "direction")
+    text = direction_label(from_holder, to_holder) + extra
+    return Row((Cell(text[:1].upper() + text[1:], 0.0, width),), "direction")
 
 
 def _area_rows(change: Change, width: float) -> list[Row]:

@@ -214,7 +214,8 @@ def test_html_contains_only_the_chosen_layers(synthetic: Dataset) -> None:
 
 def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> None:
     assert set(EXPORT_FORMATS) == {
-        *("png", "pdf", "svg", "briefing-pdf", "atlas-pdf", "html", "geojson", "gpkg")
+        *("png", "pdf", "svg", "briefing-pdf", "atlas-pdf", "html", "geojson", "gpkg"),
+        *("compare-pdf", "compare-png", "gif", "mp4"),
     }
     assert EXPORT_FORMATS["gpkg"].extension == "gpkg"
     with pytest.raises(StateError, match="unknown export format"):

@@ -31,6 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
+from shapely.geometry import Polygon
 
 from geo import io
 from geo._errors import StateError
@@ -190,8 +191,8 @@ def _base(
     ax = page.axes(MARGIN, map_bottom, *frame_in)
     static_map.draw_map(ax, content, labels=False)
     if labels:
-        held = shapely.union_all([g for f in every.values() if "control" in set(f["layer"])
-                                  for g in f.geometry])  # fmt: skip
+        control = every.get("control")
+        held = shapely.union_all(list(control.geometry)) if control is not None else Polygon()
         static_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
     page.paragraphs(MARGIN, MARGIN + footer, map_width, items, 6.3)
     panel_x = page.width - MARGIN - PANEL

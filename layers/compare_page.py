@@ -456,7 +456,8 @@ def compare_figure(
     paper: str = static_map.DEFAULT_PAPER,
     labels: bool = True,
 ) -> Figure:
-    """The before/after page of ``view``'s layers, naming and extent (its day is unused).
+    """The before/after page of ``view``'s layers, naming and extent (its day is unused;
+    the default extent is narrowed by :func:`focus_bounds`).
 
     Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
 

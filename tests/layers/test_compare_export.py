@@ -213,6 +213,13 @@ def test_gif_has_one_frame_per_change_with_its_date_burned_in(dataset: Dataset) 
         assert distances[index] < 6, (index, distances)
         others = [d for i, d in enumerate(distances) if i != index]
         assert distances[index] < 0.6 * min(others), (index, distances)
+    # Title (top left) and legend (right panel) are on every frame, drawn and identical.
+    rgb = [np.asarray(f.convert("RGB")).astype(int) for f in frames]
+    h, w = rgb[0].shape[:2]
+    for y0, y1, x0, x1 in ((0.0, 0.08, 0.0, 0.45), (0.13, 0.55, 0.76, 0.98)):
+        regions = [a[int(y0 * h) : int(y1 * h), int(x0 * w) : int(x1 * w)] for a in rgb]
+        assert (np.abs(regions[0] - 255).sum(axis=-1) > 100).sum() > 200  # text drawn
+        assert all(np.array_equal(regions[0], r) for r in regions[1:])
     # The map itself changes between frames (Kalbajar handed over on 25 November).
     assert (
         np.asarray(frames[3].convert("RGB")).tolist()

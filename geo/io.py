@@ -429,3 +429,15 @@ def _no_fsync() -> Iterator[None]:
         yield
     finally:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": previous})
+
+
+def bytes_written_by(write: Callable[[Path], None], filename: str) -> bytes:
+    """Return the bytes a writer that needs a file path (e.g. an external encoder) writes.
+
+    ``write`` is called with a path named ``filename`` in a private temporary folder
+    (never a shared fixed path), which is removed before returning.
+    """
+    with tempfile.TemporaryDirectory(prefix="briefing-file-") as folder:
+        path = Path(folder) / filename
+        write(path)
+        return path.read_bytes()

@@ -10,6 +10,7 @@ EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,8 @@ from geo import io
 from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.text import clean_text
-from layers import briefing, gis, kml, qml, static_map, web_map
+from geo.timeline import check_day
+from layers import animation, briefing, compare_page, gis, kml, qml, static_map, web_map
 from layers.stable_ids import stable_ids
 from layers.view import View
 
@@ -44,21 +46,40 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         "Visible data (KML, Google Earth)", "application/vnd.google-earth.kml+xml", "kml"
     ),
     "csv": ExportFormat("Visible data (CSV table, WKT)", "text/csv", "csv"),
-}
+    "compare-pdf": ExportFormat("Before and after: two maps and the change (PDF)",
+                                "application/pdf", "pdf"),
+    "compare-png": ExportFormat("Before and after: two maps and the change (PNG)", "image/png",
+                                "png"),
+    "gif": ExportFormat("Animation of a date range (GIF)", "image/gif", "gif"),
+    "mp4": ExportFormat("Animation of a date range (MP4 video)", "video/mp4", "mp4"),
+}  # fmt: skip
+
+#: Formats that need the two dates of ``ExportOptions.compare``, and those that need the
+#: date range of ``ExportOptions.span``.
+COMPARE_FORMATS = ("compare-pdf", "compare-png")
+SPAN_FORMATS = ("gif", "mp4")
 
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
 MAX_WIDTH_PX = 8000
 MAX_DPI = 600.0
+#: Largest animation frame width, in pixels (every frame is rendered).
+MAX_ANIMATION_WIDTH_PX = 1920
 
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Rendering options. ``width_px`` (PNG) wins over ``dpi``; ``paper`` is A4 or Letter."""
+    """Rendering options. ``width_px`` (PNG) wins over ``dpi``; ``paper`` is A4 or Letter.
+
+    ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
+    to) days of the animations; other formats ignore them.
+    """
 
     width_px: int | None = None
     dpi: float | None = None
     paper: str = static_map.DEFAULT_PAPER
     labels: bool = True
+    compare: tuple[dt.date, dt.date] | None = None
+    span: tuple[dt.date, dt.date] | None = None
 
     def __post_init__(self) -> None:
         if self.paper not in static_map.PAPERS:
@@ -68,6 +89,9 @@ class ExportOptions:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
         if self.dpi is not None and not 30 <= self.dpi <= MAX_DPI:
             raise StateError(f"resolution {self.dpi} dpi is outside 30 to {MAX_DPI:g}")
+        for pair, words in ((self.compare, "before date"), (self.span, "from date")):
+            if pair is not None:
+                check_day_pair(pair, words)
 
     def png_dpi(self) -> float:
         """Resolution giving ``width_px`` pixels across the paper, else ``dpi`` or the default."""
@@ -85,6 +109,8 @@ def export_bytes(
     dpi: float | None = None,
     paper: str = static_map.DEFAULT_PAPER,
     labels: bool = True,
+    compare: tuple[dt.date, dt.date] | None = None,
+    span: tuple[dt.date, dt.date] | None = None,
 ) -> bytes:
     """The bytes of ``view`` exported as ``fmt`` (a key of :data:`EXPORT_FORMATS`).
 
@@ -96,6 +122,8 @@ def export_bytes(
     width_px, dpi : PNG size; ``width_px`` wins. Vector formats ignore them.
     paper : ``"A4"`` or ``"Letter"`` (landscape) for maps and briefings.
     labels : whether the static map labels places and sites.
+    compare : (before, after) days, for ``compare-pdf`` and ``compare-png``.
+    span : (from, to) days, for ``gif`` and ``mp4``.
 
     Raises
     ------
@@ -104,7 +132,9 @@ def export_bytes(
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    options = ExportOptions(width_px=width_px, dpi=dpi, paper=paper, labels=labels)
+    options = ExportOptions(
+        width_px=width_px, dpi=dpi, paper=paper, labels=labels, compare=compare, span=span
+    )
     view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     return _EXPORTERS[fmt](dataset, view, options)
 
@@ -158,6 +188,49 @@ def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     return gis.csv_text(dataset, view).encode("utf-8")
 
 
+def check_day_pair(pair: tuple[dt.date, dt.date], first: str) -> tuple[dt.date, dt.date]:
+    """Both days within the map's span, the first (called ``first``) not after the second."""
+    for day in pair:
+        check_day(day)
+    if pair[0] > pair[1]:
+        raise StateError(f"the {first} {pair[0].isoformat()} is later than {pair[1].isoformat()}")
+    return pair
+
+
+def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
+    def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        if options.compare is None:
+            raise StateError(f"the {fmt} export needs the before and after dates")
+        before, after = options.compare
+        return compare_page.compare_bytes(
+            dataset, view, before, after, fmt.removeprefix("compare-"), paper=options.paper,
+            labels=options.labels, dpi=options.png_dpi(),
+        )  # fmt: skip
+
+    return render
+
+
+def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
+    encode = animation.gif_bytes if fmt == "gif" else animation.mp4_bytes
+
+    def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        if options.span is None:
+            raise StateError(f"the {fmt} export needs the from and to dates")
+        width = options.width_px or round(
+            animation.frame_dpi(options.paper, None, options.dpi)
+            * static_map.PAPERS[options.paper][0]
+        )
+        if width > MAX_ANIMATION_WIDTH_PX:
+            raise StateError(f"animation width {width} px is over {MAX_ANIMATION_WIDTH_PX} px")
+        start, end = options.span
+        return encode(
+            dataset, view, start, end, paper=options.paper, labels=options.labels,
+            width_px=options.width_px, dpi=options.dpi,
+        )  # fmt: skip
+
+    return render
+
+
 _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "png": _static("png"),
     "pdf": _static("pdf"),
@@ -169,6 +242,10 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "gpkg": _gpkg,
     "kml": _kml,
     "csv": _csv,
+    "compare-pdf": _compare("compare-pdf"),
+    "compare-png": _compare("compare-png"),
+    "gif": _animation("gif"),
+    "mp4": _animation("mp4"),
 }
 
 __all__ = ["EXPORT_FORMATS", "ExportFormat", "ExportOptions", "export_bytes"]

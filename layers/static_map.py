@@ -28,7 +28,7 @@ import io
 import math
 import textwrap
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -280,12 +280,14 @@ def _polygon_path(geometry: BaseGeometry) -> MplPath:
 # --- Labels --------------------------------------------------------------------------
 
 
-def draw_labels(ax: Axes, content: MapContent) -> None:
+def draw_labels(
+    ax: Axes, content: MapContent, *, label_layers: Sequence[str] = LABEL_LAYERS
+) -> None:
     """Label points and areas in the view's naming convention, dropping labels that collide.
 
-    Labels come from the ``label`` column; layers are taken in :data:`LABEL_LAYERS`
-    order. A point label tries four positions around its point; a label overlapping an
-    earlier one (or leaving the frame) at every position is left out.
+    Labels come from the ``label`` column; layers are taken in ``label_layers`` order
+    (default :data:`LABEL_LAYERS`). A point label tries four positions around its point;
+    a label overlapping an earlier one (or leaving the frame) at every position is left out.
     """
     figure = ax.get_figure(root=True)
     assert isinstance(figure, Figure)
@@ -294,7 +296,7 @@ def draw_labels(ax: Axes, content: MapContent) -> None:
     renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
     frame_box = ax.get_window_extent(renderer)
     taken: list[Bbox] = []
-    for candidates in _label_candidates(ax, content):
+    for candidates in _label_candidates(ax, content, label_layers):
         placed = False
         for text in candidates:
             extent = text.get_window_extent(renderer)
@@ -308,9 +310,11 @@ def draw_labels(ax: Axes, content: MapContent) -> None:
                 taken.append(extent.expanded(1.04, 1.1))
 
 
-def _label_candidates(ax: Axes, content: MapContent) -> Iterator[list[Text]]:
+def _label_candidates(
+    ax: Axes, content: MapContent, label_layers: Sequence[str]
+) -> Iterator[list[Text]]:
     inner = box(*content.extent)
-    for layer_id in LABEL_LAYERS:
+    for layer_id in label_layers:
         frame = content.frames.get(layer_id)
         if frame is None or frame.empty:
             continue
@@ -499,7 +503,13 @@ def _degree_label(value: float, axis: str) -> str:
     return f"{abs(value):g}°{hemisphere}"
 
 
-def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
+def draw_map(
+    ax: Axes,
+    content: MapContent,
+    *,
+    labels: bool = True,
+    label_layers: Sequence[str] = LABEL_LAYERS,
+) -> None:
     """Draw the layers, labels, scale bar and north arrow of ``content`` into ``ax``.
 
     ``ax`` is a plain axes in EPSG:4326 degrees; its limits become ``content.extent`` and
@@ -523,7 +533,7 @@ def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
     draw_scale_bar(ax, content)
     draw_north_arrow(ax)
     if labels:
-        draw_labels(ax, content)
+        draw_labels(ax, content, label_layers=label_layers)
 
 
 # --- Legend, caveat and credits ------------------------------------------------------

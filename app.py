@@ -289,6 +289,8 @@ def export_panel(dataset: Dataset, view: View) -> None:
     """One 'Prepare' button per export format; the file is built only on click."""
     with st.sidebar.expander("Export", expanded=False):
         for fmt, spec in exports.EXPORT_FORMATS.items():
+            if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
+                continue  # they need two dates: offered by the comparison mode (issue 12)
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
                 data = prepared_export(dataset, view, fmt)
                 if data is None:

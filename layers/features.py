@@ -104,7 +104,7 @@ def layer_features(
     ``situation`` may be ``None`` when no layer that changes with the date is asked for.
     """
     return {
-        layer_id: _frame(features(dataset, situation, layer(layer_id), convention))
+        layer_id: feature_frame(features(dataset, situation, layer(layer_id), convention))
         for layer_id in check_layer_ids(tuple(layer_ids))
     }
 
@@ -139,7 +139,8 @@ def features(
     return list(_event_features(spec.id, dataset, situation))
 
 
-def _frame(rows: list[Feature]) -> gpd.GeoDataFrame:
+def feature_frame(rows: list[Feature]) -> gpd.GeoDataFrame:
+    """Features as a frame (EPSG:4326) with the columns of the module docstring."""
     columns = [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"]
     table = pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
     return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.CRS)

@@ -123,6 +123,22 @@ STYLES: dict[str, Style] = {
     "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
     "place": Style(color="#333333", fill="#333333", marker="circle", radius=2.5, weight=0.5),
     "place-minor": Style(color="#555555", fill="#555555", marker="circle", radius=1.8, weight=0.5),
+    # Areas whose holder differs between two dates (layers.change_layer), one look per
+    # direction; each differs from the others in lightness and hatch so the directions
+    # still read apart in greyscale: dark with back-slashes, mid-tone with slashes,
+    # light grey with dots (from no holder) or crosses (to no holder).
+    "change-armenian-azerbaijani": Style(
+        color="#0b3c49", weight=2.0, fill="#0b3c49", fill_opacity=0.35, hatch="\\\\\\"
+    ),
+    "change-azerbaijani-armenian": Style(
+        color="#d9822b", weight=2.0, fill="#f0a04b", fill_opacity=0.35, hatch="///"
+    ),
+    "change-from-unmapped": Style(
+        color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="..."
+    ),
+    "change-to-unmapped": Style(
+        color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="xx"
+    ),
 }
 
 
@@ -153,6 +169,20 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
 }
+
+
+def change_style_key(from_holder: str, to_holder: str) -> str:
+    """Palette key of an area that passed from ``from_holder`` to ``to_holder``.
+
+    Holders are keys of ``geo.settings.HOLDERS`` or ``geo.change.UNMAPPED``
+    (``'unmapped'``): from no holder is ``change-from-unmapped``, to no holder
+    ``change-to-unmapped``, otherwise ``change-<from>-<to>``.
+    """
+    if from_holder == "unmapped":
+        return "change-from-unmapped"
+    if to_holder == "unmapped":
+        return "change-to-unmapped"
+    return f"change-{from_holder}-{to_holder}"
 
 
 def style(key: str, status: str = "confirmed") -> Style:

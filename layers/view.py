@@ -144,6 +144,17 @@ def parse_day(raw: str) -> dt.date:
     return check_day(day)
 
 
+def parse_day_pair(raw: str) -> tuple[dt.date, dt.date]:
+    """``YYYY-MM-DD,YYYY-MM-DD``: two days within the map's span, the first not later."""
+    parts = raw.split(",")
+    if len(parts) != 2:
+        raise StateError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
+    first, second = parse_day(parts[0].strip()), parse_day(parts[1].strip())
+    if first > second:
+        raise StateError(f"{first.isoformat()} is later than {second.isoformat()}")
+    return first, second
+
+
 def parse_layers(raw: str) -> tuple[str, ...]:
     """Comma-separated layer ids, or ``none`` (nothing at all is refused: say ``none``)."""
     if raw.strip() == "none":

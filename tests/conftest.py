@@ -119,6 +119,13 @@ def _write_boundaries(path: Path) -> None:
 MakeDataDir = Callable[..., Path]
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a record listed twice in full: data files may not use anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @pytest.fixture
 def make_data_dir(tmp_path: Path) -> MakeDataDir:
     """Build a small valid data folder; keyword arguments replace a file's records
@@ -141,7 +148,8 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
                 target.write_text(overrides[f"{name}_text"], encoding="utf-8")
             else:
                 records = overrides.get(name, records)
-                target.write_text(yaml.safe_dump(records, sort_keys=False), encoding="utf-8")
+                text = yaml.dump(records, Dumper=_NoAliasDumper, sort_keys=False)
+                target.write_text(text, encoding="utf-8")
         return folder
 
     return make

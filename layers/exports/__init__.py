@@ -10,13 +10,17 @@ EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geo import io
 from geo.dataset import Dataset
 from geo.errors import StateError
+from geo.situation import check_day
+from geo.text import clean_text
+from layers import animation, compare_page
 from layers.exports import gis, kml, qml
 from layers.paper import layouts, page
 from layers.view import View
@@ -67,7 +71,26 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         extension="kml",
     ),
     "csv": ExportFormat(label="Visible data (CSV table, WKT)", mime="text/csv", extension="csv"),
+    "compare-pdf": ExportFormat(
+        label="Before and after: two maps and the change (PDF)",
+        mime="application/pdf",
+        extension="pdf",
+    ),
+    "compare-png": ExportFormat(
+        label="Before and after: two maps and the change (PNG)",
+        mime="image/png",
+        extension="png",
+    ),
+    "gif": ExportFormat(label="Animation of a date range (GIF)", mime="image/gif", extension="gif"),
+    "mp4": ExportFormat(
+        label="Animation of a date range (MP4 video)", mime="video/mp4", extension="mp4"
+    ),
 }
+
+#: Formats that need the two dates of ``ExportOptions.compare``, and those that need the
+#: date range of ``ExportOptions.span``.
+COMPARE_FORMATS = ("compare-pdf", "compare-png")
+SPAN_FORMATS = ("gif", "mp4")
 
 
 def format_for(path: Path) -> str | None:
@@ -84,16 +107,24 @@ def format_for(path: Path) -> str | None:
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
 MAX_WIDTH_PX = 8000
 MAX_DPI = 600.0
+#: Largest animation frame width, in pixels (every frame is rendered).
+MAX_ANIMATION_WIDTH_PX = 1920
 
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Rendering options. ``width_px`` (PNG) wins over ``dpi``; ``paper`` is A4 or Letter."""
+    """Rendering options. ``width_px`` (PNG) wins over ``dpi``; ``paper`` is A4 or Letter.
+
+    ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
+    to) days of the animations; other formats ignore them.
+    """
 
     width_px: int | None = None
     dpi: float | None = None
     paper: str = page.DEFAULT_PAPER
     labels: bool = True
+    compare: tuple[dt.date, dt.date] | None = None
+    span: tuple[dt.date, dt.date] | None = None
 
     def __post_init__(self) -> None:
         if self.paper not in page.PAPERS:
@@ -103,6 +134,9 @@ class ExportOptions:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
         if self.dpi is not None and not 30 <= self.dpi <= MAX_DPI:
             raise StateError(f"resolution {self.dpi} dpi is outside 30 to {MAX_DPI:g}")
+        for pair, words in ((self.compare, "before date"), (self.span, "from date")):
+            if pair is not None:
+                check_day_pair(pair, words)
 
     def png_dpi(self) -> float:
         """Resolution giving ``width_px`` pixels across the paper, else ``dpi`` or the default."""
@@ -124,6 +158,8 @@ def export_bytes(
     options : PNG size (``width_px`` wins over ``dpi``; vector formats ignore them), paper
         (``"A4"`` or ``"Letter"``, landscape) and whether the static map labels places and
         sites; the defaults of :class:`ExportOptions` when ``None``.
+    options.compare : (before, after) days, for ``compare-pdf`` and ``compare-png``.
+    options.span : (from, to) days, for ``gif`` and ``mp4``.
 
     Raises
     ------
@@ -132,6 +168,7 @@ def export_bytes(
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     return _EXPORTERS[fmt](dataset, view, options or ExportOptions())
 
 
@@ -184,6 +221,49 @@ def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     return gis.csv_text(dataset, view).encode("utf-8")
 
 
+def check_day_pair(pair: tuple[dt.date, dt.date], first: str) -> tuple[dt.date, dt.date]:
+    """Both days within the map's span, the first (called ``first``) not after the second."""
+    for day in pair:
+        check_day(day)
+    if pair[0] > pair[1]:
+        raise StateError(f"the {first} {pair[0].isoformat()} is later than {pair[1].isoformat()}")
+    return pair
+
+
+def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
+    def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        if options.compare is None:
+            raise StateError(f"the {fmt} export needs the before and after dates")
+        before, after = options.compare
+        return compare_page.compare_bytes(
+            dataset, view, before, after, fmt.removeprefix("compare-"), paper=options.paper,
+            labels=options.labels, dpi=options.png_dpi(),
+        )  # fmt: skip
+
+    return render
+
+
+def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
+    encode = animation.gif_bytes if fmt == "gif" else animation.mp4_bytes
+
+    def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        if options.span is None:
+            raise StateError(f"the {fmt} export needs the from and to dates")
+        width = options.width_px or round(
+            animation.frame_dpi(options.paper, None, options.dpi)
+            * page.PAPERS[options.paper][0]
+        )
+        if width > MAX_ANIMATION_WIDTH_PX:
+            raise StateError(f"animation width {width} px is over {MAX_ANIMATION_WIDTH_PX} px")
+        start, end = options.span
+        return encode(
+            dataset, view, start, end, paper=options.paper, labels=options.labels,
+            width_px=options.width_px, dpi=options.dpi,
+        )  # fmt: skip
+
+    return render
+
+
 _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "png": _static("png"),
     "pdf": _static("pdf"),
@@ -195,6 +275,10 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "gpkg": _gpkg,
     "kml": _kml,
     "csv": _csv,
+    "compare-pdf": _compare("compare-pdf"),
+    "compare-png": _compare("compare-png"),
+    "gif": _animation("gif"),
+    "mp4": _animation("mp4"),
 }
 
 __all__ = [

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,13 +209,16 @@ def _polygon_path(geometry: BaseGeometry) -> MplPath:
 # --- Labels --------------------------------------------------------------------------
 
 
-def draw_labels(ax: Axes, content: MapContent) -> None:
+def draw_labels(
+    ax: Axes, content: MapContent, *, label_layers: Sequence[str] = catalog.LABEL_ORDER
+) -> None:
     """Label points and areas in the view's naming convention, dropping labels that collide.
 
     Labels come from the ``label`` column, drawn as the layer's catalogue ``label`` says;
-    layers are taken in label priority order (:data:`layers.catalog.LABEL_ORDER`). A
-    point label tries four positions around its point; a label overlapping an earlier one
-    (or leaving the frame) at every position is left out.
+    layers are taken in ``label_layers`` order (default: label priority order,
+    :data:`layers.catalog.LABEL_ORDER`). A point label tries four positions around its
+    point; a label overlapping an earlier one (or leaving the frame) at every position is
+    left out.
     """
     figure = ax.get_figure(root=True)
     assert isinstance(figure, Figure)
@@ -224,7 +227,7 @@ def draw_labels(ax: Axes, content: MapContent) -> None:
     renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
     frame_box = ax.get_window_extent(renderer)
     taken: list[Bbox] = []
-    for candidates in _label_candidates(ax, content):
+    for candidates in _label_candidates(ax, content, label_layers):
         placed = False
         for text in candidates:
             extent = text.get_window_extent(renderer)
@@ -238,9 +241,11 @@ def draw_labels(ax: Axes, content: MapContent) -> None:
                 taken.append(extent.expanded(1.04, 1.1))
 
 
-def _label_candidates(ax: Axes, content: MapContent) -> Iterator[list[Text]]:
+def _label_candidates(
+    ax: Axes, content: MapContent, label_layers: Sequence[str]
+) -> Iterator[list[Text]]:
     inner = box(*content.extent)
-    for layer_id in catalog.LABEL_ORDER:
+    for layer_id in label_layers:
         frame = content.frames.get(layer_id)
         label = catalog.layer(layer_id).label
         if frame is None or frame.empty or label is None:
@@ -421,7 +426,13 @@ def _degree_label(value: float, axis: str) -> str:
     return f"{abs(value):g}°{hemisphere}"
 
 
-def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
+def draw_map(
+    ax: Axes,
+    content: MapContent,
+    *,
+    labels: bool = True,
+    label_layers: Sequence[str] = catalog.LABEL_ORDER,
+) -> None:
     """Draw the layers, labels, scale bar and north arrow of ``content`` into ``ax``.
 
     ``ax`` is a plain axes in EPSG:4326 degrees; its limits become ``content.extent`` and
@@ -445,4 +456,4 @@ def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
     draw_scale_bar(ax, content)
     draw_north_arrow(ax)
     if labels:
-        draw_labels(ax, content)
+        draw_labels(ax, content, label_layers=label_layers)

@@ -217,6 +217,7 @@ def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> 
     assert set(EXPORT_FORMATS) == {
         *("png", "pdf", "svg", "briefing-pdf", "atlas-pdf", "html", "geojson", "gpkg"),
         *("kml", "csv"),
+        *("compare-pdf", "compare-png", "gif", "mp4"),
     }
     assert EXPORT_FORMATS["gpkg"].extension == "gpkg"
     with pytest.raises(StateError, match="unknown export format"):

@@ -20,9 +20,9 @@ from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.situation import check_day
 from geo.text import clean_text
-from layers import animation, compare_page
 from layers.exports import gis, kml, qml
-from layers.paper import layouts, page
+from layers.paper import animation, layouts, page
+from layers.paper import compare as compare_page
 from layers.view import View
 from layers.web import map as web_map
 from layers.web.stable_ids import stable_ids

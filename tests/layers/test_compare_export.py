@@ -16,10 +16,11 @@ from pypdf import PdfReader
 from geo.change import compare, frame_dates
 from geo.dataset import Dataset, load_dataset
 from geo.naming import label
-from layers import animation, compare_page
 from layers.change_layer import CHANGE_LEGEND, change_features, format_km2
 from layers.exports import ExportOptions, export_bytes
 from layers.exports import __main__ as export
+from layers.paper import animation
+from layers.paper import compare as compare_page
 from layers.paper import page as kit
 from layers.styles import STYLES, change_style_key
 from layers.view import View

@@ -41,10 +41,10 @@ from geo.errors import StateError
 from geo.naming import CONVENTIONS
 from geo.situation import state_at
 from layers import catalog
-from layers.compare_page import LABEL_LAYERS, focus_bounds, label_content, merged_frames
 from layers.features import layer_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
+from layers.paper.compare import LABEL_LAYERS, focus_bounds, label_content, merged_frames
 from layers.paper.page import Page
 from layers.view import View
 

@@ -2,6 +2,7 @@
 #   make run    set up .venv and start the app on http://localhost:8501
 #               (this machine only; `make run HOST=0.0.0.0` listens on every interface)
 #   make test   set up .venv and run lint, type checks and the whole test suite
+#   make fast   the tests without the browser ones (the loop while working)
 #   make serve  REPLICAS app processes behind HAProxy (sticky sessions), see README
 PYTHON ?= python3
 # Address the app listens on: localhost unless you say otherwise (see README, Security).
@@ -9,7 +10,7 @@ HOST   ?= localhost
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench load growth serve data
+.PHONY: run test fast lint bench load growth serve data
 REPLICAS ?= 2
 PORT     ?= 8501
 BIND     ?= 127.0.0.1
@@ -35,6 +36,9 @@ lint: $(VENV)/.dev
 
 test: lint
 	$(BIN)/python -m pytest
+
+fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not e2e"
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt

@@ -18,31 +18,32 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import io, settings
-from geo._errors import DataError, RecipeError, StateError
 from geo.dataset import Dataset, load_dataset
+from geo.errors import DataError, RecipeError, StateError
 from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
 from geo.naming import CONVENTIONS
-from geo.timeline import key_dates, state_at
-from layers import exporting
+from geo.situation import key_dates, state_at
+from layers import exports
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features
-from layers.html import escape_markdown
-from layers.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
 from layers.view import BASEMAPS, View, view_from_query
-from layers.web_map import (
+from layers.web.html import escape_markdown
+from layers.web.map import (
     MAP_HEIGHT,
     FeatureCollection,
     base_map,
     feature_collections,
     feature_groups,
 )
+from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
 #: Constant key of the map component: the map is never remounted by the date.
 MAP_KEY = "briefing-map"
-#: Seconds between steps when playing through the key dates.
+#: Seconds between steps when playing through the key dates: the session-state value
+#: ``play_delay`` when set (the tests set 0), else this.
 PLAY_DELAY = 1.5
 #: Session-state key of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
@@ -74,7 +75,7 @@ def cached_fixed_layers(version: DataVersion, convention: str) -> dict[str, Feat
     read-only: the web map never modifies them)."""
     dataset = cached_dataset(version)
     fixed = [spec.id for spec in LAYERS if not spec.dated]
-    frames = layer_features(dataset, state_at(dataset, settings.LAST_DATE), fixed, convention)
+    frames = layer_features(dataset, None, fixed, convention)  # no date: no situation
     return feature_collections(frames)
 
 
@@ -287,8 +288,8 @@ def distance_tool(dataset: Dataset) -> Measurement | None:
 def export_panel(dataset: Dataset, view: View) -> None:
     """One 'Prepare' button per export format; the file is built only on click."""
     with st.sidebar.expander("Export", expanded=False):
-        for fmt, spec in exporting.EXPORT_FORMATS.items():
-            if fmt in exporting.COMPARE_FORMATS + exporting.SPAN_FORMATS:
+        for fmt, spec in exports.EXPORT_FORMATS.items():
+            if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
                 continue  # they need two dates: offered by the comparison mode (issue 12)
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
                 data = prepared_export(dataset, view, fmt)
@@ -307,9 +308,9 @@ def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
     """The export's bytes, or None after a one-line error in the export panel: a failed
     export never takes the map and timeline down with it (the traceback goes to the
     server log, never to the page)."""
-    label = exporting.EXPORT_FORMATS[fmt].label
+    label = exports.EXPORT_FORMATS[fmt].label
     try:
-        return exporting.export_bytes(dataset, view, fmt)
+        return exports.export_bytes(dataset, view, fmt)
     except (DataError, StateError, RecipeError) as exc:
         reason = str(exc)
     except Exception as exc:  # last resort: any renderer failure, reported and logged
@@ -347,7 +348,7 @@ def timeline(dataset: Dataset, view: View) -> None:
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT):
         for entry in timeline_entries(dataset, view.day):
-            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.timeline_panel
+            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip
 
@@ -384,7 +385,7 @@ def main() -> None:
     with right:
         timeline(dataset, view)
     if st.session_state["playing"]:
-        time.sleep(PLAY_DELAY)
+        time.sleep(st.session_state.get("play_delay", PLAY_DELAY))
         st.session_state["play_tick"] = True
         st.rerun()
 

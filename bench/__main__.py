@@ -21,7 +21,8 @@ from bench import browser, maps, server
 from bench.timing import median_seconds, peak_mib, sizes
 from geo.change import clear_cache, compare, frame_dates
 from geo.dataset import load_dataset
-from layers import deck, exporting, slides
+from layers import deck, exports
+from layers.paper import slides
 from layers.view import View
 from tests.e2e.server import streamlit_server
 
@@ -77,7 +78,7 @@ def export_figures(repeat: int) -> dict[str, float]:
     view = View()
     return {
         f"{fmt.replace('-', '_')}_s": median_seconds(
-            lambda fmt=fmt: exporting.export_bytes(dataset, view, fmt), repeat=repeat
+            lambda fmt=fmt: exports.export_bytes(dataset, view, fmt), repeat=repeat
         )
         for fmt in ("png", "pdf", "briefing-pdf")
     }
@@ -115,7 +116,7 @@ def gif_figures(repeat: int) -> dict[str, float]:
     view = View()
 
     def run() -> bytes:
-        return exporting.export_bytes(dataset, view, "gif", span=WAR_SPAN)
+        return exports.export_bytes(dataset, view, "gif", exports.ExportOptions(span=WAR_SPAN))
 
     cpu = time.process_time()
     wall = median_seconds(run, repeat=repeat)

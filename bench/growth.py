@@ -6,7 +6,7 @@ after) this measures, each in a fresh process so memory figures are its own:
 
 - loading and validating the data (s);
 - the features of a date change: ``layers.features.layer_features`` of the default
-  view's dated layers for the date's situation, then ``layers.web_map.feature_collections``
+  view's dated layers for the date's situation, then ``layers.web.map.feature_collections``
   (median over several dates, ms) -- the work the app does per date change;
 - the whole script's date change through Streamlit's AppTest (median, ms; ``--no-app``
   skips it);
@@ -55,11 +55,11 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
 
     from bench.timing import median_seconds, sizes
     from geo.dataset import load_dataset
-    from geo.timeline import state_at
+    from geo.situation import state_at
     from layers.catalog import LAYERS
     from layers.features import layer_features
     from layers.view import View
-    from layers.web_map import base_map, feature_collections, feature_groups
+    from layers.web.map import base_map, feature_collections, feature_groups
 
     start = time.perf_counter()
     dataset = load_dataset(folder)

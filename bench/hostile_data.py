@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.timing import median_seconds, peak_mib
 from geo import settings
-from geo._errors import DataError
 from geo.dataset import load_dataset
+from geo.errors import DataError
 from geo.io import read_records
 from tests.geo.test_hostile_data import ALIAS_BOMB
 

@@ -1,7 +1,7 @@
 """The same layers built three ways, and the payload streamlit-folium would send.
 
 - ``ours``: this project's base map plus feature groups (``feature_group_to_add``),
-  geometry simplified and rounded by ``layers.web_map``.
+  geometry simplified and rounded by ``layers.web.map``.
 - ``leafmap``: ``leafmap.foliumap.Map`` with ``add_gdf`` per layer, full resolution.
 - ``explore``: plain folium through ``GeoDataFrame.explore(m=...)``, full resolution.
 
@@ -20,7 +20,7 @@ import streamlit_folium as sf
 from geo.dataset import Dataset
 from layers.features import view_features
 from layers.view import View
-from layers.web_map import base_map, feature_collections, feature_groups
+from layers.web.map import base_map, feature_collections, feature_groups
 
 
 def component_payload(fmap: folium.Map, groups: list[folium.FeatureGroup] | None = None) -> str:

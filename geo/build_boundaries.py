@@ -7,7 +7,7 @@ Usage::
 The source defaults to ``$NE_WORLD_MAP_GPKG`` or, if unset,
 ``/usr/share/qgis/resources/data/world_map.gpkg`` (Debian package ``qgis-common``).
 This is the project's one build script: it reads and writes with geopandas/pyogrio
-directly; all geometry is done by the pure functions of :mod:`geo.derive`.
+directly; all geometry is done by the pure functions of :mod:`geo.boundary_layers`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo import derive, io
+from geo import boundary_layers, io
 from geo.settings import BOUNDARIES_FILE, DATA_DIR, REGION_BBOX
 
 #: Where Debian's ``qgis-common`` installs the Natural Earth GeoPackage.
@@ -51,7 +51,7 @@ def default_source() -> Path:
 def derive_from(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Read the source GeoPackage at ``path`` and derive every output layer."""
     source = io.read_layers(path, SOURCE_LAYERS, REGION_BBOX)
-    return derive.build_layers(
+    return boundary_layers.build_layers(
         source["countries"], source["states_provinces"], source["disputed_borders"], REGION_BBOX
     )
 

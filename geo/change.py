@@ -1,7 +1,7 @@
 """What changed on the map between two days: areas, places and sites.
 
 Inputs are a :class:`geo.dataset.Dataset` (EPSG:4326) and two days; the situation on
-each day comes from :func:`geo.timeline.state_at`, so "who held what" means exactly what
+each day comes from :func:`geo.situation.state_at`, so "who held what" means exactly what
 the map draws (a smaller area in force is cut out of a larger one).
 
 Areas are intersected and measured in :data:`EQUAL_AREA_CRS`, a Lambert azimuthal
@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,11 +36,12 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.errors import StateError
 from geo.locate import polygon_country
+from geo.metric import project
 from geo.model import ControlPeriod, Place, Site
-from geo.timeline import check_day, key_dates, state_at
+from geo.situation import check_day, in_force, key_dates, state_at
 
 _LON_0 = (settings.REGION_BBOX[0] + settings.REGION_BBOX[2]) / 2
 _LAT_0 = (settings.REGION_BBOX[1] + settings.REGION_BBOX[3]) / 2
@@ -222,6 +223,18 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
+def _check_days(first: tuple[str, dt.date], last: tuple[str, dt.date]) -> None:
+    """Both days within the map's span and in order, else :class:`StateError` naming them."""
+    (first_name, first_day), (last_name, last_day) = first, last
+    check_day(first_day)
+    check_day(last_day)
+    if first_day > last_day:
+        raise StateError(
+            f"the {first_name} date {first_day.isoformat()} is later than the "
+            f"{last_name} date {last_day.isoformat()}"
+        )
+
+
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     """What changed on the map from ``before`` to ``after`` (``before <= after``).
 
@@ -230,12 +243,7 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     StateError
         If a day is outside the map's span or ``before`` is later than ``after``.
     """
-    check_day(before)
-    check_day(after)
-    if before > after:
-        raise StateError(
-            f"the before date {before.isoformat()} is later than the after date {after.isoformat()}"
-        )
+    _check_days(("before", before), ("after", after))
     old, new = _control(dataset, before), _control(dataset, after)
     held_before, held_after = old.held, new.held
     areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))
@@ -257,10 +265,10 @@ def _control(dataset: Dataset, day: dt.date) -> _Control:
     """The control records in force on ``day``, as the map draws them (cached).
 
     The situation's control depends only on which records are in force (the rule of
-    :func:`geo.timeline.state_at`), so the result is cached under those records: equal
+    :func:`geo.situation.state_at`), so the result is cached under those records: equal
     records (same id, geometry, period, ...) share an entry, edited ones do not.
     """
-    key = tuple(c for c in dataset.control if c.span.contains(day))
+    key = tuple(c for c in dataset.control if in_force(c, day))
     with _CACHE_LOCK:
         control = _CACHE.get(key)
         if control is not None:
@@ -277,22 +285,23 @@ def _control(dataset: Dataset, day: dt.date) -> _Control:
     return control
 
 
-def _project(control: gpd.GeoDataFrame) -> tuple[_Held, ...]:
-    """Control rows (columns of :func:`geo.frames.control_frame`) with equal-area shapes."""
-    if control.empty:
+def _project(control: Sequence[ControlPeriod]) -> tuple[_Held, ...]:
+    """Control records in force (:attr:`geo.situation.Situation.control`) with equal-area
+    shapes."""
+    if not control:
         return ()
-    projected = control.geometry.to_crs(EQUAL_AREA_CRS)
+    projected = project([c.geometry for c in control], source=settings.CRS, target=EQUAL_AREA_CRS)
     return tuple(
         _Held(
-            id=row.id,
-            area_name=row.area_name,
-            holder=row.holder,
-            status=row.status,
-            sources=tuple(row.sources),
-            geometry=row.geometry,
-            equal_area=shapely.make_valid(projected.iloc[index]),
+            id=period.id,
+            area_name=period.area_name,
+            holder=period.holder,
+            status=period.provenance.status,
+            sources=period.provenance.sources,
+            geometry=period.geometry,
+            equal_area=shapely.make_valid(projected[index]),
         )
-        for index, row in enumerate(control.itertuples(index=False))
+        for index, period in enumerate(control)
     )
 
 
@@ -319,14 +328,14 @@ def _area_changes(before: _Control, after: _Control) -> list[AreaChange]:
     kept = [(old, new, g) for old, new, g in kept if g.area / 1e6 >= MIN_CHANGE_KM2]
     if not kept:
         return []
-    geographic = gpd.GeoSeries([g for _, _, g in kept], crs=EQUAL_AREA_CRS).to_crs(settings.CRS)
+    geographic = project([g for _, _, g in kept], source=EQUAL_AREA_CRS, target=settings.CRS)
     return [
         AreaChange(
             area_name=_area_name(old, new),
             from_holder=old.holder if old else UNMAPPED,
             to_holder=new.holder if new else UNMAPPED,
             km2=g.area / 1e6,
-            geometry=geographic.iloc[index],
+            geometry=geographic[index],
             before_id=old.id if old else None,
             after_id=new.id if new else None,
             sources=_merged_sources(old, new),
@@ -391,8 +400,8 @@ def _place_changes(
             moved.append((place, old, new))
     if not moved:
         return []
-    points = gpd.GeoSeries([Point(p.lon, p.lat) for p, _, _ in moved], crs=settings.CRS)
-    projected = points.to_crs(EQUAL_AREA_CRS)
+    points = [Point(p.lon, p.lat) for p, _, _ in moved]
+    projected = project(points, source=settings.CRS, target=EQUAL_AREA_CRS)
     changes: list[PlaceChange] = []
     for index, (place, old, new) in enumerate(moved):
         held = new if new is not None else old
@@ -409,7 +418,7 @@ def _place_changes(
                 after_id=new.id if new else None,
                 sources=_merged_sources(old, new),
                 status=_least_sure(old, new),
-                edge_km=outline.distance(projected.iloc[index]) / 1000.0,
+                edge_km=outline.distance(projected[index]) / 1000.0,
             )
         )
     return sorted(changes, key=lambda c: (c.direction, c.name))
@@ -577,19 +586,14 @@ def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDa
     """One entry per day in ``[start, end]`` on which the map changes, in order.
 
     ``start`` itself always comes first (the map as it stood then); after it, every day of
-    :func:`geo.timeline.key_dates` up to and including ``end``.
+    :func:`geo.situation.key_dates` up to and including ``end``.
 
     Raises
     ------
     StateError
         If a day is outside the map's span or ``start`` is later than ``end``.
     """
-    check_day(start)
-    check_day(end)
-    if start > end:
-        raise StateError(
-            f"the start date {start.isoformat()} is later than the end date {end.isoformat()}"
-        )
+    _check_days(("start", start), ("end", end))
     days = [start, *(d for d in key_dates(dataset) if start < d <= end)]
     result = []
     for day in days:

@@ -34,10 +34,10 @@ from shapely.geometry import Point
 
 from geo import io, settings
 from geo.dataset import Dataset
-from geo.derive import geodesic_area_km2
 from geo.locate import Whereabouts, locate, polygon_country
+from geo.metric import geodesic_area_km2
 from geo.model import ControlPeriod, Place
-from geo.timeline import Situation, key_dates, state_at
+from geo.situation import Situation, key_dates, state_at
 
 #: Overlaps smaller than this (km2) are rounding at shared edges, not claims.
 MIN_OVERLAP_KM2 = 0.05
@@ -220,14 +220,14 @@ def _area_findings(dataset: Dataset, situations: _Situations) -> Iterable[Findin
             continue
         seen: dict[str, tuple[dt.date, dt.date, float, str, str]] = {}
         for day in (d for d in situations.days if site.span.contains(d)):
-            for row in situations.at(day).control.itertuples():
-                if row.holder not in site.not_held_by:
+            for period in situations.at(day).control:
+                if period.holder not in site.not_held_by:
                     continue
-                overlap = site.geometry.intersection(row.geometry)
+                overlap = site.geometry.intersection(period.geometry)
                 km2 = 0.0 if overlap.is_empty else geodesic_area_km2(overlap)
                 if km2 >= MIN_OVERLAP_KM2:
-                    first = seen[row.id][0] if row.id in seen else day
-                    seen[row.id] = (first, day, km2, str(row.area_name), str(row.holder))
+                    first = seen[period.id][0] if period.id in seen else day
+                    seen[period.id] = (first, day, km2, period.area_name, period.holder)
         for area_id, (first, last, km2, area_name, holder) in seen.items():
             yield Finding(
                 kind="area-on-other-ground",

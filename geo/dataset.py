@@ -1,7 +1,7 @@
 """Load and validate every data file at once into a :class:`Dataset`.
 
 All problems across all files are collected and raised once as
-:class:`geo._errors.DataError`.
+:class:`geo.errors.DataError`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any, Generic, TypeVar
 import geopandas as gpd
 
 from geo import io, settings
-from geo._errors import DataError, RecipeError
 from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, shown
+from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
 from geo.recipes import RecipeContext, build_geometry
 

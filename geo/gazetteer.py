@@ -15,7 +15,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from shapely.geometry import Point
 
-from geo.measure import point_distance_km
+from geo.metric import geodesic_km
 from geo.model import Place
 
 
@@ -66,7 +66,7 @@ class LocalGazetteer(Geocoder):  # type: ignore[misc]
         """The nearest place(s) to ``(lat, lon)``."""
         lat, lon = query
         ordered = sorted(
-            self._places, key=lambda p: point_distance_km(Point(lon, lat), Point(p.lon, p.lat))
+            self._places, key=lambda p: geodesic_km(Point(lon, lat), Point(p.lon, p.lat))
         )
         if not ordered:
             return None

@@ -19,7 +19,7 @@ import pyogrio
 import yaml
 
 from geo import settings
-from geo._errors import DataError
+from geo.errors import DataError
 from geo.text import clean_text
 
 #: Permissions of a newly written export (an overwritten file keeps its own).
@@ -171,6 +171,11 @@ def _without_lines(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_lines(v) for v in value]
     return value
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a file shipped with the project (e.g. the vendored Leaflet)."""
+    return path.read_text(encoding="utf-8")
 
 
 #: Keys added to every mapping of a document read by :func:`parse_document`: the line of

@@ -9,7 +9,7 @@ place. So Kapan, whose point lies ~0.7 km inside Natural Earth's Zangilan distri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Point
 
-from geo.model import Place
+from geo.model import ControlPeriod, Place
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def polygon_country(place: Place, countries: gpd.GeoDataFrame) -> str | None:
 
 
 def locate(
-    place: Place, boundaries: Mapping[str, gpd.GeoDataFrame], control: gpd.GeoDataFrame
+    place: Place, boundaries: Mapping[str, gpd.GeoDataFrame], control: Sequence[ControlPeriod]
 ) -> Whereabouts:
     """Country and holder of ``place`` given the day's resolved control areas.
 
@@ -55,17 +55,17 @@ def locate(
     ----------
     place : a gazetteer place (lon/lat, EPSG:4326).
     boundaries : the boundary layers; ``countries`` (column ``name``) is used.
-    control : the day's control areas, columns ``id``, ``holder``, ``geometry``
-        (EPSG:4326), overlaps already resolved, as in ``state_at(...).control``.
+    control : the day's control periods (EPSG:4326), overlaps already resolved, as in
+        ``state_at(...).control``.
     """
     in_polygon = polygon_country(place, boundaries["countries"])
     set_aside = place.boundary_note is not None and place.country != in_polygon
     holder = area = None
-    if not set_aside and not control.empty:
-        covered = shapely.covers(control.geometry.to_numpy(), Point(place.lon, place.lat))
-        hits = np.flatnonzero(covered)
+    if not set_aside and control:
+        shapes = np.array([c.geometry for c in control], dtype=object)
+        hits = np.flatnonzero(shapely.covers(shapes, Point(place.lon, place.lat)))
         if hits.size:
-            holder, area = str(control["holder"].iat[hits[0]]), str(control["id"].iat[hits[0]])
+            holder, area = control[hits[0]].holder, control[hits[0]].id
     return Whereabouts(
         place=place.id,
         country=place.country or in_polygon,

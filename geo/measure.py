@@ -2,23 +2,20 @@
 
 Inputs are shapely geometries in EPSG:4326. Nearest points between extended shapes
 are found in :data:`geo.settings.METRIC_CRS`; the distance between them is then the
-geodesic (ellipsoidal) distance.
+geodesic (ellipsoidal) distance (both by :mod:`geo.metric`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import shapely
-from geopy.distance import geodesic
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo import settings
-from geo._errors import StateError
 from geo.dataset import Dataset
-from geo.recipes import buffer_km
+from geo.errors import StateError
+from geo.metric import buffer_km, geodesic_km, nearest_points
 
 
 @dataclass(frozen=True)
@@ -30,18 +27,10 @@ class Measurement:
     end: Point
 
 
-def point_distance_km(a: Point, b: Point) -> float:
-    """Geodesic distance in km between two lon/lat points."""
-    return float(geodesic((a.y, a.x), (b.y, b.x)).km)
-
-
 def nearest_distance(a: BaseGeometry, b: BaseGeometry) -> Measurement:
     """Shortest geodesic distance between two EPSG:4326 geometries (0 if they touch)."""
-    metric = gpd.GeoSeries([a, b], crs=settings.CRS).to_crs(settings.METRIC_CRS)
-    near_a, near_b = shapely.ops.nearest_points(metric.iloc[0], metric.iloc[1])
-    back = gpd.GeoSeries([near_a, near_b], crs=settings.METRIC_CRS).to_crs(settings.CRS)
-    start, end = back.iloc[0], back.iloc[1]
-    return Measurement(km=point_distance_km(start, end), start=start, end=end)
+    start, end = nearest_points(a, b)
+    return Measurement(km=geodesic_km(start, end), start=start, end=end)
 
 
 def target_options(dataset: Dataset) -> dict[str, str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
 
-from geo.dates import format_date
+from geo.dates import format_date, format_span
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,14 @@ class Span:
         before_end = self.end is None or day < self.end
         return after_start and before_end
 
+    def describe(self) -> str:
+        """The period as read by people, no finer than its precisions.
+
+        >>> Span(dt.date(2020, 11, 10)).describe()
+        'since 10 November 2020'
+        """
+        return format_span(self.start, self.end, self.start_precision, self.end_precision)
+
 
 @dataclass(frozen=True)
 class Place:
@@ -137,3 +145,8 @@ class Event:
     in_article: bool = False
     end: dt.date | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self) -> str:
+        """The date as read by people, no finer than its precision, with the end if any."""
+        end = f" – {format_date(self.end)}" if self.end else ""
+        return format_date(self.date, self.precision) + end

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from geo._errors import StateError
+from geo.errors import StateError
 from geo.model import Names
 
 #: Azerbaijani Latin letters as English-language transliteration writes them.

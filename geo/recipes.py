@@ -15,8 +15,8 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from geo import settings
-from geo._errors import RecipeError
+from geo.errors import RecipeError
+from geo.metric import buffer_km
 from geo.model import Place
 
 BASE_KEYS = ("place", "point", "path", "boundary")
@@ -134,9 +134,3 @@ def boundary_union(spec: Any, context: RecipeContext) -> BaseGeometry:
         raise RecipeError(f"no feature of layer {spec['layer']!r} matches {dict(match)!r}")
     return shapely.union_all(selected.geometry.to_numpy())
 
-
-def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
-    """Buffer a EPSG:4326 geometry by ``km`` kilometres (computed in the metric CRS)."""
-    metric = gpd.GeoSeries([geometry], crs=settings.CRS).to_crs(settings.METRIC_CRS)
-    buffered = metric.buffer(km * 1000.0, quad_segs=16).to_crs(settings.CRS)
-    return buffered.iloc[0]

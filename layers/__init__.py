@@ -1,5 +1,8 @@
-"""Map layers: the catalogue, one style definition, and the features both renderers draw.
+"""Map layers: the catalogue, one style definition, the features, and their renderers.
 
-``layers.catalog`` and ``layers.styles`` are renderer-neutral; the Folium bridge and the
-static (matplotlib) renderer both read them, so the web map and exports match.
+``catalog`` (the one description of each layer), ``styles`` (one style definition),
+``features`` (records to feature frames) and ``view`` (the state of a map view) are
+renderer-neutral. ``web/`` renders them with Folium/Leaflet, ``paper/`` with matplotlib,
+and ``exports/`` turns a view into files (``python -m layers.exports``), so the web map and
+the exports match.
 """

@@ -1,16 +1,28 @@
-"""The catalogue of map layers: id, title, group, description, default visibility, legend.
+"""The catalogue of map layers: the one description of each layer.
 
-Renderer-neutral: the web map, the layer panel and the static export all read it.
+A :class:`LayerSpec` says everything the app, the web map and the paper map need to
+know about a layer: its title and group in the layer panel, where its features come
+from (:class:`BoundarySource`, :class:`SiteSource`, ...; this also says whether it
+changes with the date), its stacking rank on the web map, how its features are
+labelled, and its legend entries with their palette styles (:mod:`layers.styles`).
+Renderers read these fields; none of them names a layer id. Adding a layer is one entry
+in :data:`LAYERS` (see "Adding a layer" in ``data/SCHEMA.md``).
+
+>>> layer("control").source.dated
+True
+>>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
+['places']
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from geo._errors import StateError
+from geo.errors import StateError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LegendEntry:
     """One legend line: a label drawn with palette style ``style_key`` as ``shape``."""
 
@@ -19,178 +31,300 @@ class LegendEntry:
     shape: str  # 'polygon', 'line' or 'point'
 
 
-@dataclass(frozen=True)
+# --- Where a layer's features come from ------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoundarySource:
+    """Every feature of ``layer`` of ``data/boundaries.gpkg``, drawn with ``style_key``.
+
+    ``names_prefix`` + the lower-cased English name is the gazetteer id giving a
+    feature's alternative names (e.g. ``district-`` + ``lachin``: Lachin / Berdzor).
+    """
+
+    dated: ClassVar[bool] = False
+    layer: str
+    style_key: str
+    names_prefix: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceSource:
+    """The gazetteer's places (``places.yaml``) except districts."""
+
+    dated: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlSource:
+    """The control periods (``control.yaml``) in force on the day."""
+
+    dated: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteSource:
+    """The sites (``sites.yaml``) of ``kinds`` in force on the day."""
+
+    dated: ClassVar[bool] = True
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventSource:
+    """The events (``events.yaml``) begun by the day."""
+
+    dated: ClassVar[bool] = True
+
+
+LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventSource
+
+
+@dataclass(frozen=True, kw_only=True)
+class Label:
+    """How a layer's features are labelled.
+
+    ``priority``: on paper, labels are placed in increasing priority and a label that
+    would overlap an earlier one is left out. ``look``: a key of
+    :data:`layers.styles.LABEL_STYLES`. ``permanent_on_web``: the web map shows the
+    label always (else on hover, as for every layer).
+    """
+
+    priority: int
+    look: str
+    permanent_on_web: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class LayerSpec:
-    """One toggleable layer. ``dated`` layers change with the date control."""
+    """One toggleable layer (see the module docstring).
+
+    ``draw_order``: web-map stacking rank, low first (areas, then lines, then points);
+    the paper map stacks by geometry type, then in catalogue order. ``label``: ``None``
+    for a layer whose features are never labelled on paper (hover only on the web).
+    """
 
     id: str
     title: str
     group: str
     description: str
-    default_visible: bool
-    dated: bool
+    source: LayerSource
+    draw_order: int
     legend: tuple[LegendEntry, ...]
+    label: Label | None = None
+    default_visible: bool = True
+
+    @property
+    def dated(self) -> bool:
+        """Whether the layer's features change with the date."""
+        return self.source.dated
 
 
 GROUPS: tuple[str, ...] = ("Borders & places", "Territory & control", "Military sites", "Events")
 
 LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
-        "countries",
-        "State borders",
-        "Borders & places",
-        "Armenia, Azerbaijan, Georgia, Turkey, Iran and Russia (Natural Earth 1:10m).",
-        True,
-        False,
-        (LegendEntry("State border", "country", "line"),),
+        id="countries",
+        title="State borders",
+        group="Borders & places",
+        description="Armenia, Azerbaijan, Georgia, Turkey, Iran and Russia (Natural Earth 1:10m).",
+        source=BoundarySource(layer="countries", style_key="country"),
+        draw_order=50,
+        label=Label(priority=60, look="country"),
+        legend=(LegendEntry(label="State border", style_key="country", shape="line"),),
     ),
     LayerSpec(
-        "nakhchivan",
-        "Nakhchivan exclave",
-        "Borders & places",
-        "The Nakhchivan Autonomous Republic of Azerbaijan (union of its Natural Earth rayons).",
-        True,
-        False,
-        (LegendEntry("Nakhchivan (Azerbaijan)", "nakhchivan", "polygon"),),
-    ),
-    LayerSpec(
-        "provinces",
-        "Shirak and Syunik provinces",
-        "Borders & places",
-        "Armenian provinces of the Gyumri base (Shirak) and of the proposed deployment (Syunik).",
-        True,
-        False,
-        (LegendEntry("Armenian province", "province", "line"),),
-    ),
-    LayerSpec(
-        "places",
-        "Towns and cities",
-        "Borders & places",
-        "Gazetteer places, labelled in the chosen naming convention.",
-        True,
-        False,
-        (
-            LegendEntry("Town or city", "place", "point"),
-            LegendEntry("Village, airport or border point", "place-minor", "point"),
+        id="nakhchivan",
+        title="Nakhchivan exclave",
+        group="Borders & places",
+        description=(
+            "The Nakhchivan Autonomous Republic of Azerbaijan (union of its Natural Earth rayons)."
+        ),
+        source=BoundarySource(layer="nakhchivan", style_key="nakhchivan"),
+        draw_order=20,
+        label=None,
+        legend=(
+            LegendEntry(label="Nakhchivan (Azerbaijan)", style_key="nakhchivan", shape="polygon"),
         ),
     ),
     LayerSpec(
-        "nkao",
-        "Nagorno-Karabakh (1991 oblast)",
-        "Territory & control",
-        "Boundary of the Nagorno-Karabakh Autonomous Oblast as of 1991 (Natural Earth).",
-        True,
-        False,
-        (LegendEntry("Nagorno-Karabakh AO, 1991", "nkao", "line"),),
+        id="provinces",
+        title="Shirak and Syunik provinces",
+        group="Borders & places",
+        description=(
+            "Armenian provinces of the Gyumri base (Shirak) and of the proposed deployment "
+            "(Syunik)."
+        ),
+        source=BoundarySource(layer="provinces", style_key="province"),
+        draw_order=60,
+        label=None,
+        legend=(LegendEntry(label="Armenian province", style_key="province", shape="line"),),
     ),
     LayerSpec(
-        "districts",
-        "The seven surrounding districts",
-        "Territory & control",
-        "Aghdam, Fuzuli, Jabrayil, Zangilan, Qubadli, Lachin and Kalbajar districts.",
-        True,
-        False,
-        (LegendEntry("Surrounding district", "district", "line"),),
-    ),
-    LayerSpec(
-        "ceasefire-line",
-        "1994 ceasefire line",
-        "Territory & control",
-        "Line of contact fixed by the May 1994 ceasefire; it held until the war of autumn 2020.",
-        True,
-        False,
-        (LegendEntry("Ceasefire line, 1994", "ceasefire-line", "line"),),
-    ),
-    LayerSpec(
-        "control",
-        "Who held what on the date",
-        "Territory & control",
-        "Areas held by Armenian or Azerbaijani forces on the chosen date.",
-        True,
-        True,
-        (
-            LegendEntry("Held by Armenian forces", "control-armenian", "polygon"),
-            LegendEntry("Held by Azerbaijan", "control-azerbaijani", "polygon"),
+        id="places",
+        title="Towns and cities",
+        group="Borders & places",
+        description="Gazetteer places, labelled in the chosen naming convention.",
+        source=PlaceSource(),
+        draw_order=140,
+        label=Label(priority=10, look="place", permanent_on_web=True),
+        legend=(
+            LegendEntry(label="Town or city", style_key="place", shape="point"),
+            LegendEntry(
+                label="Village, airport or border point", style_key="place-minor", shape="point"
+            ),
         ),
     ),
     LayerSpec(
-        "russian-bases",
-        "Russian military bases",
-        "Military sites",
-        "The 102nd Military Base in Gyumri and its air base at Erebuni, Yerevan.",
-        True,
-        True,
-        (
-            LegendEntry("Russian military base", "base", "point"),
-            LegendEntry("Russian air base", "air-base", "point"),
+        id="nkao",
+        title="Nagorno-Karabakh (1991 oblast)",
+        group="Territory & control",
+        description=(
+            "Boundary of the Nagorno-Karabakh Autonomous Oblast as of 1991 (Natural Earth)."
+        ),
+        source=BoundarySource(layer="nkao", style_key="nkao"),
+        draw_order=80,
+        label=Label(priority=70, look="area"),
+        legend=(LegendEntry(label="Nagorno-Karabakh AO, 1991", style_key="nkao", shape="line"),),
+    ),
+    LayerSpec(
+        id="districts",
+        title="The seven surrounding districts",
+        group="Territory & control",
+        description="Aghdam, Fuzuli, Jabrayil, Zangilan, Qubadli, Lachin and Kalbajar districts.",
+        source=BoundarySource(layer="districts", style_key="district", names_prefix="district-"),
+        draw_order=70,
+        label=Label(priority=80, look="area"),
+        legend=(LegendEntry(label="Surrounding district", style_key="district", shape="line"),),
+    ),
+    LayerSpec(
+        id="ceasefire-line",
+        title="1994 ceasefire line",
+        group="Territory & control",
+        description=(
+            "Line of contact fixed by the May 1994 ceasefire; it held until the war of autumn 2020."
+        ),
+        source=BoundarySource(layer="ceasefire_line", style_key="ceasefire-line"),
+        draw_order=90,
+        label=None,
+        legend=(
+            LegendEntry(label="Ceasefire line, 1994", style_key="ceasefire-line", shape="line"),
         ),
     ),
     LayerSpec(
-        "proposed-deployment",
-        "Proposed eastern deployment",
-        "Military sites",
-        "Russian unit discussed for Syunik near the border with Azerbaijan (proposed, "
+        id="control",
+        title="Who held what on the date",
+        group="Territory & control",
+        description="Areas held by Armenian or Azerbaijani forces on the chosen date.",
+        source=ControlSource(),
+        draw_order=10,
+        label=None,
+        legend=(
+            LegendEntry(
+                label="Held by Armenian forces", style_key="control-armenian", shape="polygon"
+            ),
+            LegendEntry(
+                label="Held by Azerbaijan", style_key="control-azerbaijani", shape="polygon"
+            ),
+        ),
+    ),
+    LayerSpec(
+        id="russian-bases",
+        title="Russian military bases",
+        group="Military sites",
+        description="The 102nd Military Base in Gyumri and its air base at Erebuni, Yerevan.",
+        source=SiteSource(kinds=("base", "air-base")),
+        draw_order=110,
+        label=Label(priority=20, look="site"),
+        legend=(
+            LegendEntry(label="Russian military base", style_key="base", shape="point"),
+            LegendEntry(label="Russian air base", style_key="air-base", shape="point"),
+        ),
+    ),
+    LayerSpec(
+        id="proposed-deployment",
+        title="Proposed eastern deployment",
+        group="Military sites",
+        description="Russian unit discussed for Syunik near the border with Azerbaijan (proposed, "
         "no exact place named).",
-        True,
-        True,
-        (LegendEntry("Proposed deployment area", "proposed-deployment", "polygon"),),
-    ),
-    LayerSpec(
-        "peacekeeping",
-        "Russian peacekeepers",
-        "Military sites",
-        "Peacekeeping headquarters, zone and Lachin corridor under the 10 November 2020 statement.",
-        True,
-        True,
-        (
-            LegendEntry("Peacekeeping HQ", "peacekeeping-hq", "point"),
-            LegendEntry("Peacekeeping zone (schematic)", "peacekeeping-zone", "polygon"),
-            LegendEntry("Lachin corridor (schematic)", "corridor", "polygon"),
+        source=SiteSource(kinds=("proposed-deployment",)),
+        draw_order=30,
+        label=None,
+        legend=(
+            LegendEntry(
+                label="Proposed deployment area", style_key="proposed-deployment", shape="polygon"
+            ),
         ),
     ),
     LayerSpec(
-        "monitoring",
-        "Russian-Turkish monitoring centre",
-        "Military sites",
-        "Joint ceasefire monitoring centre in Aghdam district.",
-        True,
-        True,
-        (LegendEntry("Monitoring centre", "monitoring-centre", "point"),),
+        id="peacekeeping",
+        title="Russian peacekeepers",
+        group="Military sites",
+        description=(
+            "Peacekeeping headquarters, zone and Lachin corridor under the 10 November 2020 "
+            "statement."
+        ),
+        source=SiteSource(kinds=("peacekeeping-hq", "peacekeeping-zone", "corridor")),
+        draw_order=40,
+        label=Label(priority=30, look="site"),
+        legend=(
+            LegendEntry(label="Peacekeeping HQ", style_key="peacekeeping-hq", shape="point"),
+            LegendEntry(
+                label="Peacekeeping zone (schematic)",
+                style_key="peacekeeping-zone",
+                shape="polygon",
+            ),
+            LegendEntry(label="Lachin corridor (schematic)", style_key="corridor", shape="polygon"),
+        ),
     ),
     LayerSpec(
-        "exercise",
-        "Azerbaijani-Turkish exercise",
-        "Military sites",
-        "Site of the joint exercise the article mentions.",
-        True,
-        True,
-        (LegendEntry("Joint exercise", "exercise", "point"),),
+        id="monitoring",
+        title="Russian-Turkish monitoring centre",
+        group="Military sites",
+        description="Joint ceasefire monitoring centre in Aghdam district.",
+        source=SiteSource(kinds=("monitoring-centre",)),
+        draw_order=120,
+        label=Label(priority=40, look="site"),
+        legend=(
+            LegendEntry(label="Monitoring centre", style_key="monitoring-centre", shape="point"),
+        ),
     ),
     LayerSpec(
-        "events",
-        "Events up to the date",
-        "Events",
-        "Events of the article (filled) and context events (hollow) up to the chosen date.",
-        True,
-        True,
-        (
-            LegendEntry("Event in the article", "event", "point"),
-            LegendEntry("Context event", "event-context", "point"),
+        id="exercise",
+        title="Azerbaijani-Turkish exercise",
+        group="Military sites",
+        description="Site of the joint exercise the article mentions.",
+        source=SiteSource(kinds=("exercise",)),
+        draw_order=130,
+        label=Label(priority=50, look="site"),
+        legend=(LegendEntry(label="Joint exercise", style_key="exercise", shape="point"),),
+    ),
+    LayerSpec(
+        id="events",
+        title="Events up to the date",
+        group="Events",
+        description=(
+            "Events of the article (filled) and context events (hollow) up to the chosen date."
+        ),
+        source=EventSource(),
+        draw_order=100,
+        label=None,
+        legend=(
+            LegendEntry(label="Event in the article", style_key="event", shape="point"),
+            LegendEntry(label="Context event", style_key="event-context", shape="point"),
         ),
     ),
 )
 
-LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
-DEFAULT_VISIBLE: tuple[str, ...] = tuple(layer.id for layer in LAYERS if layer.default_visible)
-
-#: Site kinds (sites.yaml) drawn by each site layer.
-SITE_LAYERS: dict[str, tuple[str, ...]] = {
-    "russian-bases": ("base", "air-base"),
-    "proposed-deployment": ("proposed-deployment",),
-    "peacekeeping": ("peacekeeping-hq", "peacekeeping-zone", "corridor"),
-    "monitoring": ("monitoring-centre",),
-    "exercise": ("exercise",),
-}
+LAYER_IDS: tuple[str, ...] = tuple(spec.id for spec in LAYERS)
+DEFAULT_VISIBLE: tuple[str, ...] = tuple(spec.id for spec in LAYERS if spec.default_visible)
+#: Layer ids in web-map stacking order.
+DRAW_ORDER: tuple[str, ...] = tuple(s.id for s in sorted(LAYERS, key=lambda s: s.draw_order))
+#: Labelled layer ids, in label priority order (earlier wins overlaps on paper).
+LABEL_ORDER: tuple[str, ...] = tuple(
+    s.id
+    for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
+)
 
 
 def layer(layer_id: str) -> LayerSpec:
@@ -202,7 +336,11 @@ def layer(layer_id: str) -> LayerSpec:
 
 
 def check_layer_ids(layer_ids: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Validate layer ids, returning them in catalogue order."""
+    """Validate layer ids, returning them in catalogue order.
+
+    >>> check_layer_ids(["events", "countries"])
+    ('countries', 'events')
+    """
     unknown = [i for i in layer_ids if i not in LAYER_IDS]
     if unknown:
         raise StateError(f"unknown layers {unknown} (known: {', '.join(LAYER_IDS)})")

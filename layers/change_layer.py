@@ -9,17 +9,13 @@ the compare page, the animation and (later) the app's comparison table. Text is 
 
 from __future__ import annotations
 
-from typing import Any
-
 import geopandas as gpd
-import pandas as pd
 
-from geo import settings
 from geo.change import UNMAPPED, AreaChange, Change
 from geo.dataset import Dataset
 from geo.dates import format_date
 from layers.catalog import LegendEntry
-from layers.features import FEATURE_COLUMNS
+from layers.features import Feature, feature_frame
 from layers.styles import change_style_key
 
 #: Layer id of the change features (not a catalogue layer: it needs two dates).
@@ -35,13 +31,25 @@ HOLDER_LABELS: dict[str, str] = {
 #: Legend of the change layer, one entry per palette key, in reading order.
 CHANGE_LEGEND: tuple[LegendEntry, ...] = (
     LegendEntry(
-        "Passed from Armenian forces to Azerbaijan", "change-armenian-azerbaijani", "polygon"
+        label="Passed from Armenian forces to Azerbaijan",
+        style_key="change-armenian-azerbaijani",
+        shape="polygon",
     ),
     LegendEntry(
-        "Passed from Azerbaijan to Armenian forces", "change-azerbaijani-armenian", "polygon"
+        label="Passed from Azerbaijan to Armenian forces",
+        style_key="change-azerbaijani-armenian",
+        shape="polygon",
     ),
-    LegendEntry("Holder mapped after only (none before)", "change-from-unmapped", "polygon"),
-    LegendEntry("Holder mapped before only (none after)", "change-to-unmapped", "polygon"),
+    LegendEntry(
+        label="Holder mapped after only (none before)",
+        style_key="change-from-unmapped",
+        shape="polygon",
+    ),
+    LegendEntry(
+        label="Holder mapped before only (none after)",
+        style_key="change-to-unmapped",
+        shape="polygon",
+    ),
 )
 
 
@@ -64,31 +72,31 @@ def change_features(dataset: Dataset, change: Change) -> gpd.GeoDataFrame:
     """The changed areas of ``change`` as a feature frame (EPSG:4326), largest first per
     direction (the order of ``change.areas``).
 
-    Columns are :data:`layers.features.FEATURE_COLUMNS` and ``geometry``: ``layer`` is
+    The frame has the columns of :func:`layers.features.layer_features`: ``layer`` is
     :data:`CHANGE_LAYER`; ``style_key`` the direction's palette key; ``label`` the area
-    name; ``details`` direction, area, dates and status; ``sources`` human citations.
+    name; ``details`` direction, area, dates and status; ``source_ids`` and ``citations``
+    the sources of the areas' records.
     """
-    rows = [_row(dataset, change, index, area) for index, area in enumerate(change.areas)]
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=[*FEATURE_COLUMNS, "geometry"]),
-        geometry="geometry",
-        crs=settings.CRS,
+    return feature_frame(
+        [_feature(dataset, change, index, area) for index, area in enumerate(change.areas)]
     )
 
 
-def _row(dataset: Dataset, change: Change, index: int, area: AreaChange) -> dict[str, Any]:
-    return {
-        "id": f"change-{index}",
-        "layer": CHANGE_LAYER,
-        "style_key": change_style_key(area.from_holder, area.to_holder),
-        "status": area.status,
-        "label": area.area_name,
-        "details": [
+def _feature(dataset: Dataset, change: Change, index: int, area: AreaChange) -> Feature:
+    return Feature(
+        id=f"change-{index}",
+        layer=CHANGE_LAYER,
+        style_key=change_style_key(area.from_holder, area.to_holder),
+        status=area.status,
+        label=area.area_name,
+        details=(
             ("Change", direction_label(area.from_holder, area.to_holder)),
             ("Area", f"{format_km2(area.km2)} (approximate)"),
             ("Between", f"{format_date(change.before)} and {format_date(change.after)}"),
             ("Status", area.status),
-        ],
-        "sources": [dataset.source(s).citation() for s in area.sources],
-        "geometry": area.geometry,
-    }
+        ),
+        source_ids=area.sources,
+        citations=tuple(dataset.source(s).citation() for s in area.sources),
+        names=None,
+        geometry=area.geometry,
+    )

@@ -22,8 +22,8 @@ article's deck)::
 
 Event ids come from ``data/events.yaml``; quotes and sources are taken from those events,
 never typed into the deck. Loading validates everything and raises one
-:class:`~geo._errors.DataError` listing each problem with file, line, slide and field.
-Text from a deck is data: exports write it as literal text (see :mod:`layers.slides`).
+:class:`~geo.errors.DataError` listing each problem with file, line, slide and field.
+Text from a deck is data: exports write it as literal text (see :mod:`layers.paper.slides`).
 
 The editing functions (:func:`add_slide`, :func:`move_slide`, :func:`remove_slide`,
 :func:`edit_slide`) return new decks, for the app's deck editor; :func:`deck_from_bytes`
@@ -44,12 +44,12 @@ from typing import Any
 import yaml
 
 from geo import io, settings
-from geo._errors import DataError, StateError
 from geo._validate import RecordChecker
 from geo.dataset import Dataset
+from geo.errors import DataError, StateError
 from geo.model import Event
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
-from geo.timeline import check_day
+from geo.situation import check_day
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 from layers.view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_BOUNDS, View, check_bounds
 

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo import io, settings
-from geo._errors import DataError, StateError
 from geo.dataset import load_dataset
-from layers import static_map
+from geo.errors import DataError, StateError
 from layers.deck import load_deck
-from layers.slides import DECK_FORMATS, deck_bytes
+from layers.paper import page as kit
+from layers.paper.slides import DECK_FORMATS, deck_bytes
 
 FORMAT_BY_EXTENSION = {".pptx": "pptx", ".pdf": "handout-pdf"}
 
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--deck", type=Path, required=True, help="deck file (YAML, see layers/deck.py)")
     add("--format", choices=tuple(DECK_FORMATS), help="default: from the --out extension")
     add("--out", type=Path, required=True, help="file to write")
-    add("--paper", choices=tuple(static_map.PAPERS), default=static_map.DEFAULT_PAPER,
+    add("--paper", choices=tuple(kit.PAPERS), default=kit.DEFAULT_PAPER,
         help="paper of the handout (portrait)")  # fmt: skip
     add("--data-dir", type=Path, default=settings.DATA_DIR, help="folder of the data files")
     return parser

@@ -1,6 +1,9 @@
 """Features of each catalogue layer, ready for either renderer.
 
-Every frame returned here is EPSG:4326 with the columns of :data:`FEATURE_COLUMNS`:
+The core's typed records (:class:`geo.situation.Situation`, the gazetteer, the
+boundaries) become :class:`Feature` records here, and frames once, at the edge
+(:func:`layer_features`). Every frame returned is EPSG:4326 with the columns of
+:data:`FEATURE_COLUMNS` plus ``geometry``:
 
 ``id``
     stable feature id.
@@ -13,41 +16,53 @@ Every frame returned here is EPSG:4326 with the columns of :data:`FEATURE_COLUMN
 ``label``
     the name in the chosen naming convention (plain text, not escaped).
 ``details``
-    list of ``(field, value)`` pairs of plain text for popups.
-``sources``
-    list of human citations (plain text).
+    ``(field, value)`` pairs of plain text for popups.
+``source_ids``
+    ids of the feature's records in ``sources.yaml``.
+``citations``
+    the human citations of those sources, in the same order (plain text).
+
+and then :data:`EXTRA_COLUMNS`:
+
 ``names``
     the :class:`geo.model.Names` of the feature where the data records them, else ``None``
-    (the GIS exports read it; see :data:`EXTRA_COLUMNS`).
-``geometry``
-    shapely geometry.
+    (the GIS exports read it).
 
-Text is plain; :mod:`layers.html` escapes it before it reaches HTML.
+Which records a layer draws is its catalogue ``source`` (:mod:`layers.catalog`); no
+layer id is named here. Text is plain; :mod:`layers.web.html` escapes it for HTML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.errors import StateError
 from geo.model import Names
 from geo.naming import alternatives, label
-from geo.timeline import Situation, state_at
-from layers.catalog import SITE_LAYERS, check_layer_ids
+from geo.situation import Situation, state_at
+from layers.catalog import (
+    BoundarySource,
+    ControlSource,
+    LayerSpec,
+    PlaceSource,
+    SiteSource,
+    check_layer_ids,
+    layer,
+)
 from layers.view import View
 
 #: Gazetteer kinds drawn as towns and cities; the others are minor places.
 MAJOR_PLACE_KINDS = ("city", "town")
 
-FEATURE_COLUMNS = ("id", "layer", "style_key", "status", "label", "details", "sources")
-#: Columns after :data:`FEATURE_COLUMNS`, before ``geometry``.
-EXTRA_COLUMNS = ("names",)
+Details = tuple[tuple[str, str], ...]
 
 _STATUS_NOTE = {
     "approximate": "approximate: drawn schematically",
@@ -55,18 +70,43 @@ _STATUS_NOTE = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class Feature:
+    """One feature of a layer (see the module docstring for the fields)."""
+
+    id: str
+    layer: str
+    style_key: str
+    status: str
+    label: str
+    details: Details
+    source_ids: tuple[str, ...]
+    citations: tuple[str, ...]
+    names: Names | None
+    geometry: BaseGeometry
+
+
+#: Columns after :data:`FEATURE_COLUMNS`, before ``geometry`` (not plain text).
+EXTRA_COLUMNS = ("names",)
+FEATURE_COLUMNS = tuple(
+    f.name for f in fields(Feature) if f.name not in ("geometry", *EXTRA_COLUMNS)
+)
+
+
 def layer_features(
     dataset: Dataset,
-    situation: Situation,
+    situation: Situation | None,
     layer_ids: Iterable[str],
     convention: str,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Frames (see module docstring) for each requested layer, in catalogue order."""
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    for layer_id in check_layer_ids(tuple(layer_ids)):
-        rows = list(_rows(layer_id, dataset, situation, convention))
-        frames[layer_id] = _frame(rows)
-    return frames
+    """Frames (see module docstring) for each requested layer, in catalogue order.
+
+    ``situation`` may be ``None`` when no layer that changes with the date is asked for.
+    """
+    return {
+        layer_id: feature_frame(features(dataset, situation, layer(layer_id), convention))
+        for layer_id in check_layer_ids(tuple(layer_ids))
+    }
 
 
 def view_features(
@@ -76,33 +116,38 @@ def view_features(
 
     Pass ``situation`` (``state_at(dataset, view.day)``) when the caller needs it too.
     """
-    situation = situation or state_at(dataset, view.day)
+    if situation is None and any(layer(i).dated for i in view.layers):
+        situation = state_at(dataset, view.day)
     return layer_features(dataset, situation, view.layers, view.convention)
 
 
-def _rows(
-    layer_id: str, dataset: Dataset, situation: Situation, convention: str
-) -> Iterable[dict[str, Any]]:
-    if layer_id == "control":
-        return _control_rows(dataset, situation, convention)
-    if layer_id == "events":
-        return _event_rows(dataset, situation)
-    if layer_id == "places":
-        return _place_rows(dataset, convention)
-    if layer_id in SITE_LAYERS:
-        return _site_rows(layer_id, dataset, situation, convention)
-    return _boundary_rows(layer_id, dataset, convention)
+def features(
+    dataset: Dataset, situation: Situation | None, spec: LayerSpec, convention: str
+) -> list[Feature]:
+    """The features of one catalogue layer, from the records its ``source`` names."""
+    source = spec.source
+    if isinstance(source, BoundarySource):
+        return list(_boundary_features(spec.id, source, dataset, convention))
+    if isinstance(source, PlaceSource):
+        return list(_place_features(spec.id, dataset, convention))
+    if situation is None:
+        raise StateError(f"layer {spec.id!r} changes with the date: a situation is needed")
+    if isinstance(source, ControlSource):
+        return list(_control_features(spec.id, dataset, situation, convention))
+    if isinstance(source, SiteSource):
+        return list(_site_features(spec.id, source, dataset, situation, convention))
+    return list(_event_features(spec.id, dataset, situation))
 
 
-def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+def feature_frame(rows: list[Feature]) -> gpd.GeoDataFrame:
+    """Features as a frame (EPSG:4326) with the columns of the module docstring."""
     columns = [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"]
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=columns), geometry="geometry", crs=settings.CRS
-    )
+    table = pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
+    return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.CRS)
 
 
-def _citations(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
-    return [dataset.source(s).citation() for s in source_ids]
+def _citations(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dataset.source(s).citation() for s in source_ids)
 
 
 def _name_details(names: Names | None, convention: str) -> list[tuple[str, str]]:
@@ -124,128 +169,124 @@ def _place_names(dataset: Dataset, place_id: str | None) -> Names | None:
     return place.names if place else None
 
 
-#: Catalogue layer -> (boundaries.gpkg layer, palette style, gazetteer id prefix giving
-#: the features' alternative names, e.g. 'district-' + 'lachin' for Lachin / Berdzor).
-_BOUNDARY_LAYERS: dict[str, tuple[str, str, str | None]] = {
-    "countries": ("countries", "country", None),
-    "nakhchivan": ("nakhchivan", "nakhchivan", None),
-    "provinces": ("provinces", "province", None),
-    "nkao": ("nkao", "nkao", None),
-    "districts": ("districts", "district", "district-"),
-    "ceasefire-line": ("ceasefire_line", "ceasefire-line", None),
-}
-
-
-def _boundary_rows(layer_id: str, dataset: Dataset, convention: str) -> Iterable[dict[str, Any]]:
-    source_layer, style_key, place_prefix = _BOUNDARY_LAYERS[layer_id]
-    frame = dataset.boundaries[source_layer]
+def _boundary_features(
+    layer_id: str, source: BoundarySource, dataset: Dataset, convention: str
+) -> Iterator[Feature]:
+    frame = dataset.boundaries[source.layer]
+    source_ids = (settings.NATURAL_EARTH_SOURCE_ID,)
     for index, row in enumerate(frame.itertuples(index=False)):
         english = str(row.name)
-        place_id = f"{place_prefix}{english.lower()}" if place_prefix else None
+        place_id = f"{source.names_prefix}{english.lower()}" if source.names_prefix else None
         names = _place_names(dataset, place_id) or Names(en=english)
         details = [("Layer", layer_id.replace("-", " ")), *_name_details(names, convention)]
         area = getattr(row, "area_km2", None)
         if area is not None and pd.notna(area):
             details.append(("Area", f"{float(area):,.0f} km²"))
-        yield {
-            "id": f"{layer_id}-{index}",
-            "layer": layer_id,
-            "style_key": style_key,
-            "status": "confirmed",
-            "label": label(names, convention),
-            "details": details,
-            "sources": _citations(dataset, [settings.NATURAL_EARTH_SOURCE_ID]),
-            "names": names,
-            "geometry": row.geometry,
-        }
+        yield Feature(
+            id=f"{layer_id}-{index}",
+            layer=layer_id,
+            style_key=source.style_key,
+            status="confirmed",
+            label=label(names, convention),
+            details=tuple(details),
+            source_ids=source_ids,
+            citations=_citations(dataset, source_ids),
+            names=names,
+            geometry=row.geometry,
+        )
 
 
-def _place_rows(dataset: Dataset, convention: str) -> Iterable[dict[str, Any]]:
+def _place_features(layer_id: str, dataset: Dataset, convention: str) -> Iterator[Feature]:
     for place in dataset.places.values():
         if place.kind == "district":
             continue
-        yield {
-            "id": f"place-{place.id}",
-            "layer": "places",
-            "style_key": "place" if place.kind in MAJOR_PLACE_KINDS else "place-minor",
-            "status": place.provenance.status,
-            "label": label(place.names, convention),
-            "details": [
+        yield Feature(
+            id=f"place-{place.id}",
+            layer=layer_id,
+            style_key="place" if place.kind in MAJOR_PLACE_KINDS else "place-minor",
+            status=place.provenance.status,
+            label=label(place.names, convention),
+            details=(
                 ("Kind", place.kind),
                 *_name_details(place.names, convention),
                 *_provenance_details(place.provenance.status, place.provenance.note),
-            ],
-            "sources": _citations(dataset, place.provenance.sources),
-            "names": place.names,
-            "geometry": Point(place.lon, place.lat),
-        }
+            ),
+            source_ids=place.provenance.sources,
+            citations=_citations(dataset, place.provenance.sources),
+            names=place.names,
+            geometry=Point(place.lon, place.lat),
+        )
 
 
-def _control_rows(
-    dataset: Dataset, situation: Situation, convention: str
-) -> Iterable[dict[str, Any]]:
-    holders = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
-    for row in situation.control.itertuples(index=False):
-        names = _place_names(dataset, row.place or None)
-        yield {
-            "id": row.id,
-            "layer": "control",
-            "style_key": f"control-{row.holder}",
-            "status": row.status,
-            "label": str(row.area_name),
-            "details": [
-                ("Held by", holders[row.holder]),
-                ("Period", row.when),
-                *_name_details(names, convention),
-                *_provenance_details(row.status, row.note),
-            ],
-            "sources": _citations(dataset, row.sources),
-            "names": names,
-            "geometry": row.geometry,
-        }
-
-
-def _site_rows(
+def _control_features(
     layer_id: str, dataset: Dataset, situation: Situation, convention: str
-) -> Iterable[dict[str, Any]]:
-    names_by_id = {s.id: s.names for s in dataset.sites}
-    for row in situation.sites.itertuples(index=False):
-        if row.kind not in SITE_LAYERS[layer_id]:
-            continue
-        names = names_by_id.get(row.id)
-        yield {
-            "id": row.id,
-            "layer": layer_id,
-            "style_key": row.kind,
-            "status": row.status,
-            "label": label(names, convention) if names else str(row.name),
-            "details": [
-                ("Kind", row.kind.replace("-", " ")),
-                ("Operator", row.operator),
-                ("Period", row.when),
+) -> Iterator[Feature]:
+    holders = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
+    for period in situation.control:
+        provenance = period.provenance
+        names = _place_names(dataset, period.place)
+        yield Feature(
+            id=period.id,
+            layer=layer_id,
+            style_key=f"control-{period.holder}",
+            status=provenance.status,
+            label=period.area_name,
+            details=(
+                ("Held by", holders[period.holder]),
+                ("Period", period.span.describe()),
                 *_name_details(names, convention),
-                *_provenance_details(row.status, row.note),
-            ],
-            "sources": _citations(dataset, row.sources),
-            "names": names,
-            "geometry": row.geometry,
-        }
+                *_provenance_details(provenance.status, provenance.note),
+            ),
+            source_ids=provenance.sources,
+            citations=_citations(dataset, provenance.sources),
+            names=names,
+            geometry=period.geometry,
+        )
 
 
-def _event_rows(dataset: Dataset, situation: Situation) -> Iterable[dict[str, Any]]:
-    for row in situation.events.itertuples(index=False):
-        details = [("Date", row.when)]
-        if row.quote:
-            details.append(("Quote", f"“{row.quote}”"))
-        details += _provenance_details(row.status, row.note)
-        yield {
-            "id": row.id,
-            "layer": "events",
-            "style_key": "event" if row.in_article else "event-context",
-            "status": row.status,
-            "label": str(row.title),
-            "details": details,
-            "sources": _citations(dataset, row.sources),
-            "names": None,
-            "geometry": row.geometry,
-        }
+def _site_features(
+    layer_id: str, source: SiteSource, dataset: Dataset, situation: Situation, convention: str
+) -> Iterator[Feature]:
+    for site in situation.sites:
+        if site.kind not in source.kinds:
+            continue
+        provenance = site.provenance
+        yield Feature(
+            id=site.id,
+            layer=layer_id,
+            style_key=site.kind,
+            status=provenance.status,
+            label=label(site.names, convention) if site.names else site.name,
+            details=(
+                ("Kind", site.kind.replace("-", " ")),
+                ("Operator", site.operator),
+                ("Period", site.span.describe()),
+                *_name_details(site.names, convention),
+                *_provenance_details(provenance.status, provenance.note),
+            ),
+            source_ids=provenance.sources,
+            citations=_citations(dataset, provenance.sources),
+            names=site.names,
+            geometry=site.geometry,
+        )
+
+
+def _event_features(layer_id: str, dataset: Dataset, situation: Situation) -> Iterator[Feature]:
+    for event in situation.events:
+        provenance = event.provenance
+        details = [("Date", event.describe())]
+        if event.quote:
+            details.append(("Quote", f"“{event.quote}”"))
+        details += _provenance_details(provenance.status, provenance.note)
+        yield Feature(
+            id=event.id,
+            layer=layer_id,
+            style_key="event" if event.in_article else "event-context",
+            status=provenance.status,
+            label=event.title,
+            details=tuple(details),
+            source_ids=provenance.sources,
+            citations=_citations(dataset, provenance.sources),
+            names=None,
+            geometry=event.geometry,
+        )

@@ -142,6 +142,35 @@ STYLES: dict[str, Style] = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class LabelStyle:
+    """Look of a feature label on the paper map.
+
+    ``placement``: ``centre`` (on the feature) or ``beside`` (a point: four positions are
+    tried in turn). ``colour``: ``None`` takes the feature's palette colour. ``wrap``:
+    characters a line (``None``: one line). Sizes in points.
+    """
+
+    placement: str
+    fontsize: float
+    colour: str | None
+    weight: str = "normal"
+    style: str = "normal"
+    upper: bool = False
+    wrap: int | None = None
+
+
+#: Label looks by key (the ``look`` of a catalogue :class:`layers.catalog.Label`).
+LABEL_STYLES: dict[str, LabelStyle] = {
+    "country": LabelStyle(
+        placement="centre", fontsize=8.5, colour="#9a9a9a", weight="bold", upper=True
+    ),
+    "area": LabelStyle(placement="centre", fontsize=5.8, colour="#4a4a4a", style="italic", wrap=18),
+    "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
+    "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
+}
+
+
 def change_style_key(from_holder: str, to_holder: str) -> str:
     """Palette key of an area that passed from ``from_holder`` to ``to_holder``.
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from geo import settings
-from geo._errors import StateError
-from geo.naming import CONVENTIONS, DEFAULT_CONVENTION, check_convention
-from geo.timeline import check_day
-from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS, check_layer_ids
+from geo.errors import StateError
+from geo.naming import DEFAULT_CONVENTION, check_convention
+from geo.situation import check_day
+from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
 
 BASEMAPS: dict[str, str] = {
     "vector": "Offline vector basemap (no network needed)",
@@ -110,7 +110,7 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
             )
         try:
             values.update(parse(raw))  # type: ignore[operator]
-        except (StateError, ValueError) as exc:
+        except StateError as exc:
             reason = str(exc)
             if len(reason) > 4 * QUOTE_CHARS:
                 reason = reason[: 4 * QUOTE_CHARS] + "…"
@@ -125,15 +125,22 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
 
 
 # Parsers of the text forms (URL parameters, command-line options). Each returns a valid
-# value or raises StateError / ValueError with a message for the user.
+# value or raises StateError with a message for the user.
 
 
 def parse_day(raw: str) -> dt.date:
-    """``YYYY-MM-DD`` within the map's span."""
+    """``YYYY-MM-DD`` within the map's span.
+
+    >>> parse_day("2020-11-10")
+    datetime.date(2020, 11, 10)
+    >>> parse_day("10/11/2020")
+    Traceback (most recent call last):
+    geo.errors.StateError: '10/11/2020' is not a date YYYY-MM-DD
+    """
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValueError(f"{raw!r} is not a date YYYY-MM-DD") from exc
+        raise StateError(f"{raw!r} is not a date YYYY-MM-DD") from exc
     return check_day(day)
 
 
@@ -141,10 +148,10 @@ def parse_day_pair(raw: str) -> tuple[dt.date, dt.date]:
     """``YYYY-MM-DD,YYYY-MM-DD``: two days within the map's span, the first not later."""
     parts = raw.split(",")
     if len(parts) != 2:
-        raise ValueError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
+        raise StateError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
     first, second = parse_day(parts[0].strip()), parse_day(parts[1].strip())
     if first > second:
-        raise ValueError(f"{first.isoformat()} is later than {second.isoformat()}")
+        raise StateError(f"{first.isoformat()} is later than {second.isoformat()}")
     return first, second
 
 
@@ -154,18 +161,22 @@ def parse_layers(raw: str) -> tuple[str, ...]:
         return ()
     ids = [part.strip() for part in raw.split(",") if part.strip()]
     if not ids:
-        raise ValueError(f"{raw!r} names no layer (give layer ids, or 'none' for none)")
+        raise StateError(f"{raw!r} names no layer (give layer ids, or 'none' for none)")
     return check_layer_ids(ids)
 
 
 def parse_bounds(raw: str) -> Bounds:
-    """``min lon,min lat,max lon,max lat`` in degrees."""
+    """``min lon,min lat,max lon,max lat`` in degrees.
+
+    >>> parse_bounds("43.2,38.7,47.9,41.4")
+    (43.2, 38.7, 47.9, 41.4)
+    """
     try:
         parts = [float(part) for part in raw.split(",")]
     except ValueError:
         parts = []
     if len(parts) != 4:
-        raise ValueError(f"{raw!r} is not four numbers: min lon, min lat, max lon, max lat")
+        raise StateError(f"{raw!r} is not four numbers: min lon, min lat, max lon, max lat")
     return check_bounds((parts[0], parts[1], parts[2], parts[3]))
 
 
@@ -175,4 +186,15 @@ def _parse_basemap(raw: str) -> str:
     return raw
 
 
-__all__ = ["BASEMAPS", "CONVENTIONS", "DEFAULT_BOUNDS", "LAYER_IDS", "View", "view_from_query"]
+__all__ = [
+    "BASEMAPS",
+    "DEFAULT_BASEMAP",
+    "DEFAULT_BOUNDS",
+    "Bounds",
+    "View",
+    "check_bounds",
+    "parse_bounds",
+    "parse_day",
+    "parse_layers",
+    "view_from_query",
+]

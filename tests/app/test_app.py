@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo._errors import StateError
 from geo.dataset import Dataset
-from geo.timeline import key_dates
-from layers import exporting
-from layers.html import WORD_JOINER
+from geo.errors import StateError
+from geo.situation import key_dates
+from layers import exports
+from layers.web.html import WORD_JOINER
 from tests.conftest import MakeDataDir
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -193,7 +193,10 @@ def test_exports_are_built_only_on_click(dataset: Dataset) -> None:
 
 def test_play_steps_to_the_next_key_dates_and_stops(dataset: Dataset) -> None:
     days = key_dates(dataset)
-    at = run_app({"date": days[-3].isoformat()})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = days[-3].isoformat()
+    at.session_state["play_delay"] = 0.0  # no real waiting between steps
+    at.run()
     at.button(key="play").click().run(timeout=120)
     assert not at.exception
     assert at.slider(key="day_slider").value == days[-1]
@@ -312,7 +315,7 @@ def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
     def broken(*args: object, **kwargs: object) -> bytes:
         raise error
 
-    monkeypatch.setattr(exporting, "export_bytes", broken)
+    monkeypatch.setattr(exports, "export_bytes", broken)
     at = run_app()
     at.button(key="prepare:pdf").click().run()
     assert not at.exception

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -49,14 +50,6 @@ def wait_for_paths(page: Any, minimum: int = 1, selector: str = "path") -> None:
     )
 
 
-def wait_until(page: Any, predicate: Any, what: str) -> None:
-    for _ in range(120):
-        if predicate():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def mark_iframe(page: Any) -> None:
     """Tag the map iframe element and its window, to detect a remount later."""
     page.locator(MAP_FRAME).evaluate("el => { el.dataset.bmMark = 'kept'; }")
@@ -70,8 +63,12 @@ def iframe_kept(page: Any) -> bool:
     return bool(map_frame(page).locator("body").evaluate("() => window.bmMark === 42"))
 
 
+def date_field(page: Any) -> Any:
+    return page.locator(".st-key-day_input input")
+
+
 def date_value(page: Any) -> str:
-    return str(page.locator(".st-key-day_input input").input_value())
+    return str(date_field(page).input_value())
 
 
 def type_date(page: Any, iso: str) -> None:
@@ -99,9 +96,8 @@ def test_toggling_a_layer_drops_its_paths(page: Any, artifacts: Path) -> None:
     control = path_count(page, f"path[fill='{AZERBAIJANI_FILL}']")
     mark_iframe(page)
     page.locator(".st-key-layer-control label").click()
-    wait_until(
-        page, lambda: path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") == 0, "control gone"
-    )
+    azerbaijani = map_frame(page).locator(f"path[fill='{AZERBAIJANI_FILL}']")
+    expect(azerbaijani).to_have_count(0, timeout=TIMEOUT_MS)
     assert path_count(page) <= before - control
     assert iframe_kept(page)
     page.screenshot(path=artifacts / "map-without-control.png", full_page=True)
@@ -111,11 +107,8 @@ def test_changing_the_date_recolours_without_remount(page: Any, artifacts: Path)
     assert path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") > 0
     mark_iframe(page)
     type_date(page, "2020-09-26")
-    wait_until(
-        page,
-        lambda: path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") == 0,
-        "the Azerbaijani-held areas to disappear",
-    )
+    azerbaijani = map_frame(page).locator(f"path[fill='{AZERBAIJANI_FILL}']")
+    expect(azerbaijani).to_have_count(0, timeout=TIMEOUT_MS)
     assert path_count(page, f"path[fill='{ARMENIAN_FILL}']") >= 8
     assert iframe_kept(page)
     page.screenshot(path=artifacts / "map-2020-09-26.png", full_page=True)
@@ -124,7 +117,7 @@ def test_changing_the_date_recolours_without_remount(page: Any, artifacts: Path)
 def test_previous_key_date_button_moves_the_date(page: Any) -> None:
     mark_iframe(page)
     page.locator(".st-key-prev button").click()
-    wait_until(page, lambda: date_value(page) != "2021-02-23", "the date to change")
+    expect(date_field(page)).not_to_have_value("2021-02-23", timeout=TIMEOUT_MS)
     assert date_value(page) < "2021-02-23"
     assert iframe_kept(page)
 
@@ -132,7 +125,7 @@ def test_previous_key_date_button_moves_the_date(page: Any) -> None:
 def test_clicking_an_event_sets_its_date(page: Any, artifacts: Path) -> None:
     mark_iframe(page)
     page.locator(".st-key-event-aghdam-handed-over-2020 button").click()
-    wait_until(page, lambda: date_value(page) == "2020-11-20", "the event's date")
+    expect(date_field(page)).to_have_value("2020-11-20", timeout=TIMEOUT_MS)
     assert iframe_kept(page)
     page.wait_for_timeout(1000)
     page.screenshot(path=artifacts / "map-event-aghdam.png", full_page=True)
@@ -166,12 +159,9 @@ def test_minor_place_labels_show_only_when_zoomed_in(page: Any, artifacts: Path)
     assert minor.count() >= 3
     assert frame.locator(".bm-label").count() > minor.count()
     assert all(minor.nth(i).is_hidden() for i in range(minor.count()))
-    for _ in range(6):  # zoom steps are half levels
+    for _ in range(6):  # zoom steps are half levels; each waits for the animation's end
         frame.locator(".leaflet-control-zoom-in").click()
-        page.wait_for_timeout(300)
-    wait_until(
-        page,
-        lambda: any(minor.nth(i).is_visible() for i in range(minor.count())),
-        "minor labels to show",
-    )
+        expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(frame.locator(".bm-zoomed-out")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(minor.first).to_be_visible(timeout=TIMEOUT_MS)
     page.screenshot(path=artifacts / "map-zoomed-in.png", full_page=True)

@@ -6,6 +6,7 @@ The server reads a temporary copy of the data folder, which the tests edit and r
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
-from layers.html import WORD_JOINER
+from layers.web.html import WORD_JOINER
 from tests.e2e.server import ROOT, streamlit_server
-from tests.e2e.test_browser import TIMEOUT_MS, date_value, wait_for_paths, wait_until
+from tests.e2e.test_browser import TIMEOUT_MS, date_field, date_value, wait_for_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -107,7 +109,7 @@ def test_an_open_session_keeps_its_view_through_a_data_error(
 ) -> None:
     tab.goto(f"{copy_url}/?date=2005-05-05&names=az", wait_until="domcontentloaded")
     wait_for_paths(tab, minimum=20)
-    wait_until(tab, lambda: date_value(tab) == "2005-05-05", "the date from the URL")
+    expect(date_field(tab)).to_have_value("2005-05-05", timeout=TIMEOUT_MS)
     good = events_file.read_text(encoding="utf-8")
     events_file.write_text("[unclosed", encoding="utf-8")
     rerun(tab)
@@ -115,12 +117,12 @@ def test_an_open_session_keeps_its_view_through_a_data_error(
     events_file.write_text(good, encoding="utf-8")
     rerun(tab)
     wait_for_paths(tab, minimum=20)
-    wait_until(tab, lambda: layer_box(tab, "control").count() == 1, "the layer panel")
+    expect(layer_box(tab, "control")).to_have_count(1, timeout=TIMEOUT_MS)
     tab.screenshot(path=artifacts / "after-data-error.png", full_page=True)
     assert date_value(tab) == "2005-05-05"
     assert tab.locator("[data-testid=stSliderThumbValue]").inner_text() == "2005-05-05"
     assert layer_box(tab, "control").is_checked()
     layer_box(tab, "events").uncheck(force=True)
-    wait_until(tab, lambda: "layers=" in tab.url, "the URL to follow the click")
+    expect(tab).to_have_url(re.compile(r"layers="), timeout=TIMEOUT_MS)
     assert "date=2005-05-05" in tab.url and "names=az" in tab.url
     assert "layers=none" not in tab.url and "control" in tab.url

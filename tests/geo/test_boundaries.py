@@ -1,4 +1,4 @@
-"""Tests of the committed data/boundaries.gpkg and of the pure functions in geo/derive.py."""
+"""Tests of the committed data/boundaries.gpkg and of the functions of geo/boundary_layers.py."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pyogrio
 import pytest
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 
-from geo import derive
-from geo._errors import DataError
+from geo import boundary_layers
 from geo.build_boundaries import derive_from
-from geo.settings import REGION_BBOX
+from geo.errors import DataError
+from geo.metric import geodesic_area_km2
+from geo.settings import METRIC_CRS, REGION_BBOX
 
 BOUNDARIES = Path(__file__).resolve().parents[2] / "data" / "boundaries.gpkg"
 SOURCE_CANDIDATES = (
@@ -73,7 +74,7 @@ def test_layers_columns_and_crs(layers: dict[str, gpd.GeoDataFrame]) -> None:
 
 
 def test_row_values(layers: dict[str, gpd.GeoDataFrame]) -> None:
-    assert set(layers["countries"]["name"]) == set(derive.COUNTRIES)
+    assert set(layers["countries"]["name"]) == set(boundary_layers.COUNTRIES)
     assert list(layers["nakhchivan"]["name"]) == ["Nakhchivan"]
     assert list(layers["nkao"]["name"]) == ["Nagorno-Karabakh Autonomous Oblast"]
     assert set(layers["districts"]["name"]) == {
@@ -99,7 +100,7 @@ def test_district_parts_sides(layers: dict[str, gpd.GeoDataFrame]) -> None:
 def test_nkao_area_close_to_official(layers: dict[str, gpd.GeoDataFrame]) -> None:
     area = float(layers["nkao"]["area_km2"].iloc[0])
     assert area == pytest.approx(OFFICIAL_NKAO_KM2, rel=0.05)
-    recomputed = derive.geodesic_area_km2(layers["nkao"].geometry.iloc[0])
+    recomputed = geodesic_area_km2(layers["nkao"].geometry.iloc[0])
     assert recomputed == pytest.approx(area, abs=0.1)
 
 
@@ -128,14 +129,14 @@ def test_nakhchivan_is_in_azerbaijan(layers: dict[str, gpd.GeoDataFrame]) -> Non
 
 
 def test_districts_do_not_overlap_nkao(layers: dict[str, gpd.GeoDataFrame]) -> None:
-    metric = layers["nkao"].to_crs(derive.METRIC_CRS).geometry.iloc[0]
-    for _, row in layers["districts"].to_crs(derive.METRIC_CRS).iterrows():
+    metric = layers["nkao"].to_crs(METRIC_CRS).geometry.iloc[0]
+    for _, row in layers["districts"].to_crs(METRIC_CRS).iterrows():
         overlap_km2 = row.geometry.intersection(metric).area / 1e6
         assert overlap_km2 < 0.5, f"{row['name']} overlaps the NKAO by {overlap_km2:.2f} km2"
 
 
 def test_districts_do_not_overlap_each_other(layers: dict[str, gpd.GeoDataFrame]) -> None:
-    metric = layers["districts"].to_crs(derive.METRIC_CRS)
+    metric = layers["districts"].to_crs(METRIC_CRS)
     overlap_km2 = metric.geometry.area.sum() / 1e6 - metric.union_all().area / 1e6
     assert overlap_km2 < 0.5
 
@@ -194,63 +195,63 @@ def _square_pieces(gap: float) -> list[LineString]:
 
 
 def test_polygonize_closes_200_m_gap() -> None:
-    polygon = derive.polygonize_outline(_square_pieces(200.0), max_gap=400.0)
+    polygon = boundary_layers.polygonize_outline(_square_pieces(200.0), max_gap=400.0)
     assert polygon.area == pytest.approx(1e8, rel=1e-6)
 
 
 def test_polygonize_refuses_gap_wider_than_max() -> None:
     with pytest.raises(DataError, match="encloses no area"):
-        derive.polygonize_outline(_square_pieces(1_000.0), max_gap=400.0)
+        boundary_layers.polygonize_outline(_square_pieces(1_000.0), max_gap=400.0)
 
 
 def test_close_gaps_joins_only_loose_ends() -> None:
-    joined = derive.close_gaps(_square_pieces(200.0), max_gap=400.0)
+    joined = boundary_layers.close_gaps(_square_pieces(200.0), max_gap=400.0)
     assert len(joined) == 5
     assert joined[-1].length == pytest.approx(200.0)
 
 
 def test_nkao_from_synthetic_lines() -> None:
     lon_lat = gpd.GeoSeries(
-        [MultiLineString([p]) for p in _square_pieces(200.0)], crs=derive.METRIC_CRS
+        [MultiLineString([p]) for p in _square_pieces(200.0)], crs=METRIC_CRS
     ).to_crs("EPSG:4326")
     disputed = gpd.GeoDataFrame(
-        {"name": [derive.OBLAST_LINE] * 4}, geometry=list(lon_lat), crs="EPSG:4326"
+        {"name": [boundary_layers.OBLAST_LINE] * 4}, geometry=list(lon_lat), crs="EPSG:4326"
     )
-    result = derive.nkao(disputed)
+    result = boundary_layers.nkao(disputed)
     assert list(result.columns) == ["name", "area_km2", "geometry"]
     assert float(result["area_km2"].iloc[0]) == pytest.approx(100.0, rel=0.01)
 
 
 def test_missing_oblast_line_raises_naming_it() -> None:
     disputed = gpd.GeoDataFrame(
-        {"name": [derive.CEASEFIRE_LINE]},
+        {"name": [boundary_layers.CEASEFIRE_LINE]},
         geometry=[LineString([(46.0, 40.0), (47.0, 40.0)])],
         crs="EPSG:4326",
     )
     with pytest.raises(DataError, match="Former USSR oblast in 1991"):
-        derive.nkao(disputed)
+        boundary_layers.nkao(disputed)
 
 
 def test_missing_district_raises_naming_it() -> None:
-    names = [g for g in derive.DISTRICTS if g != "Lacin Rayonu"]
+    names = [g for g in boundary_layers.DISTRICTS if g != "Lacin Rayonu"]
     states = gpd.GeoDataFrame(
         {"admin": ["Azerbaijan"] * len(names), "gn_name": names},
         geometry=[box(i, 0, i + 1, 1) for i in range(len(names))],
         crs="EPSG:4326",
     )
     with pytest.raises(DataError, match="gn_name = 'Lacin Rayonu'") as caught:
-        derive.select_districts(states)
+        boundary_layers.select_districts(states)
     assert caught.value.problems == ["states_provinces: no feature with gn_name = 'Lacin Rayonu'"]
 
 
 def test_select_districts_names_in_english() -> None:
-    names = list(derive.DISTRICTS)
+    names = list(boundary_layers.DISTRICTS)
     states = gpd.GeoDataFrame(
         {"admin": ["Azerbaijan"] * len(names), "gn_name": names},
         geometry=[box(i, 0, i + 1, 1) for i in range(len(names))],
         crs="EPSG:4326",
     )
-    result = derive.select_districts(states)
+    result = boundary_layers.select_districts(states)
     assert list(result["name"]) == [
         "Aghdam", "Fuzuli", "Jabrayil", "Zangilan", "Qubadli", "Lachin", "Kalbajar",
     ]  # fmt: skip
@@ -264,32 +265,33 @@ def test_duplicate_feature_raises() -> None:
         crs="EPSG:4326",
     )
     with pytest.raises(DataError, match="2 features with NAME = 'Armenia'"):
-        derive.pick_countries(frame, ["Armenia"])
+        boundary_layers.pick_countries(frame, ["Armenia"])
 
 
 def test_split_sides_keeps_reference_side() -> None:
     square = box(0, 0, 10, 10)
-    line = derive.extend_line(LineString([(4, 1), (4, 9)]), 5.0)
-    near, far = derive.split_sides(square, line, reference=Point(1, 5))
+    line = boundary_layers.extend_line(LineString([(4, 1), (4, 9)]), 5.0)
+    near, far = boundary_layers.split_sides(square, line, reference=Point(1, 5))
     assert near.area == pytest.approx(40.0)
     assert far.area == pytest.approx(60.0)
     assert near.contains(Point(2, 5)) and far.contains(Point(8, 5))
 
 
 def test_split_sides_line_short_of_the_edges_cuts_nothing() -> None:
-    near, far = derive.split_sides(box(0, 0, 10, 10), LineString([(4, 1), (4, 9)]), Point(1, 5))
+    line = LineString([(4, 1), (4, 9)])
+    near, far = boundary_layers.split_sides(box(0, 0, 10, 10), line, Point(1, 5))
     assert far.is_empty or near.is_empty
 
 
 def test_extend_line_prolongs_both_ends() -> None:
-    extended = derive.extend_line(LineString([(0, 0), (3, 4)]), 5.0)
+    extended = boundary_layers.extend_line(LineString([(0, 0), (3, 4)]), 5.0)
     assert list(extended.coords) == [(-3.0, -4.0), (0.0, 0.0), (3.0, 4.0), (6.0, 8.0)]
 
 
 def test_side_of_line() -> None:
     line = LineString([(0, 0), (0, 10)])
-    assert derive.side_of_line(Point(-1, 5), line) == 1
-    assert derive.side_of_line(Point(1, 5), line) == -1
+    assert boundary_layers.side_of_line(Point(-1, 5), line) == 1
+    assert boundary_layers.side_of_line(Point(1, 5), line) == -1
 
 
 def test_district_parts_split_only_aghdam_and_fuzuli() -> None:
@@ -299,7 +301,7 @@ def test_district_parts_split_only_aghdam_and_fuzuli() -> None:
         crs="EPSG:4326",
     )
     line = LineString([(47.1, 39.92), (47.1, 40.08)])
-    parts = derive.district_parts(districts, line, held=Point(46.7, 39.8))
+    parts = boundary_layers.district_parts(districts, line, held=Point(46.7, 39.8))
     assert list(zip(parts["district"], parts["side"], strict=True)) == [
         ("Aghdam", "armenian"),
         ("Aghdam", "azerbaijani"),
@@ -318,13 +320,13 @@ def test_district_parts_raises_when_line_misses() -> None:
     )
     line = LineString([(45.0, 40.5), (45.0, 41.0)])
     with pytest.raises(DataError, match="does not cut Fuzuli"):
-        derive.district_parts(districts, line, held=Point(46.7, 39.8))
+        boundary_layers.district_parts(districts, line, held=Point(46.7, 39.8))
 
 
 def test_clip_to_region_drops_rows_outside() -> None:
     frame = gpd.GeoDataFrame(
         {"name": ["in", "out"]}, geometry=[box(0, 0, 2, 2), box(5, 5, 6, 6)], crs="EPSG:4326"
     )
-    clipped = derive.clip_to_region(frame, (1.0, 1.0, 3.0, 3.0))
+    clipped = boundary_layers.clip_to_region(frame, (1.0, 1.0, 3.0, 3.0))
     assert list(clipped["name"]) == ["in"]
     assert clipped.geometry.iloc[0].equals(box(1, 1, 2, 2))

@@ -11,7 +11,6 @@ import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from geo._errors import StateError
 from geo.change import (
     CHANGE_COLUMNS,
     EQUAL_AREA_CRS,
@@ -23,7 +22,8 @@ from geo.change import (
     frame_dates,
 )
 from geo.dataset import Dataset, load_dataset
-from geo.derive import geodesic_area_km2
+from geo.errors import StateError
+from geo.metric import geodesic_area_km2
 from tests.conftest import MakeDataDir
 
 D = dt.date

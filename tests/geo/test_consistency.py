@@ -11,7 +11,7 @@ from geo import consistency
 from geo.consistency import Finding
 from geo.dataset import Dataset, load_dataset
 from geo.locate import locate
-from geo.timeline import state_at
+from geo.situation import state_at
 from tests.conftest import CONTROL, EVENTS, PLACES, MakeDataDir
 
 SRC = {"status": "approximate", "sources": ["src-a"]}

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from geo._errors import DataError
 from geo.dataset import load_dataset
+from geo.errors import DataError
 from tests.conftest import CONTROL, EVENTS, PLACES, SITES, MakeDataDir
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from geo import settings
-from geo._errors import DataError
 from geo.dataset import load_dataset
+from geo.errors import DataError
 from geo.io import read_records
 from geo.text import clean_text
 from tests.conftest import CONTROL, EVENTS, PLACES, SITES, SOURCES, MakeDataDir

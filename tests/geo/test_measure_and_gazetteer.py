@@ -7,7 +7,8 @@ from geopy.geocoders.base import Geocoder
 from shapely.geometry import LineString, Point, box
 
 from geo.gazetteer import LocalGazetteer, normalise
-from geo.measure import nearest_distance, point_distance_km
+from geo.measure import nearest_distance
+from geo.metric import geodesic_km
 from geo.model import Names, Place, Provenance
 
 PROV = Provenance(status="confirmed", sources=("s",))
@@ -27,7 +28,7 @@ PLACES = [
 
 def test_point_distance_is_geodesic() -> None:
     # One degree of latitude at 40 N is 111.03 km on WGS 84.
-    assert point_distance_km(Point(45, 39.5), Point(45, 40.5)) == pytest.approx(111.03, abs=0.05)
+    assert geodesic_km(Point(45, 39.5), Point(45, 40.5)) == pytest.approx(111.03, abs=0.05)
 
 
 def test_nearest_distance_between_shapes() -> None:

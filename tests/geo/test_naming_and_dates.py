@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from geo._errors import StateError
 from geo.dates import format_date, format_span
+from geo.errors import StateError
 from geo.model import Names
 from geo.naming import alternatives, label
 

@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from geo.dataset import Dataset
 from geo.measure import measure
-from geo.timeline import state_at
+from geo.situation import state_at
 
 ARTICLE = Path(__file__).resolve().parents[2] / "docs/sources/warsaw-institute-2021-02-23.txt"
 SEVEN = ("aghdam", "fuzuli", "jabrayil", "zangilan", "qubadli", "lachin", "kalbajar")
@@ -20,7 +20,7 @@ SEVEN = ("aghdam", "fuzuli", "jabrayil", "zangilan", "qubadli", "lachin", "kalba
 
 def _holders(dataset: Dataset, day: str) -> dict[str, str]:
     control = state_at(dataset, dt.date.fromisoformat(day)).control
-    return {row.id.rsplit("-", 1)[0]: row.holder for row in control.itertuples()}
+    return {period.id.rsplit("-", 1)[0]: period.holder for period in control}
 
 
 def _boundary(dataset: Dataset, layer: str, name: str) -> shapely.Geometry:
@@ -64,15 +64,15 @@ def test_on_the_article_date_the_russian_presence_is_all_there(dataset: Dataset)
     situation = state_at(dataset, dt.date(2021, 2, 23))
     holders = _holders(dataset, "2021-02-23")
     assert {holders[f"{d}-district"] for d in SEVEN} == {"azerbaijani"}
-    sites = situation.sites.set_index("id")
+    sites = {site.id: site for site in situation.sites}
     assert {
         "russian-102nd-base",
         "peacekeeping-hq-stepanakert",
         "lachin-corridor",
         "russian-turkish-monitoring-centre",
         "proposed-eastern-deployment",
-    } <= set(sites.index)
-    assert sites.loc["proposed-eastern-deployment", "status"] == "proposed"
+    } <= set(sites)
+    assert sites["proposed-eastern-deployment"].provenance.status == "proposed"
     assert len(situation.events) == len(dataset.events)
 
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from geo._errors import RecipeError
+from geo.errors import RecipeError
 from geo.model import Names, Place, Provenance
 from geo.recipes import RecipeContext, build_geometry
 

@@ -16,9 +16,12 @@ from pypdf import PdfReader
 from geo.change import compare, frame_dates
 from geo.dataset import Dataset, load_dataset
 from geo.naming import label
-from layers import animation, compare_page, export, static_map
 from layers.change_layer import CHANGE_LEGEND, change_features, format_km2
-from layers.exporting import export_bytes
+from layers.exports import ExportOptions, export_bytes
+from layers.exports import __main__ as export
+from layers.paper import animation
+from layers.paper import compare as compare_page
+from layers.paper import page as kit
 from layers.styles import STYLES, change_style_key
 from layers.view import View
 from tests.conftest import CONTROL, SOURCES, MakeDataDir
@@ -75,7 +78,7 @@ def test_change_features_are_styled_by_direction(dataset: Dataset) -> None:
 
 @pytest.fixture(scope="module")
 def war_pdf(dataset: Dataset) -> bytes:
-    return export_bytes(dataset, View(), "compare-pdf", compare=(BEFORE, AFTER))
+    return export_bytes(dataset, View(), "compare-pdf", ExportOptions(compare=(BEFORE, AFTER)))
 
 
 def test_compare_pdf_holds_dates_areas_and_places(dataset: Dataset, war_pdf: bytes) -> None:
@@ -114,15 +117,17 @@ def test_both_maps_name_armenia_azerbaijan_and_nagorno_karabakh(dataset: Dataset
 
 
 def test_compare_png_has_the_size_and_two_drawn_maps(dataset: Dataset) -> None:
-    png = export_bytes(dataset, View(), "compare-png", compare=(BEFORE, AFTER), width_px=1200)
+    png = export_bytes(
+        dataset, View(), "compare-png", ExportOptions(compare=(BEFORE, AFTER), width_px=1200)
+    )
     image = Image.open(io.BytesIO(png))
-    width, height = static_map.PAPERS["A4"]
+    width, height = kit.PAPERS["A4"]
     assert image.size[0] == 1200
     assert abs(image.size[1] - 1200 * height / width) <= 1
 
     figure = compare_page.compare_figure(dataset, View(), BEFORE, AFTER)
     pixels = np.asarray(
-        Image.open(io.BytesIO(static_map.figure_bytes(figure, "png", dpi=60))).convert("RGB")
+        Image.open(io.BytesIO(kit.figure_bytes(figure, "png", dpi=60))).convert("RGB")
     ).astype(int)
     maps = {a.get_label(): a for a in figure.axes if a.get_label() in ("before", "after")}
     assert set(maps) == {"before", "after"}
@@ -155,7 +160,7 @@ def test_hostile_text_prints_literally_in_the_compare_pdf(make_data_dir: MakeDat
     control = [CONTROL[0], dict(CONTROL[1], area_name=f"East {HOSTILE}")]
     data = load_dataset(make_data_dir(sources=sources, control=control))
     view = View(bounds=(44.8, 39.8, 47.2, 41.2), title=f"Title {HOSTILE}")
-    text = pdf_text(export_bytes(data, view, "compare-pdf", compare=(BEFORE, AFTER)))
+    text = pdf_text(export_bytes(data, view, "compare-pdf", ExportOptions(compare=(BEFORE, AFTER))))
     assert f"East {HOSTILE}" in text  # the area in the change table
     assert f"Pub {HOSTILE}" in text  # the credits
     assert f"Title {HOSTILE}" in text
@@ -163,12 +168,12 @@ def test_hostile_text_prints_literally_in_the_compare_pdf(make_data_dir: MakeDat
 
 
 def test_compare_needs_its_dates(dataset: Dataset) -> None:
-    from geo._errors import StateError
+    from geo.errors import StateError
 
     with pytest.raises(StateError, match="needs the before and after dates"):
         export_bytes(dataset, View(), "compare-pdf")
     with pytest.raises(StateError, match="is later than"):
-        export_bytes(dataset, View(), "compare-pdf", compare=(AFTER, BEFORE))
+        export_bytes(dataset, View(), "compare-pdf", ExportOptions(compare=(AFTER, BEFORE)))
     with pytest.raises(StateError, match="needs the from and to dates"):
         export_bytes(dataset, View(), "gif")
 
@@ -184,7 +189,7 @@ def strip_distance(frame: Image.Image, strip: Image.Image, box: tuple[int, int, 
 
 def test_gif_has_one_frame_per_change_with_its_date_burned_in(dataset: Dataset) -> None:
     width = 600
-    data = export_bytes(dataset, View(), "gif", span=(BEFORE, AFTER), width_px=width)
+    data = export_bytes(dataset, View(), "gif", ExportOptions(span=(BEFORE, AFTER), width_px=width))
     expected = frame_dates(dataset, BEFORE, AFTER)
     assert [d.day for d in expected] == [
         D(2020, 11, 9), D(2020, 11, 10), D(2020, 11, 11), D(2020, 11, 20), D(2020, 11, 25),
@@ -236,11 +241,13 @@ def test_date_strip_names_the_key_date_event(dataset: Dataset) -> None:
 def test_mp4_is_an_h264_video_of_the_same_length(make_data_dir: MakeDataDir) -> None:
     data = load_dataset(make_data_dir())
     start, end = D(2020, 11, 1), D(2020, 12, 1)
-    video = export_bytes(data, View(), "mp4", span=(start, end), width_px=400)
+    video = export_bytes(data, View(), "mp4", ExportOptions(span=(start, end), width_px=400))
     assert video[4:8] == b"ftyp"
     assert b"avc1" in video
     # Same bytes twice (bit-exact encoder, no dates in the metadata).
-    assert video == export_bytes(data, View(), "mp4", span=(start, end), width_px=400)
+    assert video == export_bytes(
+        data, View(), "mp4", ExportOptions(span=(start, end), width_px=400)
+    )
 
 
 # --- the command line ------------------------------------------------------------------
@@ -308,5 +315,5 @@ def test_cli_date_errors_exit_2_with_one_message(
     assert status == 2
     assert message in stderr
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1].startswith("python -m layers.export: error:")
+    assert stderr.strip().splitlines()[-1].startswith("python -m layers.exports: error:")
     assert not out.exists()

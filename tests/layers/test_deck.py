@@ -13,10 +13,11 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from geo import io as geo_io
-from geo._errors import DataError, StateError
 from geo.dataset import Dataset, load_dataset
+from geo.errors import DataError, StateError
 from layers import deck as dk
-from layers import deck_export, slides
+from layers import deck_export
+from layers.paper import slides
 from layers.view import View
 from tests.conftest import MakeDataDir
 

@@ -8,13 +8,13 @@ import re
 import pytest
 
 from geo.dataset import Dataset, load_dataset
-from geo.timeline import state_at
+from geo.situation import state_at
 from layers.catalog import LAYER_IDS
 from layers.features import layer_features
-from layers.html import WORD_JOINER, escape_markdown
-from layers.timeline_panel import timeline_entries
 from layers.view import DEFAULT_BOUNDS, View
-from layers.web_map import base_map, feature_collections, feature_groups, standalone_html
+from layers.web.html import WORD_JOINER, escape_markdown
+from layers.web.map import base_map, feature_collections, feature_groups, standalone_html
+from layers.web.timeline_panel import timeline_entries
 from tests.conftest import CONTROL, EVENTS, PLACES, SITES, SOURCES, MakeDataDir
 
 EVIL = "Evil <script>alert(1)</script> ${alert(1)} `tick` back\\slash"

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from geo.dataset import Dataset, load_dataset
-from geo.timeline import state_at
-from layers.catalog import LAYER_IDS
+from geo.errors import StateError
+from geo.situation import state_at
+from layers.catalog import LAYER_IDS, LAYERS
 from layers.features import EXTRA_COLUMNS, FEATURE_COLUMNS, layer_features
 from tests.conftest import MakeDataDir
 
@@ -46,11 +47,12 @@ def test_place_labels_follow_the_convention(
     assert places["places"].set_index("id").loc["place-alpha", "label"] == expected
 
 
-def test_sources_are_human_citations_and_events_carry_quotes(make_data_dir: MakeDataDir) -> None:
+def test_source_ids_travel_beside_their_citations(make_data_dir: MakeDataDir) -> None:
     data = load_dataset(make_data_dir())
     frames = layer_features(data, state_at(data, dt.date(2021, 2, 23)), ["events"], "dual")
     event = frames["events"].iloc[0]
-    assert event["sources"] == ["Somebody, 'A page'"]
+    assert event["source_ids"] == ("src-a",)
+    assert event["citations"] == ("Somebody, 'A page'",)
     assert ("Quote", "“It happened.”") in event["details"]
     assert event["style_key"] == "event"
 
@@ -63,3 +65,13 @@ def test_district_outlines_take_their_names_from_the_gazetteer(dataset: Dataset)
     assert any("Laçın" in name for name in azerbaijani["label"])
     countries = layer_features(dataset, situation, ["countries"], "hy")["countries"]
     assert "Armenia" in set(countries["label"])
+
+
+def test_layers_that_do_not_change_with_the_date_need_no_situation(
+    make_data_dir: MakeDataDir,
+) -> None:
+    data = load_dataset(make_data_dir())
+    fixed = [spec.id for spec in LAYERS if not spec.dated]
+    assert set(layer_features(data, None, fixed, "dual")) == set(fixed)
+    with pytest.raises(StateError, match="changes with the date"):
+        layer_features(data, None, ["control"], "dual")

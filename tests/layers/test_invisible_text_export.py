@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from geo.dataset import load_dataset
-from layers.exporting import export_bytes
+from layers.exports import export_bytes
 from layers.view import View
 from tests.conftest import PLACES, SITES, SOURCES, MakeDataDir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo._errors import StateError
+from geo.errors import StateError
 from layers import catalog, styles
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo._errors import StateError
+from geo.errors import StateError
 from layers.view import DEFAULT_BOUNDS, View, view_from_query
 
 

@@ -2,7 +2,7 @@
 the map should fly to when an event is picked.
 
 Pure: no Streamlit. All text from data passes through :func:`timeline_text`, which adds
-to :func:`layers.html.escape_text` what a Markdown host needs: the card is one raw-HTML
+to :func:`layers.web.html.escape_text` what a Markdown host needs: the card is one raw-HTML
 block on a single line, so no data text can end the block (a blank line would) and let
 the rest be read as Markdown; and colons become entities, so Streamlit's icon and emoji
 short codes (``:material/home:``) never appear in the source it scans.
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from shapely.geometry.base import BaseGeometry
 
 from geo.dataset import Dataset
-from geo.frames import event_frame
-from layers.html import escape_text
+from geo.model import Event
+from geo.situation import in_date_order, in_force
+from layers.web.html import escape_text
 
 #: Line breaks in data text: CommonMark ends lines at \n, \r and \r\n.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -63,18 +64,18 @@ def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
 
 
 def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
-    """All events in date order; those after ``day`` are marked not ``past`` (greyed)."""
+    """All events in date order; those not yet in force on ``day`` are not ``past`` (greyed)."""
     entries = []
-    for row in event_frame(dataset.events).itertuples(index=False):
-        citations = [dataset.source(s).citation() for s in row.sources]
-        quoted_by = dataset.source(row.quote_source).citation() if row.quote_source else ""
-        past = row.date <= day
-        center, zoom = fly_to(row.geometry)
+    for event in in_date_order(dataset.events):
+        citations = [dataset.source(s).citation() for s in event.provenance.sources]
+        quoted_by = dataset.source(event.quote_source).citation() if event.quote_source else ""
+        past = in_force(event, day)
+        center, zoom = fly_to(event.geometry)
         entries.append(
             TimelineEntry(
-                id=row.id,
-                date=row.date,
-                html=event_html(row._asdict(), citations, quoted_by, past),
+                id=event.id,
+                date=event.date,
+                html=event_html(event, citations, quoted_by, past),
                 past=past,
                 center=center,
                 zoom=zoom,
@@ -90,32 +91,28 @@ def timeline_text(text: object) -> str:
     return _LINE_BREAK.sub("<br>", escaped)
 
 
-def event_html(event: dict[str, object], citations: list[str], quoted_by: str, past: bool) -> str:
-    """One timeline card: date, status, title, quote and its source, citations.
-
-    ``event`` has the columns of :func:`geo.frames.event_frame`.
-    """
-    status = str(event["status"])
+def event_html(event: Event, citations: list[str], quoted_by: str, past: bool) -> str:
+    """One timeline card: date, status, title, quote and its source, citations."""
+    status = event.provenance.status
     colour = _STATUS_COLOURS.get(status, "#555555")
     badge = (
         f"<span style='color:{colour};border:1px solid {colour};border-radius:3px;"
         f"padding:0 3px;font-size:0.8em'>{timeline_text(status)}</span>"
     )
     in_article = (
-        " <span style='font-size:0.8em'>· in the article</span>" if event["in_article"] else ""
+        " <span style='font-size:0.8em'>· in the article</span>" if event.in_article else ""
     )
     parts = [
-        f"<div><b>{timeline_text(event['when'])}</b> {badge}{in_article}</div>",
-        f"<div>{timeline_text(event['title'])}</div>",
+        f"<div><b>{timeline_text(event.describe())}</b> {badge}{in_article}</div>",
+        f"<div>{timeline_text(event.title)}</div>",
     ]
-    if event["quote"]:
+    if event.quote:
         source = f" <span style='font-size:0.85em'>({timeline_text(quoted_by)})</span>"
-        quote = timeline_text(event["quote"])
+        quote = timeline_text(event.quote)
         parts.append(f"<blockquote style='margin:2px 0 2px 8px'>“{quote}”{source}</blockquote>")
-    if event["note"]:
-        parts.append(
-            f"<div style='font-size:0.85em'><i>Note:</i> {timeline_text(event['note'])}</div>"
-        )
+    if event.provenance.note:
+        note = timeline_text(event.provenance.note)
+        parts.append(f"<div style='font-size:0.85em'><i>Note:</i> {note}</div>")
     cited = "; ".join(timeline_text(c) for c in citations)
     parts.append(f"<div style='font-size:0.8em;color:#555'>Sources: {cited}</div>")
     style = f"opacity:{1 if past else FUTURE_OPACITY};{'' if past else 'color:#777;'}"

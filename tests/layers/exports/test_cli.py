@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from layers import export
 from layers.catalog import LAYER_IDS
+from layers.exports import __main__ as cli
 from tests.conftest import MakeDataDir
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the CLI in-process; return (exit status, stdout, stderr)."""
     try:
-        status = export.main(args)
+        status = cli.main(args)
     except SystemExit as exc:
         status = int(exc.code or 0)
     captured = capsys.readouterr()
@@ -119,7 +119,7 @@ def test_module_entry_point_exit_status(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "layers.export",
+            "layers.exports",
             "--date",
             "yesterday",
             "--out",
@@ -202,9 +202,9 @@ def test_every_write_failure_is_one_line_and_exit_1(
 ) -> None:
     out = {"folder": tmp_path, "/dev/full": Path("/dev/full")}.get(target, tmp_path / "m.geojson")
     if target == "denied":
-        monkeypatch.setattr(export.io, "write_bytes", _permission_denied)
+        monkeypatch.setattr(cli.io, "write_bytes", _permission_denied)
     if target == "full disk":
-        monkeypatch.setattr(export.io, "write_bytes", _disk_full)
+        monkeypatch.setattr(cli.io, "write_bytes", _disk_full)
     args = ["--data-dir", str(make_data_dir()), "--format", "geojson", "--out", str(out)]
     status, stdout, stderr = run(args, capsys)
     assert status == 1 and not stdout
@@ -221,13 +221,13 @@ def test_a_failed_export_keeps_the_previous_file(
 ) -> None:
     out = tmp_path / "m.geojson"
     out.write_text("previous good export", encoding="utf-8")
-    real = export.io._write_all
+    real = cli.io._write_all
 
     def fail_midway(path: Path, data: bytes) -> None:
         real(path, data[:10])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.io, "_write_all", fail_midway)
+    monkeypatch.setattr(cli.io, "_write_all", fail_midway)
     status, _, stderr = run(["--data-dir", str(make_data_dir()), "--out", str(out)], capsys)
     assert status == 1 and "No space left on device" in stderr
     assert out.read_text(encoding="utf-8") == "previous good export"

@@ -1,7 +1,7 @@
 """An animated map of a date range: GIF (Pillow) and MP4 (ffmpeg from imageio-ffmpeg).
 
 One frame per day on which the map changes (:func:`geo.change.frame_dates`), each the
-static map of :mod:`layers.static_map` (EPSG:4326, aspect ``1 / cos(lat0)``) on that day,
+static map of :mod:`layers.paper.map` (EPSG:4326, aspect ``1 / cos(lat0)``) on that day,
 with the title, one legend for the whole range and the credits on every frame, and the
 date burned into a strip at the top right (:func:`date_strip`, pasted at
 :func:`strip_box`). Key dates (an event of the article that day) are held
@@ -34,16 +34,18 @@ from PIL import Image
 from shapely.geometry import Polygon
 
 from geo import io
-from geo._errors import StateError
 from geo.change import FrameDate, frame_dates
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.errors import StateError
 from geo.naming import CONVENTIONS
-from geo.timeline import state_at
-from layers import catalog, static_map
-from layers.compare_page import LABEL_LAYERS, focus_bounds, label_content, merged_frames
+from geo.situation import state_at
+from layers import catalog
 from layers.features import layer_features
-from layers.static_map import Page
+from layers.paper import map as paper_map
+from layers.paper import page as kit
+from layers.paper.compare import LABEL_LAYERS, focus_bounds, label_content, merged_frames
+from layers.paper.page import Page
 from layers.view import View
 
 #: Width in pixels of the frames when neither a width nor a resolution is asked for.
@@ -74,13 +76,13 @@ def frame_dpi(paper: str, width_px: int | None, dpi: float | None) -> float:
     """Resolution of the frames: ``width_px`` across the paper wins, then ``dpi``, else
     :data:`DEFAULT_WIDTH_PX` across."""
     if width_px is not None:
-        return width_px / static_map.PAPERS[paper][0]
-    return dpi or DEFAULT_WIDTH_PX / static_map.PAPERS[paper][0]
+        return width_px / kit.PAPERS[paper][0]
+    return dpi or DEFAULT_WIDTH_PX / kit.PAPERS[paper][0]
 
 
 def strip_box(paper: str, dpi: float) -> tuple[int, int, int, int]:
     """Pixel box (left, top, right, bottom) of the date strip in a frame."""
-    width = static_map.PAPERS[paper][0]
+    width = kit.PAPERS[paper][0]
     left = round((width - MARGIN - STRIP_SIZE[0]) * dpi)
     top = round(MARGIN * 0.5 * dpi)
     return left, top, left + round(STRIP_SIZE[0] * dpi), top + round(STRIP_SIZE[1] * dpi)
@@ -106,12 +108,12 @@ def date_strip(
     canvas = FigureCanvasAgg(figure)
     figure.add_artist(
         Rectangle((0.004, 0.01), 0.99, 0.98, transform=figure.transFigure, facecolor="white",
-                  edgecolor=static_map.INK, linewidth=1.0)
+                  edgecolor=kit.INK, linewidth=1.0)
     )  # fmt: skip
-    colour = static_map.ALERT_COLOUR if frame.in_article else static_map.INK
+    colour = kit.ALERT_COLOUR if frame.in_article else kit.INK
     figure.text(0.025, 0.93, format_date(frame.day), fontsize=STRIP_DATE_FONT, fontweight="bold",
                 va="top", color=colour, parse_math=False)  # fmt: skip
-    lines = static_map.wrap(strip_events(dataset, frame), STRIP_SIZE[0] - 0.2, STRIP_EVENT_FONT)
+    lines = kit.wrap(strip_events(dataset, frame), STRIP_SIZE[0] - 0.2, STRIP_EVENT_FONT)
     if len(lines) > 2:
         lines = [lines[0], lines[1] + " […]"]
     figure.text(0.025, 0.08, "\n".join(lines), fontsize=STRIP_EVENT_FONT, va="bottom",
@@ -139,7 +141,7 @@ def _layer_frames(
     the dated ones; in catalogue order."""
     dated = tuple(k for k in view.layers if catalog.layer(k).dated)
     fixed = tuple(k for k in view.layers if k not in dated)
-    static = layer_features(dataset, state_at(dataset, days[0]), fixed, view.convention)
+    static = layer_features(dataset, None, fixed, view.convention)  # no date: no situation
     per_day = [
         layer_features(dataset, state_at(dataset, day), dated, view.convention) for day in days
     ]
@@ -178,30 +180,30 @@ def _base(
     page.figure.set_dpi(dpi)
     top = page.height - MARGIN
     page.text(MARGIN, top, view.title, fontsize=15, fontweight="bold", va="top",
-              color=static_map.INK)  # fmt: skip
+              color=kit.INK)  # fmt: skip
     subtitle = _subtitle(view, dates[0].day, dates[-1].day, len(dates))
     page.text(MARGIN, top - 0.34, subtitle, fontsize=9.5, va="top", color="#333333")
     map_top = top - 0.72
     map_width = page.width - 2 * MARGIN - PANEL - 0.3
-    items = static_map.footer_items(dataset, every)
-    footer = static_map.footer_height(items, map_width, 6.3)
+    items = kit.footer_items(dataset, every)
+    footer = kit.footer_height(items, map_width, 6.3)
     map_bottom = MARGIN + footer + 0.12
     frame_in = (map_width, map_top - map_bottom)
-    content = static_map.prepare(dataset, view, static, frame_in)
+    content = paper_map.prepare(dataset, view, static, frame_in)
     ax = page.axes(MARGIN, map_bottom, *frame_in)
-    static_map.draw_map(ax, content, labels=False)
+    paper_map.draw_map(ax, content, labels=False)
     if labels:
         control = every.get("control")
         held = shapely.union_all(list(control.geometry)) if control is not None else Polygon()
-        static_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+        paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
     page.paragraphs(MARGIN, MARGIN + footer, map_width, items, 6.3)
     panel_x = page.width - MARGIN - PANEL
     inset_h = PANEL * 0.62
-    static_map.draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
+    paper_map.draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
     page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
-              color=static_map.MUTED)  # fmt: skip
+              color=kit.MUTED)  # fmt: skip
     legend_bottom = map_bottom + inset_h + 0.35
-    static_map.draw_legend(page.axes(panel_x, legend_bottom, PANEL, map_top - legend_bottom), every)
+    kit.draw_legend(page.axes(panel_x, legend_bottom, PANEL, map_top - legend_bottom), every)
     return _Base(page.figure, ax, view, frame_in)
 
 
@@ -210,9 +212,9 @@ def _draw_dated(
 ) -> list[Artist]:
     """Add the layers of ``frames`` (the others empty) to the base map; return the
     artists added."""
-    content = static_map.prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
+    content = paper_map.prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
     before = set(base.ax.get_children())
-    static_map.draw_layers(base.ax, replace(content, land=()))
+    paper_map.draw_layers(base.ax, replace(content, land=()))
     return [a for a in base.ax.get_children() if a not in before]
 
 
@@ -222,7 +224,7 @@ def render_frames(
     start: dt.date,
     end: dt.date,
     *,
-    paper: str = static_map.DEFAULT_PAPER,
+    paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
     width_px: int | None = None,
     dpi: float | None = None,
@@ -281,7 +283,7 @@ def gif_bytes(
     start: dt.date,
     end: dt.date,
     *,
-    paper: str = static_map.DEFAULT_PAPER,
+    paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
     width_px: int | None = None,
     dpi: float | None = None,
@@ -311,7 +313,7 @@ def mp4_bytes(
     start: dt.date,
     end: dt.date,
     *,
-    paper: str = static_map.DEFAULT_PAPER,
+    paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
     width_px: int | None = None,
     dpi: float | None = None,

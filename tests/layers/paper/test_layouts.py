@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from geo.dataset import Dataset, load_dataset
 from geo.dates import format_date
-from geo.timeline import key_dates, state_at
-from layers import briefing
-from layers.exporting import export_bytes
+from geo.situation import key_dates, state_at
+from layers.exports import ExportOptions, export_bytes
+from layers.paper import layouts
 from layers.view import View
 from tests.conftest import EVENTS, MakeDataDir
 
@@ -68,7 +68,7 @@ def test_briefing_is_one_landscape_page_with_map_timeline_and_sources(synthetic:
 
 def test_letter_paper_and_events_after_the_date_left_out(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 1), bounds=BOUNDS)
-    reader = read(export_bytes(synthetic, view, "briefing-pdf", paper="Letter"))
+    reader = read(export_bytes(synthetic, view, "briefing-pdf", ExportOptions(paper="Letter")))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (792, 612)
     text = reader.pages[0].extract_text()
@@ -78,12 +78,12 @@ def test_letter_paper_and_events_after_the_date_left_out(synthetic: Dataset) -> 
 
 def test_briefing_is_deterministic(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 10), bounds=BOUNDS)
-    assert briefing.briefing_pdf(synthetic, view) == briefing.briefing_pdf(synthetic, view)
+    assert layouts.briefing_pdf(synthetic, view) == layouts.briefing_pdf(synthetic, view)
 
 
 def test_atlas_has_one_page_per_key_date(synthetic: Dataset) -> None:
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
-    days = briefing.atlas_days(synthetic, view.day)
+    days = layouts.atlas_days(synthetic, view.day)
     assert days == (*key_dates(synthetic), view.day)
     reader = read(export_bytes(synthetic, view, "atlas-pdf"))
     assert len(reader.pages) == len(days)
@@ -92,7 +92,7 @@ def test_atlas_has_one_page_per_key_date(synthetic: Dataset) -> None:
 
 
 def test_atlas_stops_at_the_view_date(synthetic: Dataset) -> None:
-    assert briefing.atlas_days(synthetic, dt.date(2020, 11, 9)) == (
+    assert layouts.atlas_days(synthetic, dt.date(2020, 11, 9)) == (
         dt.date(1993, 7, 23),
         dt.date(1995, 3, 16),
         dt.date(2020, 11, 9),
@@ -100,35 +100,35 @@ def test_atlas_stops_at_the_view_date(synthetic: Dataset) -> None:
 
 
 def test_flow_fills_columns_in_turn() -> None:
-    assert briefing.flow([1.0, 1.0, 1.0], 2.5, 2) == [0, 0, 1]
-    assert briefing.flow([1.0, 1.0, 1.0], 2.5, 1) is None
-    assert briefing.flow([3.0], 2.5, 2) is None
+    assert layouts.flow([1.0, 1.0, 1.0], 2.5, 2) == [0, 0, 1]
+    assert layouts.flow([1.0, 1.0, 1.0], 2.5, 1) is None
+    assert layouts.flow([3.0], 2.5, 2) is None
 
 
 def test_long_timeline_shrinks_then_drops_oldest(make_data_dir: MakeDataDir) -> None:
     dataset = load_dataset(make_data_dir(events=many_events(40)))
     events = state_at(dataset, dt.date(2021, 1, 1)).events
-    layout = briefing.fit_timeline(dataset, events, 4.0, 6.5)
-    assert layout.fit == briefing.FITS[-1]
+    layout = layouts.fit_timeline(dataset, events, 4.0, 6.5)
+    assert layout.fit == layouts.FITS[-1]
     assert 0 < layout.dropped < 40
-    heights = [briefing.paragraphs_height(b) for b in layout.blocks]
+    heights = [layouts.paragraphs_height(b) for b in layout.blocks]
     for column in range(layout.fit.columns):
         used = sum(h for h, c in zip(heights, layout.columns, strict=True) if c == column)
         assert used <= 6.5
-    few = briefing.fit_timeline(dataset, events.iloc[:3], 4.0, 6.5)
-    assert few.fit == briefing.FITS[0] and few.dropped == 0
+    few = layouts.fit_timeline(dataset, events[:3], 4.0, 6.5)
+    assert few.fit == layouts.FITS[0] and few.dropped == 0
 
 
 def test_crowded_briefing_says_events_were_left_out(make_data_dir: MakeDataDir) -> None:
     dataset = load_dataset(make_data_dir(events=many_events(40)))
     view = View(day=dt.date(2021, 1, 1), bounds=BOUNDS)
-    text = read(briefing.briefing_pdf(dataset, view)).pages[0].extract_text()
+    text = read(layouts.briefing_pdf(dataset, view)).pages[0].extract_text()
     assert "earlier events not shown" in text
     assert "Event number 39" in text  # the newest event is kept
 
 
 def test_real_briefing_credits_the_article(dataset: Dataset) -> None:
-    reader = read(briefing.briefing_pdf(dataset, View()))
+    reader = read(layouts.briefing_pdf(dataset, View()))
     text = reader.pages[0].extract_text()
     assert "Timeline up to 23 February 2021" in text
     assert "Armenia Invites More Russian Troops to Its Territory" in text
@@ -151,16 +151,15 @@ def test_dollar_signs_in_data_are_printed_as_text_not_maths(make_data_dir: MakeD
 def test_an_event_whose_quote_is_left_out_cites_all_its_sources(
     make_data_dir: MakeDataDir,
 ) -> None:
-    from geo.frames import event_frame
     from tests.conftest import SOURCES
 
     other = {"id": "src-b", "title": "Another page", "publisher": "Elsewhere"}
     context_event = {**EVENTS[0], "in_article": False, "sources": ["src-b"]}
     data = load_dataset(make_data_dir(sources=[*SOURCES, other], events=[context_event]))
-    (row,) = event_frame(data.events).itertuples(index=False)
-    fits = {fit.context: fit for fit in briefing.FITS}
-    with_quote = briefing.event_paragraphs(data, row, fits["full"], 3.0)
-    without_quote = briefing.event_paragraphs(data, row, fits["no-quote"], 3.0)
+    (row,) = data.events
+    fits = {fit.context: fit for fit in layouts.FITS}
+    with_quote = layouts.event_paragraphs(data, row, fits["full"], 3.0)
+    without_quote = layouts.event_paragraphs(data, row, fits["no-quote"], 3.0)
     assert "Somebody" in " ".join(with_quote[-1][0])  # the quote's own source
     assert "Elsewhere" in " ".join(without_quote[-1][0])
     assert "Somebody" not in " ".join(line for lines, _ in without_quote for line in lines)

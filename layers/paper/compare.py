@@ -1,6 +1,6 @@
 """The before/after page: two maps at the same extent, one legend, the change table.
 
-A landscape A4 or Letter page drawn with :mod:`layers.static_map` (maps in EPSG:4326
+A landscape A4 or Letter page drawn with :mod:`layers.paper.map` (maps in EPSG:4326
 with aspect ``1 / cos(lat0)``): on the left the map of the view's layers on the before
 day and on the after day, side by side at the same extent, the after map overlaid with
 the change layer (:mod:`layers.change_layer`); under them one legend for both, the
@@ -29,7 +29,7 @@ from geo.change import BOUNDARY_ACCURACY_KM, Change, PlaceChange, compare
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.naming import CONVENTIONS, label
-from layers import static_map, styles
+from layers import catalog, styles
 from layers.change_layer import (
     CHANGE_LAYER,
     CHANGE_LEGEND,
@@ -39,7 +39,9 @@ from layers.change_layer import (
     holder_label,
 )
 from layers.features import view_features
-from layers.static_map import Page, paragraph_height, wrap
+from layers.paper import map as paper_map
+from layers.paper import page as kit
+from layers.paper.page import Page, paragraph_height, wrap
 from layers.view import DEFAULT_BOUNDS, Bounds, View
 
 MARGIN = 0.35
@@ -53,7 +55,7 @@ FOOTER_FONT = 5.8
 LABEL_LAYERS = (
     "nkao",
     "countries",
-    *(k for k in static_map.LABEL_LAYERS if k not in ("countries", "nkao")),
+    *(k for k in catalog.LABEL_ORDER if k not in ("countries", "nkao")),
 )
 #: Space in inches above a section heading of the table.
 HEADING_LEAD = 0.1
@@ -232,7 +234,7 @@ def _place_rows(
                 Cell(_place_name(dataset, p.place_id, p.name, convention), xa + 0.1, wa - 0.1),
                 Cell(note, xb, wb),
             )
-            rows.append(Row(cells, style={"color": static_map.ALERT_COLOUR} if p.on_edge else {}))
+            rows.append(Row(cells, style={"color": kit.ALERT_COLOUR} if p.on_edge else {}))
     return rows
 
 
@@ -256,12 +258,12 @@ def _site_rows(dataset: Dataset, change: Change, convention: str, width: float) 
 
 
 _ROW_LOOK: dict[str, dict[str, Any]] = {
-    "heading": {"fontweight": "bold", "color": static_map.INK},
+    "heading": {"fontweight": "bold", "color": kit.INK},
     "header": {"fontweight": "bold", "color": "#444444"},
-    "body": {"color": static_map.INK},
-    "total": {"fontweight": "bold", "color": static_map.INK},
+    "body": {"color": kit.INK},
+    "total": {"fontweight": "bold", "color": kit.INK},
     "direction": {"fontweight": "bold", "fontstyle": "italic", "color": "#333333"},
-    "note": {"fontstyle": "italic", "color": static_map.MUTED},
+    "note": {"fontstyle": "italic", "color": kit.MUTED},
 }
 
 
@@ -329,7 +331,7 @@ def draw_table(
     if dropped:
         note = f"{dropped} more rows left out for room: the app and the data exports list them all."
         page.text(x, y, note, fontsize=fit.fontsize, va="top", fontstyle="italic",
-                  color=static_map.MUTED)  # fmt: skip
+                  color=kit.MUTED)  # fmt: skip
 
 
 def _rule(page: Page, x: float, y: float, width: float) -> Artist:
@@ -363,13 +365,13 @@ def merged_frames(
 def legend_items(frames: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[Artist, str]]:
     """Legend of the catalogue layers in ``frames``, then the change directions shown."""
     catalogue = {k: f for k, f in frames.items() if k != CHANGE_LAYER}
-    items = static_map.legend_items(catalogue)
+    items = kit.legend_items(catalogue)
     change = frames.get(CHANGE_LAYER)
     shown = set() if change is None else set(change["style_key"])
     for entry in CHANGE_LEGEND:
         if entry.style_key in shown:
             look = styles.style(entry.style_key)
-            items.append((static_map.legend_handle(look, entry.shape), entry.label))
+            items.append((kit.legend_handle(look, entry.shape), entry.label))
     return items
 
 
@@ -397,10 +399,10 @@ def footer_items(
     """Caveats of the comparison, then the credits of every feature shown on either map."""
     items: list[tuple[str, dict[str, Any]]] = []
     catalogue = {k: f for k, f in frames.items() if k != CHANGE_LAYER}
-    if static_map.uncertain_shown(catalogue):
-        items.append((UNCERTAIN_CAVEAT, {"color": static_map.ALERT_COLOUR, "fontweight": "bold"}))
-    items += [(text, {"color": static_map.ALERT_COLOUR}) for text in CAVEATS]
-    items += [(line, {"color": "#444444"}) for line in static_map.credit_lines(dataset, frames)]
+    if kit.uncertain_shown(catalogue):
+        items.append((UNCERTAIN_CAVEAT, {"color": kit.ALERT_COLOUR, "fontweight": "bold"}))
+    items += [(text, {"color": kit.ALERT_COLOUR}) for text in CAVEATS]
+    items += [(line, {"color": "#444444"}) for line in kit.credit_lines(dataset, frames)]
     return items
 
 
@@ -426,7 +428,7 @@ def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bound
     return (min_x - m, min_y - m, max_x + m, max_y + m)
 
 
-def label_content(content: static_map.MapContent, held: BaseGeometry) -> static_map.MapContent:
+def label_content(content: paper_map.MapContent, held: BaseGeometry) -> paper_map.MapContent:
     """``content`` whose country shapes, for placing their labels only, leave out the
     areas held on either day, so that "Azerbaijan" is written on Azerbaijan proper and
     not across Nagorno-Karabakh, whose own label the control areas are about."""
@@ -453,7 +455,7 @@ def compare_figure(
     before: dt.date,
     after: dt.date,
     *,
-    paper: str = static_map.DEFAULT_PAPER,
+    paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
 ) -> Figure:
     """The before/after page of ``view``'s layers, naming and extent (its day is unused;
@@ -476,7 +478,7 @@ def compare_figure(
 
     top = page.height - MARGIN
     page.text(MARGIN, top, view.title, fontsize=15, fontweight="bold", va="top",
-              color=static_map.INK)  # fmt: skip
+              color=kit.INK)  # fmt: skip
     page.text(MARGIN, top - 0.34, compare_subtitle(change, view), fontsize=9.5, va="top",
               color="#333333")  # fmt: skip
     top -= 0.62
@@ -485,7 +487,7 @@ def compare_figure(
     text_width = left_width - 0.45  # bold caveat text runs wider than the wrapping estimate
     # Room for the legend and footer of everything the two days hold; both are then
     # drawn from what the maps show (the frames clipped to the extent), which is no more.
-    footer = static_map.footer_height(footer_items(dataset, every), text_width, FOOTER_FONT)
+    footer = kit.footer_height(footer_items(dataset, every), text_width, FOOTER_FONT)
     ncols = 3
     legend_h = (-(-len(legend_items(every)) // ncols) + 1.5) * LEGEND_FONT * 1.75 / 72
     legend_bottom = MARGIN + footer + 0.1
@@ -497,15 +499,15 @@ def compare_figure(
     held = shapely.union_all([*old["control"].geometry, *new["control"].geometry])
     for index, (day, frames) in enumerate(((before, old), (after, new_with_change))):
         x = MARGIN + index * (map_width + 0.2)
-        content = static_map.prepare(dataset, replace(view, day=day), frames, frame_in)
+        content = paper_map.prepare(dataset, replace(view, day=day), frames, frame_in)
         ax = page.axes(x, map_bottom, *frame_in)
-        static_map.draw_map(ax, content, labels=False)
+        paper_map.draw_map(ax, content, labels=False)
         if labels:
-            static_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+            paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
         ax.set_label("before" if index == 0 else "after")
         caption = f"{'Before' if index == 0 else 'After'}: {format_date(day)}"
         page.text(x, map_top + 0.05, caption, fontsize=10, fontweight="bold", va="bottom",
-                  color=static_map.INK)  # fmt: skip
+                  color=kit.INK)  # fmt: skip
         shown.append(content.frames)
     visible = merged_frames(*shown)
     draw_legend(page, legend_items(visible), (MARGIN, legend_bottom, left_width, legend_h), ncols)
@@ -530,10 +532,10 @@ def compare_bytes(
     after: dt.date,
     fmt: str,
     *,
-    paper: str = static_map.DEFAULT_PAPER,
+    paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
-    dpi: float = static_map.DEFAULT_DPI,
+    dpi: float = kit.DEFAULT_DPI,
 ) -> bytes:
     """The before/after page as ``fmt`` (``'pdf'`` or ``'png'``) bytes (deterministic)."""
     figure = compare_figure(dataset, view, before, after, paper=paper, labels=labels)
-    return static_map.figure_bytes(figure, fmt, dpi=dpi, title=compare_title(view, before, after))
+    return kit.figure_bytes(figure, fmt, dpi=dpi, title=compare_title(view, before, after))

@@ -1,10 +1,10 @@
 """Exports of a :class:`~layers.view.View`: the one API the app and the CLI call.
 
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
-caller's business (the CLI writes through :mod:`geo.io`). Static maps come from
-:mod:`layers.static_map`, briefings and the atlas from :mod:`layers.briefing`, the
-stand-alone HTML from ``layers.web_map.standalone_html`` (with :func:`stable_ids`); data
-exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.gis` in
+caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
+the atlas come from :mod:`layers.paper.layouts`, the stand-alone HTML from
+:func:`layers.web.map.standalone_html` (with :func:`layers.web.stable_ids.stable_ids`); data
+exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.exports.gis` in
 EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes.
 """
 
@@ -13,51 +13,96 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from geo import io
-from geo._errors import StateError
 from geo.dataset import Dataset
+from geo.errors import StateError
+from geo.situation import check_day
 from geo.text import clean_text
-from geo.timeline import check_day
-from layers import animation, briefing, compare_page, gis, kml, qml, static_map, web_map
-from layers.stable_ids import stable_ids
+from layers.exports import gis, kml, qml
+from layers.paper import animation, layouts, page
+from layers.paper import compare as compare_page
 from layers.view import View
+from layers.web import map as web_map
+from layers.web.stable_ids import stable_ids
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportFormat:
-    """One export format: what the user picks, the MIME type and the file extension."""
+    """One export format: what the user picks, the MIME type, the file extension and other
+    extensions a file name may end with to ask for it (``aliases``)."""
 
     label: str
     mime: str
     extension: str
+    aliases: tuple[str, ...] = ()
 
 
+#: The formats, by key. Where several share an extension (``pdf``), a file name asks for
+#: the first one listed (:func:`format_for`).
 EXPORT_FORMATS: dict[str, ExportFormat] = {
-    "png": ExportFormat("Map image (PNG)", "image/png", "png"),
-    "pdf": ExportFormat("Map, vector (PDF)", "application/pdf", "pdf"),
-    "svg": ExportFormat("Map, vector (SVG)", "image/svg+xml", "svg"),
-    "briefing-pdf": ExportFormat("Briefing: map and timeline (PDF)", "application/pdf", "pdf"),
-    "atlas-pdf": ExportFormat("Atlas: one page per key date (PDF)", "application/pdf", "pdf"),
-    "html": ExportFormat("Interactive map (stand-alone HTML)", "text/html", "html"),
-    "geojson": ExportFormat("Visible data (GeoJSON)", "application/geo+json", "geojson"),
-    "gpkg": ExportFormat("Visible data (GeoPackage)", "application/geopackage+sqlite3", "gpkg"),
-    "kml": ExportFormat(
-        "Visible data (KML, Google Earth)", "application/vnd.google-earth.kml+xml", "kml"
+    "png": ExportFormat(label="Map image (PNG)", mime="image/png", extension="png"),
+    "pdf": ExportFormat(label="Map, vector (PDF)", mime="application/pdf", extension="pdf"),
+    "svg": ExportFormat(label="Map, vector (SVG)", mime="image/svg+xml", extension="svg"),
+    "briefing-pdf": ExportFormat(
+        label="Briefing: map and timeline (PDF)", mime="application/pdf", extension="pdf"
     ),
-    "csv": ExportFormat("Visible data (CSV table, WKT)", "text/csv", "csv"),
-    "compare-pdf": ExportFormat("Before and after: two maps and the change (PDF)",
-                                "application/pdf", "pdf"),
-    "compare-png": ExportFormat("Before and after: two maps and the change (PNG)", "image/png",
-                                "png"),
-    "gif": ExportFormat("Animation of a date range (GIF)", "image/gif", "gif"),
-    "mp4": ExportFormat("Animation of a date range (MP4 video)", "video/mp4", "mp4"),
-}  # fmt: skip
+    "atlas-pdf": ExportFormat(
+        label="Atlas: one page per key date (PDF)", mime="application/pdf", extension="pdf"
+    ),
+    "html": ExportFormat(
+        label="Interactive map (stand-alone HTML)", mime="text/html", extension="html"
+    ),
+    "geojson": ExportFormat(
+        label="Visible data (GeoJSON)",
+        mime="application/geo+json",
+        extension="geojson",
+        aliases=("json",),
+    ),
+    "gpkg": ExportFormat(
+        label="Visible data (GeoPackage)",
+        mime="application/geopackage+sqlite3",
+        extension="gpkg",
+    ),
+    "kml": ExportFormat(
+        label="Visible data (KML, Google Earth)",
+        mime="application/vnd.google-earth.kml+xml",
+        extension="kml",
+    ),
+    "csv": ExportFormat(label="Visible data (CSV table, WKT)", mime="text/csv", extension="csv"),
+    "compare-pdf": ExportFormat(
+        label="Before and after: two maps and the change (PDF)",
+        mime="application/pdf",
+        extension="pdf",
+    ),
+    "compare-png": ExportFormat(
+        label="Before and after: two maps and the change (PNG)",
+        mime="image/png",
+        extension="png",
+    ),
+    "gif": ExportFormat(label="Animation of a date range (GIF)", mime="image/gif", extension="gif"),
+    "mp4": ExportFormat(
+        label="Animation of a date range (MP4 video)", mime="video/mp4", extension="mp4"
+    ),
+}
 
 #: Formats that need the two dates of ``ExportOptions.compare``, and those that need the
 #: date range of ``ExportOptions.span``.
 COMPARE_FORMATS = ("compare-pdf", "compare-png")
 SPAN_FORMATS = ("gif", "mp4")
+
+
+def format_for(path: Path) -> str | None:
+    """The format a file name asks for by its extension, or ``None``.
+
+    >>> format_for(Path("brief.PDF")), format_for(Path("data.json")), format_for(Path("a.txt"))
+    ('pdf', 'geojson', None)
+    """
+    suffix = path.suffix.lower().removeprefix(".")
+    wanted = (key for key, f in EXPORT_FORMATS.items() if suffix in (f.extension, *f.aliases))
+    return next(wanted, None)
+
 
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
 MAX_WIDTH_PX = 8000
@@ -76,14 +121,14 @@ class ExportOptions:
 
     width_px: int | None = None
     dpi: float | None = None
-    paper: str = static_map.DEFAULT_PAPER
+    paper: str = page.DEFAULT_PAPER
     labels: bool = True
     compare: tuple[dt.date, dt.date] | None = None
     span: tuple[dt.date, dt.date] | None = None
 
     def __post_init__(self) -> None:
-        if self.paper not in static_map.PAPERS:
-            known = ", ".join(static_map.PAPERS)
+        if self.paper not in page.PAPERS:
+            known = ", ".join(page.PAPERS)
             raise StateError(f"unknown paper {self.paper!r} (choose {known})")
         if self.width_px is not None and not 200 <= self.width_px <= MAX_WIDTH_PX:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
@@ -96,21 +141,12 @@ class ExportOptions:
     def png_dpi(self) -> float:
         """Resolution giving ``width_px`` pixels across the paper, else ``dpi`` or the default."""
         if self.width_px is not None:
-            return self.width_px / static_map.PAPERS[self.paper][0]
-        return self.dpi or static_map.DEFAULT_DPI
+            return self.width_px / page.PAPERS[self.paper][0]
+        return self.dpi or page.DEFAULT_DPI
 
 
 def export_bytes(
-    dataset: Dataset,
-    view: View,
-    fmt: str,
-    *,
-    width_px: int | None = None,
-    dpi: float | None = None,
-    paper: str = static_map.DEFAULT_PAPER,
-    labels: bool = True,
-    compare: tuple[dt.date, dt.date] | None = None,
-    span: tuple[dt.date, dt.date] | None = None,
+    dataset: Dataset, view: View, fmt: str, options: ExportOptions | None = None
 ) -> bytes:
     """The bytes of ``view`` exported as ``fmt`` (a key of :data:`EXPORT_FORMATS`).
 
@@ -119,11 +155,11 @@ def export_bytes(
     dataset : the loaded data (geometries EPSG:4326).
     view : date, layers, naming convention, extent and title to export.
     fmt : format key, e.g. ``"png"``, ``"briefing-pdf"``, ``"geojson"``.
-    width_px, dpi : PNG size; ``width_px`` wins. Vector formats ignore them.
-    paper : ``"A4"`` or ``"Letter"`` (landscape) for maps and briefings.
-    labels : whether the static map labels places and sites.
-    compare : (before, after) days, for ``compare-pdf`` and ``compare-png``.
-    span : (from, to) days, for ``gif`` and ``mp4``.
+    options : PNG size (``width_px`` wins over ``dpi``; vector formats ignore them), paper
+        (``"A4"`` or ``"Letter"``, landscape) and whether the static map labels places and
+        sites; the defaults of :class:`ExportOptions` when ``None``.
+    options.compare : (before, after) days, for ``compare-pdf`` and ``compare-png``.
+    options.span : (from, to) days, for ``gif`` and ``mp4``.
 
     Raises
     ------
@@ -132,27 +168,24 @@ def export_bytes(
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    options = ExportOptions(
-        width_px=width_px, dpi=dpi, paper=paper, labels=labels, compare=compare, span=span
-    )
     view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
-    return _EXPORTERS[fmt](dataset, view, options)
+    return _EXPORTERS[fmt](dataset, view, options or ExportOptions())
 
 
 def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
     def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-        figure = static_map.map_figure(dataset, view, paper=options.paper, labels=options.labels)
-        return static_map.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=view.title)
+        figure = layouts.map_figure(dataset, view, paper=options.paper, labels=options.labels)
+        return page.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=view.title)
 
     return render
 
 
 def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return briefing.briefing_pdf(dataset, view, paper=options.paper, labels=options.labels)
+    return layouts.briefing_pdf(dataset, view, paper=options.paper, labels=options.labels)
 
 
 def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return briefing.atlas_pdf(dataset, view, paper=options.paper, labels=options.labels)
+    return layouts.atlas_pdf(dataset, view, paper=options.paper, labels=options.labels)
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
@@ -218,7 +251,7 @@ def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
             raise StateError(f"the {fmt} export needs the from and to dates")
         width = options.width_px or round(
             animation.frame_dpi(options.paper, None, options.dpi)
-            * static_map.PAPERS[options.paper][0]
+            * page.PAPERS[options.paper][0]
         )
         if width > MAX_ANIMATION_WIDTH_PX:
             raise StateError(f"animation width {width} px is over {MAX_ANIMATION_WIDTH_PX} px")
@@ -248,4 +281,10 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "mp4": _animation("mp4"),
 }
 
-__all__ = ["EXPORT_FORMATS", "ExportFormat", "ExportOptions", "export_bytes"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "ExportOptions",
+    "export_bytes",
+    "format_for",
+]

@@ -1,10 +1,11 @@
-"""One-page briefing (map and timeline) and the atlas of key dates, as PDF.
+"""The paper layouts: the map page, the one-page briefing and the atlas of key dates.
 
-A briefing page is landscape A4 or Letter: on the left the map of the view (drawn by
-:mod:`layers.static_map`, EPSG:4326 with aspect ``1 / cos(lat0)``) with its legend,
-locator inset, caveat and credits; on the right the timeline of the events that had begun
-by the view's date, with dates, titles, quotes and sources. The atlas is one such page
-per key date (:func:`geo.timeline.key_dates`) in one multi-page PDF.
+The map page is the map of the view (drawn by :mod:`layers.paper.map`, EPSG:4326 with
+aspect ``1 / cos(lat0)``) with a side panel (legend, inset), caveat and credits. A
+briefing page is landscape A4 or Letter: on the left the map with its legend, locator
+inset, caveat and credits; on the right the timeline of the events in force on the view's
+date (begun by it), with dates, titles, quotes and sources. The atlas is one such page
+per key date (:func:`geo.situation.key_dates`) in one multi-page PDF.
 """
 
 from __future__ import annotations
@@ -21,10 +22,27 @@ from matplotlib.lines import Line2D
 
 from geo.dataset import Dataset
 from geo.dates import format_date
-from geo.timeline import key_dates, state_at
-from layers import static_map, styles
+from geo.model import Event
+from geo.situation import key_dates, state_at
+from layers import styles
 from layers.features import view_features
-from layers.static_map import Page, paragraph_height, wrap
+from layers.paper.map import draw_inset, draw_map, prepare
+from layers.paper.page import (
+    DEFAULT_PAPER,
+    INK,
+    MUTED,
+    Page,
+    draw_legend,
+    figure_bytes,
+    figures_pdf,
+    footer_height,
+    footer_items,
+    header,
+    legend_items,
+    paragraph_height,
+    short_citation,
+    wrap,
+)
 from layers.view import View
 
 MARGIN = 0.35
@@ -66,8 +84,40 @@ FITS: tuple[TimelineFit, ...] = (
 Paragraph = tuple[list[str], dict[str, Any]]
 
 
+# --- Map page ------------------------------------------------------------------------
+
+
+def map_figure(
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
+) -> Figure:
+    """The stand-alone map page: header, map, side panel (legend, inset), caveat, credits.
+
+    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
+    """
+    page, margin, panel = Page(paper), 0.35, 2.55
+    frames = view_features(dataset, view)
+    map_width = page.width - 2 * margin - panel - 0.3
+    items = footer_items(dataset, frames)
+    footer = footer_height(items, map_width, 6.3)
+    map_top = header(page, view, margin)
+    map_bottom = margin + footer + 0.12
+    content = prepare(dataset, view, frames, (map_width, map_top - map_bottom))
+    draw_map(page.axes(margin, map_bottom, map_width, map_top - map_bottom), content, labels=labels)
+    page.paragraphs(margin, margin + footer, map_width, items, 6.3)
+    panel_x = page.width - margin - panel
+    inset_h = panel * 0.62
+    draw_inset(page.axes(panel_x, map_bottom, panel, inset_h), dataset, content.extent)
+    page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7, color=MUTED)
+    legend_bottom = map_bottom + inset_h + 0.35
+    draw_legend(page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom), frames)
+    return page.figure
+
+
+# --- Briefing ------------------------------------------------------------------------
+
+
 def briefing_figure(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> Figure:
     """The briefing page of ``view``: map column on the left, timeline on the right.
 
@@ -76,7 +126,7 @@ def briefing_figure(
     page = Page(paper)
     situation = state_at(dataset, view.day)
     frames = view_features(dataset, view, situation)
-    top = static_map.header(page, view, MARGIN)
+    top = header(page, view, MARGIN)
     _map_column(page, dataset, view, frames, top, labels)
     x = MARGIN + MAP_COLUMN + GAP
     draw_timeline(page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day)
@@ -92,25 +142,23 @@ def _map_column(
     labels: bool,
 ) -> None:
     """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
-    items = static_map.footer_items(dataset, frames)
-    footer = static_map.footer_height(items, MAP_COLUMN, FOOTER_FONT)
-    entries = len(static_map.legend_items(frames))
+    items = footer_items(dataset, frames)
+    footer = footer_height(items, MAP_COLUMN, FOOTER_FONT)
+    entries = len(legend_items(frames))
     legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
     inset_h = INSET_WIDTH * 0.62
     band = max(legend_h, inset_h + 0.15)
     band_bottom = MARGIN + footer + 0.1
     map_bottom = band_bottom + band + 0.15
-    content = static_map.prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
-    static_map.draw_map(
-        page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels
-    )
+    content = prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
+    draw_map(page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels)
     legend_w = MAP_COLUMN - INSET_WIDTH - 0.2
-    static_map.draw_legend(
+    draw_legend(
         page.axes(MARGIN, band_bottom, legend_w, band), frames, ncols=2, fontsize=LEGEND_FONT
     )
     inset_x = MARGIN + MAP_COLUMN - INSET_WIDTH
     inset_top = band_bottom + band
-    static_map.draw_inset(
+    draw_inset(
         page.axes(inset_x, inset_top - inset_h, INSET_WIDTH, inset_h), dataset, content.extent
     )
     page.text(
@@ -118,7 +166,7 @@ def _map_column(
         inset_top - inset_h - 0.04,
         "Location of the map",
         fontsize=6,
-        color=static_map.MUTED,
+        color=MUTED,
         va="top",
     )
     page.paragraphs(MARGIN, MARGIN + footer, MAP_COLUMN, items, FOOTER_FONT)
@@ -128,9 +176,9 @@ def _map_column(
 
 
 def event_paragraphs(
-    dataset: Dataset, event: Any, fit: TimelineFit, width: float
+    dataset: Dataset, event: Event, fit: TimelineFit, width: float
 ) -> list[Paragraph]:
-    """Wrapped lines of one event (a row of :func:`geo.frames.event_frame`) and their styles.
+    """Wrapped lines of one event and their styles.
 
     Date line (bold), title, quote in quotation marks (italic, maybe cut to
     ``fit.quote_lines`` lines) and the source, as ``(lines, text keywords)`` pairs; a
@@ -138,16 +186,19 @@ def event_paragraphs(
     """
     size = fit.fontsize
     quoted = bool(event.quote) and (event.in_article or fit.context == "full")
-    source_ids = [event.quote_source] if quoted and event.quote_source else event.sources
+    source_ids = (
+        [event.quote_source] if quoted and event.quote_source else event.provenance.sources
+    )
+    when = event.describe()
     sources = [dataset.source(s) for s in source_ids]
     if not event.in_article and fit.context == "compact":
         publishers = "; ".join(dict.fromkeys(s.publisher for s in sources))
-        text = f"{event.when} – {event.title} ({publishers})"
+        text = f"{when} – {event.title} ({publishers})"
         return [(wrap(text, width, size - 0.4), {"fontsize": size - 0.4, "color": "#333333"})]
     tag = " · in the article" if event.in_article else ""
     paragraphs: list[Paragraph] = [
-        (wrap(f"{event.when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
-        (wrap(str(event.title), width, size), {"fontsize": size}),
+        (wrap(f"{when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
+        (wrap(event.title, width, size), {"fontsize": size}),
     ]
     if quoted:
         lines = wrap(f"“{event.quote}”", width, size - 0.4)
@@ -156,11 +207,11 @@ def event_paragraphs(
         paragraphs.append(
             (lines, {"fontsize": size - 0.4, "fontstyle": "italic", "color": "#333333"})
         )
-    cited = "; ".join(static_map.short_citation(s) for s in sources)
+    cited = "; ".join(short_citation(s) for s in sources)
     paragraphs.append(
         (
             wrap(f"Source: {cited}", width, size - 1.2),
-            {"fontsize": size - 1.2, "color": static_map.MUTED},
+            {"fontsize": size - 1.2, "color": MUTED},
         )
     )
     return paragraphs
@@ -200,14 +251,14 @@ class TimelineLayout:
 
 
 def fit_timeline(
-    dataset: Dataset, events: gpd.GeoDataFrame, width: float, height: float
+    dataset: Dataset, events: Sequence[Event], width: float, height: float
 ) -> TimelineLayout:
     """Lay the events out with the first :data:`FITS` entry that fits ``height`` inches.
 
     ``width`` and ``height`` are the column's size in inches. With the last fit, the
     oldest events are left out until the rest fits (room is kept for a note saying so).
     """
-    rows = list(events.itertuples(index=False))
+    rows = list(events)
     for fit in FITS:
         blocks = _blocks(dataset, rows, fit, width)
         placed = flow([paragraphs_height(b) for b in blocks], height, fit.columns)
@@ -223,7 +274,7 @@ def fit_timeline(
 
 
 def _blocks(
-    dataset: Dataset, rows: list[Any], fit: TimelineFit, width: float
+    dataset: Dataset, rows: list[Event], fit: TimelineFit, width: float
 ) -> list[list[Paragraph]]:
     text_width = (width - GAP * (fit.columns - 1)) / fit.columns - 0.18
     return [event_paragraphs(dataset, row, fit, text_width) for row in rows]
@@ -232,16 +283,16 @@ def _blocks(
 def draw_timeline(
     page: Page,
     dataset: Dataset,
-    events: gpd.GeoDataFrame,
+    events: Sequence[Event],
     x: float,
     top: float,
     width: float,
     day: dt.date,
 ) -> None:
-    """The timeline column: heading, then each event begun by ``day`` (inches on ``page``).
+    """The timeline column: heading, then each of ``events`` (inches on ``page``).
 
-    ``events`` has the columns of :func:`geo.frames.event_frame` (EPSG:4326, unused here).
-    Each event gets the map's event symbol (filled: in the article; hollow: context).
+    ``events`` are those in force on ``day`` (:attr:`geo.situation.Situation.events`), in
+    date order. Each event gets the map's event symbol (filled: in the article; hollow: context).
     """
     page.text(
         x,
@@ -250,10 +301,10 @@ def draw_timeline(
         fontsize=10,
         fontweight="bold",
         va="top",
-        color=static_map.INK,
+        color=INK,
     )
     y0 = top - 0.3
-    if events.empty:
+    if not events:
         page.text(x, y0, "No events in the data up to this date.", fontsize=7, va="top")
         return
     layout = fit_timeline(dataset, events, width, y0 - MARGIN)
@@ -268,16 +319,16 @@ def draw_timeline(
             fontsize=fit.fontsize - 0.5,
             va="top",
             fontstyle="italic",
-            color=static_map.MUTED,
+            color=MUTED,
         )
         y0 -= paragraph_height(2, fit.fontsize)
     column_width = (width - GAP * (fit.columns - 1)) / fit.columns
-    shown = list(events.itertuples(index=False))[layout.dropped :]
+    shown = events[layout.dropped :]
     tops = [y0] * fit.columns
     for row, block, column in zip(shown, layout.blocks, layout.columns, strict=True):
         left = x + column * (column_width + GAP)
         marker_y = tops[column] - block[0][1]["fontsize"] * 0.6 / 72
-        _event_marker(page, left + 0.06, marker_y, bool(row.in_article))
+        _event_marker(page, left + 0.06, marker_y, row.in_article)
         tops[column] = _draw_block(page, left + 0.18, tops[column], block)
 
 
@@ -315,7 +366,7 @@ def atlas_days(dataset: Dataset, until: dt.date) -> tuple[dt.date, ...]:
 
 
 def atlas_figures(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> Iterator[Figure]:
     """One briefing page per day of :func:`atlas_days`, with the view's layers and extent."""
     for day in atlas_days(dataset, view.day):
@@ -323,16 +374,16 @@ def atlas_figures(
 
 
 def briefing_pdf(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> bytes:
     """The one-page briefing of ``view`` as PDF bytes (deterministic)."""
     figure = briefing_figure(dataset, view, paper=paper, labels=labels)
-    return static_map.figure_bytes(figure, "pdf", title=view.title)
+    return figure_bytes(figure, "pdf", title=view.title)
 
 
 def atlas_pdf(
-    dataset: Dataset, view: View, *, paper: str = static_map.DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
 ) -> bytes:
     """The atlas: one briefing page per key date up to the view's day, as one PDF."""
     figures = atlas_figures(dataset, view, paper=paper, labels=labels)
-    return static_map.figures_pdf(figures, title=f"{view.title}: atlas of key dates")
+    return figures_pdf(figures, title=f"{view.title}: atlas of key dates")

@@ -3,7 +3,7 @@
 The map must work with no network, so Leaflet is served by Streamlit itself
 (``[server] enableStaticServing`` in ``.streamlit/config.toml`` serves ``static/`` under
 ``/app/static/``) instead of from a CDN, and inlined into standalone HTML exports.
-This module is the only place in :mod:`layers` that reads files.
+The files are read through :func:`geo.io.read_text` (all disk access is in :mod:`geo.io`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from geo import io
+
 #: Folder Streamlit serves at ``/app/static`` (next to ``app.py``).
-STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR: Path = Path(__file__).resolve().parents[2] / "static"
 
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_JS_FILE = STATIC_DIR / "leaflet" / "leaflet.js"
@@ -26,10 +28,10 @@ LEAFLET_CSS_URL = "/app/static/leaflet/leaflet.css"
 @cache
 def leaflet_js() -> str:
     """The text of the vendored ``leaflet.js``."""
-    return LEAFLET_JS_FILE.read_text(encoding="utf-8")
+    return io.read_text(LEAFLET_JS_FILE)
 
 
 @cache
 def leaflet_css() -> str:
     """The text of the vendored ``leaflet.css``."""
-    return LEAFLET_CSS_FILE.read_text(encoding="utf-8")
+    return io.read_text(LEAFLET_CSS_FILE)

@@ -8,7 +8,7 @@ slide: the same picture, drawn as vectors, with the notes below.
 
 Projection style
 ----------------
-The picture is drawn by :mod:`layers.static_map` on a figure :data:`PROJECTION_SCALE`
+The picture is drawn by :mod:`layers.paper.map` on a figure :data:`PROJECTION_SCALE`
 times smaller than its frame on the slide and rendered at that many times the
 resolution: every type size, line width and symbol comes out that many times larger than
 on paper (map labels 12-17 pt, legend 18 pt, lines twice as thick), and as labels take
@@ -48,16 +48,17 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo._errors import StateError
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.errors import StateError
 from geo.model import Event, Source
 from geo.naming import CONVENTIONS
-from geo.timeline import state_at
-from layers import static_map
+from geo.situation import state_at
 from layers.deck import Deck, Slide
 from layers.features import view_features
-from layers.static_map import Page, paragraph_height, wrap
+from layers.paper import map as paper_map
+from layers.paper import page as kit
+from layers.paper.page import Page, paragraph_height, wrap
 
 #: Slide size in inches (16:9, PowerPoint's "widescreen").
 SLIDE_SIZE = (13.333, 7.5)
@@ -82,8 +83,8 @@ LEGEND_PT = 18.0
 MIN_LEGEND_PT = 14.0
 SOURCE_PT = 11.0
 BANNER_PT = 14.0
-#: Features labelled on slides, by layer and style key ("few labels").
-LABELLED: dict[str, tuple[str, ...]] = {"countries": ("country",), "places": ("place",)}
+#: Palette styles whose features keep their labels on slides ("few labels").
+LABELLED: tuple[str, ...] = ("country", "place")
 #: Highlighted events: ring colour and the legend label.
 HIGHLIGHT_COLOUR = "#d81b60"
 HIGHLIGHT_LABEL = "Highlighted event (see notes)"
@@ -196,11 +197,11 @@ def map_credit(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     """Boundaries credit and the publishers of the features drawn, one line."""
     publishers = dict.fromkeys(
         s.publisher
-        for s in static_map.cited_sources(dataset, frames)
+        for s in kit.cited_sources(dataset, frames)
         if s.id not in settings.REQUIRED_SOURCE_IDS
     )
     drawn = f" Features drawn from: {'; '.join(publishers)}." if publishers else ""
-    return f"{static_map.NATURAL_EARTH_CREDIT}.{drawn}"
+    return f"{kit.NATURAL_EARTH_CREDIT}.{drawn}"
 
 
 def _refs(numbers: Sequence[int]) -> str:
@@ -249,7 +250,7 @@ def as_of_line(slide: Slide) -> str:
     """``Situation on 10 November 2020 · place names: ...``; with a comparison,
     ``Situation on 1 December 2020 · compared with 10 November 2020 · names: ...``."""
     if slide.compare is None:
-        return static_map.subtitle(slide.view)
+        return kit.subtitle(slide.view)
     day, before = format_date(slide.view.day), format_date(slide.compare.before)
     names = CONVENTIONS[slide.view.convention]
     return f"Situation on {day}  ·  compared with {before}  ·  names: {names}"
@@ -276,9 +277,9 @@ def source_line(
         for p in dict.fromkeys(dataset.source(s).publisher for s in cited)
         if p != article.publisher
     ]
-    head = f"Sources: {static_map.short_citation(article)}"
+    head = f"Sources: {kit.short_citation(article)}"
     tail = "; Natural Earth (boundaries). Full citations in the notes."
-    if static_map.uncertain_shown(frames):
+    if kit.uncertain_shown(frames):
         tail += f" {SHORT_CAVEAT}"
     shown: list[str] = []
     for index, publisher in enumerate(others):
@@ -295,7 +296,7 @@ def source_line(
 
 
 class SizedPage(Page):
-    """A :class:`~layers.static_map.Page` of any size (inches), e.g. portrait paper."""
+    """A :class:`~layers.page.Page` of any size (inches), e.g. portrait paper."""
 
     def __init__(self, width: float, height: float) -> None:  # no paper name: no super()
         self.width, self.height = width, height
@@ -312,7 +313,7 @@ def draw_panel(
     *,
     legend_pt: float,
     min_legend_pt: float,
-) -> static_map.MapContent:
+) -> paper_map.MapContent:
     """Draw the slide's map (with highlighted events) and its legend into ``box``
     (left, bottom, width, height in inches on ``page``); the legend takes the right
     :data:`LEGEND_SHARE` of the box. Returns the map content (extent, EPSG:4326)."""
@@ -321,26 +322,25 @@ def draw_panel(
     gutter_left, gutter_bottom = 0.3, 0.2  # room for the degree labels
     map_w = width - legend_w - gutter_left - 0.12
     map_h = height - gutter_bottom - 0.04
-    content = few_labels(static_map.prepare(dataset, slide.view, frames, (map_w, map_h)))
+    content = few_labels(paper_map.prepare(dataset, slide.view, frames, (map_w, map_h)))
     ax = page.axes(left + gutter_left, bottom + gutter_bottom, map_w, map_h)
-    static_map.draw_map(ax, content, labels=True)
+    paper_map.draw_map(ax, content, labels=True)
     highlighted = _draw_highlights(ax, dataset, slide)
     legend_ax = page.axes(left + width - legend_w, bottom, legend_w, height)
     draw_legend(legend_ax, frames, highlighted, legend_pt, min_legend_pt)
     return content
 
 
-def few_labels(content: static_map.MapContent) -> static_map.MapContent:
+def few_labels(content: paper_map.MapContent) -> paper_map.MapContent:
     """``content`` with labels kept only for :data:`LABELLED` features (the legend names
     the rest): country names and towns and cities."""
     frames: dict[str, gpd.GeoDataFrame] = {}
     for layer_id, frame in content.frames.items():
-        keep = LABELLED.get(layer_id, ())
-        if frame.empty or frame["style_key"].isin(keep).all():
+        if frame.empty or frame["style_key"].isin(LABELLED).all():
             frames[layer_id] = frame
             continue
         quiet = frame.copy()
-        quiet.loc[~quiet["style_key"].isin(keep), "label"] = ""
+        quiet.loc[~quiet["style_key"].isin(LABELLED), "label"] = ""
         frames[layer_id] = quiet
     return replace(content, frames=frames)
 
@@ -392,7 +392,7 @@ def legend_entries(
     frames: Mapping[str, gpd.GeoDataFrame], highlighted: bool
 ) -> list[tuple[Artist, str]]:
     """The legend of the slide: the static map's entries, plus the highlight ring."""
-    items = static_map.legend_items(frames)
+    items = kit.legend_items(frames)
     if highlighted:
         ring = Line2D(
             [], [], linestyle="none", marker="o", markersize=11, markerfacecolor="none",
@@ -619,10 +619,10 @@ def _banner(page: Any, text: str, top: float) -> None:
 # --- PDF handout ---------------------------------------------------------------------
 
 _NOTE_LOOK: dict[str, dict[str, Any]] = {
-    "heading": {"fontsize": NOTE_PT + 1, "fontweight": "bold", "color": static_map.INK},
-    "point": {"fontsize": NOTE_PT, "color": static_map.INK},
+    "heading": {"fontsize": NOTE_PT + 1, "fontweight": "bold", "color": kit.INK},
+    "point": {"fontsize": NOTE_PT, "color": kit.INK},
     "quote": {"fontsize": NOTE_PT - 0.8, "fontstyle": "italic", "color": "#333333"},
-    "event": {"fontsize": NOTE_PT - 1.2, "color": static_map.MUTED},
+    "event": {"fontsize": NOTE_PT - 1.2, "color": kit.MUTED},
     "source": {"fontsize": NOTE_PT - 2.0, "color": "#444444"},
     "credit": {"fontsize": NOTE_PT - 2.0, "color": "#444444"},
 }
@@ -630,11 +630,11 @@ _INDENT = {"quote": 0.25, "event": 0.25}
 
 
 def handout_figures(
-    dataset: Dataset, deck: Deck, *, paper: str = static_map.DEFAULT_PAPER
+    dataset: Dataset, deck: Deck, *, paper: str = kit.DEFAULT_PAPER
 ) -> Iterator[Figure]:
     """One portrait page per slide: header, title, situation line, map and legend, source
     line, then the notes (continued on further pages if they do not fit)."""
-    height, width = static_map.PAPERS[paper]
+    height, width = kit.PAPERS[paper]
     margin = HANDOUT_MARGIN
     text_w = width - 2 * margin
     for number, slide in enumerate(deck.slides, start=1):
@@ -672,7 +672,7 @@ def _handout_page(
     page = SizedPage(width, height)
     margin = HANDOUT_MARGIN
     more = " (notes continued)" if continued else ""
-    look = {"fontsize": 8, "color": static_map.MUTED, "va": "top"}
+    look = {"fontsize": 8, "color": kit.MUTED, "va": "top"}
     page.text(margin, height - margin, deck.title, **look)
     page.text(
         width - margin, height - margin, f"Slide {number} of {count}{more}", ha="right", **look
@@ -719,9 +719,9 @@ def _write_notes(
         y -= needed - before
 
 
-def handout_pdf(dataset: Dataset, deck: Deck, *, paper: str = static_map.DEFAULT_PAPER) -> bytes:
+def handout_pdf(dataset: Dataset, deck: Deck, *, paper: str = kit.DEFAULT_PAPER) -> bytes:
     """The handout as one PDF (bytes, deterministic metadata)."""
-    return static_map.figures_pdf(handout_figures(dataset, deck, paper=paper), title=deck.title)
+    return kit.figures_pdf(handout_figures(dataset, deck, paper=paper), title=deck.title)
 
 
 #: Export formats of a deck: key -> (label, MIME type, file extension).
@@ -736,7 +736,7 @@ DECK_FORMATS: dict[str, tuple[str, str, str]] = {
 
 
 def deck_bytes(
-    dataset: Dataset, deck: Deck, fmt: str, *, paper: str = static_map.DEFAULT_PAPER
+    dataset: Dataset, deck: Deck, fmt: str, *, paper: str = kit.DEFAULT_PAPER
 ) -> bytes:
     """The deck exported as ``fmt`` (a key of :data:`DECK_FORMATS`); ``paper`` is the
     handout's. :class:`StateError` for an unknown format."""

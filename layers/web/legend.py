@@ -1,7 +1,7 @@
 """The map legend as HTML, and the SVG symbols shared with the web map's point markers.
 
 Renderer-neutral inputs (catalogue entries, palette styles); output is an HTML fragment
-whose text passes through :func:`layers.html.escape_text`.
+whose text passes through :func:`layers.web.html.escape_text`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import math
 from collections.abc import Iterable
 
 from layers.catalog import GROUPS, LAYERS, LegendEntry
-from layers.html import escape_text
 from layers.styles import Style, for_status, leaflet_style, style
+from layers.web.html import escape_text
 
 #: Sample look for the legend line explaining uncertain (dashed, lighter) features.
 _UNCERTAIN = for_status(Style(color="#555555", fill="#999999", fill_opacity=0.35), "approximate")

@@ -17,12 +17,12 @@ from branca.element import Element
 
 from geo.dataset import Dataset, load_dataset
 from layers.catalog import LAYER_IDS
-from layers.export import main as export_main
-from layers.exporting import export_bytes
-from layers.gis import FIELD_NAMES, inert_cell, period_end
-from layers.qml import layer_qml
-from layers.stable_ids import stable_ids
+from layers.exports import ExportOptions, export_bytes
+from layers.exports.__main__ import main as export_main
+from layers.exports.gis import FIELD_NAMES, inert_cell, period_end
+from layers.exports.qml import layer_qml
 from layers.view import View
+from layers.web.stable_ids import stable_ids
 from tests.conftest import CONTROL, PLACES, SITES, SOURCES, MakeDataDir
 from tests.layers.test_escaping import EVIL
 
@@ -269,8 +269,8 @@ def test_csv_cells_cannot_run_as_formulas(make_data_dir: MakeDataDir) -> None:
 )
 def test_identical_exports_are_identical_bytes(synthetic: Dataset, fmt: str) -> None:
     view = View(day=DAY, layers=LAYER_IDS)
-    first = export_bytes(synthetic, view, fmt, dpi=40)
-    assert export_bytes(synthetic, view, fmt, dpi=40) == first
+    first = export_bytes(synthetic, view, fmt, ExportOptions(dpi=40))
+    assert export_bytes(synthetic, view, fmt, ExportOptions(dpi=40)) == first
 
 
 def test_stable_ids_stay_inside_the_export() -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from geo._errors import StateError
 from geo.dataset import load_dataset
-from geo.timeline import key_dates, state_at
+from geo.errors import StateError
+from geo.situation import key_dates, state_at
 from tests.conftest import MakeDataDir
 
 
@@ -16,20 +16,18 @@ def test_control_switches_on_the_handover_day(make_data_dir: MakeDataDir) -> Non
     data = load_dataset(make_data_dir())
     before = state_at(data, dt.date(2020, 11, 19))
     on = state_at(data, dt.date(2020, 11, 20))
-    assert before.control["holder"].tolist() == ["armenian"]
-    assert on.control["holder"].tolist() == ["azerbaijani"]
-    assert state_at(data, dt.date(1992, 1, 1)).control.empty
+    assert [c.holder for c in before.control] == ["armenian"]
+    assert [c.holder for c in on.control] == ["azerbaijani"]
+    assert state_at(data, dt.date(1992, 1, 1)).control == ()
 
 
 def test_sites_and_events_follow_the_date(make_data_dir: MakeDataDir) -> None:
     data = load_dataset(make_data_dir())
     early = state_at(data, dt.date(1995, 3, 15))
     later = state_at(data, dt.date(2020, 11, 9))
-    assert early.sites.empty and early.events.empty
-    assert later.sites["id"].tolist() == ["base-alpha"]
-    assert later.events["id"].tolist() == ["ev-one"]
-    assert later.events.crs == "EPSG:4326"
-    assert list(later.control.columns)[:4] == ["id", "area_name", "place", "holder"]
+    assert early.sites == () and early.events == ()
+    assert [s.id for s in later.sites] == ["base-alpha"]
+    assert [e.id for e in later.events] == ["ev-one"]
 
 
 def test_dates_outside_the_map_are_refused(make_data_dir: MakeDataDir) -> None:
@@ -70,10 +68,10 @@ def test_a_smaller_area_in_force_is_cut_out_of_a_larger_one(make_data_dir: MakeD
         "sources": ["src-a"],
     }
     data = load_dataset(make_data_dir(control=[whole, town]))
-    before = state_at(data, dt.date(2020, 11, 7)).control.set_index("id")
-    after = state_at(data, dt.date(2020, 11, 8)).control.set_index("id")
+    before = {c.id: c.geometry for c in state_at(data, dt.date(2020, 11, 7)).control}
+    after = {c.id: c.geometry for c in state_at(data, dt.date(2020, 11, 8)).control}
     beta = Point(46.5, 40.5)
-    assert before.loc["whole", "geometry"].contains(beta)
-    assert not after.loc["whole", "geometry"].contains(beta)
-    assert after.loc["town", "geometry"].contains(beta)
-    assert after.loc["whole", "geometry"].contains(Point(46.9, 40.9))
+    assert before["whole"].contains(beta)
+    assert not after["whole"].contains(beta)
+    assert after["town"].contains(beta)
+    assert after["whole"].contains(Point(46.9, 40.9))

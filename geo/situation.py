@@ -1,33 +1,36 @@
-"""The situation on a given day: who held what, which sites existed, what had happened."""
+"""The situation on a given day: the control periods, sites and events in force.
+
+"In force on a day" is defined once, by :func:`in_force`; the map, the timeline panel and
+the briefing all ask it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-import geopandas as gpd
 import shapely
 
 from geo import settings
-from geo._errors import StateError
 from geo.dataset import Dataset
-from geo.frames import control_frame, event_frame, site_frame
-from geo.model import ControlPeriod
+from geo.errors import StateError
+from geo.model import ControlPeriod, Event, Site
 
 
 @dataclass(frozen=True)
 class Situation:
-    """The layers as they stood on ``day`` (all EPSG:4326).
+    """The records in force on ``day`` (geometries EPSG:4326).
 
-    ``control`` and ``sites`` have the columns of :func:`geo.frames.control_frame` and
-    :func:`geo.frames.site_frame`; ``events`` those of :func:`geo.frames.event_frame`
-    for the events that had begun by ``day``.
+    ``control``: the control periods in force, where two overlap the smaller one cut out of
+    the larger (largest first); ``sites``: the sites in force, in data order; ``events``:
+    the events begun by ``day``, in date order (:func:`in_date_order`).
     """
 
     day: dt.date
-    control: gpd.GeoDataFrame
-    sites: gpd.GeoDataFrame
-    events: gpd.GeoDataFrame
+    control: tuple[ControlPeriod, ...]
+    sites: tuple[Site, ...]
+    events: tuple[Event, ...]
 
 
 def check_day(day: dt.date) -> dt.date:
@@ -40,15 +43,38 @@ def check_day(day: dt.date) -> dt.date:
     return day
 
 
+def in_force(record: ControlPeriod | Site | Event, day: dt.date) -> bool:
+    """Whether ``record`` is in force on ``day``.
+
+    A control period or a site is in force within its span (start inclusive, end
+    exclusive); an event once it has begun (it stays on the map and in the timeline).
+
+    >>> from shapely.geometry import Point
+    >>> from geo.model import Provenance
+    >>> sure = Provenance("confirmed", ())
+    >>> event = Event("e", "E", dt.date(2020, 11, 10), "day", Point(0, 0), sure)
+    >>> in_force(event, dt.date(2020, 11, 9)), in_force(event, dt.date(2020, 11, 10))
+    (False, True)
+    """
+    if isinstance(record, Event):
+        return record.date <= day
+    return record.span.contains(day)
+
+
+def in_date_order(events: Iterable[Event]) -> tuple[Event, ...]:
+    """Events sorted by date, then id (the order of the timeline)."""
+    return tuple(sorted(events, key=lambda e: (e.date, e.id)))
+
+
 def state_at(dataset: Dataset, day: dt.date) -> Situation:
     """The situation on ``day``: control periods and sites in force, events begun."""
     check_day(day)
-    in_force = [c for c in dataset.control if c.span.contains(day)]
+    control = [c for c in dataset.control if in_force(c, day)]
     return Situation(
         day=day,
-        control=control_frame(_specific_over_general(in_force)),
-        sites=site_frame(s for s in dataset.sites if s.span.contains(day)),
-        events=event_frame(e for e in dataset.events if e.date <= day),
+        control=tuple(_specific_over_general(control)),
+        sites=tuple(s for s in dataset.sites if in_force(s, day)),
+        events=in_date_order(e for e in dataset.events if in_force(e, day)),
     )
 
 
@@ -79,3 +105,6 @@ def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:
     for span in spans:
         days.update(d for d in (span.start, span.end) if d is not None)
     return tuple(sorted(d for d in days if settings.FIRST_DATE <= d <= settings.LAST_DATE))
+
+
+__all__ = ["Situation", "check_day", "in_date_order", "in_force", "key_dates", "state_at"]

@@ -16,11 +16,12 @@ from matplotlib.figure import Figure
 from PIL import Image
 from pypdf import PdfReader
 
-from geo._errors import StateError
 from geo.dataset import Dataset, load_dataset
-from layers import static_map
-from layers.exporting import EXPORT_FORMATS, export_bytes
+from geo.errors import StateError
+from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
 from layers.features import view_features
+from layers.paper import layouts, page
+from layers.paper import map as paper_map
 from layers.styles import STYLES
 from layers.view import View
 from tests.conftest import SITES, SOURCES, MakeDataDir
@@ -46,8 +47,8 @@ def synthetic(make_data_dir: MakeDataDir) -> Dataset:
 
 
 def render(dataset: Dataset, view: View, dpi: float = 60) -> tuple[np.ndarray, Figure]:
-    figure = static_map.map_figure(dataset, view, labels=False)
-    png = static_map.figure_bytes(figure, "png", dpi=dpi)
+    figure = layouts.map_figure(dataset, view, labels=False)
+    png = page.figure_bytes(figure, "png", dpi=dpi)
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int), figure
 
 
@@ -72,7 +73,7 @@ def near(pixels: np.ndarray, hex_colour: str, tolerance: float = 30) -> int:
     return int((np.linalg.norm(pixels - target, axis=-1) < tolerance).sum())
 
 
-def blend(hex_colour: str, alpha: float, under: str = static_map.LAND_COLOUR) -> str:
+def blend(hex_colour: str, alpha: float, under: str = paper_map.LAND_COLOUR) -> str:
     top = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
     bottom = np.array([int(under[i : i + 2], 16) for i in (1, 3, 5)])
     mixed = np.rint(alpha * top + (1 - alpha) * bottom).astype(int)
@@ -118,7 +119,7 @@ def test_real_syunik_shows_the_proposed_deployment(dataset: Dataset) -> None:
 
 
 def test_png_width_follows_width_px(synthetic: Dataset) -> None:
-    png = export_bytes(synthetic, View(bounds=BOUNDS), "png", width_px=900)
+    png = export_bytes(synthetic, View(bounds=BOUNDS), "png", ExportOptions(width_px=900))
     assert Image.open(io.BytesIO(png)).size[0] == 900
 
 
@@ -154,32 +155,32 @@ def test_pdf_without_uncertain_features_has_no_caveat(synthetic: Dataset) -> Non
 def test_legend_lists_only_visible_layers_with_features(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 10), layers=("control", "russian-bases"), bounds=BOUNDS)
     frames = view_features(synthetic, view)
-    labels = [label for _, label in static_map.legend_items(frames)]
+    labels = [label for _, label in page.legend_items(frames)]
     assert labels == ["Held by Armenian forces", "Russian military base"]
 
 
 @pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
 def test_renders_are_deterministic(synthetic: Dataset, fmt: str) -> None:
     view = View(day=dt.date(2021, 1, 1), bounds=BOUNDS)
-    first = export_bytes(synthetic, view, fmt, dpi=50)
-    assert first == export_bytes(synthetic, view, fmt, dpi=50)
+    first = export_bytes(synthetic, view, fmt, ExportOptions(dpi=50))
+    assert first == export_bytes(synthetic, view, fmt, ExportOptions(dpi=50))
     assert first != export_bytes(
-        synthetic, View(day=dt.date(2020, 11, 10), bounds=BOUNDS), fmt, dpi=50
+        synthetic, View(day=dt.date(2020, 11, 10), bounds=BOUNDS), fmt, ExportOptions(dpi=50)
     )
 
 
 def test_scale_bar_is_round_and_geodesic() -> None:
     extent, lat0 = (44.0, 39.0, 48.0, 41.0), 40.0
-    km, degrees = static_map.scale_bar(extent, lat0)
+    km, degrees = paper_map.scale_bar(extent, lat0)
     assert km in (10, 20, 50, 100, 200)
     measured = geodesic((lat0, 46.0), (lat0, 46.0 + degrees)).km
     assert measured == pytest.approx(km, rel=2e-3)
-    assert static_map.nice_length(73) == 50
-    assert static_map.nice_length(0.3) == pytest.approx(0.2)
+    assert paper_map.nice_length(73) == 50
+    assert paper_map.nice_length(0.3) == pytest.approx(0.2)
 
 
 def test_fit_extent_keeps_the_view_and_matches_the_frame() -> None:
-    (x0, y0, x1, y1), lat0 = static_map.fit_extent((44.0, 39.0, 46.0, 41.0), 8.0, 4.0)
+    (x0, y0, x1, y1), lat0 = paper_map.fit_extent((44.0, 39.0, 46.0, 41.0), 8.0, 4.0)
     assert x0 <= 44.0 and x1 >= 46.0 and y0 <= 39.0 and y1 >= 41.0
     ratio = (x1 - x0) * np.cos(np.radians(lat0)) / (y1 - y0)
     assert ratio == pytest.approx(2.0)
@@ -222,9 +223,9 @@ def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> 
     with pytest.raises(StateError, match="unknown export format"):
         export_bytes(synthetic, View(), "tiff")
     with pytest.raises(StateError, match="paper"):
-        export_bytes(synthetic, View(), "png", paper="A3")
+        export_bytes(synthetic, View(), "png", ExportOptions(paper="A3"))
     with pytest.raises(StateError, match="width"):
-        export_bytes(synthetic, View(), "png", width_px=10)
+        export_bytes(synthetic, View(), "png", ExportOptions(width_px=10))
 
 
 def _long_credits_dataset(make_data_dir: MakeDataDir) -> Dataset:
@@ -248,7 +249,8 @@ def test_long_credits_are_capped_and_the_map_keeps_its_height(
 ) -> None:
     data = _long_credits_dataset(make_data_dir)
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
-    payload = export_bytes(data, view, fmt, width_px=800 if fmt == "png" else None)
+    options = ExportOptions(width_px=800 if fmt == "png" else None)
+    payload = export_bytes(data, view, fmt, options)
     assert payload[:4] in (b"\x89PNG", b"%PDF")
     if fmt != "png":
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(payload)).pages)
@@ -257,12 +259,12 @@ def test_long_credits_are_capped_and_the_map_keeps_its_height(
 
 def test_long_credits_leave_the_map_most_of_the_page(make_data_dir: MakeDataDir) -> None:
     data = _long_credits_dataset(make_data_dir)
-    figure = static_map.map_figure(data, View(day=dt.date(2021, 2, 23), bounds=BOUNDS))
+    figure = layouts.map_figure(data, View(day=dt.date(2021, 2, 23), bounds=BOUNDS))
     _, height = figure.get_size_inches()
     map_axes = figure.axes[0]
-    assert map_axes.get_position().height * height >= static_map.MIN_MAP_HEIGHT
+    assert map_axes.get_position().height * height >= page.MIN_MAP_HEIGHT
     footer = [t for t in figure.texts if "Other sources" in t.get_text()]
     (other,) = footer
     lines = other.get_text().splitlines()
-    assert len(lines) <= static_map.MAX_CREDIT_LINES
+    assert len(lines) <= page.MAX_CREDIT_LINES
     assert " ".join(lines).endswith("… 5 more sources, see the GeoJSON or HTML export.")

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Sequence
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Geod
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, split, unary_union
 
-from geo._errors import DataError
-from geo.settings import CRS, METRIC_CRS
+from geo.errors import DataError
+from geo.metric import from_metric, geodesic_area_km2, line_parts, polygon_parts, to_metric
+from geo.settings import CRS
 
 #: Countries kept in the ``countries`` layer: Natural Earth ``NAME`` values.
 COUNTRIES: tuple[str, ...] = ("Armenia", "Azerbaijan", "Georgia", "Turkey", "Iran", "Russia")
@@ -84,14 +84,6 @@ SLIVER_KM2 = 1.0
 HOLE_KM2 = 1.0
 #: Coordinate grid of the written file, in degrees (about 1 m).
 GRID_DEG = 1e-5
-
-_GEOD = Geod(ellps="WGS84")
-
-
-def geodesic_area_km2(geometry: BaseGeometry) -> float:
-    """Return the area of a lon/lat (EPSG:4326) geometry on the WGS 84 ellipsoid, in km2."""
-    area, _ = _GEOD.geometry_area_perimeter(geometry)
-    return abs(float(area)) / 1e6
 
 
 def clip_to_region(
@@ -184,7 +176,7 @@ def fill_small_holes(geometry: Polygon | MultiPolygon, max_km2: float) -> Polygo
             part.exterior,
             [ring for ring in part.interiors if geodesic_area_km2(Polygon(ring)) >= max_km2],
         )
-        for part in _parts(geometry)
+        for part in polygon_parts(geometry)
     ]
     return _polygonal(unary_union(kept))
 
@@ -204,7 +196,7 @@ def named_lines(disputed: gpd.GeoDataFrame, name: str) -> list[LineString]:
     rows = disputed[disputed["name"] == name]
     if rows.empty:
         raise DataError([f"disputed_borders: no feature with name = {name!r}"])
-    return [line for geometry in rows.geometry for line in _line_parts(geometry)]
+    return [line for geometry in rows.geometry for line in line_parts(geometry)]
 
 
 def close_gaps(
@@ -273,9 +265,8 @@ def nkao(disputed: gpd.GeoDataFrame, max_gap_m: float = MAX_GAP_M) -> gpd.GeoDat
     -------
     One-row GeoDataFrame, columns ``name``, ``area_km2`` (geodesic), ``geometry`` (EPSG:4326).
     """
-    metric = disputed.to_crs(METRIC_CRS)
-    polygon = polygonize_outline(named_lines(metric, OBLAST_LINE), max_gap_m)
-    geometry = gpd.GeoSeries([polygon], crs=METRIC_CRS).to_crs(disputed.crs).iloc[0]
+    lines = to_metric(named_lines(disputed, OBLAST_LINE), disputed.crs)
+    (geometry,) = from_metric([polygonize_outline(lines, max_gap_m)], disputed.crs)
     return gpd.GeoDataFrame(
         {"name": [NKAO_NAME], "area_km2": [geodesic_area_km2(geometry)]},
         geometry=[geometry],
@@ -330,11 +321,10 @@ def absorb_spillover(
     azerbaijan = states[states["admin"] == "Azerbaijan"]
     carved = select_rows(azerbaijan, "gn_name", CARVED_RAYONS, "states_provinces")
     spill = _polygonal(unary_union(list(carved.geometry)).difference(outline))
-    pieces = _parts(drop_slivers(spill, min_part_km2))
-    to_metric = gpd.GeoSeries(pieces, crs=districts.crs).to_crs(METRIC_CRS)
-    borders = districts.to_crs(METRIC_CRS).geometry.boundary
+    pieces = polygon_parts(drop_slivers(spill, min_part_km2))
+    borders = [d.boundary for d in to_metric(districts.geometry, districts.crs)]
     gained: dict[int, list[BaseGeometry]] = {i: [] for i in range(len(districts))}
-    for piece, metric in zip(pieces, to_metric, strict=True):
+    for piece, metric in zip(pieces, to_metric(pieces, districts.crs), strict=True):
         shared = [metric.buffer(50.0).intersection(border).length for border in borders]
         if max(shared, default=0.0) > 0.0:
             gained[int(np.argmax(shared))].append(piece)
@@ -364,7 +354,9 @@ def subtract_area(
 def drop_slivers(geometry: Polygon | MultiPolygon, min_km2: float) -> Polygon | MultiPolygon:
     """Keep only the parts of a lon/lat (EPSG:4326) polygon of at least ``min_km2``."""
     return _polygonal(
-        unary_union([part for part in _parts(geometry) if geodesic_area_km2(part) >= min_km2])
+        unary_union(
+            [part for part in polygon_parts(geometry) if geodesic_area_km2(part) >= min_km2]
+        )
     )
 
 
@@ -416,7 +408,7 @@ def split_sides(
     All in one metric CRS (e.g. EPSG:32638). The line must cross the polygon from edge
     to edge (extend it with :func:`extend_line`); either side may come back empty.
     """
-    pieces = [piece for part in _parts(polygon) for piece in split(part, line).geoms]
+    pieces = [piece for part in polygon_parts(polygon) for piece in split(part, line).geoms]
     wanted = side_of_line(reference, line)
     near = [p for p in pieces if side_of_line(p.representative_point(), line) == wanted]
     far = [p for p in pieces if side_of_line(p.representative_point(), line) != wanted]
@@ -442,19 +434,19 @@ def district_parts(districts: gpd.GeoDataFrame, line: LineString, held: Point) -
     DataError
         If a district to split does not come out in two non-empty sides.
     """
-    to_metric = gpd.GeoSeries([line, held], crs=districts.crs).to_crs(METRIC_CRS)
-    cut = extend_line(to_metric.iloc[0], LINE_EXTENSION_M)
+    metric_line, metric_held = to_metric([line, held], districts.crs)
+    cut = extend_line(metric_line, LINE_EXTENSION_M)
     rows: list[tuple[str, str, BaseGeometry]] = []
     for name, geometry in zip(districts["name"], districts.geometry, strict=True):
         if name not in SPLIT_DISTRICTS:
             rows.append((name, "armenian", geometry))
             continue
-        metric = gpd.GeoSeries([geometry], crs=districts.crs).to_crs(METRIC_CRS).iloc[0]
-        sides = split_sides(metric, cut, to_metric.iloc[1])
+        (metric,) = to_metric([geometry], districts.crs)
+        sides = split_sides(metric, cut, metric_held)
         if any(side.is_empty for side in sides):
             raise DataError([f"districts: {CEASEFIRE_LINE!r} does not cut {name} in two"])
-        back = gpd.GeoSeries(list(sides), crs=METRIC_CRS).to_crs(districts.crs)
-        rows += [(name, "armenian", back.iloc[0]), (name, "azerbaijani", back.iloc[1])]
+        near, far = from_metric(sides, districts.crs)
+        rows += [(name, "armenian", near), (name, "azerbaijani", far)]
     return gpd.GeoDataFrame(
         {
             "district": [r[0] for r in rows],
@@ -494,7 +486,8 @@ def round_coordinates(frame: gpd.GeoDataFrame, grid: float = GRID_DEG) -> gpd.Ge
     snapped = shapely.set_precision(np.asarray(frame.geometry), grid)
     result = frame.copy()
     result["geometry"] = [
-        MultiPolygon(_parts(g)) if isinstance(g, Polygon | MultiPolygon) else g for g in snapped
+        MultiPolygon(polygon_parts(g)) if isinstance(g, Polygon | MultiPolygon) else g
+        for g in snapped
     ]
     return result
 
@@ -554,41 +547,35 @@ def build_layers(
     }
 
 
-def _parts(geometry: BaseGeometry) -> list[Polygon]:
-    """The polygons of a (Multi)Polygon or collection; other geometry types are ignored."""
-    if isinstance(geometry, Polygon):
-        return [] if geometry.is_empty else [geometry]
-    return [p for g in getattr(geometry, "geoms", []) for p in _parts(g)]
-
-
 def _polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
     """Return the polygonal content of a geometry as a Polygon or MultiPolygon."""
-    parts = _parts(geometry)
+    parts = polygon_parts(geometry)
     if len(parts) == 1:
         return parts[0]
     return MultiPolygon(parts)
 
 
-def _line_parts(geometry: BaseGeometry) -> list[LineString]:
-    """The LineStrings of a (Multi)LineString."""
-    if isinstance(geometry, LineString):
-        return [geometry]
-    return [line for g in getattr(geometry, "geoms", []) for line in _line_parts(g)]
-
-
 __all__ = [
+    "absorb_spillover",
     "build_layers",
     "ceasefire_line",
     "clip_to_region",
     "close_gaps",
     "district_parts",
-    "geodesic_area_km2",
+    "drop_slivers",
+    "extend_line",
+    "fill_small_holes",
+    "named_lines",
     "nkao",
     "pick_countries",
     "polygonize_outline",
+    "round_coordinates",
     "select_districts",
     "select_provinces",
     "select_rows",
+    "side_of_line",
     "split_sides",
+    "subtract_area",
     "union_nakhchivan",
+    "with_area",
 ]

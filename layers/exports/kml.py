@@ -1,10 +1,10 @@
 """KML for Google Earth of a view's GIS tables (built with fastkml).
 
-One Folder per table of :func:`layers.gis.gis_tables` (its ``id`` is the table name),
+One Folder per table of :func:`layers.exports.gis.gis_tables` (its ``id`` is the table name),
 one Placemark per feature named by its label in the view's naming convention. Styles
 come from :mod:`layers.styles` (KML has no dashes or hatching: uncertain features are
 lighter, and their description says so). A Placemark's description is HTML built by
-:func:`layers.html.popup_html`, so every data string is escaped before the XML writer
+:func:`layers.web.html.popup_html`, so every data string is escaped before the XML writer
 escapes it again; the balloon shows the description only, never the raw name. Control
 periods and sites carry a TimeSpan for Google Earth's time slider.
 """
@@ -35,10 +35,10 @@ from fastkml.enums import DateTimeResolution
 
 from geo.dataset import Dataset
 from layers import styles
-from layers.catalog import SITE_LAYERS, layer
-from layers.gis import family_of, gis_tables, layer_of, text_value, view_record
-from layers.html import escape_text, popup_html
+from layers.catalog import ControlSource, SiteSource, layer
+from layers.exports.gis import family_of, gis_tables, layer_of, text_value, view_record
 from layers.view import View
+from layers.web.html import escape_text, popup_html
 
 #: Google Earth's own round icon (tinted by the style's colour).
 ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
@@ -129,9 +129,14 @@ def _placemark(table: str, row: Mapping[str, Any]) -> Placemark:
         name=row["label"],
         description=popup_html(row["label"], details, row["sources"]),
         style_url=StyleUrl(url=f"#{style_id(row['style_key'], row['status'])}"),
-        times=_time_span(row) if row["layer"] == "control" or row["layer"] in SITE_LAYERS else None,
+        times=_time_span(row) if _has_period(row["layer"]) else None,
         geometry=pygeoif.shape(row["geometry"]),
     )
+
+
+def _has_period(layer_id: str) -> bool:
+    """Whether the layer's records have a period (control periods and sites)."""
+    return isinstance(layer(layer_id).source, ControlSource | SiteSource)
 
 
 def _time_span(row: Mapping[str, Any]) -> TimeSpan | None:

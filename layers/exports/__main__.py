@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m layers.export --date 2020-11-10 --layers control,russian-bases --names dual \\
+    python -m layers.exports --date 2020-11-10 --layers control,russian-bases --names dual \\
         --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] [--paper A4|Letter] \\
         [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
     python -m layers.export --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
@@ -32,19 +32,20 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from geo import io, settings
-from geo._errors import DataError, StateError
 from geo.dataset import load_dataset
+from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
-from layers import static_map
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
-from layers.exporting import (
+from layers.exports import (
     COMPARE_FORMATS,
     EXPORT_FORMATS,
     MAX_ANIMATION_WIDTH_PX,
     SPAN_FORMATS,
     ExportOptions,
     export_bytes,
+    format_for,
 )
+from layers.paper import page
 from layers.view import (
     DEFAULT_BOUNDS,
     View,
@@ -58,21 +59,6 @@ T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-#: Format chosen from the extension of --out when --format is not given.
-FORMAT_BY_EXTENSION = {
-    ".png": "png",
-    ".pdf": "pdf",
-    ".svg": "svg",
-    ".html": "html",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".gpkg": "gpkg",
-    ".kml": "kml",
-    ".csv": "csv",
-    ".gif": "gif",
-    ".mp4": "mp4",
-}
-
 
 def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
     """An argparse ``type`` from a parser of :mod:`layers.view` (same rules as URLs)."""
@@ -80,7 +66,7 @@ def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
     def convert(text: str) -> T:
         try:
             return parse(text)
-        except (StateError, ValueError) as exc:
+        except StateError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from exc
 
     return convert
@@ -94,9 +80,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m layers.export``."""
+    """The argument parser of ``python -m layers.exports``."""
     parser = _Parser(
-        prog="python -m layers.export",
+        prog="python -m layers.exports",
         description="Export the briefing map of one date as an image, PDF, HTML or data file.",
     )
     add = parser.add_argument
@@ -125,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--out", type=Path, required=True, help="file to write")
     add("--width-px", type=int, help="PNG width in pixels")
     add("--dpi", type=float, help="PNG resolution (ignored with --width-px)")
-    add("--paper", choices=tuple(static_map.PAPERS), default=static_map.DEFAULT_PAPER)
+    add("--paper", choices=tuple(page.PAPERS), default=page.DEFAULT_PAPER)
     add(
         "--bounds",
         type=argument(parse_bounds),
@@ -153,7 +139,7 @@ def choose_format(parser: argparse.ArgumentParser, fmt: str | None, out: Path) -
     """The --format given, else the one of the --out extension (usage error if none, or
     if the two disagree: ``--format png --out map.pdf`` would write a misnamed file; an
     --out without extension takes any --format)."""
-    guessed = FORMAT_BY_EXTENSION.get(out.suffix.lower())
+    guessed = format_for(out)
     if fmt is None:
         if guessed is None:
             parser.error(f"cannot tell the format from {out.name!r}; give --format")
@@ -232,17 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     try:
         dataset = load_dataset(args.data_dir)
-        data = export_bytes(
-            dataset,
-            view,
-            fmt,
-            width_px=options.width_px,
-            dpi=options.dpi,
-            paper=options.paper,
-            labels=options.labels,
-            compare=options.compare,
-            span=options.span,
-        )
+        data = export_bytes(dataset, view, fmt, options)
         path = io.write_bytes(args.out, data)
     except DataError as exc:
         count = len(exc.problems)

@@ -35,7 +35,7 @@ from geo.dataset import Dataset
 from geo.dates import format_date, format_span
 from geo.model import ControlPeriod, Event, Names, Place, Site, Span
 from geo.naming import CONVENTIONS
-from layers.catalog import SITE_LAYERS, layer
+from layers.catalog import ControlSource, EventSource, PlaceSource, SiteSource, layer
 from layers.features import view_features
 from layers.view import View
 
@@ -92,7 +92,7 @@ FAMILIES: dict[str, str] = {
 }
 FAMILY_ORDER: tuple[str, ...] = ("areas", "lines", "points")
 
-GENERATOR = "South Caucasus briefing map (python -m layers.export)"
+GENERATOR = "South Caucasus briefing map (python -m layers.exports)"
 SCHEMA_DOC = "docs/GIS_EXPORT.md"
 
 
@@ -181,13 +181,15 @@ class _Records:
         self.places = {f"place-{p.id}": p for p in dataset.places.values()}
 
     def find(self, layer_id: str, feature_id: str) -> ControlPeriod | Site | Event | Place | None:
-        if layer_id == "control":
+        """The record behind a feature, by the kind of records its layer draws."""
+        source = layer(layer_id).source
+        if isinstance(source, ControlSource):
             return self.control.get(feature_id)
-        if layer_id in SITE_LAYERS:
+        if isinstance(source, SiteSource):
             return self.sites.get(feature_id)
-        if layer_id == "events":
+        if isinstance(source, EventSource):
             return self.events.get(feature_id)
-        if layer_id == "places":
+        if isinstance(source, PlaceSource):
             return self.places.get(feature_id)
         return None
 
@@ -203,14 +205,13 @@ def _fields(row: Any, records: _Records) -> dict[str, Any]:
         "style_key": str(row.style_key),
         "status": str(row.status),
         "label": str(row.label),
-        "sources": [str(s) for s in row.sources],
-        "source_ids": [settings.NATURAL_EARTH_SOURCE_ID],
+        "sources": list(row.citations),
+        "source_ids": list(row.source_ids),
     }
     if names is not None:
         fields |= {"name_en": names.en, "name_hy": names.hy, "name_az": names.az}
         fields["name_ru"] = names.ru
     if record is not None:
-        fields["source_ids"] = list(record.provenance.sources)
         fields["note"] = record.provenance.note
     if isinstance(record, Place):
         fields["kind"] = record.kind

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import json
 import re
 from typing import Any
 
@@ -13,16 +12,16 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.dataset import Dataset, load_dataset
-from geo.timeline import state_at
-from layers.catalog import LAYER_IDS
+from geo.situation import state_at
+from layers.catalog import DRAW_ORDER, LAYER_IDS
 from layers.features import layer_features
 from layers.view import DEFAULT_BOUNDS, View
-from layers.web_map import (
+from layers.web.map import (
     COORD_DECIMALS,
-    DRAW_ORDER,
     base_map,
     feature_collections,
     feature_groups,
+    feature_style,
     prepare_geometry,
     standalone_html,
 )
@@ -41,23 +40,16 @@ def render_map(data: Dataset, day: dt.date, layer_ids: tuple[str, ...] = LAYER_I
     return str(fmap.get_root().render())
 
 
-def styles_by_id(html: str) -> dict[str, dict[str, Any]]:
-    """Feature id -> Leaflet style, read from the style switch Folium writes per GeoJson
-    (features not named in a ``case`` get the ``default`` style)."""
-    styles: dict[str, dict[str, Any]] = {}
-    for styler in re.finditer(
-        r"function (geo_json_\w+)_styler\(feature\) \{(.*?)\n\s*\}\n", html, re.S
-    ):
-        name, body = styler.groups()
-        cased: dict[str, dict[str, Any]] = {}
-        for block in re.finditer(r'((?:case "[^"]+": )+)\s*return (\{.*?\});', body):
-            for feature_id in re.findall(r'case "([^"]+)":', block.group(1)):
-                cased[feature_id] = json.loads(block.group(2))
-        default = json.loads(re.search(r"default:\s*return (\{.*?\});", body).group(1))
-        data = json.loads(re.search(rf"{name}_add\((\{{.*?\}})\);\n", html, re.S).group(1))
-        for feature in data["features"]:
-            styles[feature["id"]] = cased.get(feature["id"], default)
-    return styles
+def styles_by_id(
+    data: Dataset, day: dt.date, layer_ids: tuple[str, ...] = LAYER_IDS
+) -> dict[str, dict[str, Any]]:
+    """Feature id -> the Leaflet style the web map gives it (its ``style_function``)."""
+    frames = layer_features(data, state_at(data, day), layer_ids, "dual")
+    return {
+        feature["id"]: feature_style(feature)
+        for collection in feature_collections(frames).values()
+        for feature in collection["features"]
+    }
 
 
 def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> None:
@@ -93,8 +85,8 @@ def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:
 
 
 def test_control_colour_follows_the_holder(dataset: Dataset) -> None:
-    before = styles_by_id(render_map(dataset, BEFORE_WAR, ("control",)))
-    after = styles_by_id(render_map(dataset, ARTICLE_DAY, ("control",)))
+    before = styles_by_id(dataset, BEFORE_WAR, ("control",))
+    after = styles_by_id(dataset, ARTICLE_DAY, ("control",))
     assert before["aghdam-district-armenian"]["fillColor"] == "#f0a04b"
     assert "aghdam-district-azerbaijani" not in before
     assert after["aghdam-district-azerbaijani"]["fillColor"] == "#4fb0c6"
@@ -103,12 +95,10 @@ def test_control_colour_follows_the_holder(dataset: Dataset) -> None:
 
 def test_uncertain_features_are_dashed_and_certain_areas_are_not(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), LAYER_IDS, "dual")
-    styles = styles_by_id(render_map(dataset, ARTICLE_DAY))
+    styles = styles_by_id(dataset, ARTICLE_DAY)
     uncertain = 0
     for frame in frames.values():
         for row in frame.itertuples():
-            if row.id not in styles:
-                continue  # points drawn as SVG icons
             if row.status in ("approximate", "proposed"):
                 uncertain += 1
                 assert "dashArray" in styles[row.id], row.id
@@ -122,7 +112,7 @@ def test_approximate_control_area_gets_a_dash(make_data_dir: MakeDataDir) -> Non
 
     control = [dict(CONTROL[0], status="approximate", note="drawn roughly"), CONTROL[1]]
     data = load_dataset(make_data_dir(control=control))
-    styles = styles_by_id(render_map(data, BEFORE_WAR, ("control",)))
+    styles = styles_by_id(data, BEFORE_WAR, ("control",))
     assert styles["east-a"]["dashArray"] == "6 4"
     assert styles["east-a"]["fillOpacity"] < 0.45
 

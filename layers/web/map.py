@@ -12,7 +12,7 @@ Two kinds of output:
   ``st_folium(feature_group_to_add=...)``);
 * for exports, :func:`standalone_html`, a complete page with Leaflet inlined.
 
-Every text from data reaches the HTML through :mod:`layers.html` only.
+Every text from data reaches the HTML through :mod:`layers.web.html` only.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers import assets
-from layers.catalog import LAYER_IDS, layer
+from layers.catalog import DRAW_ORDER, layer
 from layers.features import view_features
-from layers.html import escape_text, popup_html
-from layers.legend import legend_html, marker_svg
 from layers.styles import Style, leaflet_style, style
 from layers.view import Bounds, View
+from layers.web import assets
+from layers.web.html import escape_text, popup_html
+from layers.web.legend import legend_html, marker_svg
 
 #: Douglas-Peucker tolerance for outlines, in degrees (about 200 m).
 SIMPLIFY_TOLERANCE = 0.002
@@ -50,28 +50,6 @@ SMALL_FEATURE_DEG = 0.05
 COORD_DECIMALS = 5
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 680
-
-#: Order the layers are drawn in: areas first, then lines, then points on top.
-DRAW_ORDER: tuple[str, ...] = (
-    "control",
-    "nakhchivan",
-    "proposed-deployment",
-    "peacekeeping",
-    "countries",
-    "provinces",
-    "districts",
-    "nkao",
-    "ceasefire-line",
-    "events",
-    "russian-bases",
-    "monitoring",
-    "exercise",
-    "places",
-)
-assert sorted(DRAW_ORDER) == sorted(LAYER_IDS), "DRAW_ORDER must list every catalogue layer"
-
-#: Layers whose labels stay on the map (the others show theirs on hover).
-PERMANENT_LABELS = ("places",)
 
 _LAND = {"color": "#c9c4bb", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
 _MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
@@ -107,7 +85,7 @@ class Verbatim(Element):
     branca's ``Element(template=text)`` compiles ``text`` as a Jinja template, so data in
     it would run (``{{ ... }}``) or break the page (``{#``). This element is never
     compiled: use it for every piece of HTML, CSS or script built in Python (data in it
-    escaped with :func:`layers.html.escape_text` first).
+    escaped with :func:`layers.web.html.escape_text` first).
     """
 
     def __init__(self, text: str) -> None:
@@ -179,7 +157,7 @@ def feature_collection(frame: gpd.GeoDataFrame) -> FeatureCollection:
                 "style_key": row.style_key,
                 "status": row.status,
                 "tooltip": escape_text(row.label),
-                "popup": popup_html(row.label, row.details, row.sources),
+                "popup": popup_html(row.label, row.details, row.citations),
             },
             "geometry": mapping(prepare_geometry(row.geometry)),
         }
@@ -209,7 +187,9 @@ def circle_style(style_key: str, status: str) -> dict[str, Any]:
     return options
 
 
-def _feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """The Leaflet style of one feature of :func:`feature_collection` (Folium's
+    ``style_function``): circle-marker options for points, path options otherwise."""
     props = feature["properties"]
     if feature["geometry"]["type"] in ("Point", "MultiPoint"):
         return circle_style(props["style_key"], props["status"])
@@ -231,7 +211,7 @@ def _div_icon(look: Style) -> folium.DivIcon:
 
 def _binder(tooltip_options: str) -> JsCode:
     """``onEachFeature`` binding each feature's pre-escaped ``popup`` and ``tooltip``
-    properties (built by :mod:`layers.html`) directly in Leaflet.
+    properties (built by :mod:`layers.web.html`) directly in Leaflet.
 
     One small function instead of folium's GeoJsonPopup/GeoJsonTooltip, which compile a
     Jinja template on every render and cost tens of milliseconds per rerun.
@@ -243,7 +223,7 @@ def _binder(tooltip_options: str) -> JsCode:
     )
 
 
-#: Hover tooltips for most layers; permanent labels for :data:`PERMANENT_LABELS`.
+#: Hover tooltips for most layers; permanent labels where the catalogue asks for them.
 _HOVER = _binder("{sticky: true}")
 _PERMANENT_LABEL = _binder(
     "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'"
@@ -281,7 +261,9 @@ class ZoomClass(MacroElement):
 
 def _details(layer_id: str) -> dict[str, Any]:
     """The feature binding of one GeoJson layer (label or hover tooltip, and popup)."""
-    return {"on_each_feature": _PERMANENT_LABEL if layer_id in PERMANENT_LABELS else _HOVER}
+    label = layer(layer_id).label
+    permanent = label is not None and label.permanent_on_web
+    return {"on_each_feature": _PERMANENT_LABEL if permanent else _HOVER}
 
 
 def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJson:
@@ -319,7 +301,7 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
     if plain:
         collection = {"type": "FeatureCollection", "features": plain}
         _geojson(
-            collection, layer_id, style_function=_feature_style, marker=folium.CircleMarker()
+            collection, layer_id, style_function=feature_style, marker=folium.CircleMarker()
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
         icon = _div_icon(style(style_key, status))
@@ -331,8 +313,8 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
 def feature_groups(
     collections: Mapping[str, FeatureCollection], measurement: Measurement | None = None
 ) -> list[folium.FeatureGroup]:
-    """One group per catalogue layer in :data:`DRAW_ORDER` (empty where ``collections``
-    lacks the layer), then the measured line (empty without a measurement).
+    """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
+    ``collections`` lacks the layer), then the measured line (empty without a measurement).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are.
@@ -359,7 +341,7 @@ def measure_group(measurement: Measurement | None) -> folium.FeatureGroup:
 
 
 def _land(dataset: Dataset) -> folium.GeoJson:
-    countries = dataset.boundaries["countries"]
+    countries = dataset.boundaries[settings.LAND_LAYER]
     data = {
         "type": "FeatureCollection",
         "features": [
@@ -418,7 +400,7 @@ def base_map(
 
 def _sources_html(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     basemap = dataset.source(settings.NATURAL_EARTH_SOURCE_ID).citation()
-    cited = dict.fromkeys(c for frame in frames.values() for cs in frame["sources"] for c in cs)
+    cited = dict.fromkeys(c for frame in frames.values() for cs in frame["citations"] for c in cs)
     cited.setdefault(basemap, None)  # the vector basemap is drawn from it too
     items = "".join(f"<li>{escape_text(c)}</li>" for c in cited)
     return f"<section class='bm-sources'><h2>Sources</h2><ul>{items}</ul></section>"

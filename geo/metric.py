@@ -1,0 +1,99 @@
+"""Metric and geodesic helpers: the one place that goes to the metric CRS and back.
+
+Geometries come in and go out in :data:`geo.settings.CRS` (EPSG:4326) unless a function
+says otherwise; work in metres is done in :data:`geo.settings.METRIC_CRS` (UTM zone 38N);
+lengths and areas that are reported are geodesic, on the WGS 84 ellipsoid.
+
+>>> from shapely.geometry import Point
+>>> round(geodesic_km(Point(44.0, 40.0), Point(45.0, 40.0)), 1)
+85.4
+>>> round(geodesic_area_km2(buffer_km(Point(45.0, 40.0), 10.0)))
+314
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import geopandas as gpd
+import pyproj
+from geopy.distance import geodesic
+from pyproj import Geod
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points as _nearest_points
+
+from geo import settings
+
+#: A coordinate reference system as geopandas accepts it (e.g. ``"EPSG:4326"``).
+CRSLike = str | pyproj.CRS
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def project(geometries: Iterable[BaseGeometry], *, source: CRSLike, target: CRSLike) -> list[Any]:
+    """The geometries, given in ``source``, reprojected to ``target``."""
+    return list(gpd.GeoSeries(list(geometries), crs=source).to_crs(target))
+
+
+def to_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS) -> list[Any]:
+    """The geometries (in ``crs``) reprojected to :data:`geo.settings.METRIC_CRS`."""
+    return project(geometries, source=crs, target=settings.METRIC_CRS)
+
+
+def from_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS) -> list[Any]:
+    """Metric geometries (:data:`geo.settings.METRIC_CRS`) reprojected to ``crs``."""
+    return project(geometries, source=settings.METRIC_CRS, target=crs)
+
+
+def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
+    """Buffer an EPSG:4326 geometry by ``km`` kilometres (computed in the metric CRS)."""
+    metric = gpd.GeoSeries([geometry], crs=settings.CRS).to_crs(settings.METRIC_CRS)
+    buffered = metric.buffer(km * 1000.0, quad_segs=16).to_crs(settings.CRS)
+    return buffered.iloc[0]
+
+
+def nearest_points(a: BaseGeometry, b: BaseGeometry) -> tuple[Point, Point]:
+    """The closest pair of points of two EPSG:4326 geometries (found in metres)."""
+    near_a, near_b = _nearest_points(*to_metric([a, b]))
+    start, end = from_metric([near_a, near_b])
+    return start, end
+
+
+def geodesic_km(a: Point, b: Point) -> float:
+    """Geodesic distance in km between two lon/lat points (geopy, WGS 84)."""
+    return float(geodesic((a.y, a.x), (b.y, b.x)).km)
+
+
+def geodesic_area_km2(geometry: BaseGeometry) -> float:
+    """The area of a lon/lat (EPSG:4326) geometry on the WGS 84 ellipsoid, in km2."""
+    area, _ = _GEOD.geometry_area_perimeter(geometry)
+    return abs(float(area)) / 1e6
+
+
+def polygon_parts(geometry: BaseGeometry) -> list[Polygon]:
+    """The non-empty polygons of a (Multi)Polygon or collection; other types are ignored."""
+    if isinstance(geometry, Polygon):
+        return [] if geometry.is_empty else [geometry]
+    return [p for g in getattr(geometry, "geoms", []) for p in polygon_parts(g)]
+
+
+def line_parts(geometry: BaseGeometry) -> list[LineString]:
+    """The LineStrings of a (Multi)LineString or collection; other types are ignored."""
+    if isinstance(geometry, LineString):
+        return [geometry]
+    return [line for g in getattr(geometry, "geoms", []) for line in line_parts(g)]
+
+
+__all__ = [
+    "buffer_km",
+    "from_metric",
+    "geodesic_area_km2",
+    "geodesic_km",
+    "line_parts",
+    "nearest_points",
+    "polygon_parts",
+    "project",
+    "to_metric",
+]

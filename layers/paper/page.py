@@ -1,0 +1,350 @@
+"""The page kit of paper outputs: paper sizes, a page addressed in inches, wrapped text,
+header, legend panel, caveat and credits, and deterministic saving (PNG, PDF, SVG).
+
+Every figure is a fresh :class:`matplotlib.figure.Figure` (never pyplot state), so
+rendering is safe in a threaded server; :func:`figure_bytes` saves deterministically.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+import geopandas as gpd
+import matplotlib as mpl
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from geo import settings
+from geo.dataset import Dataset
+from geo.dates import format_date
+from geo.model import Source
+from geo.naming import CONVENTIONS
+from layers import catalog, styles
+from layers.view import View
+
+#: Landscape paper sizes in inches (width, height).
+PAPERS: dict[str, tuple[float, float]] = {"A4": (11.69, 8.27), "Letter": (11.0, 8.5)}
+DEFAULT_PAPER = "A4"
+#: Resolution of PNG exports when no pixel width is asked for.
+DEFAULT_DPI = 150.0
+
+#: Colour of the caveat line and of the extent box of the inset.
+ALERT_COLOUR = "#9b1c1c"
+INK = "#222222"
+MUTED = "#666666"
+
+#: Short credit of the boundaries (record ``settings.NATURAL_EARTH_SOURCE_ID``).
+NATURAL_EARTH_CREDIT = "Boundaries: Natural Earth 1:10m v4.1.0 (public domain)"
+CAVEAT = (
+    "Caution: hatched or dashed shapes are approximate or proposed - schematic areas, "
+    "not surveyed positions or confirmed deployments."
+)
+
+#: Character width as a share of the font size (DejaVu Sans, mixed text), for wrapping.
+CHAR_WIDTH = 0.52
+#: Credits are capped so that no citation, however long, squeezes the map: each footer
+#: paragraph has at most MAX_CREDIT_LINES lines (cut with an ellipsis), the article is
+#: cited in at most ARTICLE_CREDIT_CHARS characters, each other publisher in at most
+#: PUBLISHER_CHARS, and the publishers together in about OTHER_CREDITS_CHARS (the rest
+#: are counted: "... 5 more sources, see the GeoJSON or HTML export").
+MAX_CREDIT_LINES = 6
+ARTICLE_CREDIT_CHARS = 300
+PUBLISHER_CHARS = 80
+OTHER_CREDITS_CHARS = 600
+#: Height in inches the map keeps on a page whatever the credits (guaranteed by the caps).
+MIN_MAP_HEIGHT = 4.0
+
+_SAVE_LOCK = threading.Lock()
+#: Salt of SVG element ids, fixed so the same map gives the same SVG.
+SVG_HASH_SALT = "caucasus-briefing-map"
+_METADATA: dict[str, dict[str, str | None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+}
+
+
+# --- Legend, caveat and credits ------------------------------------------------------
+
+
+def legend_items(frames: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[Artist, str]]:
+    """Legend handles and labels for the visible layers, from the catalogue.
+
+    Only entries whose style is drawn on the map appear. An entry is drawn uncertain
+    (dashed, hatched) when every feature it stands for is approximate or proposed.
+    """
+    items: list[tuple[Artist, str]] = []
+    for layer_id, frame in frames.items():
+        for entry in catalog.layer(layer_id).legend:
+            statuses = set(frame.loc[frame["style_key"] == entry.style_key, "status"])
+            if not statuses:
+                continue
+            uncertain = statuses <= set(styles.UNCERTAIN_STATUSES)
+            status = sorted(statuses)[0] if uncertain else "confirmed"
+            handle = legend_handle(styles.style(entry.style_key, status), entry.shape)
+            items.append((handle, entry.label))
+    return items
+
+
+def legend_handle(look: styles.Style, shape: str) -> Artist:
+    """A legend swatch drawn with the matplotlib form of ``look``."""
+    if shape == "point":
+        kwargs = styles.matplotlib_style(look, "Point")
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=kwargs["marker"],
+            markersize=math.sqrt(kwargs["markersize"]) * 0.85,
+            markerfacecolor=kwargs["color"],
+            markeredgecolor=kwargs["edgecolor"],
+            markeredgewidth=kwargs["linewidth"],
+        )
+    if shape == "line":
+        kwargs = styles.matplotlib_style(look, "LineString")
+        return Line2D(
+            [],
+            [],
+            color=kwargs["color"],
+            linewidth=kwargs["linewidth"],
+            linestyle=kwargs["linestyle"],
+        )
+    kwargs = styles.matplotlib_style(look, "Polygon")
+    return Patch(**kwargs)
+
+
+def draw_legend(
+    ax: Axes, frames: Mapping[str, gpd.GeoDataFrame], *, ncols: int = 1, fontsize: float = 7.0
+) -> None:
+    """Draw the legend of the visible layers into ``ax`` (an empty axes, axis hidden)."""
+    ax.set_axis_off()
+    items = legend_items(frames)
+    if not items:
+        return
+    legend = ax.legend(
+        [h for h, _ in items],
+        [label for _, label in items],
+        loc="upper left",
+        bbox_to_anchor=(0, 1),
+        ncols=ncols,
+        fontsize=fontsize,
+        frameon=False,
+        title="Legend",
+        title_fontsize=fontsize + 1,
+        alignment="left",
+        handlelength=2.4,
+        handleheight=1.1,
+        borderaxespad=0,
+        borderpad=0,
+        columnspacing=1.2,
+    )
+    legend.get_title().set_fontweight("bold")
+
+
+def uncertain_shown(frames: Mapping[str, gpd.GeoDataFrame]) -> bool:
+    """True when any visible feature is approximate or proposed."""
+    return any(frame["status"].isin(styles.UNCERTAIN_STATUSES).any() for frame in frames.values())
+
+
+def short_citation(source: Source) -> str:
+    """``Publisher, date`` of a source (the date only when known)."""
+    return f"{source.publisher}, {format_date(source.date)}" if source.date else source.publisher
+
+
+def cited_sources(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> list[Source]:
+    """Sources of the visible features, once each, in the order the layers cite them."""
+    seen: dict[str, None] = {}
+    for frame in frames.values():
+        for source_ids in frame["source_ids"]:
+            seen.update(dict.fromkeys(source_ids))
+    return [dataset.source(source_id) for source_id in seen]
+
+
+def credit_lines(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> list[str]:
+    """The credits: basemap, the subject article, then the other sources of visible features.
+
+    Returns plain-text paragraphs, capped in length (see :data:`OTHER_CREDITS_CHARS`).
+    Other sources are named by publisher, once each (full citations are in the feature
+    details of the app and of the GeoJSON and HTML exports).
+    """
+    article = dataset.source(settings.ARTICLE_SOURCE_ID).citation()
+    article_text = shorten(article, ARTICLE_CREDIT_CHARS)
+    publishers = dict.fromkeys(
+        shorten(s.publisher, PUBLISHER_CHARS)
+        for s in cited_sources(dataset, frames)
+        if s.id not in settings.REQUIRED_SOURCE_IDS
+    )
+    lines = [
+        NATURAL_EARTH_CREDIT,
+        f"Subject article: {article_text} (credited as its licence asks).",
+    ]
+    if publishers:
+        lines.append(
+            "Other sources of the features shown (full citations in the app and the GeoJSON "
+            "and HTML exports): " + _publisher_list(list(publishers))
+        )
+    return lines
+
+
+def _publisher_list(publishers: list[str]) -> str:
+    """``A; B; C.``, or ``A; B … 7 more sources, see ...`` past OTHER_CREDITS_CHARS."""
+    shown: list[str] = []
+    for publisher in publishers:
+        if shown and sum(len(p) + 2 for p in shown) + len(publisher) > OTHER_CREDITS_CHARS:
+            break
+        shown.append(publisher)
+    rest = len(publishers) - len(shown)
+    if not rest:
+        return "; ".join(shown) + "."
+    more = f"{rest} more source{'s' if rest != 1 else ''}"
+    return "; ".join(shown) + f" … {more}, see the GeoJSON or HTML export."
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending with an ellipsis if cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def wrap(text: str, width_in: float, fontsize: float, max_lines: int | None = None) -> list[str]:
+    """Wrap ``text`` to lines fitting ``width_in`` inches at ``fontsize`` points; with
+    ``max_lines``, the last line kept ends with an ellipsis when text was left out."""
+    chars = max(10, int(width_in * 72 / (fontsize * CHAR_WIDTH)))
+    return textwrap.wrap(text, chars, max_lines=max_lines, placeholder=" …") or [""]
+
+
+def subtitle(view: View) -> str:
+    """``Situation on 9 November 2020 · place names: Both forms (neutral)``."""
+    return f"Situation on {format_date(view.day)}  ·  place names: {CONVENTIONS[view.convention]}"
+
+
+# --- Page layout ---------------------------------------------------------------------
+
+
+class Page:
+    """A figure of a given paper size addressed in inches from its lower-left corner."""
+
+    def __init__(self, paper: str) -> None:
+        self.width, self.height = PAPERS[paper]
+        self.figure = Figure(figsize=(self.width, self.height))
+        FigureCanvasAgg(self.figure)
+
+    def axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
+        """A new axes at the given position and size, in inches."""
+        return self.figure.add_axes(
+            (left / self.width, bottom / self.height, width / self.width, height / self.height)
+        )
+
+    def text(self, x: float, y: float, text: str, **kwargs: Any) -> Text:
+        """Figure text at (x, y) inches; ``$`` in it is plain text, never maths."""
+        kwargs.setdefault("parse_math", False)
+        return self.figure.text(x / self.width, y / self.height, text, **kwargs)
+
+    def paragraphs(
+        self,
+        x: float,
+        top: float,
+        width: float,
+        items: list[tuple[str, dict[str, Any]]],
+        fontsize: float,
+    ) -> float:
+        """Write wrapped paragraphs (footers: each at most :data:`MAX_CREDIT_LINES` lines)
+        down from ``top``; return the y (inches) below them."""
+        y = top
+        for text, kwargs in items:
+            lines = wrap(text, width, fontsize, MAX_CREDIT_LINES)
+            self.text(
+                x, y, "\n".join(lines), fontsize=fontsize, va="top", linespacing=1.25, **kwargs
+            )
+            y -= paragraph_height(len(lines), fontsize) + 0.03
+        return y
+
+
+def paragraph_height(lines: int, fontsize: float) -> float:
+    """Height in inches of ``lines`` lines of text at ``fontsize`` (line spacing 1.25)."""
+    return lines * fontsize * 1.25 / 72
+
+
+def footer_items(
+    dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The caveat (if needed) and credit paragraphs with their text styles."""
+    items: list[tuple[str, dict[str, Any]]] = []
+    if uncertain_shown(frames):
+        items.append((CAVEAT, {"color": ALERT_COLOUR, "fontweight": "bold"}))
+    items += [(line, {"color": "#444444"}) for line in credit_lines(dataset, frames)]
+    return items
+
+
+def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsize: float) -> float:
+    """Height in inches the footer paragraphs take at ``width`` inches (each at most
+    :data:`MAX_CREDIT_LINES` lines)."""
+    return sum(
+        paragraph_height(len(wrap(t, width, fontsize, MAX_CREDIT_LINES)), fontsize) + 0.03
+        for t, _ in items
+    )
+
+
+def header(page: Page, view: View, margin: float) -> float:
+    """Title and subtitle at the top; return the y (inches) below them."""
+    top = page.height - margin
+    page.text(margin, top, view.title, fontsize=15, fontweight="bold", va="top", color=INK)
+    page.text(margin, top - 0.34, subtitle(view), fontsize=9.5, va="top", color="#333333")
+    return top - 0.62
+
+
+# --- Saving --------------------------------------------------------------------------
+
+
+@contextmanager
+def svg_salt() -> Iterator[None]:
+    """Hash SVG ids with :data:`SVG_HASH_SALT` while saving.
+
+    ``svg.hashsalt`` is a process-wide rcParam, so SVG saves are serialised by a lock.
+    PNG and PDF saves need no rcParam (PDF fonts are matplotlib's default Type 3 subsets,
+    about twice as fast to write as TrueType and still text-extractable) and run in
+    parallel.
+    """
+    with _SAVE_LOCK, mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        yield
+
+
+def figure_bytes(
+    figure: Figure, fmt: str, *, dpi: float = DEFAULT_DPI, title: str | None = None
+) -> bytes:
+    """Save ``figure`` as ``fmt`` ('png', 'pdf' or 'svg') and return the bytes.
+
+    The output is deterministic: no creation dates or software versions in the metadata,
+    and SVG ids are hashed with a fixed salt.
+    """
+    metadata = dict(_METADATA[fmt])
+    if title and fmt in ("pdf", "svg"):
+        metadata["Title"] = title
+    buffer = io.BytesIO()
+    with svg_salt() if fmt == "svg" else nullcontext():
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def figures_pdf(figures: Iterable[Figure], *, title: str | None = None) -> bytes:
+    """A multi-page PDF of ``figures`` (one page each), deterministic like :func:`figure_bytes`."""
+    metadata = dict(_METADATA["pdf"])
+    if title:
+        metadata["Title"] = title
+    buffer = io.BytesIO()
+    with PdfPages(buffer, metadata=metadata) as pdf:
+        for figure in figures:
+            pdf.savefig(figure)
+    return buffer.getvalue()

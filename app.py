@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -37,6 +38,7 @@ from layers.web.map import (
     feature_groups,
 )
 from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
+from ui import compare as compare_ui
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -304,13 +306,15 @@ def export_panel(dataset: Dataset, view: View) -> None:
                 )
 
 
-def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
+def prepared_export(
+    dataset: Dataset, view: View, fmt: str, options: exports.ExportOptions | None = None
+) -> bytes | None:
     """The export's bytes, or None after a one-line error in the export panel: a failed
     export never takes the map and timeline down with it (the traceback goes to the
     server log, never to the page)."""
     label = exports.EXPORT_FORMATS[fmt].label
     try:
-        return exports.export_bytes(dataset, view, fmt)
+        return exports.export_bytes(dataset, view, fmt, options)
     except (DataError, StateError, RecipeError) as exc:
         reason = str(exc)
     except Exception as exc:  # last resort: any renderer failure, reported and logged
@@ -367,10 +371,14 @@ def main() -> None:
         "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian Troops "
         "to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
     )
+    comparing = compare_ui.mode_switch()
     layer_panel()
     place_search()
     measurement = distance_tool(dataset)
-    date_controls(days)
+    if comparing:  # the main date's widgets are not drawn: keep their values
+        st.session_state.update({key: st.session_state[key] for key in DAY_KEYS}, playing=False)
+    else:
+        date_controls(days)
     try:
         view = current_view()
     except StateError as exc:
@@ -378,6 +386,11 @@ def main() -> None:
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
+    if comparing:
+        fixed = cached_fixed_layers(data_version(), view.convention)
+        compare_ui.compare_mode(dataset, view, data_version(), fixed,
+                                partial(prepared_export, dataset, view))  # fmt: skip
+        return
     export_panel(dataset, view)
     left, right = st.columns([3, 1.3])
     with left:

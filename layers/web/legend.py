@@ -7,7 +7,7 @@ whose text passes through :func:`layers.web.html.escape_text`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from layers.catalog import GROUPS, LAYERS, LegendEntry
 from layers.styles import Style, for_status, leaflet_style, style
@@ -76,8 +76,14 @@ def _swatch(look: Style, shape: str) -> str:
     return f"<svg xmlns='http://www.w3.org/2000/svg' width='28' height='16'>{body}</svg>"
 
 
-def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -> str:
-    """Legend of the given catalogue layers (all when ``None``), grouped by layer group.
+def legend_html(
+    layer_ids: Iterable[str] | None = None,
+    title: str = "Legend",
+    *,
+    extra: Sequence[tuple[str, Sequence[LegendEntry]]] = (),
+) -> str:
+    """Legend of the given catalogue layers (all when ``None``), grouped by layer group,
+    then the ``extra`` (group title, entries) pairs (e.g. the change layer's legend).
 
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
@@ -93,6 +99,9 @@ def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -
         if entries:
             parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")
             parts.extend(_legend_row(swatch_svg(e), e.label) for e in entries)
+    for group_title, extra_entries in extra:
+        parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
+        parts.extend(_legend_row(swatch_svg(e), e.label) for e in extra_entries)
     parts.append(_legend_row(_swatch(_UNCERTAIN, "polygon"), "Approximate or proposed (dashed)"))
     return (
         "<details class='bm-legend' open><summary><b>"

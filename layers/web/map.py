@@ -18,7 +18,7 @@ Every text from data reaches the HTML through :mod:`layers.web.html` only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -141,6 +141,7 @@ def prepare_geometry(geometry: BaseGeometry) -> BaseGeometry:
 
 
 FeatureCollection = dict[str, Any]
+_M = TypeVar("_M", folium.CircleMarker, folium.Marker)
 
 
 def feature_collection(frame: gpd.GeoDataFrame) -> FeatureCollection:
@@ -279,12 +280,24 @@ def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Fea
     return {layer_id: feature_collection(frame) for layer_id, frame in frames.items()}
 
 
-def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.FeatureGroup:
+def _in_pane(marker: _M, pane: str | None) -> _M:
+    """``marker`` (a GeoJson's point template) set to draw in ``pane`` (folium's path
+    options would drop the option if passed to the constructor)."""
+    if pane is not None:
+        marker.options["pane"] = pane
+    return marker
+
+
+def layer_group(
+    layer_id: str, data: FeatureCollection | None, *, pane: str | None = None
+) -> folium.FeatureGroup:
     """A FeatureGroup drawing ``data`` (from :func:`feature_collection`); empty if ``None``.
 
     Lines, areas and circle points are one GeoJson styled per feature; points with other
-    marker shapes get one GeoJson of SVG icons per style.
+    marker shapes get one GeoJson of SVG icons per style. ``pane`` names the Leaflet pane
+    to draw in (the map must have it; Leaflet's default panes when ``None``).
     """
+    in_pane = {} if pane is None else {"pane": pane}
     group = folium.FeatureGroup(name=layer(layer_id).title)
     if data is None or not data["features"]:
         return group
@@ -301,12 +314,17 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
     if plain:
         collection = {"type": "FeatureCollection", "features": plain}
         _geojson(
-            collection, layer_id, style_function=feature_style, marker=folium.CircleMarker()
+            collection,
+            layer_id,
+            style_function=feature_style,
+            marker=_in_pane(folium.CircleMarker(), pane),
+            **in_pane,
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
         icon = _div_icon(style(style_key, status))
         collection = {"type": "FeatureCollection", "features": features}
-        _geojson(collection, layer_id, marker=folium.Marker(icon=icon)).add_to(group)
+        marker = _in_pane(folium.Marker(icon=icon), pane)
+        _geojson(collection, layer_id, marker=marker, **in_pane).add_to(group)
     return group
 
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import folium
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.dataset import Dataset
 from layers.catalog import DRAW_ORDER
 from layers.change_layer import CHANGE_LEGEND
-from layers.view import Bounds
+from layers.paper.compare import ZOOM_MARGIN
+from layers.view import DEFAULT_BOUNDS, Bounds
 from layers.web.legend import legend_html
 from layers.web.map import (
     _HOVER,
@@ -141,15 +143,28 @@ class SwipeControl(MacroElement):
         self.z_index = int(z_index)
 
 
+def compare_bounds(dataset: Dataset, bounds: Bounds) -> Bounds:
+    """The extent to show: ``bounds``, unless it is the default extent; then that of every
+    control record of the data (EPSG:4326) with a margin of
+    :data:`layers.paper.compare.ZOOM_MARGIN` degrees, so what changes hands is large
+    enough to see. It never depends on the dates, so neither does the map."""
+    if bounds != DEFAULT_BOUNDS or not dataset.control:
+        return bounds
+    min_x, min_y, max_x, max_y = shapely.union_all([c.geometry for c in dataset.control]).bounds
+    m = ZOOM_MARGIN
+    return (min_x - m, min_y - m, max_x + m, max_y + m)
+
+
 def compare_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
-    """The base of the comparison map: :func:`layers.web.map.base_map` with a legend of
-    every catalogue layer and of the change layer, and the swipe bar with its panes.
+    """The base of the comparison map: :func:`layers.web.map.base_map` fitted to
+    :func:`compare_bounds`, with a legend of every catalogue layer and of the change
+    layer, and the swipe bar with its panes.
 
     Depends only on ``bounds`` and ``basemap`` (never on the dates), so the component
     is not remounted when a date changes.
     """
     legend = legend_html(extra=((CHANGE_GROUP, CHANGE_LEGEND),))
-    fmap = base_map(dataset, bounds, basemap, legend=legend)
+    fmap = base_map(dataset, compare_bounds(dataset, bounds), basemap, legend=legend)
     root = fmap.get_root()
     root.header.add_child(Verbatim(_SWIPE_CSS), name="swipe_css")  # type: ignore[attr-defined]
     # Above Leaflet's overlay pane (400) so the land fill stays below, under its markers (600).

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from geo import settings
 from geo.change import compare
 from geo.dataset import Dataset
+from layers import exports
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 BEFORE, AFTER = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
@@ -148,3 +149,26 @@ def test_hostile_names_are_inert_in_the_tables_and_on_the_map(
         str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.error, *at.warning]
     )
     assert "49" not in shown and "<img" not in shown
+
+
+def test_the_comparison_exports_take_the_two_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[str, Any]] = []
+
+    def fake_export(dataset: Dataset, view: Any, fmt: str, options: Any = None) -> bytes:
+        asked.append((fmt, options))
+        return b"bytes"
+
+    at = compare_app()
+    at.date_input(key="compare_after").set_value(dt.date(2020, 11, 25)).run()
+    monkeypatch.setattr(exports, "export_bytes", fake_export)
+    assert not at.get("download_button")  # built only on click
+    at.button(key="prepare-compare:compare-pdf").click().run()
+    at.button(key="prepare-compare:gif").click().run()
+    assert not at.exception and not at.error
+    pair = (BEFORE, dt.date(2020, 11, 25))
+    assert [(fmt, o.compare, o.span) for fmt, o in asked] == [
+        ("compare-pdf", pair, None),
+        ("gif", None, pair),
+    ]
+    (download,) = at.get("download_button")
+    assert "Animation of a date range (GIF)" in str(download.proto)

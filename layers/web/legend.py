@@ -82,13 +82,16 @@ def legend_html(
     *,
     extra: Sequence[tuple[str, Sequence[LegendEntry]]] = (),
 ) -> str:
-    """Legend of the given catalogue layers (all when ``None``), grouped by layer group,
-    then the ``extra`` (group title, entries) pairs (e.g. the change layer's legend).
+    """Legend of the ``extra`` (group title, entries) pairs first (e.g. the change layer's
+    legend), then of the given catalogue layers (all when ``None``), by layer group.
 
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
     wanted = None if layer_ids is None else set(layer_ids)
     parts = []
+    for group_title, extra_entries in extra:
+        parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
+        parts.extend(_legend_row(swatch_svg(e), e.label) for e in extra_entries)
     for group in GROUPS:
         entries = [
             entry
@@ -99,9 +102,6 @@ def legend_html(
         if entries:
             parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")
             parts.extend(_legend_row(swatch_svg(e), e.label) for e in entries)
-    for group_title, extra_entries in extra:
-        parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
-        parts.extend(_legend_row(swatch_svg(e), e.label) for e in extra_entries)
     parts.append(_legend_row(_swatch(_UNCERTAIN, "polygon"), "Approximate or proposed (dashed)"))
     return (
         "<details class='bm-legend' open><summary><b>"

@@ -150,9 +150,12 @@ def change_tables(dataset: Dataset, change: Change, convention: str) -> None:
         return
     st.metric("Territory that changed hands", format_km2(change.km2))
     st.dataframe(area_frame(dataset, change), hide_index=True, key="compare_areas")
+    st.markdown("**Area held in the mapped control records**")
     st.dataframe(holder_frame(change), hide_index=True, key="compare_holders")
+    st.markdown("**Places that changed hands** (gazetteer)")
     st.dataframe(place_frame(dataset, change, convention), hide_index=True,
                  key="compare_places")  # fmt: skip
+    st.markdown("**Sites that appeared or ended**")
     st.dataframe(site_frame(dataset, change, convention), hide_index=True,
                  key="compare_sites")  # fmt: skip
     st.caption(

@@ -123,12 +123,17 @@ def _set_day(view: View) -> None:
 
 
 def show_view(view: View) -> None:
-    """Set the app's view widgets to ``view`` and fly the map to its extent."""
+    """Set the app's view widgets to ``view`` and fly the map to its extent.
+
+    The app's ``bounds`` stay as they are: the base map is fitted to them, and
+    streamlit-folium keys the map component by a hash of the base map's script, so new
+    bounds would remount the map. The extent is reached by flying (centre and zoom).
+    """
     state = st.session_state
     _set_day(view)
     for spec in LAYERS:
         state[f"layer:{spec.id}"] = spec.id in view.layers
-    state.update(convention=view.convention, basemap=view.basemap, bounds=view.bounds)
+    state.update(convention=view.convention, basemap=view.basemap)
     state["fly"] = fly_to_bounds(view.bounds, PRESENTATION_MAP_WIDTH, PRESENTATION_MAP_HEIGHT)
 
 

@@ -63,7 +63,7 @@ MESSAGE_KEY = "deck_message"
 EMPTY_TITLE = "Briefing deck"
 #: Height of the map in presentation mode (px), and the width assumed when choosing the
 #: zoom level of a slide's extent (the map is as wide as the page; this is a narrow one).
-PRESENTATION_MAP_HEIGHT = 560
+PRESENTATION_MAP_HEIGHT = 520
 PRESENTATION_MAP_WIDTH = 960
 #: The app's widgets holding the view (see app.py): a slide sets them.
 DAY_KEYS = ("day_slider", "day_input")
@@ -83,7 +83,8 @@ KEYS_SCRIPT = """<script>
     const typing = target && (target.isContentEditable ||
       ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
     if (!which || typing || event.altKey || event.ctrlKey || event.metaKey) { return; }
-    const button = doc.querySelector(".st-key-deck_" + which + " button");
+    const buttons = doc.querySelectorAll(".st-key-deck_" + which + " button");
+    const button = [...buttons].find((b) => b.offsetParent !== null);
     if (button && !button.disabled) { event.preventDefault(); button.click(); }
   };
   doc.addEventListener("keydown", doc.__bmDeckKeys);
@@ -416,16 +417,17 @@ def presentation(dataset: Dataset, draw_map: Callable[[int], None]) -> None:
     slides = deck().slides
     index = st.session_state[INDEX_KEY]
     slide = slides[index]
-    head = st.columns([6, 1, 1, 1, 1.2, 1], vertical_alignment="center")
-    head[0].markdown(f"### {escape_markdown(slide.title)}")
+    head = st.columns([6, 0.8, 1, 1, 1.1, 0.8], vertical_alignment="center")
+    with head[0]:
+        st.markdown(f"### {escape_markdown(slide.title)}")
+        st.caption(escape_markdown(f"Situation on {format_date(slide.view.day)}"))
     head[1].markdown(f"**{index + 1} / {len(slides)}**")
-    head[2].button("◀ Previous", key="deck_prev", on_click=on_step, args=(-1,),
-                   disabled=index == 0)  # fmt: skip
+    head[2].button("◀ Back", key="deck_prev", on_click=on_step, args=(-1,),
+                   disabled=index == 0, width="stretch")  # fmt: skip
     head[3].button("Next ▶", key="deck_next", on_click=on_step, args=(1,),
-                   disabled=index == len(slides) - 1)  # fmt: skip
+                   disabled=index == len(slides) - 1, width="stretch")  # fmt: skip
     head[4].toggle("Notes", key="deck_notes")
-    head[5].button("Exit", key="deck_exit", on_click=on_exit)
-    st.caption(escape_markdown(f"Situation on {format_date(slide.view.day)}"))
+    head[5].button("Exit", key="deck_exit", on_click=on_exit, width="stretch")
     draw_map(PRESENTATION_MAP_HEIGHT)
     with st.container():
         if st.session_state.get("deck_notes"):

@@ -20,7 +20,7 @@ Every text from a deck or the data reaches the page through
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import streamlit as st
@@ -34,8 +34,10 @@ from layers.deck import (
     ARTICLE_DECK,
     MAX_DECK_BYTES,
     Deck,
+    Slide,
     TalkingPoint,
     add_slide,
+    check_events,
     deck_from_bytes,
     deck_to_yaml,
     edit_slide,
@@ -148,7 +150,7 @@ def _set_deck(new: Deck, message: str | None = None) -> None:
 
 def on_start(dataset: Dataset | None) -> None:
     """Start from the article's deck (``dataset`` given) or from an empty deck."""
-    st.session_state[EDITING_KEY] = None
+    st.session_state.update({EDITING_KEY: None, PROBLEMS_KEY: None})
     if dataset is None:
         _set_deck(Deck(title=EMPTY_TITLE), "Started an empty deck.")
         return
@@ -168,7 +170,14 @@ def points_from_text(text: str, old: Sequence[TalkingPoint] = ()) -> list[Talkin
     return [TalkingPoint(line, events.get(line, ())) for line in lines]
 
 
-def on_add(view: View) -> None:
+def _check(slide: Slide, events: Mapping[str, Event]) -> None:
+    """:class:`StateError` if ``slide`` highlights an event after its date."""
+    problems = check_events(slide, events)
+    if problems:
+        raise StateError("; ".join(problems))
+
+
+def on_add(view: View, events: Mapping[str, Event]) -> None:
     """Add ``view`` as a slide with the title, points and highlights typed."""
     state = st.session_state
     title = state.get("deck_new_title", "").strip() or f"Situation on {format_date(view.day)}"
@@ -179,6 +188,7 @@ def on_add(view: View) -> None:
             points=tuple(points_from_text(state.get("deck_new_points", ""))),
             highlight=tuple(state.get("deck_new_highlight", [])),
         )
+        _check(slide, events)
         _set_deck(add_slide(deck(), slide), f"Added slide {len(deck().slides) + 1}.")
     except StateError as exc:
         state[MESSAGE_KEY] = f"Cannot add the slide: {exc}"
@@ -212,7 +222,7 @@ def on_edit(index: int) -> None:
     )
 
 
-def on_save(index: int, view: View) -> None:
+def on_save(index: int, view: View, events: Mapping[str, Event]) -> None:
     """Save the editor into slide ``index`` (and the current view, when asked)."""
     state = st.session_state
     slide = deck().slides[index]
@@ -228,6 +238,7 @@ def on_save(index: int, view: View) -> None:
         highlight = tuple(state.get("deck_edit_highlight", []))
         slides = list(edited.slides)
         slides[index] = replace(slides[index], highlight=highlight)
+        _check(slides[index], events)
         _set_deck(replace(edited, slides=tuple(slides)), f"Saved slide {index + 1}.")
     except StateError as exc:
         state[MESSAGE_KEY] = f"Cannot save the slide: {exc}"
@@ -244,7 +255,8 @@ def on_upload(dataset: Dataset) -> None:
     """Replace the deck by the uploaded file, or list its problems (deck unchanged)."""
     state = st.session_state
     uploaded = state.get("deck_upload")
-    if uploaded is None:
+    if uploaded is None:  # the file was removed from the uploader
+        state[PROBLEMS_KEY] = None
         return
     data = uploaded.read(MAX_DECK_BYTES + 1)  # never more than the cap plus one byte
     try:
@@ -342,7 +354,8 @@ def _editor(index: int, view: View, events: dict[str, Event]) -> None:
                    format_func=lambda i: event_label(events[i]))  # fmt: skip
     st.checkbox("Replace its map with the current view", key="deck_edit_view")
     cols = st.columns(2)
-    cols[0].button("Save", key="deck_save", on_click=on_save, args=(index, view), type="primary")
+    cols[0].button("Save", key="deck_save", on_click=on_save, args=(index, view, events),
+                   type="primary")  # fmt: skip
     cols[1].button("Cancel", key="deck_cancel", on_click=on_cancel)
 
 
@@ -356,7 +369,7 @@ def _add_form(view: View, events: dict[str, Event]) -> None:
     state["deck_new_highlight"] = [i for i in state.get("deck_new_highlight", []) if i in options]
     st.multiselect("Highlighted events", options, key="deck_new_highlight",
                    format_func=lambda i: event_label(events[i]))  # fmt: skip
-    st.button("Add slide", key="deck_add", on_click=on_add, args=(view,), type="primary")
+    st.button("Add slide", key="deck_add", on_click=on_add, args=(view, events), type="primary")
 
 
 def _files(dataset: Dataset, current: Deck) -> None:

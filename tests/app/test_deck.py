@@ -143,6 +143,19 @@ def test_slides_are_reordered_deleted_and_edited(dataset: Dataset) -> None:
     assert "deck_edit_title" not in [w.key for w in at.text_input]
 
 
+def test_a_slide_cannot_highlight_an_event_after_its_date(dataset: Dataset) -> None:
+    at = with_article_deck()
+    before = session_deck(at)
+    assert before.slides[2].highlight  # events of November 2020
+    at.slider(key="day_slider").set_value(dt.date(2000, 1, 1)).run()
+    at.button(key="deck_edit:2").click().run()
+    at.checkbox(key="deck_edit_view").check()
+    at.button(key="deck_save").click().run()
+    assert not at.exception
+    assert session_deck(at) == before
+    assert "Cannot save the slide" in shown(at) + " ".join(c.value for c in at.caption)
+
+
 def test_a_deck_saved_from_the_app_loads_again_as_the_same_slides(
     dataset: Dataset, media: list[MemoryMediaFileStorage]
 ) -> None:

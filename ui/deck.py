@@ -326,17 +326,17 @@ def _slide_list(current: Deck) -> None:
     for index, slide in enumerate(current.slides):
         day = format_date(slide.view.day)
         st.markdown(f"{index + 1}\\. {escape_markdown(slide.title)}  \n*{escape_markdown(day)}*")
-        cols = st.columns(5)
-        cols[0].button("↑", key=f"deck_up:{index}", on_click=on_move, args=(index, index - 1),
-                       disabled=index == 0, help="Move up")  # fmt: skip
-        cols[1].button("↓", key=f"deck_down:{index}", on_click=on_move, args=(index, index + 1),
-                       disabled=index == last, help="Move down")  # fmt: skip
-        cols[2].button("✎", key=f"deck_edit:{index}", on_click=on_edit, args=(index,),
-                       help="Edit title, notes and highlights")  # fmt: skip
-        cols[3].button("✕", key=f"deck_delete:{index}", on_click=on_delete, args=(index,),
-                       help="Delete")  # fmt: skip
-        cols[4].button("▶", key=f"deck_present:{index}", on_click=on_present, args=(index,),
-                       help="Present from this slide")  # fmt: skip
+        row = st.container(horizontal=True, gap="xxsmall")
+        row.button("↑", key=f"deck_up:{index}", on_click=on_move, args=(index, index - 1),
+                   disabled=index == 0, help="Move up")  # fmt: skip
+        row.button("↓", key=f"deck_down:{index}", on_click=on_move, args=(index, index + 1),
+                   disabled=index == last, help="Move down")  # fmt: skip
+        row.button("✎", key=f"deck_edit:{index}", on_click=on_edit, args=(index,),
+                   help="Edit title, notes and highlights")  # fmt: skip
+        row.button("✕", key=f"deck_delete:{index}", on_click=on_delete, args=(index,),
+                   help="Delete")  # fmt: skip
+        row.button("▶", key=f"deck_present:{index}", on_click=on_present, args=(index,),
+                   help="Present from this slide")  # fmt: skip
 
 
 def _highlight_options(events: dict[str, Event], view: View) -> list[str]:
@@ -446,5 +446,8 @@ def presentation(dataset: Dataset, draw_map: Callable[[int], None]) -> None:
         if st.session_state.get("deck_notes"):
             for kind, text in notes_lines(slide_notes(dataset, slide)):
                 shown = escape_markdown(text)
-                st.markdown(f"**{shown}**" if kind == "heading" else shown)
+                if kind in ("heading", "point"):
+                    st.markdown(f"**{shown}**" if kind == "heading" else shown)
+                else:  # quotes, events, sources, credit
+                    st.caption(shown)
     st.html(KEYS_SCRIPT, unsafe_allow_javascript=True)

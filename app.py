@@ -37,6 +37,7 @@ from layers.web.map import (
     feature_groups,
 )
 from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
+from ui import deck as deck_ui
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -323,7 +324,9 @@ def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
     return None
 
 
-def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
+def map_component(
+    dataset: Dataset, view: View, measurement: Measurement | None, height: int = MAP_HEIGHT
+) -> None:
     """The map: constant base, the view's layers as feature groups, optional fly-to."""
     fixed = cached_fixed_layers(data_version(), view.convention)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
@@ -334,7 +337,7 @@ def map_component(dataset: Dataset, view: View, measurement: Measurement | None)
     st_folium(
         base_map(dataset, view.bounds, view.basemap),
         key=MAP_KEY,
-        height=MAP_HEIGHT,
+        height=height,
         use_container_width=True,
         returned_objects=[],
         feature_group_to_add=feature_groups(collections, measurement),
@@ -362,15 +365,18 @@ def main() -> None:
     play_tick(days)
     for message in st.session_state.pop("messages", []):
         st.warning(escape_markdown(message))
-    st.subheader("South Caucasus: Russian military presence, 1991–2021")
-    st.caption(
-        "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian Troops "
-        "to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
-    )
+    presenting = deck_ui.presenting()
+    if not presenting:
+        st.subheader("South Caucasus: Russian military presence, 1991–2021")
+        st.caption(
+            "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian "
+            "Troops to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
+        )
     layer_panel()
     place_search()
     measurement = distance_tool(dataset)
-    date_controls(days)
+    if not presenting:
+        date_controls(days)
     try:
         view = current_view()
     except StateError as exc:
@@ -379,11 +385,15 @@ def main() -> None:
     st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
     export_panel(dataset, view)
-    left, right = st.columns([3, 1.3])
-    with left:
-        map_component(dataset, view, measurement)
-    with right:
-        timeline(dataset, view)
+    deck_ui.deck_panel(dataset, view)
+    if presenting:
+        deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
+    else:
+        left, right = st.columns([3, 1.3])
+        with left:
+            map_component(dataset, view, measurement)
+        with right:
+            timeline(dataset, view)
     if st.session_state["playing"]:
         time.sleep(st.session_state.get("play_delay", PLAY_DELAY))
         st.session_state["play_tick"] = True

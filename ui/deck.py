@@ -5,7 +5,7 @@ or from the article's deck (``data/decks/article.yaml``), is edited here (add th
 view as a slide, reorder, delete, edit title, talking points and highlighted events),
 downloaded and uploaded as YAML (:mod:`layers.deck` validates and caps an upload; nothing
 is ever written to ``data/``), and exported as PPTX or handout PDF on click
-(:mod:`layers.slides`).
+(:mod:`layers.paper.slides`).
 
 Presentation mode shows one slide at a time: its title, a large map at the slide's view
 and date, the slide counter and, on demand, the notes. Changing slide sets the app's view
@@ -46,7 +46,7 @@ from layers.deck import (
     remove_slide,
     slide_from_view,
 )
-from layers.slides import DECK_FORMATS, deck_bytes, notes_lines, slide_notes
+from layers.paper.slides import DECK_FORMATS, deck_bytes, notes_lines, slide_notes
 from layers.view import View
 from layers.web.html import escape_markdown
 from layers.web.present import fly_to_bounds

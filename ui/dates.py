@@ -109,7 +109,8 @@ def date_controls(days: tuple[dt.date, ...]) -> None:
     cols[2].button("Next key date ▶", on_click=on_step, args=(days, True), key="next",
                    width="stretch")  # fmt: skip
     playing = bool(st.session_state.get("playing"))
-    cols[3].button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play,
+    cols[3].button("Pause" if playing else "Play", key="play", on_click=toggle_play,
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
                    width="stretch", help="Step through the key dates")  # fmt: skip
     cols[4].segmented_control("Speed", list(SPEEDS), key="play_speed")
     problem = st.session_state.pop("day_problem", None)

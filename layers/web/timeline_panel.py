@@ -160,24 +160,40 @@ def current_event(entries: Sequence[Dated], day: dt.date) -> str | None:
     return before[-1].id if before else None
 
 
+#: Degrees within which a clicked marker's position is an event's point (about 10 m).
+CLICK_TOLERANCE_DEG = 1e-4
+
+
 def clicked_event(
     entries: Iterable[TimelineEntry], tooltip: object, at: tuple[float, float] | None = None
 ) -> str | None:
     """The event a click on the map hit, from what streamlit-folium reports.
 
-    ``tooltip`` is ``last_object_clicked_tooltip`` (the text of the clicked feature's
-    tooltip: an event's is its title) and ``at`` the (lat, lon) clicked; of several events
-    with that title the one whose centre is nearest ``at`` wins. None if no event has it.
+    Only events on the map (``past``) count. ``tooltip`` is
+    ``last_object_clicked_tooltip``, the text of the clicked feature's tooltip (an event's
+    is its title); of several events with that title the one whose centre is nearest
+    ``at`` wins. Failing that, ``at`` (``last_object_clicked``, (lat, lon); a marker
+    reports its own position) on an event's point gives the latest event there: a
+    place marker drawn over an event at the same town still finds it. None otherwise.
     """
-    if not isinstance(tooltip, str) or not tooltip.strip():
+    shown = [entry for entry in entries if entry.past]
+    if isinstance(tooltip, str) and tooltip.strip():
+        text = " ".join(tooltip.split())
+        hits = [entry for entry in shown if " ".join(entry.title.split()) == text]
+        if hits and at is not None:
+            hits.sort(key=lambda e: (e.center[0] - at[0]) ** 2 + (e.center[1] - at[1]) ** 2)
+        if hits:
+            return hits[0].id
+    if at is None:
         return None
-    text = " ".join(tooltip.split())
-    hits = [entry for entry in entries if " ".join(entry.title.split()) == text]
-    if not hits:
-        return None
-    if at is not None:
-        hits.sort(key=lambda e: (e.center[0] - at[0]) ** 2 + (e.center[1] - at[1]) ** 2)
-    return hits[0].id
+    here = [
+        entry
+        for entry in shown
+        if entry.zoom == POINT_ZOOM
+        and abs(entry.center[0] - at[0]) <= CLICK_TOLERANCE_DEG
+        and abs(entry.center[1] - at[1]) <= CLICK_TOLERANCE_DEG
+    ]
+    return here[-1].id if here else None
 
 
 def scroll_script(event_id: str, nonce: int) -> str:

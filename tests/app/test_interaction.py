@@ -67,12 +67,12 @@ def test_one_play_pause_button_and_no_real_waiting(
     at.query_params["date"] = days[-4].isoformat()
     at.session_state[dates.DELAY_KEY] = 0.8
     at.run()
-    assert play_buttons(at) == ["▶ Play"]
+    assert play_buttons(at) == ["Play"]
     at.segmented_control(key="play_speed").set_value("2×")
     at.button(key="play").click().run()
     assert not at.exception
     assert at.slider(key="day_slider").value == days[-1]  # stepped to the end, then stopped
-    assert play_buttons(at) == ["▶ Play"]  # never Play and Stop at once
+    assert play_buttons(at) == ["Play"]  # never Play and Stop at once
     assert slept and all(s == pytest.approx(0.4) for s in slept)  # 0.8 s at 2×
 
 
@@ -91,7 +91,10 @@ def test_pause_stops_a_playback(dataset: Dataset, monkeypatch: pytest.MonkeyPatc
     assert not at.exception
     assert len(steps) == 2
     assert at.slider(key="day_slider").value == days[1]  # one step, then paused
-    assert play_buttons(at) == ["▶ Play"]
+    assert not at.session_state["playing"]
+    at.run()  # the run the click on Pause starts
+    assert play_buttons(at) == ["Play"]
+    assert at.slider(key="day_slider").value == days[1]
 
 
 def test_playing_highlights_the_current_event(dataset: Dataset) -> None:

@@ -72,12 +72,9 @@ def date_value(page: Any) -> str:
 
 
 def type_date(page: Any, iso: str) -> None:
-    """Type a date into the date field (year, month, day segments); blur to commit."""
-    year, month, day = iso.split("-")
-    page.locator(".st-key-day_input [data-type=year]").click()
-    page.keyboard.type(year + month + day)
-    page.keyboard.press("Enter")
-    page.locator("h3").first.click()
+    """Type a date into the date field and press Enter (no click elsewhere)."""
+    date_field(page).fill(iso)
+    date_field(page).press("Enter")
 
 
 def test_map_draws_layers_legend_and_scale(page: Any, artifacts: Path) -> None:

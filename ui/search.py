@@ -40,14 +40,14 @@ def on_search(gazetteer: LocalGazetteer) -> None:
         return
     best = matches[0]
     show_entry(best.entry)
-    matched = "" if best.name == best.entry.label else f" (as “{best.name}”)"
-    state[RESULT_KEY] = f"Found {best.entry.label}{matched}"
+    matched = "" if best.name == best.entry.label else f", as “{best.name}”"
+    state[RESULT_KEY] = f"Found {best.entry.label} ({best.entry.kind}{matched})"
 
 
 def on_alternative(entry: Entry) -> None:
     """An alternative was picked: show it instead."""
     show_entry(entry)
-    st.session_state[RESULT_KEY] = f"Found {entry.label}"
+    st.session_state[RESULT_KEY] = f"Found {entry.label} ({entry.kind})"
     st.session_state[ALTERNATIVES_KEY] = []
 
 
@@ -67,6 +67,7 @@ def place_search(gazetteer: LocalGazetteer) -> None:
     if alternatives:
         sidebar.caption("Did you mean")
         for index, entry in enumerate(alternatives):
-            sidebar.button(escape_markdown(entry.label), key=f"did-you-mean:{index}",
+            sidebar.button(escape_markdown(f"{entry.label} ({entry.kind})"),
+                           key=f"did-you-mean:{index}",
                            on_click=on_alternative,
                            args=(entry,), type="tertiary")  # fmt: skip

@@ -29,8 +29,6 @@ DELAY_KEY = "play_delay"
 #: Playback speeds offered, label -> factor.
 SPEEDS: dict[str, float] = {"0.5×": 0.5, "1×": 1.0, "2×": 2.0}
 DEFAULT_SPEED = "1×"
-#: Height of the row of date controls, in pixels: fixed, so nothing below moves.
-ROW_HEIGHT = 74
 
 
 def set_day(day: dt.date) -> None:
@@ -90,29 +88,30 @@ def play_delay() -> float:
 
 
 def date_controls(days: tuple[dt.date, ...]) -> None:
-    """Slider; a row of fixed height: typed date, previous/next key date, one Play/Pause
-    button and the speed."""
+    """Slider; a row: typed date, previous/next key date, one Play/Pause button, speed."""
     first, last = settings.FIRST_DATE, settings.LAST_DATE
     st.session_state.setdefault("play_speed", DEFAULT_SPEED)
     st.slider("Date", first, last, key="day_slider", on_change=on_slider)
-    row = st.container(height=ROW_HEIGHT, border=False, key="date_row")
-    cols = row.columns([1.3, 1.1, 1.1, 0.8, 1.1], vertical_alignment="bottom")
+    # one row whose height does not change while playing: one button whose label
+    # changes in place, short labels that do not wrap, problems shown as toasts
+    cols = st.columns([1.2, 1.0, 1.0, 1.0, 1.3], vertical_alignment="bottom")
     cols[0].text_input(
-        "Go to date (Enter applies)",
+        "Go to date",
         key="day_input",
         on_change=on_typed,
         max_chars=10,
         placeholder="YYYY-MM-DD",
+        help="Type a date YYYY-MM-DD and press Enter (or Tab).",
     )
-    cols[1].button("◀ Previous key date", on_click=on_step, args=(days, False), key="prev",
-                   width="stretch")  # fmt: skip
-    cols[2].button("Next key date ▶", on_click=on_step, args=(days, True), key="next",
-                   width="stretch")  # fmt: skip
+    cols[1].button("◀ Previous", on_click=on_step, args=(days, False), key="prev",
+                   width="stretch", help="Previous key date")  # fmt: skip
+    cols[2].button("Next ▶", on_click=on_step, args=(days, True), key="next",
+                   width="stretch", help="Next key date")  # fmt: skip
     playing = bool(st.session_state.get("playing"))
     cols[3].button("Pause" if playing else "Play", key="play", on_click=toggle_play,
                    icon=":material/pause:" if playing else ":material/play_arrow:",
                    width="stretch", help="Step through the key dates")  # fmt: skip
-    cols[4].segmented_control("Speed", list(SPEEDS), key="play_speed")
+    cols[4].segmented_control("Speed", list(SPEEDS), key="play_speed", width="content")
     problem = st.session_state.pop("day_problem", None)
     if problem:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move

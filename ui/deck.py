@@ -50,6 +50,7 @@ from layers.paper.slides import DECK_FORMATS, deck_bytes, notes_lines, slide_not
 from layers.view import View
 from layers.web.html import escape_markdown
 from layers.web.present import fly_to_bounds
+from ui.dates import set_day
 
 logger = logging.getLogger("briefing.deck")
 
@@ -67,8 +68,6 @@ EMPTY_TITLE = "Briefing deck"
 #: zoom level of a slide's extent (the map is as wide as the page; this is a narrow one).
 PRESENTATION_MAP_HEIGHT = 520
 PRESENTATION_MAP_WIDTH = 960
-#: The app's widgets holding the view (see app.py): a slide sets them.
-DAY_KEYS = ("day_slider", "day_input")
 #: Longest error text shown for a failed export (the rest is in the server log).
 MESSAGE_CHARS = 300
 
@@ -116,13 +115,8 @@ def presenting() -> bool:
         return False
     index = min(state.get(INDEX_KEY, 0), len(slides) - 1)
     state[INDEX_KEY] = index
-    _set_day(slides[index].view)
+    set_day(slides[index].view.day)
     return True
-
-
-def _set_day(view: View) -> None:
-    for key in DAY_KEYS:
-        st.session_state[key] = view.day
 
 
 def show_view(view: View) -> None:
@@ -133,7 +127,7 @@ def show_view(view: View) -> None:
     bounds would remount the map. The extent is reached by flying (centre and zoom).
     """
     state = st.session_state
-    _set_day(view)
+    set_day(view.day)
     for spec in LAYERS:
         state[f"layer:{spec.id}"] = spec.id in view.layers
     state.update(convention=view.convention, basemap=view.basemap)
@@ -290,7 +284,7 @@ def on_exit() -> None:
     slides = deck().slides
     st.session_state[PRESENTING_KEY] = False
     if slides:
-        _set_day(slides[min(st.session_state.get(INDEX_KEY, 0), len(slides) - 1)].view)
+        set_day(slides[min(st.session_state.get(INDEX_KEY, 0), len(slides) - 1)].view.day)
 
 
 # --- the panel -----------------------------------------------------------------------

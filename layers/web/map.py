@@ -70,6 +70,10 @@ _CSS = """
 .leaflet-tooltip.bm-label::before { display: none; }
 .bm-zoomed-out .leaflet-tooltip.bm-label-minor { display: none; }
 .bm-marker { background: none; border: none; }
+.bm-pin { background: none; border: none; }
+.bm-tile-failure { max-width: 260px; font-size: 12px; border-left: 4px solid #d84315; }
+.leaflet-tooltip.bm-measure-label { font-size: 13px; font-weight: 700; padding: 1px 5px;
+  border: 1px solid #000; border-radius: 3px; background: rgba(255,255,255,0.92); }
 .bm-title h1 { font-size: 16px; margin: 0; }
 body.bm-page { display: flex; flex-direction: column; margin: 0; font: 13px system-ui, sans-serif; }
 body.bm-page .folium-map { order: 1; flex: none; }
@@ -259,6 +263,53 @@ class ZoomClass(MacroElement):
         self.zoom = int(zoom)
 
 
+#: Failed tile requests after which the map says the online basemap is unavailable.
+TILE_ERRORS_NOTICE = 4
+#: What the map says then (plain text; the app offers the switch under the map).
+TILE_FAILURE_TEXT = (
+    "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
+    "under the map, or Display › Basemap in the sidebar."
+)
+
+
+class TileFailureNotice(MacroElement):
+    """Counts the ``tileerror`` events of the map's tile layers; after
+    :data:`TILE_ERRORS_NOTICE` of them, shows a notice (a control with class
+    ``bm-tile-failure``) saying the online basemap cannot be loaded."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var failures = 0, shown = false;
+            function failed() {
+                failures += 1;
+                if (shown || failures < {{ this.threshold }}) { return; }
+                shown = true;
+                var notice = L.control({position: 'bottomleft'});
+                notice.onAdd = function () {
+                    var div = L.DomUtil.create('div', 'bm-control bm-tile-failure');
+                    div.setAttribute('role', 'alert');
+                    div.textContent = {{ this.text|tojson }};
+                    return div;
+                };
+                notice.addTo(map);
+            }
+            map.eachLayer(function (layer) {
+                if (layer instanceof L.TileLayer) { layer.on('tileerror', failed); }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, threshold: int = TILE_ERRORS_NOTICE) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TileFailureNotice"
+        self.threshold = int(threshold)
+        self.text = TILE_FAILURE_TEXT
+
+
 def _details(layer_id: str) -> dict[str, Any]:
     """The feature binding of one GeoJson layer (label or hover tooltip, and popup)."""
     label = layer(layer_id).label
@@ -311,30 +362,76 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
 
 
 def feature_groups(
-    collections: Mapping[str, FeatureCollection], measurement: Measurement | None = None
+    collections: Mapping[str, FeatureCollection],
+    measurement: Measurement | None = None,
+    pin: Pin | None = None,
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
-    ``collections`` lacks the layer), then the measured line (empty without a measurement).
+    ``collections`` lacks the layer), then the measured line (empty without a measurement),
+    then the search pin (empty without one).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are.
     """
     groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in DRAW_ORDER]
-    return [*groups, measure_group(measurement)]
+    return [*groups, measure_group(measurement), pin_group(pin)]
+
+
+def measure_label(measurement: Measurement) -> str:
+    """The text on the measured line: ``27.1 km``."""
+    return f"{measurement.km:,.1f} km"
 
 
 def measure_group(measurement: Measurement | None) -> folium.FeatureGroup:
-    """A dashed black line between the two measured points (EPSG:4326), with its length."""
+    """A dashed black line between the two measured points (EPSG:4326), its length
+    written on it (a permanent label at the line's middle) and its ends marked."""
     group = folium.FeatureGroup(name="Measured distance")
     if measurement is None:
         return group
-    start, end = measurement.start, measurement.end
+    ends = [(round(p.y, 5), round(p.x, 5)) for p in (measurement.start, measurement.end)]
     folium.PolyLine(  # type: ignore[no-untyped-call]
-        [(round(start.y, 5), round(start.x, 5)), (round(end.y, 5), round(end.x, 5))],
-        tooltip=folium.Tooltip(escape_text(f"{measurement.km:,.1f} km (geodesic)")),
+        ends,
+        tooltip=folium.Tooltip(
+            escape_text(f"{measure_label(measurement)} (geodesic)"),
+            permanent=True,
+            sticky=False,
+            direction="center",
+            className="bm-measure-label",
+        ),
         **_MEASURE,
     ).add_to(group)
+    for end in ends:
+        folium.CircleMarker(end, radius=3, color="#000000", weight=1.5, fill=True,
+                            fill_color="#ffffff", fill_opacity=1.0).add_to(group)  # fmt: skip
     return group
+
+
+#: A search result to pin: (lat, lon) in EPSG:4326 and its label (plain text).
+Pin = tuple[float, float, str]
+
+
+def pin_group(pin: Pin | None) -> folium.FeatureGroup:
+    """A marker at a found place (with its name as tooltip); empty without a pin."""
+    group = folium.FeatureGroup(name="Search result")
+    if pin is None:
+        return group
+    lat, lon, label = pin
+    folium.Marker(
+        (round(lat, 5), round(lon, 5)),
+        tooltip=folium.Tooltip(escape_text(label)),
+        icon=folium.DivIcon(
+            html=_PIN_SVG, icon_size=(22, 30), icon_anchor=(11, 30), class_name="bm-pin"
+        ),
+    ).add_to(group)
+    return group
+
+
+_PIN_SVG = (
+    "<svg xmlns='http://www.w3.org/2000/svg' width='22' height='30' viewBox='0 0 22 30'>"
+    "<path d='M11 29 C11 29 2 17 2 10.5 A9 9 0 0 1 20 10.5 C20 17 11 29 11 29 Z'"
+    " fill='#d84315' stroke='#ffffff' stroke-width='1.5'/>"
+    "<circle cx='11' cy='10.5' r='3.5' fill='#ffffff'/></svg>"
+)
 
 
 # --- the map --------------------------------------------------------------------------
@@ -386,6 +483,7 @@ def base_map(
     _root(fmap).header.add_child(Verbatim(_CSS), name="briefing_css")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+        TileFailureNotice().add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
     legend_box = legend_html() if legend is None else legend

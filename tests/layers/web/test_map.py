@@ -59,13 +59,13 @@ def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> N
     for layer_id, frame in frames.items():
         for feature_id in frame["id"]:
             assert f'"id": "{feature_id}"' in html, (layer_id, feature_id)
-    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 1  # plus the measured line
+    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 2  # plus measured line and pin
 
 
 def test_feature_groups_always_cover_the_whole_catalogue(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), ["control"], "dual")
     groups = feature_groups(feature_collections(frames))
-    assert len(groups) == len(DRAW_ORDER) + 1
+    assert len(groups) == len(DRAW_ORDER) + 2  # plus the measured line and the search pin
     filled = [g.layer_name for g in groups if g._children]
     assert filled == ["Who held what on the date"]
 

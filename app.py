@@ -37,6 +37,7 @@ from layers.web.map import (
     feature_groups,
 )
 from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
+from ui import layout
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -218,11 +219,13 @@ def play_tick(days: tuple[dt.date, ...]) -> None:
 
 
 def date_controls(days: tuple[dt.date, ...]) -> None:
-    """Slider, date input, previous/next key date, play/stop."""
+    """Slider, date input, previous/next key date, play/stop: one row, wrapping when narrow."""
     first, last = settings.FIRST_DATE, settings.LAST_DATE
-    st.slider("Date", first, last, key="day_slider", on_change=on_day_widget, args=("day_slider",))
-    cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-    cols[0].date_input(
+    row = st.container(horizontal=True, vertical_alignment="bottom", key="date-row")
+    with row.container(key="date-slider"):
+        st.slider("Date", first, last, key="day_slider", on_change=on_day_widget,
+                  args=("day_slider",))  # fmt: skip
+    row.date_input(
         "Go to date",
         min_value=first,
         max_value=last,
@@ -230,13 +233,15 @@ def date_controls(days: tuple[dt.date, ...]) -> None:
         on_change=on_day_widget,
         args=("day_input",),
         format="YYYY-MM-DD",
+        width=150,
     )
-    cols[1].button("◀ Previous key date", on_click=on_step, args=(days, False), key="prev")
-    cols[2].button("Next key date ▶", on_click=on_step, args=(days, True), key="next")
+    row.button("◀ Previous", on_click=on_step, args=(days, False), key="prev",
+               help="Previous key date")  # fmt: skip
+    row.button("Next ▶", on_click=on_step, args=(days, True), key="next", help="Next key date")
     if st.session_state["playing"]:
-        cols[3].button("■ Stop", key="stop", on_click=set_playing, args=(False,))
+        row.button("■ Stop", key="stop", on_click=set_playing, args=(False,))
     else:
-        cols[3].button("▶ Play key dates", key="play", on_click=set_playing, args=(True,))
+        row.button("▶ Play key dates", key="play", on_click=set_playing, args=(True,))
 
 
 def layer_panel() -> None:
@@ -335,7 +340,7 @@ def map_component(dataset: Dataset, view: View, measurement: Measurement | None)
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
-        feature_group_to_add=feature_groups(collections, measurement),
+        feature_group_to_add=feature_groups(collections, measurement, view.day),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
@@ -354,17 +359,14 @@ def timeline(dataset: Dataset, view: View) -> None:
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
+    layout.page_style()
     dataset = dataset_or_stop()
     days = key_dates(dataset)
     init_state()
     play_tick(days)
     for message in st.session_state.pop("messages", []):
         st.warning(escape_markdown(message))
-    st.subheader("South Caucasus: Russian military presence, 1991–2021")
-    st.caption(
-        "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian Troops "
-        "to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
-    )
+    layout.header()
     layer_panel()
     place_search()
     measurement = distance_tool(dataset)
@@ -377,7 +379,7 @@ def main() -> None:
     st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
     export_panel(dataset, view)
-    left, right = st.columns([3, 1.3])
+    left, right = layout.map_row()
     with left:
         map_component(dataset, view, measurement)
     with right:

@@ -350,7 +350,7 @@ def timeline(dataset: Dataset, view: View) -> None:
     """Every event in date order; later ones greyed; a button per event sets the date."""
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT):
-        for entry in timeline_entries(dataset, view.day):
+        for entry in timeline_entries(dataset, view.day, view.convention):
             st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip

@@ -18,6 +18,7 @@ from geo import io, settings
 from geo._validate import RecordChecker, check_unique_ids
 from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
+from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
 #: Layers (and columns) that data/boundaries.gpkg must provide.
@@ -33,12 +34,15 @@ BOUNDARY_LAYERS: dict[str, tuple[str, ...]] = {
 
 _COMMON = ("id", "status", "sources", "note")
 _SPAN = ("start", "end", "start_precision", "end_precision")
-_SITE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "kind", "operator", "geometry", "not_held_by")
+_SITE_FIELDS = (
+    *(*_COMMON, *_SPAN, "name", "names", "name_places"),
+    *("kind", "operator", "geometry", "not_held_by"),
+)
 _CONTROL_FIELDS = (*_COMMON, *_SPAN, "area_name", "place", "holder", "geometry")
 _EVENT_FIELDS = (
     *_COMMON,
     *("title", "date", "precision", "end", "quote", "quote_source"),
-    *("in_article", "geometry", "related"),
+    *("in_article", "geometry", "related", "title_places"),
 )
 
 R = TypeVar("R")
@@ -175,9 +179,11 @@ def _place(check: RecordChecker, sources: Mapping[str, Source]) -> Place:
 
 def _site(check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeContext) -> Site:
     check.unknown_fields(_SITE_FIELDS)
+    name = check.text("name") or ""
     return Site(
         id=check.slug(),
-        name=check.text("name") or "",
+        name=name,
+        name_places=_named_places(check, "name_places", name, ctx),
         names=check.names(required=False),
         kind=check.choice("kind", settings.SITE_KINDS),
         operator=check.text("operator") or "",
@@ -186,6 +192,20 @@ def _site(check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeContex
         provenance=check.provenance(sources),
         not_held_by=_holders(check, "not_held_by"),
     )
+
+
+def _named_places(
+    check: RecordChecker, field: str, text: str, ctx: RecipeContext
+) -> tuple[str, ...]:
+    """Place ids whose English form occurs in ``text`` (see :func:`geo.naming.compose`)."""
+    place_ids = check.text_list(field)
+    for place_id in place_ids:
+        place = ctx.places.get(place_id)
+        if place is None:
+            check.problem(field, f"unknown place id {place_id!r} (not in places.yaml)")
+        elif name_span(text, place.names.en) is None:
+            check.problem(field, f"{place.names.en!r} (place {place_id!r}) is not in {text!r}")
+    return place_ids
 
 
 def _holders(check: RecordChecker, field: str) -> tuple[str, ...]:
@@ -227,9 +247,10 @@ def _event(check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeConte
     quote_source = check.text("quote_source", required=bool(quote))
     if quote_source is not None and quote_source not in sources:
         check.problem("quote_source", f"unknown source id {quote_source!r}")
+    title = check.text("title") or ""
     return Event(
         id=check.slug(),
-        title=check.text("title") or "",
+        title=title,
         date=date or settings.FIRST_DATE,
         precision=check.choice("precision", settings.PRECISIONS),
         geometry=_geometry(check, ctx),
@@ -239,6 +260,7 @@ def _event(check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeConte
         in_article=check.flag("in_article"),
         end=end,
         related=check.text_list("related"),
+        title_places=_named_places(check, "title_places", title, ctx),
     )
 
 

@@ -19,7 +19,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.dataset import Dataset
 from geo.model import Event
+from geo.naming import DEFAULT_CONVENTION
 from geo.situation import in_date_order, in_force
+from layers.features import composed
 from layers.web.html import escape_text
 
 #: Line breaks in data text: CommonMark ends lines at \n, \r and \r\n.
@@ -63,10 +65,14 @@ def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
     return (round(point.y, 5), round(point.x, 5)), zoom
 
 
-def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
-    """All events in date order; those not yet in force on ``day`` are not ``past`` (greyed)."""
+def timeline_entries(
+    dataset: Dataset, day: dt.date, convention: str = DEFAULT_CONVENTION
+) -> list[TimelineEntry]:
+    """All events in date order; those not yet in force on ``day`` are not ``past``
+    (greyed). Titles name places in ``convention``."""
     entries = []
     for event in in_date_order(dataset.events):
+        title = composed(dataset, event.title, event.title_places, convention)
         citations = [dataset.source(s).citation() for s in event.provenance.sources]
         quoted_by = dataset.source(event.quote_source).citation() if event.quote_source else ""
         past = in_force(event, day)
@@ -75,7 +81,7 @@ def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
             TimelineEntry(
                 id=event.id,
                 date=event.date,
-                html=event_html(event, citations, quoted_by, past),
+                html=event_html(event, citations, quoted_by, past, title=title),
                 past=past,
                 center=center,
                 zoom=zoom,
@@ -91,8 +97,11 @@ def timeline_text(text: object) -> str:
     return _LINE_BREAK.sub("<br>", escaped)
 
 
-def event_html(event: Event, citations: list[str], quoted_by: str, past: bool) -> str:
-    """One timeline card: date, status, title, quote and its source, citations."""
+def event_html(
+    event: Event, citations: list[str], quoted_by: str, past: bool, *, title: str | None = None
+) -> str:
+    """One timeline card: date, status, title (``event.title`` unless given), quote and
+    its source, citations."""
     status = event.provenance.status
     colour = _STATUS_COLOURS.get(status, "#555555")
     badge = (
@@ -104,7 +113,7 @@ def event_html(event: Event, citations: list[str], quoted_by: str, past: bool) -
     )
     parts = [
         f"<div><b>{timeline_text(event.describe())}</b> {badge}{in_article}</div>",
-        f"<div>{timeline_text(event.title)}</div>",
+        f"<div>{timeline_text(event.title if title is None else title)}</div>",
     ]
     if event.quote:
         source = f" <span style='font-size:0.85em'>({timeline_text(quoted_by)})</span>"

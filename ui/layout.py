@@ -22,19 +22,26 @@ CAPTION = (
     "Territory' (23 February 2021). Dashed: approximate or proposed."
 )
 
-#: Page CSS (no data in it): less space above the header, a small title, the map row.
+#: Page CSS (no data in it): less space above the header, a small title (no caption on
+#: phones: the legend says what dashes mean), the map row.
 #: Streamlit wraps each container of a horizontal one in a layout wrapper: the flex
 #: sizes go on that wrapper (``div:has(> .st-key-...)``).
 _CSS = f"""
 <style>
-[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; padding-bottom: 2rem;
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.75rem; padding-bottom: 2rem;
   padding-left: 1rem; padding-right: 1rem; }}
 .st-key-page-header h3 {{ font-size: 1.2rem; padding: 0 0 0.1rem 0; margin: 0;
   line-height: 1.35; }}
 .st-key-page-header {{ gap: 0.1rem; }}
+.st-key-page-header [data-testid="stMarkdownContainer"],
+.st-key-page-header [data-testid="stCaptionContainer"],
+.st-key-page-header p {{ margin-bottom: 0; }}
 .st-key-map-row, .st-key-date-row {{ flex-wrap: wrap; }}
 .st-key-map-row > div:has(> .st-key-map-col) {{ flex: 3 1 {MAP_MIN_PX}px; min-width: 0; }}
 .st-key-map-row > div:has(> .st-key-timeline-col) {{ flex: 1 1 {TIMELINE_MIN_PX}px; min-width: 0; }}
+@media (max-width: 640px) {{
+  .st-key-page-header [data-testid="stCaptionContainer"] {{ display: none; }}
+}}
 .st-key-date-row > div:has(> .st-key-date-slider) {{ flex: 1 1 320px; min-width: 240px; }}
 </style>
 """

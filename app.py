@@ -235,9 +235,8 @@ def date_controls(days: tuple[dt.date, ...]) -> None:
         format="YYYY-MM-DD",
         width=150,
     )
-    row.button("◀ Previous", on_click=on_step, args=(days, False), key="prev",
-               help="Previous key date")  # fmt: skip
-    row.button("Next ▶", on_click=on_step, args=(days, True), key="next", help="Next key date")
+    row.button("◀ Previous key date", on_click=on_step, args=(days, False), key="prev")
+    row.button("Next key date ▶", on_click=on_step, args=(days, True), key="next")
     if st.session_state["playing"]:
         row.button("■ Stop", key="stop", on_click=set_playing, args=(False,))
     else:

@@ -91,6 +91,7 @@ _OVERLAY_JS = """
         labels.forEach(function (label) {
             var r = label.el.getBoundingClientRect();
             if (r.width === 0 && r.height === 0) { return; }  // not shown (zoomed out)
+            if (!overlaps(r, frame)) { return; }  // off the map: nothing to place
             if (r.right > frame.right && label.el.classList.contains('bm-side')) {
                 side(label.tip, true);
                 r = label.el.getBoundingClientRect();

@@ -19,12 +19,14 @@ from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, iframe_kept, mark_ifra
 
 pytestmark = pytest.mark.e2e
 
-#: Rectangles of every visible permanent label, in the map frame's pixels.
+#: Rectangles of every permanent label shown on the map (not hidden, not off the map),
+#: in the map frame's pixels.
 _LABEL_RECTS = """() => Array.from(document.querySelectorAll('.leaflet-tooltip.bm-label'))
     .filter(el => !el.classList.contains('bm-label-hidden') && el.offsetWidth > 0)
     .map(el => { const r = el.getBoundingClientRect();
                  return {text: el.innerText, left: r.left, top: r.top, right: r.right,
-                         bottom: r.bottom}; })"""
+                         bottom: r.bottom}; })
+    .filter(r => r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight)"""
 
 
 def overlapping(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -36,6 +36,7 @@ from layers.web.map import (
 )
 from layers.web.timeline_panel import timeline_entries
 from ui import deck as deck_ui
+from ui import layout
 from ui.basemap import basemap_fallback
 from ui.dates import date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -232,18 +233,20 @@ def map_component(
         use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
         feature_group_to_add=feature_groups(
-            collections, measurement, st.session_state.get(PIN_KEY)
+            collections, measurement, pin=st.session_state.get(PIN_KEY), day=view.day
         ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
-    if on_map_value(value, timeline_entries(dataset, view.day)).new_point:
+    entries = timeline_entries(dataset, view.day, convention=view.convention)
+    if on_map_value(value, entries).new_point:
         st.rerun()  # draw the measured line
 
 
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
+    layout.page_style()
     dataset = dataset_or_stop()
     days = key_dates(dataset)
     init_state()
@@ -252,11 +255,7 @@ def main() -> None:
         st.warning(escape_markdown(message))
     presenting = deck_ui.presenting()
     if not presenting:
-        st.subheader("South Caucasus: Russian military presence, 1991–2021")
-        st.caption(
-            "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian "
-            "Troops to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
-        )
+        layout.header()
     layer_panel()
     place_search(cached_gazetteer(data_version()))
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
@@ -274,7 +273,7 @@ def main() -> None:
     if presenting:
         deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
     else:
-        left, right = st.columns([3, 1.3])
+        left, right = layout.map_row()
         with left:
             map_component(dataset, view, measurement)
             basemap_fallback(view)

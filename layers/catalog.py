@@ -11,7 +11,7 @@ in :data:`LAYERS` (see "Adding a layer" in ``data/SCHEMA.md``).
 >>> layer("control").source.dated
 True
 >>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
-['places']
+['countries', 'places', 'nkao', 'districts']
 """
 
 from __future__ import annotations
@@ -84,8 +84,10 @@ LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventS
 class Label:
     """How a layer's features are labelled.
 
-    ``priority``: on paper, labels are placed in increasing priority and a label that
-    would overlap an earlier one is left out. ``look``: a key of
+    ``priority``: labels are placed in increasing priority and a label that would
+    overlap an earlier one is left out (on paper; on the web map, permanent labels after
+    every zoom and pan, see :mod:`layers.web.overlay`). Countries, the oblast and the
+    districts come first. ``look``: a key of
     :data:`layers.styles.LABEL_STYLES`. ``permanent_on_web``: the web map shows the
     label always (else on hover, as for every layer).
     """
@@ -130,7 +132,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Armenia, Azerbaijan, Georgia, Turkey, Iran and Russia (Natural Earth 1:10m).",
         source=BoundarySource(layer="countries", style_key="country"),
         draw_order=50,
-        label=Label(priority=60, look="country"),
+        label=Label(priority=1, look="country", permanent_on_web=True),
         legend=(LegendEntry(label="State border", style_key="country", shape="line"),),
     ),
     LayerSpec(
@@ -184,7 +186,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=BoundarySource(layer="nkao", style_key="nkao"),
         draw_order=80,
-        label=Label(priority=70, look="area"),
+        label=Label(priority=2, look="area", permanent_on_web=True),
         legend=(LegendEntry(label="Nagorno-Karabakh AO, 1991", style_key="nkao", shape="line"),),
     ),
     LayerSpec(
@@ -194,7 +196,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Aghdam, Fuzuli, Jabrayil, Zangilan, Qubadli, Lachin and Kalbajar districts.",
         source=BoundarySource(layer="districts", style_key="district", names_prefix="district-"),
         draw_order=70,
-        label=Label(priority=80, look="area"),
+        label=Label(priority=3, look="area", permanent_on_web=True),
         legend=(LegendEntry(label="Surrounding district", style_key="district", shape="line"),),
     ),
     LayerSpec(

@@ -91,27 +91,28 @@ def date_controls(days: tuple[dt.date, ...]) -> None:
     """Slider; a row: typed date, previous/next key date, one Play/Pause button, speed."""
     first, last = settings.FIRST_DATE, settings.LAST_DATE
     st.session_state.setdefault("play_speed", DEFAULT_SPEED)
-    st.slider("Date", first, last, key="day_slider", on_change=on_slider)
-    # one row whose height does not change while playing: one button whose label
-    # changes in place, short labels that do not wrap, problems shown as toasts
-    cols = st.columns([1.2, 1.0, 1.0, 1.0, 1.3], vertical_alignment="bottom")
-    cols[0].text_input(
+    # One row that wraps when narrow (ui.layout styles it) and whose height does not change
+    # while playing: one button whose label changes in place, short labels that do not
+    # wrap, problems shown as toasts.
+    row = st.container(horizontal=True, vertical_alignment="bottom", key="date-row")
+    with row.container(key="date-slider"):
+        st.slider("Date", first, last, key="day_slider", on_change=on_slider)
+    row.text_input(
         "Go to date",
         key="day_input",
         on_change=on_typed,
         max_chars=10,
         placeholder="YYYY-MM-DD",
         help="Type a date YYYY-MM-DD and press Enter (or Tab).",
+        width=140,
     )
-    cols[1].button("◀ Previous", on_click=on_step, args=(days, False), key="prev",
-                   width="stretch", help="Previous key date")  # fmt: skip
-    cols[2].button("Next ▶", on_click=on_step, args=(days, True), key="next",
-                   width="stretch", help="Next key date")  # fmt: skip
+    row.button("◀ Previous", on_click=on_step, args=(days, False), key="prev")
+    row.button("Next ▶", on_click=on_step, args=(days, True), key="next")
     playing = bool(st.session_state.get("playing"))
-    cols[3].button("Pause" if playing else "Play", key="play", on_click=toggle_play,
-                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                   width="stretch", help="Step through the key dates")  # fmt: skip
-    cols[4].segmented_control("Speed", list(SPEEDS), key="play_speed", width="content")
+    row.button("Pause" if playing else "Play", key="play", on_click=toggle_play,
+               icon=":material/pause:" if playing else ":material/play_arrow:",
+               width=110)  # fmt: skip
+    row.segmented_control("Speed", list(SPEEDS), key="play_speed", width="content")
     problem = st.session_state.pop("day_problem", None)
     if problem:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move

@@ -51,7 +51,9 @@ def timeline(dataset: Dataset, view: View) -> None:
             select_event(now)
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT, key="timeline"):
-        for entry in timeline_entries(dataset, view.day, selected=state.get(SELECTED_KEY)):
+        for entry in timeline_entries(
+            dataset, view.day, selected=state.get(SELECTED_KEY), convention=view.convention
+        ):
             st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip

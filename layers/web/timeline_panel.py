@@ -22,7 +22,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.dataset import Dataset
 from geo.model import Event
+from geo.naming import DEFAULT_CONVENTION
 from geo.situation import in_date_order, in_force
+from layers.features import composed
 from layers.web.html import escape_text
 
 #: Line breaks in data text: CommonMark ends lines at \n, \r and \r\n.
@@ -68,12 +70,18 @@ def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
 
 
 def timeline_entries(
-    dataset: Dataset, day: dt.date, selected: str | None = None
+    dataset: Dataset,
+    day: dt.date,
+    *,
+    selected: str | None = None,
+    convention: str = DEFAULT_CONVENTION,
 ) -> list[TimelineEntry]:
     """All events in date order; those not yet in force on ``day`` are not ``past``
-    (greyed); the event ``selected`` (an id) is highlighted."""
+    (greyed); the event ``selected`` (an id) is highlighted. Titles name places in
+    ``convention``."""
     entries = []
     for event in in_date_order(dataset.events):
+        title = composed(dataset, event.title, event.title_places, convention)
         citations = [dataset.source(s).citation() for s in event.provenance.sources]
         quoted_by = dataset.source(event.quote_source).citation() if event.quote_source else ""
         past = in_force(event, day)
@@ -82,11 +90,13 @@ def timeline_entries(
             TimelineEntry(
                 id=event.id,
                 date=event.date,
-                html=event_html(event, citations, quoted_by, past, selected=event.id == selected),
+                html=event_html(
+                    event, citations, quoted_by, past, selected=event.id == selected, title=title
+                ),
                 past=past,
                 center=center,
                 zoom=zoom,
-                title=event.title,
+                title=title,
             )
         )
     return entries
@@ -104,9 +114,16 @@ SELECTED_STYLE = "outline:2px solid #d84315;outline-offset:2px;background:#fff3e
 
 
 def event_html(
-    event: Event, citations: list[str], quoted_by: str, past: bool, *, selected: bool = False
+    event: Event,
+    citations: list[str],
+    quoted_by: str,
+    past: bool,
+    *,
+    selected: bool = False,
+    title: str | None = None,
 ) -> str:
-    """One timeline card: date, status, title, quote and its source, citations.
+    """One timeline card: date, status, title (``event.title`` unless given), quote and
+    its source, citations.
 
     The card carries ``data-event-id`` (found by :func:`scroll_script`) and, when
     ``selected``, the class ``bm-event-selected`` and a highlight."""
@@ -121,7 +138,7 @@ def event_html(
     )
     parts = [
         f"<div><b>{timeline_text(event.describe())}</b> {badge}{in_article}</div>",
-        f"<div>{timeline_text(event.title)}</div>",
+        f"<div>{timeline_text(event.title if title is None else title)}</div>",
     ]
     if event.quote:
         source = f" <span style='font-size:0.85em'>({timeline_text(quoted_by)})</span>"

@@ -59,15 +59,15 @@ def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> N
     for layer_id, frame in frames.items():
         for feature_id in frame["id"]:
             assert f'"id": "{feature_id}"' in html, (layer_id, feature_id)
-    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 2  # plus measured line and pin
+    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 3  # line, pin, situation
 
 
 def test_feature_groups_always_cover_the_whole_catalogue(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), ["control"], "dual")
     groups = feature_groups(feature_collections(frames))
-    assert len(groups) == len(DRAW_ORDER) + 2  # plus the measured line and the search pin
+    assert len(groups) == len(DRAW_ORDER) + 3  # the measured line, the pin, the situation
     filled = [g.layer_name for g in groups if g._children]
-    assert filled == ["Who held what on the date"]
+    assert filled == ["Who held what on the date", "Situation"]
 
 
 def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:
@@ -79,8 +79,8 @@ def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:
     second = base_map(dataset, DEFAULT_BOUNDS, "vector")
     assert script(first) == script(second)
     assert "aghdam-district" not in script(first)  # no dated content in the base
-    assert "Held by Armenian forces" in script(first)  # the legend lists every entry
-    assert "Joint exercise" in script(first)
+    assert "Held by Armenian forces" not in script(first)  # the legend comes with the day
+    assert "bm-legend-box" in script(first) and "bm-date-stamp" in script(first)
     assert "L.control.scale" in script(first)
 
 

@@ -495,10 +495,10 @@ def _placements(request: LabelRequest) -> Iterator[Placement]:
     for distance in LEADER_DISTANCES:
         for step in range(LEADER_ANGLES):
             angle = 2 * math.pi * step / LEADER_ANGLES + math.pi / 4
-            dx, dy = math.cos(angle), math.sin(angle)
-            ha = "left" if dx > 0.3 else "right" if dx < -0.3 else "center"
-            va = "bottom" if dy > 0.3 else "top" if dy < -0.3 else "center"
-            offset = (dx * distance, dy * distance)
+            east, north = math.cos(angle), math.sin(angle)
+            ha = "left" if east > 0.3 else "right" if east < -0.3 else "center"
+            va = "bottom" if north > 0.3 else "top" if north < -0.3 else "center"
+            offset = (east * distance, north * distance)
             yield Placement(request.anchors[0], offset, ha, va, size, leader=True)
 
 
@@ -550,7 +550,7 @@ def _overlap(one: Bbox, other: Bbox) -> float:
     """Area (display units) shared by two boxes."""
     width = min(one.x1, other.x1) - max(one.x0, other.x0)
     height = min(one.y1, other.y1) - max(one.y0, other.y0)
-    return max(width, 0.0) * max(height, 0.0)
+    return float(max(width, 0.0) * max(height, 0.0))
 
 
 def _measure(probe: Any, request: LabelRequest, placement: Placement, renderer: Any) -> Bbox:

@@ -70,16 +70,6 @@ MIN_MAP_HEIGHT = 4.0
 _SAVE_LOCK = threading.Lock()
 #: Salt of SVG element ids, fixed so the same map gives the same SVG.
 SVG_HASH_SALT = "caucasus-briefing-map"
-#: The rcParams of every paper export (:func:`print_rc`), in one place: TrueType fonts
-#: embedded in PDF and PostScript (Type 42 subsets: no Type 3 fonts, which print shops
-#: and PDF/A checks flag; the text stays extractable), SVG text kept as ``<text>``
-#: elements, SVG ids hashed with a fixed salt (identical reruns).
-PRINT_RC: dict[str, object] = {
-    "pdf.fonttype": 42,
-    "ps.fonttype": 42,
-    "svg.fonttype": "none",
-    "svg.hashsalt": SVG_HASH_SALT,
-}
 _METADATA: dict[str, dict[str, str | None]] = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -323,12 +313,23 @@ def header(page: Page, view: View, margin: float) -> float:
 
 @contextmanager
 def print_rc() -> Iterator[None]:
-    """Save vector output with :data:`PRINT_RC`.
+    """Save vector output with the rcParams of every paper export, set here only.
 
+    TrueType fonts embedded in PDF and PostScript (Type 42 subsets: no Type 3 fonts, which
+    print shops and PDF/A checks flag; the text stays extractable), SVG text kept as
+    ``<text>`` elements, SVG ids hashed with :data:`SVG_HASH_SALT` (identical reruns).
     rcParams are process-wide, so vector saves are serialised by a lock; PNG saves need
     no rcParam and run in parallel.
     """
-    with _SAVE_LOCK, mpl.rc_context(PRINT_RC):
+    fonts_as_text = mpl.rc_context(
+        {
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+            "svg.fonttype": "none",
+            "svg.hashsalt": SVG_HASH_SALT,
+        }
+    )
+    with _SAVE_LOCK, fonts_as_text:
         yield
 
 
@@ -338,7 +339,7 @@ def figure_bytes(
     """Save ``figure`` as ``fmt`` ('png', 'pdf' or 'svg') and return the bytes.
 
     The output is deterministic: no creation dates or software versions in the metadata,
-    and SVG ids are hashed with a fixed salt; vector text is text (:data:`PRINT_RC`).
+    and SVG ids are hashed with a fixed salt; vector text is text (:func:`print_rc`).
     """
     metadata = dict(_METADATA[fmt])
     if title and fmt in ("pdf", "svg"):

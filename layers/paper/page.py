@@ -351,13 +351,21 @@ def figure_bytes(
 
 
 def figures_pdf(figures: Iterable[Figure], *, title: str | None = None) -> bytes:
-    """A multi-page PDF of ``figures`` (one page each), deterministic like :func:`figure_bytes`."""
+    """A multi-page PDF of ``figures`` (one page each), deterministic like :func:`figure_bytes`.
+
+    Figures are drawn one at a time (an atlas never holds every page in memory); the
+    print rcParams are held while a page is written and while the fonts are embedded.
+    """
     metadata = dict(_METADATA["pdf"])
     if title:
         metadata["Title"] = title
     buffer = io.BytesIO()
-    pages = list(figures)
-    with print_rc(), PdfPages(buffer, metadata=metadata) as pdf:
-        for figure in pages:
-            pdf.savefig(figure)
+    pdf: Any = PdfPages(buffer, metadata=metadata)  # untyped in matplotlib
+    try:
+        for figure in figures:
+            with print_rc():
+                pdf.savefig(figure)
+    finally:
+        with print_rc():
+            pdf.close()
     return buffer.getvalue()

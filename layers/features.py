@@ -124,8 +124,16 @@ def view_features(
 def features(
     dataset: Dataset, situation: Situation | None, spec: LayerSpec, convention: str
 ) -> list[Feature]:
-    """The features of one catalogue layer, from the records its ``source`` names."""
+    """The features of one catalogue layer, from the records its ``source`` names.
+
+    None on a day outside the layer's validity (:attr:`layers.catalog.LayerSpec.valid`).
+    """
     source = spec.source
+    if spec.valid is not None:
+        if situation is None:
+            raise StateError(f"layer {spec.id!r} changes with the date: a situation is needed")
+        if not spec.drawn_on(situation.day):
+            return []
     if isinstance(source, BoundarySource):
         return list(_boundary_features(spec.id, source, dataset, convention))
     if isinstance(source, PlaceSource):

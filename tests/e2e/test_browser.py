@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from layers.styles import STYLES
+
 pytestmark = pytest.mark.e2e
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-ARMENIAN_FILL = "#f0a04b"
-AZERBAIJANI_FILL = "#4fb0c6"
+ARMENIAN_FILL = STYLES["control-armenian"].fill
+AZERBAIJANI_FILL = STYLES["control-azerbaijani"].fill
 TIMEOUT_MS = 30_000
 
 

@@ -321,6 +321,25 @@ def svg_salt() -> Iterator[None]:
         yield
 
 
+#: Longest document title written into PDF or SVG metadata.
+MAX_METADATA_TITLE = 300
+
+
+def metadata_title(title: str) -> str:
+    """``title`` as one line for PDF and SVG metadata: line breaks, tabs and runs of
+    spaces become one space (viewers show the title in one line, and a line break is a
+    control character), at most :data:`MAX_METADATA_TITLE` characters. The writers
+    escape the text itself (PDF string, XML).
+
+    >>> metadata_title("Two\\n\\nlines\\t here ")
+    'Two lines here'
+    """
+    one_line = " ".join(title.split())
+    if len(one_line) > MAX_METADATA_TITLE:
+        one_line = one_line[: MAX_METADATA_TITLE - 1] + "…"
+    return one_line
+
+
 def figure_bytes(
     figure: Figure, fmt: str, *, dpi: float = DEFAULT_DPI, title: str | None = None
 ) -> bytes:
@@ -331,7 +350,7 @@ def figure_bytes(
     """
     metadata = dict(_METADATA[fmt])
     if title and fmt in ("pdf", "svg"):
-        metadata["Title"] = title
+        metadata["Title"] = metadata_title(title)
     buffer = io.BytesIO()
     with svg_salt() if fmt == "svg" else nullcontext():
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
@@ -342,7 +361,7 @@ def figures_pdf(figures: Iterable[Figure], *, title: str | None = None) -> bytes
     """A multi-page PDF of ``figures`` (one page each), deterministic like :func:`figure_bytes`."""
     metadata = dict(_METADATA["pdf"])
     if title:
-        metadata["Title"] = title
+        metadata["Title"] = metadata_title(title)
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata=metadata) as pdf:
         for figure in figures:

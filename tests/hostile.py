@@ -2,13 +2,14 @@
 link, an outside request or a broken file if any output treated data as anything but
 text, and a copy of ``data/`` with it written into every free-text field.
 
-:func:`build_hostile_data` copies the committed data folder and rewrites every free-text
-field of every data file (and of the article's deck) as ``<original> <payload>``: ids,
-dates, geometry recipes, kinds, holders and countries stay as they are, so the copy
-loads, every layer has features and records stay distinguishable; equal texts stay equal
-(control periods of one area share an ``area_name``). Notes and quotes, and every third
-source title, also carry the 10,000-character string. Source URLs alternate between a
-``javascript:`` URL and an ``https://example.invalid`` one.
+:func:`build_hostile_data` copies the committed data folder and rewrites every
+free-text field of every data file (and of the first slides of the article's deck) as
+``<original> <payload>``: ids, dates, geometry recipes, kinds, holders and countries
+stay as they are, so the copy loads, every layer has features and records stay
+distinguishable; equal texts stay equal (control periods of one area share an
+``area_name``). Notes and quotes, and every third source title, also carry the
+10,000-character string. Source URLs alternate between a ``javascript:`` URL and an
+``https://example.invalid`` one.
 
 The tests of every output (tests/test_hostile_outputs.py, tests/app/test_hostile_app.py,
 tests/e2e/test_hostile_browser.py) use the session fixtures of tests/conftest.py built
@@ -124,10 +125,17 @@ def _rewrite(file: str, index: int, record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Slides of the article's deck kept in the hostile copy (the first has talking points
+#: quoting events, the second a comparison): every slide renders a map twice (PPTX and
+#: handout), so the rest would only add minutes.
+DECK_SLIDES = 2
+
+
 def _rewrite_deck(deck: dict[str, Any]) -> dict[str, Any]:
     out = dict(deck, title=f"Deck {DECK_TITLE_PAYLOAD}")
+    out["classification"] = f"Banner {DECK_TITLE_PAYLOAD}"
     slides = []
-    for number, slide in enumerate(deck["slides"], start=1):
+    for number, slide in enumerate(deck["slides"][:DECK_SLIDES], start=1):
         points = [
             dict(p, text=hostile(p["text"])) if isinstance(p, dict) else hostile(p)
             for p in slide.get("points", [])

@@ -228,6 +228,21 @@ def wrap(text: str, width_in: float, fontsize: float, max_lines: int | None = No
     return textwrap.wrap(text, chars, max_lines=max_lines, placeholder=" …") or [""]
 
 
+#: Size of a page title, in points.
+TITLE_SIZE = 15.0
+
+
+def title_line(title: str, width_in: float, fontsize: float = TITLE_SIZE) -> str:
+    """A page title as one line fitting ``width_in`` inches: line breaks and runs of
+    spaces become one space, and a title too long for the line ends with "…" (a typed
+    title of several lines or thousands of characters must not run over the map).
+
+    >>> title_line("Two\\n\\nlines", 5.0)
+    'Two lines'
+    """
+    return wrap(" ".join(title.split()), width_in, fontsize, max_lines=1)[0]
+
+
 def subtitle(view: View) -> str:
     """``Situation on 9 November 2020 · place names: Both forms (neutral)``."""
     return f"Situation on {format_date(view.day)}  ·  place names: {CONVENTIONS[view.convention]}"
@@ -303,7 +318,8 @@ def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsiz
 def header(page: Page, view: View, margin: float) -> float:
     """Title and subtitle at the top; return the y (inches) below them."""
     top = page.height - margin
-    page.text(margin, top, view.title, fontsize=15, fontweight="bold", va="top", color=INK)
+    title = title_line(view.title, page.width - 2 * margin)
+    page.text(margin, top, title, fontsize=TITLE_SIZE, fontweight="bold", va="top", color=INK)
     page.text(margin, top - 0.34, subtitle(view), fontsize=9.5, va="top", color="#333333")
     return top - 0.62
 
@@ -333,6 +349,25 @@ def print_rc() -> Iterator[None]:
         yield
 
 
+#: Longest document title written into PDF or SVG metadata.
+MAX_METADATA_TITLE = 300
+
+
+def metadata_title(title: str) -> str:
+    """``title`` as one line for PDF and SVG metadata: line breaks, tabs and runs of
+    spaces become one space (viewers show the title in one line, and a line break is a
+    control character), at most :data:`MAX_METADATA_TITLE` characters. The writers
+    escape the text itself (PDF string, XML).
+
+    >>> metadata_title("Two\\n\\nlines\\t here ")
+    'Two lines here'
+    """
+    one_line = " ".join(title.split())
+    if len(one_line) > MAX_METADATA_TITLE:
+        one_line = one_line[: MAX_METADATA_TITLE - 1] + "…"
+    return one_line
+
+
 def figure_bytes(
     figure: Figure, fmt: str, *, dpi: float = DEFAULT_DPI, title: str | None = None
 ) -> bytes:
@@ -343,7 +378,7 @@ def figure_bytes(
     """
     metadata = dict(_METADATA[fmt])
     if title and fmt in ("pdf", "svg"):
-        metadata["Title"] = title
+        metadata["Title"] = metadata_title(title)
     buffer = io.BytesIO()
     with print_rc() if fmt in ("svg", "pdf") else nullcontext():
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
@@ -358,7 +393,7 @@ def figures_pdf(figures: Iterable[Figure], *, title: str | None = None) -> bytes
     """
     metadata = dict(_METADATA["pdf"])
     if title:
-        metadata["Title"] = title
+        metadata["Title"] = metadata_title(title)
     buffer = io.BytesIO()
     pdf: Any = PdfPages(buffer, metadata=metadata)  # untyped in matplotlib
     try:

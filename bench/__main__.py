@@ -102,6 +102,8 @@ def change_figures(repeat: int) -> dict[str, float]:
             lambda a=a, b=b: compare(dataset, a, b), repeat
         )
     return figures
+
+
 def deck_figures(repeat: int) -> dict[str, float]:
     """Median seconds of the article's deck to PPTX (data and deck loaded beforehand)."""
     dataset = load_dataset()

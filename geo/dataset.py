@@ -19,6 +19,7 @@ from geo import io, settings
 from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, shown
 from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
+from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
 #: Layers (and columns) that data/boundaries.gpkg must provide.
@@ -34,12 +35,15 @@ BOUNDARY_LAYERS: dict[str, tuple[str, ...]] = {
 
 _COMMON = ("id", "status", "sources", "note")
 _SPAN = ("start", "end", "start_precision", "end_precision")
-_SITE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "kind", "operator", "geometry", "not_held_by")
+_SITE_FIELDS = (
+    *(*_COMMON, *_SPAN, "name", "names", "name_places"),
+    *("kind", "operator", "geometry", "not_held_by"),
+)
 _CONTROL_FIELDS = (*_COMMON, *_SPAN, "area_name", "place", "holder", "geometry")
 _EVENT_FIELDS = (
     *_COMMON,
     *("title", "date", "precision", "end", "quote", "quote_source"),
-    *("in_article", "geometry", "related"),
+    *("in_article", "geometry", "related", "title_places"),
 )
 
 R = TypeVar("R")
@@ -220,9 +224,11 @@ def _place(check: RecordChecker, refs: _Refs) -> Place:
 
 def _site(check: RecordChecker, refs: _Refs) -> Site:
     check.unknown_fields(_SITE_FIELDS)
+    name = check.text("name") or ""
     return Site(
         id=check.slug(),
-        name=check.text("name") or "",
+        name=name,
+        name_places=_named_places(check, "name_places", name, refs),
         names=check.names(required=False),
         kind=check.choice("kind", settings.SITE_KINDS),
         operator=check.text("operator") or "",
@@ -231,6 +237,22 @@ def _site(check: RecordChecker, refs: _Refs) -> Site:
         provenance=check.provenance(refs.sources),
         not_held_by=_holders(check, "not_held_by"),
     )
+
+
+def _named_places(check: RecordChecker, field: str, text: str, refs: _Refs) -> tuple[str, ...]:
+    """Place ids whose English form occurs in ``text`` (see :func:`geo.naming.compose`);
+    not checked against the places when places.yaml did not parse (see :class:`_Refs`)."""
+    place_ids = check.text_list(field)
+    if refs.context is None:
+        return place_ids
+    for place_id in place_ids:
+        place = refs.context.places.get(place_id)
+        if place is None:
+            check.problem(field, f"unknown place id {shown(place_id)} (not in places.yaml)")
+        elif name_span(text, place.names.en) is None:
+            where = f"(place {shown(place_id)}) is not in {shown(text)}"
+            check.problem(field, f"{shown(place.names.en)} {where}")
+    return place_ids
 
 
 def _holders(check: RecordChecker, field: str) -> tuple[str, ...]:
@@ -271,9 +293,10 @@ def _event(check: RecordChecker, refs: _Refs) -> Event:
     sources = refs.sources
     if quote_source is not None and sources is not None and quote_source not in sources:
         check.problem("quote_source", f"unknown source id {shown(quote_source)}")
+    title = check.text("title") or ""
     return Event(
         id=check.slug(),
-        title=check.text("title") or "",
+        title=title,
         date=date or settings.FIRST_DATE,
         precision=check.choice("precision", settings.PRECISIONS),
         geometry=_geometry(check, refs),
@@ -283,6 +306,7 @@ def _event(check: RecordChecker, refs: _Refs) -> Event:
         in_article=check.flag("in_article"),
         end=end,
         related=check.text_list("related"),
+        title_places=_named_places(check, "title_places", title, refs),
     )
 
 

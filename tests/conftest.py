@@ -159,3 +159,19 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
 def dataset() -> Dataset:
     """The real committed dataset (loaded once per test session)."""
     return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def hostile_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of ``data/`` with the hostile strings in every free-text field (built once
+    per session; see tests/hostile.py)."""
+    from tests.hostile import build_hostile_data
+
+    root = Path(__file__).resolve().parents[1]
+    return build_hostile_data(root / "data", tmp_path_factory.mktemp("hostile") / "data")
+
+
+@pytest.fixture(scope="session")
+def hostile_dataset(hostile_data_dir: Path) -> Dataset:
+    """The hostile copy of the data, loaded once per session."""
+    return load_dataset(hostile_data_dir)

@@ -133,6 +133,7 @@ def compare_mode(
             cached_dated(version, dataset, before, dated, view.convention),
             cached_dated(version, dataset, after, dated, view.convention),
             change_layer,
+            days=(before, after),
         ),
     )
     change_tables(dataset, change, view.convention)

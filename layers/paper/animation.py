@@ -179,7 +179,8 @@ def _base(
     page = Page(paper)
     page.figure.set_dpi(dpi)
     top = page.height - MARGIN
-    page.text(MARGIN, top, view.title, fontsize=15, fontweight="bold", va="top",
+    title = kit.title_line(view.title, page.width - 2 * MARGIN)
+    page.text(MARGIN, top, title, fontsize=kit.TITLE_SIZE, fontweight="bold", va="top",
               color=kit.INK)  # fmt: skip
     subtitle = _subtitle(view, dates[0].day, dates[-1].day, len(dates))
     page.text(MARGIN, top - 0.34, subtitle, fontsize=9.5, va="top", color="#333333")

@@ -493,7 +493,8 @@ def compare_figure(
     every = merged_frames(old, new_with_change)
 
     top = page.height - MARGIN
-    page.text(MARGIN, top, view.title, fontsize=15, fontweight="bold", va="top",
+    title = kit.title_line(view.title, page.width - 2 * MARGIN)
+    page.text(MARGIN, top, title, fontsize=kit.TITLE_SIZE, fontweight="bold", va="top",
               color=kit.INK)  # fmt: skip
     page.text(MARGIN, top - 0.34, compare_subtitle(change, view), fontsize=9.5, va="top",
               color="#333333")  # fmt: skip

@@ -109,7 +109,8 @@ def map_figure(
     draw_inset(page.axes(panel_x, map_bottom, panel, inset_h), dataset, content.extent)
     page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7, color=MUTED)
     legend_bottom = map_bottom + inset_h + 0.35
-    draw_legend(page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom), frames)
+    legend_ax = page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom)
+    draw_legend(legend_ax, content.frames, extent=content.extent)
     return page.figure
 
 
@@ -144,7 +145,7 @@ def _map_column(
     """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
     items = footer_items(dataset, frames)
     footer = footer_height(items, MAP_COLUMN, FOOTER_FONT)
-    entries = len(legend_items(frames))
+    entries = len(legend_items(frames))  # at most: the legend lists those in the extent
     legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
     inset_h = INSET_WIDTH * 0.62
     band = max(legend_h, inset_h + 0.15)
@@ -154,7 +155,11 @@ def _map_column(
     draw_map(page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels)
     legend_w = MAP_COLUMN - INSET_WIDTH - 0.2
     draw_legend(
-        page.axes(MARGIN, band_bottom, legend_w, band), frames, ncols=2, fontsize=LEGEND_FONT
+        page.axes(MARGIN, band_bottom, legend_w, band),
+        content.frames,
+        extent=content.extent,
+        ncols=2,
+        fontsize=LEGEND_FONT,
     )
     inset_x = MARGIN + MAP_COLUMN - INSET_WIDTH
     inset_top = band_bottom + band

@@ -11,12 +11,15 @@ script in the base map (:class:`SwipeControl`, no network, nothing loaded from a
 
 As with the main map (:mod:`layers.web.map`), :func:`compare_map` depends only on the
 extent and basemap, so the component is not remounted when either date changes; the
-dates' layers come as feature groups (:func:`compare_groups`), always the same number.
+dates' layers come as feature groups (:func:`compare_groups`), always the same number,
+the last one carrying the date stamp (both dates) and the legend of what either side
+draws, change layer first (the base map's :class:`layers.web.overlay.Overlay` shows them).
 Data text reaches the page only through :mod:`layers.web.html`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import folium
@@ -25,11 +28,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.dataset import Dataset
+from geo.dates import format_date
 from layers.catalog import DRAW_ORDER
-from layers.change_layer import CHANGE_LEGEND
+from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND
 from layers.paper.compare import ZOOM_MARGIN
 from layers.view import DEFAULT_BOUNDS, Bounds
-from layers.web.legend import legend_html
+from layers.web.legend import drawn_legend_html
 from layers.web.map import (
     _HOVER,
     FeatureCollection,
@@ -38,6 +42,7 @@ from layers.web.map import (
     feature_style,
     layer_group,
 )
+from layers.web.overlay import SituationState
 
 BEFORE_PANE = "bm-before"
 AFTER_PANE = "bm-after"
@@ -157,14 +162,13 @@ def compare_bounds(dataset: Dataset, bounds: Bounds) -> Bounds:
 
 def compare_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     """The base of the comparison map: :func:`layers.web.map.base_map` fitted to
-    :func:`compare_bounds`, with a legend of every catalogue layer and of the change
-    layer, and the swipe bar with its panes.
+    :func:`compare_bounds` (with its date stamp and legend boxes, filled by
+    :func:`situation_group`), and the swipe bar with its panes.
 
     Depends only on ``bounds`` and ``basemap`` (never on the dates), so the component
     is not remounted when a date changes.
     """
-    legend = legend_html(extra=((CHANGE_GROUP, CHANGE_LEGEND),))
-    fmap = base_map(dataset, compare_bounds(dataset, bounds), basemap, legend=legend)
+    fmap = base_map(dataset, compare_bounds(dataset, bounds), basemap)
     root = fmap.get_root()
     root.header.add_child(Verbatim(_SWIPE_CSS), name="swipe_css")  # type: ignore[attr-defined]
     # Above Leaflet's overlay pane (400) so the land fill stays below, under its markers (600).
@@ -193,22 +197,58 @@ def change_group(data: FeatureCollection | None) -> folium.FeatureGroup:
     return group
 
 
+def compare_stamp(before: dt.date, after: dt.date) -> str:
+    """The date stamp of the comparison map.
+
+    >>> compare_stamp(dt.date(2020, 11, 9), dt.date(2020, 12, 1))
+    'Before 9 November 2020 · after 1 December 2020'
+    """
+    return f"Before {format_date(before)} · after {format_date(after)}"
+
+
+def situation_group(
+    fixed: Mapping[str, FeatureCollection],
+    before: Mapping[str, FeatureCollection],
+    after: Mapping[str, FeatureCollection],
+    change: FeatureCollection | None,
+    days: tuple[dt.date, dt.date] | None,
+) -> folium.FeatureGroup:
+    """An empty group carrying the date stamp of ``days`` (none without) and the legend
+    of what either side draws, the change layer's entries first under
+    :data:`CHANGE_GROUP` (see :func:`layers.web.map.situation_group`)."""
+    drawn: dict[str, FeatureCollection] = {}
+    for collections in (before, after, fixed):
+        for layer_id, collection in collections.items():
+            features = drawn.setdefault(layer_id, {"features": []})["features"]
+            features.extend(collection["features"])
+    if change is not None:
+        drawn[CHANGE_LAYER] = change
+    legend = drawn_legend_html(drawn, extra={CHANGE_LAYER: (CHANGE_GROUP, CHANGE_LEGEND)})
+    group = folium.FeatureGroup(name="Situation")
+    SituationState(compare_stamp(*days) if days else "", legend).add_to(group)
+    return group
+
+
 def compare_groups(
     fixed: Mapping[str, FeatureCollection],
     before: Mapping[str, FeatureCollection],
     after: Mapping[str, FeatureCollection],
     change: FeatureCollection | None,
+    *,
+    days: tuple[dt.date, dt.date] | None = None,
 ) -> list[folium.FeatureGroup]:
     """Feature groups of the comparison map, always as many whatever the layers.
 
     ``before`` and ``after`` are the dated layers' collections on each day (keyed by
     layer id), drawn in :data:`BEFORE_PANE` and :data:`AFTER_PANE` in the catalogue's draw
     order; ``change`` is the change layer, drawn over the after day; ``fixed`` are the
-    layers that do not change with the date, drawn once in :data:`FIXED_PANE`.
+    layers that do not change with the date, drawn once in :data:`FIXED_PANE`; last,
+    :func:`situation_group` (date stamp of the two ``days`` and legend).
     """
     return [
         *(layer_group(i, before.get(i), pane=BEFORE_PANE) for i in DRAW_ORDER),
         *(layer_group(i, after.get(i), pane=AFTER_PANE) for i in DRAW_ORDER),
         change_group(change),
         *(layer_group(i, fixed.get(i), pane=FIXED_PANE) for i in DRAW_ORDER),
+        situation_group(fixed, before, after, change, days),
     ]

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from layers.styles import STYLES
+
 pytestmark = pytest.mark.e2e
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -20,9 +22,10 @@ TIMEOUT_MS = 30_000
 #: Leaflet names a pane's element ``leaflet-<name>-pane`` (layers.web.compare panes).
 BEFORE = ".leaflet-bm-before-pane"
 AFTER = ".leaflet-bm-after-pane"
-#: Fill of the change layer's "Armenian forces -> Azerbaijan" areas (layers.styles).
-HANDED_OVER_FILL = "#0b3c49"
-ARMENIAN_FILL = "#f0a04b"
+#: Fill of the change layer's "Armenian forces -> Azerbaijan" areas, and of the areas
+#: held by Armenian forces (the palette of layers.styles).
+HANDED_OVER_FILL = STYLES["change-armenian-azerbaijani"].fill
+ARMENIAN_FILL = STYLES["control-armenian"].fill
 
 
 @pytest.fixture
@@ -57,6 +60,9 @@ def test_compare_mode_draws_both_dates_and_the_swipe_bar_splits_them(
     # Both dates drawn: on 9 November 2020 Kalbajar, Lachin and Aghdam are still Armenian-held.
     expect(frame.locator(f"{BEFORE} path[fill='{ARMENIAN_FILL}']").first).to_be_attached()
     assert frame.locator(f"{AFTER} path").count() > 0
+    stamp = frame.locator(".bm-date-stamp")
+    expect(stamp).to_have_text("Before 9 November 2020 · after 1 December 2020")
+    expect(frame.locator(".bm-legend-box")).to_contain_text("What changed (right of the bar)")
     expect(
         page.get_by_text("What changed between 9 November 2020 and 1 December 2020")
     ).to_be_visible()
@@ -92,4 +98,5 @@ def test_compare_mode_draws_both_dates_and_the_swipe_bar_splits_them(
         page.get_by_text("What changed between 9 November 2020 and 25 November 2020")
     ).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator(f"{MAP_FRAME}[data-bm-mark='kept']")).to_have_count(1)
+    expect(stamp).to_have_text("Before 9 November 2020 · after 25 November 2020")
     expect(container).to_have_attribute("data-swipe", "0.300")

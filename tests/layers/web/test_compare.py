@@ -16,6 +16,7 @@ from layers.view import DEFAULT_BOUNDS
 from layers.web.compare import (
     AFTER_PANE,
     BEFORE_PANE,
+    CHANGE_GROUP,
     FIXED_PANE,
     compare_bounds,
     compare_groups,
@@ -39,9 +40,11 @@ def _rendered(group: folium.FeatureGroup) -> str:
 def test_groups_draw_each_day_in_its_pane_and_keep_their_number(dataset: Dataset) -> None:
     before, after = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
     change = feature_collection(change_features(dataset, compare(dataset, before, after)))
-    groups = compare_groups({}, _dated(dataset, before), _dated(dataset, after), change)
+    groups = compare_groups(
+        {}, _dated(dataset, before), _dated(dataset, after), change, days=(before, after)
+    )
     empty = compare_groups({}, {}, {}, None)
-    assert len(groups) == len(empty) == 3 * len(DRAW_ORDER) + 1
+    assert len(groups) == len(empty) == 3 * len(DRAW_ORDER) + 2
     rendered = [_rendered(g) for g in groups]
     before_part = "".join(rendered[: len(DRAW_ORDER)])
     after_part = "".join(rendered[len(DRAW_ORDER) : 2 * len(DRAW_ORDER) + 1])
@@ -51,12 +54,30 @@ def test_groups_draw_each_day_in_its_pane_and_keep_their_number(dataset: Dataset
     assert "change-armenian-azerbaijani" in rendered[2 * len(DRAW_ORDER)]
 
 
-def test_the_base_map_has_the_bar_its_panes_and_the_change_legend(dataset: Dataset) -> None:
+def test_the_base_map_has_the_bar_its_panes_and_the_overlay(dataset: Dataset) -> None:
     html = compare_map(dataset, DEFAULT_BOUNDS, "vector").get_root().render()
     for pane in (BEFORE_PANE, AFTER_PANE, FIXED_PANE):
         assert pane in html
-    assert "bm-swipe" in html and "Passed from Armenian forces to Azerbaijan" in html
+    assert "bm-swipe" in html and "bm-date-stamp" in html and "bm-legend-box" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_last_group_stamps_both_dates_and_lists_what_changed_first(dataset: Dataset) -> None:
+    before, after = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
+    change = feature_collection(change_features(dataset, compare(dataset, before, after)))
+    groups = compare_groups(
+        {}, _dated(dataset, before), _dated(dataset, after), change, days=(before, after)
+    )
+    situation = _rendered(groups[-1])
+    assert "Before 9 November 2020 \\u00b7 after 1 December 2020" in situation
+    legend = situation[situation.index("bmState") :]
+    changed = legend.index("Passed from Armenian forces to Azerbaijan")
+    assert legend.index(CHANGE_GROUP) < changed < legend.index("Held by Azerbaijan")
+    # Only what is drawn: no change that day, no change legend; no dates, no stamp.
+    same = compare_groups({}, _dated(dataset, after), _dated(dataset, after), None)
+    quiet = _rendered(same[-1])
+    assert CHANGE_GROUP not in quiet and "Passed from" not in quiet
+    assert 'date: ""' in quiet
 
 
 def test_the_default_extent_closes_in_on_the_control_areas(dataset: Dataset) -> None:

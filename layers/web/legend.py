@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from layers.catalog import GROUPS, LAYERS, LegendEntry
+from layers.catalog import GROUPS, LAYERS, LegendEntry, runtime_specs
 from layers.styles import Style, for_status, leaflet_style, style
 from layers.web.html import escape_text
 
@@ -77,16 +77,18 @@ def _swatch(look: Style, shape: str) -> str:
 
 
 def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -> str:
-    """Legend of the given catalogue layers (all when ``None``), grouped by layer group.
+    """Legend of the given catalogue layers (all when ``None``) and of the runtime layers
+    in force (the user's own, :func:`layers.catalog.runtime_layers`), grouped by layer group.
 
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
-    wanted = None if layer_ids is None else set(layer_ids)
+    runtime = runtime_specs()
+    wanted = None if layer_ids is None else {*layer_ids, *(s.id for s in runtime)}
     parts = []
-    for group in GROUPS:
+    for group in dict.fromkeys((*GROUPS, *(s.group for s in runtime))):
         entries = [
             entry
-            for spec in LAYERS
+            for spec in (*LAYERS, *runtime)
             if spec.group == group and (wanted is None or spec.id in wanted)
             for entry in spec.legend
         ]

@@ -34,7 +34,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers.catalog import DRAW_ORDER, layer
+from layers.catalog import DRAW_ORDER, layer, runtime_specs
 from layers.features import view_features
 from layers.styles import Style, leaflet_style, style
 from layers.view import Bounds, View
@@ -314,12 +314,15 @@ def feature_groups(
     collections: Mapping[str, FeatureCollection], measurement: Measurement | None = None
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
-    ``collections`` lacks the layer), then the measured line (empty without a measurement).
+    ``collections`` lacks the layer), one per runtime layer in force (the user's own,
+    :func:`layers.catalog.runtime_layers`), then the measured line (empty without a
+    measurement).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are.
     """
-    groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in DRAW_ORDER]
+    ids = (*DRAW_ORDER, *(spec.id for spec in runtime_specs()))  # the user's layers on top
+    groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in ids]
     return [*groups, measure_group(measurement)]
 
 
@@ -432,9 +435,8 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     frames = view_features(dataset, view)
     fmap = base_map(dataset, view.bounds, view.basemap, legend=legend_html(view.layers))
     _inline_leaflet(fmap)
-    for layer_id in DRAW_ORDER:
-        if layer_id in frames:
-            layer_group(layer_id, feature_collection(frames[layer_id])).add_to(fmap)
+    for layer_id in sorted(frames, key=lambda i: layer(i).draw_order):
+        layer_group(layer_id, feature_collection(frames[layer_id])).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = _root(fmap)
     root.title = escape_text(view.title)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -20,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.dataset import Dataset
 from geo.model import Event
 from geo.situation import in_date_order, in_force
+from geo.user_layers import UserFeature, UserLayer
 from layers.web.html import escape_text
 
 #: Line breaks in data text: CommonMark ends lines at \n, \r and \r\n.
@@ -63,8 +65,13 @@ def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
     return (round(point.y, 5), round(point.x, 5)), zoom
 
 
-def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
-    """All events in date order; those not yet in force on ``day`` are not ``past`` (greyed)."""
+def timeline_entries(
+    dataset: Dataset, day: dt.date, user_layers: Sequence[UserLayer] = ()
+) -> list[TimelineEntry]:
+    """All events in date order; those not yet in force on ``day`` are not ``past`` (greyed).
+
+    The dated features of ``user_layers`` (the user's own) are merged in by date.
+    """
     entries = []
     for event in in_date_order(dataset.events):
         citations = [dataset.source(s).citation() for s in event.provenance.sources]
@@ -81,7 +88,38 @@ def timeline_entries(dataset: Dataset, day: dt.date) -> list[TimelineEntry]:
                 zoom=zoom,
             )
         )
-    return entries
+    mine = [user_entry(layer, f, day) for layer in user_layers for f in layer.features if f.date]
+    return sorted(entries + mine, key=lambda entry: entry.date)  # stable: ties keep order
+
+
+def user_entry(user_layer: UserLayer, feature: UserFeature, day: dt.date) -> TimelineEntry:
+    """The timeline card of a dated feature of a user's layer."""
+    assert feature.date is not None
+    past = feature.date <= day
+    badge = (
+        "<span style='color:#555;border:1px solid #555;border-radius:3px;padding:0 3px;"
+        f"font-size:0.8em'>your layer: {timeline_text(user_layer.title)}</span>"
+    )
+    parts = [
+        f"<div><b>{timeline_text(feature.describe_date())}</b> {badge}</div>",
+        f"<div>{timeline_text(feature.name)}</div>",
+        *(
+            f"<div style='font-size:0.85em'><i>{timeline_text(name)}</i> {timeline_text(value)}"
+            "</div>"
+            for name, value in feature.details
+        ),
+    ]
+    style = f"opacity:{1 if past else FUTURE_OPACITY};{'' if past else 'color:#777;'}"
+    flag = "true" if past else "false"
+    center, zoom = fly_to(feature.geometry)
+    return TimelineEntry(
+        id=f"{user_layer.id}-{feature.row}",
+        date=feature.date,
+        html=f"<div class='bm-event' data-past='{flag}' style='{style}'>{''.join(parts)}</div>",
+        past=past,
+        center=center,
+        zoom=zoom,
+    )
 
 
 def timeline_text(text: object) -> str:

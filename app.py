@@ -24,9 +24,10 @@ from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
 from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
-from layers import exports
+from geo.user_layers import UserLayer
+from layers import exports, user_layer
 from layers.catalog import GROUPS, LAYERS
-from layers.features import layer_features
+from layers.features import layer_features, runtime_features
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web.html import escape_markdown
 from layers.web.map import (
@@ -37,6 +38,7 @@ from layers.web.map import (
     feature_groups,
 )
 from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
+from ui import upload
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -285,14 +287,14 @@ def distance_tool(dataset: Dataset) -> Measurement | None:
     return result if draw else None
 
 
-def export_panel(dataset: Dataset, view: View) -> None:
+def export_panel(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ()) -> None:
     """One 'Prepare' button per export format; the file is built only on click."""
     with st.sidebar.expander("Export", expanded=False):
         for fmt, spec in exports.EXPORT_FORMATS.items():
             if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
                 continue  # they need two dates: offered by the comparison mode (issue 12)
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                data = prepared_export(dataset, view, fmt)
+                data = prepared_export(dataset, view, fmt, mine)
                 if data is None:
                     continue
                 st.download_button(
@@ -304,13 +306,15 @@ def export_panel(dataset: Dataset, view: View) -> None:
                 )
 
 
-def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
+def prepared_export(
+    dataset: Dataset, view: View, fmt: str, mine: tuple[UserLayer, ...] = ()
+) -> bytes | None:
     """The export's bytes, or None after a one-line error in the export panel: a failed
     export never takes the map and timeline down with it (the traceback goes to the
     server log, never to the page)."""
     label = exports.EXPORT_FORMATS[fmt].label
     try:
-        return exports.export_bytes(dataset, view, fmt)
+        return exports.export_bytes(dataset, view, fmt, exports.ExportOptions(user_layers=mine))
     except (DataError, StateError, RecipeError) as exc:
         reason = str(exc)
     except Exception as exc:  # last resort: any renderer failure, reported and logged
@@ -329,7 +333,7 @@ def map_component(dataset: Dataset, view: View, measurement: Measurement | None)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}
-    collections |= feature_collections(frames)
+    collections |= feature_collections(frames | runtime_features(view.day))
     fly = st.session_state["fly"]
     st_folium(
         base_map(dataset, view.bounds, view.basemap),
@@ -343,11 +347,11 @@ def map_component(dataset: Dataset, view: View, measurement: Measurement | None)
     )
 
 
-def timeline(dataset: Dataset, view: View) -> None:
+def timeline(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ()) -> None:
     """Every event in date order; later ones greyed; a button per event sets the date."""
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT):
-        for entry in timeline_entries(dataset, view.day):
+        for entry in timeline_entries(dataset, view.day, mine):
             st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip
@@ -378,12 +382,14 @@ def main() -> None:
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
-    export_panel(dataset, view)
-    left, right = st.columns([3, 1.3])
-    with left:
-        map_component(dataset, view, measurement)
-    with right:
-        timeline(dataset, view)
+    mine = upload.your_layers()
+    with user_layer.showing(mine):  # the user's own layers, on the map and in every export
+        export_panel(dataset, view, mine)
+        left, right = st.columns([3, 1.3])
+        with left:
+            map_component(dataset, view, measurement)
+        with right:
+            timeline(dataset, view, mine)
     if st.session_state["playing"]:
         time.sleep(st.session_state.get("play_delay", PLAY_DELAY))
         st.session_state["play_tick"] = True

@@ -250,13 +250,13 @@ def _csv_rows(data: bytes, name: str, problems: list[str]) -> Iterator[_Row]:
 
 def _csv_point(cells: list[str], lat: int, lon: int, header: list[str]) -> BaseGeometry | str:
     values = []
-    for index in (lon, lat):
+    for index in (lat, lon):
         raw = cells[index].strip() if index < len(cells) else ""
         try:
             values.append(float(raw))
         except ValueError:
             return f"{header[index]}: {_quote(raw)} is not a number"
-    return Point(values[0], values[1])
+    return Point(values[1], values[0])
 
 
 # --- checking ------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def _feature(
     if note:
         problems.append(f"{where}, geometry: {note}")
     keys = {str(k).lower(): k for k in attrs}
-    date_key = next((keys[c] for c in DATE_COLUMNS if c in keys), None)
+    date_key = _first_filled(attrs, keys, DATE_COLUMNS)
     day: dt.date | None = None
     precision: str | None = None
     if date_key is not None:
@@ -310,7 +310,7 @@ def _feature(
                 f"{where}, {_short(str(date_key))}: {day.isoformat()} is outside the map's "
                 f"dates ({settings.FIRST_DATE.isoformat()} to {settings.LAST_DATE.isoformat()})"
             )
-    name_key = next((keys[c] for c in NAME_COLUMNS if c in keys), None)
+    name_key = _first_filled(attrs, keys, NAME_COLUMNS)
     name = _text(attrs[name_key]) if name_key is not None else ""
     details: list[tuple[str, str]] = []
     skip = {name_key, date_key}
@@ -328,6 +328,15 @@ def _feature(
         precision=precision,
         geometry=shape,
     )
+
+
+def _first_filled(
+    attrs: Mapping[str, Any], keys: Mapping[str, str], wanted: tuple[str, ...]
+) -> str | None:
+    """The first column of ``wanted`` (lower-case names) with a value in this row, else the
+    first present (a GeoJSON file's features may each use another of them)."""
+    present = [keys[c] for c in wanted if c in keys]
+    return next((k for k in present if _text(attrs[k])), present[0] if present else None)
 
 
 def _checked_geometry(geometry: BaseGeometry) -> tuple[BaseGeometry | None, str]:

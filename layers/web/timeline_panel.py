@@ -98,7 +98,7 @@ def user_entry(user_layer: UserLayer, feature: UserFeature, day: dt.date) -> Tim
     past = feature.date <= day
     badge = (
         "<span style='color:#555;border:1px solid #555;border-radius:3px;padding:0 3px;"
-        f"font-size:0.8em'>your layer: {timeline_text(user_layer.title)}</span>"
+        f"font-size:0.8em'>your layer&#58; {timeline_text(user_layer.title)}</span>"
     )
     parts = [
         f"<div><b>{timeline_text(feature.describe_date())}</b> {badge}</div>",

@@ -62,7 +62,7 @@ def test_a_bad_file_lists_its_problems_and_the_map_stays() -> None:
     at = upload(at, "broken.csv", b"name,lat,lon\nA,north,45\nB,40,east\n")
     assert not at.exception
     (error,) = at.sidebar.error
-    assert "broken\\\\.csv could not be used" in error.value  # escaped Markdown
+    assert "broken\\.csv could not be used" in error.value  # escaped Markdown
     (code,) = [c.value for c in at.sidebar.code]
     assert code.splitlines() == [
         "broken.csv: no feature could be drawn",

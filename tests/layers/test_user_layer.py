@@ -136,3 +136,14 @@ def test_paper_map_draws_the_layer_and_its_legend(mine: UserLayer, dataset: Data
     assert pdf != without
     text = PdfReader(stdio.BytesIO(pdf)).pages[0].extract_text()
     assert "field notes" in text
+
+
+def test_comparison_and_animation_draw_the_layer(mine: UserLayer, dataset: Dataset) -> None:
+    pair = (dt.date(2020, 10, 1), dt.date(2020, 11, 10))
+    plain = ExportOptions(dpi=40, compare=pair, span=pair, width_px=400)
+    with_mine = replace(plain, user_layers=(mine,))
+    view = replace(VIEW, layers=("countries", "control"))  # the compare page needs control
+    for fmt in ("compare-png", "gif"):
+        assert export_bytes(dataset, view, fmt, with_mine) != export_bytes(
+            dataset, view, fmt, plain
+        )

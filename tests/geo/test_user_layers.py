@@ -168,9 +168,12 @@ def test_unknown_types_and_kmz_are_refused() -> None:
 
 
 def test_kml_with_a_doctype_is_refused() -> None:
-    data = b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "aaaa">]><kml></kml>'
+    comment = b"<!--" + b" " * 10_000 + b"-->"  # the DOCTYPE may come late
+    data = b'<?xml version="1.0"?>' + comment + b'<!doctype kml [<!ENTITY a "a">]><kml></kml>'
     with pytest.raises(DataError, match="DOCTYPE"):
         read_user_layer(data, "a.kml")
+    with pytest.raises(DataError, match="is not UTF-8"):
+        read_user_layer(data.decode().encode("utf-16"), "a.kml")
 
 
 def test_garbage_is_a_data_error() -> None:

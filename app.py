@@ -22,9 +22,10 @@ from geo.gazetteer import LocalGazetteer, region_entries
 from geo.measure import Measurement, measure
 from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
-from layers import exports
+from geo.user_layers import UserLayer
+from layers import exports, user_layer
 from layers.catalog import GROUPS, LAYERS
-from layers.features import layer_features
+from layers.features import layer_features, runtime_features
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web.html import escape_markdown
 from layers.web.map import (
@@ -36,7 +37,7 @@ from layers.web.map import (
 )
 from layers.web.timeline_panel import timeline_entries
 from ui import deck as deck_ui
-from ui import layout
+from ui import layout, upload
 from ui.basemap import basemap_fallback
 from ui.dates import date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -178,14 +179,14 @@ def layer_panel() -> None:
     st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
 
 
-def export_panel(dataset: Dataset, view: View) -> None:
+def export_panel(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ()) -> None:
     """One 'Prepare' button per export format; the file is built only on click."""
     with st.sidebar.expander("Export", expanded=False):
         for fmt, spec in exports.EXPORT_FORMATS.items():
             if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
                 continue  # they need two dates: offered by the comparison mode (issue 12)
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                data = prepared_export(dataset, view, fmt)
+                data = prepared_export(dataset, view, fmt, mine)
                 if data is None:
                     continue
                 st.download_button(
@@ -197,13 +198,15 @@ def export_panel(dataset: Dataset, view: View) -> None:
                 )
 
 
-def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
+def prepared_export(
+    dataset: Dataset, view: View, fmt: str, mine: tuple[UserLayer, ...] = ()
+) -> bytes | None:
     """The export's bytes, or None after a one-line error in the export panel: a failed
     export never takes the map and timeline down with it (the traceback goes to the
     server log, never to the page)."""
     label = exports.EXPORT_FORMATS[fmt].label
     try:
-        return exports.export_bytes(dataset, view, fmt)
+        return exports.export_bytes(dataset, view, fmt, exports.ExportOptions(user_layers=mine))
     except (DataError, StateError, RecipeError) as exc:
         reason = str(exc)
     except Exception as exc:  # last resort: any renderer failure, reported and logged
@@ -224,7 +227,7 @@ def map_component(
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}
-    collections |= feature_collections(frames)
+    collections |= feature_collections(frames | runtime_features(view.day))
     fly = st.session_state["fly"]
     value = st_folium(
         base_map(dataset, view.bounds, view.basemap),
@@ -268,17 +271,19 @@ def main() -> None:
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
-    export_panel(dataset, view)
-    deck_ui.deck_panel(dataset, view)
-    if presenting:
-        deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
-    else:
-        left, right = layout.map_row()
-        with left:
-            map_component(dataset, view, measurement)
-            basemap_fallback(view)
-        with right:
-            timeline(dataset, view)
+    mine = upload.your_layers()
+    with user_layer.showing(mine):  # the user's own layers, on the map and in every export
+        export_panel(dataset, view, mine)
+        deck_ui.deck_panel(dataset, view)
+        if presenting:
+            deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
+        else:
+            left, right = layout.map_row()
+            with left:
+                map_component(dataset, view, measurement)
+                basemap_fallback(view)
+            with right:
+                timeline(dataset, view, mine)
     wait_and_step()
 
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from layers.catalog import GROUPS, LAYERS, LegendEntry
+from layers.catalog import GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
 from layers.styles import UNCERTAIN_STATUSES, Style, for_status, leaflet_style, style
 from layers.web.html import escape_text
 
@@ -78,13 +78,18 @@ def _swatch(look: Style, shape: str) -> str:
 
 
 def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -> str:
-    """Legend of the given catalogue layers (all when ``None``), grouped by layer group.
+    """Legend of the given catalogue layers (all when ``None``) and of the runtime layers
+    in force (the user's own, :func:`layers.catalog.runtime_layers`), grouped by layer group.
 
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
-    wanted = None if layer_ids is None else set(layer_ids)
+    runtime = runtime_specs()
+    wanted = None if layer_ids is None else {*layer_ids, *(s.id for s in runtime)}
     entries = [
-        entry for spec in LAYERS if wanted is None or spec.id in wanted for entry in spec.legend
+        entry
+        for spec in (*LAYERS, *runtime)
+        if wanted is None or spec.id in wanted
+        for entry in spec.legend
     ]
     return _legend(entries, uncertain=True, title=title)
 
@@ -111,7 +116,7 @@ def drawn_legend_html(
             uncertain = uncertain or props["status"] in UNCERTAIN_STATUSES
     entries = [
         entry
-        for spec in LAYERS
+        for spec in (*LAYERS, *runtime_specs())
         for entry in spec.legend
         if entry.style_key in drawn.get(spec.id, ())
     ]
@@ -121,9 +126,10 @@ def drawn_legend_html(
 
 
 def _legend(entries: list[LegendEntry], *, uncertain: bool, title: str, open_: bool = True) -> str:
-    by_group = {entry: spec.group for spec in LAYERS for entry in spec.legend}
+    specs: tuple[LayerSpec, ...] = (*LAYERS, *runtime_specs())
+    by_group = {entry: spec.group for spec in specs for entry in spec.legend}
     parts = []
-    for group in GROUPS:
+    for group in dict.fromkeys((*GROUPS, *(spec.group for spec in specs))):
         shown = [e for e in entries if by_group[e] == group]
         if shown:
             parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")

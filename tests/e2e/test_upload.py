@@ -31,7 +31,7 @@ def test_an_uploaded_area_is_drawn_and_in_the_legend(
     }
     upload = tmp_path / "field areas.geojson"
     upload.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(upload)
+    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.geojson']").set_input_files(upload)
     frame = map_frame(page)
     drawn = frame.locator(f"path[fill='{USER_COLOURS[0]}']")
     expect(drawn).to_have_count(1, timeout=TIMEOUT_MS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from geo.gazetteer import LocalGazetteer, region_entries
 from geo.measure import Measurement, measure
 from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
-from layers import exports
+from geo.user_layers import UserLayer
+from layers import exports, user_layer
 from layers.catalog import GROUPS, LAYERS
-from layers.features import layer_features
+from layers.features import layer_features, runtime_features
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web.html import escape_markdown
 from layers.web.map import (
@@ -38,7 +40,7 @@ from layers.web.map import (
 from layers.web.timeline_panel import timeline_entries
 from ui import compare as compare_ui
 from ui import deck as deck_ui
-from ui import layout
+from ui import layout, upload
 from ui.basemap import basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -180,14 +182,14 @@ def layer_panel() -> None:
     st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
 
 
-def export_panel(dataset: Dataset, view: View) -> None:
+def export_panel(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ()) -> None:
     """One 'Prepare' button per export format; the file is built only on click."""
     with st.sidebar.expander("Export", expanded=False):
         for fmt, spec in exports.EXPORT_FORMATS.items():
             if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
                 continue  # they need two dates: offered by the comparison mode (issue 12)
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                data = prepared_export(dataset, view, fmt)
+                data = prepared_export(dataset, view, fmt, mine=mine)
                 if data is None:
                     continue
                 st.download_button(
@@ -200,13 +202,20 @@ def export_panel(dataset: Dataset, view: View) -> None:
 
 
 def prepared_export(
-    dataset: Dataset, view: View, fmt: str, options: exports.ExportOptions | None = None
+    dataset: Dataset,
+    view: View,
+    fmt: str,
+    options: exports.ExportOptions | None = None,
+    *,
+    mine: tuple[UserLayer, ...] = (),
 ) -> bytes | None:
-    """The export's bytes, or None after a one-line error in the export panel: a failed
+    """The export's bytes (with the user's layers ``mine``, and ``options`` such as the
+    dates of a comparison), or None after a one-line error in the export panel: a failed
     export never takes the map and timeline down with it (the traceback goes to the
     server log, never to the page)."""
     label = exports.EXPORT_FORMATS[fmt].label
     try:
+        options = replace(options or exports.ExportOptions(), user_layers=mine)
         return exports.export_bytes(dataset, view, fmt, options)
     except (DataError, StateError, RecipeError) as exc:
         reason = str(exc)
@@ -228,7 +237,7 @@ def map_component(
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}
-    collections |= feature_collections(frames)
+    collections |= feature_collections(frames | runtime_features(view.day))
     fly = st.session_state["fly"]
     value = st_folium(
         base_map(dataset, view.bounds, view.basemap),
@@ -276,22 +285,24 @@ def main() -> None:
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
-    if comparing:
-        fixed = cached_fixed_layers(data_version(), view.convention)
-        compare_ui.compare_mode(dataset, view, data_version(), fixed,
-                                partial(prepared_export, dataset, view))  # fmt: skip
-        return
-    export_panel(dataset, view)
-    deck_ui.deck_panel(dataset, view)
-    if presenting:
-        deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
-    else:
-        left, right = layout.map_row()
-        with left:
-            map_component(dataset, view, measurement)
-            basemap_fallback(view)
-        with right:
-            timeline(dataset, view)
+    mine = upload.your_layers()
+    with user_layer.showing(mine):  # the user's own layers, on the map and in every export
+        if comparing:
+            fixed = cached_fixed_layers(data_version(), view.convention)
+            prepare = partial(prepared_export, dataset, view, mine=mine)
+            compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
+            return
+        export_panel(dataset, view, mine)
+        deck_ui.deck_panel(dataset, view)
+        if presenting:
+            deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
+        else:
+            left, right = layout.map_row()
+            with left:
+                map_component(dataset, view, measurement)
+                basemap_fallback(view)
+            with right:
+                timeline(dataset, view, mine)
     wait_and_step()
 
 

@@ -9,8 +9,10 @@ import errno
 import os
 import sqlite3
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -446,3 +448,39 @@ def bytes_written_by(write: Callable[[Path], None], filename: str) -> bytes:
         path = Path(folder) / filename
         write(path)
         return path.read_bytes()
+
+
+def read_vector_bytes(data: bytes, name: str) -> dict[str, gpd.GeoDataFrame]:
+    """Every layer of a GeoJSON, GeoPackage or KML file held in memory, keyed by layer name.
+
+    Frames are in the file's own CRS (``crs`` ``None`` where the file names none);
+    :class:`DataError` naming ``name`` if GDAL cannot read the bytes.
+    """
+    try:
+        with warnings.catch_warnings():
+            # GDAL reads from /vsimem/ names without an extension and says so for GPKG
+            warnings.filterwarnings("ignore", "File .* non conformant file extension")
+            names = [str(row[0]) for row in pyogrio.list_layers(BytesIO(data))]
+            return {
+                layer: gpd.read_file(BytesIO(data), layer=index, engine="pyogrio")
+                for index, layer in enumerate(names)
+            }
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        reason = str(exc).replace("/vsimem/", "")[: settings.MAX_PROBLEM_CHARS // 2]
+        raise DataError([f"{name}: cannot be read ({reason})"]) from exc
+
+
+def read_upload(path: Path, *, max_bytes: int) -> bytes:
+    """The bytes of a user's file; :class:`DataError` if it is over ``max_bytes`` (checked
+    before reading) or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DataError([f"{path.name}: {size:,} bytes is over the limit of {max_bytes:,}"])
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # a file that grew meanwhile is still capped
+    except OSError as exc:
+        raise DataError([f"{path.name}: cannot be read ({exc.strerror or exc})"]) from exc
+    if len(data) > max_bytes:
+        raise DataError([f"{path.name}: larger than the limit of {max_bytes:,} bytes"])
+    return data

@@ -17,10 +17,14 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import ClassVar
 
 from geo.errors import StateError
+from geo.user_layers import UserLayer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,7 +82,16 @@ class EventSource:
     dated: ClassVar[bool] = True
 
 
-LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventSource
+@dataclass(frozen=True, kw_only=True)
+class UserSource:
+    """The features of a user's uploaded file (:mod:`geo.user_layers`) shown by the day."""
+
+    dated: ClassVar[bool] = True
+    user_layer: UserLayer
+    style_key: str
+
+
+LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventSource | UserSource
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -364,14 +377,37 @@ LABEL_ORDER: tuple[str, ...] = tuple(
 )
 
 
+#: Layers built at runtime (the user's own, :mod:`layers.user_layer`) in force in the
+#: current context only: a context variable, so sessions of the app (threads) never see
+#: each other's layers.
+_RUNTIME: ContextVar[tuple[LayerSpec, ...]] = ContextVar("runtime_layers", default=())
+
+
+@contextmanager
+def runtime_layers(specs: tuple[LayerSpec, ...]) -> Iterator[None]:
+    """Within the block, :func:`layer` and :func:`runtime_specs` also know ``specs``."""
+    token = _RUNTIME.set(specs)
+    try:
+        yield
+    finally:
+        _RUNTIME.reset(token)
+
+
+def runtime_specs() -> tuple[LayerSpec, ...]:
+    """The runtime layers of the current context (see :func:`runtime_layers`)."""
+    return _RUNTIME.get()
+
+
 def find(layer_id: str) -> LayerSpec | None:
-    """The catalogue entry ``layer_id``, or ``None`` for a layer derived elsewhere (such
-    as the change layer of a comparison, which brings its own look and legend)."""
-    return next((spec for spec in LAYERS if spec.id == layer_id), None)
+    """The catalogue entry ``layer_id`` (or a runtime layer's), or ``None`` for a layer
+    derived elsewhere (such as the change layer of a comparison, which brings its own look
+    and legend)."""
+    return next((spec for spec in (*LAYERS, *_RUNTIME.get()) if spec.id == layer_id), None)
 
 
 def layer(layer_id: str) -> LayerSpec:
-    """The catalogue entry ``layer_id``; :class:`StateError` if unknown."""
+    """The catalogue entry ``layer_id`` (or a runtime layer's); :class:`StateError` if
+    unknown."""
     spec = find(layer_id)
     if spec is None:
         raise StateError(f"unknown layer {layer_id!r} (known: {', '.join(LAYER_IDS)})")

@@ -34,6 +34,7 @@ layer id is named here. Text is plain; :mod:`layers.web.html` escapes it for HTM
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 
@@ -54,8 +55,10 @@ from layers.catalog import (
     LayerSpec,
     PlaceSource,
     SiteSource,
+    UserSource,
     check_layer_ids,
     layer,
+    runtime_specs,
 )
 from layers.view import View
 
@@ -112,13 +115,24 @@ def layer_features(
 def view_features(
     dataset: Dataset, view: View, situation: Situation | None = None
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Frames of the view's layers on its day, in its naming convention.
+    """Frames of the view's layers on its day, in its naming convention, then those of
+    the runtime layers in force (the user's own, :func:`layers.catalog.runtime_layers`).
 
     Pass ``situation`` (``state_at(dataset, view.day)``) when the caller needs it too.
     """
     if situation is None and any(layer(i).dated for i in view.layers):
         situation = state_at(dataset, view.day)
-    return layer_features(dataset, situation, view.layers, view.convention)
+    frames = layer_features(dataset, situation, view.layers, view.convention)
+    return frames | runtime_features(view.day)
+
+
+def runtime_features(day: dt.date) -> dict[str, gpd.GeoDataFrame]:
+    """Frames of the runtime layers in force (:func:`layers.catalog.runtime_layers`) on ``day``."""
+    return {
+        spec.id: feature_frame(user_features(spec.id, spec.source, day))
+        for spec in runtime_specs()
+        if isinstance(spec.source, UserSource)
+    }
 
 
 def features(
@@ -140,6 +154,8 @@ def features(
         return list(_place_features(spec.id, dataset, convention))
     if situation is None:
         raise StateError(f"layer {spec.id!r} changes with the date: a situation is needed")
+    if isinstance(source, UserSource):
+        return user_features(spec.id, source, situation.day)
     if isinstance(source, ControlSource):
         return list(_control_features(spec.id, dataset, situation, convention))
     if isinstance(source, SiteSource):
@@ -309,3 +325,34 @@ def _event_features(
             names=None,
             geometry=event.geometry,
         )
+
+
+def user_features(layer_id: str, source: UserSource, day: dt.date) -> list[Feature]:
+    """The features of a user's layer shown on ``day`` (undated ones always).
+
+    Status ``reported``: the analyst's own data, not checked against the sources; the
+    citation names the file and row.
+    """
+    user_layer = source.user_layer
+    citation = f"Your file '{user_layer.title}' ({user_layer.file_format}; not checked here)"
+    rows = []
+    for feature in user_layer.in_force(day):
+        details: list[tuple[str, str]] = [("Layer", user_layer.title)]
+        if feature.date is not None:
+            details.append(("Date", feature.describe_date()))
+        details += [*feature.details, ("Source", f"your file, row {feature.row}")]
+        rows.append(
+            Feature(
+                id=f"{layer_id}-{feature.row}",
+                layer=layer_id,
+                style_key=source.style_key,
+                status="reported",
+                label=feature.name,
+                details=tuple(details),
+                source_ids=(),
+                citations=(citation,),
+                names=None,
+                geometry=feature.geometry,
+            )
+        )
+    return rows

@@ -200,6 +200,14 @@ STYLES: dict[str, Style] = {
     ),
 }
 
+#: Colours of the user's own layers (layers.user_layer), one per uploaded file in turn;
+#: distinct from every curated colour above.
+USER_COLOURS: tuple[str, ...] = ("#e6007e", "#00897b", "#6d4c41", "#7cb342", "#5e35b1", "#f4511e")
+for _index, _colour in enumerate(USER_COLOURS):
+    STYLES[f"user-{_index}"] = Style(
+        color=_colour, weight=2.0, fill=_colour, fill_opacity=0.25, marker="circle", radius=6.0
+    )
+
 
 @dataclass(frozen=True, kw_only=True)
 class LabelStyle:

@@ -33,7 +33,7 @@ from layers.change_layer import (
     place_direction_label,
 )
 from layers.exports import ExportOptions
-from layers.features import layer_features
+from layers.features import layer_features, runtime_features
 from layers.view import View
 from layers.web.compare import compare_groups, compare_map
 from layers.web.html import escape_markdown
@@ -80,6 +80,12 @@ def cached_change(
     """What changed between the two days, and the change layer (shared, read-only)."""
     change = compare(_dataset, before, after)
     return change, feature_collection(change_features(_dataset, change))
+
+
+def yours(day: dt.date) -> dict[str, FeatureCollection]:
+    """The user's own layers in force (:func:`layers.user_layer.showing`) on ``day``
+    (the session's, so never in a shared cache)."""
+    return feature_collections(runtime_features(day))
 
 
 def _date_inputs() -> tuple[dt.date, dt.date]:
@@ -130,8 +136,8 @@ def compare_mode(
         returned_objects=[],
         feature_group_to_add=compare_groups(
             {k: v for k, v in fixed.items() if k in view.layers},
-            cached_dated(version, dataset, before, dated, view.convention),
-            cached_dated(version, dataset, after, dated, view.convention),
+            cached_dated(version, dataset, before, dated, view.convention) | yours(before),
+            cached_dated(version, dataset, after, dated, view.convention) | yours(after),
             change_layer,
             days=(before, after),
         ),

@@ -3,11 +3,14 @@ scrolling it into view (an event clicked on the map, or the one a playback is at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from geo import settings
 from geo.dataset import Dataset
 from geo.situation import in_date_order
+from geo.user_layers import UserLayer
 from layers.view import View
 from layers.web.map import MAP_HEIGHT
 from layers.web.timeline_panel import (
@@ -39,8 +42,9 @@ def on_event(entry: TimelineEntry) -> None:
     select_event(entry.id, scroll=False)
 
 
-def timeline(dataset: Dataset, view: View) -> None:
-    """Every event in date order; later ones greyed; a button per event sets the date.
+def timeline(dataset: Dataset, view: View, mine: Sequence[UserLayer] = ()) -> None:
+    """Every event in date order (with the dated features of the user's layers ``mine``);
+    later ones greyed; a button per event sets the date.
 
     While playing, the event the date has reached is highlighted and scrolled to.
     """
@@ -52,7 +56,11 @@ def timeline(dataset: Dataset, view: View) -> None:
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT, key="timeline"):
         for entry in timeline_entries(
-            dataset, view.day, selected=state.get(SELECTED_KEY), convention=view.convention
+            dataset,
+            view.day,
+            mine,
+            selected=state.get(SELECTED_KEY),
+            convention=view.convention,
         ):
             st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),

@@ -20,6 +20,8 @@ from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.situation import check_day
 from geo.text import clean_text
+from geo.user_layers import UserLayer
+from layers import user_layer
 from layers.exports import gis, kml, qml
 from layers.paper import animation, layouts, page
 from layers.paper import compare as compare_page
@@ -116,7 +118,8 @@ class ExportOptions:
     """Rendering options. ``width_px`` (PNG) wins over ``dpi``; ``paper`` is A4 or Letter.
 
     ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
-    to) days of the animations; other formats ignore them.
+    to) days of the animations; other formats ignore them. ``user_layers``: the user's
+    own layers (:mod:`geo.user_layers`), drawn and exported with the view's in every format.
     """
 
     width_px: int | None = None
@@ -125,6 +128,7 @@ class ExportOptions:
     labels: bool = True
     compare: tuple[dt.date, dt.date] | None = None
     span: tuple[dt.date, dt.date] | None = None
+    user_layers: tuple[UserLayer, ...] = ()
 
     def __post_init__(self) -> None:
         if self.paper not in page.PAPERS:
@@ -169,7 +173,9 @@ def export_bytes(
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
-    return _EXPORTERS[fmt](dataset, view, options or ExportOptions())
+    options = options or ExportOptions()
+    with user_layer.showing(options.user_layers):
+        return _EXPORTERS[fmt](dataset, view, options)
 
 
 def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:

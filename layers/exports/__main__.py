@@ -4,7 +4,8 @@ Usage::
 
     python -m layers.exports --date 2020-11-10 --layers control,russian-bases --names dual \\
         --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] [--paper A4|Letter] \\
-        [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
+        [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR] \\
+        [--extra my-events.csv --extra my-areas.geojson]
     python -m layers.export --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
     python -m layers.export --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
 
@@ -16,7 +17,9 @@ from the one of ``--out`` is refused. ``--compare`` goes with the compare format
 ``--from`` and ``--to`` with the animations only (``gif``, ``mp4``), which need both. The
 file is written through :mod:`geo.io`, atomically: a failed export leaves the previous
 file as it was. Nothing is ever written into the data folder (the committed ``data/`` or
-``--data-dir``).
+``--data-dir``). ``--extra FILE`` (repeatable) adds the user's own layer read from FILE
+(:mod:`geo.user_layers`: GeoJSON, GeoPackage, KML or CSV); problems found reading it are
+listed on stderr, one per line, and a file that cannot be used fails the export.
 
 Exit status: 0 written; 1 the data cannot be loaded or the export failed (one line
 ``export failed: ...`` says why); 2 bad command-line arguments (one line).
@@ -35,6 +38,7 @@ from geo import io, settings
 from geo.dataset import load_dataset
 from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
+from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 from layers.exports import (
     COMPARE_FORMATS,
@@ -132,7 +136,39 @@ def build_parser() -> argparse.ArgumentParser:
     add("--title", help="map title")
     add("--no-labels", action="store_true", help="do not label places and sites")
     add("--data-dir", type=Path, default=settings.DATA_DIR, help="folder of the data files")
+    add(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=(
+            "your own layer: GeoJSON, GeoPackage, KML or CSV (lat/lon columns), up to "
+            f"{MAX_UPLOAD_BYTES:,} bytes; repeatable"
+        ),
+    )
     return parser
+
+
+def read_extras(paths: Sequence[Path]) -> tuple[UserLayer, ...]:
+    """The user's layers of ``--extra``; each one's problems listed on stderr.
+
+    Raises :class:`DataError` (every file's problems) if any file cannot be used.
+    """
+    layers: list[UserLayer] = []
+    refused: list[str] = []
+    for path in paths:
+        try:
+            layer = read_user_layer(io.read_upload(path, max_bytes=MAX_UPLOAD_BYTES), path.name)
+        except DataError as exc:
+            refused += exc.problems
+            continue
+        for problem in layer.shown_problems():
+            sys.stderr.write(f"note: {path.name}: {_one_line(problem)}\n")
+        layers.append(layer)
+    if refused:
+        raise DataError(refused)
+    return tuple(layers)
 
 
 def choose_format(parser: argparse.ArgumentParser, fmt: str | None, out: Path) -> str:
@@ -199,6 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_extent(parser, args.bounds)
     span = None if args.start is None else (args.start, args.end)
     try:
+        extras = read_extras(args.extra)
+    except DataError as exc:
+        problems = "; ".join(_one_line(p) for p in screenful(exc.problems))
+        sys.stderr.write(f"export failed: cannot use --extra: {problems}\n")
+        return 1
+    try:
         view = View(
             day=args.date,
             layers=args.layers,
@@ -213,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             labels=not args.no_labels,
             compare=args.compare,
             span=span,
+            user_layers=extras,
         )
     except StateError as exc:
         parser.error(str(exc))

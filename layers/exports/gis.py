@@ -35,7 +35,15 @@ from geo.dataset import Dataset
 from geo.dates import format_date, format_span
 from geo.model import ControlPeriod, Event, Names, Place, Site, Span
 from geo.naming import CONVENTIONS
-from layers.catalog import ControlSource, EventSource, PlaceSource, SiteSource, layer
+from geo.user_layers import UserFeature
+from layers.catalog import (
+    ControlSource,
+    EventSource,
+    PlaceSource,
+    SiteSource,
+    UserSource,
+    layer,
+)
 from layers.features import view_features
 from layers.view import View
 
@@ -180,9 +188,14 @@ class _Records:
         self.events = {e.id: e for e in dataset.events}
         self.places = {f"place-{p.id}": p for p in dataset.places.values()}
 
-    def find(self, layer_id: str, feature_id: str) -> ControlPeriod | Site | Event | Place | None:
+    def find(
+        self, layer_id: str, feature_id: str
+    ) -> ControlPeriod | Site | Event | Place | UserFeature | None:
         """The record behind a feature, by the kind of records its layer draws."""
         source = layer(layer_id).source
+        if isinstance(source, UserSource):
+            rows = {f"{layer_id}-{f.row}": f for f in source.user_layer.features}
+            return rows.get(feature_id)
         if isinstance(source, ControlSource):
             return self.control.get(feature_id)
         if isinstance(source, SiteSource):
@@ -211,6 +224,8 @@ def _fields(row: Any, records: _Records) -> dict[str, Any]:
     if names is not None:
         fields |= {"name_en": names.en, "name_hy": names.hy, "name_az": names.az}
         fields["name_ru"] = names.ru
+    if isinstance(record, UserFeature):
+        return fields | _user_fields(record)
     if record is not None:
         fields["note"] = record.provenance.note
     if isinstance(record, Place):
@@ -224,6 +239,17 @@ def _fields(row: Any, records: _Records) -> dict[str, Any]:
         fields |= _event_dates(record)
         fields["quote"] = record.quote or None
     return fields
+
+
+def _user_fields(feature: UserFeature) -> dict[str, Any]:
+    """A user's feature: shown from its date on (no end), its other columns as the note."""
+    notes = "; ".join(f"{name}: {value}" for name, value in feature.details)
+    return {
+        "start": feature.date,
+        "date_precision": feature.precision,
+        "period": f"since {feature.describe_date()}" if feature.date else None,
+        "note": notes or None,
+    }
 
 
 def _span(span: Span) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from geo.errors import StateError
 from geo.naming import CONVENTIONS
 from geo.situation import state_at
 from layers import catalog
-from layers.features import layer_features
+from layers.features import layer_features, runtime_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
 from layers.paper.compare import LABEL_LAYERS, focus_bounds, label_content, merged_frames
@@ -143,7 +143,9 @@ def _layer_frames(
     fixed = tuple(k for k in view.layers if k not in dated)
     static = layer_features(dataset, None, fixed, view.convention)  # no date: no situation
     per_day = [
-        layer_features(dataset, state_at(dataset, day), dated, view.convention) for day in days
+        layer_features(dataset, state_at(dataset, day), dated, view.convention)
+        | runtime_features(day)  # the user's own layers (layers.catalog.runtime_layers)
+        for day in days
     ]
     return static, per_day
 
@@ -151,9 +153,11 @@ def _layer_frames(
 def _in_order(
     view: View, shown: Mapping[str, gpd.GeoDataFrame], others: Mapping[str, gpd.GeoDataFrame]
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Every layer of the view in catalogue order (so the draw order is the map's), those
-    of ``shown`` as they are, those of ``others`` emptied."""
-    return {k: shown[k] if k in shown else others[k].iloc[0:0] for k in view.layers}
+    """Every layer of the view in catalogue order (so the draw order is the map's), then
+    the runtime layers (the user's own); those of ``shown`` as they are, those of
+    ``others`` emptied."""
+    ids = (*view.layers, *(spec.id for spec in catalog.runtime_specs()))
+    return {k: shown[k] if k in shown else others[k].iloc[0:0] for k in ids}
 
 
 def _subtitle(view: View, start: dt.date, end: dt.date, count: int) -> str:

@@ -29,7 +29,7 @@ from jinja2 import Template
 
 from geo.dataset import Dataset
 from geo.dates import format_date
-from layers.catalog import DRAW_ORDER
+from layers.catalog import DRAW_ORDER, runtime_specs
 from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND
 from layers.paper.compare import ZOOM_MARGIN
 from layers.view import DEFAULT_BOUNDS, Bounds
@@ -237,17 +237,21 @@ def compare_groups(
     *,
     days: tuple[dt.date, dt.date] | None = None,
 ) -> list[folium.FeatureGroup]:
-    """Feature groups of the comparison map, always as many whatever the layers.
+    """Feature groups of the comparison map, as many whatever the layers toggled (one more
+    on each side per user layer).
 
     ``before`` and ``after`` are the dated layers' collections on each day (keyed by
     layer id), drawn in :data:`BEFORE_PANE` and :data:`AFTER_PANE` in the catalogue's draw
     order; ``change`` is the change layer, drawn over the after day; ``fixed`` are the
     layers that do not change with the date, drawn once in :data:`FIXED_PANE`; last,
-    :func:`situation_group` (date stamp of the two ``days`` and legend).
+    :func:`situation_group` (date stamp of the two ``days`` and legend). The runtime
+    layers in force (the user's own, :func:`layers.catalog.runtime_layers`) are drawn on
+    each side above the curated ones, as on the main map.
     """
+    dated = (*DRAW_ORDER, *(spec.id for spec in runtime_specs()))
     return [
-        *(layer_group(i, before.get(i), pane=BEFORE_PANE) for i in DRAW_ORDER),
-        *(layer_group(i, after.get(i), pane=AFTER_PANE) for i in DRAW_ORDER),
+        *(layer_group(i, before.get(i), pane=BEFORE_PANE) for i in dated),
+        *(layer_group(i, after.get(i), pane=AFTER_PANE) for i in dated),
         change_group(change),
         *(layer_group(i, fixed.get(i), pane=FIXED_PANE) for i in DRAW_ORDER),
         situation_group(fixed, before, after, change, days),

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from layers.catalog import GROUPS, LAYERS, LegendEntry
+from layers.catalog import GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
 from layers.styles import UNCERTAIN_STATUSES, Style, for_status, leaflet_style, style
 from layers.web.html import escape_text
 
@@ -84,13 +84,19 @@ def legend_html(
     extra: Sequence[tuple[str, Sequence[LegendEntry]]] = (),
 ) -> str:
     """Legend of the ``extra`` (group title, entries) pairs first (e.g. the change layer's
-    legend), then of the given catalogue layers (all when ``None``), by layer group.
+    legend), then of the given catalogue layers (all when ``None``) and of the runtime
+    layers in force (the user's own, :func:`layers.catalog.runtime_layers`), grouped by
+    layer group.
 
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
-    wanted = None if layer_ids is None else set(layer_ids)
+    runtime = runtime_specs()
+    wanted = None if layer_ids is None else {*layer_ids, *(s.id for s in runtime)}
     entries = [
-        entry for spec in LAYERS if wanted is None or spec.id in wanted for entry in spec.legend
+        entry
+        for spec in (*LAYERS, *runtime)
+        if wanted is None or spec.id in wanted
+        for entry in spec.legend
     ]
     return _legend(entries, uncertain=True, title=title, extra=extra)
 
@@ -128,7 +134,7 @@ def drawn_legend_html(
             uncertain = uncertain or props["status"] in UNCERTAIN_STATUSES
     entries = [
         entry
-        for spec in LAYERS
+        for spec in (*LAYERS, *runtime_specs())
         for entry in spec.legend
         if entry.style_key in drawn.get(spec.id, ())
     ]
@@ -150,13 +156,14 @@ def _legend(
     open_: bool = True,
     extra: Sequence[ExtraLegend] = (),
 ) -> str:
-    """The legend box: the ``extra`` groups first, then ``entries`` by catalogue group."""
-    by_group = {entry: spec.group for spec in LAYERS for entry in spec.legend}
+    """The legend box: the ``extra`` groups first, then ``entries`` by layer group."""
+    specs: tuple[LayerSpec, ...] = (*LAYERS, *runtime_specs())
+    by_group = {entry: spec.group for spec in specs for entry in spec.legend}
     parts = []
     for group_title, extra_entries in extra:
         parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
         parts.extend(_legend_row(swatch_svg(e), e.label) for e in extra_entries)
-    for group in GROUPS:
+    for group in dict.fromkeys((*GROUPS, *(spec.group for spec in specs))):
         shown = [e for e in entries if by_group[e] == group]
         if shown:
             parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")

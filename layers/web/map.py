@@ -37,7 +37,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers.catalog import DRAW_ORDER, Label, find, layer
+from layers.catalog import DRAW_ORDER, Label, find, layer, runtime_specs
 from layers.features import view_features
 from layers.styles import LABEL_STYLES, Style, leaflet_style, style
 from layers.view import Bounds, View
@@ -497,14 +497,16 @@ def feature_groups(
     day: dt.date | None = None,
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
-    ``collections`` lacks the layer), then the measured line (empty without a measurement),
-    then the search pin (empty without one), then :func:`situation_group` (date stamp of
-    ``day`` and legend).
+    ``collections`` lacks the layer), one per runtime layer in force (the user's own,
+    :func:`layers.catalog.runtime_layers`), then the measured line (empty without a
+    measurement), then the search pin (empty without one), then :func:`situation_group`
+    (date stamp of ``day`` and legend).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are.
     """
-    groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in DRAW_ORDER]
+    ids = (*DRAW_ORDER, *(spec.id for spec in runtime_specs()))  # the user's layers on top
+    groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in ids]
     return [
         *groups,
         measure_group(measurement),
@@ -683,9 +685,8 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     fmap = base_map(dataset, view.bounds, view.basemap)
     _inline_leaflet(fmap)
     collections = feature_collections(frames)
-    for layer_id in DRAW_ORDER:
-        if layer_id in collections:
-            layer_group(layer_id, collections[layer_id]).add_to(fmap)
+    for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):
+        layer_group(layer_id, collections[layer_id]).add_to(fmap)
     situation_group(collections, view.day).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = _root(fmap)

@@ -24,6 +24,7 @@ from geo.dataset import Dataset
 from geo.model import Event
 from geo.naming import DEFAULT_CONVENTION
 from geo.situation import in_date_order, in_force
+from geo.user_layers import UserFeature, UserLayer
 from layers.features import composed
 from layers.web.html import escape_text
 
@@ -72,13 +73,16 @@ def fly_to(geometry: BaseGeometry) -> tuple[tuple[float, float], int]:
 def timeline_entries(
     dataset: Dataset,
     day: dt.date,
+    user_layers: Sequence[UserLayer] = (),
     *,
     selected: str | None = None,
     convention: str = DEFAULT_CONVENTION,
 ) -> list[TimelineEntry]:
     """All events in date order; those not yet in force on ``day`` are not ``past``
     (greyed); the event ``selected`` (an id) is highlighted. Titles name places in
-    ``convention``."""
+    ``convention``. The dated features of ``user_layers`` (the user's own) are merged in
+    by date.
+    """
     entries = []
     for event in in_date_order(dataset.events):
         title = composed(dataset, event.title, event.title_places, convention)
@@ -99,7 +103,38 @@ def timeline_entries(
                 title=title,
             )
         )
-    return entries
+    mine = [user_entry(layer, f, day) for layer in user_layers for f in layer.features if f.date]
+    return sorted(entries + mine, key=lambda entry: entry.date)  # stable: ties keep order
+
+
+def user_entry(user_layer: UserLayer, feature: UserFeature, day: dt.date) -> TimelineEntry:
+    """The timeline card of a dated feature of a user's layer."""
+    assert feature.date is not None
+    past = feature.date <= day
+    badge = (
+        "<span style='color:#555;border:1px solid #555;border-radius:3px;padding:0 3px;"
+        f"font-size:0.8em'>your layer&#58; {timeline_text(user_layer.title)}</span>"
+    )
+    parts = [
+        f"<div><b>{timeline_text(feature.describe_date())}</b> {badge}</div>",
+        f"<div>{timeline_text(feature.name)}</div>",
+        *(
+            f"<div style='font-size:0.85em'><i>{timeline_text(name)}</i> {timeline_text(value)}"
+            "</div>"
+            for name, value in feature.details
+        ),
+    ]
+    style = f"opacity:{1 if past else FUTURE_OPACITY};{'' if past else 'color:#777;'}"
+    flag = "true" if past else "false"
+    center, zoom = fly_to(feature.geometry)
+    return TimelineEntry(
+        id=f"{user_layer.id}-{feature.row}",
+        date=feature.date,
+        html=f"<div class='bm-event' data-past='{flag}' style='{style}'>{''.join(parts)}</div>",
+        past=past,
+        center=center,
+        zoom=zoom,
+    )
 
 
 def timeline_text(text: object) -> str:

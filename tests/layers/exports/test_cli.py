@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -232,3 +234,62 @@ def test_a_failed_export_keeps_the_previous_file(
     assert status == 1 and "No space left on device" in stderr
     assert out.read_text(encoding="utf-8") == "previous good export"
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["m.geojson"]
+
+
+def test_extra_files_are_exported_with_the_view(
+    make_data_dir: MakeDataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text(
+        'name,lat,lon,date\n"=HYPERLINK(""http://x"",""y"")",40.1,44.9,2020-10\n'
+        "Later,40.2,45.0,2021-01-05\n",
+        encoding="utf-8",
+    )
+    areas = tmp_path / "areas.geojson"
+    ring = [[45, 40], [46, 41], [46, 40], [45, 41], [45, 40]]  # self-intersecting
+    areas.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Zone"},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    args = ["--data-dir", str(make_data_dir()), "--date", "2020-11-10", "--layers", "none"]
+    status, _, stderr = run(
+        [*args, "--out", str(out), "--extra", str(events), "--extra", str(areas)], capsys
+    )
+    assert status == 0, stderr
+    assert stderr.splitlines() == [
+        "note: events.csv: row 1, date: month only; shown from 1 October 2020",
+        "note: areas.geojson: row 1, geometry: invalid (Self-intersection[45.5 40.5]); repaired",
+    ]
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    # the month-dated event and the zone; the event of 2021 is not yet on the map
+    assert [(r["label"], r["start"], r["date_precision"]) for r in rows] == [
+        ('\'=HYPERLINK("http://x","y")', "2020-10-01", "month"),  # inert in a spreadsheet
+        ("Zone", "", ""),
+    ]
+    assert rows[1]["wkt"].startswith("MULTIPOLYGON")
+
+
+def test_an_unusable_extra_file_fails_the_export(
+    make_data_dir: MakeDataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("place\nA\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["--data-dir", str(make_data_dir()), "--out", str(out), "--extra", str(bad)]
+    status, _, stderr = run([*args, "--extra", str(tmp_path / "missing.kml")], capsys)
+    assert status == 1
+    assert stderr.startswith("export failed: cannot use --extra: bad.csv: needs a latitude")
+    assert "missing.kml: cannot be read (No such file or directory)" in stderr
+    assert not out.exists()

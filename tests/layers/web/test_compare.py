@@ -9,9 +9,11 @@ import folium
 from geo.change import compare
 from geo.dataset import Dataset
 from geo.situation import state_at
+from geo.user_layers import read_user_layer
 from layers.catalog import DRAW_ORDER, LAYERS
 from layers.change_layer import change_features
-from layers.features import layer_features
+from layers.features import layer_features, runtime_features
+from layers.user_layer import showing
 from layers.view import DEFAULT_BOUNDS
 from layers.web.compare import (
     AFTER_PANE,
@@ -23,6 +25,8 @@ from layers.web.compare import (
     compare_map,
 )
 from layers.web.map import feature_collection, feature_collections
+from tests.geo.test_user_layers import feature_collection as user_collection
+from tests.geo.test_user_layers import point
 
 DATED = [spec.id for spec in LAYERS if spec.dated]
 
@@ -89,3 +93,25 @@ def test_the_default_extent_closes_in_on_the_control_areas(dataset: Dataset) -> 
     assert (max_x - min_x) < 0.6 * (d_max_x - d_min_x)
     chosen = (44.0, 39.0, 45.0, 40.0)
     assert compare_bounds(dataset, chosen) == chosen
+
+
+def test_the_users_layers_are_drawn_on_each_side_as_on_their_day(dataset: Dataset) -> None:
+    before, after = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
+    mine = read_user_layer(
+        user_collection(
+            point(46.6, 39.6, name="Seen before", date="2020-11-01"),
+            point(46.5, 39.7, name="Seen after", date="2020-11-20"),
+        ),
+        "notes.geojson",
+    )
+    with showing([mine]):
+        collections = [feature_collections(runtime_features(day)) for day in (before, after)]
+        groups = compare_groups({}, *collections, None, days=(before, after))
+        rendered = [_rendered(g) for g in groups]
+    per_side = len(DRAW_ORDER) + 1
+    assert len(groups) == 3 * len(DRAW_ORDER) + 4
+    before_part, after_part = rendered[per_side - 1], rendered[2 * per_side - 1]
+    assert "Seen before" in before_part and "Seen after" not in before_part
+    assert "Seen before" in after_part and "Seen after" in after_part
+    assert f'"pane": "{BEFORE_PANE}"' in before_part and f'"pane": "{AFTER_PANE}"' in after_part
+    assert "notes" in rendered[-1]  # the legend lists the user's layer

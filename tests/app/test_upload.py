@@ -1,0 +1,78 @@
+"""The "Your layers" panel, driven headless: upload, legend, timeline, problems, removal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.user_layers import MAX_UPLOAD_BYTES, read_user_layer
+from tests.geo.test_user_layers import feature_collection, point
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+GOOD = feature_collection(
+    point(46.75, 39.75, name="Convoy {{7*7}}", date="2020-10-09"),
+    point(46.0, 39.5, name="Checkpoint"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
+
+
+def map_args(at: AppTest) -> dict[str, Any]:
+    (component,) = at.get("component_instance")
+    args: dict[str, Any] = json.loads(component.proto.json_args)
+    return args
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    uploader = at.sidebar.get("file_uploader")[0]
+    return uploader.set_value((name, data, "application/octet-stream")).run()  # type: ignore[no-any-return]
+
+
+def test_an_uploaded_geojson_is_drawn_with_legend_and_timeline() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    layer_id = read_user_layer(GOOD, "convoys.geojson").id
+    assert layer_id not in map_args(at)["feature_group"]
+    at = upload(at, "convoys.geojson", GOOD)
+    assert not at.exception and not at.error
+    args = map_args(at)
+    assert f"{layer_id}-1" in args["feature_group"] and f"{layer_id}-2" in args["feature_group"]
+    # the legend travels with the date-dependent groups (no remount when a layer is added)
+    assert "Your layers" in args["feature_group"] and "convoys" in args["feature_group"]
+    cards = [m.value for m in at.markdown if "your layer&#58; convoys" in m.value]
+    assert (
+        len(cards) == 1
+        and "Convoy &#123;&#123;7*7&#125;&#125;" in cards[0]
+        and "9 October 2020" in cards[0]
+    )
+    panel = [m.value for m in at.sidebar.markdown if "convoys" in m.value]
+    assert len(panel) == 1 and "2 features, 1 dated" in panel[0]
+    at.sidebar.button(key=f"remove:{layer_id}").click().run()
+    assert layer_id not in map_args(at)["feature_group"]
+
+
+def test_a_bad_file_lists_its_problems_and_the_map_stays() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = upload(at, "broken.csv", b"name,lat,lon\nA,north,45\nB,40,east\n")
+    assert not at.exception
+    (error,) = at.sidebar.error
+    assert "broken\\.csv could not be used" in error.value  # escaped Markdown
+    (code,) = [c.value for c in at.sidebar.code]
+    assert code.splitlines() == [
+        "broken.csv: no feature could be drawn",
+        "row 1: lat: 'north' is not a number; row left out",
+        "row 2: lon: 'east' is not a number; row left out",
+    ]
+    assert "aghdam-district-azerbaijani" in map_args(at)["feature_group"]
+
+
+def test_the_server_refuses_uploads_over_the_cap() -> None:
+    text = CONFIG.read_text(encoding="utf-8")
+    assert f"maxUploadSize = {MAX_UPLOAD_BYTES // (1024 * 1024)}\n" in text

@@ -1,0 +1,98 @@
+"""The sidebar panel "Your layers": the user's own files, read and held in the session.
+
+Files are read by :func:`geo.user_layers.read_user_layer` and kept in
+``st.session_state`` only (never written to disk, gone with the session). Every text
+from a file reaches the page through Streamlit's plain-text paths (``st.code``) or
+:func:`layers.web.html.escape_markdown`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from geo.errors import DataError
+from geo.user_layers import FORMATS, MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
+from layers.web.html import escape_markdown
+
+#: Session-state keys: the layers by id (in upload order), the files that could not be
+#: used with their problems, and a counter that renews the uploader (emptying it).
+LAYERS_KEY = "user_layers"
+FAILED_KEY = "user_layer_failures"
+UPLOADER_COUNT_KEY = "user_upload_count"
+#: Most layers a session holds at once.
+MAX_LAYERS = 8
+
+
+def uploader_key() -> str:
+    """Key of the current file uploader widget."""
+    return f"user_upload:{st.session_state.get(UPLOADER_COUNT_KEY, 0)}"
+
+
+def your_layers() -> tuple[UserLayer, ...]:
+    """Draw the panel and return the session's layers in upload order."""
+    state = st.session_state
+    layers: dict[str, UserLayer] = state.setdefault(LAYERS_KEY, {})
+    st.sidebar.header("Your layers")
+    st.sidebar.file_uploader(
+        "Add your own events or areas",
+        type=sorted(FORMATS),
+        accept_multiple_files=True,
+        key=uploader_key(),
+        on_change=_read_uploads,
+        help=(
+            f"GeoJSON, GeoPackage, KML or CSV (latitude/longitude columns), up to "
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB; kept for this session only."
+        ),
+    )
+    for name, problems in state.get(FAILED_KEY, {}).items():
+        st.sidebar.error(escape_markdown(f"{name} could not be used:"))
+        st.sidebar.code("\n".join(problems), language=None, wrap_lines=True)
+    for layer in list(layers.values()):
+        _layer_row(layer)
+    return tuple(layers.values())
+
+
+def _layer_row(layer: UserLayer) -> None:
+    dated = sum(f.date is not None for f in layer.features)
+    box = st.sidebar.container(border=True)
+    box.markdown(
+        escape_markdown(
+            f"{layer.title} ({layer.file_format}): {len(layer.features)} "
+            f"feature{'s' if len(layer.features) != 1 else ''}, {dated} dated"
+        )
+    )
+    if layer.problems:
+        count = len(layer.problems)
+        box.caption(f"{count} problem{'s' if count != 1 else ''} found reading it:")
+        box.code("\n".join(layer.shown_problems()), language=None, wrap_lines=True)
+    box.button("Remove", key=f"remove:{layer.id}", on_click=_remove, args=(layer.id,))
+
+
+def _remove(layer_id: str) -> None:
+    st.session_state[LAYERS_KEY].pop(layer_id, None)
+
+
+def _read_uploads() -> None:
+    """Read the files just uploaded into the session's layers, then empty the uploader."""
+    state = st.session_state
+    files: list[Any] = state.get(uploader_key()) or []
+    layers: dict[str, UserLayer] = state.setdefault(LAYERS_KEY, {})
+    failed: dict[str, list[str]] = {}
+    for file in files:
+        name = str(file.name)
+        if len(layers) >= MAX_LAYERS:
+            failed[name] = [f"at most {MAX_LAYERS} layers at once: remove one first"]
+            continue
+        if file.size > MAX_UPLOAD_BYTES:  # before reading the bytes
+            failed[name] = [f"{file.size:,} bytes is over the limit of {MAX_UPLOAD_BYTES:,}"]
+            continue
+        try:
+            layer = read_user_layer(file.getvalue(), name)
+        except DataError as exc:
+            failed[name] = screenful(exc.problems)
+            continue
+        layers[layer.id] = layer
+    state[FAILED_KEY] = failed
+    state[UPLOADER_COUNT_KEY] = state.get(UPLOADER_COUNT_KEY, 0) + 1

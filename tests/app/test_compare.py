@@ -16,7 +16,10 @@ from streamlit.testing.v1 import AppTest
 from geo import settings
 from geo.change import compare
 from geo.dataset import Dataset
+from geo.user_layers import read_user_layer
 from layers import exports
+from tests.geo.test_user_layers import feature_collection as user_collection
+from tests.geo.test_user_layers import point
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 BEFORE, AFTER = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
@@ -172,3 +175,33 @@ def test_the_comparison_exports_take_the_two_dates(monkeypatch: pytest.MonkeyPat
     ]
     (download,) = at.get("download_button")
     assert "Animation of a date range (GIF)" in str(download.proto)
+
+
+def test_the_users_layer_is_on_the_comparison_map_and_in_its_exports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[Any] = []
+
+    def fake_export(dataset: Dataset, view: Any, fmt: str, options: Any = None) -> bytes:
+        asked.append(options)
+        return b"bytes"
+
+    data = user_collection(
+        point(46.75, 39.75, name="Early convoy", date="2020-10-01"),
+        point(46.5, 39.5, name="Late convoy", date="2020-11-20"),
+    )
+    layer_id = read_user_layer(data, "convoys.geojson").id
+    at = compare_app()
+    uploader = at.sidebar.get("file_uploader")[0]
+    at = uploader.set_value(("convoys.geojson", data, "application/geo+json")).run()
+    assert not at.exception and not at.error
+    groups = map_args(at)["feature_group"]
+    # each side as on its date: the late convoy (20 November) right of the bar only
+    assert groups.count("Late convoy") > 0
+    assert groups.count("Early convoy") == 2 * groups.count("Late convoy")
+    assert "Your layers" in groups  # in the legend
+    monkeypatch.setattr(exports, "export_bytes", fake_export)
+    at.button(key="prepare-compare:compare-pdf").click().run()
+    assert not at.exception and not at.error
+    (options,) = asked
+    assert options.compare == (BEFORE, AFTER) and [u.id for u in options.user_layers] == [layer_id]

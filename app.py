@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -36,10 +38,11 @@ from layers.web.map import (
     feature_groups,
 )
 from layers.web.timeline_panel import timeline_entries
+from ui import compare as compare_ui
 from ui import deck as deck_ui
 from ui import layout, upload
 from ui.basemap import basemap_fallback
-from ui.dates import date_controls, play_tick, set_day, wait_and_step
+from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
 from ui.map_clicks import RETURNED_OBJECTS, on_map_value
 from ui.search import PIN_KEY, place_search
@@ -186,7 +189,7 @@ def export_panel(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ())
             if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
                 continue  # they need two dates: offered by the comparison mode (issue 12)
             if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                data = prepared_export(dataset, view, fmt, mine)
+                data = prepared_export(dataset, view, fmt, mine=mine)
                 if data is None:
                     continue
                 st.download_button(
@@ -199,14 +202,21 @@ def export_panel(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ())
 
 
 def prepared_export(
-    dataset: Dataset, view: View, fmt: str, mine: tuple[UserLayer, ...] = ()
+    dataset: Dataset,
+    view: View,
+    fmt: str,
+    options: exports.ExportOptions | None = None,
+    *,
+    mine: tuple[UserLayer, ...] = (),
 ) -> bytes | None:
-    """The export's bytes, or None after a one-line error in the export panel: a failed
+    """The export's bytes (with the user's layers ``mine``, and ``options`` such as the
+    dates of a comparison), or None after a one-line error in the export panel: a failed
     export never takes the map and timeline down with it (the traceback goes to the
     server log, never to the page)."""
     label = exports.EXPORT_FORMATS[fmt].label
     try:
-        return exports.export_bytes(dataset, view, fmt, exports.ExportOptions(user_layers=mine))
+        options = replace(options or exports.ExportOptions(), user_layers=mine)
+        return exports.export_bytes(dataset, view, fmt, options)
     except (DataError, StateError, RecipeError) as exc:
         reason = str(exc)
     except Exception as exc:  # last resort: any renderer failure, reported and logged
@@ -259,10 +269,14 @@ def main() -> None:
     presenting = deck_ui.presenting()
     if not presenting:
         layout.header()
+    comparing = not presenting and compare_ui.mode_switch()
     layer_panel()
     place_search(cached_gazetteer(data_version()))
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
-    if not presenting:
+    if comparing:  # the main date's widgets are not drawn: keep their values
+        kept = [key for key in (*DAY_KEYS, "play_speed") if key in st.session_state]
+        st.session_state.update({key: st.session_state[key] for key in kept}, playing=False)
+    elif not presenting:
         date_controls(days)
     try:
         view = current_view()
@@ -273,6 +287,11 @@ def main() -> None:
     sync_url(view)
     mine = upload.your_layers()
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
+        if comparing:
+            fixed = cached_fixed_layers(data_version(), view.convention)
+            prepare = partial(prepared_export, dataset, view, mine=mine)
+            compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
+            return
         export_panel(dataset, view, mine)
         deck_ui.deck_panel(dataset, view)
         if presenting:

@@ -1,4 +1,5 @@
-"""Server-side timings: a whole app rerun and a date change, through Streamlit's AppTest."""
+"""Server-side timings through Streamlit's AppTest: a whole app rerun, a date change, and
+a change of the "after" date in comparison mode."""
 
 from __future__ import annotations
 
@@ -19,6 +20,21 @@ DATES = (
     dt.date(2021, 2, 23),
     dt.date(1994, 5, 12),
     dt.date(2020, 11, 10),
+)
+
+
+#: "After" dates the comparison benchmark cycles through (before date: 9 November 2020),
+#: each used once so no per-day cache of the app answers for it.
+AFTER_DATES = (
+    dt.date(2020, 12, 1),
+    dt.date(2020, 11, 25),
+    dt.date(2021, 2, 23),
+    dt.date(2020, 11, 15),
+    dt.date(2020, 11, 20),
+    dt.date(2020, 12, 20),
+    dt.date(2020, 11, 10),
+    dt.date(2021, 1, 15),
+    dt.date(2020, 11, 30),
 )
 
 
@@ -49,3 +65,21 @@ def app_reruns(repeat: int = 7) -> dict[str, object]:
         "date_change_s": statistics.median(changes),
         "key_kept": kept,
     }
+
+
+def compare_reruns(repeat: int = 7) -> dict[str, object]:
+    """Median server time of a change of the "after" date in comparison mode (a date not
+    shown before, so the app's per-day caches miss), and whether the comparison map's
+    component key survived every change."""
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.sidebar.radio(key="mode").set_value("compare").run()
+    key = _component_key(at)
+    changes = []
+    kept = True
+    for index in range(1, min(repeat, len(AFTER_DATES) - 1) + 1):
+        field = at.date_input(key="compare_after").set_value(AFTER_DATES[index])
+        start = time.perf_counter()
+        field.run()
+        changes.append(time.perf_counter() - start)
+        kept = kept and _component_key(at) == key and not at.exception
+    return {"compare_after_change_s": statistics.median(changes), "compare_key_kept": kept}

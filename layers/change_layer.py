@@ -4,16 +4,22 @@ Turns a :class:`geo.change.Change` into a frame with the columns of
 :data:`layers.features.FEATURE_COLUMNS` (EPSG:4326), styled by direction with the palette
 keys of :func:`layers.styles.change_style_key`, so the web map and the paper renderer
 draw it like any other layer. Also the human words for holders and directions, shared by
-the compare page, the animation and (later) the app's comparison table. Text is plain.
+the compare page, the animation and the app's comparison table (an unmapped side
+worded by the zone or corridor that covers it, :func:`area_direction_label`). Text is plain.
 """
 
 from __future__ import annotations
 
-import geopandas as gpd
+import datetime as dt
 
-from geo.change import UNMAPPED, AreaChange, Change
+import geopandas as gpd
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.change import UNMAPPED, AreaChange, Change, PlaceChange
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.model import Site
 from layers.catalog import LegendEntry
 from layers.features import Feature, feature_frame
 from layers.styles import change_style_key
@@ -63,6 +69,64 @@ def direction_label(from_holder: str, to_holder: str) -> str:
     return f"{holder_label(from_holder)} → {holder_label(to_holder)}"
 
 
+#: Share of an unmapped piece a site with ``not_held_by`` must cover to be named as its
+#: holder's stand-in (the schematic Lachin corridor covers its piece whole).
+COVER_SHARE = 0.5
+
+
+def covering_site(dataset: Dataset, geometry: BaseGeometry, day: dt.date) -> Site | None:
+    """The site with ``not_held_by`` (a schematic zone or corridor, sites.yaml) in force on
+    ``day`` that covers ``geometry`` (EPSG:4326): a point inside it, or at least
+    :data:`COVER_SHARE` of an area; ``None`` if there is none.
+
+    Such a site stands where no control record applies (e.g. the Lachin corridor, under
+    Russian peacekeepers, inside a district that passed to Azerbaijan): it says what the
+    unmapped side of a change is. Shares are taken in EPSG:4326, fine for a comparison of
+    two areas at the same place.
+    """
+    for site in dataset.sites:
+        if not site.not_held_by or not site.span.contains(day):
+            continue
+        if site.geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        if geometry.geom_type in ("Point", "MultiPoint"):
+            covered = site.geometry.covers(geometry)
+        else:
+            share = site.geometry.intersection(geometry).area
+            covered = geometry.area > 0 and share >= COVER_SHARE * geometry.area
+        if covered:
+            return site
+    return None
+
+
+def _side(dataset: Dataset, holder: str, geometry: BaseGeometry, day: dt.date) -> str:
+    site = covering_site(dataset, geometry, day) if holder == UNMAPPED else None
+    return holder_label(holder) if site is None else f"{site.name}, no control record"
+
+
+def area_direction_label(dataset: Dataset, change: Change, area: AreaChange) -> str:
+    """:func:`direction_label` of ``area``, with an unmapped side worded by the site that
+    covers it (:func:`covering_site`), e.g. ``'Armenian forces → Lachin corridor (under
+    Russian peacekeepers), no control record'``."""
+    return (
+        f"{_side(dataset, area.from_holder, area.geometry, change.before)} → "
+        f"{_side(dataset, area.to_holder, area.geometry, change.after)}"
+    )
+
+
+def place_direction_label(dataset: Dataset, change: Change, place: PlaceChange) -> str:
+    """:func:`direction_label` of a place that changed hands, an unmapped side worded as in
+    :func:`area_direction_label` (by the site its point lies in)."""
+    record = dataset.places.get(place.place_id)
+    if record is None:
+        return direction_label(place.from_holder, place.to_holder)
+    point = Point(record.lon, record.lat)
+    return (
+        f"{_side(dataset, place.from_holder, point, change.before)} → "
+        f"{_side(dataset, place.to_holder, point, change.after)}"
+    )
+
+
 def format_km2(km2: float) -> str:
     """Area rounded to the square kilometre, e.g. ``'2,035 km²'`` (``'< 1 km²'`` below 1)."""
     return "< 1 km²" if 0 < km2 < 0.5 else f"{km2:,.0f} km²"
@@ -90,7 +154,7 @@ def _feature(dataset: Dataset, change: Change, index: int, area: AreaChange) -> 
         status=area.status,
         label=area.area_name,
         details=(
-            ("Change", direction_label(area.from_holder, area.to_holder)),
+            ("Change", area_direction_label(dataset, change, area)),
             ("Area", f"{format_km2(area.km2)} (approximate)"),
             ("Between", f"{format_date(change.before)} and {format_date(change.after)}"),
             ("Status", area.status),

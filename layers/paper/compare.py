@@ -33,10 +33,12 @@ from layers import catalog, styles
 from layers.change_layer import (
     CHANGE_LAYER,
     CHANGE_LEGEND,
+    area_direction_label,
     change_features,
     direction_label,
     format_km2,
     holder_label,
+    place_direction_label,
 )
 from layers.features import view_features
 from layers.paper import map as paper_map
@@ -57,6 +59,8 @@ LABEL_LAYERS = (
     "countries",
     *(k for k in catalog.LABEL_ORDER if k not in ("countries", "nkao")),
 )
+#: Share of the table's width a direction heading (bold italic) is wrapped to.
+DIRECTION_SHARE = 0.88
 #: Space in inches above a section heading of the table.
 HEADING_LEAD = 0.1
 
@@ -129,7 +133,7 @@ def change_rows(
 ) -> list[Row]:
     """The change table as rows for a column ``width`` inches wide (plain text)."""
     rows: list[Row] = []
-    rows += _area_rows(change, width)
+    rows += _area_rows(dataset, change, width)
     rows += _holder_rows(change, width)
     rows += _place_rows(dataset, change, convention, width, fit)
     rows += _site_rows(dataset, change, convention, width)
@@ -140,12 +144,20 @@ def _heading(text: str, width: float) -> Row:
     return Row((Cell(text, 0.0, width),), "heading")
 
 
-def _direction_row(from_holder: str, to_holder: str, width: float, extra: str = "") -> Row:
-    text = direction_label(from_holder, to_holder) + extra
-    return Row((Cell(text[:1].upper() + text[1:], 0.0, width),), "direction")
+def _direction_row(words: str, width: float, extra: str = "") -> Row:
+    text = words + extra
+    # Bold italic runs wider than the wrapping estimate of plain text: wrap it narrower.
+    return Row((Cell(text[:1].upper() + text[1:], 0.0, width * DIRECTION_SHARE),), "direction")
 
 
-def _area_rows(change: Change, width: float) -> list[Row]:
+def _group_words(labels: Iterable[str], from_holder: str, to_holder: str) -> str:
+    """The words of a direction's heading: its members' own (an unmapped side named by
+    the zone or corridor over it, :mod:`layers.change_layer`) when they all agree."""
+    distinct = set(labels)
+    return distinct.pop() if len(distinct) == 1 else direction_label(from_holder, to_holder)
+
+
+def _area_rows(dataset: Dataset, change: Change, width: float) -> list[Row]:
     rows = [_heading("Territory that changed hands", width)]
     if not change.areas:
         return [*rows, Row((Cell("No territory changed hands.", 0.0, width),), "note")]
@@ -153,7 +165,9 @@ def _area_rows(change: Change, width: float) -> list[Row]:
     rows.append(Row((Cell("Area", xa, wa), Cell("km²", xc, wc, "right")), "header"))
     for direction, km2 in change.km2_by_direction.items():
         from_holder, to_holder = direction.split("->")
-        rows.append(_direction_row(from_holder, to_holder, width))
+        members = [a for a in change.areas if a.direction == direction]
+        words = (area_direction_label(dataset, change, a) for a in members)
+        rows.append(_direction_row(_group_words(words, from_holder, to_holder), width))
         for area in change.areas:
             if area.direction == direction:
                 cells = (Cell(area.area_name, xa + 0.1, wa - 0.1),
@@ -219,7 +233,9 @@ def _place_rows(
         by_direction.setdefault((p.from_holder, p.to_holder), []).append(p)
     (xa, wa), (xb, wb) = _cols(width, 2.3, 1.7)
     for (from_holder, to_holder), places in by_direction.items():
-        rows.append(_direction_row(from_holder, to_holder, width, f" ({len(places)})"))
+        words = (place_direction_label(dataset, change, p) for p in places)
+        heading = _group_words(words, from_holder, to_holder)
+        rows.append(_direction_row(heading, width, f" ({len(places)})"))
         if fit.compact_places:
             names = [
                 _place_name(dataset, p.place_id, p.name, convention)

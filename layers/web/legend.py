@@ -7,7 +7,7 @@ whose text passes through :func:`layers.web.html.escape_text`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from layers.catalog import GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
@@ -77,9 +77,16 @@ def _swatch(look: Style, shape: str) -> str:
     return f"<svg xmlns='http://www.w3.org/2000/svg' width='28' height='16'>{body}</svg>"
 
 
-def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -> str:
-    """Legend of the given catalogue layers (all when ``None``) and of the runtime layers
-    in force (the user's own, :func:`layers.catalog.runtime_layers`), grouped by layer group.
+def legend_html(
+    layer_ids: Iterable[str] | None = None,
+    title: str = "Legend",
+    *,
+    extra: Sequence[tuple[str, Sequence[LegendEntry]]] = (),
+) -> str:
+    """Legend of the ``extra`` (group title, entries) pairs first (e.g. the change layer's
+    legend), then of the given catalogue layers (all when ``None``) and of the runtime
+    layers in force (the user's own, :func:`layers.catalog.runtime_layers`), grouped by
+    layer group.
 
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
@@ -91,18 +98,29 @@ def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -
         if wanted is None or spec.id in wanted
         for entry in spec.legend
     ]
-    return _legend(entries, uncertain=True, title=title)
+    return _legend(entries, uncertain=True, title=title, extra=extra)
+
+
+#: The legend of a layer the catalogue does not hold (such as the change layer of a
+#: comparison): its group title and entries.
+ExtraLegend = tuple[str, Sequence[LegendEntry]]
 
 
 def drawn_legend_html(
-    collections: Mapping[str, Mapping[str, Any]], title: str = "Legend", *, open_: bool = True
+    collections: Mapping[str, Mapping[str, Any]],
+    title: str = "Legend",
+    *,
+    open_: bool = True,
+    extra: Mapping[str, ExtraLegend] | None = None,
 ) -> str:
     """Legend of what ``collections`` draw: GeoJSON FeatureCollections by layer id whose
     features carry ``style_key`` and ``status`` properties (:mod:`layers.web.map`).
 
     A layer's entry is listed when one of its features has the entry's style (a layer
     with no feature that day has none); the line on dashed outlines only when a feature
-    is approximate or proposed. Empty string when nothing is drawn.
+    is approximate or proposed. Empty string when nothing is drawn. ``extra`` gives the
+    legend of layers of ``collections`` the catalogue does not hold, by layer id: their
+    drawn entries come first, under their own group title.
 
     >>> drawn_legend_html({"events": {"features": []}})
     ''
@@ -120,15 +138,31 @@ def drawn_legend_html(
         for entry in spec.legend
         if entry.style_key in drawn.get(spec.id, ())
     ]
-    if not entries:
+    extra_groups = [
+        (group_title, shown)
+        for layer_id, (group_title, extra_entries) in (extra or {}).items()
+        if (shown := [e for e in extra_entries if e.style_key in drawn.get(layer_id, ())])
+    ]
+    if not entries and not extra_groups:
         return ""
-    return _legend(entries, uncertain=uncertain, title=title, open_=open_)
+    return _legend(entries, uncertain=uncertain, title=title, open_=open_, extra=extra_groups)
 
 
-def _legend(entries: list[LegendEntry], *, uncertain: bool, title: str, open_: bool = True) -> str:
+def _legend(
+    entries: list[LegendEntry],
+    *,
+    uncertain: bool,
+    title: str,
+    open_: bool = True,
+    extra: Sequence[ExtraLegend] = (),
+) -> str:
+    """The legend box: the ``extra`` groups first, then ``entries`` by layer group."""
     specs: tuple[LayerSpec, ...] = (*LAYERS, *runtime_specs())
     by_group = {entry: spec.group for spec in specs for entry in spec.legend}
     parts = []
+    for group_title, extra_entries in extra:
+        parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
+        parts.extend(_legend_row(swatch_svg(e), e.label) for e in extra_entries)
     for group in dict.fromkeys((*GROUPS, *(spec.group for spec in specs))):
         shown = [e for e in entries if by_group[e] == group]
         if shown:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -37,7 +37,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers.catalog import DRAW_ORDER, Label, layer, runtime_specs
+from layers.catalog import DRAW_ORDER, Label, find, layer, runtime_specs
 from layers.features import view_features
 from layers.styles import LABEL_STYLES, Style, leaflet_style, style
 from layers.view import Bounds, View
@@ -159,6 +159,7 @@ def prepare_geometry(geometry: BaseGeometry) -> BaseGeometry:
 
 
 FeatureCollection = dict[str, Any]
+_M = TypeVar("_M", folium.CircleMarker, folium.Marker)
 
 
 def feature_collection(
@@ -182,7 +183,8 @@ def feature_collection(
             "popup": popup_html(row.label, row.details, row.citations),
         }
         anchor = anchors.get(str(row.id)) if anchors else None
-        label = layer(row.layer).label
+        spec = find(row.layer)  # None for a derived layer (the change layer): no label
+        label = spec.label if spec is not None else None
         if anchor is not None and label is not None:
             lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
             properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
@@ -407,12 +409,24 @@ def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Fea
     return {layer_id: feature_collection(frame, anchors) for layer_id, frame in frames.items()}
 
 
-def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.FeatureGroup:
+def _in_pane(marker: _M, pane: str | None) -> _M:
+    """``marker`` (a GeoJson's point template) set to draw in ``pane`` (folium's path
+    options would drop the option if passed to the constructor)."""
+    if pane is not None:
+        marker.options["pane"] = pane
+    return marker
+
+
+def layer_group(
+    layer_id: str, data: FeatureCollection | None, *, pane: str | None = None
+) -> folium.FeatureGroup:
     """A FeatureGroup drawing ``data`` (from :func:`feature_collection`); empty if ``None``.
 
     Lines, areas and circle points are one GeoJson styled per feature; points with other
-    marker shapes get one GeoJson of SVG icons per style.
+    marker shapes get one GeoJson of SVG icons per style. ``pane`` names the Leaflet pane
+    to draw in (the map must have it; Leaflet's default panes when ``None``).
     """
+    in_pane = {} if pane is None else {"pane": pane}
     group = folium.FeatureGroup(name=layer(layer_id).title)
     if data is None or not data["features"]:
         return group
@@ -432,19 +446,26 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
             collection,
             layer_id,
             style_function=feature_style,
-            marker=folium.CircleMarker(),
+            marker=_in_pane(folium.CircleMarker(), pane),
+            **in_pane,
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
         icon = _div_icon(style(style_key, status))
         collection = {"type": "FeatureCollection", "features": features}
-        _geojson(collection, layer_id, marker=folium.Marker(icon=icon)).add_to(group)
-    _area_labels(layer_id, data["features"], group)
+        marker = _in_pane(folium.Marker(icon=icon), pane)
+        _geojson(collection, layer_id, marker=marker, **in_pane).add_to(group)
+    _area_labels(layer_id, data["features"], group, pane)
     return group
 
 
-def _area_labels(layer_id: str, features: list[dict[str, Any]], group: folium.FeatureGroup) -> None:
+def _area_labels(
+    layer_id: str,
+    features: list[dict[str, Any]],
+    group: folium.FeatureGroup,
+    pane: str | None = None,
+) -> None:
     """The permanent labels of the features with a ``label_at`` anchor, as centred
-    tooltips of invisible points."""
+    tooltips of invisible points (in ``pane``, as their layer)."""
     label = _permanent_label(layer_id)
     anchors = [
         {
@@ -457,12 +478,14 @@ def _area_labels(layer_id: str, features: list[dict[str, Any]], group: folium.Fe
     ]
     if label is None or not anchors:
         return
+    in_pane: dict[str, Any] = {} if pane is None else {"pane": pane}
     folium.GeoJson(
         {"type": "FeatureCollection", "features": anchors},
         name=f"{layer_id}-labels",
-        marker=folium.CircleMarker(),
+        marker=_in_pane(folium.CircleMarker(), pane),
         style_function=lambda _: _ANCHOR,
         on_each_feature=_area_label(label),
+        **in_pane,
     ).add_to(group)
 
 

@@ -1,0 +1,262 @@
+"""Comparison mode: two dates on one map split by a swipe bar, and what changed.
+
+The map is :func:`layers.web.compare.compare_map` (one component with a constant key,
+never remounted when a date changes; the dates' layers come as feature groups), the
+change is :func:`geo.change.compare`, worded by :mod:`layers.change_layer`. Tables are
+``st.dataframe`` (data text shown as text, never parsed); captions pass through
+:func:`layers.web.html.escape_markdown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Mapping
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.change import Change, change_table, compare
+from geo.dataset import Dataset
+from geo.dates import format_date
+from geo.errors import StateError
+from geo.naming import label
+from geo.situation import state_at
+from layers import exports
+from layers.catalog import LAYERS
+from layers.change_layer import (
+    area_direction_label,
+    change_features,
+    format_km2,
+    holder_label,
+    place_direction_label,
+)
+from layers.exports import ExportOptions
+from layers.features import layer_features, runtime_features
+from layers.view import View
+from layers.web.compare import compare_groups, compare_map
+from layers.web.html import escape_markdown
+from layers.web.map import MAP_HEIGHT, FeatureCollection, feature_collection, feature_collections
+
+#: The app's two modes (key of the sidebar radio ``mode``).
+MODES = {"map": "Map", "compare": "Compare two dates"}
+#: Constant key of the comparison map component: never remounted by a date.
+COMPARE_MAP_KEY = "compare-map"
+#: Session-state keys of the two date widgets, and their first values: the day before
+#: the ceasefire statement and the day Lachin district was handed over.
+BEFORE_KEY, AFTER_KEY = "compare_before", "compare_after"
+DEFAULT_BEFORE, DEFAULT_AFTER = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
+#: The formats offered here, and whether each takes the two dates as a comparison
+#: (before/after page) or as a range (animation).
+COMPARE_EXPORTS = (*exports.COMPARE_FORMATS, *exports.SPAN_FORMATS)
+
+#: Builds an export's bytes for the app, or reports the failure and returns ``None``.
+Prepare = Callable[[str, ExportOptions], "bytes | None"]
+
+
+def mode_switch() -> bool:
+    """The sidebar's mode radio; True in comparison mode."""
+    mode = st.sidebar.radio(
+        "Mode", list(MODES), format_func=MODES.__getitem__, key="mode", horizontal=True
+    )
+    return bool(mode == "compare")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_dated(
+    version: Hashable, _dataset: Dataset, day: dt.date, layers: tuple[str, ...], convention: str
+) -> dict[str, FeatureCollection]:
+    """Map-ready features of the dated ``layers`` on ``day`` (shared, read-only), so that
+    changing one date of the comparison rebuilds only that day's layers."""
+    frames = layer_features(_dataset, state_at(_dataset, day), list(layers), convention)
+    return feature_collections(frames)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_change(
+    version: Hashable, _dataset: Dataset, before: dt.date, after: dt.date
+) -> tuple[Change, FeatureCollection]:
+    """What changed between the two days, and the change layer (shared, read-only)."""
+    change = compare(_dataset, before, after)
+    return change, feature_collection(change_features(_dataset, change))
+
+
+def yours(day: dt.date) -> dict[str, FeatureCollection]:
+    """The user's own layers in force (:func:`layers.user_layer.showing`) on ``day``
+    (the session's, so never in a shared cache)."""
+    return feature_collections(runtime_features(day))
+
+
+def _date_inputs() -> tuple[dt.date, dt.date]:
+    state = st.session_state
+    state.setdefault(BEFORE_KEY, DEFAULT_BEFORE)
+    state.setdefault(AFTER_KEY, DEFAULT_AFTER)
+    first, last = settings.FIRST_DATE, settings.LAST_DATE
+    left, right = st.columns(2)
+    before = left.date_input("Before (left of the bar)", min_value=first, max_value=last,
+                             key=BEFORE_KEY, format="YYYY-MM-DD")  # fmt: skip
+    after = right.date_input("After (right of the bar)", min_value=first, max_value=last,
+                             key=AFTER_KEY, format="YYYY-MM-DD")  # fmt: skip
+    assert isinstance(before, dt.date) and isinstance(after, dt.date)
+    return before, after
+
+
+def compare_mode(
+    dataset: Dataset,
+    view: View,
+    version: Hashable,
+    fixed: Mapping[str, FeatureCollection],
+    prepare: Prepare,
+) -> None:
+    """The comparison page: two dates, the swipe map, the change tables, the exports.
+
+    ``view`` gives the layers, naming, extent and basemap (its day is unused); ``fixed``
+    the collections of the layers that do not change with the date; ``prepare`` builds an
+    export (the app's, which reports failures in one line).
+    """
+    before, after = _date_inputs()
+    try:
+        change, change_layer = cached_change(version, dataset, before, after)
+    except StateError as exc:
+        st.error(escape_markdown(f"Cannot compare: {exc}"))
+        return
+    dated = tuple(spec.id for spec in LAYERS if spec.dated and spec.id in view.layers)
+    st.caption(
+        escape_markdown(
+            f"Left of the bar: {format_date(before)}. Right of the bar: {format_date(after)}, "
+            "with the areas that changed hands. Drag the bar to compare."
+        )
+    )
+    st_folium(
+        compare_map(dataset, view.bounds, view.basemap),
+        key=COMPARE_MAP_KEY,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=compare_groups(
+            {k: v for k, v in fixed.items() if k in view.layers},
+            cached_dated(version, dataset, before, dated, view.convention) | yours(before),
+            cached_dated(version, dataset, after, dated, view.convention) | yours(after),
+            change_layer,
+            days=(before, after),
+        ),
+    )
+    change_tables(dataset, change, view.convention)
+    export_panel(view, before, after, prepare)
+
+
+def change_tables(dataset: Dataset, change: Change, convention: str) -> None:
+    """km² per area and per holder, places that changed hands, sites that appeared or
+    ended (from :func:`geo.change.change_table`)."""
+    st.subheader(
+        f"What changed between {format_date(change.before)} and {format_date(change.after)}"
+    )
+    if change.is_empty:
+        st.caption("Nothing changed hands, appeared or ended between these dates.")
+        return
+    st.metric("Territory that changed hands", format_km2(change.km2))
+    st.dataframe(area_frame(dataset, change), hide_index=True, key="compare_areas")
+    st.markdown("**Area held in the mapped control records**")
+    st.dataframe(holder_frame(change), hide_index=True, key="compare_holders")
+    st.markdown("**Places that changed hands** (gazetteer)")
+    st.dataframe(place_frame(dataset, change, convention), hide_index=True,
+                 key="compare_places")  # fmt: skip
+    st.markdown("**Sites that appeared or ended**")
+    st.dataframe(site_frame(dataset, change, convention), hide_index=True,
+                 key="compare_sites")  # fmt: skip
+    st.caption(
+        "Areas are approximate (Natural Earth 1:10m boundaries and schematic control records), "
+        "measured in an equal-area projection. Sources: the record ids in each row "
+        "(data/control.yaml, data/sites.yaml)."
+    )
+
+
+def area_frame(dataset: Dataset, change: Change) -> pd.DataFrame:
+    """One row per area that changed hands: area, change, km², status, records, sources."""
+    rows = [r for r in change_table(change) if r["what"] == "area"]
+    return pd.DataFrame(
+        {
+            "Area": [a.area_name for a in change.areas],
+            "Change": [area_direction_label(dataset, change, a) for a in change.areas],
+            "km²": [round(a.km2) for a in change.areas],
+            "Status": [a.status for a in change.areas],
+            "Records": [r["records"] for r in rows],
+            "Sources": [r["sources"] for r in rows],
+        }
+    )
+
+
+def holder_frame(change: Change) -> pd.DataFrame:
+    """Area held per holder on each day, and the difference (km², rounded)."""
+    holders = change.km2_by_holder
+    return pd.DataFrame(
+        {
+            "Held by": [holder_label(h) for h in holders],
+            f"km² on {change.before.isoformat()}": [round(v.before_km2) for v in holders.values()],
+            f"km² on {change.after.isoformat()}": [round(v.after_km2) for v in holders.values()],
+            "Change (km²)": [round(v.after_km2 - v.before_km2) for v in holders.values()],
+        }
+    )
+
+
+def place_frame(dataset: Dataset, change: Change, convention: str) -> pd.DataFrame:
+    """Places (gazetteer) that changed hands, named in ``convention``, with the caveat of
+    those near an area's edge."""
+    rows = {r["id"]: r for r in change_table(change) if r["what"] == "place"}
+    names = []
+    for p in change.places:
+        place = dataset.places.get(p.place_id)
+        names.append(label(place.names, convention) if place else p.name)
+    return pd.DataFrame(
+        {
+            "Place that changed hands": names,
+            "Change": [place_direction_label(dataset, change, p) for p in change.places],
+            "Note": [rows[p.place_id]["note"] for p in change.places],
+        }
+    )
+
+
+def site_frame(dataset: Dataset, change: Change, convention: str) -> pd.DataFrame:
+    """Sites that appeared or ended between the two days, with the dates."""
+    names = {s.id: s.names for s in dataset.sites}
+    site_names = []
+    when = []
+    for s in change.sites:
+        own = names.get(s.site_id)
+        site_names.append(label(own, convention) if own else s.name)
+        when.append(
+            "; ".join(
+                f"{verb} {format_date(day)}"
+                for verb, day in (("appeared", s.start), ("ended", s.end))
+                if day is not None and change.before < day <= change.after
+            )
+        )
+    return pd.DataFrame(
+        {"Site that appeared or ended": site_names, "Change": when,
+         "Operator": [s.operator for s in change.sites]}
+    )  # fmt: skip
+
+
+def export_panel(view: View, before: dt.date, after: dt.date, prepare: Prepare) -> None:
+    """The before/after page (PDF, PNG) and the animation of the range (GIF, MP4) of the
+    two dates; each is built only on click."""
+    with st.sidebar.expander("Export the comparison", expanded=False):
+        for fmt in COMPARE_EXPORTS:
+            spec = exports.EXPORT_FORMATS[fmt]
+            if not st.button(f"Prepare {spec.label}", key=f"prepare-compare:{fmt}"):
+                continue
+            pair = (before, after)
+            is_span = fmt in exports.SPAN_FORMATS
+            options = ExportOptions(span=pair) if is_span else ExportOptions(compare=pair)
+            data = prepare(fmt, options)
+            if data is None:
+                continue
+            st.download_button(
+                f"Download {spec.label}",
+                data,
+                file_name=f"south-caucasus-{before.isoformat()}-to-{after.isoformat()}"
+                f".{spec.extension}",
+                mime=spec.mime,
+                key=f"download-compare:{fmt}",
+            )

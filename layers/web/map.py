@@ -77,7 +77,8 @@ _CSS = """
 .leaflet-tooltip.bm-area { text-align: center; line-height: 1.15; }
 .bm-legend-group { font-weight: 600; margin-top: 4px; }
 .leaflet-tooltip.bm-label { background: transparent; border: none; box-shadow: none; padding: 0 2px;
-  font-size: 11px; font-weight: 600; color: #222; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
+  font-size: 11px; font-weight: 600; color: #222; text-shadow: 0 0 2px #fff, 0 0 2px #fff;
+  position: absolute; white-space: nowrap; width: max-content; }
 .leaflet-container .leaflet-popup-content, .leaflet-popup-content table, .leaflet-popup-content li
   { font-size: 12px; line-height: 1.3; }
 .leaflet-popup-content table { border-collapse: collapse; }

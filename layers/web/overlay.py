@@ -80,10 +80,10 @@ _OVERLAY_JS = """
         });
         var labels = permanentLabels().map(function (tip, i) {
             var el = tip._container;
+            watch(el);
             el.classList.remove('bm-label-hidden');
             if (el.classList.contains('bm-side')) { side(tip, false); }
-            // A label opened before the stylesheets applied was centred on its width
-            // then (the whole map's): place it again with its size now.
+            // Place it again with its size now (see watch()).
             tip.update();
             return {tip: tip, el: el, p: priority(el), i: i};
         });
@@ -109,6 +109,14 @@ _OVERLAY_JS = """
         if (pending !== null) { clearTimeout(pending); }
         pending = setTimeout(function () { pending = null; declutter(); }, 0);
     }
+    // Leaflet centres a label on the width it has when placed; a stylesheet or a font
+    // arriving later changes that width, so any change of a label's size places the
+    // labels again (decluttering changes no label's size: no loop).
+    var resized = window.ResizeObserver ? new ResizeObserver(schedule) : null;
+    var watched = new WeakSet();
+    function watch(el) {
+        if (resized && !watched.has(el)) { watched.add(el); resized.observe(el); }
+    }
 
     function apply(state) {
         stamp.textContent = state.date;
@@ -132,6 +140,12 @@ _OVERLAY_JS = """
     });
     map.on('layerremove zoomend moveend resize', schedule);
     map.whenReady(schedule);
+    // Placed before a stylesheet applied, labels sit (and overlap) elsewhere.
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+        link.addEventListener('load', schedule);
+    });
+    window.addEventListener('load', schedule);
+    if (document.fonts) { document.fonts.ready.then(schedule); }
 })(MAP);
 """
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from geo import settings
@@ -126,4 +127,70 @@ def test_date_stamp_and_legend_follow_the_date_without_remount(
     expect(frame.locator(".bm-legend")).to_contain_text("Peacekeeping HQ")
     assert iframe_kept(page)
     page.screenshot(path=artifacts / "screen-2020-11-10.png")
+    context.close()
+
+
+#: Where the country names are (centre, map frame pixels), with Armenia's bounding box
+#: on screen, the screen x of longitude 46.5 at AZERBAIJAN's height and how many labels
+#: decluttering hid; ``null`` until both names are drawn.
+_COUNTRY_PLACES = """(el, arm) => {
+    const hidden = document.querySelectorAll('.bm-label-hidden').length;
+    const names = {};
+    document.querySelectorAll('.bm-look-country').forEach(n => {
+        const r = n.getBoundingClientRect();
+        names[n.innerText.trim()] = {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+    });
+    if (!names.ARMENIA || !names.AZERBAIJAN) { return null; }
+    const a = window.map.latLngToContainerPoint([arm[1], arm[0]]),
+          b = window.map.latLngToContainerPoint([arm[3], arm[2]]);
+    const aze = window.map.containerPointToLatLng([0, names.AZERBAIJAN.y]);
+    const east = window.map.latLngToContainerPoint([aze.lat, 46.5]).x;
+    return {names: names, armenia: {left: Math.min(a.x, b.x), right: Math.max(a.x, b.x),
+            top: Math.min(a.y, b.y), bottom: Math.max(a.y, b.y)}, east: east, hidden: hidden};
+}"""
+
+
+def test_area_labels_stay_on_their_areas_when_leaflet_css_arrives_late(
+    browser: Any, app_url: str, artifacts: Path
+) -> None:
+    """Leaflet centres a label on the width it has when placed: placed before
+    leaflet.css applied, a label was as wide as the map and sat half the map's width
+    to the left (AZERBAIJAN over Armenia at 1366x768), and was never decluttered.
+    The stylesheet is held here until the labels exist, as a slow load does."""
+    armenia = read_boundaries(settings.DATA_DIR / settings.BOUNDARIES_FILE)["countries"]
+    arm = [float(v) for v in armenia[armenia["iso_a3"] == "ARM"].total_bounds]
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    held: list[Any] = []
+    page.route("**/leaflet.css", lambda route: held.append(route))
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".bm-look-country").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    assert held  # the labels were placed before the stylesheet came
+    for route in held:
+        route.continue_()
+    handle = page.locator(MAP_FRAME).element_handle()
+    map_frame = handle.content_frame() if handle else None
+    assert map_frame is not None
+    map_frame.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-pane')).position === 'absolute'",
+        timeout=TIMEOUT_MS,
+    )
+    body = frame.locator("body")
+    right = f"""arm => {{ const p = ({_COUNTRY_PLACES})(null, arm); if (!p) {{ return false; }}
+        const a = p.armenia, n = p.names.ARMENIA;
+        return a.left < n.x && n.x < a.right && a.top < n.y && n.y < a.bottom
+            && p.names.AZERBAIJAN.x > p.east && p.hidden > 0; }}"""
+    try:  # as expect() does: the right places, or a timeout
+        map_frame.wait_for_function(right, arg=arm, timeout=TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"country names misplaced: {body.evaluate(_COUNTRY_PLACES, arm)}")
+    finally:
+        page.screenshot(path=artifacts / "screen-1366x768-late-css.png")
+    rects = body.evaluate(_LABEL_RECTS)
+    clashes = [
+        (a["text"], b["text"]) for i, a in enumerate(rects) for b in rects[i + 1 :]
+        if overlapping(a, b)
+    ]  # fmt: skip
+    assert clashes == []
     context.close()

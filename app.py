@@ -15,16 +15,14 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import io, settings
 from geo.dataset import Dataset, load_dataset
-from geo.errors import DataError, RecipeError, StateError
+from geo.errors import DataError, StateError
 from geo.gazetteer import LocalGazetteer
 from geo.measure import Measurement, measure, target_options
 from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
-from layers import exports
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features
 from layers.view import BASEMAPS, View, view_from_query
@@ -32,11 +30,10 @@ from layers.web.html import escape_markdown
 from layers.web.map import (
     MAP_HEIGHT,
     FeatureCollection,
-    base_map,
     feature_collections,
-    feature_groups,
 )
 from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
+from ui import print_panel, view_sync
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -130,10 +127,15 @@ def init_state() -> None:
     layers and the naming, and the next click would write that into the URL.
     """
     state = st.session_state
-    if LAST_VIEW_KEY not in state:
-        params = st.query_params  # get_all: to_dict() would keep only a repeated key's last value
-        view, messages = view_from_query({key: params.get_all(key) for key in params})
+    navigated = LAST_VIEW_KEY in state and view_sync.navigated()  # Back or Forward
+    if LAST_VIEW_KEY not in state or navigated:
+        params = view_sync.url_query()  # every value of a repeated key
+        view, messages = view_from_query(params)
+        messages += print_panel.init_print_state(params)
         state.update(messages=messages, fly=None, playing=False)
+        if navigated:
+            view_sync.restore_origin(view.bounds)
+        view_sync.remember_url()
     elif state.pop(DATA_ERROR_KEY, False):
         view = state[LAST_VIEW_KEY]
     else:
@@ -155,13 +157,6 @@ def current_view() -> View:
         bounds=state["bounds"],
         basemap=state["basemap"],
     )
-
-
-def sync_url(view: View) -> None:
-    """Write the view into the URL (only when it changed)."""
-    query = view.to_query()
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
 
 
 # --- callbacks -------------------------------------------------------------------------
@@ -285,60 +280,16 @@ def distance_tool(dataset: Dataset) -> Measurement | None:
     return result if draw else None
 
 
-def export_panel(dataset: Dataset, view: View) -> None:
-    """One 'Prepare' button per export format; the file is built only on click."""
-    with st.sidebar.expander("Export", expanded=False):
-        for fmt, spec in exports.EXPORT_FORMATS.items():
-            if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                data = prepared_export(dataset, view, fmt)
-                if data is None:
-                    continue
-                st.download_button(
-                    f"Download {spec.label}",
-                    data,
-                    file_name=f"south-caucasus-{view.day.isoformat()}.{spec.extension}",
-                    mime=spec.mime,
-                    key=f"download:{fmt}",
-                )
-
-
-def prepared_export(dataset: Dataset, view: View, fmt: str) -> bytes | None:
-    """The export's bytes, or None after a one-line error in the export panel: a failed
-    export never takes the map and timeline down with it (the traceback goes to the
-    server log, never to the page)."""
-    label = exports.EXPORT_FORMATS[fmt].label
-    try:
-        return exports.export_bytes(dataset, view, fmt)
-    except (DataError, StateError, RecipeError) as exc:
-        reason = str(exc)
-    except Exception as exc:  # last resort: any renderer failure, reported and logged
-        logger.exception("export %s of %s failed", fmt, view.to_query())
-        reason = f"{type(exc).__name__}: {exc}"
-    reason = " ".join(reason.split())
-    if len(reason) > MESSAGE_CHARS:
-        reason = reason[: MESSAGE_CHARS - 1] + "…"
-    st.error(escape_markdown(f"export failed: {label}: {reason}"))
-    return None
-
-
 def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
-    """The map: constant base, the view's layers as feature groups, optional fly-to."""
+    """The map: constant base, the view's layers as feature groups, optional fly-to; in a
+    fragment that hands the view back on pan and zoom (ui.view_sync)."""
     fixed = cached_fixed_layers(data_version(), view.convention)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}
     collections |= feature_collections(frames)
     fly = st.session_state["fly"]
-    st_folium(
-        base_map(dataset, view.bounds, view.basemap),
-        key=MAP_KEY,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=feature_groups(collections, measurement),
-        center=fly[0] if fly else None,
-        zoom=fly[1] if fly else None,
-    )
+    view_sync.map_fragment(dataset, view, collections, measurement, fly, MAP_KEY)
 
 
 def timeline(dataset: Dataset, view: View) -> None:
@@ -375,8 +326,10 @@ def main() -> None:
         st.error(f"This map state is not valid: {escape_markdown(exc)}")
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
-    sync_url(view)
-    export_panel(dataset, view)
+    sheet = print_panel.current_sheet()
+    view_sync.sync_url(view, sheet)
+    print_panel.print_controls()
+    print_panel.export_panel(dataset, view_sync.screen(view, sheet), measurement)
     left, right = st.columns([3, 1.3])
     with left:
         map_component(dataset, view, measurement)

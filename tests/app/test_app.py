@@ -49,7 +49,7 @@ def test_default_run_shows_the_article_date_without_errors(dataset: Dataset) -> 
     assert at.slider(key="day_slider").value == ARTICLE_DAY
     assert at.date_input(key="day_input").value == ARTICLE_DAY
     args = map_args(at)
-    assert args["returned_objects"] == []
+    assert args["returned_objects"] == ["bounds", "zoom"]  # the view only: few reruns
     assert "aghdam-district-azerbaijani" in args["feature_group"]
     assert "russian-102nd-base" in args["feature_group"]
     assert "/app/static/leaflet/leaflet.js" in args["js_links"]
@@ -182,13 +182,48 @@ def test_basemap_switch_changes_the_map(dataset: Dataset) -> None:
     assert at.query_params["basemap"] == "osm"
 
 
-def test_exports_are_built_only_on_click(dataset: Dataset) -> None:
+def test_one_download_button_per_format_and_nothing_built_before_a_click(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        calls.append(str(args[2]))
+        return b""
+
+    monkeypatch.setattr(exports, "export_bytes", counting)
     at = run_app()
-    assert not at.get("download_button")
-    at.button(key="prepare:html").click().run()
     assert not at.exception
-    (download,) = at.get("download_button")
-    assert "HTML" in download.proto.label or "html" in download.proto.label.lower()
+    labels = [button.proto.label for button in at.get("download_button")]
+    wanted = [spec.label for fmt, spec in exports.EXPORT_FORMATS.items() if fmt != "atlas-pdf"]
+    assert labels == wanted  # one click each: no "Prepare" step
+    assert calls == []  # built only when clicked
+    assert at.button(key="atlas:build")
+
+
+def test_the_atlas_is_built_with_progress_and_kept_until_rebuilt(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def fake(dataset: Dataset, view: object, fmt: str, options: Any) -> bytes:
+        assert fmt == "atlas-pdf" and options.atlas.dates == "events"
+        for done in (1, 2, 3):
+            options.progress(done, 3)
+            seen.append((done, 3))
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(exports, "export_bytes", fake)
+    at = run_app()
+    at.radio(key="atlas:dates").set_value("events").run()
+    at.button(key="atlas:build").click().run()
+    assert not at.exception and seen == [(1, 3), (2, 3), (3, 3)]
+    names = [b.proto.label for b in at.get("download_button")]
+    assert "Download south-caucasus-2021-02-23-atlas.pdf" in names
+    at.slider(key="day_slider").set_value(dt.date(2020, 11, 10)).run()  # another rerun
+    assert "Download south-caucasus-2021-02-23-atlas.pdf" in [
+        b.proto.label for b in at.get("download_button")
+    ]
 
 
 def test_play_steps_to_the_next_key_dates_and_stops(dataset: Dataset) -> None:
@@ -317,12 +352,12 @@ def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
 
     monkeypatch.setattr(exports, "export_bytes", broken)
     at = run_app()
-    at.button(key="prepare:pdf").click().run()
+    at.button(key="atlas:build").click().run()
     assert not at.exception
     (message,) = [e.value for e in at.error]
     assert message.startswith("export failed") and "\n" not in message
     assert str(error).split()[0] in message
-    assert not at.get("download_button")
+    assert "atlas" not in " ".join(b.proto.label for b in at.get("download_button"))
     assert at.get("component_instance")  # the map
     assert at.button(key="event:monitoring-centre-opened")  # the timeline
     if isinstance(error, IndexError):  # the unexpected: the traceback is in the server log

@@ -1,0 +1,1 @@
+"""Streamlit panels of the app: widgets only; logic lives in geo/ and layers/."""

@@ -210,6 +210,8 @@ def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    if options.sheet.title:  # escaped by standalone_html like every text
+        view = replace(view, title=options.sheet.title)
     with stable_ids():
         return web_map.standalone_html(dataset, view).encode("utf-8")
 

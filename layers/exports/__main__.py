@@ -3,8 +3,14 @@
 Usage::
 
     python -m layers.exports --date 2020-11-10 --layers control,russian-bases --names dual \\
-        --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] [--paper A4|Letter] \\
-        [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR]
+        --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] \\
+        [--paper A4|A3|Letter|Tabloid] [--orientation landscape|portrait] [--greyscale] \\
+        [--title TEXT] [--subtitle TEXT] [--banner TEXT] [--producer TEXT] [--as-of DATE] \\
+        [--bounds 43.2,38.7,47.9,41.4] [--no-labels] [--data-dir DIR] \\
+        [--atlas-from DATE] [--atlas-to DATE] [--atlas-dates key|events|step] [--atlas-step N]
+
+The print options (``--title`` to ``--greyscale``) are parsed by the same functions as
+the URL parameters of the app (:mod:`layers.print_options`).
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
 ``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``; ``.pdf`` means the map alone, use
@@ -32,7 +38,17 @@ from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes, format_for
-from layers.paper import page
+from layers.paper.layouts import ATLAS_DATES, AtlasChoice
+from layers.print_options import (
+    ORIENTATIONS,
+    PAPER_SIZES,
+    PrintOptions,
+    parse_as_of,
+    parse_dpi,
+    parse_orientation,
+    parse_paper,
+    parse_text,
+)
 from layers.view import DEFAULT_BOUNDS, View, parse_bounds, parse_day, parse_layers
 
 T = TypeVar("T")
@@ -90,8 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("--format", choices=tuple(EXPORT_FORMATS), help="default: from the --out extension")
     add("--out", type=Path, required=True, help="file to write")
     add("--width-px", type=int, help="PNG width in pixels")
-    add("--dpi", type=float, help="PNG resolution (ignored with --width-px)")
-    add("--paper", choices=tuple(page.PAPERS), default=page.DEFAULT_PAPER)
+    add("--dpi", type=argument(parse_dpi), help="PNG resolution (ignored with --width-px)")
+    add("--paper", type=argument(parse_paper), default="A4", help=", ".join(PAPER_SIZES))
+    add("--orientation", type=argument(parse_orientation), default="landscape",
+        help=" or ".join(ORIENTATIONS))  # fmt: skip
+    add("--greyscale", action="store_true", help="paper exports in shades of grey")
     add(
         "--bounds",
         type=argument(parse_bounds),
@@ -101,7 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
             + ",".join(f"{v:g}" for v in settings.REGION_BBOX)
         ),
     )
-    add("--title", help="map title")
+    add("--title", type=argument(parse_text), default="", help="title of paper exports")
+    add("--subtitle", type=argument(parse_text), default="",
+        help="subtitle (default: the date and the place-name form)")  # fmt: skip
+    add("--banner", type=argument(parse_text), default="",
+        help="classification / handling banner (top and bottom, coloured by marking)")  # fmt: skip
+    add("--producer", type=argument(parse_text), default="", help="producer line")
+    add("--as-of", type=argument(parse_as_of), help="'information as of' date, YYYY-MM-DD")
+    add("--atlas-from", type=argument(parse_day), help="first day of the atlas")
+    add("--atlas-to", type=argument(parse_day), help="last day of the atlas (default --date)")
+    add("--atlas-dates", choices=ATLAS_DATES, default="key",
+        help="atlas pages: key dates, every event, or every --atlas-step days")  # fmt: skip
+    add("--atlas-step", type=int, default=30, help="days between atlas pages (with step)")
     add("--no-labels", action="store_true", help="do not label places and sites")
     add("--data-dir", type=Path, default=settings.DATA_DIR, help="folder of the data files")
     return parser
@@ -151,16 +181,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = choose_format(parser, args.format, args.out)
     check_extent(parser, args.bounds)
     try:
-        view = View(
-            day=args.date,
-            layers=args.layers,
-            convention=args.names,
-            bounds=args.bounds,
-            **({"title": args.title} if args.title else {}),
-        )
+        view = View(day=args.date, layers=args.layers, convention=args.names, bounds=args.bounds)
+        sheet = PrintOptions(
+            title=args.title, subtitle=args.subtitle, banner=args.banner,
+            producer=args.producer, as_of=args.as_of, paper=args.paper,
+            orientation=args.orientation, greyscale=args.greyscale,
+        )  # fmt: skip
+        atlas = AtlasChoice(
+            first=args.atlas_from, last=args.atlas_to, dates=args.atlas_dates,
+            step_days=args.atlas_step,
+        )  # fmt: skip
         options = ExportOptions(
-            width_px=args.width_px, dpi=args.dpi, paper=args.paper, labels=not args.no_labels
-        )
+            width_px=args.width_px, dpi=args.dpi, labels=not args.no_labels, sheet=sheet,
+            atlas=atlas,
+        )  # fmt: skip
     except StateError as exc:
         parser.error(str(exc))
     try:

@@ -5,8 +5,9 @@ resolution, greyscale) are widgets kept in the URL (:mod:`layers.print_options`)
 export but the atlas is one download button whose file is built when clicked (Streamlit
 runs ``data`` callables on click, on another thread) from the view on screen at that
 moment (:class:`ui.view_sync.Screen`). The atlas takes longer: "Build the atlas" draws
-it with a progress bar (page k of n); the finished file stays in the session, with its
-download button, until the atlas is built again.
+it with a progress bar (page k of n) in a fragment, so the map and the timeline stay
+usable; the finished file stays in the session, with its download button, until the
+atlas is built again.
 """
 
 from __future__ import annotations
@@ -139,8 +140,11 @@ def _builder(
     return build
 
 
+@st.fragment
 def atlas_controls(dataset: Dataset, live: Screen, measurement: Measurement | None) -> None:
-    """Date range and choice of dates, 'Build the atlas' with progress, and its download."""
+    """Date range and choice of dates, 'Build the atlas' with progress, and its download.
+
+    A fragment: building the atlas reruns (and greys) only this panel, not the page."""
     view, sheet = live.snapshot()
     st.markdown("**Atlas** (one page per date, identical maps merged)")
     span = st.date_input(

@@ -170,12 +170,20 @@ def parse_dpi(raw: str) -> float:
     return check_dpi(dpi)
 
 
+#: Range of "as of" dates accepted (also the limits of the app's date field).
+AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+
+
 def parse_as_of(raw: str) -> dt.date:
-    """``YYYY-MM-DD``, any date (the day the information was current)."""
+    """``YYYY-MM-DD`` within :data:`AS_OF_RANGE` (the day the information was current)."""
     try:
-        return dt.date.fromisoformat(raw.strip())
+        day = dt.date.fromisoformat(raw.strip())
     except ValueError as exc:
         raise StateError(f"{raw!r} is not a date YYYY-MM-DD") from exc
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        first, last = (d.year for d in AS_OF_RANGE)
+        raise StateError(f"{day.isoformat()} is outside {first} to {last}")
+    return day
 
 
 def parse_flag(raw: str) -> bool:

@@ -12,7 +12,6 @@ atlas is built again.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ from geo.measure import Measurement
 from layers import exports
 from layers.paper.layouts import ATLAS_DATES, AtlasChoice
 from layers.print_options import (
+    AS_OF_RANGE,
     MAX_DPI,
     MIN_DPI,
     ORIENTATIONS,
@@ -92,7 +92,7 @@ def print_controls() -> None:
         )  # fmt: skip
         st.text_input("Producer", key=KEYS["producer"], max_chars=160)
         st.date_input("Information as of", key=KEYS["as_of"], value=None, format="YYYY-MM-DD",
-                      min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))  # fmt: skip
+                      min_value=AS_OF_RANGE[0], max_value=AS_OF_RANGE[1])  # fmt: skip
         cols = st.columns(2)
         cols[0].selectbox("Paper", list(PAPER_SIZES), key=KEYS["paper"])
         cols[1].selectbox("Orientation", list(ORIENTATIONS), key=KEYS["orientation"])

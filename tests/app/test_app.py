@@ -362,3 +362,20 @@ def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
     assert at.button(key="event:monitoring-centre-opened")  # the timeline
     if isinstance(error, IndexError):  # the unexpected: the traceback is in the server log
         assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)
+
+
+def test_a_url_changed_by_back_restores_its_state(dataset: Dataset) -> None:
+    at = run_app({"date": "2020-11-10", "banner": "SECRET", "paper": "A3"})
+    assert at.text_input(key="print:banner").value == "SECRET"
+    assert at.selectbox(key="print:paper").value == "A3"
+    at.slider(key="day_slider").set_value(dt.date(2020, 9, 27)).run()
+    assert at.query_params["date"] == "2020-09-27"
+    # Back: the browser reruns the page with the previous address
+    at.query_params.clear()
+    at.query_params.update({"date": "2020-11-10", "view": "45.0,39.0,47.0,40.5"})
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.slider(key="day_slider").value == dt.date(2020, 11, 10)
+    assert at.text_input(key="print:banner").value == ""  # that address had no banner
+    assert at.query_params["view"] == "45.0,39.0,47.0,40.5"
+    assert map_args(at)["script"] and "45.0" in map_args(at)["script"]  # refitted there

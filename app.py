@@ -44,8 +44,6 @@ MAP_KEY = "briefing-map"
 PLAY_DELAY = 1.5
 #: Session-state key of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
-#: Longest error text shown in the export panel (the rest is in the server log).
-MESSAGE_CHARS = 300
 
 logger = logging.getLogger("briefing.app")
 

@@ -8,10 +8,8 @@ depend on the date or the layer toggles, so those only swap its feature groups.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
-import time
 from pathlib import Path
 
 import streamlit as st
@@ -19,8 +17,8 @@ import streamlit as st
 from geo import io, settings
 from geo.dataset import Dataset, load_dataset
 from geo.errors import DataError, StateError
-from geo.gazetteer import LocalGazetteer
-from geo.measure import Measurement, measure, target_options
+from geo.gazetteer import LocalGazetteer, region_entries
+from geo.measure import Measurement, measure
 from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
 from layers.catalog import GROUPS, LAYERS
@@ -32,18 +30,18 @@ from layers.web.map import (
     FeatureCollection,
     feature_collections,
 )
-from layers.web.timeline_panel import POINT_ZOOM, TimelineEntry, timeline_entries
-from ui import print_panel, view_sync
+from ui import deck as deck_ui
+from ui import layout, print_panel, view_sync
+from ui.basemap import basemap_fallback
+from ui.dates import date_controls, play_tick, set_day, wait_and_step
+from ui.distance import distance_tool
+from ui.search import place_search
+from ui.timeline import timeline
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
 #: Constant key of the map component: the map is never remounted by the date.
 MAP_KEY = "briefing-map"
-#: Seconds between steps when playing through the key dates: the session-state value
-#: ``play_delay`` when set (the tests set 0), else this.
-PLAY_DELAY = 1.5
-#: Session-state key of the widgets holding the date.
-DAY_KEYS = ("day_slider", "day_input")
 
 logger = logging.getLogger("briefing.app")
 
@@ -76,8 +74,11 @@ def cached_fixed_layers(version: DataVersion, convention: str) -> dict[str, Feat
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def cached_gazetteer(version: DataVersion) -> LocalGazetteer:
-    """The offline gazetteer of the data's places (any name form finds a place)."""
-    return LocalGazetteer(cached_dataset(version).places.values())
+    """The offline gazetteer of the data's places and regions (any name form, typos
+    tolerated)."""
+    dataset = cached_dataset(version)
+    regions = region_entries(dataset.boundaries, dataset.places)
+    return LocalGazetteer(dataset.places.values(), regions)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -108,12 +109,6 @@ def dataset_or_stop() -> Dataset:
 
 
 # --- session state ---------------------------------------------------------------------
-
-
-def set_day(day: dt.date) -> None:
-    """Set the date of every date widget (call before they are drawn, or in a callback)."""
-    for key in DAY_KEYS:
-        st.session_state[key] = day
 
 
 def init_state() -> None:
@@ -157,79 +152,9 @@ def current_view() -> View:
     )
 
 
-# --- callbacks -------------------------------------------------------------------------
-
-
-def on_day_widget(key: str) -> None:
-    """A date widget changed: copy its value to the other one."""
-    set_day(st.session_state[key])
-
-
-def on_step(days: tuple[dt.date, ...], forward: bool) -> None:
-    """Go to the previous or next key date."""
-    today = st.session_state["day_slider"]
-    candidates = [d for d in days if d > today] if forward else [d for d in days if d < today]
-    if candidates:
-        set_day(candidates[0] if forward else candidates[-1])
-
-
-def on_event(entry: TimelineEntry) -> None:
-    """An event was picked: set its date and fly the map there."""
-    set_day(min(max(entry.date, settings.FIRST_DATE), settings.LAST_DATE))
-    st.session_state["fly"] = (entry.center, entry.zoom)
-
-
-def on_search() -> None:
-    """A place was searched: fly to it, or say it is not in the gazetteer."""
-    query = st.session_state["search"].strip()
-    found = cached_gazetteer(data_version()).find(query) if query else None
-    if found is None:
-        st.session_state["search_result"] = f"No place called “{query}” in the gazetteer."
-        return
-    st.session_state["fly"] = ((found.latitude, found.longitude), POINT_ZOOM)
-    st.session_state["search_result"] = f"Found {found.address}"
-
-
-def set_playing(playing: bool) -> None:
-    """Start or stop stepping through the key dates."""
-    st.session_state["playing"] = playing
-    st.session_state["play_tick"] = False
-
-
-def play_tick(days: tuple[dt.date, ...]) -> None:
-    """While playing, advance one key date per run; stop after the last one."""
-    if not st.session_state.pop("play_tick", False):
-        return
-    later = [d for d in days if d > st.session_state["day_slider"]]
-    if later:
-        set_day(later[0])
-    else:
-        st.session_state["playing"] = False
 
 
 # --- widgets ---------------------------------------------------------------------------
-
-
-def date_controls(days: tuple[dt.date, ...]) -> None:
-    """Slider, date input, previous/next key date, play/stop."""
-    first, last = settings.FIRST_DATE, settings.LAST_DATE
-    st.slider("Date", first, last, key="day_slider", on_change=on_day_widget, args=("day_slider",))
-    cols = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-    cols[0].date_input(
-        "Go to date",
-        min_value=first,
-        max_value=last,
-        key="day_input",
-        on_change=on_day_widget,
-        args=("day_input",),
-        format="YYYY-MM-DD",
-    )
-    cols[1].button("◀ Previous key date", on_click=on_step, args=(days, False), key="prev")
-    cols[2].button("Next key date ▶", on_click=on_step, args=(days, True), key="next")
-    if st.session_state["playing"]:
-        cols[3].button("■ Stop", key="stop", on_click=set_playing, args=(False,))
-    else:
-        cols[3].button("▶ Play key dates", key="play", on_click=set_playing, args=(True,))
 
 
 def layer_panel() -> None:
@@ -245,79 +170,38 @@ def layer_panel() -> None:
     st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
 
 
-def place_search() -> None:
-    """Find a place by any of its names (Khankendi, Shushi, Berdzor, ...)."""
-    st.sidebar.text_input(
-        "Find a place",
-        key="search",
-        on_change=on_search,
-        placeholder="any name form, e.g. Khankendi or Berdzor",
-    )
-    if st.session_state.get("search_result"):
-        st.sidebar.caption(escape_markdown(st.session_state["search_result"]))
-
-
-def distance_tool(dataset: Dataset) -> Measurement | None:
-    """Two targets and their geodesic distance; returns the measurement to draw."""
-    options = target_options(dataset)
-    with st.sidebar.expander("Distance", expanded=False):
-        a = st.selectbox(
-            "From", list(options), index=None, format_func=options.__getitem__, key="from"
-        )
-        b = st.selectbox("To", list(options), index=None, format_func=options.__getitem__, key="to")
-        draw = st.checkbox("Draw on the map", value=True, key="draw_measure")
-        if a is None or b is None:
-            st.caption("Pick two places, sites or borders.")
-            return None
-        try:
-            result = cached_measure(data_version(), a, b)
-        except StateError as exc:
-            st.warning(escape_markdown(exc))
-            return None
-        st.metric("Shortest geodesic distance", f"{result.km:,.1f} km")
-    return result if draw else None
-
-
-def map_component(dataset: Dataset, view: View, measurement: Measurement | None) -> None:
+def map_component(
+    dataset: Dataset, view: View, measurement: Measurement | None, height: int = MAP_HEIGHT
+) -> None:
     """The map: constant base, the view's layers as feature groups, optional fly-to; in a
-    fragment that hands the view back on pan and zoom (ui.view_sync)."""
+    fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
     fixed = cached_fixed_layers(data_version(), view.convention)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}
     collections |= feature_collections(frames)
     fly = st.session_state["fly"]
-    view_sync.map_fragment(dataset, view, collections, measurement, fly, MAP_KEY)
-
-
-def timeline(dataset: Dataset, view: View) -> None:
-    """Every event in date order; later ones greyed; a button per event sets the date."""
-    st.subheader("Timeline")
-    with st.container(height=MAP_HEIGHT):
-        for entry in timeline_entries(dataset, view.day):
-            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
-            st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
-                      type="secondary" if entry.past else "tertiary")  # fmt: skip
+    view_sync.map_fragment(dataset, view, collections, measurement, fly, MAP_KEY, height)
 
 
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
+    layout.page_style()
     dataset = dataset_or_stop()
     days = key_dates(dataset)
     init_state()
     play_tick(days)
     for message in st.session_state.pop("messages", []):
         st.warning(escape_markdown(message))
-    st.subheader("South Caucasus: Russian military presence, 1991–2021")
-    st.caption(
-        "Briefing map for the Warsaw Institute article 'Armenia Invites More Russian Troops "
-        "to Its Territory' (23 February 2021). Dashed outlines: approximate or proposed."
-    )
+    presenting = deck_ui.presenting()
+    if not presenting:
+        layout.header()
     layer_panel()
-    place_search()
-    measurement = distance_tool(dataset)
-    date_controls(days)
+    place_search(cached_gazetteer(data_version()))
+    measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
+    if not presenting:
+        date_controls(days)
     try:
         view = current_view()
     except StateError as exc:
@@ -328,15 +212,17 @@ def main() -> None:
     view_sync.sync_url(view, sheet)
     print_panel.print_controls()
     print_panel.export_panel(dataset, view_sync.screen(view, sheet), measurement)
-    left, right = st.columns([3, 1.3])
-    with left:
-        map_component(dataset, view, measurement)
-    with right:
-        timeline(dataset, view)
-    if st.session_state["playing"]:
-        time.sleep(st.session_state.get("play_delay", PLAY_DELAY))
-        st.session_state["play_tick"] = True
-        st.rerun()
+    deck_ui.deck_panel(dataset, view)
+    if presenting:
+        deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
+    else:
+        left, right = layout.map_row()
+        with left:
+            map_component(dataset, view, measurement)
+            basemap_fallback(view)
+        with right:
+            timeline(dataset, view)
+    wait_and_step()
 
 
 main()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
+import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,6 +15,20 @@ from geo.io import LINE_KEY
 from geo.model import Names, Provenance, Span
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+#: Days a record shown on the map may carry (dates of events, starts of periods).
+MAP_DAYS = (settings.FIRST_DATE, settings.LAST_DATE)
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 120
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 6
+_SHORT.maxlevel = 3
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` shortened, to quote a bad value in a message however big it is."""
+    return _SHORT.repr(value)
 
 
 class RecordChecker:
@@ -36,7 +52,7 @@ class RecordChecker:
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.id is not None:
-            parts.append(f"record {self.id!r}")
+            parts.append(f"record {shown(self.id)}")
         if field is not None:
             parts.append(f"field {field!r}")
         return ", ".join(parts[:1]) + (": " + ", ".join(parts[1:]) if parts[1:] else "")
@@ -57,7 +73,7 @@ class RecordChecker:
                 self.problem(field, "is required")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.problem(field, f"must be non-empty text (got {value!r})")
+            self.problem(field, f"must be non-empty text (got {shown(value)})")
             return None
         return value.strip()
 
@@ -65,7 +81,8 @@ class RecordChecker:
         """A required lowercase slug such as ``stepanakert`` or ``base-102``."""
         value = self.text(field)
         if value is not None and not _SLUG.match(value):
-            self.problem(field, f"must be a lowercase slug like 'lachin-corridor' (got {value!r})")
+            example = "'lachin-corridor'"
+            self.problem(field, f"must be a lowercase slug like {example} (got {shown(value)})")
         return value or f"<line {self.line}>"
 
     def choice(self, field: str, options: Iterable[str], default: str | None = None) -> str:
@@ -73,29 +90,47 @@ class RecordChecker:
         allowed = tuple(options)
         value = self.record.get(field, default)
         if value not in allowed:
-            shown = "is required" if value is None else f"got {value!r}"
-            self.problem(field, f"must be one of {', '.join(allowed)} ({shown})")
+            got = "is required" if value is None else f"got {shown(value)}"
+            self.problem(field, f"must be one of {', '.join(allowed)} ({got})")
             return default or allowed[0]
         return str(value)
 
-    def date(self, field: str, *, required: bool = True) -> dt.date | None:
-        """An ISO date (YAML may already have parsed it)."""
+    def date(
+        self,
+        field: str,
+        *,
+        required: bool = True,
+        within: tuple[dt.date, dt.date] | None = None,
+    ) -> dt.date | None:
+        """An ISO date ``YYYY-MM-DD``, between the two days of ``within`` (inclusive) if
+        given (:data:`MAP_DAYS` for what the map shows).
+
+        The loader keeps dates as text, so an impossible day such as 2021-02-30 is a
+        problem on this field rather than an error inside the YAML parser.
+        """
         value = self.record.get(field)
         if value is None:
             if required:
                 self.problem(field, "is required (an ISO date YYYY-MM-DD)")
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.problem(field, f"must be an ISO date YYYY-MM-DD (got {value!r})")
-        return None
+        day = None
+        if isinstance(value, dt.datetime):  # only other loaders (decks) give date objects
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str) and _ISO_DATE.match(value):
+            with contextlib.suppress(ValueError):  # 2021-02-30
+                day = dt.date.fromisoformat(value)
+        if day is None:
+            self.problem(field, f"must be an ISO date YYYY-MM-DD (got {shown(value)})")
+            return None
+        if within is None:
+            return day
+        first, last = within
+        if not first <= day <= last:
+            self.problem(field, f"must be between {first} and {last} (got {day})")
+            return None
+        return day
 
     def number(self, field: str, low: float, high: float) -> float:
         """A required finite number within ``[low, high]``."""
@@ -107,14 +142,14 @@ class RecordChecker:
             and low <= value <= high
         ):
             return float(value)
-        self.problem(field, f"must be a number between {low} and {high} (got {value!r})")
+        self.problem(field, f"must be a number between {low} and {high} (got {shown(value)})")
         return float("nan")
 
     def flag(self, field: str, default: bool = False) -> bool:
         """An optional true/false field."""
         value = self.record.get(field, default)
         if not isinstance(value, bool):
-            self.problem(field, f"must be true or false (got {value!r})")
+            self.problem(field, f"must be true or false (got {shown(value)})")
             return default
         return value
 
@@ -126,7 +161,7 @@ class RecordChecker:
                 self.problem(field, "is required (a list)")
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.problem(field, f"must be a list of text items (got {value!r})")
+            self.problem(field, f"must be a list of text items (got {shown(value)})")
             return ()
         if required and not value:
             self.problem(field, "must not be empty")
@@ -136,7 +171,7 @@ class RecordChecker:
         """A required mapping field."""
         value = self.record.get(field)
         if not isinstance(value, Mapping):
-            self.problem(field, f"must be a mapping (got {value!r})")
+            self.problem(field, f"must be a mapping (got {shown(value)})")
             return None
         return value
 
@@ -146,7 +181,7 @@ class RecordChecker:
         if value is None and not required:
             return None
         if not isinstance(value, Mapping) or not isinstance(value.get("en"), str):
-            self.problem(field, f"must be a mapping with at least 'en' (got {value!r})")
+            self.problem(field, f"must be a mapping with at least 'en' (got {shown(value)})")
             return None
         unknown = sorted(set(value) - {*settings.NAME_KEYS, "alt", LINE_KEY})
         if unknown:
@@ -158,24 +193,30 @@ class RecordChecker:
             return None
         alt = value.get("alt") or []
         if not isinstance(alt, list) or not all(isinstance(a, str) for a in alt):
-            self.problem(field, f"'alt' must be a list of text (got {alt!r})")
+            self.problem(field, f"'alt' must be a list of text (got {shown(alt)})")
             alt = []
         return Names(**{k: v for k, v in forms.items() if v is not None}, alt=tuple(alt))
 
-    def provenance(self, known_sources: Iterable[str]) -> Provenance:
-        """The common fields ``status``, ``sources`` and ``note``."""
+    def provenance(self, known_sources: Iterable[str] | None) -> Provenance:
+        """The common fields ``status``, ``sources`` and ``note``.
+
+        ``known_sources`` is None when sources.yaml could not be parsed: the ids are then
+        not checked, so that one root cause is not reported again for every record.
+        """
         status = self.choice("status", settings.STATUSES)
         sources = self.text_list("sources", required=True)
-        known = set(known_sources)
+        known = None if known_sources is None else set(known_sources)
         for source in sources:
-            if source not in known:
-                self.problem("sources", f"unknown source id {source!r} (not in sources.yaml)")
+            if known is not None and source not in known:
+                self.problem("sources", f"unknown source id {shown(source)} (not in sources.yaml)")
         return Provenance(status=status, sources=sources, note=self.text("note", required=False))
 
     def span(self, *, start_required: bool) -> Span:
         """``start``/``end`` (end exclusive) with their precisions."""
-        start = self.date("start", required=start_required)
-        end = self.date("end", required=False)
+        start = self.date("start", required=start_required, within=MAP_DAYS)
+        # ``end`` is exclusive: a period lasting through the map's last day ends a day later.
+        last_end = settings.LAST_DATE + dt.timedelta(days=1)
+        end = self.date("end", required=False, within=(settings.FIRST_DATE, last_end))
         if start is not None and end is not None and end <= start:
             self.problem("end", f"must be after start {start} (got {end})")
         return Span(
@@ -198,7 +239,7 @@ def check_unique_ids(file: str, ids: Iterable[tuple[int | None, str]], problems:
     for line, record_id in ids:
         if record_id in first_line:
             problems.append(
-                f"{file}: line {line}, record {record_id!r}, field 'id': duplicate "
+                f"{file}: line {line}, record {shown(record_id)}, field 'id': duplicate "
                 f"(first used at line {first_line[record_id]})"
             )
         else:

@@ -6,18 +6,20 @@ All problems across all files are collected and raised once as
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import geopandas as gpd
 
 from geo import io, settings
-from geo._validate import RecordChecker, check_unique_ids
+from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, shown
 from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
+from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
 #: Layers (and columns) that data/boundaries.gpkg must provide.
@@ -33,12 +35,15 @@ BOUNDARY_LAYERS: dict[str, tuple[str, ...]] = {
 
 _COMMON = ("id", "status", "sources", "note")
 _SPAN = ("start", "end", "start_precision", "end_precision")
-_SITE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "kind", "operator", "geometry", "not_held_by")
+_SITE_FIELDS = (
+    *(*_COMMON, *_SPAN, "name", "names", "name_places"),
+    *("kind", "operator", "geometry", "not_held_by"),
+)
 _CONTROL_FIELDS = (*_COMMON, *_SPAN, "area_name", "place", "holder", "geometry")
 _EVENT_FIELDS = (
     *_COMMON,
     *("title", "date", "precision", "end", "quote", "quote_source"),
-    *("in_article", "geometry", "related"),
+    *("in_article", "geometry", "related", "title_places"),
 )
 
 R = TypeVar("R")
@@ -68,41 +73,95 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     DataError
         Listing every problem found, each naming file, line, record id and field.
     """
-    problems: list[str] = []
-    boundaries = _load_boundaries(data_dir / settings.BOUNDARIES_FILE, problems)
-    sources = _by_id(_parse(data_dir, settings.SOURCES_FILE, _source, problems))
-    places = _by_id(_parse(data_dir, settings.PLACES_FILE, lambda c: _place(c, sources), problems))
-    context = RecipeContext(boundaries=boundaries, places=places)
-    sites = _parse(data_dir, settings.SITES_FILE, lambda c: _site(c, sources, context), problems)
-    control = _parse(
-        data_dir, settings.CONTROL_FILE, lambda c: _control(c, sources, context), problems
+    files = _Files(data_dir)
+    boundaries = _load_boundaries(data_dir / settings.BOUNDARIES_FILE, files)
+    loaded_sources = files.parse(settings.SOURCES_FILE, _source)
+    sources = _by_id(loaded_sources.records)
+    refs = _Refs(
+        sources=sources if loaded_sources.parsed else None,
+        context=None,
     )
-    events = _parse(data_dir, settings.EVENTS_FILE, lambda c: _event(c, sources, context), problems)
+    loaded_places = files.parse(settings.PLACES_FILE, lambda c: _place(c, refs))
+    places = _by_id(loaded_places.records)
+    if loaded_places.parsed and boundaries is not None:
+        refs = _Refs(refs.sources, RecipeContext(boundaries=boundaries, places=places))
+    sites = files.parse(settings.SITES_FILE, lambda c: _site(c, refs))
+    control = files.parse(settings.CONTROL_FILE, lambda c: _control(c, refs))
+    events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
+    problems = files.problems
     problems.extend(
         f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
         for source_id in settings.REQUIRED_SOURCE_IDS
         if sources and source_id not in sources
     )
     _check_control_overlaps(control, problems)
-    _check_related(events, {s.id for s in sites} | {c.id for c in control}, problems)
-    if problems:
-        raise DataError(problems)
+    if sites.parsed and control.parsed:
+        known = {s.id for s in sites.records} | {c.id for c in control.records}
+        _check_related(events, known, problems)
+    if files.broken or problems:
+        raise DataError([*files.broken, *problems])  # root causes first
     return Dataset(
-        boundaries=boundaries,
+        boundaries=boundaries or {},
         sources=sources,
         places=places,
-        sites=tuple(sites),
-        control=tuple(control),
-        events=tuple(sorted(events, key=lambda e: (e.date, e.id))),
+        sites=tuple(sites.records),
+        control=tuple(control.records),
+        events=tuple(sorted(events.records, key=lambda e: (e.date, e.id))),
     )
 
 
-def _load_boundaries(path: Path, problems: list[str]) -> dict[str, gpd.GeoDataFrame]:
+@dataclass(frozen=True)
+class _Loaded(Generic[R]):
+    """The records built from one file, the line of each id, and whether it parsed."""
+
+    records: list[R]
+    lines: dict[str, int | None]
+    parsed: bool
+
+
+@dataclass(frozen=True)
+class _Refs:
+    """What records of later files may refer to. ``None`` stands for a file that did not
+    parse: references into it are not checked, so its one root cause is not repeated as
+    dozens of "unknown id" problems."""
+
+    sources: Mapping[str, Source] | None
+    context: RecipeContext | None
+
+
+class _Files:
+    """Parses the data files of one folder, keeping file-level failures (unreadable or
+    unparsable files: root causes) apart from record problems."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.broken: list[str] = []
+        self.problems: list[str] = []
+
+    def parse(self, file: str, build: Callable[[RecordChecker], R]) -> _Loaded[R]:
+        try:
+            raw = io.read_records(self.data_dir / file)
+        except DataError as exc:
+            self.broken.extend(exc.problems)
+            return _Loaded([], {}, parsed=False)
+        checkers = [RecordChecker(file, record, self.problems) for record in raw]
+        built = [build(checker) for checker in checkers]
+        check_unique_ids(file, ((c.line, c.id) for c in checkers if c.id), self.problems)
+        lines: dict[str, int | None] = {}
+        for checker in checkers:
+            if checker.id is not None:
+                lines.setdefault(checker.id, checker.line)
+        return _Loaded(built, lines, parsed=True)
+
+
+def _load_boundaries(path: Path, files: _Files) -> dict[str, gpd.GeoDataFrame] | None:
+    """The boundary layers, or None when the GeoPackage cannot be read."""
+    problems = files.problems
     try:
         layers = io.read_boundaries(path)
     except DataError as exc:
-        problems.extend(exc.problems)
-        return {}
+        files.broken.extend(exc.problems)
+        return None
     for name, columns in BOUNDARY_LAYERS.items():
         if name not in layers:
             problems.append(f"{path.name}: layer {name!r} is missing")
@@ -113,30 +172,15 @@ def _load_boundaries(path: Path, problems: list[str]) -> dict[str, gpd.GeoDataFr
     return layers
 
 
-def _parse(
-    data_dir: Path,
-    file: str,
-    build: Callable[[RecordChecker], R],
-    problems: list[str],
-) -> list[R]:
-    try:
-        raw = io.read_records(data_dir / file)
-    except DataError as exc:
-        problems.extend(exc.problems)
-        return []
-    checkers = [RecordChecker(file, record, problems) for record in raw]
-    built = [build(checker) for checker in checkers]
-    check_unique_ids(file, ((c.line, c.id) for c in checkers if c.id), problems)
-    return built
-
-
 def _by_id(records: list[Any]) -> dict[str, Any]:
     return {record.id: record for record in records}
 
 
-def _geometry(check: RecordChecker, context: RecipeContext, field: str = "geometry") -> Any:
+def _geometry(check: RecordChecker, refs: _Refs, field: str = "geometry") -> Any:
+    if refs.context is None:  # places.yaml or boundaries.gpkg is broken: not checkable
+        return None
     try:
-        return build_geometry(check.record.get(field), context)
+        return build_geometry(check.record.get(field), refs.context)
     except RecipeError as exc:
         check.problem(field, str(exc))
         return None
@@ -149,13 +193,18 @@ def _source(check: RecordChecker) -> Source:
         title=check.text("title") or "",
         publisher=check.text("publisher") or "",
         url=check.text("url", required=False),
-        date=check.date("date", required=False),
-        accessed=check.date("accessed", required=False),
+        date=check.date("date", required=False, within=_source_days()),
+        accessed=check.date("accessed", required=False, within=_source_days()),
         licence=check.text("licence", required=False),
     )
 
 
-def _place(check: RecordChecker, sources: Mapping[str, Source]) -> Place:
+def _source_days() -> tuple[dt.date, dt.date]:
+    """Sources may be published after the map's last day, but not in the future."""
+    return settings.EARLIEST_SOURCE_DATE, dt.date.today()
+
+
+def _place(check: RecordChecker, refs: _Refs) -> Place:
     check.unknown_fields((*_COMMON, "kind", "lon", "lat", "names", "country", "boundary_note"))
     country = check.text("country", required=False)
     boundary_note = check.text("boundary_note", required=False)
@@ -167,84 +216,103 @@ def _place(check: RecordChecker, sources: Mapping[str, Source]) -> Place:
         lon=check.number("lon", -180.0, 180.0),
         lat=check.number("lat", -90.0, 90.0),
         names=check.names() or Names(en=check.id or "?"),
-        provenance=check.provenance(sources),
+        provenance=check.provenance(refs.sources),
         country=country,
         boundary_note=boundary_note,
     )
 
 
-def _site(check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeContext) -> Site:
+def _site(check: RecordChecker, refs: _Refs) -> Site:
     check.unknown_fields(_SITE_FIELDS)
+    name = check.text("name") or ""
     return Site(
         id=check.slug(),
-        name=check.text("name") or "",
+        name=name,
+        name_places=_named_places(check, "name_places", name, refs),
         names=check.names(required=False),
         kind=check.choice("kind", settings.SITE_KINDS),
         operator=check.text("operator") or "",
-        geometry=_geometry(check, ctx),
+        geometry=_geometry(check, refs),
         span=check.span(start_required=False),
-        provenance=check.provenance(sources),
+        provenance=check.provenance(refs.sources),
         not_held_by=_holders(check, "not_held_by"),
     )
+
+
+def _named_places(check: RecordChecker, field: str, text: str, refs: _Refs) -> tuple[str, ...]:
+    """Place ids whose English form occurs in ``text`` (see :func:`geo.naming.compose`);
+    not checked against the places when places.yaml did not parse (see :class:`_Refs`)."""
+    place_ids = check.text_list(field)
+    if refs.context is None:
+        return place_ids
+    for place_id in place_ids:
+        place = refs.context.places.get(place_id)
+        if place is None:
+            check.problem(field, f"unknown place id {shown(place_id)} (not in places.yaml)")
+        elif name_span(text, place.names.en) is None:
+            where = f"(place {shown(place_id)}) is not in {shown(text)}"
+            check.problem(field, f"{shown(place.names.en)} {where}")
+    return place_ids
 
 
 def _holders(check: RecordChecker, field: str) -> tuple[str, ...]:
     holders = check.text_list(field)
     for holder in holders:
         if holder not in settings.HOLDERS:
-            check.problem(field, f"must list holders of {settings.HOLDERS} (got {holder!r})")
+            check.problem(field, f"must list holders of {settings.HOLDERS} (got {shown(holder)})")
     return holders
 
 
-def _control(
-    check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeContext
-) -> ControlPeriod:
+def _control(check: RecordChecker, refs: _Refs) -> ControlPeriod:
     check.unknown_fields(_CONTROL_FIELDS)
     place = check.text("place", required=False)
-    if place is not None and place not in ctx.places:
+    if place is not None and refs.context is not None and place not in refs.context.places:
         check.problem("place", f"unknown place id {place!r} (not in places.yaml)")
     return ControlPeriod(
         id=check.slug(),
         area_name=check.text("area_name") or "",
         place=place,
         holder=check.choice("holder", settings.HOLDERS),
-        geometry=_geometry(check, ctx),
+        geometry=_geometry(check, refs),
         span=check.span(start_required=True),
-        provenance=check.provenance(sources),
+        provenance=check.provenance(refs.sources),
     )
 
 
-def _event(check: RecordChecker, sources: Mapping[str, Source], ctx: RecipeContext) -> Event:
+def _event(check: RecordChecker, refs: _Refs) -> Event:
     check.unknown_fields(_EVENT_FIELDS)
-    date = check.date("date")
-    end = check.date("end", required=False)
+    date = check.date("date", within=MAP_DAYS)
+    end = check.date("end", required=False, within=MAP_DAYS)
     if date is not None and end is not None and end < date:
         check.problem("end", f"must not be before date {date} (got {end})")
     quote = check.record.get("quote") or ""
     if not isinstance(quote, str):
-        check.problem("quote", f"must be text (got {quote!r})")
+        check.problem("quote", f"must be text (got {shown(quote)})")
         quote = ""
     quote_source = check.text("quote_source", required=bool(quote))
-    if quote_source is not None and quote_source not in sources:
-        check.problem("quote_source", f"unknown source id {quote_source!r}")
+    sources = refs.sources
+    if quote_source is not None and sources is not None and quote_source not in sources:
+        check.problem("quote_source", f"unknown source id {shown(quote_source)}")
+    title = check.text("title") or ""
     return Event(
         id=check.slug(),
-        title=check.text("title") or "",
+        title=title,
         date=date or settings.FIRST_DATE,
         precision=check.choice("precision", settings.PRECISIONS),
-        geometry=_geometry(check, ctx),
-        provenance=check.provenance(sources),
+        geometry=_geometry(check, refs),
+        provenance=check.provenance(refs.sources),
         quote=quote.strip(),
         quote_source=quote_source,
         in_article=check.flag("in_article"),
         end=end,
         related=check.text_list("related"),
+        title_places=_named_places(check, "title_places", title, refs),
     )
 
 
-def _check_control_overlaps(periods: list[ControlPeriod], problems: list[str]) -> None:
+def _check_control_overlaps(periods: _Loaded[ControlPeriod], problems: list[str]) -> None:
     by_area: dict[str, list[ControlPeriod]] = {}
-    for period in periods:
+    for period in periods.records:
         by_area.setdefault(period.area_name, []).append(period)
     for area, group in by_area.items():
         ordered = sorted(group, key=lambda p: p.span.start or settings.FIRST_DATE)
@@ -252,17 +320,20 @@ def _check_control_overlaps(periods: list[ControlPeriod], problems: list[str]) -
             if earlier.span.end is None or (
                 later.span.start is not None and later.span.start < earlier.span.end
             ):
+                until = f"lasts until {earlier.span.end}" if earlier.span.end else "has no end"
                 problems.append(
-                    f"{settings.CONTROL_FILE}: records {earlier.id!r} and {later.id!r}, "
-                    f"field 'start': periods of {area!r} overlap"
+                    f"{settings.CONTROL_FILE}: line {periods.lines.get(later.id)}, "
+                    f"record {later.id!r}, field 'start': the periods of {area!r} overlap "
+                    f"({earlier.id!r} at line {periods.lines.get(earlier.id)} {until})"
                 )
 
 
-def _check_related(events: list[Event], known: set[str], problems: list[str]) -> None:
-    for event in events:
+def _check_related(events: _Loaded[Event], known: set[str], problems: list[str]) -> None:
+    for event in events.records:
         for related in event.related:
             if related not in known:
                 problems.append(
-                    f"{settings.EVENTS_FILE}: record {event.id!r}, field 'related': "
-                    f"unknown site or control id {related!r}"
+                    f"{settings.EVENTS_FILE}: line {events.lines.get(event.id)}, "
+                    f"record {event.id!r}, field 'related': "
+                    f"unknown site or control id {shown(related)}"
                 )

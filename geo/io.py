@@ -18,7 +18,9 @@ import geopandas as gpd
 import pyogrio
 import yaml
 
+from geo import settings
 from geo.errors import DataError
+from geo.text import clean_text
 
 #: Permissions of a newly written export (an overwritten file keeps its own).
 NEW_FILE_MODE = 0o644
@@ -26,43 +28,107 @@ NEW_FILE_MODE = 0o644
 #: Key added to every YAML mapping: the 1-based line it starts on.
 LINE_KEY = "__line__"
 
+_ALIASES_REFUSED = (
+    "anchors and aliases (&name, *name) are not allowed in data files; write each value out"
+)
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that records the line each mapping starts on."""
+
+class _DataLoader(yaml.SafeLoader):
+    """A safe YAML loader for data files.
+
+    It records the line each mapping starts on, passes every string through
+    :func:`geo.text.clean_text`, keeps dates as text (the validator parses them and
+    names the field), and refuses, with the line, what a data file never needs and a
+    hostile one uses: anchors and aliases (refused before anything expands), duplicate
+    keys, nesting deeper than :data:`geo.settings.MAX_YAML_DEPTH` and integers longer than
+    :data:`geo.settings.MAX_NUMBER_DIGITS` digits.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, event.start_mark)
+        if self._depth >= settings.MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"nested deeper than {settings.MAX_YAML_DEPTH} levels of lists and mappings",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
-def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    first_line: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key, line = clean_text(key_node.value), key_node.start_mark.line + 1
+        if key == LINE_KEY:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {LINE_KEY!r} is reserved", key_node.start_mark
+            )
+        if key in first_line:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} appears twice in one mapping; first at line {first_line[key]}",
+                key_node.start_mark,
+            )
+        first_line[key] = line
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line
-)
+def _construct_text(loader: _DataLoader, node: yaml.ScalarNode) -> str:
+    return clean_text(loader.construct_scalar(node))
+
+
+def _construct_int(loader: _DataLoader, node: yaml.ScalarNode) -> int:
+    digits = sum(char.isdigit() for char in node.value)
+    if digits > settings.MAX_NUMBER_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {digits} digits is too long", node.start_mark
+        )
+    return int(loader.construct_yaml_int(node))
+
+
+_DataLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_DataLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+_DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+_DataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """Read a YAML file holding a top-level list of mappings.
+    """Read a YAML file holding a top-level list of mappings (``[]`` for none).
 
-    Each mapping gets a ``__line__`` key with the line it starts on. A file that is
-    missing, unparsable or not a list of mappings raises :class:`DataError` naming it.
+    Each mapping gets a ``__line__`` key with the line it starts on; every string is
+    cleaned by :func:`geo.text.clean_text`; dates stay text. A file that is missing,
+    bigger than :data:`geo.settings.MAX_DATA_FILE_BYTES`, unparsable, hostile (see
+    :class:`_DataLoader`), empty or comment-only, or not a list of mappings raises
+    :class:`DataError` naming it (and the line, where there is one).
     """
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataError([f"{path.name}: cannot be read ({exc.strerror or exc})"]) from exc
-    except UnicodeDecodeError as exc:
-        raise DataError([f"{path.name}: is not UTF-8 text ({exc.reason})"]) from exc
-    try:
-        loaded = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        loaded = yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataError([f"{path.name}{where}: not valid YAML ({problem})"]) from exc
-    if loaded is None:
-        return []
+    except RecursionError as exc:  # a safety net: MAX_YAML_DEPTH stops this first
+        raise DataError([f"{path.name}: not valid YAML (nested too deeply)"]) from exc
+    if loaded is None:  # empty or comments only: an accident; ``[]`` says "none" on purpose
+        raise DataError([f"{path.name}: holds no records (expected a list of records)"])
     if not isinstance(loaded, list):
         raise DataError([f"{path.name}: expected a list of records, got {type(loaded).__name__}"])
     problems = [
@@ -73,6 +139,29 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     if problems:
         raise DataError(problems)
     return [{key: _without_lines(value) for key, value in item.items()} for item in loaded]
+
+
+def _read_text(path: Path) -> str:
+    """The UTF-8 text of a data file, refused unread beyond the size limit."""
+    limit = settings.MAX_DATA_FILE_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raw = b""
+        else:
+            with path.open("rb") as stream:
+                raw = stream.read(limit + 1)  # a file growing meanwhile is still capped
+    except OSError as exc:
+        raise DataError([f"{path.name}: cannot be read ({exc.strerror or exc})"]) from exc
+    if size > limit or len(raw) > limit:
+        shown = f"{size:,} bytes" if size > limit else f"more than {limit:,} bytes"
+        raise DataError(
+            [f"{path.name}: the file is {shown}; data files may hold at most {limit:,} bytes"]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([f"{path.name}: is not UTF-8 text ({exc.reason})"]) from exc
 
 
 def _without_lines(value: Any) -> Any:
@@ -96,7 +185,7 @@ FIELD_LINES_KEY = "__field_lines__"
 DUPLICATES_KEY = "__duplicate_keys__"
 
 
-class _DocumentLoader(_LineLoader):
+class _DocumentLoader(yaml.SafeLoader):
     """A safe loader for user documents (decks): every mapping keeps its own line, the line
     of each key and its repeated keys (PyYAML keeps the last value silently); aliases are
     refused, so with a size cap no document expands beyond its bytes."""
@@ -345,3 +434,15 @@ def _no_fsync() -> Iterator[None]:
         yield
     finally:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": previous})
+
+
+def bytes_written_by(write: Callable[[Path], None], filename: str) -> bytes:
+    """Return the bytes a writer that needs a file path (e.g. an external encoder) writes.
+
+    ``write`` is called with a path named ``filename`` in a private temporary folder
+    (never a shared fixed path), which is removed before returning.
+    """
+    with tempfile.TemporaryDirectory(prefix="briefing-file-") as folder:
+        path = Path(folder) / filename
+        write(path)
+        return path.read_bytes()

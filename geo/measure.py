@@ -33,6 +33,16 @@ def nearest_distance(a: BaseGeometry, b: BaseGeometry) -> Measurement:
     return Measurement(km=geodesic_km(start, end), start=start, end=end)
 
 
+def between(a: tuple[float, float], b: tuple[float, float]) -> Measurement:
+    """Geodesic distance between two (lat, lon) points (e.g. two clicks on the map).
+
+    >>> round(between((40.0, 44.0), (40.0, 45.0)).km, 1)
+    85.4
+    """
+    start, end = Point(a[1], a[0]), Point(b[1], b[0])
+    return Measurement(km=geodesic_km(start, end), start=start, end=end)
+
+
 def target_options(dataset: Dataset) -> dict[str, str]:
     """Measurable targets, key -> English label: places, sites, countries, areas."""
     options = {f"place:{p.id}": p.names.en for p in dataset.places.values()}

@@ -115,6 +115,9 @@ class Site:
     names: Names | None = None
     #: Holders (control.yaml) whose ground this area must not cover while it exists.
     not_held_by: tuple[str, ...] = ()
+    #: Gazetteer places named in ``name`` (by their English form), written in the
+    #: chosen naming convention where the name is shown (:func:`geo.naming.compose`).
+    name_places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,9 @@ class Event:
     in_article: bool = False
     end: dt.date | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
+    #: Gazetteer places named in ``title`` (by their English form), written in the
+    #: chosen naming convention where the title is shown (:func:`geo.naming.compose`).
+    title_places: tuple[str, ...] = field(default_factory=tuple)
 
     def describe(self) -> str:
         """The date as read by people, no finer than its precision, with the end if any."""

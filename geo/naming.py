@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from geo.errors import StateError
 from geo.model import Names
@@ -44,8 +46,12 @@ def label(names: Names, convention: str = DEFAULT_CONVENTION) -> str:
     --------
     >>> label(Names(en="Stepanakert", hy="Stepanakert", az="Xankəndi"), "az")
     'Xankəndi'
+    >>> label(Names(en="Shusha", ru="Shusha", ru_native="Шуша"), "ru")
+    'Шуша'
     """
     check_convention(convention)
+    if convention == "ru":  # Cyrillic where the data has it, else the transliteration
+        return names.ru_native or names.ru or names.en
     if convention == "dual":
         forms = [names.en]
         keys = {_spelling_key(names.en)}
@@ -78,3 +84,31 @@ def alternatives(names: Names, convention: str = DEFAULT_CONVENTION) -> tuple[st
     """Every other known form, for popups and search ("also: ...")."""
     shown = set(label(names, convention).split(" / "))
     return tuple(form for form in names.all() if form not in shown)
+
+
+def name_span(text: str, english: str) -> tuple[int, int] | None:
+    """Where the English form ``english`` first occurs in ``text`` as whole words
+    (ignoring case), or ``None``."""
+    found = re.search(rf"(?<!\w){re.escape(english)}(?!\w)", text, flags=re.IGNORECASE)
+    return found.span() if found else None
+
+
+def compose(text: str, places: Iterable[Names], convention: str = DEFAULT_CONVENTION) -> str:
+    """``text`` (a site name or event title written in English) with the English form of
+    each of ``places`` replaced, at its first occurrence, by its :func:`label` in
+    ``convention``: data holds the forms, the convention picks them.
+
+    Examples
+    --------
+    >>> shusha = Names(en="Shusha", hy="Shushi", az="Şuşa", ru_native="Шуша")
+    >>> compose("Azerbaijan takes Shusha", [shusha], "dual")
+    'Azerbaijan takes Shusha / Shushi'
+    >>> compose("Azerbaijan takes Shusha", [shusha], "ru")
+    'Azerbaijan takes Шуша'
+    """
+    check_convention(convention)
+    for names in places:
+        span = name_span(text, names.en)
+        if span is not None:
+            text = text[: span[0]] + label(names, convention) + text[span[1] :]
+    return text

@@ -42,6 +42,28 @@ REQUIRED_SOURCE_IDS: tuple[str, ...] = (ARTICLE_SOURCE_ID, NATURAL_EARTH_SOURCE_
 FIRST_DATE = dt.date(1991, 1, 1)
 LAST_DATE = ARTICLE_DATE
 
+#: Sources may be dated from this day up to today (a later report about earlier events is
+#: fine); records shown on the map must lie between FIRST_DATE and LAST_DATE.
+EARLIEST_SOURCE_DATE = dt.date(1900, 1, 1)
+
+#: Limits on data files (README "Limits on data files"). The curated files are under
+#: 20 KB each and the growth benchmark's largest synthetic events.yaml (10,000 events) is
+#: 3 MB; a bigger file is refused unread. PyYAML's pure-Python parser needs about 3 s
+#: per MB on the 2-core CI machine, so this bounds a reload after an edit.
+MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
+
+#: Deepest nesting of lists and mappings in a data file (the data needs 5 levels);
+#: deeper input is refused before it can exhaust Python's recursion limit.
+MAX_YAML_DEPTH = 32
+
+#: Longest integer literal, in digits (coordinates and distances need a handful).
+MAX_NUMBER_DIGITS = 30
+
+#: A DataError message lists at most this many problems, then "... and N more problems";
+#: each problem is cut to MAX_PROBLEM_CHARS characters.
+MAX_PROBLEMS_SHOWN = 50
+MAX_PROBLEM_CHARS = 500
+
 #: Allowed values of the ``status`` field, from surest to least sure.
 STATUSES: tuple[str, ...] = ("confirmed", "reported", "proposed", "approximate")
 

@@ -11,11 +11,12 @@ in :data:`LAYERS` (see "Adding a layer" in ``data/SCHEMA.md``).
 >>> layer("control").source.dated
 True
 >>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
-['places']
+['countries', 'places', 'nkao', 'districts']
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -84,24 +85,46 @@ LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventS
 class Label:
     """How a layer's features are labelled.
 
-    ``priority``: on paper, labels are placed in increasing priority and a label that
-    would overlap an earlier one is left out. ``look``: a key of
-    :data:`layers.styles.LABEL_STYLES`. ``permanent_on_web``: the web map shows the
-    label always (else on hover, as for every layer).
+    ``priority``: labels are placed by importance, lowest number first, whatever the
+    drawing order; a later label must keep clear of earlier ones (on paper; on the web
+    map, permanent labels after every zoom and pan, see :mod:`layers.web.overlay`).
+    ``essential``: the label is always placed on paper (other positions, a smaller size,
+    then a leader line before overlapping anything); other labels that find no free
+    position are left out. ``look``: a key of :data:`layers.styles.LABEL_STYLES`.
+    ``permanent_on_web``: the web map shows the label always (else on hover, as for
+    every layer).
     """
 
     priority: int
     look: str
+    essential: bool = False
     permanent_on_web: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Validity:
+    """The days a layer is drawn: from ``start`` (inclusive) to ``end`` (exclusive; ``None``:
+    to the end of the map's span). ``note`` says which records of the data set the dates."""
+
+    start: dt.date
+    end: dt.date | None = None
+    note: str = ""
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether the layer is drawn on ``day``."""
+        return self.start <= day and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True, kw_only=True)
 class LayerSpec:
     """One toggleable layer (see the module docstring).
 
-    ``draw_order``: web-map stacking rank, low first (areas, then lines, then points);
-    the paper map stacks by geometry type, then in catalogue order. ``label``: ``None``
-    for a layer whose features are never labelled on paper (hover only on the web).
+    ``draw_order``: stacking rank, low first (areas, then lines, then points), on the web
+    map and, within each geometry type, on paper (so sites are drawn above events, and an
+    event symbol that would cover a site symbol is moved aside). ``label``: ``None`` for a
+    layer whose features are never labelled on paper (hover only on the web).
+    ``valid``: the days the layer is drawn (``None``: every day); a layer with a validity
+    changes with the date.
     """
 
     id: str
@@ -113,11 +136,16 @@ class LayerSpec:
     legend: tuple[LegendEntry, ...]
     label: Label | None = None
     default_visible: bool = True
+    valid: Validity | None = None
 
     @property
     def dated(self) -> bool:
         """Whether the layer's features change with the date."""
-        return self.source.dated
+        return self.source.dated or self.valid is not None
+
+    def drawn_on(self, day: dt.date) -> bool:
+        """Whether the layer has features on ``day`` (its :attr:`valid` span)."""
+        return self.valid is None or self.valid.contains(day)
 
 
 GROUPS: tuple[str, ...] = ("Borders & places", "Territory & control", "Military sites", "Events")
@@ -130,7 +158,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Armenia, Azerbaijan, Georgia, Turkey, Iran and Russia (Natural Earth 1:10m).",
         source=BoundarySource(layer="countries", style_key="country"),
         draw_order=50,
-        label=Label(priority=60, look="country"),
+        label=Label(priority=10, look="country", essential=True, permanent_on_web=True),
         legend=(LegendEntry(label="State border", style_key="country", shape="line"),),
     ),
     LayerSpec(
@@ -167,7 +195,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Gazetteer places, labelled in the chosen naming convention.",
         source=PlaceSource(),
         draw_order=140,
-        label=Label(priority=10, look="place", permanent_on_web=True),
+        label=Label(priority=70, look="place", permanent_on_web=True),
         legend=(
             LegendEntry(label="Town or city", style_key="place", shape="point"),
             LegendEntry(
@@ -184,7 +212,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=BoundarySource(layer="nkao", style_key="nkao"),
         draw_order=80,
-        label=Label(priority=70, look="area"),
+        label=Label(priority=20, look="area", essential=True, permanent_on_web=True),
         legend=(LegendEntry(label="Nagorno-Karabakh AO, 1991", style_key="nkao", shape="line"),),
     ),
     LayerSpec(
@@ -194,7 +222,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Aghdam, Fuzuli, Jabrayil, Zangilan, Qubadli, Lachin and Kalbajar districts.",
         source=BoundarySource(layer="districts", style_key="district", names_prefix="district-"),
         draw_order=70,
-        label=Label(priority=80, look="area"),
+        label=Label(priority=30, look="area", essential=True, permanent_on_web=True),
         legend=(LegendEntry(label="Surrounding district", style_key="district", shape="line"),),
     ),
     LayerSpec(
@@ -207,6 +235,15 @@ LAYERS: tuple[LayerSpec, ...] = (
         source=BoundarySource(layer="ceasefire_line", style_key="ceasefire-line"),
         draw_order=90,
         label=None,
+        valid=Validity(
+            start=dt.date(1994, 5, 12),
+            end=dt.date(2020, 11, 10),
+            note=(
+                "From the 1994 ceasefire (event ceasefire-1994-in-force, 12 May 1994) until "
+                "the trilateral statement took effect (event article-ceasefire-signed: in "
+                "force from 10 November 2020), which replaced it as the line of contact."
+            ),
+        ),
         legend=(
             LegendEntry(label="Ceasefire line, 1994", style_key="ceasefire-line", shape="line"),
         ),
@@ -235,7 +272,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="The 102nd Military Base in Gyumri and its air base at Erebuni, Yerevan.",
         source=SiteSource(kinds=("base", "air-base")),
         draw_order=110,
-        label=Label(priority=20, look="site"),
+        label=Label(priority=50, look="site"),
         legend=(
             LegendEntry(label="Russian military base", style_key="base", shape="point"),
             LegendEntry(label="Russian air base", style_key="air-base", shape="point"),
@@ -266,7 +303,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=SiteSource(kinds=("peacekeeping-hq", "peacekeeping-zone", "corridor")),
         draw_order=40,
-        label=Label(priority=30, look="site"),
+        label=Label(priority=40, look="site", essential=True),
         legend=(
             LegendEntry(label="Peacekeeping HQ", style_key="peacekeeping-hq", shape="point"),
             LegendEntry(
@@ -284,7 +321,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Joint ceasefire monitoring centre in Aghdam district.",
         source=SiteSource(kinds=("monitoring-centre",)),
         draw_order=120,
-        label=Label(priority=40, look="site"),
+        label=Label(priority=45, look="site", essential=True),
         legend=(
             LegendEntry(label="Monitoring centre", style_key="monitoring-centre", shape="point"),
         ),
@@ -296,7 +333,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Site of the joint exercise the article mentions.",
         source=SiteSource(kinds=("exercise",)),
         draw_order=130,
-        label=Label(priority=50, look="site"),
+        label=Label(priority=60, look="site"),
         legend=(LegendEntry(label="Joint exercise", style_key="exercise", shape="point"),),
     ),
     LayerSpec(
@@ -320,19 +357,25 @@ LAYER_IDS: tuple[str, ...] = tuple(spec.id for spec in LAYERS)
 DEFAULT_VISIBLE: tuple[str, ...] = tuple(spec.id for spec in LAYERS if spec.default_visible)
 #: Layer ids in web-map stacking order.
 DRAW_ORDER: tuple[str, ...] = tuple(s.id for s in sorted(LAYERS, key=lambda s: s.draw_order))
-#: Labelled layer ids, in label priority order (earlier wins overlaps on paper).
+#: Labelled layer ids, in label priority order (placed first, whatever the drawing order).
 LABEL_ORDER: tuple[str, ...] = tuple(
     s.id
     for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
 )
 
 
+def find(layer_id: str) -> LayerSpec | None:
+    """The catalogue entry ``layer_id``, or ``None`` for a layer derived elsewhere (such
+    as the change layer of a comparison, which brings its own look and legend)."""
+    return next((spec for spec in LAYERS if spec.id == layer_id), None)
+
+
 def layer(layer_id: str) -> LayerSpec:
     """The catalogue entry ``layer_id``; :class:`StateError` if unknown."""
-    for spec in LAYERS:
-        if spec.id == layer_id:
-            return spec
-    raise StateError(f"unknown layer {layer_id!r} (known: {', '.join(LAYER_IDS)})")
+    spec = find(layer_id)
+    if spec is None:
+        raise StateError(f"unknown layer {layer_id!r} (known: {', '.join(LAYER_IDS)})")
+    return spec
 
 
 def check_layer_ids(layer_ids: list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ article's deck)::
 Event ids come from ``data/events.yaml``; quotes and sources are taken from those events,
 never typed into the deck. Loading validates everything and raises one
 :class:`~geo.errors.DataError` listing each problem with file, line, slide and field.
-Text from a deck is data: exports write it as literal text (see :mod:`layers.slides`).
+Text from a deck is data: exports write it as literal text (see :mod:`layers.paper.slides`).
 
 The editing functions (:func:`add_slide`, :func:`move_slide`, :func:`remove_slide`,
 :func:`edit_slide`) return new decks, for the app's deck editor; :func:`deck_from_bytes`
@@ -50,6 +50,7 @@ from geo.errors import DataError, StateError
 from geo.model import Event
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from geo.situation import check_day
+from geo.text import clean_text
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 from layers.view import BASEMAPS, DEFAULT_BASEMAP, DEFAULT_BOUNDS, View, check_bounds
 
@@ -160,15 +161,16 @@ class Deck:
 
 
 def _clean(text: str, what: str, limit: int) -> str:
-    """``text`` stripped; :class:`StateError` if empty, too long or holding control
-    characters."""
-    cleaned = text.strip()
+    """``text`` normalised like data text (:func:`geo.text.clean_text`: NFC, invisible
+    format characters such as U+FEFF removed) and stripped; :class:`StateError` if empty,
+    too long or holding control characters."""
+    if _CONTROL.search(text.strip()):
+        raise StateError(f"the {what} holds control characters")
+    cleaned = clean_text(text).strip()
     if not cleaned:
         raise StateError(f"the {what} must not be empty")
     if len(cleaned) > limit:
         raise StateError(f"the {what} is longer than {limit} characters")
-    if _CONTROL.search(cleaned):
-        raise StateError(f"the {what} holds control characters")
     return cleaned
 
 

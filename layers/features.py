@@ -46,7 +46,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.model import Names
-from geo.naming import alternatives, label
+from geo.naming import alternatives, compose, label
 from geo.situation import Situation, state_at
 from layers.catalog import (
     BoundarySource,
@@ -104,7 +104,7 @@ def layer_features(
     ``situation`` may be ``None`` when no layer that changes with the date is asked for.
     """
     return {
-        layer_id: _frame(features(dataset, situation, layer(layer_id), convention))
+        layer_id: feature_frame(features(dataset, situation, layer(layer_id), convention))
         for layer_id in check_layer_ids(tuple(layer_ids))
     }
 
@@ -124,8 +124,16 @@ def view_features(
 def features(
     dataset: Dataset, situation: Situation | None, spec: LayerSpec, convention: str
 ) -> list[Feature]:
-    """The features of one catalogue layer, from the records its ``source`` names."""
+    """The features of one catalogue layer, from the records its ``source`` names.
+
+    None on a day outside the layer's validity (:attr:`layers.catalog.LayerSpec.valid`).
+    """
     source = spec.source
+    if spec.valid is not None:
+        if situation is None:
+            raise StateError(f"layer {spec.id!r} changes with the date: a situation is needed")
+        if not spec.drawn_on(situation.day):
+            return []
     if isinstance(source, BoundarySource):
         return list(_boundary_features(spec.id, source, dataset, convention))
     if isinstance(source, PlaceSource):
@@ -136,10 +144,11 @@ def features(
         return list(_control_features(spec.id, dataset, situation, convention))
     if isinstance(source, SiteSource):
         return list(_site_features(spec.id, source, dataset, situation, convention))
-    return list(_event_features(spec.id, dataset, situation))
+    return list(_event_features(spec.id, dataset, situation, convention))
 
 
-def _frame(rows: list[Feature]) -> gpd.GeoDataFrame:
+def feature_frame(rows: list[Feature]) -> gpd.GeoDataFrame:
+    """Features as a frame (EPSG:4326) with the columns of the module docstring."""
     columns = [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"]
     table = pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
     return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.CRS)
@@ -161,6 +170,13 @@ def _provenance_details(status: str, note: str | None) -> list[tuple[str, str]]:
     if note:
         details.append(("Note", note))
     return details
+
+
+def composed(dataset: Dataset, text: str, place_ids: Iterable[str], convention: str) -> str:
+    """A site name or event title with the places it names (``name_places`` /
+    ``title_places``) written in ``convention`` (:func:`geo.naming.compose`)."""
+    places = [dataset.places[i].names for i in place_ids if i in dataset.places]
+    return compose(text, places, convention)
 
 
 def _place_names(dataset: Dataset, place_id: str | None) -> Names | None:
@@ -255,7 +271,9 @@ def _site_features(
             layer=layer_id,
             style_key=site.kind,
             status=provenance.status,
-            label=label(site.names, convention) if site.names else site.name,
+            label=label(site.names, convention)
+            if site.names
+            else composed(dataset, site.name, site.name_places, convention),
             details=(
                 ("Kind", site.kind.replace("-", " ")),
                 ("Operator", site.operator),
@@ -270,7 +288,9 @@ def _site_features(
         )
 
 
-def _event_features(layer_id: str, dataset: Dataset, situation: Situation) -> Iterator[Feature]:
+def _event_features(
+    layer_id: str, dataset: Dataset, situation: Situation, convention: str
+) -> Iterator[Feature]:
     for event in situation.events:
         provenance = event.provenance
         details = [("Date", event.describe())]
@@ -282,7 +302,7 @@ def _event_features(layer_id: str, dataset: Dataset, situation: Situation) -> It
             layer=layer_id,
             style_key="event" if event.in_article else "event-context",
             status=provenance.status,
-            label=event.title,
+            label=composed(dataset, event.title, event.title_places, convention),
             details=tuple(details),
             source_ids=provenance.sources,
             citations=_citations(dataset, provenance.sources),

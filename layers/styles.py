@@ -2,7 +2,14 @@
 
 A :class:`Style` is written once; :func:`leaflet_style` and :func:`matplotlib_style` turn
 it into each renderer's vocabulary. Approximate and proposed features get a dashed
-outline and a hatch (see :func:`for_status`) so their uncertainty is visible in both.
+outline and a light hatch (see :func:`for_status`) so their uncertainty is visible in
+both; :func:`hatch_spec` describes that hatch for an SVG pattern on the web map.
+
+The palette survives greyscale printing and the common colour-vision deficiencies: the
+two holders of territory differ in lightness by at least :data:`HOLDER_LIGHTNESS_MARGIN`
+(CIE L*, each fill composited over the land colour) and their hatches lean opposite ways
+(``/`` and ``\\``); ``tests/layers/test_palette.py`` checks it by simulation (greyscale,
+deuteranopia, protanopia).
 """
 
 from __future__ import annotations
@@ -10,8 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-#: Statuses drawn as uncertain (dashed outline, hatched fill, lighter).
+#: Statuses drawn as uncertain (dashed outline, hatched fill).
 UNCERTAIN_STATUSES = ("approximate", "proposed")
+
+#: Least difference in CIE L* between the fills of the two holders of territory (each
+#: composited over the land colour), so that greyscale prints still tell them apart.
+HOLDER_LIGHTNESS_MARGIN = 25.0
+#: Least CIE76 colour difference between the two holder fills as seen with deuteranopia
+#: or protanopia (Machado et al. 2009, severity 1).
+HOLDER_CVD_MARGIN = 30.0
 
 
 @dataclass(frozen=True)
@@ -27,18 +41,59 @@ class Style:
     hatch: str | None = None
     marker: str | None = None  # 'circle', 'square', 'star', 'triangle', 'diamond'
     radius: float = 6.0
+    #: The hatch of an uncertain feature (a matplotlib hatch of one character: light).
+    uncertain_hatch: str = "/"
 
 
 def for_status(style: Style, status: str) -> Style:
-    """The style for a feature of ``status``: uncertain ones are dashed and hatched."""
+    """The style for a feature of ``status``: uncertain ones are dashed and hatched.
+
+    The fill keeps its colour and opacity (the lightness contrast between fills must
+    survive); the hatch is the style's own ``uncertain_hatch``.
+    """
     if status not in UNCERTAIN_STATUSES:
         return style
-    return replace(
-        style,
-        dash=style.dash or (6.0, 4.0),
-        hatch=style.hatch or "//",
-        fill_opacity=style.fill_opacity * 0.6,
-    )
+    return replace(style, dash=style.dash or (6.0, 4.0), hatch=style.hatch or style.uncertain_hatch)
+
+
+#: Line angle in degrees (counter-clockwise from east) of each matplotlib hatch character.
+HATCH_ANGLES: dict[str, tuple[float, ...]] = {
+    "/": (45.0,),
+    "\\": (135.0,),
+    "x": (45.0, 135.0),
+    "-": (0.0,),
+    "|": (90.0,),
+    "+": (0.0, 90.0),
+}
+#: Distance between hatch lines in screen pixels (matplotlib's density-1 hatch at 96 dpi).
+HATCH_SPACING_PX = 8.0
+#: Width of hatch lines in points, on paper and (as pixels / 0.75) on screen.
+HATCH_WIDTH_PT = 0.6
+
+
+@dataclass(frozen=True)
+class HatchSpec:
+    """A hatch for renderers without matplotlib's (an SVG ``<pattern>`` on the web map):
+    line ``angles`` in degrees counter-clockwise from east, ``spacing_px`` between lines,
+    line ``colour`` and ``width_px``."""
+
+    angles: tuple[float, ...]
+    spacing_px: float
+    colour: str
+    width_px: float
+
+
+def hatch_spec(style: Style) -> HatchSpec | None:
+    """The hatch of ``style`` (after :func:`for_status`) for an SVG pattern, or ``None``.
+
+    >>> hatch_spec(style("control-azerbaijani", "approximate")).angles
+    (135.0,)
+    """
+    if not style.hatch:
+        return None
+    angles = tuple(a for char in dict.fromkeys(style.hatch) for a in HATCH_ANGLES.get(char, ()))
+    width = HATCH_WIDTH_PT / 0.75
+    return HatchSpec(angles or (45.0,), HATCH_SPACING_PX, style.color, width)
 
 
 def leaflet_style(style: Style) -> dict[str, Any]:
@@ -84,6 +139,7 @@ def matplotlib_style(style: Style, geom_type: str) -> dict[str, Any]:
         "linewidth": width_pt,
         "linestyle": dashes,
         "hatch": style.hatch,
+        "hatch_linewidth": HATCH_WIDTH_PT,
     }
 
 
@@ -102,8 +158,11 @@ STYLES: dict[str, Style] = {
     "nkao": Style(color="#222222", weight=2.2),
     "district": Style(color="#555555", weight=1.0, dash=(4.0, 3.0)),
     "ceasefire-line": Style(color="#b3261e", weight=2.5, dash=(8.0, 4.0)),
-    "control-armenian": Style(color="#d9822b", weight=0.8, fill="#f0a04b", fill_opacity=0.45),
-    "control-azerbaijani": Style(color="#1f7a8c", weight=0.8, fill="#4fb0c6", fill_opacity=0.45),
+    # The holders: dark warm vs light cool fill (L* 57 vs 87 over land) and opposite hatches.
+    "control-armenian": Style(color="#7a3510", weight=0.8, fill="#a0491a", fill_opacity=0.7),
+    "control-azerbaijani": Style(
+        color="#1f6f80", weight=0.8, fill="#8fd0e0", fill_opacity=0.55, uncertain_hatch="\\"
+    ),
     "base": Style(color="#7a0019", fill="#c8102e", marker="square", radius=7.0, weight=1.5),
     "air-base": Style(color="#7a0019", fill="#c8102e", marker="triangle", radius=7.0),
     "proposed-deployment": Style(
@@ -112,7 +171,7 @@ STYLES: dict[str, Style] = {
         fill="#c8102e",
         fill_opacity=0.25,
         dash=(6.0, 4.0),
-        hatch="xx",
+        uncertain_hatch="x",
     ),
     "peacekeeping-hq": Style(color="#4b2e83", fill="#7b5ea7", marker="diamond", radius=7.0),
     "peacekeeping-zone": Style(color="#4b2e83", weight=2.0, fill="#7b5ea7", fill_opacity=0.12),
@@ -123,6 +182,22 @@ STYLES: dict[str, Style] = {
     "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
     "place": Style(color="#333333", fill="#333333", marker="circle", radius=2.5, weight=0.5),
     "place-minor": Style(color="#555555", fill="#555555", marker="circle", radius=1.8, weight=0.5),
+    # Areas whose holder differs between two dates (layers.change_layer), one look per
+    # direction; each differs from the others in lightness and hatch so the directions
+    # still read apart in greyscale: dark with back-slashes, mid-tone with slashes,
+    # light grey with dots (from no holder) or crosses (to no holder).
+    "change-armenian-azerbaijani": Style(
+        color="#0b3c49", weight=2.0, fill="#0b3c49", fill_opacity=0.35, hatch="\\\\\\"
+    ),
+    "change-azerbaijani-armenian": Style(
+        color="#d9822b", weight=2.0, fill="#f0a04b", fill_opacity=0.35, hatch="///"
+    ),
+    "change-from-unmapped": Style(
+        color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="..."
+    ),
+    "change-to-unmapped": Style(
+        color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="xx"
+    ),
 }
 
 
@@ -153,6 +228,20 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
 }
+
+
+def change_style_key(from_holder: str, to_holder: str) -> str:
+    """Palette key of an area that passed from ``from_holder`` to ``to_holder``.
+
+    Holders are keys of ``geo.settings.HOLDERS`` or ``geo.change.UNMAPPED``
+    (``'unmapped'``): from no holder is ``change-from-unmapped``, to no holder
+    ``change-to-unmapped``, otherwise ``change-<from>-<to>``.
+    """
+    if from_holder == "unmapped":
+        return "change-from-unmapped"
+    if to_holder == "unmapped":
+        return "change-to-unmapped"
+    return f"change-{from_holder}-{to_holder}"
 
 
 def style(key: str, status: str = "confirmed") -> Style:

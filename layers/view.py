@@ -64,10 +64,20 @@ class View:
 
 
 def check_bounds(bounds: Bounds) -> Bounds:
-    """Validate an extent (min lon, min lat, max lon, max lat) in EPSG:4326."""
+    """Validate an extent (min lon, min lat, max lon, max lat) in EPSG:4326.
+
+    It must lie inside :data:`geo.settings.REGION_BBOX`, the extract the boundaries cover
+    (outside it land would end in a straight line at the extract's edge).
+    """
     min_x, min_y, max_x, max_y = bounds
     if not (-180 <= min_x < max_x <= 180 and -90 <= min_y < max_y <= 90):
         raise StateError(f"extent {bounds} is not min lon, min lat, max lon, max lat")
+    west, south, east, north = settings.REGION_BBOX
+    if not (west <= min_x and south <= min_y and max_x <= east and max_y <= north):
+        raise StateError(
+            f"extent {bounds} lies (partly) outside the region the map covers "
+            f"({west:g} to {east:g} E, {south:g} to {north:g} N): choose an extent inside it"
+        )
     return bounds
 
 
@@ -144,6 +154,17 @@ def parse_day(raw: str) -> dt.date:
     except ValueError as exc:
         raise StateError(f"{raw!r} is not a date YYYY-MM-DD") from exc
     return check_day(day)
+
+
+def parse_day_pair(raw: str) -> tuple[dt.date, dt.date]:
+    """``YYYY-MM-DD,YYYY-MM-DD``: two days within the map's span, the first not later."""
+    parts = raw.split(",")
+    if len(parts) != 2:
+        raise StateError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
+    first, second = parse_day(parts[0].strip()), parse_day(parts[1].strip())
+    if first > second:
+        raise StateError(f"{first.isoformat()} is later than {second.isoformat()}")
+    return first, second
 
 
 def parse_layers(raw: str) -> tuple[str, ...]:

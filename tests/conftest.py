@@ -119,6 +119,13 @@ def _write_boundaries(path: Path) -> None:
 MakeDataDir = Callable[..., Path]
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a record listed twice in full: data files may not use anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @pytest.fixture
 def make_data_dir(tmp_path: Path) -> MakeDataDir:
     """Build a small valid data folder; keyword arguments replace a file's records
@@ -141,7 +148,8 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
                 target.write_text(overrides[f"{name}_text"], encoding="utf-8")
             else:
                 records = overrides.get(name, records)
-                target.write_text(yaml.safe_dump(records, sort_keys=False), encoding="utf-8")
+                text = yaml.dump(records, Dumper=_NoAliasDumper, sort_keys=False)
+                target.write_text(text, encoding="utf-8")
         return folder
 
     return make
@@ -151,3 +159,19 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
 def dataset() -> Dataset:
     """The real committed dataset (loaded once per test session)."""
     return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def hostile_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of ``data/`` with the hostile strings in every free-text field (built once
+    per session; see tests/hostile.py)."""
+    from tests.hostile import build_hostile_data
+
+    root = Path(__file__).resolve().parents[1]
+    return build_hostile_data(root / "data", tmp_path_factory.mktemp("hostile") / "data")
+
+
+@pytest.fixture(scope="session")
+def hostile_dataset(hostile_data_dir: Path) -> Dataset:
+    """The hostile copy of the data, loaded once per session."""
+    return load_dataset(hostile_data_dir)

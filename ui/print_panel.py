@@ -102,14 +102,21 @@ def print_controls() -> None:
 
 
 def export_panel(dataset: Dataset, live: Screen, measurement: Measurement | None) -> None:
-    """One download button per format (built on click), and the atlas with progress."""
+    """One download button per format (built on click), and the atlas with progress.
+
+    A file built on click that fails is not downloaded (the browser says so); the reason
+    is shown here, in one line, on the page's next run (the traceback of an unexpected
+    failure goes to the server log, never to the page)."""
     view, _ = live.snapshot()
     with st.sidebar.expander("Export", expanded=False):
         st.caption("Exports show the map as on screen: extent, date, layers, names, "
                    "the measured distance and the print options.")  # fmt: skip
+        failure = live.take_failure()
+        if failure:
+            st.error(escape_markdown(failure))
         for fmt, spec in exports.EXPORT_FORMATS.items():
-            if fmt == "atlas-pdf":
-                continue
+            if fmt == "atlas-pdf" or fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
+                continue  # the atlas below; two dates: offered by the comparison mode
             st.download_button(
                 spec.label,
                 data=_builder(dataset, live, fmt, measurement),
@@ -126,15 +133,21 @@ def export_panel(dataset: Dataset, live: Screen, measurement: Measurement | None
 def _builder(
     dataset: Dataset, live: Screen, fmt: str, measurement: Measurement | None
 ) -> Callable[[], bytes]:
-    """The export's bytes, built from the screen's view when the button is clicked."""
+    """The export's bytes, built from the screen's view when the button is clicked; a
+    failure is kept on the screen for :func:`export_panel` and raised (no file)."""
+    label = exports.EXPORT_FORMATS[fmt].label
 
     def build() -> bytes:
         view, sheet = live.snapshot()
         options = exports.ExportOptions(sheet=sheet, measurement=measurement)
         try:
             return exports.export_bytes(dataset, view, fmt, options)
-        except Exception:
+        except (DataError, StateError, RecipeError) as exc:
+            live.update(failure=failure_line(label, str(exc)))
+            raise
+        except Exception as exc:  # last resort: any renderer failure, reported and logged
             logger.exception("export %s of %s failed", fmt, view.to_query())
+            live.update(failure=failure_line(label, f"{type(exc).__name__}: {exc}"))
             raise
 
     return build
@@ -188,11 +201,17 @@ def atlas_controls(dataset: Dataset, live: Screen, measurement: Measurement | No
         )  # fmt: skip
 
 
-def _error(reason: str) -> None:
+def failure_line(label: str, reason: str) -> str:
+    """``export failed: <label>: <reason>`` in one line of at most :data:`MESSAGE_CHARS`
+    characters of reason."""
     reason = " ".join(reason.split())
     if len(reason) > MESSAGE_CHARS:
         reason = reason[: MESSAGE_CHARS - 1] + "…"
-    st.error(escape_markdown(f"export failed: atlas: {reason}"))
+    return f"export failed: {label}: {reason}"
+
+
+def _error(reason: str) -> None:
+    st.error(escape_markdown(failure_line("atlas", reason)))
 
 
 __all__ = ["current_sheet", "export_panel", "init_print_state", "print_controls"]

@@ -37,6 +37,10 @@ from geo.measure import Measurement
 from layers.print_options import PrintOptions
 from layers.view import Bounds, View, check_bounds
 from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
+from layers.web.timeline_panel import timeline_entries
+from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
+from ui.map_clicks import on_map_value
+from ui.search import PIN_KEY
 
 #: Session-state keys of this module.
 ORIGIN_KEY = "map_origin"  # (basemap, bounds) the base map is fitted to
@@ -56,12 +60,20 @@ class Screen:
 
     view: View
     sheet: PrintOptions = field(default_factory=PrintOptions)
+    #: One line on the last export built on click that failed, until shown.
+    failure: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def update(self, **changes: Any) -> None:
         with self.lock:
             for name, value in changes.items():
                 setattr(self, name, value)
+
+    def take_failure(self) -> str | None:
+        """The failure line to show (once), if any."""
+        with self.lock:
+            failure, self.failure = self.failure, None
+            return failure
 
     def snapshot(self) -> tuple[View, PrintOptions]:
         with self.lock:
@@ -184,11 +196,14 @@ def map_fragment(
     measurement: Measurement | None,
     fly: tuple[tuple[float, float], int] | None,
     key: str,
+    height: int = MAP_HEIGHT,
 ) -> None:
     """The map, rerun alone when the user pans or zooms (see the module docstring).
 
     ``collections`` are the map-ready layers of the view's date; ``fly`` an optional
-    (centre, zoom) to move to without a remount.
+    (centre, zoom) to move to without a remount. Clicks are handled by
+    :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
+    reruns the whole page (the line and the timeline are drawn outside the fragment).
     """
     state = st.session_state
     origin = state.get(ORIGIN_KEY)
@@ -200,14 +215,30 @@ def map_fragment(
     value = st_folium(
         fmap,
         key=key,
-        height=MAP_HEIGHT,
+        height=height,
         use_container_width=True,
-        returned_objects=["bounds", "zoom"],
-        feature_group_to_add=feature_groups(collections, measurement),
+        returned_objects=RETURNED_OBJECTS,
+        feature_group_to_add=feature_groups(
+            collections, measurement, pin=state.get(PIN_KEY), day=view.day
+        ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
-    bounds = reported_bounds(value)
+    _take_report(reported_bounds(value), default, origin)
+    entries = timeline_entries(dataset, view.day, convention=view.convention)
+    click = on_map_value(value, entries)
+    if click.new_point or click.event_id is not None:
+        st.rerun(scope="app")  # draw the measured line; highlight the event's card
+
+
+#: What the map component reports: its view (bounds, zoom) and the clicks
+#: (:data:`ui.map_clicks.RETURNED_OBJECTS`).
+RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS]
+
+
+def _take_report(bounds: Bounds | None, default: Bounds | None, origin: Any) -> None:
+    """Keep the bounds the map reported when they are a move by the user."""
+    state = st.session_state
     if bounds is None or bounds == default:
         return  # nothing reported yet by the browser
     previous = state.get(RETURN_KEY)

@@ -3,13 +3,14 @@
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
 caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
 the atlas come from :mod:`layers.paper.layouts`, the stand-alone HTML from
-:func:`layers.web.map.standalone_html` (with :func:`layers.stable_ids.stable_ids`); data
-exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.gis` in
+:func:`layers.web.map.standalone_html` (with :func:`layers.web.stable_ids.stable_ids`); data
+exports (GeoJSON, GeoPackage, KML, CSV) hold the typed tables of :mod:`layers.exports.gis` in
 EPSG:4326 (schema: ``docs/GIS_EXPORT.md``). Identical calls give identical bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,13 +19,16 @@ from geo import io
 from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.measure import Measurement
-from layers import gis, kml, qml
-from layers.paper import layouts, page
+from geo.situation import check_day
+from geo.text import clean_text
+from layers.exports import gis, kml, qml
+from layers.paper import animation, layouts, page
+from layers.paper import compare as compare_page
 from layers.paper.layouts import AtlasChoice, Progress
 from layers.print_options import PrintOptions
-from layers.stable_ids import stable_ids
 from layers.view import View
 from layers.web import map as web_map
+from layers.web.stable_ids import stable_ids
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +74,26 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         extension="kml",
     ),
     "csv": ExportFormat(label="Visible data (CSV table, WKT)", mime="text/csv", extension="csv"),
+    "compare-pdf": ExportFormat(
+        label="Before and after: two maps and the change (PDF)",
+        mime="application/pdf",
+        extension="pdf",
+    ),
+    "compare-png": ExportFormat(
+        label="Before and after: two maps and the change (PNG)",
+        mime="image/png",
+        extension="png",
+    ),
+    "gif": ExportFormat(label="Animation of a date range (GIF)", mime="image/gif", extension="gif"),
+    "mp4": ExportFormat(
+        label="Animation of a date range (MP4 video)", mime="video/mp4", extension="mp4"
+    ),
 }
+
+#: Formats that need the two dates of ``ExportOptions.compare``, and those that need the
+#: date range of ``ExportOptions.span``.
+COMPARE_FORMATS = ("compare-pdf", "compare-png")
+SPAN_FORMATS = ("gif", "mp4")
 
 
 def format_for(path: Path) -> str | None:
@@ -87,6 +110,8 @@ def format_for(path: Path) -> str | None:
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
 MAX_WIDTH_PX = 8000
 MAX_DPI = 600.0
+#: Largest animation frame width, in pixels (every frame is rendered).
+MAX_ANIMATION_WIDTH_PX = 1920
 
 
 @dataclass(frozen=True)
@@ -98,6 +123,9 @@ class ExportOptions:
     given, replace the sheet's. ``width_px`` (PNG) wins over the resolution;
     ``measurement`` is drawn on paper maps; ``atlas`` chooses the atlas's dates and
     ``progress`` hears of each atlas page (done, total).
+
+    ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
+    to) days of the animations; other formats ignore them.
     """
 
     width_px: int | None = None
@@ -108,6 +136,8 @@ class ExportOptions:
     measurement: Measurement | None = None
     atlas: AtlasChoice | None = None
     progress: Progress | None = field(default=None, compare=False)
+    compare: tuple[dt.date, dt.date] | None = None
+    span: tuple[dt.date, dt.date] | None = None
 
     def __post_init__(self) -> None:
         if self.paper is not None and self.paper not in page.PAPERS:
@@ -117,6 +147,9 @@ class ExportOptions:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
         if self.dpi is not None and not 30 <= self.dpi <= MAX_DPI:
             raise StateError(f"resolution {self.dpi} dpi is outside 30 to {MAX_DPI:g}")
+        for pair, words in ((self.compare, "before date"), (self.span, "from date")):
+            if pair is not None:
+                check_day_pair(pair, words)
         changes: dict[str, object] = {}
         if self.paper is not None:
             changes["paper"] = self.paper
@@ -144,6 +177,8 @@ def export_bytes(
     fmt : format key, e.g. ``"png"``, ``"briefing-pdf"``, ``"geojson"``.
     options : PNG size, print options (paper, orientation, banner, ...), the measured
         distance and the atlas's dates; the defaults of :class:`ExportOptions` when ``None``.
+    options.compare : (before, after) days, for ``compare-pdf`` and ``compare-png``.
+    options.span : (from, to) days, for ``gif`` and ``mp4``.
 
     Paper exports always draw the offline vector basemap; with ``view.basemap`` other
     than that, the credits say so. PNG files record the map's extent (min lon, min lat,
@@ -156,6 +191,7 @@ def export_bytes(
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     return _EXPORTERS[fmt](dataset, view, options or ExportOptions())
 
 
@@ -168,11 +204,13 @@ def file_name(view: View, fmt: str) -> str:
     'south-caucasus-2021-02-23-atlas.pdf'
     >>> file_name(View(day=dt.date(2021, 2, 23)), "pdf")
     'south-caucasus-2021-02-23-map.pdf'
+    >>> file_name(View(day=dt.date(2021, 2, 23)), "gif")
+    'south-caucasus-2021-02-23-animation.gif'
     """
     spec = EXPORT_FORMATS[fmt]
-    kind = {"briefing-pdf": "briefing", "atlas-pdf": "atlas", "html": "interactive"}.get(
-        fmt, "map" if fmt in ("png", "pdf", "svg") else "data"
-    )
+    kinds = {"briefing-pdf": "briefing", "atlas-pdf": "atlas", "html": "interactive"}
+    kinds |= dict.fromkeys(COMPARE_FORMATS, "compare") | dict.fromkeys(SPAN_FORMATS, "animation")
+    kind = kinds.get(fmt, "map" if fmt in ("png", "pdf", "svg") else "data")
     return f"south-caucasus-{view.day.isoformat()}-{kind}.{spec.extension}"
 
 
@@ -244,6 +282,49 @@ def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     return gis.csv_text(dataset, view).encode("utf-8")
 
 
+def check_day_pair(pair: tuple[dt.date, dt.date], first: str) -> tuple[dt.date, dt.date]:
+    """Both days within the map's span, the first (called ``first``) not after the second."""
+    for day in pair:
+        check_day(day)
+    if pair[0] > pair[1]:
+        raise StateError(f"the {first} {pair[0].isoformat()} is later than {pair[1].isoformat()}")
+    return pair
+
+
+def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
+    def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        if options.compare is None:
+            raise StateError(f"the {fmt} export needs the before and after dates")
+        before, after = options.compare
+        return compare_page.compare_bytes(
+            dataset, view, before, after, fmt.removeprefix("compare-"), paper=options.sheet.paper,
+            labels=options.labels, dpi=options.png_dpi(),
+        )  # fmt: skip
+
+    return render
+
+
+def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
+    encode = animation.gif_bytes if fmt == "gif" else animation.mp4_bytes
+
+    def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        if options.span is None:
+            raise StateError(f"the {fmt} export needs the from and to dates")
+        width = options.width_px or round(
+            animation.frame_dpi(options.sheet.paper, None, options.dpi)
+            * page.PAPERS[options.sheet.paper][0]
+        )
+        if width > MAX_ANIMATION_WIDTH_PX:
+            raise StateError(f"animation width {width} px is over {MAX_ANIMATION_WIDTH_PX} px")
+        start, end = options.span
+        return encode(
+            dataset, view, start, end, paper=options.sheet.paper, labels=options.labels,
+            width_px=options.width_px, dpi=options.dpi,
+        )  # fmt: skip
+
+    return render
+
+
 _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "png": _static("png"),
     "pdf": _static("pdf"),
@@ -255,6 +336,10 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
     "gpkg": _gpkg,
     "kml": _kml,
     "csv": _csv,
+    "compare-pdf": _compare("compare-pdf"),
+    "compare-png": _compare("compare-png"),
+    "gif": _animation("gif"),
+    "mp4": _animation("mp4"),
 }
 
 __all__ = [

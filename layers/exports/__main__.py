@@ -8,16 +8,22 @@ Usage::
         [--title TEXT] [--subtitle TEXT] [--banner TEXT] [--producer TEXT] [--as-of DATE] \\
         [--bounds 43.2,38.7,47.9,41.4] [--no-labels] [--data-dir DIR] \\
         [--atlas-from DATE] [--atlas-to DATE] [--atlas-dates key|events|step] [--atlas-step N]
+    python -m layers.exports --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
+    python -m layers.exports --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
 
 The print options (``--title`` to ``--greyscale``) are parsed by the same functions as
-the URL parameters of the app (:mod:`layers.print_options`).
+the URL parameters of the app (:mod:`layers.print_options`); the before/after page and
+the animations take the title, the paper and the resolution.
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
-``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``; ``.pdf`` means the map alone, use
-``briefing-pdf`` or ``atlas-pdf`` for the others); a ``--format`` whose extension differs
-from the one of ``--out`` is refused. The file is written through :mod:`geo.io`,
-atomically: a failed export leaves the previous file as it was. Nothing is ever written
-into the data folder (the committed ``data/`` or ``--data-dir``).
+``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``, ``.gif``, ``.mp4``; ``.pdf`` means
+the map alone, use ``briefing-pdf`` or ``atlas-pdf`` for the others; with ``--compare``,
+``.pdf`` and ``.png`` mean the before/after page); a ``--format`` whose extension differs
+from the one of ``--out`` is refused. ``--compare`` goes with the compare formats only,
+``--from`` and ``--to`` with the animations only (``gif``, ``mp4``), which need both. The
+file is written through :mod:`geo.io`, atomically: a failed export leaves the previous
+file as it was. Nothing is ever written into the data folder (the committed ``data/`` or
+``--data-dir``).
 
 Exit status: 0 written; 1 the data cannot be loaded or the export failed (one line
 ``export failed: ...`` says why); 2 bad command-line arguments (one line).
@@ -37,7 +43,15 @@ from geo.dataset import load_dataset
 from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
-from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes, format_for
+from layers.exports import (
+    COMPARE_FORMATS,
+    EXPORT_FORMATS,
+    MAX_ANIMATION_WIDTH_PX,
+    SPAN_FORMATS,
+    ExportOptions,
+    export_bytes,
+    format_for,
+)
 from layers.paper.layouts import ATLAS_DATES, AtlasChoice
 from layers.print_options import (
     ORIENTATIONS,
@@ -49,7 +63,14 @@ from layers.print_options import (
     parse_paper,
     parse_text,
 )
-from layers.view import DEFAULT_BOUNDS, View, parse_bounds, parse_day, parse_layers
+from layers.view import (
+    DEFAULT_BOUNDS,
+    View,
+    parse_bounds,
+    parse_day,
+    parse_day_pair,
+    parse_layers,
+)
 
 T = TypeVar("T")
 
@@ -132,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--atlas-dates", choices=ATLAS_DATES, default="key",
         help="atlas pages: key dates, every event, or every --atlas-step days")  # fmt: skip
     add("--atlas-step", type=int, default=30, help="days between atlas pages (with step)")
+    add(
+        "--compare",
+        type=argument(parse_day_pair),
+        metavar="BEFORE,AFTER",
+        help="two days YYYY-MM-DD,YYYY-MM-DD for the before/after page (compare-pdf, compare-png)",
+    )
+    add("--from", dest="start", type=argument(parse_day), help="first day of an animation")
+    add("--to", dest="end", type=argument(parse_day), help="last day of an animation")
     add("--no-labels", action="store_true", help="do not label places and sites")
     add("--data-dir", type=Path, default=settings.DATA_DIR, help="folder of the data files")
     return parser
@@ -173,15 +202,38 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def check_dates(parser: argparse.ArgumentParser, args: argparse.Namespace, fmt: str) -> str:
+    """The format, with ``--compare`` and ``--from``/``--to`` checked against it (usage
+    error otherwise); ``.pdf``/``.png`` outputs with ``--compare`` mean the compare page."""
+    if args.compare is not None and args.format is None and fmt in ("pdf", "png"):
+        fmt = f"compare-{fmt}"
+    if (args.compare is not None) != (fmt in COMPARE_FORMATS):
+        if args.compare is None:
+            parser.error(f"--format {fmt} needs --compare BEFORE,AFTER")
+        parser.error(f"--compare goes with --format {' or '.join(COMPARE_FORMATS)}")
+    ranged = args.start is not None or args.end is not None
+    if ranged and fmt not in SPAN_FORMATS:
+        parser.error(f"--from and --to go with --format {' or '.join(SPAN_FORMATS)}")
+    if fmt in SPAN_FORMATS and (args.start is None or args.end is None):
+        parser.error(f"--format {fmt} needs --from and --to")
+    if fmt in SPAN_FORMATS and (args.width_px or 0) > MAX_ANIMATION_WIDTH_PX:
+        parser.error(f"animation width {args.width_px} px is over {MAX_ANIMATION_WIDTH_PX} px")
+    return fmt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the export; return the process exit status (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     check_target(parser, args.out, args.data_dir)
-    fmt = choose_format(parser, args.format, args.out)
+    fmt = check_dates(parser, args, choose_format(parser, args.format, args.out))
     check_extent(parser, args.bounds)
+    span = None if args.start is None else (args.start, args.end)
     try:
-        view = View(day=args.date, layers=args.layers, convention=args.names, bounds=args.bounds)
+        view = View(
+            day=args.date, layers=args.layers, convention=args.names, bounds=args.bounds,
+            **({"title": args.title} if args.title else {}),
+        )  # fmt: skip
         sheet = PrintOptions(
             title=args.title, subtitle=args.subtitle, banner=args.banner,
             producer=args.producer, as_of=args.as_of, paper=args.paper,
@@ -193,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )  # fmt: skip
         options = ExportOptions(
             width_px=args.width_px, dpi=args.dpi, labels=not args.no_labels, sheet=sheet,
-            atlas=atlas,
+            atlas=atlas, compare=args.compare, span=span,
         )  # fmt: skip
     except StateError as exc:
         parser.error(str(exc))

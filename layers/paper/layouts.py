@@ -50,6 +50,7 @@ from layers.paper.page import (
     page_number,
     paragraph_height,
     short_citation,
+    title_line,
     wrap,
 )
 from layers.print_options import PrintOptions
@@ -131,7 +132,8 @@ def map_figure(
     draw_inset(page.axes(panel_x, map_bottom, panel, inset_h), dataset, content.extent)
     page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7, color=MUTED)
     legend_bottom = map_bottom + inset_h + 0.35
-    draw_legend(page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom), frames)
+    legend_ax = page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom)
+    draw_legend(legend_ax, content.frames, extent=content.extent)
     return _finish(page)
 
 
@@ -196,7 +198,7 @@ def _map_column(
     """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
     items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, column, FOOTER_FONT)
-    entries = len(legend_items(frames))
+    entries = len(legend_items(frames))  # at most: the legend lists those in the extent
     legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
     inset_w = min(INSET_WIDTH, column * 0.36)
     inset_h = inset_w * 0.62
@@ -210,7 +212,11 @@ def _map_column(
         draw_measurement(ax, measurement)
     legend_w = column - inset_w - 0.2
     draw_legend(
-        page.axes(MARGIN, band_bottom, legend_w, band), frames, ncols=2, fontsize=LEGEND_FONT
+        page.axes(MARGIN, band_bottom, legend_w, band),
+        content.frames,
+        extent=content.extent,
+        ncols=2,
+        fontsize=LEGEND_FONT,
     )
     inset_x = MARGIN + column - inset_w
     inset_top = band_bottom + band
@@ -515,12 +521,15 @@ def atlas_cover(
     """The cover (page 1 of ``total``): title, range, imprint and the contents (page
     number and dates of each map page)."""
     page = Page(paper, sheet)
-    title = page.sheet.title or f"{view.title}: atlas"
+    width = page.width - 2 * MARGIN - 0.8
+    title = title_line(page.sheet.title or f"{view.title}: atlas", width, 22)
     top = page.top - 1.0
     page.text(MARGIN + 0.4, top, title, fontsize=22, fontweight="bold", va="top", color=INK)
     first, last = groups[0][0], groups[-1][-1]
     lines = [
-        page.sheet.subtitle or f"{format_date(first)} to {format_date(last)}",
+        title_line(page.sheet.subtitle, width, 11)
+        if page.sheet.subtitle
+        else f"{format_date(first)} to {format_date(last)}",
         f"{len(groups)} map pages  ·  place names: {CONVENTIONS[view.convention]}",
     ]
     if imprint := imprint_line(page.sheet):

@@ -24,24 +24,26 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import withStroke
+from matplotlib.patheffects import Stroke
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from geo import settings
 from geo.dataset import Dataset
@@ -74,11 +76,18 @@ class MapContent:
 # --- Preparation ---------------------------------------------------------------------
 
 
-def fit_extent(bounds: Bounds, width_in: float, height_in: float) -> tuple[Bounds, float]:
-    """Grow ``bounds`` (EPSG:4326) about its centre to fill a frame of the given size.
+def fit_extent(
+    bounds: Bounds, width_in: float, height_in: float, region: Bounds = settings.REGION_BBOX
+) -> tuple[Bounds, float]:
+    """Grow ``bounds`` (EPSG:4326) about its centre to fill a frame of the given size, then
+    keep it inside ``region`` (the extract of the boundaries: beyond it the land would end
+    in a straight line).
 
-    Returns the new bounds and ``lat0``, the centre latitude whose ``1 / cos`` is the
-    aspect of the map.
+    The grown extent is shifted into ``region`` where it fits (it still holds ``bounds``
+    when ``bounds`` lies in ``region``, as :func:`layers.view.check_bounds` makes sure);
+    where it is larger than ``region`` it is cut to it, and the map frame is then a
+    little smaller than asked. Returns the extent and ``lat0``, the centre latitude whose
+    ``1 / cos`` is the aspect of the map.
     """
     min_x, min_y, max_x, max_y = bounds
     lat0 = (min_y + max_y) / 2
@@ -90,7 +99,17 @@ def fit_extent(bounds: Bounds, width_in: float, height_in: float) -> tuple[Bound
     else:
         height = width * height_in / width_in
     half_x, half_y = width / shrink / 2, height / 2
-    return (cx - half_x, lat0 - half_y, cx + half_x, lat0 + half_y), lat0
+    x0, x1 = _keep_inside(cx - half_x, cx + half_x, region[0], region[2])
+    y0, y1 = _keep_inside(lat0 - half_y, lat0 + half_y, region[1], region[3])
+    return (x0, y0, x1, y1), (y0 + y1) / 2
+
+
+def _keep_inside(low: float, high: float, floor: float, ceiling: float) -> tuple[float, float]:
+    """``[low, high]`` shifted into ``[floor, ceiling]``, or cut to it if longer."""
+    if high - low >= ceiling - floor:
+        return max(low, floor), min(high, ceiling)
+    shift = max(0.0, floor - low) - max(0.0, high - ceiling)
+    return low + shift, high + shift
 
 
 def prepare(
@@ -137,49 +156,173 @@ def _clip_frame(frame: gpd.GeoDataFrame, window: Bounds, tolerance: float) -> gp
 # --- Layers --------------------------------------------------------------------------
 
 
-def _zorder(look: styles.Style, geom_type: str) -> float:
-    """Filled areas under outlines under lines under points."""
+@dataclass(frozen=True)
+class Symbol:
+    """A point symbol as drawn: at ``x, y`` (EPSG:4326) with a half-size of ``half_pt``
+    points, moved aside from its feature's point ``home`` when it would cover a symbol of
+    a layer drawn above it (:func:`give_way`)."""
+
+    x: float
+    y: float
+    half_pt: float
+    home: tuple[float, float]
+
+
+def _zorder(look: styles.Style, geom_type: str, draw_order: float) -> float:
+    """Filled areas under outlines under lines under points; within each, the catalogue's
+    ``draw_order`` (so sites are drawn above events)."""
     if geom_type.endswith("Point"):
-        return 4.0
-    if geom_type.endswith("LineString"):
-        return 3.0
-    return 2.0 if look.fill is None or look.fill_opacity == 0 else 1.0
+        base = 4.0
+    elif geom_type.endswith("LineString"):
+        base = 3.0
+    else:
+        base = 2.0 if look.fill is None or look.fill_opacity == 0 else 1.0
+    return base + draw_order / 1000
 
 
-def draw_layers(ax: Axes, content: MapContent) -> None:
-    """Draw the basemap and every visible feature with its palette style (EPSG:4326 axes)."""
+def _half_pt(look: styles.Style) -> float:
+    """Half the width in points of a point symbol (matplotlib markers of
+    :func:`layers.styles.matplotlib_style`: ``radius * 1.5`` points across)."""
+    return look.radius * 0.75
+
+
+def draw_layers(ax: Axes, content: MapContent) -> list[Symbol]:
+    """Draw the basemap and every visible feature with its palette style (EPSG:4326 axes).
+
+    Layers stack as :func:`_zorder` says; a point symbol that would cover most of a symbol
+    of a layer drawn above it is moved beside it (:func:`give_way`) with a short tick to
+    its true place. Returns the point symbols as drawn (obstacles for labels).
+    """
     ax.set_facecolor(SEA_COLOUR)
     land = [_polygon_path(g) for g in content.land if isinstance(g, Polygon | MultiPolygon)]
     ax.add_collection(
         PatchCollection([PathPatch(p) for p in land], facecolor=LAND_COLOUR, edgecolor="none")
     )
-    for order, frame in enumerate(content.frames.values()):
+    ax.apply_aspect()
+    orders = draw_orders(content.frames)
+    points = _point_groups(content, orders)
+    symbols: list[Symbol] = []
+    for layer_id, frame in content.frames.items():
+        draw_order = orders[layer_id]
         for (key, status, geom_type), group in frame.groupby(
             ["style_key", "status", frame.geom_type], sort=True
         ):
             look = styles.style(str(key), str(status))
-            zorder = _zorder(look, str(geom_type)) + order / 100
-            _draw_geometries(ax, list(group.geometry), look, str(geom_type), zorder)
+            zorder = _zorder(look, str(geom_type), draw_order)
+            if str(geom_type).endswith("Point"):
+                above = [g for g in points if g[0] > draw_order]
+                placed = give_way(ax, list(group.geometry), _half_pt(look), above)
+                symbols += placed
+                _draw_points(ax, placed, look, zorder)
+            else:
+                _draw_geometries(ax, list(group.geometry), look, str(geom_type), zorder)
+    return symbols
+
+
+def draw_orders(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, float]:
+    """The draw order of each frame's layer: its catalogue entry's, or for a layer the
+    catalogue does not hold (the change layer of a comparison) just above the frame
+    before it, so it stacks where it was put."""
+    orders: dict[str, float] = {}
+    last = 0.0
+    for layer_id in frames:
+        spec = catalog.find(layer_id)
+        last = float(spec.draw_order) if spec is not None else last + 0.5
+        orders[layer_id] = last
+    return orders
+
+
+def _point_groups(
+    content: MapContent, orders: Mapping[str, float]
+) -> list[tuple[float, float, np.ndarray]]:
+    """``(draw_order, half size in points, coordinates)`` of every point style drawn."""
+    groups: list[tuple[float, float, np.ndarray]] = []
+    for layer_id, frame in content.frames.items():
+        points = frame[frame.geom_type.isin(("Point", "MultiPoint"))]
+        for key, group in points.groupby("style_key", sort=True):
+            coords = shapely.get_coordinates(np.asarray(list(group.geometry), dtype=object))
+            half = _half_pt(styles.STYLES[str(key)])
+            groups.append((orders[layer_id], half, coords))
+    return groups
+
+
+def give_way(
+    ax: Axes,
+    geometries: list[BaseGeometry],
+    half_pt: float,
+    above: list[tuple[float, float, np.ndarray]],
+) -> list[Symbol]:
+    """Where each point symbol of half-size ``half_pt`` goes, given the symbols ``above``
+    it (``(draw_order, half size, coordinates)``).
+
+    A symbol whose centre is within ``other + half_pt / 2`` points of a symbol above it,
+    and that symbol not much smaller (at least 0.6 times), would be mostly hidden: it is
+    moved away from it until the two just touch (straight down-left when they coincide;
+    several at one place fan out). Town dots are far smaller than event circles, so an
+    event at a town stays on its dot.
+    """
+    ax.apply_aspect()
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    per_pt = figure.dpi / 72
+    coords = shapely.get_coordinates(np.asarray(geometries, dtype=object))
+    blockers = [
+        (half, to_display.transform(xy))
+        for _, half, xy in above
+        if half >= 0.6 * half_pt and len(xy)
+    ]
+    moved_at: dict[tuple[float, float], int] = {}
+    symbols: list[Symbol] = []
+    for x, y in coords:
+        here = to_display.transform((x, y))
+        target = here
+        for half, centres in blockers:
+            gaps = np.hypot(*(centres - here).T) / per_pt
+            index = int(np.argmin(gaps))
+            if gaps[index] >= half + half_pt / 2:
+                continue
+            centre = centres[index]
+            away = here - centre
+            turn = moved_at.get((float(centre[0]), float(centre[1])), 0)
+            moved_at[(float(centre[0]), float(centre[1]))] = turn + 1
+            if np.hypot(*away) < 0.5 * per_pt or turn:
+                angle = math.radians(225 + 50 * turn)
+                away = np.array([math.cos(angle), math.sin(angle)])
+            unit = away / np.hypot(*away)
+            target = centre + unit * (half + half_pt + 0.8) * per_pt
+            break
+        tx, ty = to_data.transform(target)
+        symbols.append(Symbol(float(tx), float(ty), half_pt, (float(x), float(y))))
+    return symbols
+
+
+def _draw_points(ax: Axes, symbols: list[Symbol], look: styles.Style, zorder: float) -> None:
+    kwargs = styles.matplotlib_style(look, "Point")
+    moved = [s for s in symbols if (s.x, s.y) != s.home]
+    if moved:
+        ticks = [np.array([s.home, (s.x, s.y)]) for s in moved]
+        ax.add_collection(
+            LineCollection(ticks, colors=look.color, linewidths=0.6, zorder=zorder - 0.0005)
+        )
+    ax.scatter(
+        [s.x for s in symbols],
+        [s.y for s in symbols],
+        marker=kwargs["marker"],
+        s=kwargs["markersize"],
+        facecolor=kwargs["color"],
+        edgecolor=kwargs["edgecolor"],
+        linewidth=kwargs["linewidth"],
+        alpha=kwargs["alpha"],
+        zorder=zorder,
+    )
 
 
 def _draw_geometries(
     ax: Axes, geometries: list[BaseGeometry], look: styles.Style, geom_type: str, zorder: float
 ) -> None:
     kwargs = styles.matplotlib_style(look, geom_type)
-    if geom_type.endswith("Point"):
-        coords = shapely.get_coordinates(np.asarray(geometries, dtype=object))
-        ax.scatter(
-            coords[:, 0],
-            coords[:, 1],
-            marker=kwargs["marker"],
-            s=kwargs["markersize"],
-            facecolor=kwargs["color"],
-            edgecolor=kwargs["edgecolor"],
-            linewidth=kwargs["linewidth"],
-            alpha=kwargs["alpha"],
-            zorder=zorder,
-        )
-    elif geom_type.endswith("LineString"):
+    if geom_type.endswith("LineString"):
         segments = [np.asarray(line.coords) for g in geometries for line in line_parts(g)]
         collection = LineCollection(
             segments,
@@ -209,38 +352,68 @@ def _polygon_path(geometry: BaseGeometry) -> MplPath:
 # --- Labels --------------------------------------------------------------------------
 
 
-def draw_labels(ax: Axes, content: MapContent) -> None:
-    """Label points and areas in the view's naming convention, dropping labels that collide.
+@dataclass(frozen=True)
+class LabelRequest:
+    """One label to place: ``text`` (plain, already in the naming convention) in ``look``
+    and ``colour`` for a feature; ``anchors`` are the points (EPSG:4326) tried in turn,
+    ``gap_pt`` how far a ``beside`` label keeps from its point; ``essential`` labels are
+    never left out."""
 
-    Labels come from the ``label`` column, drawn as the layer's catalogue ``label`` says;
-    layers are taken in label priority order (:data:`layers.catalog.LABEL_ORDER`). A
-    point label tries four positions around its point; a label overlapping an earlier one
-    (or leaving the frame) at every position is left out.
+    text: str
+    look: styles.LabelStyle
+    colour: str
+    anchors: tuple[tuple[float, float], ...]
+    gap_pt: float
+    essential: bool
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a label went: anchor, offset in points, alignment, font size and whether a
+    leader line joins it to its anchor."""
+
+    anchor: tuple[float, float]
+    offset: tuple[float, float]
+    ha: str
+    va: str
+    fontsize: float
+    leader: bool = False
+
+
+#: Font-size factors an essential label tries before a leader line.
+ESSENTIAL_SIZES = (1.0, 0.85)
+#: Distances (points) of a label at the end of a leader line, and the directions tried
+#: (evenly spread, starting north-east).
+LEADER_DISTANCES = (16.0, 26.0, 40.0, 56.0, 76.0)
+LEADER_ANGLES = 16
+_DIRECTIONS = (
+    (1, 1, "left", "bottom"),
+    (1, -1, "left", "top"),
+    (-1, 1, "right", "bottom"),
+    (-1, -1, "right", "top"),
+    (1, 0, "left", "center"),
+    (-1, 0, "right", "center"),
+    (0, 1, "center", "bottom"),
+    (0, -1, "center", "top"),
+)
+
+
+def label_requests(
+    content: MapContent,
+    symbols: Sequence[Symbol] = (),
+    label_layers: Sequence[str] = catalog.LABEL_ORDER,
+) -> list[LabelRequest]:
+    """The labels of ``content`` in placement order: by ``label_layers`` (default: the
+    catalogue's label priority, :data:`layers.catalog.LABEL_ORDER`), then in feature order.
+
+    An area label is anchored in the part of its area that carries no label of its own
+    (AZERBAIJAN away from the oblast and the districts, which are labelled themselves); a
+    point label keeps clear of the largest of the ``symbols`` drawn at its point.
     """
-    figure = ax.get_figure(root=True)
-    assert isinstance(figure, Figure)
-    canvas = figure.canvas
-    agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
-    frame_box = ax.get_window_extent(renderer)
-    taken: list[Bbox] = []
-    for candidates in _label_candidates(ax, content):
-        placed = False
-        for text in candidates:
-            extent = text.get_window_extent(renderer)
-            fits = frame_box.contains(extent.x0, extent.y0) and frame_box.contains(
-                extent.x1, extent.y1
-            )
-            if placed or not fits or any(extent.overlaps(other) for other in taken):
-                text.remove()
-            else:
-                placed = True
-                taken.append(extent.expanded(1.04, 1.1))
-
-
-def _label_candidates(ax: Axes, content: MapContent) -> Iterator[list[Text]]:
     inner = box(*content.extent)
-    for layer_id in catalog.LABEL_ORDER:
+    areas = _labelled_areas(content, inner)
+    requests: list[LabelRequest] = []
+    for layer_id in label_layers:
         frame = content.frames.get(layer_id)
         label = catalog.layer(layer_id).label
         if frame is None or frame.empty or label is None:
@@ -250,46 +423,214 @@ def _label_candidates(ax: Axes, content: MapContent) -> Iterator[list[Text]]:
             geometry = row.geometry.intersection(inner)
             if geometry.is_empty or not row.label:
                 continue
-            colour = styles.STYLES[str(row.style_key)].color
-            yield _label(ax, look, str(row.label), colour, geometry)
+            palette = styles.STYLES[str(row.style_key)]
+            if look.placement == "centre":
+                anchors, gap = interior_points(_own_part(geometry, layer_id, areas)), 0.0
+            else:
+                point = geometry if geometry.geom_type == "Point" else _pole(geometry)
+                half = max(
+                    [_half_pt(palette)]
+                    + [s.half_pt for s in symbols if _same_point((s.x, s.y), (point.x, point.y))]
+                )
+                anchors, gap = ((point.x, point.y),), half + 1.5
+            text = str(row.label).upper() if look.upper else str(row.label)
+            if look.wrap is not None:
+                text = textwrap.fill(text, look.wrap)
+            requests.append(LabelRequest(text, look, palette.color, anchors, gap, label.essential))
+    return requests
 
 
-_HALO = [withStroke(linewidth=2.2, foreground="white")]
-#: Offsets (points) and alignments tried in turn for a point label.
-_POINT_POSITIONS = (
-    (5, 2, "left", "bottom"),
-    (5, -2, "left", "top"),
-    (-5, 2, "right", "bottom"),
-    (-5, -2, "right", "top"),
-)
+def _same_point(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) < 1e-7 and abs(a[1] - b[1]) < 1e-7
 
 
-def _label(
-    ax: Axes, look: styles.LabelStyle, text: str, colour: str, geometry: BaseGeometry
-) -> list[Text]:
-    """The candidate positions of one haloed label (data text: never read as maths)."""
-    if look.upper:
-        text = text.upper()
-    if look.wrap is not None:
-        text = textwrap.fill(text, look.wrap)
-    font: dict[str, Any] = {"fontsize": look.fontsize, "color": look.colour or colour}
-    font |= {"fontweight": look.weight, "fontstyle": look.style}
-    if look.placement == "centre":
-        point = geometry.representative_point()
-        return [
-            ax.text(
-                point.x, point.y, text, ha="center", va="center", zorder=5, path_effects=_HALO,
-                parse_math=False, **font,
+def _labelled_areas(content: MapContent, inner: BaseGeometry) -> list[tuple[str, BaseGeometry]]:
+    """``(layer id, area)`` of every feature labelled in its centre, inside ``inner``."""
+    areas: list[tuple[str, BaseGeometry]] = []
+    for layer_id in catalog.LABEL_ORDER:
+        frame = content.frames.get(layer_id)
+        label = catalog.layer(layer_id).label
+        if frame is None or label is None or styles.LABEL_STYLES[label.look].placement != "centre":
+            continue
+        for row in frame.itertuples(index=False):
+            if row.label:
+                areas.append((layer_id, row.geometry.intersection(inner)))
+    return areas
+
+
+def _own_part(
+    geometry: BaseGeometry, layer_id: str, areas: list[tuple[str, BaseGeometry]]
+) -> BaseGeometry:
+    """``geometry`` less the smaller labelled areas of other layers in it (if a tenth of it
+    is left)."""
+    inside = [
+        area
+        for other, area in areas
+        if other != layer_id and area.area < geometry.area and area.intersects(geometry)
+    ]
+    if not inside:
+        return geometry
+    rest = geometry.difference(shapely.union_all(inside))
+    return rest if rest.area > 0.1 * geometry.area else geometry
+
+
+def _pole(geometry: BaseGeometry) -> Point:
+    """The pole of inaccessibility of the largest part of an area (else a point on it)."""
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    areas = [p for p in parts if isinstance(p, Polygon) and p.area > 0]
+    if not areas:
+        return geometry.representative_point()
+    largest = max(areas, key=lambda p: p.area)
+    return polylabel(largest, tolerance=largest.length / 400)
+
+
+def interior_points(geometry: BaseGeometry, count: int = 9) -> tuple[tuple[float, float], ...]:
+    """Up to ``count`` points inside an area, best first: its pole of inaccessibility, then
+    points of a grid over it nearest to that pole (EPSG:4326)."""
+    pole = _pole(geometry)
+    min_x, min_y, max_x, max_y = geometry.bounds
+    xs, ys = np.meshgrid(np.linspace(min_x, max_x, 9)[1:-1], np.linspace(min_y, max_y, 9)[1:-1])
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    inside = grid[shapely.contains(geometry, grid)]
+    ordered = sorted(inside, key=lambda p: (p.distance(pole), p.x, p.y))
+    return ((pole.x, pole.y), *((p.x, p.y) for p in ordered[: count - 1]))
+
+
+def _placements(request: LabelRequest) -> Iterator[Placement]:
+    """Candidate placements of ``request``, best first."""
+    sizes = ESSENTIAL_SIZES if request.essential else (1.0,)
+    for factor in sizes:
+        size = request.look.fontsize * factor
+        for anchor in request.anchors:
+            if request.look.placement == "centre":
+                yield Placement(anchor, (0.0, 0.0), "center", "center", size)
+                continue
+            for dx, dy, ha, va in _DIRECTIONS:
+                gap = request.gap_pt
+                rise = dy * gap * (0.5 if dx else 1.0)
+                yield Placement(anchor, (dx * gap, rise), ha, va, size)
+    if not request.essential:
+        return
+    size = request.look.fontsize * ESSENTIAL_SIZES[-1]
+    for distance in LEADER_DISTANCES:
+        for step in range(LEADER_ANGLES):
+            angle = 2 * math.pi * step / LEADER_ANGLES + math.pi / 4
+            east, north = math.cos(angle), math.sin(angle)
+            ha = "left" if east > 0.3 else "right" if east < -0.3 else "center"
+            va = "bottom" if north > 0.3 else "top" if north < -0.3 else "center"
+            offset = (east * distance, north * distance)
+            yield Placement(request.anchors[0], offset, ha, va, size, leader=True)
+
+
+def draw_labels(
+    ax: Axes,
+    content: MapContent,
+    symbols: Sequence[Symbol] = (),
+    obstacles: Iterable[Bbox] = (),
+    *,
+    label_layers: Sequence[str] = catalog.LABEL_ORDER,
+) -> None:
+    """Label features by importance in the view's naming convention (``label`` column).
+
+    Labels are placed in ``label_layers`` order (default: the catalogue's priority order,
+    :func:`label_requests`), each at
+    the first of its candidate positions (:func:`_placements`) that stays inside the map
+    and clear of the labels placed before and of the ``obstacles`` (display boxes: map
+    furniture, point symbols). An essential label (countries, the oblast, the districts,
+    peacekeeping and the monitoring centre) then tries smaller sizes and leader lines and,
+    failing all, is placed where it overlaps least; other labels are left out.
+    """
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    canvas = figure.canvas
+    agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
+    frame_box = ax.get_window_extent(renderer)
+    taken: list[Bbox] = list(obstacles)
+    probe = ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", parse_math=False)
+    for request in label_requests(content, symbols, label_layers):
+        chosen: Placement | None = None
+        least: tuple[float, Placement] | None = None
+        for placement in _placements(request):
+            extent = _measure(probe, request, placement, renderer)
+            inside = frame_box.contains(extent.x0, extent.y0) and frame_box.contains(
+                extent.x1, extent.y1
             )
-        ]  # fmt: skip
-    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-    return [
+            if not inside:
+                continue
+            if not any(extent.overlaps(other) for other in taken):
+                chosen = placement
+                break
+            covered = sum(_overlap(extent, other) for other in taken)
+            if least is None or covered < least[0]:
+                least = (covered, placement)
+        if chosen is None and request.essential:
+            chosen = least[1] if least else next(_placements(request))
+        if chosen is not None:
+            taken.append(_measure(probe, request, chosen, renderer).expanded(1.04, 1.1))
+            _draw_label(ax, request, chosen)
+    probe.remove()
+
+
+def _overlap(one: Bbox, other: Bbox) -> float:
+    """Area (display units) shared by two boxes."""
+    width = min(one.x1, other.x1) - max(one.x0, other.x0)
+    height = min(one.y1, other.y1) - max(one.y0, other.y0)
+    return float(max(width, 0.0) * max(height, 0.0))
+
+
+def _measure(probe: Any, request: LabelRequest, placement: Placement, renderer: Any) -> Bbox:
+    probe.set_text(request.text)
+    probe.xy = placement.anchor
+    probe.xyann = placement.offset
+    probe.set_ha(placement.ha)
+    probe.set_va(placement.va)
+    probe.set_fontsize(placement.fontsize)
+    probe.set_fontweight(request.look.weight)
+    probe.set_fontstyle(request.look.style)
+    probe.update_positions(renderer)
+    extent: Bbox = Text.get_window_extent(probe, renderer)
+    return extent
+
+
+#: The white halo behind every label: a stroked outline drawn as its own artist under
+#: the text, so that the text itself stays text in PDF and SVG (a path effect on the text
+#: would turn it into outlines).
+HALO = Stroke(linewidth=2.2, foreground="white")
+
+
+def _draw_label(ax: Axes, request: LabelRequest, placement: Placement) -> None:
+    """The haloed label (data text: never read as maths), with its leader line."""
+    look = request.look
+    font: dict[str, Any] = {"fontsize": placement.fontsize, "color": look.colour or request.colour}
+    font |= {"fontweight": look.weight, "fontstyle": look.style}
+    common: dict[str, Any] = {
+        "xy": placement.anchor,
+        "xytext": placement.offset,
+        "textcoords": "offset points",
+        "ha": placement.ha,
+        "va": placement.va,
+        "parse_math": False,
+        "multialignment": "center" if look.placement == "centre" else "left",
+    }
+    zorder = 6.0 if look.placement == "centre" else 6.5
+    if placement.leader:
         ax.annotate(
-            text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points",
-            parse_math=False, ha=ha, va=va, zorder=6, path_effects=_HALO, **font,
+            "",
+            xy=placement.anchor,
+            xytext=placement.offset,
+            textcoords="offset points",
+            zorder=zorder - 0.02,
+            arrowprops={
+                "arrowstyle": "-",
+                "color": font["color"],
+                "linewidth": 0.6,
+                "shrinkA": 0,
+                "shrinkB": 1.5,
+            },
         )
-        for dx, dy, ha, va in _POINT_POSITIONS
-    ]  # fmt: skip
+    ax.annotate(request.text, **common, zorder=zorder - 0.01, path_effects=[HALO], **font)
+    ax.annotate(request.text, **common, zorder=zorder, **font)
 
 
 # --- Map furniture -------------------------------------------------------------------
@@ -315,13 +656,14 @@ def scale_bar(extent: Bounds, lat0: float, share: float = 0.22) -> tuple[float, 
     return km, km / km_per_degree
 
 
-def draw_scale_bar(ax: Axes, content: MapContent) -> None:
-    """A two-part black and white scale bar in the lower-left corner of the map."""
+def draw_scale_bar(ax: Axes, content: MapContent) -> list[Artist]:
+    """A two-part black and white scale bar in the lower-left corner of the map; returns
+    its artists (obstacles for labels)."""
     min_x, min_y, max_x, max_y = content.extent
     km, degrees = scale_bar(content.extent, content.lat0)
     x0, y0 = min_x + 0.03 * (max_x - min_x), min_y + 0.045 * (max_y - min_y)
     height = 0.012 * (max_y - min_y)
-    ax.add_patch(
+    panel = ax.add_patch(
         Rectangle(
             (x0 - 0.012 * (max_x - min_x), y0 - 0.03 * (max_y - min_y)),
             degrees + 0.05 * (max_x - min_x),
@@ -345,15 +687,21 @@ def draw_scale_bar(ax: Axes, content: MapContent) -> None:
                 zorder=8,
             )
         )
+    artists: list[Artist] = [panel]
     for x, text in ((x0, "0"), (x0 + degrees, f"{km:g} km")):
-        ax.text(
-            x, y0 + 2.2 * height, text, fontsize=6.5, ha="center", va="bottom", color=INK, zorder=8
-        )
+        artists.append(
+            ax.text(
+                x, y0 + 2.2 * height, text, fontsize=6.5, ha="center", va="bottom", color=INK,
+                zorder=8,
+            )
+        )  # fmt: skip
+    return artists
 
 
-def draw_north_arrow(ax: Axes) -> None:
-    """A north arrow in the upper-right corner (north is up on this projection)."""
-    ax.annotate(
+def draw_north_arrow(ax: Axes) -> list[Artist]:
+    """A north arrow in the upper-right corner (north is up on this projection); returns
+    its artist (an obstacle for labels)."""
+    arrow = ax.annotate(
         "N",
         xy=(0.955, 0.955),
         xytext=(0.955, 0.865),
@@ -378,6 +726,7 @@ def draw_north_arrow(ax: Axes) -> None:
             "alpha": 0.8,
         },
     )
+    return [arrow]
 
 
 def draw_inset(ax: Axes, dataset: Dataset, extent: Bounds) -> None:
@@ -421,8 +770,15 @@ def _degree_label(value: float, axis: str) -> str:
     return f"{abs(value):g}°{hemisphere}"
 
 
-def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
-    """Draw the layers, labels, scale bar and north arrow of ``content`` into ``ax``.
+def draw_map(
+    ax: Axes,
+    content: MapContent,
+    *,
+    labels: bool = True,
+    label_layers: Sequence[str] = catalog.LABEL_ORDER,
+) -> None:
+    """Draw the layers, scale bar, north arrow and labels of ``content`` into ``ax``
+    (labels of ``label_layers``, in that order; default: the catalogue's label priority).
 
     ``ax`` is a plain axes in EPSG:4326 degrees; its limits become ``content.extent`` and
     its aspect ``1 / cos(lat0)``; its label becomes ``"map"`` (so callers can find it).
@@ -432,7 +788,7 @@ def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
     ax.set_xlim(min_x, max_x)
     ax.set_ylim(min_y, max_y)
     ax.set_aspect(1 / math.cos(math.radians(content.lat0)), adjustable="box")
-    draw_layers(ax, content)
+    symbols = draw_layers(ax, content)
     xticks = list(range(math.ceil(min_x), math.floor(max_x) + 1))
     yticks = list(range(math.ceil(min_y), math.floor(max_y) + 1))
     ax.set_xticks(xticks, [_degree_label(t, "x") for t in xticks])
@@ -442,7 +798,31 @@ def draw_map(ax: Axes, content: MapContent, *, labels: bool = True) -> None:
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
         spine.set_color("#555555")
-    draw_scale_bar(ax, content)
-    draw_north_arrow(ax)
+    furniture = [*draw_scale_bar(ax, content), *draw_north_arrow(ax)]
     if labels:
-        draw_labels(ax, content)
+        draw_labels(
+            ax, content, symbols, obstacles(ax, furniture, symbols), label_layers=label_layers
+        )
+
+
+#: Points of room a label keeps from the map furniture.
+FURNITURE_CLEARANCE_PT = 4.0
+
+
+def obstacles(ax: Axes, furniture: Iterable[Artist], symbols: Iterable[Symbol]) -> list[Bbox]:
+    """Display boxes labels keep clear of: the map furniture and the point symbols."""
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    canvas = figure.canvas
+    agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
+    per_pt = figure.dpi / 72
+    boxes = [
+        artist.get_window_extent(renderer).padded(FURNITURE_CLEARANCE_PT * per_pt)
+        for artist in furniture
+    ]
+    for symbol in symbols:
+        x, y = ax.transData.transform((symbol.x, symbol.y))
+        half = symbol.half_pt * per_pt
+        boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    return boxes

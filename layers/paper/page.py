@@ -33,9 +33,10 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.model import Source
 from geo.naming import CONVENTIONS
-from layers import catalog, styles
+from layers import styles
+from layers.legend_entries import drawn_legend_entries
 from layers.print_options import PAPER_SIZES, PrintOptions, banner_colours
-from layers.view import View
+from layers.view import Bounds, View
 
 #: Landscape paper sizes in inches (width, height); portrait pages swap them.
 PAPERS: dict[str, tuple[float, float]] = dict(PAPER_SIZES)
@@ -84,23 +85,19 @@ _METADATA: dict[str, dict[str, str | None]] = {
 # --- Legend, caveat and credits ------------------------------------------------------
 
 
-def legend_items(frames: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[Artist, str]]:
-    """Legend handles and labels for the visible layers, from the catalogue.
+def legend_items(
+    frames: Mapping[str, gpd.GeoDataFrame], extent: Bounds | None = None
+) -> list[tuple[Artist, str]]:
+    """Legend handles and labels for what the map draws, from the catalogue.
 
-    Only entries whose style is drawn on the map appear. An entry is drawn uncertain
-    (dashed, hatched) when every feature it stands for is approximate or proposed.
+    Only entries drawn on the map's day inside ``extent`` (EPSG:4326; ``None``: anywhere)
+    appear (:func:`layers.legend_entries.drawn_legend_entries`). An entry is drawn
+    uncertain (dashed, hatched) when every feature it stands for is approximate or proposed.
     """
-    items: list[tuple[Artist, str]] = []
-    for layer_id, frame in frames.items():
-        for entry in catalog.layer(layer_id).legend:
-            statuses = set(frame.loc[frame["style_key"] == entry.style_key, "status"])
-            if not statuses:
-                continue
-            uncertain = statuses <= set(styles.UNCERTAIN_STATUSES)
-            status = sorted(statuses)[0] if uncertain else "confirmed"
-            handle = legend_handle(styles.style(entry.style_key, status), entry.shape)
-            items.append((handle, entry.label))
-    return items
+    return [
+        (legend_handle(drawn.style(), drawn.entry.shape), drawn.entry.label)
+        for drawn in drawn_legend_entries(frames, extent)
+    ]
 
 
 def legend_handle(look: styles.Style, shape: str) -> Artist:
@@ -131,11 +128,17 @@ def legend_handle(look: styles.Style, shape: str) -> Artist:
 
 
 def draw_legend(
-    ax: Axes, frames: Mapping[str, gpd.GeoDataFrame], *, ncols: int = 1, fontsize: float = 7.0
+    ax: Axes,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    *,
+    extent: Bounds | None = None,
+    ncols: int = 1,
+    fontsize: float = 7.0,
 ) -> None:
-    """Draw the legend of the visible layers into ``ax`` (an empty axes, axis hidden)."""
+    """Draw the legend of what the map draws in ``extent`` into ``ax`` (an empty axes,
+    axis hidden)."""
     ax.set_axis_off()
-    items = legend_items(frames)
+    items = legend_items(frames, extent)
     if not items:
         return
     legend = ax.legend(
@@ -228,6 +231,21 @@ def wrap(text: str, width_in: float, fontsize: float, max_lines: int | None = No
     ``max_lines``, the last line kept ends with an ellipsis when text was left out."""
     chars = max(10, int(width_in * 72 / (fontsize * CHAR_WIDTH)))
     return textwrap.wrap(text, chars, max_lines=max_lines, placeholder=" …") or [""]
+
+
+#: Size of a page title, in points.
+TITLE_SIZE = 15.0
+
+
+def title_line(title: str, width_in: float, fontsize: float = TITLE_SIZE) -> str:
+    """A page title as one line fitting ``width_in`` inches: line breaks and runs of
+    spaces become one space, and a title too long for the line ends with "…" (a typed
+    title of several lines or thousands of characters must not run over the map).
+
+    >>> title_line("Two\\n\\nlines", 5.0)
+    'Two lines'
+    """
+    return wrap(" ".join(title.split()), width_in, fontsize, max_lines=1)[0]
 
 
 def subtitle(view: View, when: str | None = None) -> str:
@@ -354,16 +372,16 @@ def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsiz
 
 def header(page: Page, view: View, margin: float, *, when: str | None = None) -> float:
     """Title and subtitle at the top (from the page's print options where given, else the
-    view's title and date line; ``when`` replaces the view's date in it), the producer
-    and "as of" line at the top right; return the y (inches) below them."""
+    view's title and date line; ``when`` replaces the view's date in it), each one line
+    (:func:`title_line`), the producer and "as of" line at the top right; return the y
+    (inches) below them."""
     sheet = page.sheet
     top = page.top - margin
-    title = sheet.title or view.title
-    page.text(margin, top, title, fontsize=15, fontweight="bold", va="top", color=INK)
-    page.text(
-        margin, top - 0.34, sheet.subtitle or subtitle(view, when), fontsize=9.5, va="top",
-        color="#333333",
-    )  # fmt: skip
+    width = page.width - 2 * margin
+    title = title_line(sheet.title or view.title, width)
+    page.text(margin, top, title, fontsize=TITLE_SIZE, fontweight="bold", va="top", color=INK)
+    line = title_line(sheet.subtitle, width, 9.5) if sheet.subtitle else subtitle(view, when)
+    page.text(margin, top - 0.34, line, fontsize=9.5, va="top", color="#333333")
     imprint = imprint_line(sheet)
     if imprint:
         page.text(
@@ -429,16 +447,44 @@ _COLOUR_ACCESSORS = (
 
 
 @contextmanager
-def svg_salt() -> Iterator[None]:
-    """Hash SVG ids with :data:`SVG_HASH_SALT` while saving.
+def print_rc() -> Iterator[None]:
+    """Save vector output with the rcParams of every paper export, set here only.
 
-    ``svg.hashsalt`` is a process-wide rcParam, so SVG saves are serialised by a lock.
-    PNG and PDF saves need no rcParam (PDF fonts are matplotlib's default Type 3 subsets,
-    about twice as fast to write as TrueType and still text-extractable) and run in
-    parallel.
+    TrueType fonts embedded in PDF and PostScript (Type 42 subsets: no Type 3 fonts, which
+    print shops and PDF/A checks flag; the text stays extractable), SVG text kept as
+    ``<text>`` elements, SVG ids hashed with :data:`SVG_HASH_SALT` (identical reruns).
+    rcParams are process-wide, so vector saves are serialised by a lock; PNG saves need
+    no rcParam and run in parallel.
     """
-    with _SAVE_LOCK, mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+    fonts_as_text = mpl.rc_context(
+        {
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+            "svg.fonttype": "none",
+            "svg.hashsalt": SVG_HASH_SALT,
+        }
+    )
+    with _SAVE_LOCK, fonts_as_text:
         yield
+
+
+#: Longest document title written into PDF or SVG metadata.
+MAX_METADATA_TITLE = 300
+
+
+def metadata_title(title: str) -> str:
+    """``title`` as one line for PDF and SVG metadata: line breaks, tabs and runs of
+    spaces become one space (viewers show the title in one line, and a line break is a
+    control character), at most :data:`MAX_METADATA_TITLE` characters. The writers
+    escape the text itself (PDF string, XML).
+
+    >>> metadata_title("Two\\n\\nlines\\t here ")
+    'Two lines here'
+    """
+    one_line = " ".join(title.split())
+    if len(one_line) > MAX_METADATA_TITLE:
+        one_line = one_line[: MAX_METADATA_TITLE - 1] + "…"
+    return one_line
 
 
 def figure_bytes(
@@ -452,30 +498,40 @@ def figure_bytes(
     """Save ``figure`` as ``fmt`` ('png', 'pdf' or 'svg') and return the bytes.
 
     The output is deterministic: no creation dates or software versions in the metadata,
-    and SVG ids are hashed with a fixed salt. ``extent`` (the map's bounds as text) goes
-    into a PNG ``Extent`` text chunk, a PDF's subject or an SVG's description.
+    and SVG ids are hashed with a fixed salt; vector text is text (:func:`print_rc`).
+    ``extent`` (the map's bounds as text) goes into a PNG ``Extent`` text chunk, a PDF's
+    subject or an SVG's description.
     """
     metadata = dict(_METADATA[fmt])
     if title and fmt in ("pdf", "svg"):
-        metadata["Title"] = title
+        metadata["Title"] = metadata_title(title)
     if extent:
         key = {"png": "Extent", "pdf": "Subject", "svg": "Description"}[fmt]
         metadata[key] = f"extent EPSG:4326 {extent}" if fmt != "png" else extent
     buffer = io.BytesIO()
-    with svg_salt() if fmt == "svg" else nullcontext():
+    with print_rc() if fmt in ("svg", "pdf") else nullcontext():
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     return buffer.getvalue()
 
 
 def figures_pdf(figures: Iterable[Figure], *, title: str | None = None) -> bytes:
-    """A multi-page PDF of ``figures`` (one page each), deterministic like :func:`figure_bytes`."""
+    """A multi-page PDF of ``figures`` (one page each), deterministic like :func:`figure_bytes`.
+
+    Figures are drawn one at a time (an atlas never holds every page in memory); the
+    print rcParams are held while a page is written and while the fonts are embedded.
+    """
     metadata = dict(_METADATA["pdf"])
     if title:
-        metadata["Title"] = title
+        metadata["Title"] = metadata_title(title)
     buffer = io.BytesIO()
-    with PdfPages(buffer, metadata=metadata) as pdf:
+    pdf: Any = PdfPages(buffer, metadata=metadata)  # untyped in matplotlib
+    try:
         for figure in figures:
-            pdf.savefig(figure)
+            with print_rc():
+                pdf.savefig(figure)
+    finally:
+        with print_rc():
+            pdf.close()
     return buffer.getvalue()
 
 
@@ -483,13 +539,15 @@ def outlined_pdf(pages: Iterable[tuple[str, Figure]], *, title: str | None = Non
     """A multi-page PDF of ``(outline title, figure)`` pairs with one outline entry
     (bookmark) per page, deterministic like :func:`figure_bytes`.
 
-    matplotlib cannot write outlines; pypdf adds them to the saved file.
+    matplotlib cannot write outlines; pypdf adds them to the saved file. Pages are
+    written with :func:`print_rc` (TrueType fonts) by :func:`figures_pdf`; outline titles
+    are one line like the metadata title.
     """
     titles: list[str] = []
 
     def figures() -> Iterator[Figure]:
         for name, figure in pages:
-            titles.append(name)
+            titles.append(metadata_title(name))
             yield figure
 
     reader = PdfReader(io.BytesIO(figures_pdf(figures(), title=title)))

@@ -7,10 +7,11 @@ whose text passes through :func:`layers.web.html.escape_text`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from layers.catalog import GROUPS, LAYERS, LegendEntry
-from layers.styles import Style, for_status, leaflet_style, style
+from layers.styles import UNCERTAIN_STATUSES, Style, for_status, leaflet_style, style
 from layers.web.html import escape_text
 
 #: Sample look for the legend line explaining uncertain (dashed, lighter) features.
@@ -82,20 +83,57 @@ def legend_html(layer_ids: Iterable[str] | None = None, title: str = "Legend") -
     Ends with a line explaining the dashed outline of approximate and proposed features.
     """
     wanted = None if layer_ids is None else set(layer_ids)
+    entries = [
+        entry for spec in LAYERS if wanted is None or spec.id in wanted for entry in spec.legend
+    ]
+    return _legend(entries, uncertain=True, title=title)
+
+
+def drawn_legend_html(
+    collections: Mapping[str, Mapping[str, Any]], title: str = "Legend", *, open_: bool = True
+) -> str:
+    """Legend of what ``collections`` draw: GeoJSON FeatureCollections by layer id whose
+    features carry ``style_key`` and ``status`` properties (:mod:`layers.web.map`).
+
+    A layer's entry is listed when one of its features has the entry's style (a layer
+    with no feature that day has none); the line on dashed outlines only when a feature
+    is approximate or proposed. Empty string when nothing is drawn.
+
+    >>> drawn_legend_html({"events": {"features": []}})
+    ''
+    """
+    drawn: dict[str, set[str]] = {}
+    uncertain = False
+    for layer_id, collection in collections.items():
+        for feature in collection["features"]:
+            props = feature["properties"]
+            drawn.setdefault(layer_id, set()).add(props["style_key"])
+            uncertain = uncertain or props["status"] in UNCERTAIN_STATUSES
+    entries = [
+        entry
+        for spec in LAYERS
+        for entry in spec.legend
+        if entry.style_key in drawn.get(spec.id, ())
+    ]
+    if not entries:
+        return ""
+    return _legend(entries, uncertain=uncertain, title=title, open_=open_)
+
+
+def _legend(entries: list[LegendEntry], *, uncertain: bool, title: str, open_: bool = True) -> str:
+    by_group = {entry: spec.group for spec in LAYERS for entry in spec.legend}
     parts = []
     for group in GROUPS:
-        entries = [
-            entry
-            for spec in LAYERS
-            if spec.group == group and (wanted is None or spec.id in wanted)
-            for entry in spec.legend
-        ]
-        if entries:
+        shown = [e for e in entries if by_group[e] == group]
+        if shown:
             parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")
-            parts.extend(_legend_row(swatch_svg(e), e.label) for e in entries)
-    parts.append(_legend_row(_swatch(_UNCERTAIN, "polygon"), "Approximate or proposed (dashed)"))
+            parts.extend(_legend_row(swatch_svg(e), e.label) for e in shown)
+    if uncertain:
+        parts.append(
+            _legend_row(_swatch(_UNCERTAIN, "polygon"), "Approximate or proposed (dashed)")
+        )
     return (
-        "<details class='bm-legend' open><summary><b>"
+        f"<details class='bm-legend'{' open' if open_ else ''}><summary><b>"
         f"{escape_text(title)}</b></summary>{''.join(parts)}</details>"
     )
 

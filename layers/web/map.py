@@ -8,7 +8,9 @@ Two kinds of output:
 
 * for the Streamlit app, :func:`base_map` (a map whose content depends only on the
   extent and basemap, so the component is not remounted when the date or the layers
-  change) and :func:`feature_groups` (one ``FeatureGroup`` per catalogue layer, handed to
+  change; it carries the date stamp and legend boxes of :mod:`layers.web.overlay`) and
+  :func:`feature_groups` (one ``FeatureGroup`` per catalogue layer, then the measured
+  line and the day's date stamp and legend, handed to
   ``st_folium(feature_group_to_add=...)``);
 * for exports, :func:`standalone_html`, a complete page with Leaflet inlined.
 
@@ -17,6 +19,7 @@ Every text from data reaches the HTML through :mod:`layers.web.html` only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,13 +37,15 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers.catalog import DRAW_ORDER, layer
+from layers.catalog import DRAW_ORDER, Label, layer
 from layers.features import view_features
-from layers.styles import Style, leaflet_style, style
+from layers.styles import LABEL_STYLES, Style, leaflet_style, style
 from layers.view import Bounds, View
 from layers.web import assets
 from layers.web.html import escape_text, popup_html
-from layers.web.legend import legend_html, marker_svg
+from layers.web.labels import area_label_points, wrap_label
+from layers.web.legend import drawn_legend_html, marker_svg
+from layers.web.overlay import PRIORITY_CLASS, Overlay, SituationState
 
 #: Douglas-Peucker tolerance for outlines, in degrees (about 200 m).
 SIMPLIFY_TOLERANCE = 0.002
@@ -49,7 +54,11 @@ SMALL_FEATURE_DEG = 0.05
 #: Decimals kept in embedded coordinates (1e-5 degree is about 1 m).
 COORD_DECIMALS = 5
 #: Height of the map in the app, in pixels.
-MAP_HEIGHT = 680
+MAP_HEIGHT = 600
+#: Smallest label text on the web map, in CSS pixels; paper sizes (points) are scaled
+#: by :data:`LABEL_PX_PER_PT` up to it.
+MIN_LABEL_PX = 11
+LABEL_PX_PER_PT = 1.6
 
 _LAND = {"color": "#c9c4bb", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
 _MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
@@ -61,6 +70,11 @@ _CSS = """
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 42vh; overflow-y: auto;
   font-size: 11px; line-height: 1.25; }
 .bm-control summary { cursor: pointer; }
+.bm-control.bm-legend-box { max-height: none; overflow: visible; }
+.bm-control.bm-date-stamp { font-size: 14px; font-weight: 700; color: #222; max-height: none;
+  padding: 3px 8px; }
+.leaflet-tooltip.bm-label-hidden { visibility: hidden; }
+.leaflet-tooltip.bm-area { text-align: center; line-height: 1.15; }
 .bm-legend-group { font-weight: 600; margin-top: 4px; }
 .leaflet-tooltip.bm-label { background: transparent; border: none; box-shadow: none; padding: 0 2px;
   font-size: 11px; font-weight: 600; color: #222; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
@@ -70,6 +84,10 @@ _CSS = """
 .leaflet-tooltip.bm-label::before { display: none; }
 .bm-zoomed-out .leaflet-tooltip.bm-label-minor { display: none; }
 .bm-marker { background: none; border: none; }
+.bm-pin { background: none; border: none; }
+.bm-tile-failure { max-width: 260px; font-size: 12px; border-left: 4px solid #d84315; }
+.leaflet-tooltip.bm-measure-label { font-size: 13px; font-weight: 700; padding: 1px 5px;
+  border: 1px solid #000; border-radius: 3px; background: rgba(255,255,255,0.92); }
 .bm-title h1 { font-size: 16px; margin: 0; }
 body.bm-page { display: flex; flex-direction: column; margin: 0; font: 13px system-ui, sans-serif; }
 body.bm-page .folium-map { order: 1; flex: none; }
@@ -143,27 +161,39 @@ def prepare_geometry(geometry: BaseGeometry) -> BaseGeometry:
 FeatureCollection = dict[str, Any]
 
 
-def feature_collection(frame: gpd.GeoDataFrame) -> FeatureCollection:
+def feature_collection(
+    frame: gpd.GeoDataFrame, anchors: Mapping[str, tuple[float, float]] | None = None
+) -> FeatureCollection:
     """GeoJSON FeatureCollection of a feature frame, ready to embed.
 
     Each feature's ``id`` is the frame's ``id``; its properties are ``style_key``,
-    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML).
+    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML); a feature
+    with an entry in ``anchors`` (:func:`layers.web.labels.area_label_points`) also has
+    ``label_at`` (``[lon, lat]``) and ``label`` (escaped lines joined by ``<br>``).
     """
-    features = [
-        {
-            "type": "Feature",
-            "id": str(row.id),
-            "properties": {
-                "style_key": row.style_key,
-                "status": row.status,
-                "tooltip": escape_text(row.label),
-                "popup": popup_html(row.label, row.details, row.citations),
-            },
-            "geometry": mapping(prepare_geometry(row.geometry)),
+    features = []
+    for row in frame.itertuples(index=False):
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        properties = {
+            "style_key": row.style_key,
+            "status": row.status,
+            "tooltip": escape_text(row.label),
+            "popup": popup_html(row.label, row.details, row.citations),
         }
-        for row in frame.itertuples(index=False)
-        if row.geometry is not None and not row.geometry.is_empty
-    ]
+        anchor = anchors.get(str(row.id)) if anchors else None
+        label = layer(row.layer).label
+        if anchor is not None and label is not None:
+            lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
+            properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(row.id),
+                "properties": properties,
+                "geometry": mapping(prepare_geometry(row.geometry)),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -225,10 +255,54 @@ def _binder(tooltip_options: str) -> JsCode:
 
 #: Hover tooltips for most layers; permanent labels where the catalogue asks for them.
 _HOVER = _binder("{sticky: true}")
-_PERMANENT_LABEL = _binder(
-    "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-label'"
-    " + (feature.properties.style_key === 'place-minor' ? ' bm-label-minor' : '')}"
-)
+
+
+def _label_classes(label: Label, *extra: str) -> str:
+    """CSS classes of a permanent label: its look and its priority (see
+    :mod:`layers.web.overlay`)."""
+    return " ".join(
+        ("bm-label", f"bm-look-{label.look}", f"{PRIORITY_CLASS}{label.priority}", *extra)
+    )
+
+
+def _point_label(label: Label) -> JsCode:
+    """Binding of a permanently labelled layer: a point's label beside it; other
+    geometries get a hover tooltip (an area's label hangs from its anchor, see
+    :func:`layer_group`)."""
+    classes = _label_classes(label, "bm-side")
+    return _binder(
+        "(feature.geometry.type !== 'Point' ? {sticky: true} :"
+        f" {{permanent: true, direction: 'right', offset: [4, 0], className: '{classes}'"
+        " + (feature.properties.style_key === 'place-minor' ? ' bm-label-minor' : '')})"
+    )
+
+
+def _area_label(label: Label) -> JsCode:
+    """Binding of an area's permanent label, centred on its anchor point."""
+    classes = _label_classes(label, "bm-area")
+    return JsCode(
+        "function(feature, layer) { layer.bindTooltip(feature.properties.label,"
+        f" {{permanent: true, direction: 'center', className: '{classes}'}}); }}"
+    )
+
+
+#: The invisible point an area label hangs from.
+_ANCHOR = {"radius": 0, "stroke": False, "fill": False, "interactive": False}
+
+
+def _label_css() -> str:
+    """CSS of each label look of :data:`layers.styles.LABEL_STYLES` on the web map."""
+    rules = []
+    for key, look in LABEL_STYLES.items():
+        size = max(MIN_LABEL_PX, round(look.fontsize * LABEL_PX_PER_PT))
+        upper = " text-transform: uppercase; letter-spacing: 0.12em;" if look.upper else ""
+        rules.append(
+            f".leaflet-tooltip.bm-look-{key} {{ font-size: {size}px;"
+            f" color: {look.colour or '#222222'}; font-style: {look.style};"
+            f" font-weight: {700 if look.weight == 'bold' else 600};{upper} }}"
+        )
+    return "<style>\n" + "\n".join(rules) + "\n</style>\n"
+
 
 #: Below this zoom the labels of minor places (villages, airport, border point) are
 #: hidden, so the towns around Karabakh stay readable at the default view.
@@ -259,11 +333,62 @@ class ZoomClass(MacroElement):
         self.zoom = int(zoom)
 
 
+#: Failed tile requests after which the map says the online basemap is unavailable.
+TILE_ERRORS_NOTICE = 4
+#: What the map says then (plain text; the app offers the switch under the map).
+TILE_FAILURE_TEXT = (
+    "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
+    "under the map, or Display › Basemap in the sidebar."
+)
+
+
+class TileFailureNotice(MacroElement):
+    """Counts the ``tileerror`` events of the map's tile layers; after
+    :data:`TILE_ERRORS_NOTICE` of them, shows a notice (a control with class
+    ``bm-tile-failure``) saying the online basemap cannot be loaded."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var failures = 0, shown = false;
+            function failed() {
+                failures += 1;
+                if (shown || failures < {{ this.threshold }}) { return; }
+                shown = true;
+                var notice = L.control({position: 'bottomleft'});
+                notice.onAdd = function () {
+                    var div = L.DomUtil.create('div', 'bm-control bm-tile-failure');
+                    div.setAttribute('role', 'alert');
+                    div.textContent = {{ this.text|tojson }};
+                    return div;
+                };
+                notice.addTo(map);
+            }
+            map.eachLayer(function (layer) {
+                if (layer instanceof L.TileLayer) { layer.on('tileerror', failed); }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, threshold: int = TILE_ERRORS_NOTICE) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TileFailureNotice"
+        self.threshold = int(threshold)
+        self.text = TILE_FAILURE_TEXT
+
+
+def _permanent_label(layer_id: str) -> Label | None:
+    label = layer(layer_id).label
+    return label if label is not None and label.permanent_on_web else None
+
+
 def _details(layer_id: str) -> dict[str, Any]:
     """The feature binding of one GeoJson layer (label or hover tooltip, and popup)."""
-    label = layer(layer_id).label
-    permanent = label is not None and label.permanent_on_web
-    return {"on_each_feature": _PERMANENT_LABEL if permanent else _HOVER}
+    label = _permanent_label(layer_id)
+    return {"on_each_feature": _point_label(label) if label else _HOVER}
 
 
 def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJson:
@@ -271,12 +396,15 @@ def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJs
 
 
 def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, FeatureCollection]:
-    """:func:`feature_collection` of every frame, keyed by layer id.
+    """:func:`feature_collection` of every frame, keyed by layer id; the areas of layers
+    labelled permanently get their label anchors (computed over all ``frames`` at once,
+    see :func:`layers.web.labels.area_label_points`).
 
     The result is never modified by :func:`layer_group`, so collections of layers that do
     not change with the date can be computed once and reused (the app caches them).
     """
-    return {layer_id: feature_collection(frame) for layer_id, frame in frames.items()}
+    anchors = area_label_points(frames)
+    return {layer_id: feature_collection(frame, anchors) for layer_id, frame in frames.items()}
 
 
 def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.FeatureGroup:
@@ -301,40 +429,143 @@ def layer_group(layer_id: str, data: FeatureCollection | None) -> folium.Feature
     if plain:
         collection = {"type": "FeatureCollection", "features": plain}
         _geojson(
-            collection, layer_id, style_function=feature_style, marker=folium.CircleMarker()
+            collection,
+            layer_id,
+            style_function=feature_style,
+            marker=folium.CircleMarker(),
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
         icon = _div_icon(style(style_key, status))
         collection = {"type": "FeatureCollection", "features": features}
         _geojson(collection, layer_id, marker=folium.Marker(icon=icon)).add_to(group)
+    _area_labels(layer_id, data["features"], group)
     return group
 
 
+def _area_labels(layer_id: str, features: list[dict[str, Any]], group: folium.FeatureGroup) -> None:
+    """The permanent labels of the features with a ``label_at`` anchor, as centred
+    tooltips of invisible points."""
+    label = _permanent_label(layer_id)
+    anchors = [
+        {
+            "type": "Feature",
+            "properties": {"label": f["properties"]["label"]},
+            "geometry": {"type": "Point", "coordinates": f["properties"]["label_at"]},
+        }
+        for f in features
+        if "label_at" in f["properties"]
+    ]
+    if label is None or not anchors:
+        return
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": anchors},
+        name=f"{layer_id}-labels",
+        marker=folium.CircleMarker(),
+        style_function=lambda _: _ANCHOR,
+        on_each_feature=_area_label(label),
+    ).add_to(group)
+
+
 def feature_groups(
-    collections: Mapping[str, FeatureCollection], measurement: Measurement | None = None
+    collections: Mapping[str, FeatureCollection],
+    measurement: Measurement | None = None,
+    *,
+    pin: Pin | None = None,
+    day: dt.date | None = None,
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
-    ``collections`` lacks the layer), then the measured line (empty without a measurement).
+    ``collections`` lacks the layer), then the measured line (empty without a measurement),
+    then the search pin (empty without one), then :func:`situation_group` (date stamp of
+    ``day`` and legend).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are.
     """
     groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in DRAW_ORDER]
-    return [*groups, measure_group(measurement)]
+    return [
+        *groups,
+        measure_group(measurement),
+        pin_group(pin),
+        situation_group(collections, day),
+    ]
+
+
+def measure_label(measurement: Measurement) -> str:
+    """The text on the measured line: ``27.1 km``."""
+    return f"{measurement.km:,.1f} km"
+
+
+def date_stamp(day: dt.date) -> str:
+    """The date stamp written on the map.
+
+    >>> date_stamp(dt.date(2020, 11, 10))
+    'Situation on 10 November 2020'
+    """
+    return f"Situation on {format_date(day)}"
+
+
+def situation_group(
+    collections: Mapping[str, FeatureCollection], day: dt.date | None
+) -> folium.FeatureGroup:
+    """An empty group carrying the map's date stamp (none without ``day``) and the
+    legend of what ``collections`` draw (:func:`layers.web.legend.drawn_legend_html`),
+    applied by the base map's :class:`layers.web.overlay.Overlay` when it is added."""
+    group = folium.FeatureGroup(name="Situation")
+    legend = drawn_legend_html(collections)
+    SituationState(date_stamp(day) if day else "", legend).add_to(group)
+    return group
 
 
 def measure_group(measurement: Measurement | None) -> folium.FeatureGroup:
-    """A dashed black line between the two measured points (EPSG:4326), with its length."""
+    """A dashed black line between the two measured points (EPSG:4326), its length
+    written on it (a permanent label at the line's middle) and its ends marked."""
     group = folium.FeatureGroup(name="Measured distance")
     if measurement is None:
         return group
-    start, end = measurement.start, measurement.end
+    ends = [(round(p.y, 5), round(p.x, 5)) for p in (measurement.start, measurement.end)]
     folium.PolyLine(  # type: ignore[no-untyped-call]
-        [(round(start.y, 5), round(start.x, 5)), (round(end.y, 5), round(end.x, 5))],
-        tooltip=folium.Tooltip(escape_text(f"{measurement.km:,.1f} km (geodesic)")),
+        ends,
+        tooltip=folium.Tooltip(
+            escape_text(f"{measure_label(measurement)} (geodesic)"),
+            permanent=True,
+            sticky=False,
+            direction="center",
+            className="bm-measure-label",
+        ),
         **_MEASURE,
     ).add_to(group)
+    for end in ends:
+        folium.CircleMarker(end, radius=3, color="#000000", weight=1.5, fill=True,
+                            fill_color="#ffffff", fill_opacity=1.0).add_to(group)  # fmt: skip
     return group
+
+
+#: A search result to pin: (lat, lon) in EPSG:4326 and its label (plain text).
+Pin = tuple[float, float, str]
+
+
+def pin_group(pin: Pin | None) -> folium.FeatureGroup:
+    """A marker at a found place (with its name as tooltip); empty without a pin."""
+    group = folium.FeatureGroup(name="Search result")
+    if pin is None:
+        return group
+    lat, lon, label = pin
+    folium.Marker(
+        (round(lat, 5), round(lon, 5)),
+        tooltip=folium.Tooltip(escape_text(label)),
+        icon=folium.DivIcon(
+            html=_PIN_SVG, icon_size=(22, 30), icon_anchor=(11, 30), class_name="bm-pin"
+        ),
+    ).add_to(group)
+    return group
+
+
+_PIN_SVG = (
+    "<svg xmlns='http://www.w3.org/2000/svg' width='22' height='30' viewBox='0 0 22 30'>"
+    "<path d='M11 29 C11 29 2 17 2 10.5 A9 9 0 0 1 20 10.5 C20 17 11 29 11 29 Z'"
+    " fill='#d84315' stroke='#ffffff' stroke-width='1.5'/>"
+    "<circle cx='11' cy='10.5' r='3.5' fill='#ffffff'/></svg>"
+)
 
 
 # --- the map --------------------------------------------------------------------------
@@ -363,14 +594,13 @@ def _leaflet_bounds(bounds: Bounds) -> list[list[float]]:
     return [[min_y, min_x], [max_y, max_x]]
 
 
-def base_map(
-    dataset: Dataset, bounds: Bounds, basemap: str, legend: str | None = None
-) -> folium.Map:
-    """A map with no data layers: basemap, legend, scale bar, fitted to ``bounds``.
+def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
+    """A map with no data layers: basemap, scale bar, the (empty) date stamp and legend
+    boxes of :class:`layers.web.overlay.Overlay`, fitted to ``bounds``.
 
     ``basemap`` is ``'vector'`` (light country fills from ``dataset.boundaries
-    ['countries']``, no network needed) or ``'osm'`` (OpenStreetMap tiles). ``legend``
-    defaults to every catalogue entry. Leaflet is loaded from the app's own server.
+    ['countries']``, no network needed) or ``'osm'`` (OpenStreetMap tiles). The date and
+    legend come with :func:`situation_group`. Leaflet is loaded from the app's own server.
     """
     fmap = folium.Map(
         location=None,
@@ -383,13 +613,13 @@ def base_map(
     )
     fmap.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
-    _root(fmap).header.add_child(Verbatim(_CSS), name="briefing_css")
+    _root(fmap).header.add_child(Verbatim(_CSS + _label_css()), name="briefing_css")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+        TileFailureNotice().add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
-    legend_box = legend_html() if legend is None else legend
-    MapControl(legend_box, position="topright", css_class="bm-legend-box").add_to(fmap)
+    Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
@@ -407,10 +637,7 @@ def _sources_html(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> s
 
 
 def _title_html(view: View) -> str:
-    return (
-        f"<div class='bm-title'><h1>{escape_text(view.title)}</h1>"
-        f"<div>Situation on {escape_text(format_date(view.day))}</div></div>"
-    )
+    return f"<div class='bm-title'><h1>{escape_text(view.title)}</h1></div>"
 
 
 def _inline_leaflet(fmap: folium.Map) -> None:
@@ -425,16 +652,18 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     """A complete, self-contained HTML page of the map for ``view``.
 
     Only the view's layers, as they stood on ``view.day``, in its naming convention,
-    fitted to ``view.bounds``; with title, date, a legend of the visible layers, a scale
+    fitted to ``view.bounds``; with title, date stamp, a legend of what is drawn, a scale
     bar and the sources of every feature shown. Leaflet is inlined (no network needed
     with the vector basemap).
     """
     frames = view_features(dataset, view)
-    fmap = base_map(dataset, view.bounds, view.basemap, legend=legend_html(view.layers))
+    fmap = base_map(dataset, view.bounds, view.basemap)
     _inline_leaflet(fmap)
+    collections = feature_collections(frames)
     for layer_id in DRAW_ORDER:
-        if layer_id in frames:
-            layer_group(layer_id, feature_collection(frames[layer_id])).add_to(fmap)
+        if layer_id in collections:
+            layer_group(layer_id, collections[layer_id]).add_to(fmap)
+    situation_group(collections, view.day).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = _root(fmap)
     root.title = escape_text(view.title)

@@ -89,7 +89,8 @@ def test_bad_recipe_is_reported_on_the_geometry_field(make_data_dir: MakeDataDir
 def test_overlapping_control_periods_are_rejected(make_data_dir: MakeDataDir) -> None:
     control = copy.deepcopy(CONTROL)
     control[1]["start"] = "2020-11-01"
-    with pytest.raises(DataError, match=r"'east-a' and 'east-b'.*overlap"):
+    overlap = r"'east-b', field 'start': the periods of 'East' overlap \('east-a' at line 1"
+    with pytest.raises(DataError, match=overlap):
         load_dataset(make_data_dir(control=control))
 
 
@@ -105,7 +106,7 @@ def test_duplicate_ids_and_typo_fields_are_flagged(make_data_dir: MakeDataDir) -
 
 def test_end_before_start_and_missing_required_fields(make_data_dir: MakeDataDir) -> None:
     control = copy.deepcopy(CONTROL)
-    control[0]["end"] = "1990-01-01"
+    control[0]["end"] = "1993-01-01"
     del control[1]["holder"]
     with pytest.raises(DataError) as caught:
         load_dataset(make_data_dir(control=control))

@@ -16,7 +16,8 @@ from geo import io as geo_io
 from geo.dataset import Dataset, load_dataset
 from geo.errors import DataError, StateError
 from layers import deck as dk
-from layers import deck_export, slides
+from layers import deck_export
+from layers.paper import slides
 from layers.view import View
 from tests.conftest import MakeDataDir
 
@@ -386,3 +387,13 @@ def test_the_cli_writes_a_deck_and_reports_a_broken_one(
     assert deck_export.main(args) == 1
     assert "bad.yaml: line 5, slide 1, field 'view.date'" in capsys.readouterr().err
     assert not handout.exists()
+
+
+def test_deck_text_is_normalised_like_data_text() -> None:
+    """U+FEFF and bidi marks in a deck (file, upload or editor) are removed, as in data
+    files: matplotlib's PDF backend fails on U+FEFF (issue 8, item 2)."""
+    point = dk.TalkingPoint("\ufeffRussia\u200b deployed\u202e peacekeepers\u200e.")
+    assert point.text == "Russia deployed peacekeepers."
+    slide = dk.Slide(View(title="Ko\u0308ln \ufeff"), points=(point,))
+    assert slide.title == "Köln"
+    assert dk.Deck("\u200bDeck", (slide,), classification="\ufeffSECRET").classification == "SECRET"

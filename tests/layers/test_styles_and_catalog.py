@@ -14,9 +14,13 @@ def test_uncertain_statuses_are_dashed_and_hatched_in_both_renderers() -> None:
     assert sure.dash is None and unsure.dash is not None
     assert "dashArray" not in styles.leaflet_style(sure)
     assert styles.leaflet_style(unsure)["dashArray"] == "6 4"
-    assert styles.matplotlib_style(unsure, "Polygon")["hatch"] == "//"
+    assert styles.matplotlib_style(unsure, "Polygon")["hatch"] == "/"
+    assert styles.matplotlib_style(sure, "Polygon")["hatch"] is None
     assert styles.matplotlib_style(sure, "Polygon")["linestyle"] == "solid"
-    assert styles.leaflet_style(unsure)["fillOpacity"] < styles.leaflet_style(sure)["fillOpacity"]
+    assert styles.leaflet_style(unsure)["fillOpacity"] == styles.leaflet_style(sure)["fillOpacity"]
+    assert styles.hatch_spec(sure) is None
+    spec = styles.hatch_spec(unsure)
+    assert spec is not None and spec.angles == (45.0,) and spec.colour == unsure.color
 
 
 def test_both_renderers_get_the_same_colours() -> None:

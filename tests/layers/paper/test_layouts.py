@@ -211,3 +211,18 @@ def test_an_event_whose_quote_is_left_out_cites_all_its_sources(
     assert "Somebody" in " ".join(with_quote[-1][0])  # the quote's own source
     assert "Elsewhere" in " ".join(without_quote[-1][0])
     assert "Somebody" not in " ".join(line for lines, _ in without_quote for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "compare-pdf"])
+def test_a_long_multi_line_title_stays_one_line_on_the_page(synthetic: Dataset, fmt: str) -> None:
+    """A typed title with blank lines and thousands of characters (issue 8) is one line
+    ending with "…": it used to run off the page and over the map in several lines."""
+    title = "Title {{7*7}}\n\n# heading\n\n" + "word " * 2000
+    options = ExportOptions(compare=(dt.date(2020, 9, 26), dt.date(2020, 11, 10)))
+    view = View(bounds=BOUNDS, title=title)
+    pdf = PdfReader(io.BytesIO(export_bytes(synthetic, view, fmt, options)))
+    lines = pdf.pages[0].extract_text().splitlines()
+    (title_line,) = [line for line in lines if "{{7*7}}" in line]
+    assert title_line.startswith("Title {{7*7}} # heading word word")
+    assert title_line.endswith("…") and len(title_line) < 120
+    assert "heading" not in "".join(line for line in lines if line != title_line)

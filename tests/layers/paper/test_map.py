@@ -81,7 +81,9 @@ def blend(hex_colour: str, alpha: float, under: str = paper_map.LAND_COLOUR) -> 
 
 
 def test_proposed_colour_inside_its_area_and_gone_when_hidden(synthetic: Dataset) -> None:
-    red = STYLES["proposed-deployment"].color
+    look = STYLES["proposed-deployment"]
+    assert look.fill is not None
+    red = blend(look.fill, look.fill_opacity)
     view = View(day=dt.date(2021, 1, 1), layers=("countries", "proposed-deployment"), bounds=BOUNDS)
     image, figure = render(synthetic, view)
     assert near(pixel_box(image, figure, (45.1, 40.1, 45.9, 40.9)), red) > 50
@@ -217,6 +219,7 @@ def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> 
     assert set(EXPORT_FORMATS) == {
         *("png", "pdf", "svg", "briefing-pdf", "atlas-pdf", "html", "geojson", "gpkg"),
         *("kml", "csv"),
+        *("compare-pdf", "compare-png", "gif", "mp4"),
     }
     assert EXPORT_FORMATS["gpkg"].extension == "gpkg"
     with pytest.raises(StateError, match="unknown export format"):

@@ -15,6 +15,7 @@ from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
 from layers.catalog import DRAW_ORDER, LAYER_IDS
 from layers.features import layer_features
+from layers.styles import STYLES
 from layers.view import DEFAULT_BOUNDS, View
 from layers.web.map import (
     COORD_DECIMALS,
@@ -59,15 +60,15 @@ def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> N
     for layer_id, frame in frames.items():
         for feature_id in frame["id"]:
             assert f'"id": "{feature_id}"' in html, (layer_id, feature_id)
-    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 1  # plus the measured line
+    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 3  # line, pin, situation
 
 
 def test_feature_groups_always_cover_the_whole_catalogue(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), ["control"], "dual")
     groups = feature_groups(feature_collections(frames))
-    assert len(groups) == len(DRAW_ORDER) + 1
+    assert len(groups) == len(DRAW_ORDER) + 3  # the measured line, the pin, the situation
     filled = [g.layer_name for g in groups if g._children]
-    assert filled == ["Who held what on the date"]
+    assert filled == ["Who held what on the date", "Situation"]
 
 
 def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:
@@ -79,17 +80,17 @@ def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:
     second = base_map(dataset, DEFAULT_BOUNDS, "vector")
     assert script(first) == script(second)
     assert "aghdam-district" not in script(first)  # no dated content in the base
-    assert "Held by Armenian forces" in script(first)  # the legend lists every entry
-    assert "Joint exercise" in script(first)
+    assert "Held by Armenian forces" not in script(first)  # the legend comes with the day
+    assert "bm-legend-box" in script(first) and "bm-date-stamp" in script(first)
     assert "L.control.scale" in script(first)
 
 
 def test_control_colour_follows_the_holder(dataset: Dataset) -> None:
     before = styles_by_id(dataset, BEFORE_WAR, ("control",))
     after = styles_by_id(dataset, ARTICLE_DAY, ("control",))
-    assert before["aghdam-district-armenian"]["fillColor"] == "#f0a04b"
+    assert before["aghdam-district-armenian"]["fillColor"] == STYLES["control-armenian"].fill
     assert "aghdam-district-azerbaijani" not in before
-    assert after["aghdam-district-azerbaijani"]["fillColor"] == "#4fb0c6"
+    assert after["aghdam-district-azerbaijani"]["fillColor"] == STYLES["control-azerbaijani"].fill
     assert "aghdam-district-armenian" not in after
 
 
@@ -114,7 +115,8 @@ def test_approximate_control_area_gets_a_dash(make_data_dir: MakeDataDir) -> Non
     data = load_dataset(make_data_dir(control=control))
     styles = styles_by_id(data, BEFORE_WAR, ("control",))
     assert styles["east-a"]["dashArray"] == "6 4"
-    assert styles["east-a"]["fillOpacity"] < 0.45
+    # the fill keeps its lightness: the two holders must stay apart in greyscale
+    assert styles["east-a"]["fillOpacity"] == STYLES["control-armenian"].fill_opacity
 
 
 def test_prepare_geometry_simplifies_big_shapes_and_keeps_small_ones() -> None:

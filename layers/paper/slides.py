@@ -83,8 +83,8 @@ LEGEND_PT = 18.0
 MIN_LEGEND_PT = 14.0
 SOURCE_PT = 11.0
 BANNER_PT = 14.0
-#: Features labelled on slides, by layer and style key ("few labels").
-LABELLED: dict[str, tuple[str, ...]] = {"countries": ("country",), "places": ("place",)}
+#: Palette styles whose features keep their labels on slides ("few labels").
+LABELLED: tuple[str, ...] = ("country", "place")
 #: Highlighted events: ring colour and the legend label.
 HIGHLIGHT_COLOUR = "#d81b60"
 HIGHLIGHT_LABEL = "Highlighted event (see notes)"
@@ -336,12 +336,11 @@ def few_labels(content: paper_map.MapContent) -> paper_map.MapContent:
     the rest): country names and towns and cities."""
     frames: dict[str, gpd.GeoDataFrame] = {}
     for layer_id, frame in content.frames.items():
-        keep = LABELLED.get(layer_id, ())
-        if frame.empty or frame["style_key"].isin(keep).all():
+        if frame.empty or frame["style_key"].isin(LABELLED).all():
             frames[layer_id] = frame
             continue
         quiet = frame.copy()
-        quiet.loc[~quiet["style_key"].isin(keep), "label"] = ""
+        quiet.loc[~quiet["style_key"].isin(LABELLED), "label"] = ""
         frames[layer_id] = quiet
     return replace(content, frames=frames)
 

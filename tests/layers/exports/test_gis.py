@@ -19,10 +19,10 @@ from geo.dataset import Dataset, load_dataset
 from layers.catalog import LAYER_IDS
 from layers.exports import ExportOptions, export_bytes
 from layers.exports.__main__ import main as export_main
-from layers.gis import FIELD_NAMES, inert_cell, period_end
-from layers.qml import layer_qml
-from layers.stable_ids import stable_ids
+from layers.exports.gis import FIELD_NAMES, inert_cell, period_end
+from layers.exports.qml import layer_qml
 from layers.view import View
+from layers.web.stable_ids import stable_ids
 from tests.conftest import CONTROL, PLACES, SITES, SOURCES, MakeDataDir
 from tests.layers.test_escaping import EVIL
 

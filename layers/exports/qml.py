@@ -1,6 +1,6 @@
 """QGIS styles (QML) from the one style definition of :mod:`layers.styles`.
 
-:func:`layer_qml` gives the QML of one GIS table (:mod:`layers.gis`): a categorized
+:func:`layer_qml` gives the QML of one GIS table (:mod:`layers.exports.gis`): a categorized
 renderer on ``style_key`` and certainty, so approximate and proposed features keep their
 hatching and dashed outlines in QGIS. The GeoPackage export stores it in the
 ``layer_styles`` table QGIS reads (:func:`geo.io.write_layer_styles`).

@@ -1,6 +1,6 @@
 """KML for Google Earth of a view's GIS tables (built with fastkml).
 
-One Folder per table of :func:`layers.gis.gis_tables` (its ``id`` is the table name),
+One Folder per table of :func:`layers.exports.gis.gis_tables` (its ``id`` is the table name),
 one Placemark per feature named by its label in the view's naming convention. Styles
 come from :mod:`layers.styles` (KML has no dashes or hatching: uncertain features are
 lighter, and their description says so). A Placemark's description is HTML built by
@@ -36,7 +36,7 @@ from fastkml.enums import DateTimeResolution
 from geo.dataset import Dataset
 from layers import styles
 from layers.catalog import ControlSource, SiteSource, layer
-from layers.gis import family_of, gis_tables, layer_of, text_value, view_record
+from layers.exports.gis import family_of, gis_tables, layer_of, text_value, view_record
 from layers.view import View
 from layers.web.html import escape_text, popup_html
 

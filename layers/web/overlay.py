@@ -1,0 +1,187 @@
+"""Map furniture that follows the date without remounting the map, and label decluttering.
+
+streamlit-folium re-renders only the feature groups when the date or the layers change
+(``st_folium(feature_group_to_add=...)``); the base map, and everything added to it, is
+drawn once. So the base map carries an :class:`Overlay`: a date stamp control (top
+right), a collapsible legend control (bottom left, off the subject; closed on narrow
+maps) and a routine that hides the lower-priority permanent labels overlapping others
+after every zoom or pan. The day's content comes with the feature groups: a
+:class:`SituationState` in a feature group sets ``bmState`` (the date stamp text and the
+legend HTML) on its group, and the overlay applies it when the group is added to the map.
+
+Label priorities are the catalogue's :class:`layers.catalog.Label` ``priority`` (lower
+wins), carried on each label as the CSS class ``bm-p-<priority>``.
+"""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+#: Below this map width (px) the legend starts closed (phones).
+NARROW_MAP_PX = 600
+#: CSS class prefix carrying a label's priority (``bm-p-10``).
+PRIORITY_CLASS = "bm-p-"
+
+#: Script of the base map. Its only inputs are numbers; the texts it shows come from
+#: ``bmState`` (the date stamp as text, the legend as HTML escaped in Python).
+_OVERLAY_JS = """
+(function (map) {
+    function box(position, cls) {
+        var control = L.control({position: position});
+        control.onAdd = function () {
+            var div = L.DomUtil.create('div', 'bm-control ' + cls);
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        control.addTo(map);
+        return control.getContainer();
+    }
+    var stamp = box('topright', 'bm-date-stamp');
+    var legend = box('bottomleft', 'bm-legend-box');
+    stamp.style.display = 'none';
+    var legendOpen = map.getSize().x >= NARROW_PX;
+
+    function priority(el) {
+        var found = /(?:^| )PREFIX(\\d+)/.exec(el.className);
+        return found ? parseInt(found[1], 10) : 1000;
+    }
+    function overlaps(a, b) {
+        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+    function permanentLabels() {
+        var tips = [];
+        map.eachLayer(function (layer) {
+            var tip = layer.getTooltip ? layer.getTooltip() : null;
+            if (tip && tip.options.permanent && tip._container && tip._map
+                    && tip._container.classList.contains('bm-label')) {
+                tips.push(tip);
+            }
+        });
+        return tips;
+    }
+    function side(tip, left) {
+        if (!!tip.bmLeft === left) { return; }
+        tip.bmLeft = left;
+        tip.options.direction = left ? 'left' : 'right';
+        tip.options.offset = [left ? -4 : 4, 0];
+        tip.update();
+    }
+    // Labels in priority order (lower first): a label overlapping one already placed,
+    // or the map's furniture (controls), is hidden; a label beside its point that
+    // would be cut by the map's edge moves to the point's other side first.
+    function declutter() {
+        var frame = map.getContainer().getBoundingClientRect();
+        var kept = [];
+        map.getContainer().querySelectorAll('.leaflet-control').forEach(function (el) {
+            var r = el.getBoundingClientRect();
+            if (r.width > 0) { kept.push(r); }
+        });
+        var labels = permanentLabels().map(function (tip, i) {
+            var el = tip._container;
+            el.classList.remove('bm-label-hidden');
+            if (el.classList.contains('bm-side')) { side(tip, false); }
+            // A label opened before the stylesheets applied was centred on its width
+            // then (the whole map's): place it again with its size now.
+            tip.update();
+            return {tip: tip, el: el, p: priority(el), i: i};
+        });
+        labels.sort(function (a, b) { return a.p - b.p || a.i - b.i; });
+        labels.forEach(function (label) {
+            var r = label.el.getBoundingClientRect();
+            if (r.width === 0 && r.height === 0) { return; }  // not shown (zoomed out)
+            if (!overlaps(r, frame)) { return; }  // off the map: nothing to place
+            if (r.right > frame.right && label.el.classList.contains('bm-side')) {
+                side(label.tip, true);
+                r = label.el.getBoundingClientRect();
+            }
+            var cut = r.left < frame.left || r.right > frame.right;
+            if (cut || kept.some(function (k) { return overlaps(k, r); })) {
+                label.el.classList.add('bm-label-hidden');
+            } else {
+                kept.push(r);
+            }
+        });
+    }
+    var pending = null;
+    function schedule() {
+        if (pending !== null) { clearTimeout(pending); }
+        pending = setTimeout(function () { pending = null; declutter(); }, 0);
+    }
+
+    function apply(state) {
+        stamp.textContent = state.date;
+        stamp.style.display = state.date ? '' : 'none';
+        var details = legend.querySelector('details');
+        if (details) { legendOpen = details.open; }
+        legend.innerHTML = state.legend;
+        legend.style.display = state.legend ? '' : 'none';
+        details = legend.querySelector('details');
+        if (details) {
+            details.open = legendOpen;
+            details.addEventListener('toggle', function () {
+                legendOpen = details.open;
+                schedule();  // the legend is an obstacle for labels
+            });
+        }
+    }
+    map.on('layeradd', function (e) {
+        if (e.layer.bmState) { apply(e.layer.bmState); }
+        schedule();
+    });
+    map.on('layerremove zoomend moveend resize', schedule);
+    map.whenReady(schedule);
+})(MAP);
+"""
+
+
+class Overlay(MacroElement):
+    """The date stamp, the legend box and label decluttering of a map (see module doc)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.script }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Overlay"
+
+    @property
+    def script(self) -> str:
+        """The overlay's script for the parent map (no data in it)."""
+        return (
+            _OVERLAY_JS.replace("NARROW_PX", str(int(NARROW_MAP_PX)))
+            .replace("PREFIX", PRIORITY_CLASS)
+            .replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
+        )
+
+
+class SituationState(MacroElement):
+    """What the overlay shows for one situation, set on the parent feature group.
+
+    ``date``: the date stamp, plain text (shown with ``textContent``, never parsed as
+    HTML). ``legend``: legend HTML, already escaped (:mod:`layers.web.legend`). Both
+    reach the script through ``tojson``; escaped text holds no brace, so the script
+    stays inert when branca renders it again as a template.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bmState = {
+            date: {{ this.date|tojson }}, legend: {{ this.legend|tojson }}
+        };
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, date: str, legend: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SituationState"
+        self.date = date
+        self.legend = legend

@@ -1,0 +1,129 @@
+"""The map on screen: first in view and wide, a date stamp that follows the date without
+a remount, a legend off the subject, country names that stay, labels that never overlap.
+
+Screenshots go to tests/artifacts/screen-*.png (look at them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from geo import settings
+from geo.io import read_boundaries
+from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, iframe_kept, mark_iframe, type_date
+
+pytestmark = pytest.mark.e2e
+
+#: Rectangles of every permanent label shown on the map (not hidden, not off the map),
+#: in the map frame's pixels.
+_LABEL_RECTS = """() => Array.from(document.querySelectorAll('.leaflet-tooltip.bm-label'))
+    .filter(el => !el.classList.contains('bm-label-hidden') && el.offsetWidth > 0)
+    .map(el => { const r = el.getBoundingClientRect();
+                 return {text: el.innerText, left: r.left, top: r.top, right: r.right,
+                         bottom: r.bottom}; })
+    .filter(r => r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight)"""
+
+
+def overlapping(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(
+        a["left"] < b["right"] - 1
+        and b["left"] < a["right"] - 1
+        and a["top"] < b["bottom"] - 1
+        and b["top"] < a["bottom"] - 1
+    )
+
+
+@pytest.fixture(params=[(1366, 768), (1600, 1000), (430, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def screen(request: Any, browser: Any, app_url: str) -> Iterator[tuple[Any, int, int]]:
+    """The app at one window size, once the date stamp and the labels are drawn."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".bm-date-stamp")).to_have_text(
+        "Situation on 23 February 2021", timeout=TIMEOUT_MS
+    )
+    frame.locator(".bm-label-hidden").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    yield page, width, height
+    context.close()
+    assert errors == []
+
+
+def test_map_comes_first_wide_with_stamp_legend_and_country_names(
+    screen: tuple[Any, int, int], artifacts: Path
+) -> None:
+    page, width, height = screen
+    page.screenshot(path=artifacts / f"screen-{width}x{height}.png")
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box is not None
+    assert box["y"] < height * 0.5  # the map starts in the first half of the first screen
+    timeline = page.get_by_role("heading", name="Timeline").bounding_box()
+    assert timeline is not None
+    if width >= 1600:
+        assert box["width"] >= 2 / 3 * width
+    if width < 640:
+        assert box["width"] >= width - 40 and timeline["y"] > box["y"] + box["height"]
+    frame = page.frame_locator(MAP_FRAME)
+    legend = frame.locator("details.bm-legend")
+    expect(legend).to_have_count(1)
+    assert legend.evaluate("el => el.open") is (width >= 640)  # closed on phones
+    for country in ("ARMENIA", "AZERBAIJAN"):
+        name = frame.locator(".bm-look-country:not(.bm-label-hidden)", has_text=country)
+        expect(name).to_be_visible()
+    rects = frame.locator("body").evaluate(_LABEL_RECTS)
+    assert len(rects) >= 10
+    clashes = [
+        (a["text"], b["text"]) for i, a in enumerate(rects) for b in rects[i + 1 :]
+        if overlapping(a, b)
+    ]  # fmt: skip
+    assert clashes == []
+    frame_box = {"left": 0, "top": 0, "right": box["width"], "bottom": box["height"]}
+    assert all(r["left"] >= 0 and r["right"] <= frame_box["right"] for r in rects)  # not cut
+
+
+def test_legend_stays_off_karabakh(screen: tuple[Any, int, int]) -> None:
+    page, _, _ = screen
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("details.bm-legend").evaluate("el => { el.open = true; }")
+    nkao = read_boundaries(settings.DATA_DIR / settings.BOUNDARIES_FILE)["nkao"].total_bounds
+    corners = [[float(nkao[1]), float(nkao[0])], [float(nkao[3]), float(nkao[2])]]
+    karabakh = frame.locator("body").evaluate(
+        """(el, c) => { const a = window.map.latLngToContainerPoint(c[0]),
+                          b = window.map.latLngToContainerPoint(c[1]);
+                    return {left: Math.min(a.x, b.x), right: Math.max(a.x, b.x),
+                            top: Math.min(a.y, b.y), bottom: Math.max(a.y, b.y)}; }""",
+        corners,
+    )
+    legend = frame.locator(".bm-legend-box").evaluate(
+        """el => { const r = el.getBoundingClientRect();
+                   return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }"""
+    )
+    assert not overlapping(legend, karabakh), (legend, karabakh)
+
+
+def test_date_stamp_and_legend_follow_the_date_without_remount(
+    browser: Any, app_url: str, artifacts: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    stamp = frame.locator(".bm-date-stamp")
+    expect(stamp).to_have_text("Situation on 23 February 2021", timeout=TIMEOUT_MS)
+    expect(frame.locator(".bm-legend")).to_contain_text("Proposed deployment area")
+    mark_iframe(page)
+    type_date(page, "2020-11-10")
+    expect(stamp).to_have_text("Situation on 10 November 2020", timeout=TIMEOUT_MS)
+    expect(frame.locator(".bm-legend")).not_to_contain_text("Proposed deployment area")
+    expect(frame.locator(".bm-legend")).to_contain_text("Peacekeeping HQ")
+    assert iframe_kept(page)
+    page.screenshot(path=artifacts / "screen-2020-11-10.png")
+    context.close()

@@ -1,0 +1,179 @@
+"""The hostile-strings fixture (issue 8): text that would become code, markup, maths, a
+link, an outside request or a broken file if any output treated data as anything but
+text, and a copy of ``data/`` with it written into every free-text field.
+
+:func:`build_hostile_data` copies the committed data folder and rewrites every
+free-text field of every data file (and of the first slides of the article's deck) as
+``<original> <payload>``: ids, dates, geometry recipes, kinds, holders and countries
+stay as they are, so the copy loads, every layer has features and records stay
+distinguishable; equal texts stay equal (control periods of one area share an
+``area_name``). Notes and quotes, and every third source title, also carry the
+10,000-character string. Source URLs alternate between a ``javascript:`` URL and an
+``https://example.invalid`` one.
+
+The tests of every output (tests/test_hostile_outputs.py, tests/app/test_hostile_app.py,
+tests/e2e/test_hostile_browser.py) use the session fixtures of tests/conftest.py built
+on this module.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from geo.naming import name_span
+from geo.text import clean_text
+
+#: Each piece is hostile to at least one output: Jinja (``{{``, ``{%``, ``{#``), JavaScript
+#: template literals (``${``, backticks), HTML (a live image with an onerror handler, the
+#: end of a script block), URLs, matplotlib/Streamlit maths, Markdown (a blank line then a
+#: heading, a link, an outside image), Streamlit directives and icons. ``invisible`` is
+#: one word with a byte-order mark, a zero-width space, a left-to-right and a
+#: right-to-left override mark inside: load-time normalisation removes them.
+JINJA = "{{7*7}}"
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "</script><script>alert(1)</script>"
+JS_URL = "javascript:alert(1)"
+MATHS = "$x^2$"
+INVISIBLE = "in\ufeffvis\u200bi\u200ebl\u202ee"
+HEADING = "\n\n# heading"
+LINK = "[link](https://example.invalid)"
+IMAGE = "![i](https://example.invalid/p.gif)"
+OUTSIDE_URL = "https://example.invalid/page"
+PIECES: tuple[str, ...] = (
+    JINJA,
+    "{% raw %}",
+    "{#",
+    "${alert(1)}",
+    "`tick`",
+    IMG,
+    SCRIPT,
+    JS_URL,
+    MATHS,
+    INVISIBLE,
+    HEADING,
+    "\n\n" + LINK,
+    IMAGE,
+    ":red[x]",
+    ":material/home:",
+)
+#: All pieces in one string (about 200 characters).
+PAYLOAD = " ".join(PIECES)
+#: A 10,000-character string: words of hostile text, and one unbroken 2,000-character run.
+LONG = ("{{7*7}} <b>bold</b> $x^2$ " * 320 + "W" * 2000)[:10_000]
+#: Spreadsheet formulas: notes start with the first, operators with the second (the CSV
+#: export must neutralise them).
+FORMULA = '=HYPERLINK("https://example.invalid","x")'
+AT_FORMULA = "@SUM(1+1)"
+#: What the payload reads as after loading (normalised, invisible marks removed).
+CLEAN_PAYLOAD = clean_text(PAYLOAD)
+#: Deck titles may hold at most 160 characters: the pieces that fit.
+DECK_TITLE_PAYLOAD = " ".join((JINJA, "{#", "${alert(1)}", IMG, MATHS, ":red[x]", INVISIBLE))
+
+#: Free-text fields of each data file (data/SCHEMA.md); ``names`` means every form.
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "sources": ("title", "publisher", "licence"),
+    "places": ("names", "note", "boundary_note"),
+    "sites": ("name", "names", "operator", "note"),
+    "control": ("area_name", "note"),
+    "events": ("title", "quote", "note"),
+}
+#: Formulas put before the text of these fields.
+_LEADS = {"note": FORMULA, "operator": AT_FORMULA}
+#: Fields that also get the 10,000-character string.
+LONG_FIELDS = ("note", "quote")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes every record in full (data files may not use anchors or aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def hostile(text: str, *, long: bool = False, lead: str = "") -> str:
+    """``text`` followed by the payload (and the long string), after ``lead``."""
+    return f"{lead}{text} {PAYLOAD}" + (f" {LONG}" if long else "")
+
+
+def _rewrite_names(names: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: [hostile(a) for a in value] if key == "alt" else hostile(value)
+        for key, value in names.items()
+    }
+
+
+#: Text fields that name places by their English form (``title_places``/``name_places``,
+#: data/SCHEMA.md): the hostile copy names them by their hostile English form.
+_NAMED_PLACES = {"title": "title_places", "name": "name_places"}
+
+
+def _rewrite(
+    file: str, index: int, record: dict[str, Any], place_en: dict[str, str]
+) -> dict[str, Any]:
+    out = dict(record)
+    for field in TEXT_FIELDS[file]:
+        value = out.get(field)
+        if isinstance(value, str):
+            for place_id in record.get(_NAMED_PLACES.get(field, ""), ()):
+                span = name_span(value, place_en[place_id])
+                if span is not None:
+                    value = value[: span[0]] + hostile(place_en[place_id]) + value[span[1] :]
+        if field == "names" and isinstance(value, dict):
+            out[field] = _rewrite_names(value)
+        elif isinstance(value, str):
+            long_title = file == "sources" and field == "title" and index % 3 == 0
+            long = field in LONG_FIELDS or long_title
+            out[field] = hostile(value, long=long, lead=_LEADS.get(field, ""))
+        elif field == "note":  # every record gets a hostile note
+            out[field] = hostile("Note.", long=True, lead=FORMULA)
+    if file == "sources":
+        out["url"] = JS_URL if index % 2 == 0 else f"{OUTSIDE_URL}/{record['id']}"
+    if file == "events" and not out.get("quote"):  # a quote needs its source
+        out["quote"] = hostile("Quote.", long=True)
+        out["quote_source"] = record["sources"][0]
+    return out
+
+
+#: Slides of the article's deck kept in the hostile copy (the first has talking points
+#: quoting events, the second a comparison): every slide renders a map twice (PPTX and
+#: handout), so the rest would only add minutes.
+DECK_SLIDES = 2
+
+
+def _rewrite_deck(deck: dict[str, Any]) -> dict[str, Any]:
+    out = dict(deck, title=f"Deck {DECK_TITLE_PAYLOAD}")
+    out["classification"] = f"Banner {DECK_TITLE_PAYLOAD}"
+    slides = []
+    for number, slide in enumerate(deck["slides"][:DECK_SLIDES], start=1):
+        points = [
+            dict(p, text=hostile(p["text"])) if isinstance(p, dict) else hostile(p)
+            for p in slide.get("points", [])
+        ]
+        slides.append(dict(slide, title=f"{number} {DECK_TITLE_PAYLOAD}", points=points))
+    out["slides"] = slides
+    return out
+
+
+def build_hostile_data(source: Path, target: Path) -> Path:
+    """Copy the data folder ``source`` to ``target`` with the payload in every free-text
+    field (see the module docstring); returns ``target``."""
+    shutil.copytree(source, target)
+    places = yaml.safe_load((source / "places.yaml").read_text(encoding="utf-8"))
+    place_en = {p["id"]: p["names"]["en"] for p in places}
+    for file in TEXT_FIELDS:
+        path = target / f"{file}.yaml"
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rewritten = [_rewrite(file, i, r, place_en) for i, r in enumerate(records)]
+        path.write_text(_dump(rewritten), encoding="utf-8")
+    deck_path = target / "decks" / "article.yaml"
+    deck = yaml.safe_load(deck_path.read_text(encoding="utf-8"))
+    deck_path.write_text(_dump(_rewrite_deck(deck)), encoding="utf-8")
+    return target
+
+
+def _dump(document: Any) -> str:
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

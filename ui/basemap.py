@@ -1,0 +1,28 @@
+"""The way back to the offline basemap when online tiles cannot be loaded.
+
+The map itself notices failing tiles (``layers.web.map.TileFailureNotice``) and says
+so; the switch is this button under the map, shown while the online basemap is chosen.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.view import DEFAULT_BASEMAP, View
+
+
+def use_offline_basemap() -> None:
+    """Choose the offline vector basemap."""
+    st.session_state["basemap"] = DEFAULT_BASEMAP
+
+
+def basemap_fallback(view: View) -> None:
+    """Under the map, while the online basemap is chosen: one click to the offline one."""
+    if view.basemap == DEFAULT_BASEMAP:
+        return
+    st.button(
+        "Switch to the offline basemap",
+        key="basemap_offline",
+        on_click=use_offline_basemap,
+        help="Online tiles need a network; the offline basemap is drawn from the data.",
+    )

@@ -1,0 +1,65 @@
+"""Page layout: a compact header, then the map with the timeline beside it or below it.
+
+The map comes first and wide: at 1366 x 768 it starts in the first screen, at 1600 px it
+takes at least two thirds of the width, and on a phone it comes before the timeline.
+The timeline sits to the right of the map only where both fit (:data:`MAP_MIN_PX` of map
+beside :data:`TIMELINE_MIN_PX` of timeline); otherwise it wraps below the map.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+#: Narrowest map beside which the timeline may stand (else the timeline goes below).
+MAP_MIN_PX = 1060
+#: Narrowest timeline column.
+TIMELINE_MIN_PX = 300
+
+TITLE = "South Caucasus: Russian military presence, 1991–2021"
+CAPTION = (
+    "For the Warsaw Institute article 'Armenia Invites More Russian Troops to Its "
+    "Territory' (23 February 2021). Dashed: approximate or proposed."
+)
+
+#: Page CSS (no data in it): less space above the header, a small title (no caption on
+#: phones: the legend says what dashes mean), the map row.
+#: Streamlit wraps each container of a horizontal one in a layout wrapper: the flex
+#: sizes go on that wrapper (``div:has(> .st-key-...)``).
+_CSS = f"""
+<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.75rem; padding-bottom: 2rem;
+  padding-left: 1rem; padding-right: 1rem; }}
+.st-key-page-header h3 {{ font-size: 1.2rem; padding: 0 0 0.1rem 0; margin: 0;
+  line-height: 1.35; }}
+.st-key-page-header {{ gap: 0.1rem; }}
+.st-key-page-header [data-testid="stMarkdownContainer"],
+.st-key-page-header [data-testid="stCaptionContainer"],
+.st-key-page-header p {{ margin-bottom: 0; }}
+.st-key-map-row, .st-key-date-row {{ flex-wrap: wrap; }}
+.st-key-map-row > div:has(> .st-key-map-col) {{ flex: 3 1 {MAP_MIN_PX}px; min-width: 0; }}
+.st-key-map-row > div:has(> .st-key-timeline-col) {{ flex: 1 1 {TIMELINE_MIN_PX}px; min-width: 0; }}
+@media (max-width: 640px) {{
+  .st-key-page-header [data-testid="stCaptionContainer"] {{ display: none; }}
+}}
+.st-key-date-row > div:has(> .st-key-date-slider) {{ flex: 1 1 320px; min-width: 240px; }}
+</style>
+"""
+
+
+def page_style() -> None:
+    """Apply the page CSS (takes no space on the page)."""
+    st.html(_CSS)
+
+
+def header() -> None:
+    """Title and one short caption."""
+    with st.container(key="page-header"):
+        st.subheader(TITLE)
+        st.caption(CAPTION)
+
+
+def map_row() -> tuple[DeltaGenerator, DeltaGenerator]:
+    """The map's column and the timeline's column (beside it, or below it when narrow)."""
+    row = st.container(horizontal=True, key="map-row", gap="medium")
+    return row.container(key="map-col"), row.container(key="timeline-col")

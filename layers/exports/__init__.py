@@ -226,9 +226,7 @@ def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
         )  # fmt: skip
         title = options.sheet.title or view.title
         extent = _extent_text(layouts.map_extent(figure))
-        return page.figure_bytes(
-            figure, fmt, dpi=options.png_dpi(), title=title, extent=extent
-        )
+        return page.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=title, extent=extent)
 
     return render
 

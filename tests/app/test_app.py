@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import Dataset
@@ -369,6 +371,35 @@ def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
     assert at.button(key="event:monitoring-centre-opened")  # the timeline
     if isinstance(error, IndexError):  # the unexpected: the traceback is in the server log
         assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)
+
+
+def test_a_failed_download_is_one_line_on_the_next_run(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise IndexError("string index\nout of range")
+
+    builders: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        builders[str(kw.get("file_name"))] = data
+        return register(self, data, *args, **kw)
+
+    monkeypatch.setattr(exports, "export_bytes", broken)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    at = run_app()
+    with pytest.raises(IndexError):  # no file: the browser says the download failed
+        builders["south-caucasus-2021-02-23-map.png"]()
+    assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)
+    at.run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("export failed") and "\n" not in message
+    assert "IndexError" in message
+    assert at.get("component_instance")  # the map
+    at.run()
+    assert not at.error  # said once
 
 
 def test_a_url_changed_by_back_restores_its_state(dataset: Dataset) -> None:

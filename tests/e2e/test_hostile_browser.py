@@ -81,8 +81,10 @@ def test_hostile_data_stays_text_in_the_browser(
     opened = frame.locator("body").evaluate(OPEN_ALL)
     assert opened >= 20  # place and site markers: popups and tooltips
     frame.locator(".leaflet-popup-content").nth(9).wait_for(timeout=LOAD_TIMEOUT_MS)
-    popups = frame.locator(".leaflet-popup-content, .leaflet-tooltip")
-    assert "<img src=x onerror=alert(1)>" in popups.first.inner_text()  # shown as typed
+    # country names come from Natural Earth, not from the hostile data: some popups and
+    # tooltips, not all, carry the payload, shown as typed
+    texts = frame.locator(".leaflet-popup-content, .leaflet-tooltip").all_inner_texts()
+    assert any("<img src=x onerror=alert(1)>" in text for text in texts)
     page.screenshot(path=str(artifacts / "hostile-page.png"))
 
     for where in (page.locator("body"), frame.locator("body")):

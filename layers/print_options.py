@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from geo.errors import StateError
+from geo.text import clean_text
 
 #: Paper sizes in inches, landscape (width, height); portrait swaps them.
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -126,11 +127,10 @@ QUERY_KEYS: tuple[str, ...] = (*_TEXT_KEYS.values(), "asof", "paper", "orient", 
 
 
 def parse_text(raw: str) -> str:
-    """One line of user text: whitespace collapsed, at most :data:`MAX_TEXT` characters,
-    no control characters."""
-    text = " ".join(raw.split())
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
-        raise StateError("text holds control characters")
+    """One line of user text: invisible format characters removed (:func:`geo.text.clean_text`,
+    as for data text, and control characters), whitespace collapsed, at most
+    :data:`MAX_TEXT` characters."""
+    text = " ".join(clean_text(raw).split())
     if len(text) > MAX_TEXT:
         raise StateError(f"text is {len(text)} characters long (at most {MAX_TEXT})")
     return text

@@ -127,10 +127,13 @@ QUERY_KEYS: tuple[str, ...] = (*_TEXT_KEYS.values(), "asof", "paper", "orient", 
 
 
 def parse_text(raw: str) -> str:
-    """One line of user text: invisible format characters removed (:func:`geo.text.clean_text`,
-    as for data text, and control characters), whitespace collapsed, at most
+    """One line of user text: whitespace collapsed, no control characters, invisible
+    format characters removed (:func:`geo.text.clean_text`, as for data text), at most
     :data:`MAX_TEXT` characters."""
-    text = " ".join(clean_text(raw).split())
+    text = " ".join(raw.split())
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        raise StateError("text holds control characters")
+    text = clean_text(text)
     if len(text) > MAX_TEXT:
         raise StateError(f"text is {len(text)} characters long (at most {MAX_TEXT})")
     return text

@@ -15,7 +15,6 @@ from functools import partial
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import io, settings
 from geo.dataset import Dataset, load_dataset
@@ -33,26 +32,23 @@ from layers.web.html import escape_markdown
 from layers.web.map import (
     MAP_HEIGHT,
     FeatureCollection,
-    base_map,
     feature_collections,
-    feature_groups,
 )
-from layers.web.timeline_panel import timeline_entries
 from ui import compare as compare_ui
 from ui import deck as deck_ui
-from ui import layout, upload
+from ui import layout, print_panel, upload, view_sync
 from ui.basemap import basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
-from ui.map_clicks import RETURNED_OBJECTS, on_map_value
-from ui.search import PIN_KEY, place_search
+from ui.search import place_search
 from ui.timeline import timeline
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
 #: Constant key of the map component: the map is never remounted by the date.
 MAP_KEY = "briefing-map"
-#: Longest error text shown in the export panel (the rest is in the server log).
+
+#: Longest error text shown for a failed export (the rest is in the server log).
 MESSAGE_CHARS = 300
 
 logger = logging.getLogger("briefing.app")
@@ -132,10 +128,15 @@ def init_state() -> None:
     layers and the naming, and the next click would write that into the URL.
     """
     state = st.session_state
-    if LAST_VIEW_KEY not in state:
-        params = st.query_params  # get_all: to_dict() would keep only a repeated key's last value
-        view, messages = view_from_query({key: params.get_all(key) for key in params})
+    navigated = LAST_VIEW_KEY in state and view_sync.navigated()  # Back or Forward
+    if LAST_VIEW_KEY not in state or navigated:
+        params = view_sync.url_query()  # every value of a repeated key
+        view, messages = view_from_query(params)
+        messages += print_panel.init_print_state(params)
         state.update(messages=messages, fly=None, playing=False)
+        if navigated:
+            view_sync.restore_origin(view.bounds)
+        view_sync.remember_url()
     elif state.pop(DATA_ERROR_KEY, False):
         view = state[LAST_VIEW_KEY]
     else:
@@ -159,13 +160,6 @@ def current_view() -> View:
     )
 
 
-def sync_url(view: View) -> None:
-    """Write the view into the URL (only when it changed)."""
-    query = view.to_query()
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-
-
 # --- widgets ---------------------------------------------------------------------------
 
 
@@ -180,25 +174,6 @@ def layer_panel() -> None:
     st.sidebar.selectbox("Place names", list(CONVENTIONS), format_func=CONVENTIONS.__getitem__,
                          key="convention")  # fmt: skip
     st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
-
-
-def export_panel(dataset: Dataset, view: View, mine: tuple[UserLayer, ...] = ()) -> None:
-    """One 'Prepare' button per export format; the file is built only on click."""
-    with st.sidebar.expander("Export", expanded=False):
-        for fmt, spec in exports.EXPORT_FORMATS.items():
-            if fmt in exports.COMPARE_FORMATS + exports.SPAN_FORMATS:
-                continue  # they need two dates: offered by the comparison mode (issue 12)
-            if st.button(f"Prepare {spec.label}", key=f"prepare:{fmt}"):
-                data = prepared_export(dataset, view, fmt, mine=mine)
-                if data is None:
-                    continue
-                st.download_button(
-                    f"Download {spec.label}",
-                    data,
-                    file_name=f"south-caucasus-{view.day.isoformat()}.{spec.extension}",
-                    mime=spec.mime,
-                    key=f"download:{fmt}",
-                )
 
 
 def prepared_export(
@@ -232,28 +207,15 @@ def prepared_export(
 def map_component(
     dataset: Dataset, view: View, measurement: Measurement | None, height: int = MAP_HEIGHT
 ) -> None:
-    """The map: constant base, the view's layers as feature groups, optional fly-to."""
+    """The map: constant base, the view's layers as feature groups, optional fly-to; in a
+    fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
     fixed = cached_fixed_layers(data_version(), view.convention)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
     frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
     collections = {k: v for k, v in fixed.items() if k in view.layers}
     collections |= feature_collections(frames | runtime_features(view.day))
     fly = st.session_state["fly"]
-    value = st_folium(
-        base_map(dataset, view.bounds, view.basemap),
-        key=MAP_KEY,
-        height=height,
-        use_container_width=True,
-        returned_objects=RETURNED_OBJECTS,
-        feature_group_to_add=feature_groups(
-            collections, measurement, pin=st.session_state.get(PIN_KEY), day=view.day
-        ),
-        center=fly[0] if fly else None,
-        zoom=fly[1] if fly else None,
-    )
-    entries = timeline_entries(dataset, view.day, convention=view.convention)
-    if on_map_value(value, entries).new_point:
-        st.rerun()  # draw the measured line
+    view_sync.map_fragment(dataset, view, collections, measurement, fly, MAP_KEY, height)
 
 
 def main() -> None:
@@ -284,15 +246,17 @@ def main() -> None:
         st.error(f"This map state is not valid: {escape_markdown(exc)}")
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
-    sync_url(view)
+    sheet = print_panel.current_sheet()
+    view_sync.sync_url(view, sheet)
     mine = upload.your_layers()
+    print_panel.print_controls()  # in both modes, so the print options' widgets stay alive
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         if comparing:
             fixed = cached_fixed_layers(data_version(), view.convention)
             prepare = partial(prepared_export, dataset, view, mine=mine)
             compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
             return
-        export_panel(dataset, view, mine)
+        print_panel.export_panel(dataset, view_sync.screen(view, sheet), measurement, mine)
         deck_ui.deck_panel(dataset, view)
         if presenting:
             deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))

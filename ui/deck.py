@@ -171,9 +171,18 @@ def _check(slide: Slide, events: Mapping[str, Event]) -> None:
         raise StateError("; ".join(problems))
 
 
+def on_screen(view: View) -> View:
+    """``view`` with the extent the map shows now: a pan or zoom reruns only the map's
+    fragment (:mod:`ui.view_sync`), so a view drawn into a callback's arguments may hold
+    an older extent; the session's ``bounds`` is the latest."""
+    return replace(view, bounds=st.session_state.get("bounds", view.bounds))
+
+
 def on_add(view: View, events: Mapping[str, Event]) -> None:
-    """Add ``view`` as a slide with the title, points and highlights typed."""
+    """Add ``view`` (at the extent on screen) as a slide with the title, points and
+    highlights typed."""
     state = st.session_state
+    view = on_screen(view)
     title = state.get("deck_new_title", "").strip() or f"Situation on {format_date(view.day)}"
     try:
         slide = slide_from_view(view, title)
@@ -220,7 +229,7 @@ def on_save(index: int, view: View, events: Mapping[str, Event]) -> None:
     """Save the editor into slide ``index`` (and the current view, when asked)."""
     state = st.session_state
     slide = deck().slides[index]
-    new_view = view if state.get("deck_edit_view") else slide.view
+    new_view = on_screen(view) if state.get("deck_edit_view") else slide.view
     try:
         edited = edit_slide(
             deck(),

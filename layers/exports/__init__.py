@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geo import io
 from geo.dataset import Dataset
 from geo.errors import StateError
+from geo.measure import Measurement
 from geo.situation import check_day
 from geo.text import clean_text
 from geo.user_layers import UserLayer
@@ -25,6 +26,8 @@ from layers import user_layer
 from layers.exports import gis, kml, qml
 from layers.paper import animation, layouts, page
 from layers.paper import compare as compare_page
+from layers.paper.layouts import AtlasChoice, Progress
+from layers.print_options import PrintOptions
 from layers.view import View
 from layers.web import map as web_map
 from layers.web.stable_ids import stable_ids
@@ -115,7 +118,13 @@ MAX_ANIMATION_WIDTH_PX = 1920
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Rendering options. ``width_px`` (PNG) wins over ``dpi``; ``paper`` is A4 or Letter.
+    """Rendering options.
+
+    ``sheet`` holds the print options (title, subtitle, banner, producer, "as of",
+    paper and orientation, PNG resolution, greyscale); ``paper`` and ``dpi``, when
+    given, replace the sheet's. ``width_px`` (PNG) wins over the resolution;
+    ``measurement`` is drawn on paper maps; ``atlas`` chooses the atlas's dates and
+    ``progress`` hears of each atlas page (done, total).
 
     ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
     to) days of the animations; other formats ignore them. ``user_layers``: the user's
@@ -124,14 +133,18 @@ class ExportOptions:
 
     width_px: int | None = None
     dpi: float | None = None
-    paper: str = page.DEFAULT_PAPER
+    paper: str | None = None
     labels: bool = True
+    sheet: PrintOptions = field(default_factory=PrintOptions)
+    measurement: Measurement | None = None
+    atlas: AtlasChoice | None = None
+    progress: Progress | None = field(default=None, compare=False)
     compare: tuple[dt.date, dt.date] | None = None
     span: tuple[dt.date, dt.date] | None = None
     user_layers: tuple[UserLayer, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.paper not in page.PAPERS:
+        if self.paper is not None and self.paper not in page.PAPERS:
             known = ", ".join(page.PAPERS)
             raise StateError(f"unknown paper {self.paper!r} (choose {known})")
         if self.width_px is not None and not 200 <= self.width_px <= MAX_WIDTH_PX:
@@ -141,12 +154,19 @@ class ExportOptions:
         for pair, words in ((self.compare, "before date"), (self.span, "from date")):
             if pair is not None:
                 check_day_pair(pair, words)
+        changes: dict[str, object] = {}
+        if self.paper is not None:
+            changes["paper"] = self.paper
+        if self.dpi is not None:
+            changes["dpi"] = self.dpi
+        if changes:
+            object.__setattr__(self, "sheet", replace(self.sheet, **changes))  # type: ignore[arg-type]
 
     def png_dpi(self) -> float:
-        """Resolution giving ``width_px`` pixels across the paper, else ``dpi`` or the default."""
+        """Resolution giving ``width_px`` pixels across the page, else the sheet's."""
         if self.width_px is not None:
-            return self.width_px / page.PAPERS[self.paper][0]
-        return self.dpi or page.DEFAULT_DPI
+            return self.width_px / self.sheet.size[0]
+        return self.sheet.dpi
 
 
 def export_bytes(
@@ -159,11 +179,14 @@ def export_bytes(
     dataset : the loaded data (geometries EPSG:4326).
     view : date, layers, naming convention, extent and title to export.
     fmt : format key, e.g. ``"png"``, ``"briefing-pdf"``, ``"geojson"``.
-    options : PNG size (``width_px`` wins over ``dpi``; vector formats ignore them), paper
-        (``"A4"`` or ``"Letter"``, landscape) and whether the static map labels places and
-        sites; the defaults of :class:`ExportOptions` when ``None``.
+    options : PNG size, print options (paper, orientation, banner, ...), the measured
+        distance and the atlas's dates; the defaults of :class:`ExportOptions` when ``None``.
     options.compare : (before, after) days, for ``compare-pdf`` and ``compare-png``.
     options.span : (from, to) days, for ``gif`` and ``mp4``.
+
+    Paper exports always draw the offline vector basemap; with ``view.basemap`` other
+    than that, the credits say so. PNG files record the map's extent (min lon, min lat,
+    max lon, max lat, EPSG:4326) in a ``Extent`` text chunk; PDF files in their subject.
 
     Raises
     ------
@@ -178,23 +201,59 @@ def export_bytes(
         return _EXPORTERS[fmt](dataset, view, options)
 
 
+def file_name(view: View, fmt: str) -> str:
+    """The download name of an export: region, date and what it is, e.g.
+    ``south-caucasus-2021-02-23-briefing.pdf``.
+
+    >>> import datetime as dt
+    >>> file_name(View(day=dt.date(2021, 2, 23)), "atlas-pdf")
+    'south-caucasus-2021-02-23-atlas.pdf'
+    >>> file_name(View(day=dt.date(2021, 2, 23)), "pdf")
+    'south-caucasus-2021-02-23-map.pdf'
+    >>> file_name(View(day=dt.date(2021, 2, 23)), "gif")
+    'south-caucasus-2021-02-23-animation.gif'
+    """
+    spec = EXPORT_FORMATS[fmt]
+    kinds = {"briefing-pdf": "briefing", "atlas-pdf": "atlas", "html": "interactive"}
+    kinds |= dict.fromkeys(COMPARE_FORMATS, "compare") | dict.fromkeys(SPAN_FORMATS, "animation")
+    kind = kinds.get(fmt, "map" if fmt in ("png", "pdf", "svg") else "data")
+    return f"south-caucasus-{view.day.isoformat()}-{kind}.{spec.extension}"
+
+
+def _extent_text(extent: tuple[float, float, float, float]) -> str:
+    return ",".join(f"{v:.6f}" for v in extent)
+
+
 def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
     def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-        figure = layouts.map_figure(dataset, view, paper=options.paper, labels=options.labels)
-        return page.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=view.title)
+        figure = layouts.map_figure(
+            dataset, view, labels=options.labels, sheet=options.sheet,
+            measurement=options.measurement,
+        )  # fmt: skip
+        title = options.sheet.title or view.title
+        extent = _extent_text(layouts.map_extent(figure))
+        return page.figure_bytes(figure, fmt, dpi=options.png_dpi(), title=title, extent=extent)
 
     return render
 
 
 def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return layouts.briefing_pdf(dataset, view, paper=options.paper, labels=options.labels)
+    return layouts.briefing_pdf(
+        dataset, view, labels=options.labels, sheet=options.sheet,
+        measurement=options.measurement,
+    )  # fmt: skip
 
 
 def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    return layouts.atlas_pdf(dataset, view, paper=options.paper, labels=options.labels)
+    return layouts.atlas_pdf(
+        dataset, view, labels=options.labels, sheet=options.sheet, choice=options.atlas,
+        measurement=options.measurement, progress=options.progress,
+    )  # fmt: skip
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    if options.sheet.title:  # escaped by standalone_html like every text
+        view = replace(view, title=options.sheet.title)
     with stable_ids():
         return web_map.standalone_html(dataset, view).encode("utf-8")
 
@@ -242,7 +301,7 @@ def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
             raise StateError(f"the {fmt} export needs the before and after dates")
         before, after = options.compare
         return compare_page.compare_bytes(
-            dataset, view, before, after, fmt.removeprefix("compare-"), paper=options.paper,
+            dataset, view, before, after, fmt.removeprefix("compare-"), paper=options.sheet.paper,
             labels=options.labels, dpi=options.png_dpi(),
         )  # fmt: skip
 
@@ -256,14 +315,14 @@ def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
         if options.span is None:
             raise StateError(f"the {fmt} export needs the from and to dates")
         width = options.width_px or round(
-            animation.frame_dpi(options.paper, None, options.dpi)
-            * page.PAPERS[options.paper][0]
+            animation.frame_dpi(options.sheet.paper, None, options.dpi)
+            * page.PAPERS[options.sheet.paper][0]
         )
         if width > MAX_ANIMATION_WIDTH_PX:
             raise StateError(f"animation width {width} px is over {MAX_ANIMATION_WIDTH_PX} px")
         start, end = options.span
         return encode(
-            dataset, view, start, end, paper=options.paper, labels=options.labels,
+            dataset, view, start, end, paper=options.sheet.paper, labels=options.labels,
             width_px=options.width_px, dpi=options.dpi,
         )  # fmt: skip
 
@@ -289,8 +348,11 @@ _EXPORTERS: dict[str, Callable[[Dataset, View, ExportOptions], bytes]] = {
 
 __all__ = [
     "EXPORT_FORMATS",
+    "AtlasChoice",
     "ExportFormat",
     "ExportOptions",
+    "PrintOptions",
     "export_bytes",
+    "file_name",
     "format_for",
 ]

@@ -3,11 +3,19 @@
 Usage::
 
     python -m layers.exports --date 2020-11-10 --layers control,russian-bases --names dual \\
-        --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] [--paper A4|Letter] \\
-        [--bounds 43.2,38.7,47.9,41.4] [--title TEXT] [--no-labels] [--data-dir DIR] \\
+        --format pdf --out brief.pdf [--width-px 2000 | --dpi 200] \\
+        [--paper A4|A3|Letter|Tabloid] [--orientation landscape|portrait] [--greyscale] \\
+        [--title TEXT] [--subtitle TEXT] [--banner TEXT] [--producer TEXT] [--as-of DATE] \\
+        [--bounds 43.2,38.7,47.9,41.4] [--no-labels] [--data-dir DIR] \\
+        [--atlas-from DATE] [--atlas-to DATE] [--atlas-dates key|events|step] [--atlas-step N] \\
         [--extra my-events.csv --extra my-areas.geojson]
-    python -m layers.export --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
-    python -m layers.export --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
+    python -m layers.exports --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
+    python -m layers.exports --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
+
+The print options (``--title`` to ``--greyscale``) are parsed by the same functions as
+the URL parameters of the app (:mod:`layers.print_options`); the before/after page and
+the animations take the title, the paper and the resolution. ``--extra`` adds the user's
+own layers (GeoJSON, GeoPackage, KML, CSV; see :mod:`geo.user_layers`).
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
 ``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``, ``.gif``, ``.mp4``; ``.pdf`` means
@@ -49,7 +57,17 @@ from layers.exports import (
     export_bytes,
     format_for,
 )
-from layers.paper import page
+from layers.paper.layouts import ATLAS_DATES, AtlasChoice
+from layers.print_options import (
+    ORIENTATIONS,
+    PAPER_SIZES,
+    PrintOptions,
+    parse_as_of,
+    parse_dpi,
+    parse_orientation,
+    parse_paper,
+    parse_text,
+)
 from layers.view import (
     DEFAULT_BOUNDS,
     View,
@@ -114,8 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("--format", choices=tuple(EXPORT_FORMATS), help="default: from the --out extension")
     add("--out", type=Path, required=True, help="file to write")
     add("--width-px", type=int, help="PNG width in pixels")
-    add("--dpi", type=float, help="PNG resolution (ignored with --width-px)")
-    add("--paper", choices=tuple(page.PAPERS), default=page.DEFAULT_PAPER)
+    add("--dpi", type=argument(parse_dpi), help="PNG resolution (ignored with --width-px)")
+    add("--paper", type=argument(parse_paper), default="A4", help=", ".join(PAPER_SIZES))
+    add("--orientation", type=argument(parse_orientation), default="landscape",
+        help=" or ".join(ORIENTATIONS))  # fmt: skip
+    add("--greyscale", action="store_true", help="paper exports in shades of grey")
     add(
         "--bounds",
         type=argument(parse_bounds),
@@ -125,6 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
             + ",".join(f"{v:g}" for v in settings.REGION_BBOX)
         ),
     )
+    add("--title", type=argument(parse_text), default="", help="title of paper exports")
+    add("--subtitle", type=argument(parse_text), default="",
+        help="subtitle (default: the date and the place-name form)")  # fmt: skip
+    add("--banner", type=argument(parse_text), default="",
+        help="classification / handling banner (top and bottom, coloured by marking)")  # fmt: skip
+    add("--producer", type=argument(parse_text), default="", help="producer line")
+    add("--as-of", type=argument(parse_as_of), help="'information as of' date, YYYY-MM-DD")
+    add("--atlas-from", type=argument(parse_day), help="first day of the atlas")
+    add("--atlas-to", type=argument(parse_day), help="last day of the atlas (default --date)")
+    add("--atlas-dates", choices=ATLAS_DATES, default="key",
+        help="atlas pages: key dates, every event, or every --atlas-step days")  # fmt: skip
+    add("--atlas-step", type=int, default=30, help="days between atlas pages (with step)")
     add(
         "--compare",
         type=argument(parse_day_pair),
@@ -133,7 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("--from", dest="start", type=argument(parse_day), help="first day of an animation")
     add("--to", dest="end", type=argument(parse_day), help="last day of an animation")
-    add("--title", help="map title")
     add("--no-labels", action="store_true", help="do not label places and sites")
     add("--data-dir", type=Path, default=settings.DATA_DIR, help="folder of the data files")
     add(
@@ -242,17 +274,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         view = View(
-            day=args.date,
-            layers=args.layers,
-            convention=args.names,
-            bounds=args.bounds,
+            day=args.date, layers=args.layers, convention=args.names, bounds=args.bounds,
             **({"title": args.title} if args.title else {}),
-        )
+        )  # fmt: skip
+        sheet = PrintOptions(
+            title=args.title, subtitle=args.subtitle, banner=args.banner,
+            producer=args.producer, as_of=args.as_of, paper=args.paper,
+            orientation=args.orientation, greyscale=args.greyscale,
+        )  # fmt: skip
+        atlas = AtlasChoice(
+            first=args.atlas_from, last=args.atlas_to, dates=args.atlas_dates,
+            step_days=args.atlas_step,
+        )  # fmt: skip
         options = ExportOptions(
             width_px=args.width_px,
             dpi=args.dpi,
-            paper=args.paper,
             labels=not args.no_labels,
+            sheet=sheet,
+            atlas=atlas,
             compare=args.compare,
             span=span,
             user_layers=extras,

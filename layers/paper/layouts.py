@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,34 +20,47 @@ import geopandas as gpd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.errors import StateError
+from geo.measure import Measurement
 from geo.model import Event
+from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
 from layers import styles
 from layers.features import view_features
 from layers.paper.map import draw_inset, draw_map, prepare
+from layers.paper.measure import draw_measurement
 from layers.paper.page import (
     DEFAULT_PAPER,
     INK,
     MUTED,
     Page,
+    basemap_note,
     draw_legend,
     figure_bytes,
-    figures_pdf,
     footer_height,
     footer_items,
+    greyscale,
     header,
+    imprint_line,
     legend_items,
+    outlined_pdf,
+    page_number,
     paragraph_height,
     short_citation,
+    title_line,
     wrap,
 )
+from layers.print_options import PrintOptions
 from layers.view import View
 
 MARGIN = 0.35
-#: Width in inches of the map column; the timeline takes the rest of the page.
+#: Width in inches of the map column on landscape A4; the timeline takes the rest.
 MAP_COLUMN = 6.1
+#: Share of the page width (inside the margins and the gap) the map column takes.
+MAP_SHARE = MAP_COLUMN / (11.69 - 2 * MARGIN - 0.3)
 GAP = 0.3
 #: Font size of the legend under the map.
 LEGEND_FONT = 6.3
@@ -88,22 +101,32 @@ Paragraph = tuple[list[str], dict[str, Any]]
 
 
 def map_figure(
-    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset,
+    view: View,
+    *,
+    paper: str = DEFAULT_PAPER,
+    labels: bool = True,
+    sheet: PrintOptions | None = None,
+    measurement: Measurement | None = None,
 ) -> Figure:
     """The stand-alone map page: header, map, side panel (legend, inset), caveat, credits.
 
-    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
+    Returns a fresh :class:`~matplotlib.figure.Figure` of the paper (and orientation) of
+    ``sheet``, else of landscape ``paper``; ``measurement`` is drawn on the map.
     """
-    page, margin, panel = Page(paper), 0.35, 2.55
+    page, margin, panel = Page(paper, sheet), 0.35, 2.55
     frames = view_features(dataset, view)
     map_width = page.width - 2 * margin - panel - 0.3
-    items = footer_items(dataset, frames)
+    items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, map_width, 6.3)
     map_top = header(page, view, margin)
-    map_bottom = margin + footer + 0.12
+    map_bottom = page.bottom + margin + footer + 0.12
     content = prepare(dataset, view, frames, (map_width, map_top - map_bottom))
-    draw_map(page.axes(margin, map_bottom, map_width, map_top - map_bottom), content, labels=labels)
-    page.paragraphs(margin, margin + footer, map_width, items, 6.3)
+    ax = page.axes(margin, map_bottom, map_width, map_top - map_bottom)
+    draw_map(ax, content, labels=labels)
+    if measurement is not None:
+        draw_measurement(ax, measurement)
+    page.paragraphs(margin, page.bottom + margin + footer, map_width, items, 6.3)
     panel_x = page.width - margin - panel
     inset_h = panel * 0.62
     draw_inset(page.axes(panel_x, map_bottom, panel, inset_h), dataset, content.extent)
@@ -111,27 +134,55 @@ def map_figure(
     legend_bottom = map_bottom + inset_h + 0.35
     legend_ax = page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom)
     draw_legend(legend_ax, content.frames, extent=content.extent)
+    return _finish(page)
+
+
+def _finish(page: Page) -> Figure:
+    if page.sheet.greyscale:
+        greyscale(page.figure)
     return page.figure
+
+
+def map_extent(figure: Figure) -> tuple[float, float, float, float]:
+    """The extent (min lon, min lat, max lon, max lat) of the map drawn on ``figure``."""
+    for ax in figure.axes:
+        if ax.get_label() == "map":
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            return (float(x0), float(y0), float(x1), float(y1))
+    raise ValueError("the figure has no map axes")
 
 
 # --- Briefing ------------------------------------------------------------------------
 
 
 def briefing_figure(
-    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset,
+    view: View,
+    *,
+    paper: str = DEFAULT_PAPER,
+    labels: bool = True,
+    sheet: PrintOptions | None = None,
+    measurement: Measurement | None = None,
+    when: str | None = None,
+    number: tuple[int, int] | None = None,
 ) -> Figure:
     """The briefing page of ``view``: map column on the left, timeline on the right.
 
-    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
+    Returns a fresh :class:`~matplotlib.figure.Figure` of the paper of ``sheet`` (else
+    landscape ``paper``). ``when`` replaces the date in the subtitle (atlas pages that
+    stand for several days); ``number`` is (page, pages) for ``Page k of n``.
     """
-    page = Page(paper)
+    page = Page(paper, sheet)
     situation = state_at(dataset, view.day)
     frames = view_features(dataset, view, situation)
-    top = header(page, view, MARGIN)
-    _map_column(page, dataset, view, frames, top, labels)
-    x = MARGIN + MAP_COLUMN + GAP
+    top = header(page, view, MARGIN, when=when)
+    column = MAP_SHARE * (page.width - 2 * MARGIN - GAP)
+    _map_column(page, dataset, view, frames, top, labels, column, measurement)
+    x = MARGIN + column + GAP
     draw_timeline(page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day)
-    return page.figure
+    if number is not None:
+        page_number(page, *number, MARGIN)
+    return _finish(page)
 
 
 def _map_column(
@@ -141,19 +192,25 @@ def _map_column(
     frames: dict[str, gpd.GeoDataFrame],
     top: float,
     labels: bool,
+    column: float,
+    measurement: Measurement | None,
 ) -> None:
     """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
-    items = footer_items(dataset, frames)
-    footer = footer_height(items, MAP_COLUMN, FOOTER_FONT)
+    items = footer_items(dataset, frames) + basemap_note(view)
+    footer = footer_height(items, column, FOOTER_FONT)
     entries = len(legend_items(frames))  # at most: the legend lists those in the extent
     legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
-    inset_h = INSET_WIDTH * 0.62
+    inset_w = min(INSET_WIDTH, column * 0.36)
+    inset_h = inset_w * 0.62
     band = max(legend_h, inset_h + 0.15)
-    band_bottom = MARGIN + footer + 0.1
+    band_bottom = page.bottom + MARGIN + footer + 0.1
     map_bottom = band_bottom + band + 0.15
-    content = prepare(dataset, view, frames, (MAP_COLUMN, top - map_bottom))
-    draw_map(page.axes(MARGIN, map_bottom, MAP_COLUMN, top - map_bottom), content, labels=labels)
-    legend_w = MAP_COLUMN - INSET_WIDTH - 0.2
+    content = prepare(dataset, view, frames, (column, top - map_bottom))
+    ax = page.axes(MARGIN, map_bottom, column, top - map_bottom)
+    draw_map(ax, content, labels=labels)
+    if measurement is not None:
+        draw_measurement(ax, measurement)
+    legend_w = column - inset_w - 0.2
     draw_legend(
         page.axes(MARGIN, band_bottom, legend_w, band),
         content.frames,
@@ -161,11 +218,9 @@ def _map_column(
         ncols=2,
         fontsize=LEGEND_FONT,
     )
-    inset_x = MARGIN + MAP_COLUMN - INSET_WIDTH
+    inset_x = MARGIN + column - inset_w
     inset_top = band_bottom + band
-    draw_inset(
-        page.axes(inset_x, inset_top - inset_h, INSET_WIDTH, inset_h), dataset, content.extent
-    )
+    draw_inset(page.axes(inset_x, inset_top - inset_h, inset_w, inset_h), dataset, content.extent)
     page.text(
         inset_x,
         inset_top - inset_h - 0.04,
@@ -174,7 +229,7 @@ def _map_column(
         color=MUTED,
         va="top",
     )
-    page.paragraphs(MARGIN, MARGIN + footer, MAP_COLUMN, items, FOOTER_FONT)
+    page.paragraphs(MARGIN, page.bottom + MARGIN + footer, column, items, FOOTER_FONT)
 
 
 # --- Timeline ------------------------------------------------------------------------
@@ -312,7 +367,7 @@ def draw_timeline(
     if not events:
         page.text(x, y0, "No events in the data up to this date.", fontsize=7, va="top")
         return
-    layout = fit_timeline(dataset, events, width, y0 - MARGIN)
+    layout = fit_timeline(dataset, events, width, y0 - MARGIN - page.bottom)
     fit = layout.fit
     if layout.dropped:
         plural = "s" if layout.dropped > 1 else ""
@@ -364,31 +419,204 @@ def _event_marker(page: Page, x: float, y: float, in_article: bool) -> None:
 
 # --- Atlas ---------------------------------------------------------------------------
 
+#: Which dates an atlas shows: the key dates (something changes on the map), every event
+#: date, or one page every ``step_days`` days.
+ATLAS_DATES = ("key", "events", "step")
 
-def atlas_days(dataset: Dataset, until: dt.date) -> tuple[dt.date, ...]:
-    """The key dates up to ``until``, and ``until`` itself (the last page is the view's day)."""
-    return tuple(sorted({d for d in key_dates(dataset) if d <= until} | {until}))
+#: Called after each atlas page is drawn with (pages done, pages in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AtlasChoice:
+    """The dates of an atlas: from ``first`` to ``last`` (inclusive; ``None``: the map's
+    first date, and the view's day), which dates (:data:`ATLAS_DATES`), the step in days."""
+
+    first: dt.date | None = None
+    last: dt.date | None = None
+    dates: str = "key"
+    step_days: int = 30
+
+    def __post_init__(self) -> None:
+        if self.dates not in ATLAS_DATES:
+            known = ", ".join(ATLAS_DATES)
+            raise StateError(f"unknown atlas dates {self.dates!r} (choose {known})")
+        if not 1 <= self.step_days <= 3660:
+            raise StateError(f"atlas step of {self.step_days} days is outside 1 to 3660")
+        if self.first and self.last and self.first > self.last:
+            raise StateError(f"atlas range {self.first} to {self.last} is backwards")
+
+
+def atlas_days(
+    dataset: Dataset, until: dt.date, choice: AtlasChoice | None = None
+) -> tuple[dt.date, ...]:
+    """The days of the atlas, sorted; the range's last day is always one of them.
+
+    Without ``choice``: the key dates up to ``until`` and ``until`` itself.
+    """
+    choice = choice or AtlasChoice()
+    first = max(choice.first or settings.FIRST_DATE, settings.FIRST_DATE)
+    last = min(choice.last or until, settings.LAST_DATE)
+    if choice.dates == "key":
+        days = set(key_dates(dataset))
+    elif choice.dates == "events":
+        days = {e.date for e in dataset.events}
+    else:
+        count = (last - first).days // choice.step_days
+        days = {first + dt.timedelta(days=choice.step_days * k) for k in range(count + 1)}
+    return tuple(sorted({d for d in days if first <= d <= last} | {last}))
+
+
+def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
+    """A hash of what a map draws: per layer, every feature's geometry, style, status and
+    label. Two days with equal signatures give the same map."""
+    parts = []
+    for layer_id, frame in frames.items():
+        columns = [c for c in ("style_key", "status", "label") if c in frame.columns]
+        rows = tuple(zip(*(frame[c].astype(str) for c in columns), strict=True))
+        parts.append((layer_id, tuple(frame.geometry.to_wkb()), rows))
+    return hash(tuple(parts))
+
+
+def group_identical(
+    dataset: Dataset, view: View, days: Sequence[dt.date]
+) -> list[tuple[dt.date, ...]]:
+    """``days`` in runs of consecutive days whose maps are identical (one page each)."""
+    groups: list[list[dt.date]] = []
+    last_signature: int | None = None
+    for day in days:
+        signature = map_signature(view_features(dataset, replace(view, day=day)))
+        if groups and signature == last_signature:
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+        last_signature = signature
+    return [tuple(g) for g in groups]
+
+
+def format_days(days: Sequence[dt.date]) -> str:
+    """``8, 9, 10 and 11 November 2020`` (``1 October 2020 and 3 March 2021`` across months).
+
+    >>> format_days([dt.date(2020, 11, d) for d in (8, 9, 10, 11)])
+    '8, 9, 10 and 11 November 2020'
+    """
+    if len(days) == 1:
+        return format_date(days[0])
+    if len({(d.year, d.month) for d in days}) == 1:
+        numbers = [str(d.day) for d in days]
+        return f"{', '.join(numbers[:-1])} and {numbers[-1]} {format_date(days[-1], 'month')}"
+    names = [format_date(d) for d in days]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def atlas_cover(
+    dataset: Dataset,
+    view: View,
+    groups: Sequence[tuple[dt.date, ...]],
+    *,
+    paper: str,
+    sheet: PrintOptions | None,
+    total: int,
+) -> Figure:
+    """The cover (page 1 of ``total``): title, range, imprint and the contents (page
+    number and dates of each map page)."""
+    page = Page(paper, sheet)
+    width = page.width - 2 * MARGIN - 0.8
+    title = title_line(page.sheet.title or f"{view.title}: atlas", width, 22)
+    top = page.top - 1.0
+    page.text(MARGIN + 0.4, top, title, fontsize=22, fontweight="bold", va="top", color=INK)
+    first, last = groups[0][0], groups[-1][-1]
+    lines = [
+        title_line(page.sheet.subtitle, width, 11)
+        if page.sheet.subtitle
+        else f"{format_date(first)} to {format_date(last)}",
+        f"{len(groups)} map pages  ·  place names: {CONVENTIONS[view.convention]}",
+    ]
+    if imprint := imprint_line(page.sheet):
+        lines.append(imprint)
+    page.text(MARGIN + 0.4, top - 0.5, "\n".join(lines), fontsize=11, va="top",
+              linespacing=1.5, color="#333333")  # fmt: skip
+    y = top - 1.55
+    page.text(MARGIN + 0.4, y, "Contents", fontsize=13, fontweight="bold", va="top", color=INK)
+    y -= 0.35
+    size = 8.5
+    row = paragraph_height(1, size)
+    room = y - page.bottom - MARGIN - 0.3
+    per_column = max(1, int(room / row))
+    columns = math.ceil(len(groups) / per_column)
+    width = (page.width - 2 * MARGIN - 0.8) / max(columns, 1)
+    for index, days in enumerate(groups):
+        x = MARGIN + 0.4 + (index // per_column) * width
+        line = f"{index + 2:>3}   {format_days(days)}"
+        text = wrap(line, width - 0.2, size, 1)[0]
+        page.text(x, y - (index % per_column) * row, text, fontsize=size, va="top", color=INK)
+    page_number(page, 1, total, MARGIN)
+    return _finish(page)
 
 
 def atlas_figures(
-    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
-) -> Iterator[Figure]:
-    """One briefing page per day of :func:`atlas_days`, with the view's layers and extent."""
-    for day in atlas_days(dataset, view.day):
-        yield briefing_figure(dataset, replace(view, day=day), paper=paper, labels=labels)
+    dataset: Dataset,
+    view: View,
+    *,
+    paper: str = DEFAULT_PAPER,
+    labels: bool = True,
+    sheet: PrintOptions | None = None,
+    choice: AtlasChoice | None = None,
+    measurement: Measurement | None = None,
+    progress: Progress | None = None,
+) -> Iterator[tuple[str, Figure]]:
+    """The atlas pages with their outline titles: the cover, then one briefing page per
+    run of identical maps among :func:`atlas_days` (drawn on the run's last day, titled
+    with every day of the run), each numbered ``Page k of n``. ``progress`` is called
+    after each page."""
+    groups = group_identical(dataset, view, atlas_days(dataset, view.day, choice))
+    total = len(groups) + 1
+    cover = atlas_cover(dataset, view, groups, paper=paper, sheet=sheet, total=total)
+    if progress:
+        progress(1, total)
+    yield "Cover and contents", cover
+    for number, days in enumerate(groups, start=2):
+        when = format_days(days)
+        figure = briefing_figure(
+            dataset, replace(view, day=days[-1]), paper=paper, labels=labels, sheet=sheet,
+            measurement=measurement, when=when, number=(number, total),
+        )  # fmt: skip
+        if progress:
+            progress(number, total)
+        yield when, figure
 
 
 def briefing_pdf(
-    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset,
+    view: View,
+    *,
+    paper: str = DEFAULT_PAPER,
+    labels: bool = True,
+    sheet: PrintOptions | None = None,
+    measurement: Measurement | None = None,
 ) -> bytes:
     """The one-page briefing of ``view`` as PDF bytes (deterministic)."""
-    figure = briefing_figure(dataset, view, paper=paper, labels=labels)
-    return figure_bytes(figure, "pdf", title=view.title)
+    figure = briefing_figure(
+        dataset, view, paper=paper, labels=labels, sheet=sheet, measurement=measurement
+    )
+    return figure_bytes(figure, "pdf", title=(sheet.title if sheet else "") or view.title)
 
 
 def atlas_pdf(
-    dataset: Dataset, view: View, *, paper: str = DEFAULT_PAPER, labels: bool = True
+    dataset: Dataset,
+    view: View,
+    *,
+    paper: str = DEFAULT_PAPER,
+    labels: bool = True,
+    sheet: PrintOptions | None = None,
+    choice: AtlasChoice | None = None,
+    measurement: Measurement | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The atlas: one briefing page per key date up to the view's day, as one PDF."""
-    figures = atlas_figures(dataset, view, paper=paper, labels=labels)
-    return figures_pdf(figures, title=f"{view.title}: atlas of key dates")
+    """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page."""
+    pages = atlas_figures(
+        dataset, view, paper=paper, labels=labels, sheet=sheet, choice=choice,
+        measurement=measurement, progress=progress,
+    )  # fmt: skip
+    title = (sheet.title if sheet else "") or f"{view.title}: atlas"
+    return outlined_pdf(pages, title=title)

@@ -17,14 +17,16 @@ from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
+from pypdf import PdfReader, PdfWriter
 
 from geo import settings
 from geo.dataset import Dataset
@@ -33,13 +35,16 @@ from geo.model import Source
 from geo.naming import CONVENTIONS
 from layers import styles
 from layers.legend_entries import drawn_legend_entries
+from layers.print_options import PAPER_SIZES, PrintOptions, banner_colours
 from layers.view import Bounds, View
 
-#: Landscape paper sizes in inches (width, height).
-PAPERS: dict[str, tuple[float, float]] = {"A4": (11.69, 8.27), "Letter": (11.0, 8.5)}
+#: Landscape paper sizes in inches (width, height); portrait pages swap them.
+PAPERS: dict[str, tuple[float, float]] = dict(PAPER_SIZES)
 DEFAULT_PAPER = "A4"
 #: Resolution of PNG exports when no pixel width is asked for.
 DEFAULT_DPI = 150.0
+#: Height in inches of the classification / handling banner (top and bottom of the page).
+BANNER_HEIGHT = 0.24
 
 #: Colour of the caveat line and of the extent box of the inset.
 ALERT_COLOUR = "#9b1c1c"
@@ -243,21 +248,36 @@ def title_line(title: str, width_in: float, fontsize: float = TITLE_SIZE) -> str
     return wrap(" ".join(title.split()), width_in, fontsize, max_lines=1)[0]
 
 
-def subtitle(view: View) -> str:
-    """``Situation on 9 November 2020 · place names: Both forms (neutral)``."""
-    return f"Situation on {format_date(view.day)}  ·  place names: {CONVENTIONS[view.convention]}"
+def subtitle(view: View, when: str | None = None) -> str:
+    """``Situation on 9 November 2020 · place names: Both forms (neutral)`` (``when``
+    instead of the view's date when given)."""
+    day = when or format_date(view.day)
+    return f"Situation on {day}  ·  place names: {CONVENTIONS[view.convention]}"
 
 
 # --- Page layout ---------------------------------------------------------------------
 
 
 class Page:
-    """A figure of a given paper size addressed in inches from its lower-left corner."""
+    """A figure of a given paper size addressed in inches from its lower-left corner.
 
-    def __init__(self, paper: str) -> None:
-        self.width, self.height = PAPERS[paper]
+    With ``sheet`` (print options), the page takes its paper and orientation from it and
+    draws its banner at the top and bottom edges; :attr:`top` and :attr:`bottom` are then
+    the edges of the room left between the banners.
+    """
+
+    def __init__(self, paper: str, sheet: PrintOptions | None = None) -> None:
+        if sheet is None:
+            self.width, self.height = PAPERS[paper]
+        else:
+            self.width, self.height = sheet.size
         self.figure = Figure(figsize=(self.width, self.height))
         FigureCanvasAgg(self.figure)
+        self.sheet = sheet or PrintOptions(paper=paper)
+        band = BANNER_HEIGHT if self.sheet.banner else 0.0
+        self.top, self.bottom = self.height - band, band
+        if band:
+            draw_banner(self, self.sheet.banner)
 
     def axes(self, left: float, bottom: float, width: float, height: float) -> Axes:
         """A new axes at the given position and size, in inches."""
@@ -290,6 +310,33 @@ class Page:
         return y
 
 
+def draw_banner(page: Page, text: str) -> None:
+    """The classification / handling banner across the top and bottom edges of the page,
+    coloured by its marking (:func:`layers.print_options.banner_colours`); plain text."""
+    background, ink = banner_colours(text)
+    for bottom in (0.0, page.height - BANNER_HEIGHT):
+        page.figure.add_artist(
+            Rectangle(
+                (0, bottom / page.height),
+                1.0,
+                BANNER_HEIGHT / page.height,
+                transform=page.figure.transFigure,
+                facecolor=background,
+                edgecolor="none",
+            )
+        )
+        page.text(
+            page.width / 2,
+            bottom + BANNER_HEIGHT / 2,
+            text,
+            fontsize=9,
+            fontweight="bold",
+            color=ink,
+            ha="center",
+            va="center",
+        )
+
+
 def paragraph_height(lines: int, fontsize: float) -> float:
     """Height in inches of ``lines`` lines of text at ``fontsize`` (line spacing 1.25)."""
     return lines * fontsize * 1.25 / 72
@@ -306,6 +353,14 @@ def footer_items(
     return items
 
 
+def basemap_note(view: View) -> list[tuple[str, dict[str, Any]]]:
+    """A footer line saying paper maps draw the offline basemap, when the screen had tiles."""
+    if view.basemap == "vector":
+        return []
+    text = "Basemap: offline vector land and sea (the screen showed OpenStreetMap tiles)."
+    return [(text, {"color": "#444444"})]
+
+
 def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsize: float) -> float:
     """Height in inches the footer paragraphs take at ``width`` inches (each at most
     :data:`MAX_CREDIT_LINES` lines)."""
@@ -315,13 +370,77 @@ def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsiz
     )
 
 
-def header(page: Page, view: View, margin: float) -> float:
-    """Title and subtitle at the top; return the y (inches) below them."""
-    top = page.height - margin
-    title = title_line(view.title, page.width - 2 * margin)
+def header(page: Page, view: View, margin: float, *, when: str | None = None) -> float:
+    """Title and subtitle at the top (from the page's print options where given, else the
+    view's title and date line; ``when`` replaces the view's date in it), each one line
+    (:func:`title_line`), the producer and "as of" line at the top right; return the y
+    (inches) below them."""
+    sheet = page.sheet
+    top = page.top - margin
+    width = page.width - 2 * margin
+    title = title_line(sheet.title or view.title, width)
     page.text(margin, top, title, fontsize=TITLE_SIZE, fontweight="bold", va="top", color=INK)
-    page.text(margin, top - 0.34, subtitle(view), fontsize=9.5, va="top", color="#333333")
+    line = title_line(sheet.subtitle, width, 9.5) if sheet.subtitle else subtitle(view, when)
+    page.text(margin, top - 0.34, line, fontsize=9.5, va="top", color="#333333")
+    imprint = imprint_line(sheet)
+    if imprint:
+        page.text(
+            page.width - margin, top + 0.02, imprint, fontsize=7.5, va="top", ha="right",
+            color=MUTED,
+        )  # fmt: skip
     return top - 0.62
+
+
+def imprint_line(sheet: PrintOptions) -> str:
+    """``Produced by X · Information as of 23 February 2021`` (the parts given), or ''."""
+    parts = []
+    if sheet.producer:
+        parts.append(f"Produced by {sheet.producer}")
+    if sheet.as_of is not None:
+        parts.append(f"Information as of {format_date(sheet.as_of)}")
+    return "  ·  ".join(parts)
+
+
+def page_number(page: Page, number: int, total: int, margin: float) -> None:
+    """``Page k of n`` at the bottom right, inside the margin (above the banner)."""
+    page.text(
+        page.width - margin, page.bottom + margin * 0.35, f"Page {number} of {total}",
+        fontsize=7, ha="right", va="bottom", color=MUTED,
+    )  # fmt: skip
+
+
+def greyscale(figure: Figure) -> None:
+    """Turn every colour of ``figure`` into its grey of equal luminance (Rec. 709), in
+    place: faces, edges and text of every artist; alpha is kept."""
+    for artist in figure.findobj():
+        for getter, setter in _COLOUR_ACCESSORS:
+            get, put = getattr(artist, getter, None), getattr(artist, setter, None)
+            if get is None or put is None:
+                continue
+            try:
+                value = get()
+            except (TypeError, ValueError, AttributeError):
+                continue
+            if isinstance(value, str) and value in ("none", "auto", "face"):
+                continue
+            try:
+                rgba = mpl.colors.to_rgba_array(value)
+            except (TypeError, ValueError):
+                continue
+            if rgba.size == 0:
+                continue
+            grey = rgba[:, :3] @ [0.2126, 0.7152, 0.0722]
+            rgba[:, 0] = rgba[:, 1] = rgba[:, 2] = grey
+            put(rgba if isinstance(value, np.ndarray) else tuple(rgba[0]))
+
+
+_COLOUR_ACCESSORS = (
+    ("get_facecolor", "set_facecolor"),
+    ("get_edgecolor", "set_edgecolor"),
+    ("get_color", "set_color"),
+    ("get_markerfacecolor", "set_markerfacecolor"),
+    ("get_markeredgecolor", "set_markeredgecolor"),
+)
 
 
 # --- Saving --------------------------------------------------------------------------
@@ -369,16 +488,26 @@ def metadata_title(title: str) -> str:
 
 
 def figure_bytes(
-    figure: Figure, fmt: str, *, dpi: float = DEFAULT_DPI, title: str | None = None
+    figure: Figure,
+    fmt: str,
+    *,
+    dpi: float = DEFAULT_DPI,
+    title: str | None = None,
+    extent: str | None = None,
 ) -> bytes:
     """Save ``figure`` as ``fmt`` ('png', 'pdf' or 'svg') and return the bytes.
 
     The output is deterministic: no creation dates or software versions in the metadata,
     and SVG ids are hashed with a fixed salt; vector text is text (:func:`print_rc`).
+    ``extent`` (the map's bounds as text) goes into a PNG ``Extent`` text chunk, a PDF's
+    subject or an SVG's description.
     """
     metadata = dict(_METADATA[fmt])
     if title and fmt in ("pdf", "svg"):
         metadata["Title"] = metadata_title(title)
+    if extent:
+        key = {"png": "Extent", "pdf": "Subject", "svg": "Description"}[fmt]
+        metadata[key] = f"extent EPSG:4326 {extent}" if fmt != "png" else extent
     buffer = io.BytesIO()
     with print_rc() if fmt in ("svg", "pdf") else nullcontext():
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
@@ -403,4 +532,30 @@ def figures_pdf(figures: Iterable[Figure], *, title: str | None = None) -> bytes
     finally:
         with print_rc():
             pdf.close()
+    return buffer.getvalue()
+
+
+def outlined_pdf(pages: Iterable[tuple[str, Figure]], *, title: str | None = None) -> bytes:
+    """A multi-page PDF of ``(outline title, figure)`` pairs with one outline entry
+    (bookmark) per page, deterministic like :func:`figure_bytes`.
+
+    matplotlib cannot write outlines; pypdf adds them to the saved file. Pages are
+    written with :func:`print_rc` (TrueType fonts) by :func:`figures_pdf`; outline titles
+    are one line like the metadata title.
+    """
+    titles: list[str] = []
+
+    def figures() -> Iterator[Figure]:
+        for name, figure in pages:
+            titles.append(metadata_title(name))
+            yield figure
+
+    reader = PdfReader(io.BytesIO(figures_pdf(figures(), title=title)))
+    writer = PdfWriter(clone_from=reader)
+    for index, name in enumerate(titles):
+        writer.add_outline_item(title=name, page_number=index)
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({"/Producer": ""})
+    buffer = io.BytesIO()
+    writer.write(buffer)
     return buffer.getvalue()

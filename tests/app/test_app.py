@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import Dataset
@@ -50,7 +52,8 @@ def test_default_run_shows_the_article_date_without_errors(dataset: Dataset) -> 
     assert at.slider(key="day_slider").value == ARTICLE_DAY
     assert at.text_input(key="day_input").value == ARTICLE_DAY.isoformat()
     args = map_args(at)
-    assert set(args["returned_objects"]) == set(RETURNED_OBJECTS)  # clicks only, not moves
+    # the view (bounds, zoom: few reruns, in the map's fragment) and the clicks, not moves
+    assert args["returned_objects"] == ["bounds", "zoom", *RETURNED_OBJECTS]
     assert "aghdam-district-azerbaijani" in args["feature_group"]
     assert "russian-102nd-base" in args["feature_group"]
     assert "/app/static/leaflet/leaflet.js" in args["js_links"]
@@ -183,13 +186,53 @@ def test_basemap_switch_changes_the_map(dataset: Dataset) -> None:
     assert at.query_params["basemap"] == "osm"
 
 
-def test_exports_are_built_only_on_click(dataset: Dataset) -> None:
+def test_one_download_button_per_format_and_nothing_built_before_a_click(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        calls.append(str(args[2]))
+        return b""
+
+    monkeypatch.setattr(exports, "export_bytes", counting)
     at = run_app()
-    assert not at.get("download_button")
-    at.button(key="prepare:html").click().run()
     assert not at.exception
-    (download,) = at.get("download_button")
-    assert "HTML" in download.proto.label or "html" in download.proto.label.lower()
+    labels = [button.proto.label for button in at.get("download_button")]
+    two_dates = exports.COMPARE_FORMATS + exports.SPAN_FORMATS  # the comparison mode's
+    wanted = [
+        spec.label
+        for fmt, spec in exports.EXPORT_FORMATS.items()
+        if fmt != "atlas-pdf" and fmt not in two_dates
+    ]
+    assert labels == wanted  # one click each: no "Prepare" step
+    assert calls == []  # built only when clicked
+    assert at.button(key="atlas:build")
+
+
+def test_the_atlas_is_built_with_progress_and_kept_until_rebuilt(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def fake(dataset: Dataset, view: object, fmt: str, options: Any) -> bytes:
+        assert fmt == "atlas-pdf" and options.atlas.dates == "events"
+        for done in (1, 2, 3):
+            options.progress(done, 3)
+            seen.append((done, 3))
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(exports, "export_bytes", fake)
+    at = run_app()
+    at.radio(key="atlas:dates").set_value("events").run()
+    at.button(key="atlas:build").click().run()
+    assert not at.exception and seen == [(1, 3), (2, 3), (3, 3)]
+    names = [b.proto.label for b in at.get("download_button")]
+    assert "Download south-caucasus-2021-02-23-atlas.pdf" in names
+    at.slider(key="day_slider").set_value(dt.date(2020, 11, 10)).run()  # another rerun
+    assert "Download south-caucasus-2021-02-23-atlas.pdf" in [
+        b.proto.label for b in at.get("download_button")
+    ]
 
 
 def test_play_steps_to_the_next_key_dates_and_stops(dataset: Dataset) -> None:
@@ -318,13 +361,59 @@ def test_a_failed_export_is_one_line_and_the_map_and_timeline_stay(
 
     monkeypatch.setattr(exports, "export_bytes", broken)
     at = run_app()
-    at.button(key="prepare:pdf").click().run()
+    at.button(key="atlas:build").click().run()
     assert not at.exception
     (message,) = [e.value for e in at.error]
     assert message.startswith("export failed") and "\n" not in message
     assert str(error).split()[0] in message
-    assert not at.get("download_button")
+    assert "atlas" not in " ".join(b.proto.label for b in at.get("download_button"))
     assert at.get("component_instance")  # the map
     assert at.button(key="event:monitoring-centre-opened")  # the timeline
     if isinstance(error, IndexError):  # the unexpected: the traceback is in the server log
         assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)
+
+
+def test_a_failed_download_is_one_line_on_the_next_run(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise IndexError("string index\nout of range")
+
+    builders: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        builders[str(kw.get("file_name"))] = data
+        return register(self, data, *args, **kw)
+
+    monkeypatch.setattr(exports, "export_bytes", broken)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    at = run_app()
+    with pytest.raises(IndexError):  # no file: the browser says the download failed
+        builders["south-caucasus-2021-02-23-map.png"]()
+    assert any(r.exc_info and r.exc_info[0] is IndexError for r in caplog.records)
+    at.run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("export failed") and "\n" not in message
+    assert "IndexError" in message
+    assert at.get("component_instance")  # the map
+    at.run()
+    assert not at.error  # said once
+
+
+def test_a_url_changed_by_back_restores_its_state(dataset: Dataset) -> None:
+    at = run_app({"date": "2020-11-10", "banner": "SECRET", "paper": "A3"})
+    assert at.text_input(key="print:banner").value == "SECRET"
+    assert at.selectbox(key="print:paper").value == "A3"
+    at.slider(key="day_slider").set_value(dt.date(2020, 9, 27)).run()
+    assert at.query_params["date"] == "2020-09-27"
+    # Back: the browser reruns the page with the previous address
+    at.query_params.clear()
+    at.query_params.update({"date": "2020-11-10", "view": "45.0,39.0,47.0,40.5"})
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.slider(key="day_slider").value == dt.date(2020, 11, 10)
+    assert at.text_input(key="print:banner").value == ""  # that address had no banner
+    assert at.query_params["view"] == "45.0,39.0,47.0,40.5"
+    assert map_args(at)["script"] and "45.0" in map_args(at)["script"]  # refitted there

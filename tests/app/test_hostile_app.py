@@ -8,13 +8,18 @@ tests/e2e/test_hostile_browser.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from layers.exports import file_name
+from layers.view import View
 from layers.web.html import WORD_JOINER
 from tests.hostile import CLEAN_PAYLOAD
 
@@ -80,9 +85,22 @@ def test_search_result_caption_shows_a_hostile_name_as_text(hostile_app: AppTest
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv", "pdf"])
-def test_exports_prepared_in_the_app_succeed(hostile_app: AppTest, fmt: str) -> None:
+def test_exports_prepared_in_the_app_succeed(
+    hostile_app: AppTest, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
     at = hostile_app
-    at.button(key=f"prepare:{fmt}").click().run()
+    builders: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        builders[str(kw.get("file_name"))] = data
+        return register(self, data, *args, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    at.run()  # the download buttons hand their builders to Streamlit
+    wanted = file_name(View(day=dt.date(2020, 11, 10)), fmt)
+    build = builders[wanted]
+    assert build()  # what a click on the button downloads
+    at.run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    assert at.get("download_button")

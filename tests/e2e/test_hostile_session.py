@@ -71,8 +71,13 @@ def tab(browser: Any) -> Iterator[Any]:
 
 
 def rerun(page: Any) -> None:
-    """Rerun the script in the same session (Streamlit's R shortcut), as after an edit."""
+    """Rerun the script in the same session (Streamlit's R shortcut), as after an edit.
+
+    Waits until no run is going on first (the map's first report of its view reruns its
+    fragment just after the page loads; a shortcut pressed then can be lost)."""
     page.locator("h3, [data-testid=stAlert]").first.wait_for(timeout=TIMEOUT_MS)
+    idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
+    idle.wait_for(timeout=TIMEOUT_MS)
     page.keyboard.press("r")
     page.wait_for_timeout(1500)
 

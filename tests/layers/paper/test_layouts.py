@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from geo.dataset import Dataset, load_dataset
-from geo.dates import format_date
 from geo.situation import key_dates, state_at
 from layers.exports import ExportOptions, export_bytes
 from layers.paper import layouts
@@ -81,14 +80,63 @@ def test_briefing_is_deterministic(synthetic: Dataset) -> None:
     assert layouts.briefing_pdf(synthetic, view) == layouts.briefing_pdf(synthetic, view)
 
 
-def test_atlas_has_one_page_per_key_date(synthetic: Dataset) -> None:
+def test_atlas_has_a_cover_then_one_numbered_bookmarked_page_per_distinct_map(
+    synthetic: Dataset,
+) -> None:
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
     days = layouts.atlas_days(synthetic, view.day)
     assert days == (*key_dates(synthetic), view.day)
-    reader = read(export_bytes(synthetic, view, "atlas-pdf"))
-    assert len(reader.pages) == len(days)
-    for page, day in zip(reader.pages, days, strict=True):
-        assert f"Situation on {format_date(day)}" in page.extract_text()
+    groups = layouts.group_identical(synthetic, view, days)
+    assert [d for g in groups for d in g] == list(days)  # every day, in order, once
+    done: list[tuple[int, int]] = []
+    options = ExportOptions(progress=lambda k, n: done.append((k, n)))
+    reader = read(export_bytes(synthetic, view, "atlas-pdf", options))
+    total = len(groups) + 1
+    assert len(reader.pages) == total
+    assert done == [(k, total) for k in range(1, total + 1)]  # page k of n, as it goes
+    cover = reader.pages[0].extract_text()
+    assert "Contents" in cover and "Page 1 of" in cover
+    for number, (page, group) in enumerate(zip(reader.pages[1:], groups, strict=True), start=2):
+        text = page.extract_text()
+        assert f"Situation on {layouts.format_days(group)}" in text
+        assert f"Page {number} of {total}" in text
+        assert layouts.format_days(group) in cover  # listed in the contents
+    outline = reader.outline
+    assert len(outline) == total  # one bookmark per page, pointing at it
+    assert [reader.get_destination_page_number(item) for item in outline] == list(range(total))
+    assert outline[0].title == "Cover and contents"
+    assert [item.title for item in outline[1:]] == [layouts.format_days(g) for g in groups]
+
+
+def test_identical_maps_are_merged_into_one_page(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS, layers=("countries",))
+    days = layouts.atlas_days(synthetic, view.day)
+    groups = layouts.group_identical(synthetic, view, days)
+    assert groups == [tuple(days)]  # borders alone never change
+    assert layouts.format_days([dt.date(2020, 11, d) for d in (8, 9, 10, 11)]) == (
+        "8, 9, 10 and 11 November 2020"
+    )
+
+
+def test_atlas_dates_follow_the_choice(synthetic: Dataset) -> None:
+    choice = layouts.AtlasChoice(
+        first=dt.date(2020, 11, 1), last=dt.date(2020, 12, 1), dates="step", step_days=10
+    )
+    assert layouts.atlas_days(synthetic, dt.date(2021, 2, 23), choice) == (
+        dt.date(2020, 11, 1),
+        dt.date(2020, 11, 11),
+        dt.date(2020, 11, 21),
+        dt.date(2020, 12, 1),
+    )
+    events = layouts.AtlasChoice(dates="events")
+    assert layouts.atlas_days(synthetic, dt.date(2021, 2, 23), events) == tuple(
+        sorted({e.date for e in synthetic.events} | {dt.date(2021, 2, 23)})
+    )
+
+
+def test_the_atlas_pdf_is_deterministic(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2020, 11, 10), bounds=BOUNDS)
+    assert layouts.atlas_pdf(synthetic, view) == layouts.atlas_pdf(synthetic, view)
 
 
 def test_atlas_stops_at_the_view_date(synthetic: Dataset) -> None:

@@ -225,7 +225,7 @@ def test_every_format_is_described_and_rejects_bad_input(synthetic: Dataset) -> 
     with pytest.raises(StateError, match="unknown export format"):
         export_bytes(synthetic, View(), "tiff")
     with pytest.raises(StateError, match="paper"):
-        export_bytes(synthetic, View(), "png", ExportOptions(paper="A3"))
+        export_bytes(synthetic, View(), "png", ExportOptions(paper="B5"))
     with pytest.raises(StateError, match="width"):
         export_bytes(synthetic, View(), "png", ExportOptions(width_px=10))
 

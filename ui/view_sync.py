@@ -1,0 +1,277 @@
+"""The map's view between the browser, the session and the URL.
+
+The map is an ``st_folium`` component inside an ``st.fragment``: when the user pans or
+zooms, the component reports its bounds (debounced by streamlit-folium, 250 ms) and only
+the fragment reruns. The fragment keeps the bounds in session state (``bounds``, and the
+shared :class:`Screen` the export buttons read when clicked) and writes them to the URL
+as ``view=``; the map is never remounted by a pan or a zoom.
+
+The base map is fitted to its *origin* (the bounds of the URL when the session started,
+or after a Back/Forward step); the origin changes only when the map must move by itself
+(a history step to another view, a basemap switch), which remounts it.
+
+Back and Forward: every change of the URL by the app is a new browser history entry
+(Streamlit pushes one per change of ``st.query_params``; pans and zooms included). On
+Back or Forward, Streamlit reruns the page with the older query string; :func:`navigated`
+tells that run apart from the app's own (the query no longer matches the one the app
+last wrote), and the caller then restores date, layers, names, basemap, print options
+and the view from it.
+
+streamlit-folium does not keep its state in ``st.session_state[key]`` inside a fragment
+(streamlit-folium issue 268): the component's return value is used instead.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.dataset import Dataset
+from geo.measure import Measurement
+from layers.print_options import PrintOptions
+from layers.view import Bounds, View, check_bounds
+from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
+from layers.web.timeline_panel import timeline_entries
+from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
+from ui.map_clicks import on_map_value
+from ui.search import PIN_KEY
+
+#: Session-state keys of this module.
+ORIGIN_KEY = "map_origin"  # (basemap, bounds) the base map is fitted to
+RETURN_KEY = "map_return"  # (origin, last bounds the component reported)
+URL_KEY = "url_query"  # the query the app last wrote or restored
+SCREEN_KEY = "screen"
+#: Decimal places kept of a reported bound (about 1 cm; the round trip stays within 1 %).
+DIGITS = 7
+
+Query = dict[str, list[str]]
+
+
+@dataclass
+class Screen:
+    """What the browser shows, for exports built on click (on another thread, after the
+    run that drew the buttons): the view, with the latest bounds the map reported."""
+
+    view: View
+    sheet: PrintOptions = field(default_factory=PrintOptions)
+    #: One line on the last export built on click that failed, until shown.
+    failure: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def update(self, **changes: Any) -> None:
+        with self.lock:
+            for name, value in changes.items():
+                setattr(self, name, value)
+
+    def take_failure(self) -> str | None:
+        """The failure line to show (once), if any."""
+        with self.lock:
+            failure, self.failure = self.failure, None
+            return failure
+
+    def snapshot(self) -> tuple[View, PrintOptions]:
+        with self.lock:
+            return self.view, self.sheet
+
+
+def screen(view: View, sheet: PrintOptions) -> Screen:
+    """The session's :class:`Screen`, updated to ``view`` and ``sheet``."""
+    state = st.session_state
+    if SCREEN_KEY not in state:
+        state[SCREEN_KEY] = Screen(view, sheet)
+    live: Screen = state[SCREEN_KEY]
+    live.update(view=view, sheet=sheet)
+    return live
+
+
+# --- URL -------------------------------------------------------------------------------
+
+
+def url_query() -> Query:
+    """The URL's query, every value of a repeated key kept."""
+    params = st.query_params
+    return {key: params.get_all(key) for key in params}
+
+
+def _as_query(query: Mapping[str, str | Sequence[str]]) -> Query:
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in query.items()}
+
+
+def navigated() -> bool:
+    """True when this run comes from Back or Forward: the URL is no longer the one the
+    app wrote last (a session's first run is not a navigation)."""
+    written = st.session_state.get(URL_KEY)
+    return written is not None and url_query() != written
+
+
+def remember_url() -> None:
+    """Record the URL as the app's own (after restoring a view from it)."""
+    st.session_state[URL_KEY] = url_query()
+
+
+def sync_url(view: View, sheet: PrintOptions) -> None:
+    """Write the view and the print options into the URL (only when they changed; each
+    change is a browser history entry)."""
+    query = view.to_query() | sheet.to_query()
+    if url_query() != _as_query(query):
+        st.query_params.from_dict(query)
+    st.session_state[URL_KEY] = _as_query(query)
+
+
+def restore_origin(bounds: Bounds) -> None:
+    """After a history step: fit the map to ``bounds`` (remounting it if they differ)."""
+    origin = st.session_state.get(ORIGIN_KEY)
+    if origin is not None and origin[1] != bounds:
+        _set_origin((origin[0], bounds))
+
+
+def _set_origin(origin: tuple[str, Bounds]) -> None:
+    """Fit the map to new bounds; what the component reported before is stale."""
+    state = st.session_state
+    state[ORIGIN_KEY] = origin
+    previous = state.get(RETURN_KEY)
+    if previous is not None:
+        state[RETURN_KEY] = (origin, previous[1])
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+#: Zoom snap of the web map (:func:`layers.web.map.base_map`): a fitted view is at most
+#: this power of two larger than the bounds it fits.
+ZOOM_SNAP = 0.25
+
+
+def is_fit_of(reported: Bounds, origin: Bounds) -> bool:
+    """True when ``reported`` is what Leaflet's ``fitBounds(origin)`` shows: the same
+    centre (Web Mercator) and ``origin`` just fitting in one dimension (up to one zoom
+    snap larger). The map reports nothing when it is mounted, so its first report is
+    either this fit or a move by the user."""
+    ox0, oy0, ox1, oy1 = origin
+    rx0, ry0, rx1, ry1 = reported
+    o_h, r_h = _mercator_y(oy1) - _mercator_y(oy0), _mercator_y(ry1) - _mercator_y(ry0)
+    o_w, r_w = ox1 - ox0, rx1 - rx0
+    centred = abs((ox0 + ox1) - (rx0 + rx1)) / 2 <= 0.003 * r_w and abs(
+        (_mercator_y(oy0) + _mercator_y(oy1)) - (_mercator_y(ry0) + _mercator_y(ry1))
+    ) / 2 <= 0.003 * r_h
+    scale = min(r_w / o_w, r_h / o_h)
+    return centred and 0.995 <= scale <= 2**ZOOM_SNAP * 1.005
+
+
+# --- The map fragment ------------------------------------------------------------------
+
+
+def reported_bounds(value: Mapping[str, Any] | None) -> Bounds | None:
+    """Bounds (min lon, min lat, max lon, max lat) from the component's return value,
+    rounded to :data:`DIGITS` places, or None if it reports none (or a whole-world view)."""
+    if not value or not isinstance(value.get("bounds"), Mapping):
+        return None
+    corners = value["bounds"]
+    try:
+        south_west, north_east = corners["_southWest"], corners["_northEast"]
+        raw = (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
+        bounds = tuple(round(float(v), DIGITS) for v in raw)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in bounds):
+        return None
+    try:
+        return check_bounds((bounds[0], bounds[1], bounds[2], bounds[3]))
+    except ValueError:
+        return None
+
+
+@st.fragment
+def map_fragment(
+    dataset: Dataset,
+    view: View,
+    collections: Mapping[str, FeatureCollection],
+    measurement: Measurement | None,
+    fly: tuple[tuple[float, float], int] | None,
+    key: str,
+    height: int = MAP_HEIGHT,
+) -> None:
+    """The map, rerun alone when the user pans or zooms (see the module docstring).
+
+    ``collections`` are the map-ready layers of the view's date; ``fly`` an optional
+    (centre, zoom) to move to without a remount. Clicks are handled by
+    :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
+    reruns the whole page (the line and the timeline are drawn outside the fragment).
+    """
+    state = st.session_state
+    origin = state.get(ORIGIN_KEY)
+    if origin is None or origin[0] != view.basemap:
+        origin = (view.basemap, state.get("bounds", view.bounds))
+        _set_origin(origin)
+    fmap = base_map(dataset, origin[1], view.basemap)
+    default = _default_bounds(fmap)
+    value = st_folium(
+        fmap,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED_OBJECTS,
+        feature_group_to_add=feature_groups(
+            collections, measurement, pin=state.get(PIN_KEY), day=view.day
+        ),
+        center=fly[0] if fly else None,
+        zoom=fly[1] if fly else None,
+    )
+    _take_report(reported_bounds(value), default, origin)
+    entries = timeline_entries(dataset, view.day, convention=view.convention)
+    click = on_map_value(value, entries)
+    if click.new_point or click.event_id is not None:
+        st.rerun(scope="app")  # draw the measured line; highlight the event's card
+
+
+#: What the map component reports: its view (bounds, zoom) and the clicks
+#: (:data:`ui.map_clicks.RETURNED_OBJECTS`).
+RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS]
+
+
+def _take_report(bounds: Bounds | None, default: Bounds | None, origin: Any) -> None:
+    """Keep the bounds the map reported when they are a move by the user."""
+    state = st.session_state
+    if bounds is None or bounds == default:
+        return  # nothing reported yet by the browser
+    previous = state.get(RETURN_KEY)
+    state[RETURN_KEY] = (origin, bounds)
+    if previous == (origin, bounds):
+        return  # a rerun: the component repeats its last report
+    if (previous is None or previous[0] != origin) and is_fit_of(bounds, origin[1]):
+        return  # the first report after (re)mounting shows the origin as fitted
+    take_bounds(bounds)
+
+
+def take_bounds(bounds: Bounds) -> None:
+    """The user moved the map: keep its bounds in the session, the screen and the URL."""
+    state = st.session_state
+    state["bounds"] = bounds
+    live: Screen | None = state.get(SCREEN_KEY)
+    if live is not None:
+        view, sheet = live.snapshot()
+        view = View(
+            day=view.day, layers=view.layers, convention=view.convention, bounds=bounds,
+            basemap=view.basemap, title=view.title,
+        )  # fmt: skip
+        live.update(view=view)
+        state["last_view"] = view
+        sync_url(view, sheet)
+
+
+def _default_bounds(fmap: Any) -> Bounds | None:
+    """What st_folium returns before the browser reports (the bounds of the map's data)."""
+    try:
+        (south, west), (north, east) = fmap.get_bounds()
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if None in (south, west, north, east):
+        return None
+    return tuple(round(float(v), DIGITS) for v in (west, south, east, north))  # type: ignore[return-value]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,32 +15,16 @@ from geo.errors import StateError
 from geo.situation import key_dates
 from layers import exports
 from layers.web.html import WORD_JOINER
+from tests.app.helpers import APP, map_args, run_app
 from tests.conftest import MakeDataDir
 from ui.map_clicks import RETURNED_OBJECTS
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ARTICLE_DAY = dt.date(2021, 2, 23)
 #: Keys of the widgets that hold the view.
 WIDGET_PREFIXES = ("day_", "layer:", "convention", "basemap")
 
 
-@pytest.fixture(autouse=True)
-def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
 
-
-def run_app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    """The arguments the app passed to the st_folium component."""
-    (component,) = at.get("component_instance")
-    args: dict[str, Any] = json.loads(component.proto.json_args)
-    return args
 
 
 def test_default_run_shows_the_article_date_without_errors(dataset: Dataset) -> None:

@@ -4,7 +4,6 @@ tables, the map kept across date changes, hostile data shown as text."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 from pathlib import Path
@@ -18,18 +17,14 @@ from geo.change import compare
 from geo.dataset import Dataset
 from geo.user_layers import read_user_layer
 from layers import exports
+from tests.app.helpers import APP, map_args
 from tests.geo.test_user_layers import feature_collection as user_collection
 from tests.geo.test_user_layers import point
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 BEFORE, AFTER = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
 HOSTILE_PLACE = "{{7*7}} <img src=x onerror=alert(1)>"
 HOSTILE_AREA = "Kalbajar {{7*7}} <img src=x onerror=alert(1)> district"
 
-
-@pytest.fixture(autouse=True)
-def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
 
 
 def compare_app() -> AppTest:
@@ -38,11 +33,6 @@ def compare_app() -> AppTest:
     assert not at.exception
     return at
 
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    (component,) = at.get("component_instance")
-    args: dict[str, Any] = json.loads(component.proto.json_args)
-    return args
 
 
 def table(at: AppTest, column: str) -> Any:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -18,17 +15,13 @@ from geo.dataset import Dataset
 from layers import deck as dk
 from layers.web.html import WORD_JOINER
 from layers.web.present import fly_to_bounds
+from tests.app.helpers import APP, map_args
 from ui.deck import PRESENTATION_MAP_HEIGHT as MAP_HEIGHT
 from ui.deck import PRESENTATION_MAP_WIDTH
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ARTICLE_DAY = dt.date(2021, 2, 23)
 HOSTILE_TITLE = ":red[boo] **bold** $x^2$ <b>x</b> ![i](https://example.invalid/t.png)"
 
-
-@pytest.fixture(autouse=True)
-def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
 
 
 @pytest.fixture
@@ -64,11 +57,6 @@ def session_deck(at: AppTest) -> dk.Deck:
 def titles(at: AppTest) -> list[str]:
     return [slide.title for slide in session_deck(at).slides]
 
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    (component,) = at.get("component_instance")
-    args: dict[str, Any] = json.loads(component.proto.json_args)
-    return args
 
 
 def shown(at: AppTest) -> str:

@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import Dataset
 from geo.situation import key_dates
+from tests.app.helpers import APP, map_args, run_app
 from ui import dates
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ARTICLE_DAY = dt.date(2021, 2, 23)
 
 
-@pytest.fixture(autouse=True)
-def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
 
-
-def run_app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    (component,) = at.get("component_instance")
-    args: dict[str, Any] = json.loads(component.proto.json_args)
-    return args
 
 
 def play_buttons(at: AppTest) -> list[str]:

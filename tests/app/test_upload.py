@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.user_layers import MAX_UPLOAD_BYTES, read_user_layer
+from tests.app.helpers import APP, map_args
 from tests.geo.test_user_layers import feature_collection, point
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 GOOD = feature_collection(
     point(46.75, 39.75, name="Convoy {{7*7}}", date="2020-10-09"),
@@ -20,15 +17,6 @@ GOOD = feature_collection(
 )
 
 
-@pytest.fixture(autouse=True)
-def _committed_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
-
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    (component,) = at.get("component_instance")
-    args: dict[str, Any] = json.loads(component.proto.json_args)
-    return args
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:

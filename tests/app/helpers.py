@@ -1,0 +1,27 @@
+"""Helpers shared by the AppTest modules: the app's path, a run with URL parameters,
+and the arguments the app passed to the map component."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def run_app(query: dict[str, str] | None = None, *, timeout: float = 60) -> AppTest:
+    """A first run of the app with ``query`` as its URL parameters."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def map_args(at: AppTest) -> dict[str, Any]:
+    """The arguments the app passed to the st_folium component."""
+    (component,) = at.get("component_instance")
+    args: dict[str, Any] = json.loads(component.proto.json_args)
+    return args

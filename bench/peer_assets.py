@@ -102,7 +102,9 @@ JSDELIVR = "https://cdn.jsdelivr.net/npm/"
 _JSDELIVR_NPM = re.compile(
     r"https://cdn\.jsdelivr\.net/npm/(?P<package>(?:@[^/@]+/)?[^/@]+)@(?P<version>\d[^/]*)/(?P<path>[^?#]+)"
 )
-_JQUERY = re.compile(r"https://code\.jquery\.com/jquery-(?P<version>\d+\.\d+\.\d+)(?P<min>\.min)?\.js")
+_JQUERY = re.compile(
+    r"https://code\.jquery\.com/jquery-(?P<version>\d+\.\d+\.\d+)(?P<min>\.min)?\.js"
+)
 
 
 def npm_file(url: str) -> NpmFile | None:

@@ -51,12 +51,14 @@ def _plain_frames(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
         copy["details"] = copy["details"].map(
             lambda pairs: "; ".join(f"{k}: {v}" for k, v in pairs)
         )
-        copy["sources"] = copy["sources"].map("; ".join)
+        for column in ("source_ids", "citations"):
+            copy[column] = copy[column].map("; ".join)
+        copy["names"] = copy["names"].map(lambda names: names.en if names else "")
         plain[layer_id] = copy
     return plain
 
 
-def leafmap_peer(dataset: Dataset, view: View) -> str:
+def leafmap_map(dataset: Dataset, view: View) -> folium.Map:
     """The same layers with leafmap's folium backend, everything in the base map."""
     import leafmap.foliumap as leafmap
 
@@ -64,16 +66,30 @@ def leafmap_peer(dataset: Dataset, view: View) -> str:
     lmap: Any = leafmap.Map(center=[40.0, 45.5], zoom=7, basemap=None, draw_control=False)
     for layer_id, frame in frames.items():
         lmap.add_gdf(frame, layer_name=layer_id, zoom_to_layer=False, info_mode="on_click")
-    return component_payload(lmap)
+    return lmap
 
 
-def explore_peer(dataset: Dataset, view: View) -> str:
+def explore_map(dataset: Dataset, view: View) -> folium.Map:
     """The same layers with plain folium through ``GeoDataFrame.explore``."""
     frames = _plain_frames(dataset, view)
     fmap: Any = None
     for layer_id, frame in frames.items():
         fmap = frame.explore(m=fmap, name=layer_id, tiles=None)
-    return component_payload(fmap)
+    return fmap
+
+
+def leafmap_peer(dataset: Dataset, view: View) -> str:
+    """leafmap's map of the view, as the payload st_folium would send."""
+    return component_payload(leafmap_map(dataset, view))
+
+
+def explore_peer(dataset: Dataset, view: View) -> str:
+    """``GeoDataFrame.explore``'s map of the view, as the payload st_folium would send."""
+    return component_payload(explore_map(dataset, view))
+
+
+#: The peers' maps (folium objects); their stand-alone page is ``m.get_root().render()``.
+PEER_MAPS = {"leafmap": leafmap_map, "explore": explore_map}
 
 
 BUILDERS = {"ours": ours, "leafmap": leafmap_peer, "explore": explore_peer}

@@ -27,7 +27,7 @@ from geo.errors import StateError
 from geo.measure import Measurement
 from geo.model import Event
 from geo.naming import CONVENTIONS
-from geo.situation import key_dates, state_at
+from geo.situation import Situation, key_dates, state_at
 from layers import styles
 from layers.features import view_features
 from layers.paper.map import draw_inset, draw_map, prepare
@@ -172,9 +172,30 @@ def briefing_figure(
     landscape ``paper``). ``when`` replaces the date in the subtitle (atlas pages that
     stand for several days); ``number`` is (page, pages) for ``Page k of n``.
     """
-    page = Page(paper, sheet)
     situation = state_at(dataset, view.day)
     frames = view_features(dataset, view, situation)
+    return _briefing_page(
+        dataset, view, situation, frames, paper=paper, labels=labels, sheet=sheet,
+        measurement=measurement, when=when, number=number,
+    )  # fmt: skip
+
+
+def _briefing_page(
+    dataset: Dataset,
+    view: View,
+    situation: Situation,
+    frames: dict[str, gpd.GeoDataFrame],
+    *,
+    paper: str,
+    labels: bool,
+    sheet: PrintOptions | None,
+    measurement: Measurement | None,
+    when: str | None,
+    number: tuple[int, int] | None,
+) -> Figure:
+    """:func:`briefing_figure` of the ``situation`` on ``view.day`` and its ``frames``
+    (``view_features(dataset, view, situation)``)."""
+    page = Page(paper, sheet)
     top = header(page, view, MARGIN, when=when)
     column = MAP_SHARE * (page.width - 2 * MARGIN - GAP)
     _map_column(page, dataset, view, frames, top, labels, column, measurement)
@@ -482,16 +503,34 @@ def group_identical(
     dataset: Dataset, view: View, days: Sequence[dt.date]
 ) -> list[tuple[dt.date, ...]]:
     """``days`` in runs of consecutive days whose maps are identical (one page each)."""
-    groups: list[list[dt.date]] = []
+    return [run.days for run in atlas_runs(dataset, view, days)]
+
+
+@dataclass(frozen=True)
+class AtlasRun:
+    """A run of consecutive ``days`` whose maps are identical, with the situation and the
+    layer frames of its last day (the day its page is drawn for)."""
+
+    days: tuple[dt.date, ...]
+    situation: Situation
+    frames: dict[str, gpd.GeoDataFrame]
+
+
+def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[AtlasRun]:
+    """:func:`group_identical` keeping what each page needs, so the frames of a day are
+    built once (for its signature and its page)."""
+    runs: list[AtlasRun] = []
     last_signature: int | None = None
     for day in days:
-        signature = map_signature(view_features(dataset, replace(view, day=day)))
-        if groups and signature == last_signature:
-            groups[-1].append(day)
+        situation = state_at(dataset, day)
+        frames = view_features(dataset, replace(view, day=day), situation)
+        signature = map_signature(frames)
+        if runs and signature == last_signature:
+            runs[-1] = AtlasRun((*runs[-1].days, day), situation, frames)
         else:
-            groups.append([day])
+            runs.append(AtlasRun((day,), situation, frames))
         last_signature = signature
-    return [tuple(g) for g in groups]
+    return runs
 
 
 def format_days(days: Sequence[dt.date]) -> str:
@@ -569,17 +608,19 @@ def atlas_figures(
     run of identical maps among :func:`atlas_days` (drawn on the run's last day, titled
     with every day of the run), each numbered ``Page k of n``. ``progress`` is called
     after each page."""
-    groups = group_identical(dataset, view, atlas_days(dataset, view.day, choice))
-    total = len(groups) + 1
+    runs = atlas_runs(dataset, view, atlas_days(dataset, view.day, choice))
+    total = len(runs) + 1
+    groups = [run.days for run in runs]
     cover = atlas_cover(dataset, view, groups, paper=paper, sheet=sheet, total=total)
     if progress:
         progress(1, total)
     yield "Cover and contents", cover
-    for number, days in enumerate(groups, start=2):
-        when = format_days(days)
-        figure = briefing_figure(
-            dataset, replace(view, day=days[-1]), paper=paper, labels=labels, sheet=sheet,
-            measurement=measurement, when=when, number=(number, total),
+    for number, run in enumerate(runs, start=2):
+        when = format_days(run.days)
+        figure = _briefing_page(
+            dataset, replace(view, day=run.days[-1]), run.situation, run.frames, paper=paper,
+            labels=labels, sheet=sheet, measurement=measurement, when=when,
+            number=(number, total),
         )  # fmt: skip
         if progress:
             progress(number, total)

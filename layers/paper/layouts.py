@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import multiprocessing as mp
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,8 +31,9 @@ from geo.errors import StateError
 from geo.measure import Measurement
 from geo.model import Event
 from geo.naming import CONVENTIONS
-from geo.situation import key_dates, state_at
+from geo.situation import Situation, key_dates, state_at
 from layers import styles
+from layers.catalog import LayerSpec, runtime_layers, runtime_specs
 from layers.features import view_features
 from layers.paper.map import draw_inset, draw_map, prepare
 from layers.paper.measure import draw_measurement
@@ -40,13 +45,14 @@ from layers.paper.page import (
     basemap_note,
     draw_legend,
     figure_bytes,
+    figures_pdf,
     footer_height,
     footer_items,
     greyscale,
     header,
     imprint_line,
     legend_items,
-    outlined_pdf,
+    outlined_pdfs,
     page_number,
     paragraph_height,
     short_citation,
@@ -172,9 +178,30 @@ def briefing_figure(
     landscape ``paper``). ``when`` replaces the date in the subtitle (atlas pages that
     stand for several days); ``number`` is (page, pages) for ``Page k of n``.
     """
-    page = Page(paper, sheet)
     situation = state_at(dataset, view.day)
     frames = view_features(dataset, view, situation)
+    return _briefing_page(
+        dataset, view, situation, frames, paper=paper, labels=labels, sheet=sheet,
+        measurement=measurement, when=when, number=number,
+    )  # fmt: skip
+
+
+def _briefing_page(
+    dataset: Dataset,
+    view: View,
+    situation: Situation,
+    frames: dict[str, gpd.GeoDataFrame],
+    *,
+    paper: str,
+    labels: bool,
+    sheet: PrintOptions | None,
+    measurement: Measurement | None,
+    when: str | None,
+    number: tuple[int, int] | None,
+) -> Figure:
+    """:func:`briefing_figure` of the ``situation`` on ``view.day`` and its ``frames``
+    (``view_features(dataset, view, situation)``)."""
+    page = Page(paper, sheet)
     top = header(page, view, MARGIN, when=when)
     column = MAP_SHARE * (page.width - 2 * MARGIN - GAP)
     _map_column(page, dataset, view, frames, top, labels, column, measurement)
@@ -482,16 +509,34 @@ def group_identical(
     dataset: Dataset, view: View, days: Sequence[dt.date]
 ) -> list[tuple[dt.date, ...]]:
     """``days`` in runs of consecutive days whose maps are identical (one page each)."""
-    groups: list[list[dt.date]] = []
+    return [run.days for run in atlas_runs(dataset, view, days)]
+
+
+@dataclass(frozen=True)
+class AtlasRun:
+    """A run of consecutive ``days`` whose maps are identical, with the situation and the
+    layer frames of its last day (the day its page is drawn for)."""
+
+    days: tuple[dt.date, ...]
+    situation: Situation
+    frames: dict[str, gpd.GeoDataFrame]
+
+
+def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[AtlasRun]:
+    """:func:`group_identical` keeping what each page needs, so the frames of a day are
+    built once (for its signature and its page)."""
+    runs: list[AtlasRun] = []
     last_signature: int | None = None
     for day in days:
-        signature = map_signature(view_features(dataset, replace(view, day=day)))
-        if groups and signature == last_signature:
-            groups[-1].append(day)
+        situation = state_at(dataset, day)
+        frames = view_features(dataset, replace(view, day=day), situation)
+        signature = map_signature(frames)
+        if runs and signature == last_signature:
+            runs[-1] = AtlasRun((*runs[-1].days, day), situation, frames)
         else:
-            groups.append([day])
+            runs.append(AtlasRun((day,), situation, frames))
         last_signature = signature
-    return [tuple(g) for g in groups]
+    return runs
 
 
 def format_days(days: Sequence[dt.date]) -> str:
@@ -569,21 +614,74 @@ def atlas_figures(
     run of identical maps among :func:`atlas_days` (drawn on the run's last day, titled
     with every day of the run), each numbered ``Page k of n``. ``progress`` is called
     after each page."""
-    groups = group_identical(dataset, view, atlas_days(dataset, view.day, choice))
-    total = len(groups) + 1
-    cover = atlas_cover(dataset, view, groups, paper=paper, sheet=sheet, total=total)
+    runs = atlas_runs(dataset, view, atlas_days(dataset, view.day, choice))
+    total = len(runs) + 1
+    cover = atlas_cover(
+        dataset, view, [run.days for run in runs], paper=paper, sheet=sheet, total=total
+    )
     if progress:
         progress(1, total)
     yield "Cover and contents", cover
-    for number, days in enumerate(groups, start=2):
-        when = format_days(days)
-        figure = briefing_figure(
-            dataset, replace(view, day=days[-1]), paper=paper, labels=labels, sheet=sheet,
-            measurement=measurement, when=when, number=(number, total),
-        )  # fmt: skip
+    pages = _AtlasPages(dataset, view, paper, labels, sheet, measurement, total)
+    for number, (when, figure) in enumerate(pages.figures(runs, 2), start=2):
         if progress:
             progress(number, total)
         yield when, figure
+
+
+@dataclass(frozen=True)
+class _AtlasPages:
+    """What every map page of one atlas shares: how to draw a run's page."""
+
+    dataset: Dataset
+    view: View
+    paper: str
+    labels: bool
+    sheet: PrintOptions | None
+    measurement: Measurement | None
+    total: int
+
+    def figures(self, runs: Sequence[AtlasRun], first: int) -> Iterator[tuple[str, Figure]]:
+        """The pages of ``runs``, numbered from ``first``, with their outline titles."""
+        for number, run in enumerate(runs, start=first):
+            when = format_days(run.days)
+            figure = _briefing_page(
+                self.dataset, replace(self.view, day=run.days[-1]), run.situation, run.frames,
+                paper=self.paper, labels=self.labels, sheet=self.sheet,
+                measurement=self.measurement, when=when, number=(number, self.total),
+            )  # fmt: skip
+            yield when, figure
+
+    def part_pdf(
+        self, days: Sequence[tuple[dt.date, ...]], first: int, specs: tuple[LayerSpec, ...]
+    ) -> bytes:
+        """The pages of the runs of ``days`` as one PDF (no outline), in a worker process:
+        the runtime layers ``specs`` are put in force again there."""
+        with runtime_layers(specs):
+            runs = [_run(self.dataset, self.view, run_days) for run_days in days]
+            return figures_pdf(figure for _, figure in self.figures(runs, first))
+
+
+def _run(dataset: Dataset, view: View, days: tuple[dt.date, ...]) -> AtlasRun:
+    situation = state_at(dataset, days[-1])
+    return AtlasRun(days, situation, view_features(dataset, replace(view, day=days[-1]), situation))
+
+
+#: An atlas of at least this many map pages is written in two halves, the second drawn by
+#: a worker process while this one draws the first (two cores: about half the time). The
+#: halves are fixed by the page count alone, so the file is the same with or without the
+#: worker (each half embeds its own font subsets).
+SPLIT_PAGES = 8
+
+
+def _worker_pool() -> ProcessPoolExecutor:
+    """One worker process: forked when this process runs a single thread (CLI, bench),
+    else started from a fork server (forking a threaded server is unsafe)."""
+    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(["layers.paper.layouts"])
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
 
 
 def briefing_pdf(
@@ -613,10 +711,47 @@ def atlas_pdf(
     measurement: Measurement | None = None,
     progress: Progress | None = None,
 ) -> bytes:
-    """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page."""
-    pages = atlas_figures(
-        dataset, view, paper=paper, labels=labels, sheet=sheet, choice=choice,
-        measurement=measurement, progress=progress,
-    )  # fmt: skip
+    """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page.
+
+    Every page goes through one :class:`~matplotlib.backends.backend_pdf.PdfPages` per
+    half (fonts subset once per half); from :data:`SPLIT_PAGES` map pages on, the second
+    half is drawn by a worker process at the same time. ``progress`` hears of the first
+    half's pages as they are drawn, then of the second half's when it is done.
+    """
     title = (sheet.title if sheet else "") or f"{view.title}: atlas"
-    return outlined_pdf(pages, title=title)
+    if progress is None:
+        progress = _ignore
+    runs = atlas_runs(dataset, view, atlas_days(dataset, view.day, choice))
+    total = len(runs) + 1
+    half = (len(runs) + 1) // 2 if len(runs) >= SPLIT_PAGES else len(runs)
+    head, tail = runs[:half], runs[half:]
+    pages = _AtlasPages(dataset, view, paper, labels, sheet, measurement, total)
+    titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
+    cover = atlas_cover(
+        dataset, view, [run.days for run in runs], paper=paper, sheet=sheet, total=total
+    )
+    tail_days = [run.days for run in tail]
+    with _worker_pool() if tail else nullcontext() as pool:
+        future = (
+            pool.submit(pages.part_pdf, tail_days, len(head) + 2, runtime_specs())
+            if pool is not None
+            else None
+        )
+
+        def first_half() -> Iterator[Figure]:
+            yield cover
+            progress(1, total)
+            for number, (_, figure) in enumerate(pages.figures(head, 2), start=2):
+                yield figure
+                progress(number, total)
+
+        parts = [figures_pdf(first_half(), title=title)]
+        if future is not None:
+            parts.append(future.result())
+    for number in range(len(head) + 2, total + 1):
+        progress(number, total)
+    return outlined_pdfs(parts, titles)
+
+
+def _ignore(done: int, total: int) -> None:
+    """A progress callback that listens to nothing."""

@@ -22,8 +22,10 @@ The page around the map (title, legend panel, caveat, credits, saving) is
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +42,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import Stroke
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, IdentityTransform
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -546,51 +548,121 @@ def draw_labels(
     agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
     renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
     frame_box = ax.get_window_extent(renderer)
-    taken: list[Bbox] = list(obstacles)
-    probe = ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", parse_math=False)
+    frame = (frame_box.x0, frame_box.y0, frame_box.x1, frame_box.y1)
+    taken = _Boxes([(b.x0, b.y0, b.x1, b.y1) for b in obstacles])
+    to_display, per_pt = ax.transData, figure.dpi / 72
     for request in label_requests(content, symbols, label_layers):
         chosen: Placement | None = None
         least: tuple[float, Placement] | None = None
         for placement in _placements(request):
-            extent = _measure(probe, request, placement, renderer)
-            inside = frame_box.contains(extent.x0, extent.y0) and frame_box.contains(
-                extent.x1, extent.y1
-            )
-            if not inside:
+            extent = _measure(request, placement, to_display, per_pt)
+            if not _inside(extent, frame):
                 continue
-            if not any(extent.overlaps(other) for other in taken):
+            if not taken.overlaps(extent):
                 chosen = placement
                 break
-            covered = sum(_overlap(extent, other) for other in taken)
-            if least is None or covered < least[0]:
-                least = (covered, placement)
+            if request.essential:
+                covered = taken.covered(extent)
+                if least is None or covered < least[0]:
+                    least = (covered, placement)
         if chosen is None and request.essential:
             chosen = least[1] if least else next(_placements(request))
         if chosen is not None:
-            taken.append(_measure(probe, request, chosen, renderer).expanded(1.04, 1.1))
+            taken.add(_expanded(_measure(request, chosen, to_display, per_pt), 1.04, 1.1))
             _draw_label(ax, request, chosen)
-    probe.remove()
 
 
-def _overlap(one: Bbox, other: Bbox) -> float:
-    """Area (display units) shared by two boxes."""
-    width = min(one.x1, other.x1) - max(one.x0, other.x0)
-    height = min(one.y1, other.y1) - max(one.y0, other.y0)
-    return float(max(width, 0.0) * max(height, 0.0))
+Box = tuple[float, float, float, float]
 
 
-def _measure(probe: Any, request: LabelRequest, placement: Placement, renderer: Any) -> Bbox:
-    probe.set_text(request.text)
-    probe.xy = placement.anchor
-    probe.xyann = placement.offset
-    probe.set_ha(placement.ha)
-    probe.set_va(placement.va)
-    probe.set_fontsize(placement.fontsize)
-    probe.set_fontweight(request.look.weight)
-    probe.set_fontstyle(request.look.style)
-    probe.update_positions(renderer)
-    extent: Bbox = Text.get_window_extent(probe, renderer)
-    return extent
+class _Boxes:
+    """Display boxes ``(x0, y0, x1, y1)`` taken on a map, tested against a new box at once
+    (the tests of :meth:`matplotlib.transforms.Bbox.overlaps`, edges touching count)."""
+
+    def __init__(self, boxes: Sequence[Box]) -> None:
+        array = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        self.boxes = np.column_stack(
+            (
+                np.minimum(array[:, 0], array[:, 2]),
+                np.minimum(array[:, 1], array[:, 3]),
+                np.maximum(array[:, 0], array[:, 2]),
+                np.maximum(array[:, 1], array[:, 3]),
+            )
+        )
+
+    def add(self, box: Box) -> None:
+        self.boxes = np.vstack((self.boxes, _Boxes([box]).boxes))
+
+    def overlaps(self, box: Box) -> bool:
+        b = self.boxes
+        x0, x1 = sorted(box[::2])
+        y0, y1 = sorted(box[1::2])
+        hits = (x0 <= b[:, 2]) & (b[:, 0] <= x1) & (y0 <= b[:, 3]) & (b[:, 1] <= y1)
+        return bool(hits.any())
+
+    def covered(self, box: Box) -> float:
+        """Area (display units) ``box`` shares with the taken boxes, summed."""
+        b = self.boxes
+        width = np.minimum(box[2], b[:, 2]) - np.maximum(box[0], b[:, 0])
+        height = np.minimum(box[3], b[:, 3]) - np.maximum(box[1], b[:, 1])
+        return float((np.maximum(width, 0.0) * np.maximum(height, 0.0)).sum())
+
+
+def _inside(box: Box, frame: Box) -> bool:
+    """Both corners of ``box`` in ``frame`` or on its edge."""
+    return all(frame[0] <= x <= frame[2] for x in box[::2]) and all(
+        frame[1] <= y <= frame[3] for y in box[1::2]
+    )
+
+
+def _expanded(box: Box, sw: float, sh: float) -> Box:
+    """``box`` grown about its centre by the factors ``sw`` and ``sh`` (as
+    :meth:`matplotlib.transforms.Bbox.expanded`)."""
+    dw, dh = (sw - 1) * (box[2] - box[0]) / 2, (sh - 1) * (box[3] - box[1]) / 2
+    return (box[0] - dw, box[1] - dh, box[2] + dw, box[3] + dh)
+
+
+def _measure(request: LabelRequest, placement: Placement, to_display: Any, per_pt: float) -> Box:
+    """The display box of ``request`` placed at ``placement``: the text's box about its
+    own position (:func:`text_box`, measured once) moved to the anchor plus the offset."""
+    look = request.look
+    x0, y0, x1, y1 = text_box(
+        request.text, placement.fontsize, look.weight, look.style, placement.ha, placement.va,
+        per_pt * 72,
+    )  # fmt: skip
+    ax_, ay_ = to_display.transform(placement.anchor)
+    x, y = ax_ + placement.offset[0] * per_pt, ay_ + placement.offset[1] * per_pt
+    return (x0 + x, y0 + y, x1 + x, y1 + y)
+
+
+_TEXT_BOX_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8192)
+def text_box(
+    text: str, fontsize: float, weight: str, style: str, ha: str, va: str, dpi: float
+) -> Box:
+    """The display box (pixels at ``dpi``) of a plain-text label about its position (the
+    text's anchor point at the origin), as matplotlib lays it out (Agg metrics, the
+    default font family). Depends only on its arguments (and the rcParams fonts, which
+    paper output never changes), so it is measured once per process; the cache is
+    bounded (:func:`functools.lru_cache`)."""
+    with _TEXT_BOX_LOCK:
+        figure = _measuring_figure(dpi)
+        probe = Text(
+            0, 0, text, fontsize=fontsize, fontweight=weight, fontstyle=style,
+            ha=ha, va=va, parse_math=False, transform=IdentityTransform(),
+        )  # fmt: skip
+        probe.set_figure(figure)
+        extent = probe.get_window_extent(figure.canvas.get_renderer())  # type: ignore[attr-defined]
+    return (float(extent.x0), float(extent.y0), float(extent.x1), float(extent.y1))
+
+
+@functools.lru_cache(maxsize=8)
+def _measuring_figure(dpi: float) -> Figure:
+    figure = Figure(dpi=dpi)
+    FigureCanvasAgg(figure)
+    return figure
 
 
 #: The white halo behind every label: a stroked outline drawn as its own artist under

@@ -11,7 +11,7 @@ import io
 import math
 import textwrap
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -550,10 +550,20 @@ def outlined_pdf(pages: Iterable[tuple[str, Figure]], *, title: str | None = Non
             titles.append(metadata_title(name))
             yield figure
 
-    reader = PdfReader(io.BytesIO(figures_pdf(figures(), title=title)))
-    writer = PdfWriter(clone_from=reader)
+    pdf = figures_pdf(figures(), title=title)
+    return outlined_pdfs([pdf], titles)
+
+
+def outlined_pdfs(parts: Sequence[bytes], titles: Sequence[str]) -> bytes:
+    """The PDFs ``parts`` (written by :func:`figures_pdf`) one after the other in one file,
+    with the metadata of the first and one outline entry (bookmark) per page, titled by
+    ``titles`` (one line each, :func:`metadata_title`); deterministic."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
+    for part in parts[1:]:
+        for part_page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(part_page)
     for index, name in enumerate(titles):
-        writer.add_outline_item(title=name, page_number=index)
+        writer.add_outline_item(title=metadata_title(name), page_number=index)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Producer": ""})
     buffer = io.BytesIO()

@@ -1,0 +1,102 @@
+"""The fast atlas: pages written in two halves (the second by a worker process) are the
+pages the single-page path draws; label boxes measured once are the boxes matplotlib gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from pypdf import PdfReader
+
+from geo.dataset import Dataset, load_dataset
+from layers.paper import layouts, page
+from layers.paper.map import text_box
+from layers.view import View
+from tests.conftest import MakeDataDir
+
+BOUNDS = (44.8, 39.8, 47.2, 41.2)
+
+
+@pytest.fixture
+def synthetic(make_data_dir: MakeDataDir) -> Dataset:
+    return load_dataset(make_data_dir())
+
+
+def legend_texts(figure: Figure) -> list[str]:
+    return [t.get_text() for ax in figure.axes if (lg := ax.get_legend()) for t in lg.texts]
+
+
+def test_split_atlas_pages_equal_the_single_briefing_pages(
+    synthetic: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
+    runs = layouts.atlas_runs(synthetic, view, layouts.atlas_days(synthetic, view.day))
+    assert len(runs) >= 3
+    monkeypatch.setattr(layouts, "SPLIT_PAGES", 2)  # second half drawn by a worker
+    done: list[tuple[int, int]] = []
+    atlas = PdfReader(
+        io.BytesIO(layouts.atlas_pdf(synthetic, view, progress=lambda k, n: done.append((k, n))))
+    )
+    total = len(runs) + 1
+    assert len(atlas.pages) == total
+    assert done == [(k, total) for k in range(1, total + 1)]
+    assert [item.title for item in atlas.outline][1:] == [
+        layouts.format_days(run.days) for run in runs
+    ]
+    assert [atlas.get_destination_page_number(item) for item in atlas.outline] == list(
+        range(total)
+    )
+    for number, (run, atlas_page) in enumerate(zip(runs, atlas.pages[1:], strict=True), start=2):
+        when = layouts.format_days(run.days)
+        single = layouts.briefing_figure(
+            synthetic, View(day=run.days[-1], bounds=BOUNDS), when=when, number=(number, total)
+        )
+        alone = PdfReader(io.BytesIO(page.figure_bytes(single, "pdf"))).pages[0]
+        assert atlas_page.extract_text() == alone.extract_text()
+        assert f"Page {number} of {total}" in atlas_page.extract_text()
+
+
+def test_atlas_pages_draw_the_layers_and_legend_of_their_day(synthetic: Dataset) -> None:
+    view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
+    pages = list(layouts.atlas_figures(synthetic, view))[1:]
+    runs = layouts.atlas_runs(synthetic, view, layouts.atlas_days(synthetic, view.day))
+    legends = set()
+    for (_, figure), run in zip(pages, runs, strict=True):
+        single = layouts.briefing_figure(synthetic, View(day=run.days[-1], bounds=BOUNDS))
+        assert legend_texts(figure) == legend_texts(single)
+        mine = next(a for a in figure.axes if a.get_label() == "map")
+        theirs = next(a for a in single.axes if a.get_label() == "map")
+        assert [t.get_text() for t in mine.texts] == [t.get_text() for t in theirs.texts]
+        assert len(mine.collections) == len(theirs.collections)
+        legends.add(tuple(legend_texts(figure)))
+    assert len(legends) > 1  # the pages differ by date: the comparison can fail
+
+
+def test_text_boxes_are_measured_per_text_size_and_alignment() -> None:
+    figure = Figure(dpi=100)
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes((0, 0, 1, 1))
+    for text, size, weight, ha, va in (
+        ("Shusha", 8.0, "normal", "left", "bottom"),
+        ("Shusha", 9.0, "normal", "left", "bottom"),
+        ("SHUSHA", 8.0, "bold", "center", "center"),
+        ("Lachin\ncorridor", 7.0, "normal", "right", "top"),
+    ):
+        annotation = ax.annotate(
+            text, (0.5, 0.5), xytext=(3, -2), textcoords="offset points", fontsize=size,
+            fontweight=weight, ha=ha, va=va, parse_math=False,
+        )  # fmt: skip
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        annotation.update_positions(renderer)
+        expected = annotation.get_window_extent(renderer)
+        x, y = ax.transData.transform((0.5, 0.5)) + np.array((3, -2)) * 100 / 72
+        box = text_box(text, size, weight, "normal", ha, va, 100.0)
+        got = (box[0] + x, box[1] + y, box[2] + x, box[3] + y)
+        assert got == pytest.approx(tuple(expected.extents), abs=1e-6)
+    assert text_box("Shusha", 8.0, "normal", "normal", "left", "bottom", 100.0) != text_box(
+        "Shusha", 9.0, "normal", "normal", "left", "bottom", 100.0
+    )

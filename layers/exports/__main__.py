@@ -57,7 +57,7 @@ from layers.exports import (
     export_bytes,
     format_for,
 )
-from layers.paper.layouts import ATLAS_DATES, AtlasChoice
+from layers.paper.atlas_choice import ATLAS_DATES, AtlasChoice
 from layers.print_options import (
     ORIENTATIONS,
     PAPER_SIZES,

@@ -14,15 +14,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pyogrio
 import yaml
 
 from geo import settings
 from geo.errors import DataError
 from geo.text import clean_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# geopandas and pyogrio (GDAL) are imported by the functions that read or write vector
+# files: reading YAML or a cached dataset must not pay for them (issue 15).
 
 #: Permissions of a newly written export (an overwritten file keeps its own).
 NEW_FILE_MODE = 0o644
@@ -295,6 +299,9 @@ def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 def read_boundaries(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of the boundaries GeoPackage, keyed by layer name (EPSG:4326)."""
+    import geopandas as gpd
+    import pyogrio
+
     if not path.is_file():
         raise DataError([f"{path.name}: missing; rebuild it with `python -m geo.build_boundaries`"])
     try:
@@ -309,6 +316,8 @@ def read_layers(
 ) -> dict[str, gpd.GeoDataFrame]:
     """Read the named layers of a GeoPackage, keeping features that meet ``bbox``
     (min lon, min lat, max lon, max lat; the file's CRS, EPSG:4326 for Natural Earth)."""
+    import geopandas as gpd
+
     return {name: gpd.read_file(path, layer=name, bbox=bbox, engine="pyogrio") for name in layers}
 
 
@@ -392,6 +401,8 @@ def gis_geopackage_bytes(
     default style; every timestamp GeoPackage keeps is set to ``timestamp``
     (``YYYY-MM-DDTHH:MM:SS.SSSZ``). Built in a private temporary folder.
     """
+    import pyogrio
+
     with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder, _no_fsync():
         path = Path(folder) / "export.gpkg"
         for index, (name, frame) in enumerate(layers.items()):
@@ -430,6 +441,8 @@ def _no_fsync() -> Iterator[None]:
     """GDAL's SQLite writes without fsync inside the block: the GeoPackage is a temporary
     file read back at once, and an fsync per layer made the export three times slower.
     (A process-wide GDAL option; the previous value is restored.)"""
+    import pyogrio
+
     previous = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
     pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
     try:
@@ -456,6 +469,9 @@ def read_vector_bytes(data: bytes, name: str) -> dict[str, gpd.GeoDataFrame]:
     Frames are in the file's own CRS (``crs`` ``None`` where the file names none);
     :class:`DataError` naming ``name`` if GDAL cannot read the bytes.
     """
+    import geopandas as gpd
+    import pyogrio
+
     try:
         with warnings.catch_warnings():
             # GDAL reads from /vsimem/ names without an extension and says so for GPKG

@@ -281,12 +281,13 @@ def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from geo import io
     from layers.exports import gis, qml
 
-    tables = gis.gis_tables(dataset, view)
-    if not tables:
+    rows = gis.gis_rows(dataset, view)
+    if not rows:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
+    tables = gis.tables_of(rows)
     return io.gis_geopackage_bytes(
         gis.geopackage_tables(tables),
-        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, tables)),
+        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, rows)),
         layer_metadata={name: gis.layer_metadata(name) for name in tables},
         styles={
             name: qml.layer_qml(gis.layer_of(name), gis.family_of(name), table["style_key"])

@@ -70,14 +70,19 @@ class StoredBoundaries(Mapping[str, "gpd.GeoDataFrame"]):
 
     @classmethod
     def from_frames(cls, frames: Mapping[str, gpd.GeoDataFrame]) -> StoredBoundaries:
-        """The layers of ``frames`` (in their order), as records and pickles."""
-        records = {name: frame_records(frame) for name, frame in frames.items()}
+        """The layers of ``frames`` (in their order) as pickles, and as records those
+        with a ``name`` column (the layers a catalogue layer can draw)."""
         pickled = {name: pickle.dumps(frame, protocol=5) for name, frame in frames.items()}
+        records = {
+            name: frame_records(frame) for name, frame in frames.items() if "name" in frame
+        }
         return cls(records, pickled)
 
     def records(self, layer: str) -> tuple[BoundaryRecord, ...]:
-        """The rows of ``layer``, without building its frame."""
-        return self._records[layer]
+        """The rows of ``layer``, without building its frame when it has records."""
+        if layer in self._records:
+            return self._records[layer]
+        return frame_records(self[layer])
 
     def __getitem__(self, layer: str) -> gpd.GeoDataFrame:
         with self._lock:
@@ -87,10 +92,10 @@ class StoredBoundaries(Mapping[str, "gpd.GeoDataFrame"]):
             return self._frames[layer]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
+        return iter(self._pickled)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._pickled)
 
     def __reduce__(self) -> tuple[type[StoredBoundaries], tuple[object, ...]]:
         return (StoredBoundaries, (self._records, self._pickled))

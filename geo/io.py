@@ -6,6 +6,7 @@ Every other module takes and returns objects.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import sqlite3
 import tempfile
@@ -500,3 +501,57 @@ def read_upload(path: Path, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise DataError([f"{path.name}: larger than the limit of {max_bytes:,} bytes"])
     return data
+
+
+# --- The validated-dataset cache (geo.dataset_cache) ----------------------------------
+
+
+def file_digests(folder: Path, suffix: str = "") -> tuple[tuple[str, str], ...]:
+    """Name and SHA-256 (hex) of the content of every regular file directly in
+    ``folder`` whose name ends with ``suffix``, sorted by name (empty if the folder is
+    missing). Unreadable files are listed with the reason instead of a digest."""
+    if not folder.is_dir():
+        return ()
+    digests = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(suffix)):
+        try:
+            with path.open("rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError as exc:
+            digest = f"unreadable: {exc.strerror or exc}"
+        digests.append((path.name, digest))
+    return tuple(digests)
+
+
+def folder_names(folder: Path, suffix: str) -> tuple[str, ...]:
+    """The sorted names of the entries of ``folder`` ending with ``suffix`` (empty if
+    the folder cannot be listed)."""
+    try:
+        return tuple(sorted(e.name for e in os.scandir(folder) if e.name.endswith(suffix)))
+    except OSError:
+        return ()
+
+
+def read_cache_file(path: Path) -> bytes | None:
+    """The bytes of a cache file, or ``None`` if it is missing or cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write_cache_file(path: Path, data: bytes, *, keep: int) -> Path:
+    """Write a cache file atomically (its folder created private, mode 0700), then
+    delete the oldest files of that folder with the same suffix beyond the ``keep``
+    newest. Raises :class:`OSError` if it cannot be written."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _replace_atomically(path, lambda temporary: _write_all(temporary, data))
+    entries = [
+        p
+        for p in path.parent.iterdir()
+        if p.suffix == path.suffix and not p.name.startswith(".") and p.is_file()
+    ]
+    entries.sort(key=lambda p: (p.stat().st_mtime_ns, p == path), reverse=True)
+    for old in entries[keep:]:
+        old.unlink(missing_ok=True)
+    return path

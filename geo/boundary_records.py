@@ -73,9 +73,7 @@ class StoredBoundaries(Mapping[str, "gpd.GeoDataFrame"]):
         """The layers of ``frames`` (in their order) as pickles, and as records those
         with a ``name`` column (the layers a catalogue layer can draw)."""
         pickled = {name: pickle.dumps(frame, protocol=5) for name, frame in frames.items()}
-        records = {
-            name: frame_records(frame) for name, frame in frames.items() if "name" in frame
-        }
+        records = {name: frame_records(frame) for name, frame in frames.items() if "name" in frame}
         return cls(records, pickled)
 
     def records(self, layer: str) -> tuple[BoundaryRecord, ...]:

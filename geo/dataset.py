@@ -11,9 +11,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
 from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, shown
@@ -21,6 +19,9 @@ from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Layers (and columns) that data/boundaries.gpkg must provide.
 BOUNDARY_LAYERS: dict[str, tuple[str, ...]] = {

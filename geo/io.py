@@ -6,6 +6,7 @@ Every other module takes and returns objects.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import sqlite3
 import tempfile
@@ -14,15 +15,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pyogrio
 import yaml
 
 from geo import settings
 from geo.errors import DataError
 from geo.text import clean_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# geopandas and pyogrio (GDAL) are imported by the functions that read or write vector
+# files: reading YAML or a cached dataset must not pay for them (issue 15).
 
 #: Permissions of a newly written export (an overwritten file keeps its own).
 NEW_FILE_MODE = 0o644
@@ -295,6 +300,9 @@ def folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 def read_boundaries(path: Path) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of the boundaries GeoPackage, keyed by layer name (EPSG:4326)."""
+    import geopandas as gpd
+    import pyogrio
+
     if not path.is_file():
         raise DataError([f"{path.name}: missing; rebuild it with `python -m geo.build_boundaries`"])
     try:
@@ -309,6 +317,8 @@ def read_layers(
 ) -> dict[str, gpd.GeoDataFrame]:
     """Read the named layers of a GeoPackage, keeping features that meet ``bbox``
     (min lon, min lat, max lon, max lat; the file's CRS, EPSG:4326 for Natural Earth)."""
+    import geopandas as gpd
+
     return {name: gpd.read_file(path, layer=name, bbox=bbox, engine="pyogrio") for name in layers}
 
 
@@ -392,6 +402,8 @@ def gis_geopackage_bytes(
     default style; every timestamp GeoPackage keeps is set to ``timestamp``
     (``YYYY-MM-DDTHH:MM:SS.SSSZ``). Built in a private temporary folder.
     """
+    import pyogrio
+
     with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder, _no_fsync():
         path = Path(folder) / "export.gpkg"
         for index, (name, frame) in enumerate(layers.items()):
@@ -430,6 +442,8 @@ def _no_fsync() -> Iterator[None]:
     """GDAL's SQLite writes without fsync inside the block: the GeoPackage is a temporary
     file read back at once, and an fsync per layer made the export three times slower.
     (A process-wide GDAL option; the previous value is restored.)"""
+    import pyogrio
+
     previous = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
     pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
     try:
@@ -456,6 +470,9 @@ def read_vector_bytes(data: bytes, name: str) -> dict[str, gpd.GeoDataFrame]:
     Frames are in the file's own CRS (``crs`` ``None`` where the file names none);
     :class:`DataError` naming ``name`` if GDAL cannot read the bytes.
     """
+    import geopandas as gpd
+    import pyogrio
+
     try:
         with warnings.catch_warnings():
             # GDAL reads from /vsimem/ names without an extension and says so for GPKG
@@ -484,3 +501,57 @@ def read_upload(path: Path, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise DataError([f"{path.name}: larger than the limit of {max_bytes:,} bytes"])
     return data
+
+
+# --- The validated-dataset cache (geo.dataset_cache) ----------------------------------
+
+
+def file_digests(folder: Path, suffix: str = "") -> tuple[tuple[str, str], ...]:
+    """Name and SHA-256 (hex) of the content of every regular file directly in
+    ``folder`` whose name ends with ``suffix``, sorted by name (empty if the folder is
+    missing). Unreadable files are listed with the reason instead of a digest."""
+    if not folder.is_dir():
+        return ()
+    digests = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(suffix)):
+        try:
+            with path.open("rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError as exc:
+            digest = f"unreadable: {exc.strerror or exc}"
+        digests.append((path.name, digest))
+    return tuple(digests)
+
+
+def folder_names(folder: Path, suffix: str) -> tuple[str, ...]:
+    """The sorted names of the entries of ``folder`` ending with ``suffix`` (empty if
+    the folder cannot be listed)."""
+    try:
+        return tuple(sorted(e.name for e in os.scandir(folder) if e.name.endswith(suffix)))
+    except OSError:
+        return ()
+
+
+def read_cache_file(path: Path) -> bytes | None:
+    """The bytes of a cache file, or ``None`` if it is missing or cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write_cache_file(path: Path, data: bytes, *, keep: int) -> Path:
+    """Write a cache file atomically (its folder created private, mode 0700), then
+    delete the oldest files of that folder with the same suffix beyond the ``keep``
+    newest. Raises :class:`OSError` if it cannot be written."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _replace_atomically(path, lambda temporary: _write_all(temporary, data))
+    entries = [
+        p
+        for p in path.parent.iterdir()
+        if p.suffix == path.suffix and not p.name.startswith(".") and p.is_file()
+    ]
+    entries.sort(key=lambda p: (p.stat().st_mtime_ns, p == path), reverse=True)
+    for old in entries[keep:]:
+        old.unlink(missing_ok=True)
+    return path

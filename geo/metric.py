@@ -14,26 +14,37 @@ lengths and areas that are reported are geodesic, on the WGS 84 ellipsoid.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import geopandas as gpd
-import pyproj
-from geopy.distance import geodesic
-from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points as _nearest_points
 
 from geo import settings
 
-#: A coordinate reference system as geopandas accepts it (e.g. ``"EPSG:4326"``).
-CRSLike = str | pyproj.CRS
+if TYPE_CHECKING:
+    import pyproj
 
-_GEOD = Geod(ellps="WGS84")
+# geopandas, pyproj and geopy are imported by the functions that use them: a module that
+# only needs the records (a cached dataset, the command line's --help) must not load
+# them (issue 15).
+
+#: A coordinate reference system as geopandas accepts it (e.g. ``"EPSG:4326"``).
+CRSLike: TypeAlias = "str | pyproj.CRS"
+
+
+@cache
+def _geod() -> pyproj.Geod:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
 
 
 def project(geometries: Iterable[BaseGeometry], *, source: CRSLike, target: CRSLike) -> list[Any]:
     """The geometries, given in ``source``, reprojected to ``target``."""
+    import geopandas as gpd
+
     return list(gpd.GeoSeries(list(geometries), crs=source).to_crs(target))
 
 
@@ -49,6 +60,8 @@ def from_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS)
 
 def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
     """Buffer an EPSG:4326 geometry by ``km`` kilometres (computed in the metric CRS)."""
+    import geopandas as gpd
+
     metric = gpd.GeoSeries([geometry], crs=settings.CRS).to_crs(settings.METRIC_CRS)
     buffered = metric.buffer(km * 1000.0, quad_segs=16).to_crs(settings.CRS)
     return buffered.iloc[0]
@@ -63,12 +76,14 @@ def nearest_points(a: BaseGeometry, b: BaseGeometry) -> tuple[Point, Point]:
 
 def geodesic_km(a: Point, b: Point) -> float:
     """Geodesic distance in km between two lon/lat points (geopy, WGS 84)."""
+    from geopy.distance import geodesic
+
     return float(geodesic((a.y, a.x), (b.y, b.x)).km)
 
 
 def geodesic_area_km2(geometry: BaseGeometry) -> float:
     """The area of a lon/lat (EPSG:4326) geometry on the WGS 84 ellipsoid, in km2."""
-    area, _ = _GEOD.geometry_area_perimeter(geometry)
+    area, _ = _geod().geometry_area_perimeter(geometry)
     return abs(float(area)) / 1e6
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -18,6 +17,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import RecipeError
 from geo.metric import buffer_km
 from geo.model import Place
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 BASE_KEYS = ("place", "point", "path", "boundary")
 MODIFIER_KEYS = ("buffer_km", "clip_to", "within_km_of", "minus")

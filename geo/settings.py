@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 #: Folder holding the committed data files (see data/SCHEMA.md).
@@ -99,3 +100,17 @@ PLACE_KINDS: tuple[str, ...] = (
 
 #: Name keys a place may carry (see data/SCHEMA.md).
 NAME_KEYS: tuple[str, ...] = ("en", "hy", "az", "ru", "hy_native", "az_native", "ru_native")
+
+#: Folder (under the user's cache folder, ``$XDG_CACHE_HOME`` or ``~/.cache``) of the
+#: validated-dataset cache of the command line (:mod:`geo.dataset_cache`); never in data/.
+CACHE_FOLDER_NAME = "south-caucasus-briefing"
+#: Most validated datasets kept there (each about 1 MB; the oldest go first).
+MAX_CACHED_DATASETS = 4
+
+
+def cache_dir() -> Path:
+    """The folder of the dataset cache: ``$XDG_CACHE_HOME/south-caucasus-briefing``, or
+    ``~/.cache/south-caucasus-briefing`` when that variable is unset or not absolute."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / CACHE_FOLDER_NAME

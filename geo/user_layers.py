@@ -40,10 +40,8 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -52,6 +50,9 @@ from geo import io, settings
 from geo.dates import format_date
 from geo.errors import DataError
 from geo.text import clean_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Largest file accepted, in bytes (refused before parsing).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -393,6 +394,8 @@ def parse_partial_date(value: Any) -> tuple[dt.date | None, str | None]:
     >>> parse_partial_date("1994")
     (datetime.date(1994, 1, 1), 'year')
     """
+    import pandas as pd  # here: the app and the command line import this module
+
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None, None
     if isinstance(value, dt.datetime | pd.Timestamp):
@@ -416,6 +419,8 @@ def parse_partial_date(value: Any) -> tuple[dt.date | None, str | None]:
 
 
 def _text(value: Any) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bytes):

@@ -37,13 +37,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
+from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.model import Names
@@ -61,6 +61,9 @@ from layers.catalog import (
     runtime_specs,
 )
 from layers.view import View
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Gazetteer kinds drawn as towns and cities; the others are minor places.
 MAJOR_PLACE_KINDS = ("city", "town")
@@ -120,16 +123,33 @@ def view_features(
 
     Pass ``situation`` (``state_at(dataset, view.day)``) when the caller needs it too.
     """
+    rows = view_feature_rows(dataset, view, situation)
+    return {layer_id: feature_frame(features) for layer_id, features in rows.items()}
+
+
+def view_feature_rows(
+    dataset: Dataset, view: View, situation: Situation | None = None
+) -> dict[str, list[Feature]]:
+    """The features of :func:`view_features` as records, without frames (and without
+    importing pandas: the data exports of the command line need none, issue 15)."""
     if situation is None and any(layer(i).dated for i in view.layers):
         situation = state_at(dataset, view.day)
-    frames = layer_features(dataset, situation, view.layers, view.convention)
-    return frames | runtime_features(view.day)
+    rows = {
+        layer_id: features(dataset, situation, layer(layer_id), view.convention)
+        for layer_id in check_layer_ids(tuple(view.layers))
+    }
+    return rows | runtime_feature_rows(view.day)
 
 
 def runtime_features(day: dt.date) -> dict[str, gpd.GeoDataFrame]:
     """Frames of the runtime layers in force (:func:`layers.catalog.runtime_layers`) on ``day``."""
+    return {layer_id: feature_frame(rows) for layer_id, rows in runtime_feature_rows(day).items()}
+
+
+def runtime_feature_rows(day: dt.date) -> dict[str, list[Feature]]:
+    """The features of :func:`runtime_features`, as records."""
     return {
-        spec.id: feature_frame(user_features(spec.id, spec.source, day))
+        spec.id: user_features(spec.id, spec.source, day)
         for spec in runtime_specs()
         if isinstance(spec.source, UserSource)
     }
@@ -165,6 +185,9 @@ def features(
 
 def feature_frame(rows: list[Feature]) -> gpd.GeoDataFrame:
     """Features as a frame (EPSG:4326) with the columns of the module docstring."""
+    import geopandas as gpd
+    import pandas as pd
+
     columns = [*FEATURE_COLUMNS, *EXTRA_COLUMNS, "geometry"]
     table = pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
     return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.CRS)
@@ -203,16 +226,14 @@ def _place_names(dataset: Dataset, place_id: str | None) -> Names | None:
 def _boundary_features(
     layer_id: str, source: BoundarySource, dataset: Dataset, convention: str
 ) -> Iterator[Feature]:
-    frame = dataset.boundaries[source.layer]
     source_ids = (settings.NATURAL_EARTH_SOURCE_ID,)
-    for index, row in enumerate(frame.itertuples(index=False)):
-        english = str(row.name)
+    for index, row in enumerate(boundary_records(dataset.boundaries, source.layer)):
+        english = row.name
         place_id = f"{source.names_prefix}{english.lower()}" if source.names_prefix else None
         names = _place_names(dataset, place_id) or Names(en=english)
         details = [("Layer", layer_id.replace("-", " ")), *_name_details(names, convention)]
-        area = getattr(row, "area_km2", None)
-        if area is not None and pd.notna(area):
-            details.append(("Area", f"{float(area):,.0f} km²"))
+        if row.area_km2 is not None:
+            details.append(("Area", f"{row.area_km2:,.0f} km²"))
         yield Feature(
             id=f"{layer_id}-{index}",
             layer=layer_id,

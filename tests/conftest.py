@@ -126,6 +126,15 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test (and process it starts) keeps the dataset cache of the command line
+    (:mod:`geo.dataset_cache`) in a folder of its own, never the user's ``~/.cache``."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture
 def make_data_dir(tmp_path: Path) -> MakeDataDir:
     """Build a small valid data folder; keyword arguments replace a file's records

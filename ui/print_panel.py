@@ -23,7 +23,7 @@ from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
 from geo.user_layers import UserLayer
 from layers import exports
-from layers.paper.layouts import ATLAS_DATES, AtlasChoice
+from layers.paper.atlas_choice import ATLAS_DATES, AtlasChoice
 from layers.print_options import (
     AS_OF_RANGE,
     MAX_DPI,

@@ -14,23 +14,24 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from geo import io
-from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.measure import Measurement
 from geo.situation import check_day
 from geo.text import clean_text
 from geo.user_layers import UserLayer
 from layers import user_layer
-from layers.exports import gis, kml, qml
-from layers.paper import animation, layouts, page
-from layers.paper import compare as compare_page
-from layers.paper.layouts import AtlasChoice, Progress
-from layers.print_options import PrintOptions
+from layers.paper.atlas_choice import AtlasChoice, Progress
+from layers.print_options import PAPER_SIZES, PrintOptions
 from layers.view import View
-from layers.web import map as web_map
-from layers.web.stable_ids import stable_ids
+
+if TYPE_CHECKING:
+    from geo.dataset import Dataset
+    from geo.measure import Measurement
+
+# Each exporter imports what its format needs when it runs (matplotlib for paper,
+# Folium for HTML, fastkml for KML, ...): a GeoJSON export from the command line must
+# not pay for the paper renderer (issue 15).
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +110,9 @@ def format_for(path: Path) -> str | None:
     return next(wanted, None)
 
 
+#: Paper sizes by name (those of :data:`layers.paper.page.PAPERS`).
+_PAPERS: dict[str, tuple[float, float]] = dict(PAPER_SIZES)
+
 #: Largest PNG width accepted, in pixels (a server must not render posters on request).
 MAX_WIDTH_PX = 8000
 MAX_DPI = 600.0
@@ -144,8 +148,8 @@ class ExportOptions:
     user_layers: tuple[UserLayer, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.paper is not None and self.paper not in page.PAPERS:
-            known = ", ".join(page.PAPERS)
+        if self.paper is not None and self.paper not in _PAPERS:
+            known = ", ".join(_PAPERS)
             raise StateError(f"unknown paper {self.paper!r} (choose {known})")
         if self.width_px is not None and not 200 <= self.width_px <= MAX_WIDTH_PX:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
@@ -226,6 +230,8 @@ def _extent_text(extent: tuple[float, float, float, float]) -> str:
 
 def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
     def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        from layers.paper import layouts, page
+
         figure = layouts.map_figure(
             dataset, view, labels=options.labels, sheet=options.sheet,
             measurement=options.measurement,
@@ -238,6 +244,8 @@ def _static(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
 
 
 def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    from layers.paper import layouts
+
     return layouts.briefing_pdf(
         dataset, view, labels=options.labels, sheet=options.sheet,
         measurement=options.measurement,
@@ -245,6 +253,8 @@ def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    from layers.paper import layouts
+
     return layouts.atlas_pdf(
         dataset, view, labels=options.labels, sheet=options.sheet, choice=options.atlas,
         measurement=options.measurement, progress=options.progress,
@@ -252,6 +262,9 @@ def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    from layers.web import map as web_map
+    from layers.web.stable_ids import stable_ids
+
     if options.sheet.title:  # escaped by standalone_html like every text
         view = replace(view, title=options.sheet.title)
     with stable_ids():
@@ -259,16 +272,22 @@ def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    from layers.exports import gis
+
     return gis.geojson_text(dataset, view).encode("utf-8")
 
 
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    tables = gis.gis_tables(dataset, view)
-    if not tables:
+    from geo import io
+    from layers.exports import gis, qml
+
+    rows = gis.gis_rows(dataset, view)
+    if not rows:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
+    tables = gis.tables_of(rows)
     return io.gis_geopackage_bytes(
         gis.geopackage_tables(tables),
-        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, tables)),
+        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, rows)),
         layer_metadata={name: gis.layer_metadata(name) for name in tables},
         styles={
             name: qml.layer_qml(gis.layer_of(name), gis.family_of(name), table["style_key"])
@@ -279,10 +298,14 @@ def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _kml(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    from layers.exports import kml
+
     return kml.kml_text(dataset, view).encode("utf-8")
 
 
 def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+    from layers.exports import gis
+
     return gis.csv_text(dataset, view).encode("utf-8")
 
 
@@ -297,6 +320,8 @@ def check_day_pair(pair: tuple[dt.date, dt.date], first: str) -> tuple[dt.date, 
 
 def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
     def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        from layers.paper import compare as compare_page
+
         if options.compare is None:
             raise StateError(f"the {fmt} export needs the before and after dates")
         before, after = options.compare
@@ -309,14 +334,15 @@ def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
 
 
 def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
-    encode = animation.gif_bytes if fmt == "gif" else animation.mp4_bytes
-
     def render(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
+        from layers.paper import animation
+
+        encode = animation.gif_bytes if fmt == "gif" else animation.mp4_bytes
         if options.span is None:
             raise StateError(f"the {fmt} export needs the from and to dates")
         width = options.width_px or round(
             animation.frame_dpi(options.sheet.paper, None, options.dpi)
-            * page.PAPERS[options.sheet.paper][0]
+            * _PAPERS[options.sheet.paper][0]
         )
         if width > MAX_ANIMATION_WIDTH_PX:
             raise StateError(f"animation width {width} px is over {MAX_ANIMATION_WIDTH_PX} px")

@@ -29,6 +29,11 @@ file as it was. Nothing is ever written into the data folder (the committed ``da
 (:mod:`geo.user_layers`: GeoJSON, GeoPackage, KML or CSV); problems found reading it are
 listed on stderr, one per line, and a file that cannot be used fails the export.
 
+The validated data is kept in the user's cache folder (``$XDG_CACHE_HOME`` or
+``~/.cache``, ``south-caucasus-briefing/``) between runs, named by the content of every
+data file and of the code that reads it (:mod:`geo.dataset_cache`): the next export of
+the same data skips reading and validating it, and an edited file is read again.
+
 Exit status: 0 written; 1 the data cannot be loaded or the export failed (one line
 ``export failed: ...`` says why); 2 bad command-line arguments (one line).
 """
@@ -43,7 +48,7 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from geo import io, settings
-from geo.dataset import load_dataset
+from geo.dataset_cache import load_dataset_cached
 from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
@@ -57,7 +62,7 @@ from layers.exports import (
     export_bytes,
     format_for,
 )
-from layers.paper.layouts import ATLAS_DATES, AtlasChoice
+from layers.paper.atlas_choice import ATLAS_DATES, AtlasChoice
 from layers.print_options import (
     ORIENTATIONS,
     PAPER_SIZES,
@@ -299,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StateError as exc:
         parser.error(str(exc))
     try:
-        dataset = load_dataset(args.data_dir)
+        dataset = load_dataset_cached(args.data_dir)
         data = export_bytes(dataset, view, fmt, options)
         path = io.write_bytes(args.out, data)
     except DataError as exc:

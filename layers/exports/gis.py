@@ -20,12 +20,10 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.geometry import MultiLineString, MultiPolygon
 from shapely.geometry.base import BaseGeometry
@@ -44,8 +42,18 @@ from layers.catalog import (
     UserSource,
     layer,
 )
-from layers.features import view_features
+from layers.features import Feature, view_feature_rows
 from layers.view import View
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# pandas and geopandas are imported by the functions that make frames (GeoPackage, KML,
+# CSV): the GeoJSON export works on plain rows and needs neither (issue 15).
+
+#: One feature of a GIS table: the fields of :data:`FIELDS` plus ``geometry``, as Python
+#: values (text or ``None``, ``datetime.date`` or ``None``, lists of text).
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -123,21 +131,35 @@ def gis_tables(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
     """The view's visible features as typed tables (see the module docstring), keyed by
     table name, in catalogue order and areas, lines, points within a layer. Layers with
     no feature on the date have no table."""
+    return tables_of(gis_rows(dataset, view))
+
+
+def tables_of(rows: Mapping[str, Sequence[Row]]) -> dict[str, gpd.GeoDataFrame]:
+    """The typed tables (see the module docstring) of :func:`gis_rows`."""
+    return {name: _table(table) for name, table in rows.items()}
+
+
+def gis_rows(dataset: Dataset, view: View) -> dict[str, list[Row]]:
+    """The rows of :func:`gis_tables`, by table name in the same order, as plain
+    :data:`Row` values (no pandas)."""
     records = _Records(dataset)
-    tables: dict[str, gpd.GeoDataFrame] = {}
-    for layer_id, frame in view_features(dataset, view).items():
-        by_family: dict[str, list[dict[str, Any]]] = {}
-        for row in frame.itertuples(index=False):
-            fields = _fields(row, records)
-            for family, geometry in _by_family(row.geometry):
+    tables: dict[str, list[Row]] = {}
+    for layer_id, layer_features in view_feature_rows(dataset, view).items():
+        by_family: dict[str, list[Row]] = {}
+        for feature in layer_features:
+            fields = _fields(feature, records)
+            for family, geometry in _by_family(feature.geometry):
                 by_family.setdefault(family, []).append({**fields, "geometry": geometry})
         for family in FAMILY_ORDER:
             if family in by_family:
-                tables[table_name(layer_id, family)] = _table(by_family[family])
+                tables[table_name(layer_id, family)] = by_family[family]
     return tables
 
 
-def _table(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+def _table(rows: Sequence[Row]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     columns = {
         name: pd.Series([row[name] for row in rows], dtype=_DTYPES.get(name, "str"))
         for name in FIELD_NAMES
@@ -207,8 +229,8 @@ class _Records:
         return None
 
 
-def _fields(row: Any, records: _Records) -> dict[str, Any]:
-    """The typed fields of one feature row of :func:`layers.features.view_features`."""
+def _fields(row: Feature, records: _Records) -> dict[str, Any]:
+    """The typed fields of one feature of :func:`layers.features.view_feature_rows`."""
     record = records.find(str(row.layer), str(row.id))
     names: Names | None = row.names
     fields: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
@@ -302,14 +324,15 @@ def period_end(day: dt.date, precision: str) -> dt.date:
 
 
 def view_record(
-    dataset: Dataset, view: View, tables: Mapping[str, gpd.GeoDataFrame]
+    dataset: Dataset, view: View, tables: Mapping[str, Sequence[Row]]
 ) -> dict[str, Any]:
-    """What the export shows: date, layers, naming, extent, tables and sources cited.
+    """What the export shows: date, layers, naming, extent, tables (the rows of
+    :func:`gis_rows`) and sources cited.
 
     The GeoJSON export carries it as the foreign member ``view``; the GeoPackage as
     dataset metadata (:func:`geopackage_metadata`).
     """
-    cited = sorted({s for t in tables.values() for ids in t["source_ids"] for s in ids})
+    cited = sorted({s for t in tables.values() for row in t for s in row["source_ids"]})
     return {
         "date": view.day.isoformat(),
         "title": view.title,
@@ -368,6 +391,14 @@ def text_value(name: str, value: Any) -> str | None:
         return SOURCE_ID_SEPARATOR.join(value)
     if name == "sources":
         return SOURCE_SEPARATOR.join(value)
+    if value is None:
+        return None
+    if type(value) is str:
+        return value
+    if type(value) is dt.date:
+        return value.isoformat()
+    import pandas as pd  # a value out of a frame: pd.NA, NaN, NaT or another type
+
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, dt.date):
@@ -378,6 +409,8 @@ def text_value(name: str, value: Any) -> str | None:
 def geopackage_tables(tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
     """The tables with list fields joined into text (``source_ids`` by ``'; '``,
     ``sources`` one per line); dates stay dates."""
+    import pandas as pd
+
     joined: dict[str, gpd.GeoDataFrame] = {}
     for name, table in tables.items():
         copy = table.copy()
@@ -396,7 +429,7 @@ def geojson_text(dataset: Dataset, view: View) -> str:
     name); ``start`` / ``end`` are ISO dates, ``source_ids`` and ``sources`` lists. The
     foreign member ``view`` is :func:`view_record`.
     """
-    tables = gis_tables(dataset, view)
+    tables = gis_rows(dataset, view)
     features = [
         {
             "type": "Feature",
@@ -405,7 +438,7 @@ def geojson_text(dataset: Dataset, view: View) -> str:
             "geometry": json.loads(shapely.to_geojson(row["geometry"])),
         }
         for name, table in tables.items()
-        for row in table.to_dict("records")
+        for row in table
     ]
     collection = {
         "type": "FeatureCollection",

@@ -36,7 +36,7 @@ from fastkml.enums import DateTimeResolution
 from geo.dataset import Dataset
 from layers import styles
 from layers.catalog import ControlSource, SiteSource, layer
-from layers.exports.gis import family_of, gis_tables, layer_of, text_value, view_record
+from layers.exports.gis import family_of, gis_rows, layer_of, tables_of, text_value, view_record
 from layers.view import View
 from layers.web.html import escape_text, popup_html
 
@@ -67,8 +67,9 @@ def style_id(style_key: str, status: str) -> str:
 
 def kml_text(dataset: Dataset, view: View) -> str:
     """The KML document of ``view`` (see the module docstring)."""
-    tables = gis_tables(dataset, view)
-    record = view_record(dataset, view, tables)
+    rows = gis_rows(dataset, view)
+    tables = tables_of(rows)
+    record = view_record(dataset, view, rows)
     used: dict[str, tuple[str, str]] = {}
     folders = []
     for name, table in tables.items():

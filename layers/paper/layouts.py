@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import multiprocessing as mp
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
@@ -27,7 +27,6 @@ from matplotlib.lines import Line2D
 from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
-from geo.errors import StateError
 from geo.measure import Measurement
 from geo.model import Event
 from geo.naming import CONVENTIONS
@@ -35,6 +34,7 @@ from geo.situation import Situation, key_dates, state_at
 from layers import styles
 from layers.catalog import LayerSpec, runtime_layers, runtime_specs
 from layers.features import view_features
+from layers.paper.atlas_choice import AtlasChoice, Progress
 from layers.paper.map import draw_inset, draw_map, prepare
 from layers.paper.measure import draw_measurement
 from layers.paper.page import (
@@ -445,34 +445,6 @@ def _event_marker(page: Page, x: float, y: float, in_article: bool) -> None:
 
 
 # --- Atlas ---------------------------------------------------------------------------
-
-#: Which dates an atlas shows: the key dates (something changes on the map), every event
-#: date, or one page every ``step_days`` days.
-ATLAS_DATES = ("key", "events", "step")
-
-#: Called after each atlas page is drawn with (pages done, pages in all).
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AtlasChoice:
-    """The dates of an atlas: from ``first`` to ``last`` (inclusive; ``None``: the map's
-    first date, and the view's day), which dates (:data:`ATLAS_DATES`), the step in days."""
-
-    first: dt.date | None = None
-    last: dt.date | None = None
-    dates: str = "key"
-    step_days: int = 30
-
-    def __post_init__(self) -> None:
-        if self.dates not in ATLAS_DATES:
-            known = ", ".join(ATLAS_DATES)
-            raise StateError(f"unknown atlas dates {self.dates!r} (choose {known})")
-        if not 1 <= self.step_days <= 3660:
-            raise StateError(f"atlas step of {self.step_days} days is outside 1 to 3660")
-        if self.first and self.last and self.first > self.last:
-            raise StateError(f"atlas range {self.first} to {self.last} is backwards")
-
 
 def atlas_days(
     dataset: Dataset, until: dt.date, choice: AtlasChoice | None = None

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import pyogrio
@@ -60,9 +60,15 @@ _TOO_DEEP = f"nested deeper than {settings.MAX_YAML_DEPTH} levels of lists and m
 def _refuse(event: yaml.Event, depth: int) -> None:
     """Raise for an anchor or alias, or for a node nested deeper than allowed."""
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-        raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, event.start_mark)
+        raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, _mark(event))
     if depth >= settings.MAX_YAML_DEPTH:
-        raise yaml.composer.ComposerError(None, None, _TOO_DEEP, event.start_mark)
+        raise yaml.composer.ComposerError(None, None, _TOO_DEEP, _mark(event))
+
+
+def _mark(event: yaml.Event) -> yaml.Mark | None:
+    """The event's start (libyaml's marks have the same ``line`` and ``column``)."""
+    mark: Any = event.start_mark
+    return cast(yaml.Mark | None, mark)
 
 
 def _check_events(text: str) -> None:
@@ -102,7 +108,7 @@ def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any,
                 key_node.start_mark,
             )
         first_line[key] = line
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 

@@ -59,6 +59,7 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
     from layers.catalog import LAYERS
     from layers.features import layer_features
     from layers.view import View
+    from layers.web.map import EVENT_MARKER_LIMIT as LIMIT
     from layers.web.map import base_map, feature_collections, feature_groups
 
     start = time.perf_counter()
@@ -72,14 +73,18 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
 
     def change() -> None:
         day = next(days)
-        frames = layer_features(dataset, state_at(dataset, day), dated, view.convention)
+        frames = layer_features(
+            dataset, state_at(dataset, day), dated, view.convention, event_limit=LIMIT
+        )
         feature_collections(frames)
 
     figures["features_ms"] = median_seconds(change, repeat=len(DATES)) * 1000
     fmap = base_map(dataset, view.bounds, view.basemap)
     fmap.get_root().render()
     for day in PAYLOAD_DATES:
-        frames = layer_features(dataset, state_at(dataset, day), view.layers, view.convention)
+        frames = layer_features(
+            dataset, state_at(dataset, day), view.layers, view.convention, event_limit=LIMIT
+        )
         groups = feature_groups(feature_collections(frames))
         text = "".join(
             sf._get_feature_group_string(group, map=fmap, idx=index)

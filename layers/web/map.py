@@ -31,7 +31,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
-from folium.utilities import JsCode
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
+from folium.utilities import JsCode, get_obj_in_upper_tree
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -435,8 +437,44 @@ def _details(layer_id: str) -> dict[str, Any]:
     return {"on_each_feature": _point_label(label) if label else _HOVER}
 
 
+class GeoJsonLayer(folium.GeoJson):
+    """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`
+    text (folium 0.20's ``GeoJson.render``, ``Layer.render`` and
+    ``MacroElement.render`` otherwise).
+
+    ``MacroElement.render`` wraps each element's rendered script in
+    ``Element(template=script)``, so branca compiles the whole embedded GeoJSON as a
+    Jinja template on every render: with 10,000 events that took half a second per date
+    change, though streamlit-folium renders the script macro again itself and never uses
+    that copy. Nothing is lost: data text reaches the GeoJSON escaped, braces included
+    (:func:`layers.web.html.escape_text`), and these layers have no element-valued styles
+    for a second template pass to resolve.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
+        """Style map (as ``GeoJson.render``), the add-to-parent call (as
+        ``Layer.render``), then the script, verbatim, and the children."""
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
+        if (self.style or self.highlight) and self.data["features"]:
+            mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        if self.show:
+            assert self._parent is not None, "a layer is rendered inside its map"
+            adder = ElementAddToElement(
+                element_name=self.get_name(), element_parent_name=self._parent.get_name()
+            )
+            self.add_child(adder, name=self.get_name() + "_add")
+        script = self._template.module.__dict__["script"](self, kwargs)
+        _root(self).script.add_child(Verbatim(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJson:
-    return folium.GeoJson(data, name=layer_id, **_details(layer_id), **kwargs)
+    return GeoJsonLayer(data, name=layer_id, **_details(layer_id), **kwargs)
 
 
 def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, FeatureCollection]:
@@ -522,7 +560,7 @@ def _area_labels(
     if label is None or not anchors:
         return
     in_pane: dict[str, Any] = {} if pane is None else {"pane": pane}
-    folium.GeoJson(
+    GeoJsonLayer(
         {"type": "FeatureCollection", "features": anchors},
         name=f"{layer_id}-labels",
         marker=_in_pane(folium.CircleMarker(), pane),
@@ -651,7 +689,7 @@ def _land(dataset: Dataset) -> folium.GeoJson:
     return folium.GeoJson(data, name="land", style_function=lambda _: _LAND, interactive=False)
 
 
-def _root(fmap: folium.Map) -> Figure:
+def _root(fmap: Element) -> Figure:
     root = fmap.get_root()
     assert isinstance(root, Figure)
     return root

@@ -30,6 +30,7 @@ from layers.features import layer_features, runtime_features
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web.html import escape_markdown
 from layers.web.map import (
+    EVENT_MARKER_LIMIT,
     MAP_HEIGHT,
     FeatureCollection,
     feature_collections,
@@ -211,7 +212,10 @@ def map_component(
     fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
     fixed = cached_fixed_layers(data_version(), view.convention)
     dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
-    frames = layer_features(dataset, state_at(dataset, view.day), dated, view.convention)
+    situation = state_at(dataset, view.day)
+    frames = layer_features(
+        dataset, situation, dated, view.convention, event_limit=EVENT_MARKER_LIMIT
+    )
     collections = {k: v for k, v in fixed.items() if k in view.layers}
     collections |= feature_collections(frames | runtime_features(view.day))
     fly = st.session_state["fly"]

@@ -6,15 +6,18 @@ after) this measures, each in a fresh process so memory figures are its own:
 
 - loading and validating the data (s);
 - the features of a date change: ``layers.features.layer_features`` of the default
-  view's dated layers for the date's situation, then ``layers.web.map.feature_collections``
-  (median over several dates, ms) -- the work the app does per date change;
-- the whole script's date change through Streamlit's AppTest (median, ms; ``--no-app``
-  skips it);
+  view's dated layers for the date's situation (events thinned as the app's map does,
+  ``event_limit``), then ``layers.web.map.feature_collections`` (median and p95 over
+  :data:`DATES`, ms) -- the map's work per date change;
+- the whole script's date change through Streamlit's AppTest (median and p95 over
+  :data:`DATES`, ms; ``--no-app`` skips it), and the timeline it then shows (cards, and
+  the KiB of their HTML);
 - payload: the default view's feature groups as streamlit-folium sends them
   (``feature_group_to_add``), gzip KiB, on 23 February 2021 and on 12 May 1994;
 - memory: the process's RSS after loading, and its peak (MiB).
 
-It prints a table; nothing passes or fails.
+Wall times come with the process's CPU time (the machine is shared: CPU time is steadier
+under other load). It prints a table; nothing passes or fails.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,13 +36,18 @@ import time
 from pathlib import Path
 
 SIZES = ((100, 20), (1_000, 200), (10_000, 2_000))
-#: Dates of the date-change timing (as bench/server.py).
+#: Dates of the date-change timing (bench/server.py's, then others across the span).
 DATES = (
     dt.date(2020, 9, 26),
     dt.date(2020, 11, 15),
     dt.date(2021, 2, 23),
     dt.date(1994, 5, 12),
     dt.date(2020, 11, 10),
+    dt.date(1992, 6, 1),
+    dt.date(2001, 3, 15),
+    dt.date(2008, 8, 8),
+    dt.date(2016, 4, 2),
+    dt.date(2019, 1, 1),
 )
 PAYLOAD_DATES = (dt.date(2021, 2, 23), dt.date(1994, 5, 12))
 
@@ -49,37 +59,84 @@ def _rss_mib() -> float:
     return float("nan")
 
 
+def _median_p95(seconds: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank) in ms."""
+    ordered = sorted(seconds)
+    rank = max(0, math.ceil(0.95 * len(ordered)) - 1)
+    return statistics.median(ordered) * 1000, ordered[rank] * 1000
+
+
+def app_date_changes(folder: Path) -> dict[str, float]:
+    """The whole script's date change through AppTest on ``folder``'s data, and the
+    timeline shown after it."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.server import APP
+
+    os.environ["BRIEFING_DATA_DIR"] = str(folder)
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.run()  # warm
+    changes, cpu = [], []
+    for day in DATES:
+        slider = at.slider(key="day_slider").set_value(day)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        slider.run()
+        changes.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        assert not at.exception, at.exception
+    cards = [m.value for m in at.markdown if "data-event-id" in m.value]
+    median, p95 = _median_p95(changes)
+    return {
+        "app_date_change_ms": median,
+        "app_date_change_p95_ms": p95,
+        "app_date_change_cpu_ms": statistics.median(cpu) * 1000,
+        "timeline_cards": len(cards),
+        "timeline_kib": sum(len(c.encode("utf-8")) for c in cards) / 1024,
+    }
+
+
 def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
     """The figures of one data folder (run in a fresh process: see :func:`main`)."""
     import streamlit_folium as sf
 
-    from bench.timing import median_seconds, sizes
+    from bench.timing import sizes
     from geo.dataset import load_dataset
     from geo.situation import state_at
     from layers.catalog import LAYERS
     from layers.features import layer_features
     from layers.view import View
+    from layers.web.map import EVENT_MARKER_LIMIT as LIMIT
     from layers.web.map import base_map, feature_collections, feature_groups
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     dataset = load_dataset(folder)
     figures = {"load_s": time.perf_counter() - start, "rss_loaded_mib": _rss_mib()}
+    figures["load_cpu_s"] = time.process_time() - start_cpu
     figures["events"] = len(dataset.events)
     figures["control_periods"] = len(dataset.control)
     view = View()
     dated = [s.id for s in LAYERS if s.dated and s.id in view.layers]
-    days = iter(DATES * 100)
+    cpu = []
 
-    def change() -> None:
-        day = next(days)
-        frames = layer_features(dataset, state_at(dataset, day), dated, view.convention)
+    def change(day: dt.date) -> float:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        frames = layer_features(
+            dataset, state_at(dataset, day), dated, view.convention, event_limit=LIMIT
+        )
         feature_collections(frames)
+        cpu.append(time.process_time() - start_cpu)
+        return time.perf_counter() - start
 
-    figures["features_ms"] = median_seconds(change, repeat=len(DATES)) * 1000
+    change(DATES[-1])  # warm: the per-event features are made once per dataset
+    median, p95 = _median_p95([change(day) for day in DATES])
+    figures["features_ms"], figures["features_p95_ms"] = median, p95
+    figures["features_cpu_ms"] = statistics.median(cpu[1:]) * 1000
     fmap = base_map(dataset, view.bounds, view.basemap)
     fmap.get_root().render()
     for day in PAYLOAD_DATES:
-        frames = layer_features(dataset, state_at(dataset, day), view.layers, view.convention)
+        frames = layer_features(
+            dataset, state_at(dataset, day), view.layers, view.convention, event_limit=LIMIT
+        )
         groups = feature_groups(feature_collections(frames))
         text = "".join(
             sf._get_feature_group_string(group, map=fmap, idx=index)
@@ -87,11 +144,7 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
         )
         figures[f"payload_gzip_kib_{day.year}"] = sizes(text)[1] / 1024
     if app:
-        os.environ["BRIEFING_DATA_DIR"] = str(folder)
-        from bench.server import app_reruns
-
-        reruns = app_reruns(repeat=5)
-        figures["app_date_change_ms"] = float(reruns["date_change_s"]) * 1000  # type: ignore[arg-type]
+        figures |= app_date_changes(folder)
     figures["rss_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -113,8 +166,15 @@ def report(rows: dict[str, dict[str, float]]) -> None:
         ("events", "events", "{:.0f}"),
         ("control periods", "control_periods", "{:.0f}"),
         ("load and validate (s)", "load_s", "{:.1f}"),
-        ("date change: features (ms)", "features_ms", "{:.0f}"),
+        ("  CPU (s)", "load_cpu_s", "{:.1f}"),
+        ("date change: map features (ms)", "features_ms", "{:.0f}"),
+        ("  p95 (ms)", "features_p95_ms", "{:.0f}"),
+        ("  CPU, median (ms)", "features_cpu_ms", "{:.0f}"),
         ("date change: AppTest script (ms)", "app_date_change_ms", "{:.0f}"),
+        ("  p95 (ms)", "app_date_change_p95_ms", "{:.0f}"),
+        ("  CPU, median (ms)", "app_date_change_cpu_ms", "{:.0f}"),
+        ("timeline cards shown", "timeline_cards", "{:.0f}"),
+        ("timeline cards HTML (KiB)", "timeline_kib", "{:.0f}"),
         ("groups payload 2021-02-23 (KiB gz)", "payload_gzip_kib_2021", "{:.1f}"),
         ("groups payload 1994-05-12 (KiB gz)", "payload_gzip_kib_1994", "{:.1f}"),
         ("RSS after load (MiB)", "rss_loaded_mib", "{:.0f}"),

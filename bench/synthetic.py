@@ -105,6 +105,13 @@ def event_records(events: int, chooser: random.Random) -> list[dict[str, Any]]:
     ]
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes shared values out each time: the loader refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def write_synthetic(folder: Path, *, events: int, areas: int, seed: int = 15) -> Path:
     """Write a valid data folder with ``events`` events and ``areas`` control areas."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,7 +126,7 @@ def write_synthetic(folder: Path, *, events: int, areas: int, seed: int = 15) ->
         settings.EVENTS_FILE: event_records(events, chooser),
     }
     for name, records in files.items():
-        text = yaml.safe_dump(records, sort_keys=False, allow_unicode=True)
+        text = yaml.dump(records, Dumper=_NoAliases, sort_keys=False, allow_unicode=True)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 

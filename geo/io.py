@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
@@ -40,7 +40,12 @@ _ALIASES_REFUSED = (
 )
 
 
-class _DataLoader(yaml.SafeLoader):
+#: PyYAML's safe loader on libyaml (about 5x faster on 10,000 records) where PyYAML was
+#: built with it, else its pure-Python one: the same events, nodes and marks.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DataLoader(_SafeLoader):  # type: ignore[misc]
     """A safe YAML loader for data files.
 
     It records the line each mapping starts on, passes every string through
@@ -48,29 +53,46 @@ class _DataLoader(yaml.SafeLoader):
     names the field), and refuses, with the line, what a data file never needs and a
     hostile one uses: anchors and aliases (refused before anything expands), duplicate
     keys, nesting deeper than :data:`geo.settings.MAX_YAML_DEPTH` and integers longer than
-    :data:`geo.settings.MAX_NUMBER_DIGITS` digits.
+    :data:`geo.settings.MAX_NUMBER_DIGITS` digits. libyaml composes nodes without asking
+    Python, so :func:`read_records` runs :func:`_check_events` over the event stream
+    first (flat, no recursion, nothing expanded); nodes are built only after it passed.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, event.start_mark)
-        if self._depth >= settings.MAX_YAML_DEPTH:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"nested deeper than {settings.MAX_YAML_DEPTH} levels of lists and mappings",
-                event.start_mark,
-            )
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+_TOO_DEEP = f"nested deeper than {settings.MAX_YAML_DEPTH} levels of lists and mappings"
+
+
+def _refuse(event: yaml.Event, depth: int) -> None:
+    """Raise for an anchor or alias, or for a node nested deeper than allowed."""
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, _mark(event))
+    if depth >= settings.MAX_YAML_DEPTH:
+        raise yaml.composer.ComposerError(None, None, _TOO_DEEP, _mark(event))
+
+
+def _mark(event: yaml.Event) -> yaml.Mark | None:
+    """The event's start (libyaml's marks have the same ``line`` and ``column``)."""
+    mark: Any = event.start_mark
+    return cast(yaml.Mark | None, mark)
+
+
+def _check_events(text: str) -> None:
+    """Refuse (``ComposerError`` with the mark) anchors, aliases and nesting deeper than
+    :data:`geo.settings.MAX_YAML_DEPTH`, reading only the event stream."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_DataLoader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                continue
+            if isinstance(event, yaml.NodeEvent):
+                _refuse(event, depth)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+    except yaml.MarkedYAMLError as exc:  # libyaml's scanner reads ahead: its own limit
+        if "nesting depth" not in str(exc.problem):
+            raise
+        raise yaml.composer.ComposerError(None, None, _TOO_DEEP, exc.problem_mark) from exc
 
 
 def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -91,7 +113,7 @@ def _construct_mapping(loader: _DataLoader, node: yaml.MappingNode) -> dict[Any,
                 key_node.start_mark,
             )
         first_line[key] = line
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 
@@ -126,7 +148,8 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     """
     text = _read_text(path)
     try:
-        loaded = yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
+        _check_events(text)  # before anything is composed
+        loaded = yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

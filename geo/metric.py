@@ -13,10 +13,13 @@ lengths and areas that are reported are geodesic, on the WGS 84 ellipsoid.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+import numpy as np
+import shapely
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points as _nearest_points
@@ -58,13 +61,28 @@ def from_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS)
     return project(geometries, source=settings.METRIC_CRS, target=crs)
 
 
-def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
-    """Buffer an EPSG:4326 geometry by ``km`` kilometres (computed in the metric CRS)."""
-    import geopandas as gpd
+@functools.cache
+def _transformer(source: CRSLike, target: CRSLike) -> pyproj.Transformer:
+    """The transformer geopandas' ``to_crs`` would build (x, y order), made once."""
+    import pyproj
 
-    metric = gpd.GeoSeries([geometry], crs=settings.CRS).to_crs(settings.METRIC_CRS)
-    buffered = metric.buffer(km * 1000.0, quad_segs=16).to_crs(settings.CRS)
-    return buffered.iloc[0]
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)
+
+
+def _reproject(geometry: BaseGeometry, source: CRSLike, target: CRSLike) -> BaseGeometry:
+    transform = _transformer(source, target).transform
+    return shapely.transform(geometry, lambda xy: np.column_stack(transform(xy[:, 0], xy[:, 1])))
+
+
+def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
+    """Buffer an EPSG:4326 geometry by ``km`` kilometres (computed in the metric CRS).
+
+    One geometry at a time is what the data loader asks for thousands of times, so this
+    reprojects with a transformer made once rather than through a GeoSeries each call.
+    """
+    metric = _reproject(geometry, settings.CRS, settings.METRIC_CRS)
+    buffered = metric.buffer(km * 1000.0, quad_segs=16)
+    return _reproject(buffered, settings.METRIC_CRS, settings.CRS)
 
 
 def nearest_points(a: BaseGeometry, b: BaseGeometry) -> tuple[Point, Point]:

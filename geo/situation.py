@@ -85,10 +85,14 @@ def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:
     the larger Armenian-held Nagorno-Karabakh area. Ordered largest first.
     """
     ordered = sorted(periods, key=lambda p: p.geometry.area, reverse=True)
+    tree = shapely.STRtree([p.geometry for p in ordered])  # candidates by bounding box
     resolved: list[ControlPeriod] = []
     for index, period in enumerate(ordered):
+        candidates = sorted(i for i in tree.query(period.geometry) if i > index)
         smaller = [
-            p.geometry for p in ordered[index + 1 :] if p.geometry.intersects(period.geometry)
+            ordered[i].geometry
+            for i in candidates
+            if ordered[i].geometry.intersects(period.geometry)
         ]
         geometry = period.geometry.difference(shapely.union_all(smaller)) if smaller else None
         if geometry is None:

@@ -362,6 +362,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         legend=(
             LegendEntry(label="Event in the article", style_key="event", shape="point"),
             LegendEntry(label="Context event", style_key="event-context", shape="point"),
+            LegendEntry(
+                label="Earlier events, counted per area", style_key="event-earlier", shape="point"
+            ),
         ),
     ),
 )

@@ -35,10 +35,14 @@ layer id is named here. Text is plain; :mod:`layers.web.html` escapes it for HTM
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
+from itertools import chain
 from typing import TYPE_CHECKING
 
+import numpy as np
+import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -46,12 +50,13 @@ from geo import settings
 from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.model import Names
+from geo.model import Event, Names
 from geo.naming import alternatives, compose, label
 from geo.situation import Situation, state_at
 from layers.catalog import (
     BoundarySource,
     ControlSource,
+    EventSource,
     LayerSpec,
     PlaceSource,
     SiteSource,
@@ -60,6 +65,7 @@ from layers.catalog import (
     layer,
     runtime_specs,
 )
+from layers.event_index import event_index
 from layers.view import View
 
 if TYPE_CHECKING:
@@ -104,15 +110,34 @@ def layer_features(
     situation: Situation | None,
     layer_ids: Iterable[str],
     convention: str,
+    *,
+    event_limit: int | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Frames (see module docstring) for each requested layer, in catalogue order.
 
     ``situation`` may be ``None`` when no layer that changes with the date is asked for.
+    With ``event_limit``, an events layer holding more events draws only the latest
+    ``event_limit`` one by one and counts the earlier ones per area
+    (:func:`earlier_event_counts`, first in its frame): for an interactive map; exports
+    leave it out and get every event.
     """
-    return {
-        layer_id: feature_frame(features(dataset, situation, layer(layer_id), convention))
-        for layer_id in check_layer_ids(tuple(layer_ids))
-    }
+    frames = {}
+    for layer_id in check_layer_ids(tuple(layer_ids)):
+        spec = layer(layer_id)
+        rows = features(dataset, situation, spec, convention)
+        if event_limit is not None and isinstance(spec.source, EventSource):
+            rows = latest_events(rows, event_limit)
+        frames[layer_id] = feature_frame(rows)
+    return frames
+
+
+def latest_events(rows: list[Feature], limit: int) -> list[Feature]:
+    """Event features (in date order) as they are when at most ``limit``; else the counts
+    of all but the latest ``limit`` (:func:`earlier_event_counts`) followed by those."""
+    if len(rows) <= limit:
+        return rows
+    split = len(rows) - limit
+    return [*earlier_event_counts(rows[:split]), *rows[split:]]
 
 
 def view_features(
@@ -328,24 +353,93 @@ def _site_features(
 def _event_features(
     layer_id: str, dataset: Dataset, situation: Situation, convention: str
 ) -> Iterator[Feature]:
+    """The features of the situation's events, each made once per dataset and naming
+    convention (:mod:`layers.event_index`) and reused by every later date."""
+    index = event_index(dataset)
+    made = index.per_event(
+        ("feature", layer_id, convention),
+        lambda event: _event_feature(layer_id, dataset, event, convention),
+    )
     for event in situation.events:
-        provenance = event.provenance
-        details = [("Date", event.describe())]
-        if event.quote:
-            details.append(("Quote", f"“{event.quote}”"))
-        details += _provenance_details(provenance.status, provenance.note)
-        yield Feature(
-            id=event.id,
-            layer=layer_id,
-            style_key="event" if event.in_article else "event-context",
-            status=provenance.status,
-            label=composed(dataset, event.title, event.title_places, convention),
-            details=tuple(details),
-            source_ids=provenance.sources,
-            citations=_citations(dataset, provenance.sources),
-            names=None,
-            geometry=event.geometry,
+        position = index.positions.get(event.id)
+        if position is not None and index.events[position] is event:
+            yield made[position]
+        else:  # an event that is not the dataset's own record: made afresh
+            yield _event_feature(layer_id, dataset, event, convention)
+
+
+def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: str) -> Feature:
+    provenance = event.provenance
+    details = [("Date", event.describe())]
+    if event.quote:
+        details.append(("Quote", f"“{event.quote}”"))
+    details += _provenance_details(provenance.status, provenance.note)
+    return Feature(
+        id=event.id,
+        layer=layer_id,
+        style_key="event" if event.in_article else "event-context",
+        status=provenance.status,
+        label=composed(dataset, event.title, event.title_places, convention),
+        details=tuple(details),
+        source_ids=provenance.sources,
+        citations=_citations(dataset, provenance.sources),
+        names=None,
+        geometry=event.geometry,
+    )
+
+
+#: Side of the grid squares in which :func:`earlier_event_counts` counts events, degrees.
+EVENT_CELL_DEG = 0.25
+#: Style of such a count on the map (a legend entry of the events layer).
+EARLIER_EVENTS_STYLE = "event-earlier"
+#: Statuses from most to least certain: a count takes its least certain event's.
+_CERTAINTY = ("confirmed", "reported", "approximate", "proposed")
+
+
+def earlier_event_counts(rows: list[Feature], cell_deg: float = EVENT_CELL_DEG) -> list[Feature]:
+    """Event features (of one layer) counted per grid square of ``cell_deg`` degrees: one
+    point feature per square holding any, at the square's centre, saying how many events
+    it holds, between which dates, and citing their sources.
+
+    ``rows`` come in date order (as :func:`features` gives them). For a map with more
+    events than it can draw one by one: it draws the latest ones and these counts for the
+    earlier ones (:func:`latest_events`). A count's status is the least certain of its
+    events'.
+    """
+    centres = shapely.centroid(np.array([row.geometry for row in rows], dtype=object))
+    columns = np.floor(shapely.get_x(centres) / cell_deg)
+    lines = np.floor(shapely.get_y(centres) / cell_deg)
+    cells: dict[tuple[int, int], list[Feature]] = {}
+    for column, line, row in zip(columns.tolist(), lines.tolist(), rows, strict=True):
+        if math.isfinite(column) and math.isfinite(line):  # not an empty geometry
+            cells.setdefault((int(column), int(line)), []).append(row)
+    counts = []
+    for (column, line), held in sorted(cells.items()):
+        statuses = {row.status for row in held}
+        status = max(statuses, key=lambda s: _CERTAINTY.index(s) if s in _CERTAINTY else 9)
+        events = f"{len(held):,} earlier event{'s' if len(held) != 1 else ''}"
+        first, last = (dict(held[i].details).get("Date", "") for i in (0, -1))
+        counts.append(
+            Feature(
+                id=f"{held[0].layer}-earlier-{column}-{line}",
+                layer=held[0].layer,
+                style_key=EARLIER_EVENTS_STYLE,
+                status=status,
+                label=f"{events} in this area",
+                details=(
+                    ("Events", f"{events} here, not drawn one by one (all are in the timeline)"),
+                    ("Dates", first if first == last else f"{first} to {last}"),
+                    ("Latest", held[-1].label),
+                    ("Area", f"the {cell_deg:g}° square around this point"),
+                    *_provenance_details(status, None),
+                ),
+                source_ids=tuple(dict.fromkeys(chain.from_iterable(r.source_ids for r in held))),
+                citations=tuple(dict.fromkeys(chain.from_iterable(r.citations for r in held))),
+                names=None,
+                geometry=Point((column + 0.5) * cell_deg, (line + 0.5) * cell_deg),
+            )
         )
+    return counts
 
 
 def user_features(layer_id: str, source: UserSource, day: dt.date) -> list[Feature]:

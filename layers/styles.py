@@ -180,6 +180,8 @@ STYLES: dict[str, Style] = {
     "exercise": Style(color="#0d47a1", fill="#1e88e5", marker="circle", radius=8.0),
     "event": Style(color="#111111", fill="#ffd54f", marker="circle", radius=6.0),
     "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
+    # Earlier events counted per area where a map has too many to draw one by one.
+    "event-earlier": Style(color="#555555", fill="#bdbdbd", marker="circle", radius=7.0),
     "place": Style(color="#333333", fill="#333333", marker="circle", radius=2.5, weight=0.5),
     "place-minor": Style(color="#555555", fill="#555555", marker="circle", radius=1.8, weight=0.5),
     # Areas whose holder differs between two dates (layers.change_layer), one look per

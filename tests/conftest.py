@@ -184,3 +184,23 @@ def hostile_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile_dataset(hostile_data_dir: Path) -> Dataset:
     """The hostile copy of the data, loaded once per session."""
     return load_dataset(hostile_data_dir)
+
+
+#: Size of the synthetic data set of the scale tests (bench/synthetic.py): enough events
+#: that the timeline pages and the map counts the earlier ones.
+SCALE_EVENTS, SCALE_AREAS = 3_000, 60
+
+
+@pytest.fixture(scope="session")
+def scale_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid data folder with 3,000 synthetic events (never real, never committed)."""
+    from bench.synthetic import write_synthetic
+
+    folder = tmp_path_factory.mktemp("scale")
+    return write_synthetic(folder, events=SCALE_EVENTS, areas=SCALE_AREAS)
+
+
+@pytest.fixture(scope="session")
+def scale_dataset(scale_data_dir: Path) -> Dataset:
+    """The dataset of :func:`scale_data_dir`."""
+    return load_dataset(scale_data_dir)

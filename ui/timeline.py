@@ -3,33 +3,38 @@ scrolling it into view (an event clicked on the map, or the one a playback is at
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import streamlit as st
 
 from geo import settings
 from geo.dataset import Dataset
-from geo.situation import in_date_order
 from geo.user_layers import UserLayer
 from layers.view import View
 from layers.web.map import MAP_HEIGHT
 from layers.web.timeline_panel import (
     TimelineEntry,
-    current_event,
+    playing_event,
     scroll_script,
-    timeline_entries,
+    timeline_page,
 )
 from ui.dates import set_day
 
-#: Session-state keys: the highlighted event, and the last scroll request (id, number).
+#: Session-state keys: the highlighted event, the last scroll request (id, number) and
+#: the window of a long timeline (day, focus id or None, shift in windows; see
+#: :func:`page_request`).
 SELECTED_KEY = "selected_event"
 SCROLL_KEY = "timeline_scroll"
+PAGE_KEY = "timeline_page"
 
 
 def select_event(event_id: str, *, scroll: bool = True) -> None:
-    """Highlight an event's card and (by default) scroll the timeline to it."""
+    """Highlight an event's card, show the window of the timeline holding it and (by
+    default) scroll the timeline to it."""
     state = st.session_state
     state[SELECTED_KEY] = event_id
+    state[PAGE_KEY] = (None, event_id, 0)  # the day is taken by the next run
     if scroll:
         _, number = state.get(SCROLL_KEY, ("", 0))
         state[SCROLL_KEY] = (event_id, number + 1)
@@ -42,29 +47,59 @@ def on_event(entry: TimelineEntry) -> None:
     select_event(entry.id, scroll=False)
 
 
+def page_request(day: dt.date) -> tuple[str | None, int]:
+    """The focus and shift of the timeline's window on ``day``: an event just picked (on
+    the map, by its card, by a playback) is the focus until the date moves otherwise;
+    after a date change the window is the date's, until "Earlier" or "Later" shift it."""
+    state = st.session_state
+    asked, focus, shift = state.get(PAGE_KEY, (day, None, 0))
+    if asked is not None and asked != day:
+        focus, shift = None, 0
+    state[PAGE_KEY] = (day, focus, shift)
+    return focus, shift
+
+
+def _shift_page(by: int) -> None:
+    day, focus, shift = st.session_state[PAGE_KEY]
+    st.session_state[PAGE_KEY] = (day, focus, shift + by)
+
+
 def timeline(dataset: Dataset, view: View, mine: Sequence[UserLayer] = ()) -> None:
-    """Every event in date order (with the dated features of the user's layers ``mine``);
-    later ones greyed; a button per event sets the date.
+    """The events in date order (with the dated features of the user's layers ``mine``);
+    later ones greyed; a button per event sets the date. A long timeline shows a window
+    of :data:`layers.web.timeline_panel.PAGE_SIZE` cards around the date (or the picked
+    event) with "Earlier" and "Later" buttons and a count.
 
     While playing, the event the date has reached is highlighted and scrolled to.
     """
     state = st.session_state
     if state.get("playing"):
-        now = current_event(in_date_order(dataset.events), view.day)
+        now = playing_event(dataset, view.day)
         if now is not None and now != state.get(SELECTED_KEY):
             select_event(now)
+    focus, shift = page_request(view.day)
+    page = timeline_page(
+        dataset,
+        view.day,
+        mine,
+        selected=state.get(SELECTED_KEY),
+        focus=focus,
+        shift=shift,
+        convention=view.convention,
+    )
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT, key="timeline"):
-        for entry in timeline_entries(
-            dataset,
-            view.day,
-            mine,
-            selected=state.get(SELECTED_KEY),
-            convention=view.convention,
-        ):
+        if page.earlier or page.later:
+            st.caption(page.caption())
+            st.button(f"Earlier ({page.earlier:,} more)", key="timeline:earlier",
+                      on_click=_shift_page, args=(-1,), disabled=not page.earlier)  # fmt: skip
+        for entry in page.entries:
             st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
             st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip
+        if page.earlier or page.later:
+            st.button(f"Later ({page.later:,} more)", key="timeline:later",
+                      on_click=_shift_page, args=(1,), disabled=not page.later)  # fmt: skip
         request = state.get(SCROLL_KEY)
         if request:  # same request, same page: Streamlit does not run it again
             st.iframe(scroll_script(*request), height=1)

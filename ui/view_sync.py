@@ -37,7 +37,7 @@ from geo.measure import Measurement
 from layers.print_options import PrintOptions
 from layers.view import Bounds, View, check_bounds
 from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
-from layers.web.timeline_panel import timeline_entries
+from layers.web.timeline_panel import click_targets
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -225,7 +225,7 @@ def map_fragment(
         zoom=fly[1] if fly else None,
     )
     _take_report(reported_bounds(value), default, origin)
-    entries = timeline_entries(dataset, view.day, convention=view.convention)
+    entries = click_targets(dataset, view.day, convention=view.convention)
     click = on_map_value(value, entries)
     if click.new_point or click.event_id is not None:
         st.rerun(scope="app")  # draw the measured line; highlight the event's card

@@ -20,7 +20,10 @@ Every text from data reaches the HTML through :mod:`layers.web.html` only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 import folium
@@ -28,7 +31,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
-from folium.utilities import JsCode
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
+from folium.utilities import JsCode, get_obj_in_upper_tree
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -53,6 +58,9 @@ SIMPLIFY_TOLERANCE = 0.002
 SMALL_FEATURE_DEG = 0.05
 #: Decimals kept in embedded coordinates (1e-5 degree is about 1 m).
 COORD_DECIMALS = 5
+#: Most events the app's map draws one by one (``layer_features(event_limit=...)``):
+#: beyond it the earlier ones are counted per area, so 10,000 events stay a light page.
+EVENT_MARKER_LIMIT = 500
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 600
 #: Smallest label text on the web map, in CSS pixels; paper sizes (points) are scaled
@@ -163,6 +171,36 @@ FeatureCollection = dict[str, Any]
 _M = TypeVar("_M", folium.CircleMarker, folium.Marker)
 
 
+#: GeoJSON features already made (see :func:`_prepared`), at most this many kept.
+MAX_PREPARED_FEATURES = 20_000
+_PREPARED: OrderedDict[Hashable, tuple[BaseGeometry, dict[str, Any]]] = OrderedDict()
+_PREPARED_LOCK = threading.Lock()
+
+
+def _prepared(
+    key: Hashable, geometry: BaseGeometry, make: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The feature ``make()`` builds, made once for ``key`` and reused (shared and
+    read-only, like the collections). ``key`` holds every input of the feature but the
+    geometry, which is matched by identity: the entry keeps the geometry alive, so its
+    ``id`` cannot be reused while the entry exists. Least recently used dropped first."""
+    try:
+        hash(key)
+    except TypeError:  # a frame not made by layers.features (lists in it): not kept
+        return make()
+    with _PREPARED_LOCK:
+        held = _PREPARED.get(key)
+        if held is not None and held[0] is geometry:
+            _PREPARED.move_to_end(key)
+            return held[1]
+    feature = make()
+    with _PREPARED_LOCK:
+        _PREPARED[key] = (geometry, feature)
+        while len(_PREPARED) > MAX_PREPARED_FEATURES:
+            _PREPARED.popitem(last=False)
+    return feature
+
+
 def feature_collection(
     frame: gpd.GeoDataFrame, anchors: Mapping[str, tuple[float, float]] | None = None
 ) -> FeatureCollection:
@@ -177,27 +215,32 @@ def feature_collection(
     for row in frame.itertuples(index=False):
         if row.geometry is None or row.geometry.is_empty:
             continue
-        properties = {
-            "style_key": row.style_key,
-            "status": row.status,
-            "tooltip": escape_text(row.label),
-            "popup": popup_html(row.label, row.details, row.citations),
-        }
         anchor = anchors.get(str(row.id)) if anchors else None
-        spec = find(row.layer)  # None for a derived layer (the change layer): no label
-        label = spec.label if spec is not None else None
-        if anchor is not None and label is not None:
-            lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
-            properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
-        features.append(
-            {
-                "type": "Feature",
-                "id": str(row.id),
-                "properties": properties,
-                "geometry": mapping(prepare_geometry(row.geometry)),
-            }
-        )
+        key = (row.id, row.layer, row.style_key, row.status, row.label, row.details,
+               row.citations, id(row.geometry), anchor)  # fmt: skip
+        features.append(_prepared(key, row.geometry, partial(_geojson_feature, row, anchor)))
     return {"type": "FeatureCollection", "features": features}
+
+
+def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, Any]:
+    """One feature of :func:`feature_collection` from a frame row."""
+    properties = {
+        "style_key": row.style_key,
+        "status": row.status,
+        "tooltip": escape_text(row.label),
+        "popup": popup_html(row.label, row.details, row.citations),
+    }
+    spec = find(row.layer)  # None for a derived layer (the change layer): no label
+    label = spec.label if spec is not None else None
+    if anchor is not None and label is not None:
+        lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
+        properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
+    return {
+        "type": "Feature",
+        "id": str(row.id),
+        "properties": properties,
+        "geometry": mapping(prepare_geometry(row.geometry)),
+    }
 
 
 # --- styles ---------------------------------------------------------------------------
@@ -394,8 +437,44 @@ def _details(layer_id: str) -> dict[str, Any]:
     return {"on_each_feature": _point_label(label) if label else _HOVER}
 
 
+class GeoJsonLayer(folium.GeoJson):
+    """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`
+    text (folium 0.20's ``GeoJson.render``, ``Layer.render`` and
+    ``MacroElement.render`` otherwise).
+
+    ``MacroElement.render`` wraps each element's rendered script in
+    ``Element(template=script)``, so branca compiles the whole embedded GeoJSON as a
+    Jinja template on every render: with 10,000 events that took half a second per date
+    change, though streamlit-folium renders the script macro again itself and never uses
+    that copy. Nothing is lost: data text reaches the GeoJSON escaped, braces included
+    (:func:`layers.web.html.escape_text`), and these layers have no element-valued styles
+    for a second template pass to resolve.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
+        """Style map (as ``GeoJson.render``), the add-to-parent call (as
+        ``Layer.render``), then the script, verbatim, and the children."""
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
+        if (self.style or self.highlight) and self.data["features"]:
+            mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        if self.show:
+            assert self._parent is not None, "a layer is rendered inside its map"
+            adder = ElementAddToElement(
+                element_name=self.get_name(), element_parent_name=self._parent.get_name()
+            )
+            self.add_child(adder, name=self.get_name() + "_add")
+        script = self._template.module.__dict__["script"](self, kwargs)
+        _root(self).script.add_child(Verbatim(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 def _geojson(data: dict[str, Any], layer_id: str, **kwargs: Any) -> folium.GeoJson:
-    return folium.GeoJson(data, name=layer_id, **_details(layer_id), **kwargs)
+    return GeoJsonLayer(data, name=layer_id, **_details(layer_id), **kwargs)
 
 
 def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, FeatureCollection]:
@@ -408,6 +487,7 @@ def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Fea
     """
     anchors = area_label_points(frames)
     return {layer_id: feature_collection(frame, anchors) for layer_id, frame in frames.items()}
+
 
 
 def _in_pane(marker: _M, pane: str | None) -> _M:
@@ -480,7 +560,7 @@ def _area_labels(
     if label is None or not anchors:
         return
     in_pane: dict[str, Any] = {} if pane is None else {"pane": pane}
-    folium.GeoJson(
+    GeoJsonLayer(
         {"type": "FeatureCollection", "features": anchors},
         name=f"{layer_id}-labels",
         marker=_in_pane(folium.CircleMarker(), pane),
@@ -609,7 +689,7 @@ def _land(dataset: Dataset) -> folium.GeoJson:
     return folium.GeoJson(data, name="land", style_function=lambda _: _LAND, interactive=False)
 
 
-def _root(fmap: folium.Map) -> Figure:
+def _root(fmap: Element) -> Figure:
     root = fmap.get_root()
     assert isinstance(root, Figure)
     return root

@@ -10,12 +10,15 @@ short codes (``:material/home:``) never appear in the source it scans.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import json
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from shapely.geometry.base import BaseGeometry
@@ -23,8 +26,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.dataset import Dataset
 from geo.model import Event
 from geo.naming import DEFAULT_CONVENTION
-from geo.situation import in_date_order, in_force
+from geo.situation import in_force
 from geo.user_layers import UserFeature, UserLayer
+from layers.event_index import event_index
 from layers.features import composed
 from layers.web.html import escape_text
 
@@ -81,30 +85,145 @@ def timeline_entries(
     """All events in date order; those not yet in force on ``day`` are not ``past``
     (greyed); the event ``selected`` (an id) is highlighted. Titles name places in
     ``convention``. The dated features of ``user_layers`` (the user's own) are merged in
-    by date.
+    by date. (The app shows a page of them: :func:`timeline_page`.)
     """
-    entries = []
-    for event in in_date_order(dataset.events):
-        title = composed(dataset, event.title, event.title_places, convention)
-        citations = [dataset.source(s).citation() for s in event.provenance.sources]
-        quoted_by = dataset.source(event.quote_source).citation() if event.quote_source else ""
-        past = in_force(event, day)
-        center, zoom = fly_to(event.geometry)
-        entries.append(
-            TimelineEntry(
-                id=event.id,
-                date=event.date,
-                html=event_html(
-                    event, citations, quoted_by, past, selected=event.id == selected, title=title
-                ),
-                past=past,
-                center=center,
-                zoom=zoom,
-                title=title,
-            )
-        )
-    mine = [user_entry(layer, f, day) for layer in user_layers for f in layer.features if f.date]
-    return sorted(entries + mine, key=lambda entry: entry.date)  # stable: ties keep order
+    items = _items(dataset, user_layers)
+    return [_entry(dataset, item, day, selected, convention) for item in items]
+
+
+#: Cards the timeline shows at once; with more, :func:`timeline_page` gives a window.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """A window of the timeline: ``entries`` are entries ``start`` to ``start +
+    len(entries) - 1`` (0-based) of the ``total`` of :func:`timeline_entries`."""
+
+    entries: list[TimelineEntry]
+    start: int
+    total: int
+
+    @property
+    def earlier(self) -> int:
+        """Entries before the window."""
+        return self.start
+
+    @property
+    def later(self) -> int:
+        """Entries after the window."""
+        return self.total - self.start - len(self.entries)
+
+    def caption(self) -> str:
+        """``Showing 41–90 of 10,000``."""
+        last = self.start + len(self.entries)
+        return f"Showing {self.start + 1:,}–{last:,} of {self.total:,}"
+
+
+def timeline_page(
+    dataset: Dataset,
+    day: dt.date,
+    user_layers: Sequence[UserLayer] = (),
+    *,
+    selected: str | None = None,
+    focus: str | None = None,
+    shift: int = 0,
+    size: int = PAGE_SIZE,
+    convention: str = DEFAULT_CONVENTION,
+) -> TimelinePage:
+    """At most ``size`` entries of :func:`timeline_entries`, around the entry ``focus``
+    (an id; e.g. the event picked on the map) or, without it, around ``day``'s latest
+    entry: that entry in the middle of the window, ``shift`` windows later (negative:
+    earlier; a window is clamped to the timeline before it is shifted). Only the entries
+    shown are built.
+    """
+    items = _items(dataset, user_layers)
+    total = len(items)
+    ids = [_item_id(item) for item in items] if focus is not None else []
+    if focus is not None and focus in ids:
+        anchor = ids.index(focus)
+    else:
+        anchor = max(0, bisect.bisect_right([item[0] for item in items], day) - 1)
+    last_start = max(0, total - size)
+    start = min(max(0, anchor - size // 2), last_start)  # the window of the anchor
+    start = min(max(0, start + shift * size), last_start)
+    shown = items[start : start + size]
+    entries = [_entry(dataset, item, day, selected, convention) for item in shown]
+    return TimelinePage(entries=entries, start=start, total=total)
+
+
+#: One line of the timeline before it is built: its date and its record.
+_Item = tuple[dt.date, Event | tuple[UserLayer, UserFeature]]
+
+
+def _items(dataset: Dataset, user_layers: Sequence[UserLayer]) -> list[_Item]:
+    """Events in date order (indexed once per dataset) with the user's dated features
+    merged in by date (after the events of the same date, in their layers' order)."""
+    events: list[_Item] = [(event.date, event) for event in event_index(dataset).events]
+    mine: list[_Item] = sorted(
+        ((f.date, (layer, f)) for layer in user_layers for f in layer.features if f.date),
+        key=lambda item: item[0],
+    )
+    if not mine:
+        return events
+    return list(heapq.merge(events, mine, key=lambda item: item[0]))
+
+
+def _item_id(item: _Item) -> str:
+    record = item[1]
+    if isinstance(record, Event):
+        return record.id
+    user_layer, feature = record
+    return f"{user_layer.id}-{feature.row}"
+
+
+def _entry(
+    dataset: Dataset, item: _Item, day: dt.date, selected: str | None, convention: str
+) -> TimelineEntry:
+    record = item[1]
+    if not isinstance(record, Event):
+        return user_entry(*record, day)
+    event = record
+    title = composed(dataset, event.title, event.title_places, convention)
+    citations = [dataset.source(s).citation() for s in event.provenance.sources]
+    quoted_by = dataset.source(event.quote_source).citation() if event.quote_source else ""
+    past = in_force(event, day)
+    center, zoom = fly_to(event.geometry)
+    return TimelineEntry(
+        id=event.id,
+        date=event.date,
+        html=event_html(
+            event, citations, quoted_by, past, selected=event.id == selected, title=title
+        ),
+        past=past,
+        center=center,
+        zoom=zoom,
+        title=title,
+    )
+
+
+def click_targets(
+    dataset: Dataset, day: dt.date, *, convention: str = DEFAULT_CONVENTION
+) -> Sequence[TimelineEntry]:
+    """The events begun by ``day`` as :func:`clicked_event` needs them (id, title,
+    centre; no card HTML), in date order; made once per dataset and naming convention."""
+    index = event_index(dataset)
+    targets = index.per_event(("click-target", convention), partial(_target, dataset, convention))
+    return targets[: index.begun(day)]
+
+
+def _target(dataset: Dataset, convention: str, event: Event) -> TimelineEntry:
+    center, zoom = fly_to(event.geometry)
+    title = composed(dataset, event.title, event.title_places, convention)
+    return TimelineEntry(event.id, event.date, "", True, center, zoom, title)
+
+
+def playing_event(dataset: Dataset, day: dt.date) -> str | None:
+    """The id of the latest event begun by ``day`` (:func:`current_event` of the
+    dataset's events, by bisection)."""
+    index = event_index(dataset)
+    begun = index.begun(day)
+    return index.events[begun - 1].id if begun else None
 
 
 def user_entry(user_layer: UserLayer, feature: UserFeature, day: dt.date) -> TimelineEntry:

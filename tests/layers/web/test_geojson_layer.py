@@ -1,0 +1,75 @@
+"""GeoJsonLayer writes the same page and the same streamlit-folium groups as folium's
+GeoJson, without compiling the embedded data as a Jinja template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from unittest import mock
+
+import folium
+import pytest
+import streamlit_folium as sf
+
+from geo.dataset import Dataset
+from layers.view import View
+from layers.web import map as web_map
+
+#: folium's generated variable names (random suffixes) differ between two renders.
+_NAMES = re.compile(r"_[0-9a-f]{32}")
+
+
+def _same_names(text: str) -> str:
+    return _NAMES.sub("_X", text)
+
+
+def _with_folium_geojson() -> mock._patch[type[folium.GeoJson]]:
+    return mock.patch.object(web_map, "GeoJsonLayer", folium.GeoJson)
+
+
+def test_the_standalone_page_is_the_same_as_with_folium_geojson(dataset: Dataset) -> None:
+    view = View(day=dt.date(2021, 2, 23))
+    ours = web_map.standalone_html(dataset, view)
+    with _with_folium_geojson():
+        theirs = web_map.standalone_html(dataset, view)
+    assert "GeoJson" not in ours.split("<script>", 1)[0]  # sanity: a page
+    assert _same_names(ours).split() == _same_names(theirs).split()
+
+
+@pytest.mark.parametrize("day", [dt.date(1994, 5, 12), dt.date(2021, 2, 23)])
+def test_the_groups_sent_to_the_map_are_the_same(dataset: Dataset, day: dt.date) -> None:
+    view = View(day=day)
+    frames = web_map.view_features(dataset, view)
+
+    def groups_text() -> str:
+        fmap = web_map.base_map(dataset, view.bounds, view.basemap)
+        groups = web_map.feature_groups(web_map.feature_collections(frames), day=day)
+        return "".join(
+            sf._get_feature_group_string(group, map=fmap, idx=index)
+            for index, group in enumerate(groups)
+        )
+
+    ours = groups_text()
+    with _with_folium_geojson():
+        theirs = groups_text()
+    assert "L.geoJson(" in ours
+    assert _same_names(ours) == _same_names(theirs)
+
+
+def test_no_template_is_compiled_from_the_data(dataset: Dataset) -> None:
+    view = View(day=dt.date(2021, 2, 23))
+    frames = web_map.view_features(dataset, view)
+    fmap = web_map.base_map(dataset, view.bounds, view.basemap)
+    groups = web_map.feature_groups(web_map.feature_collections(frames), day=view.day)
+    compiled: list[str] = []
+    real = web_map.Element.__init__
+
+    def spy(self: object, template: str | None = None, **kwargs: object) -> None:
+        compiled.append(template or "")
+        real(self, template, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch("branca.element.Element.__init__", spy):
+        for index, group in enumerate(groups):
+            sf._get_feature_group_string(group, map=fmap, idx=index)
+    assert compiled  # the spy saw branca's elements
+    assert not any("FeatureCollection" in text for text in compiled)

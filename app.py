@@ -272,9 +272,9 @@ def main() -> None:
             prepare = partial(prepared_export, dataset, view, mine=mine)
             compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
             return
-        print_panel.export_panel(dataset, view_sync.screen(view, sheet), measurement, mine)
-        deck_ui.deck_panel(dataset, view)
+        live = view_sync.screen(view, sheet)
         if presenting:
+            sidebar_panels(dataset, view, live, measurement, mine)
             deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
         else:
             left, right = layout.map_row()
@@ -283,7 +283,22 @@ def main() -> None:
                 basemap_fallback(view)
             with right:
                 timeline(dataset, view, mine)
+            # In the sidebar, below the print options as before; drawn after the map so
+            # that the map's update reaches the browser first on a date change.
+            sidebar_panels(dataset, view, live, measurement, mine)
     wait_and_step()
+
+
+def sidebar_panels(
+    dataset: Dataset,
+    view: View,
+    live: view_sync.Screen,
+    measurement: Measurement | None,
+    mine: tuple[UserLayer, ...],
+) -> None:
+    """The sidebar's export and deck panels (after the print options)."""
+    print_panel.export_panel(dataset, live, measurement, mine)
+    deck_ui.deck_panel(dataset, view)
 
 
 main()

@@ -17,7 +17,7 @@ read-only between sessions.
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 
 import folium
 import streamlit as st
@@ -55,23 +55,33 @@ def group_script(group: folium.FeatureGroup, index: int) -> str:
     return script.replace(get_full_id(host), "map_div")
 
 
-def prepare(layer_id: str, data: FeatureCollection | None) -> PreparedScript:
-    """The catalogue layer's group drawing ``data`` (None: empty), as script."""
-    group = layer_group(layer_id, data)
-    links = element_links(group)
-    return PreparedScript(layer(layer_id).title, group_script(group, POSITION[layer_id]), links)
+def prepare(
+    layer_id: str, data: FeatureCollection | None, *, pane: str | None = None, at: int | None = None
+) -> PreparedScript:
+    """The catalogue layer's group drawing ``data`` (None: empty) in ``pane``, as script
+    for position ``at`` of the groups handed to st_folium (the main map's position of the
+    layer, :data:`POSITION`, by default)."""
+    group = layer_group(layer_id, data, pane=pane)
+    index = POSITION[layer_id] if at is None else at
+    return PreparedScript(layer(layer_id).title, group_script(group, index), element_links(group))
 
 
-@functools.cache
-def empty(layer_id: str) -> PreparedScript:
+@functools.lru_cache(maxsize=512)
+def empty(layer_id: str, pane: str | None = None, at: int | None = None) -> PreparedScript:
     """:func:`prepare` of the catalogue layer with nothing to draw (the same for every
     session and data: an empty group)."""
-    return prepare(layer_id, None)
+    return prepare(layer_id, None, pane=pane, at=at)
 
 
-def prepare_all(collections: Mapping[str, FeatureCollection]) -> dict[str, PreparedScript]:
-    """:func:`prepare` of each catalogue layer of ``collections``."""
-    return {layer_id: prepare(layer_id, data) for layer_id, data in collections.items()}
+def prepare_all(
+    collections: Mapping[str, FeatureCollection], *, pane: str | None = None, offset: int = 0
+) -> dict[str, PreparedScript]:
+    """:func:`prepare` of each catalogue layer of ``collections``, in ``pane``, at its
+    position in the draw order plus ``offset``."""
+    return {
+        layer_id: prepare(layer_id, data, pane=pane, at=POSITION[layer_id] + offset)
+        for layer_id, data in collections.items()
+    }
 
 
 def groups(
@@ -89,6 +99,25 @@ def groups(
     return ready
 
 
+#: One side of a map's groups: the collections handed to the group builder, their
+#: prepared scripts (by layer id), the pane and the offset of the side's first group.
+Side = tuple[Mapping[str, FeatureCollection], Mapping[str, PreparedScript], str | None, int]
+
+
+def use_prepared(groups: list[folium.FeatureGroup], sides: Sequence[Side]) -> None:
+    """Replace, in ``groups`` (built by :func:`layers.web.compare.compare_groups`), each
+    catalogue layer's group of each side by its prepared script: the side's script where
+    the side draws the layer, an empty group where it does not (the user's layers and
+    anything else stay as built)."""
+    for collections, scripts, pane, offset in sides:
+        for layer_id in DRAW_ORDER:
+            at = POSITION[layer_id] + offset
+            if layer_id not in collections:
+                groups[at] = empty(layer_id, pane, at).group()
+            elif layer_id in scripts:
+                groups[at] = scripts[layer_id].group()
+
+
 #: Situations kept prepared, for all sessions (the data has a few dozen situations; an
 #: entry holds the dated layers' features and script, a few hundred KiB at most).
 SITUATIONS_KEPT = 128
@@ -103,13 +132,20 @@ def situation_layers(
     situation: Situation,
     layer_ids: tuple[str, ...],
     convention: str,
+    *,
+    pane: str | None = None,
+    offset: int = 0,
 ) -> SituationLayers:
     """The dated catalogue layers ``layer_ids`` of ``situation`` in ``convention``,
     prepared once and shared by every session and every day with the same situation
     (:func:`layers.web.prepared.situation_identity`). ``version`` names the data
-    ``dataset`` was loaded from (its folder and files' stamp): other data, other entry."""
+    ``dataset`` was loaded from (its folder and files' stamp): other data, other entry.
+    ``pane`` and ``offset`` place the groups as the comparison map wants them
+    (:func:`prepare_all`)."""
     identity = situation_identity(situation, layer_ids)
-    return _situation_layers(version, identity, convention, layer_ids, dataset, situation)
+    return _situation_layers(
+        version, identity, convention, layer_ids, pane, offset, dataset, situation
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=SITUATIONS_KEPT)
@@ -118,9 +154,11 @@ def _situation_layers(
     identity: SituationIdentity,
     convention: str,
     layer_ids: tuple[str, ...],
+    pane: str | None,
+    offset: int,
     _dataset: Dataset,
     _situation: Situation,
 ) -> SituationLayers:
     """:func:`situation_layers`, keyed by the situation's identity (not its day)."""
     collections = dated_collections(_dataset, _situation, layer_ids, convention)
-    return collections, prepare_all(collections)
+    return collections, prepare_all(collections, pane=pane, offset=offset)

@@ -13,11 +13,12 @@ import streamlit_folium
 
 from geo.dataset import Dataset
 from geo.situation import state_at
-from layers.catalog import LAYERS
+from layers.catalog import DRAW_ORDER, LAYERS
 from layers.features import layer_features
 from layers.view import DEFAULT_BOUNDS
+from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups
 from layers.web.map import base_map, feature_collections, feature_groups
-from layers.web.prepared import situation_identity
+from layers.web.prepared import PreparedGroup, situation_identity
 from ui import map_groups
 
 DATED = tuple(spec.id for spec in LAYERS if spec.dated)
@@ -111,6 +112,34 @@ def test_each_prepared_entry_is_what_the_day_draws(dataset: Dataset) -> None:
 
 def test_a_layer_outside_its_validity_changes_the_identity(dataset: Dataset) -> None:
     before, after = state_at(dataset, dt.date(1994, 5, 11)), state_at(dataset, dt.date(1994, 5, 12))
-    assert situation_identity(before, ("ceasefire-line",))[0] != situation_identity(
-        after, ("ceasefire-line",)
-    )[0]
+    assert (
+        situation_identity(before, ("ceasefire-line",))[0]
+        != situation_identity(after, ("ceasefire-line",))[0]
+    )
+
+
+def test_prepared_comparison_groups_send_what_st_folium_makes_of_them(dataset: Dataset) -> None:
+    before, after = OTHERS[1], SAME[0]
+    fixed = collections_on(dataset, before, "en")
+    fixed = {k: v for k, v in fixed.items() if k in FIXED and k != "places"}  # one off
+    layers = tuple(i for i in DATED if i != "events")  # one dated layer off
+    n = len(DRAW_ORDER)
+    left, left_scripts = map_groups.situation_layers(
+        "v1", dataset, state_at(dataset, before), layers, "en", pane=BEFORE_PANE
+    )
+    right, right_scripts = map_groups.situation_layers(
+        "v1", dataset, state_at(dataset, after), layers, "en", pane=AFTER_PANE, offset=n
+    )
+    plain = compare_groups(fixed, left, right, None, days=(before, after))
+    fast = compare_groups(fixed, left, right, None, days=(before, after))
+    fixed_scripts = map_groups.prepare_all(fixed, pane=FIXED_PANE, offset=2 * n + 1)
+    map_groups.use_prepared(
+        fast,
+        [
+            (left, left_scripts, BEFORE_PANE, 0),
+            (right, right_scripts, AFTER_PANE, n),
+            (fixed, fixed_scripts, FIXED_PANE, 2 * n + 1),
+        ],
+    )
+    assert sum(isinstance(g, PreparedGroup) for g in fast) == 3 * n
+    assert sent(dataset, fast)["feature_group"] == sent(dataset, plain)["feature_group"]

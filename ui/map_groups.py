@@ -41,10 +41,19 @@ from layers.web.prepared import (
 POSITION = {layer_id: index for index, layer_id in enumerate(DRAW_ORDER)}
 
 
+#: Prepended to the first group's script. streamlit-folium's frontend (0.27) keeps every
+#: group it ever added in ``window.feature_group`` and never empties it, so each date
+#: change kept the previous groups (their features and SVG paths) alive in the tab; it
+#: removes them from the map before it runs the new groups' script, so emptying the list
+#: at the start of that script is safe.
+RESET = "window.feature_group = [];\n"
+
+
 def group_script(group: folium.FeatureGroup, index: int) -> str:
     """The script streamlit_folium makes for ``group`` at position ``index`` of
     ``feature_group_to_add`` (its ``_get_feature_group_string`` without the lines adding
-    the group to the map, which it appends to any group, prepared or not)."""
+    the group to the map, which it appends to any group, prepared or not), after
+    :data:`RESET` for the first group."""
     host = folium.Map(location=None, tiles=None)
     host._id = "div"  # st_folium names the map "map_div" before it renders the groups
     base_id = f"feature_group_{index}"
@@ -52,7 +61,7 @@ def group_script(group: folium.FeatureGroup, index: int) -> str:
     group.add_to(host)
     group.render()  # type: ignore[no-untyped-call]
     script: str = generate_leaflet_string(group, base_id=base_id)
-    return script.replace(get_full_id(host), "map_div")
+    return (RESET if index == 0 else "") + script.replace(get_full_id(host), "map_div")
 
 
 def prepare(

@@ -157,6 +157,7 @@ def compare_mode(
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
+        render=False,  # no second render of the whole figure: same arguments (tested)
         feature_group_to_add=groups,
     )
     change_tables(dataset, change, view.convention)

@@ -223,6 +223,7 @@ def map_fragment(
         height=height,
         use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
+        render=False,  # no second render of the whole figure: same arguments (tested)
         feature_group_to_add=feature_groups(
             collections,
             measurement,

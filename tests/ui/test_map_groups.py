@@ -16,7 +16,7 @@ from geo.situation import state_at
 from layers.catalog import DRAW_ORDER, LAYERS
 from layers.features import layer_features
 from layers.view import DEFAULT_BOUNDS
-from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups
+from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
 from layers.web.map import base_map, feature_collections, feature_groups
 from layers.web.prepared import PreparedGroup, situation_identity
 from ui import map_groups
@@ -35,18 +35,21 @@ def _empty_cache() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-def sent(dataset: Dataset, groups: list[Any]) -> dict[str, Any]:
-    """The arguments st_folium hands to the browser component for ``groups``."""
+def sent(
+    dataset: Dataset, groups: list[Any], *, fmap: Any = None, render: bool = True
+) -> dict[str, Any]:
+    """The arguments st_folium hands to the browser component for ``groups`` on
+    ``fmap`` (the default base map if None), rendering the whole figure first or not."""
     captured: dict[str, Any] = {}
 
     def component(**kwargs: Any) -> None:
         captured.update(kwargs)
 
-    fmap = base_map(dataset, DEFAULT_BOUNDS, "vector")
+    fmap = base_map(dataset, DEFAULT_BOUNDS, "vector") if fmap is None else fmap
     original = streamlit_folium._component_func
     streamlit_folium._component_func = component
     try:
-        streamlit_folium.st_folium(fmap, key="map", feature_group_to_add=groups)
+        streamlit_folium.st_folium(fmap, key="map", feature_group_to_add=groups, render=render)
     finally:
         streamlit_folium._component_func = original
     return captured
@@ -144,3 +147,19 @@ def test_prepared_comparison_groups_send_what_st_folium_makes_of_them(dataset: D
     assert sum(isinstance(g, PreparedGroup) for g in fast) == 3 * n
     text = sent(dataset, fast)["feature_group"]
     assert text == map_groups.RESET + sent(dataset, plain)["feature_group"]
+
+
+@pytest.mark.parametrize("basemap", ["vector", "osm"])
+def test_without_the_figure_render_st_folium_sends_the_same(dataset: Dataset, basemap: str) -> None:
+    """The app passes ``render=False``: the same arguments, one render of the map less."""
+    collections = collections_on(dataset, OTHERS[1], "en")
+    day = OTHERS[1]
+    maps = {
+        "main": lambda: base_map(dataset, DEFAULT_BOUNDS, basemap),
+        "compare": lambda: compare_map(dataset, DEFAULT_BOUNDS, basemap),
+    }
+    for make in maps.values():
+        full = sent(dataset, feature_groups(collections, day=day), fmap=make())
+        light = sent(dataset, feature_groups(collections, day=day), fmap=make(), render=False)
+        full.pop("on_change"), light.pop("on_change")
+        assert light == full

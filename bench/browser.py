@@ -142,11 +142,12 @@ def _timed(page: Any, act: Any, expected: dt.date | None = None) -> tuple[float,
     (``expected``, or the date the field shows afterwards), and to the frame painting it."""
     frame = page.frame_locator(MAP_FRAME).locator("body")
     frame.evaluate("() => { for (const s of Object.values(window.bmStamps)) s.fresh = false; }")
+    before = _date_of(page)
     act()
     if expected is None:  # a step: the field shows the new date once the run is done
         page.wait_for_function(
             "old => document.querySelector('.st-key-day_input input').value !== old",
-            arg=page.evaluate("() => document.querySelector('.st-key-day_input input').value"),
+            arg=before.isoformat(),
             timeout=TIMEOUT_MS,
         )
         expected = _date_of(page)
@@ -202,6 +203,7 @@ def date_change_times(url: str, repeat: int = 10) -> dict[str, object]:
             _typed(page, dt.date(2020, 11, 20))  # unmeasured: first change of the page
             for index in range(repeat):
                 runs["typed"].append(_typed(page, TYPED[index % len(TYPED)]))
+            _typed(page, dt.date(2020, 11, 20))  # unmeasured: key dates on either side
             for index in range(repeat):
                 runs["step"].append(_step(page, forward=index % 2 == 0))
             for index in range(repeat):

@@ -30,14 +30,14 @@ from layers.features import layer_features, runtime_features
 from layers.view import BASEMAPS, View, view_from_query
 from layers.web.html import escape_markdown
 from layers.web.map import (
-    EVENT_MARKER_LIMIT,
     MAP_HEIGHT,
     FeatureCollection,
     feature_collections,
 )
+from layers.web.prepared import PreparedScript
 from ui import compare as compare_ui
 from ui import deck as deck_ui
-from ui import layout, print_panel, upload, view_sync
+from ui import layout, map_groups, print_panel, upload, view_sync
 from ui.basemap import basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -79,6 +79,12 @@ def cached_fixed_layers(version: DataVersion, convention: str) -> dict[str, Feat
     fixed = [spec.id for spec in LAYERS if not spec.dated]
     frames = layer_features(dataset, None, fixed, convention)  # no date: no situation
     return feature_collections(frames)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_fixed_groups(version: DataVersion, convention: str) -> dict[str, PreparedScript]:
+    """The fixed layers' groups as Leaflet script (ui.map_groups), made once and shared."""
+    return map_groups.prepare_all(cached_fixed_layers(version, convention))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -210,16 +216,22 @@ def map_component(
 ) -> None:
     """The map: constant base, the view's layers as feature groups, optional fly-to; in a
     fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
-    fixed = cached_fixed_layers(data_version(), view.convention)
-    dated = [layer_id for layer_id in view.layers if layer_id not in fixed]
+    version = data_version()
+    fixed = cached_fixed_layers(version, view.convention)
+    scripts = {k: v for k, v in cached_fixed_groups(version, view.convention).items()
+               if k in view.layers}  # fmt: skip
+    dated = tuple(layer_id for layer_id in view.layers if layer_id not in fixed)
     situation = state_at(dataset, view.day)
-    frames = layer_features(
-        dataset, situation, dated, view.convention, event_limit=EVENT_MARKER_LIMIT
+    day_layers, day_scripts = map_groups.situation_layers(
+        version, dataset, situation, dated, view.convention
     )
-    collections = {k: v for k, v in fixed.items() if k in view.layers}
-    collections |= feature_collections(frames | runtime_features(view.day))
+    collections = {k: v for k, v in fixed.items() if k in view.layers} | day_layers
+    collections |= feature_collections(runtime_features(view.day))  # the session's own
+    scripts |= day_scripts
     fly = st.session_state["fly"]
-    view_sync.map_fragment(dataset, view, collections, measurement, fly, MAP_KEY, height)
+    view_sync.map_fragment(
+        dataset, view, collections, measurement, fly, MAP_KEY, height, prepared=scripts
+    )
 
 
 def main() -> None:
@@ -260,9 +272,9 @@ def main() -> None:
             prepare = partial(prepared_export, dataset, view, mine=mine)
             compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
             return
-        print_panel.export_panel(dataset, view_sync.screen(view, sheet), measurement, mine)
-        deck_ui.deck_panel(dataset, view)
+        live = view_sync.screen(view, sheet)
         if presenting:
+            sidebar_panels(dataset, view, live, measurement, mine)
             deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
         else:
             left, right = layout.map_row()
@@ -271,7 +283,22 @@ def main() -> None:
                 basemap_fallback(view)
             with right:
                 timeline(dataset, view, mine)
+            # In the sidebar, below the print options as before; drawn after the map so
+            # that the map's update reaches the browser first on a date change.
+            sidebar_panels(dataset, view, live, measurement, mine)
     wait_and_step()
+
+
+def sidebar_panels(
+    dataset: Dataset,
+    view: View,
+    live: view_sync.Screen,
+    measurement: Measurement | None,
+    mine: tuple[UserLayer, ...],
+) -> None:
+    """The sidebar's export and deck panels (after the print options)."""
+    print_panel.export_panel(dataset, live, measurement, mine)
+    deck_ui.deck_panel(dataset, view)
 
 
 main()

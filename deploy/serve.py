@@ -15,6 +15,7 @@ browser must reach the same replica. The proxy's cookie ``SERVERID`` does that.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import shutil
@@ -225,6 +226,30 @@ def cluster(
                 stop(replica.process)
 
 
+def warm(url: str) -> float:
+    """Open the page once on the replica at ``url`` and move its date to every key date,
+    so that its caches (data, fixed layers, each situation's prepared layers) are filled
+    before the first user arrives; the seconds it took. Loaded on demand: the data (to
+    know its key dates) and the websocket client of bench/protocol.py."""
+    from bench.protocol import Session
+    from geo import settings
+    from geo.dataset import load_dataset
+    from geo.situation import key_dates
+
+    folder = Path(os.environ.get("BRIEFING_DATA_DIR") or settings.DATA_DIR)
+    days = key_dates(load_dataset(folder))
+
+    async def visit() -> None:
+        async with Session(url) as session:
+            await session.load()
+            for day in days:
+                await session.set_date(day)
+
+    start = time.perf_counter()
+    asyncio.run(visit())
+    return time.perf_counter() - start
+
+
 def say(line: str, stream: TextIO = sys.stdout) -> None:
     """Write one line to the console now."""
     stream.write(line + "\n")
@@ -243,6 +268,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--bind", default=LOOPBACK, help="the proxy's address (default 127.0.0.1: this machine)"
     )
+    parser.add_argument(
+        "--no-warm", dest="warm", action="store_false",
+        help="do not fill each replica's caches before serving (default: warm them)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
@@ -252,6 +281,9 @@ def main(argv: list[str] | None = None) -> None:
         with cluster(args.replicas, bind=args.bind, port=args.port) as running:
             for replica in running.replicas:
                 say(f"{replica.name}: {replica.url} (pid {replica.process.pid})")
+            if args.warm:
+                for replica in running.replicas:
+                    say(f"{replica.name} warmed in {warm(replica.url):.1f} s (every key date)")
             say(f"Serving {args.replicas} replicas at {running.url} (Ctrl-C stops)")
             while all(r.process.poll() is None for r in running.replicas):
                 time.sleep(1)

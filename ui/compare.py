@@ -24,7 +24,7 @@ from geo.errors import StateError
 from geo.naming import label
 from geo.situation import state_at
 from layers import exports
-from layers.catalog import LAYERS
+from layers.catalog import DRAW_ORDER, LAYERS, runtime_specs
 from layers.change_layer import (
     area_direction_label,
     change_features,
@@ -33,11 +33,13 @@ from layers.change_layer import (
     place_direction_label,
 )
 from layers.exports import ExportOptions
-from layers.features import layer_features, runtime_features
+from layers.features import runtime_features
 from layers.view import View
-from layers.web.compare import compare_groups, compare_map
+from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT, FeatureCollection, feature_collection, feature_collections
+from layers.web.prepared import PreparedScript
+from ui import map_groups
 
 #: The app's two modes (key of the sidebar radio ``mode``).
 MODES = {"map": "Map", "compare": "Compare two dates"}
@@ -63,14 +65,13 @@ def mode_switch() -> bool:
     return bool(mode == "compare")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def cached_dated(
-    version: Hashable, _dataset: Dataset, day: dt.date, layers: tuple[str, ...], convention: str
-) -> dict[str, FeatureCollection]:
-    """Map-ready features of the dated ``layers`` on ``day`` (shared, read-only), so that
-    changing one date of the comparison rebuilds only that day's layers."""
-    frames = layer_features(_dataset, state_at(_dataset, day), list(layers), convention)
-    return feature_collections(frames)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_fixed_scripts(
+    version: Hashable, convention: str, offset: int, _fixed: Mapping[str, FeatureCollection]
+) -> dict[str, PreparedScript]:
+    """The fixed layers' groups in the fixed pane as script (``_fixed``: the app's
+    collections of the fixed layers for ``version`` and ``convention``)."""
+    return map_groups.prepare_all(_fixed, pane=FIXED_PANE, offset=offset)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -128,19 +129,36 @@ def compare_mode(
             "with the areas that changed hands. Drag the bar to compare."
         )
     )
+    shown = {k: v for k, v in fixed.items() if k in view.layers}
+    # Before: positions from 0; after: from n; the change layer; fixed: from 2n + 1.
+    n = len(DRAW_ORDER) + len(runtime_specs())
+    left, left_scripts = map_groups.situation_layers(
+        version, dataset, state_at(dataset, before), dated, view.convention, pane=BEFORE_PANE
+    )
+    right, right_scripts = map_groups.situation_layers(
+        version, dataset, state_at(dataset, after), dated, view.convention,
+        pane=AFTER_PANE, offset=n,
+    )  # fmt: skip
+    fixed_scripts = cached_fixed_scripts(version, view.convention, 2 * n + 1, fixed)
+    groups = compare_groups(
+        shown, left | yours(before), right | yours(after), change_layer, days=(before, after)
+    )
+    map_groups.use_prepared(
+        groups,
+        [
+            (left, left_scripts, BEFORE_PANE, 0),
+            (right, right_scripts, AFTER_PANE, n),
+            (shown, fixed_scripts, FIXED_PANE, 2 * n + 1),
+        ],
+    )
     st_folium(
         compare_map(dataset, view.bounds, view.basemap),
         key=COMPARE_MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
-        feature_group_to_add=compare_groups(
-            {k: v for k, v in fixed.items() if k in view.layers},
-            cached_dated(version, dataset, before, dated, view.convention) | yours(before),
-            cached_dated(version, dataset, after, dated, view.convention) | yours(after),
-            change_layer,
-            days=(before, after),
-        ),
+        render=False,  # no second render of the whole figure: same arguments (tested)
+        feature_group_to_add=groups,
     )
     change_tables(dataset, change, view.convention)
     export_panel(view, before, after, prepare)

@@ -37,7 +37,9 @@ from geo.measure import Measurement
 from layers.print_options import PrintOptions
 from layers.view import Bounds, View, check_bounds
 from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
+from layers.web.prepared import PreparedScript
 from layers.web.timeline_panel import click_targets
+from ui import map_groups
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -197,11 +199,14 @@ def map_fragment(
     fly: tuple[tuple[float, float], int] | None,
     key: str,
     height: int = MAP_HEIGHT,
+    prepared: Mapping[str, PreparedScript] | None = None,
 ) -> None:
     """The map, rerun alone when the user pans or zooms (see the module docstring).
 
     ``collections`` are the map-ready layers of the view's date; ``fly`` an optional
-    (centre, zoom) to move to without a remount. Clicks are handled by
+    (centre, zoom) to move to without a remount; ``prepared`` the groups of some of those
+    layers already made into script (:mod:`ui.map_groups`; the others are built here).
+    Layers not in ``collections`` are drawn as empty groups, prepared once. Clicks are handled by
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
     """
@@ -218,8 +223,13 @@ def map_fragment(
         height=height,
         use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
+        render=False,  # no second render of the whole figure: same arguments (tested)
         feature_group_to_add=feature_groups(
-            collections, measurement, pin=state.get(PIN_KEY), day=view.day
+            collections,
+            measurement,
+            pin=state.get(PIN_KEY),
+            day=view.day,
+            prepared=map_groups.groups(collections, prepared or {}),
         ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,

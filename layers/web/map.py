@@ -576,6 +576,7 @@ def feature_groups(
     *,
     pin: Pin | None = None,
     day: dt.date | None = None,
+    prepared: Mapping[str, folium.FeatureGroup] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
     ``collections`` lacks the layer), one per runtime layer in force (the user's own,
@@ -584,10 +585,16 @@ def feature_groups(
     (date stamp of ``day`` and legend).
 
     The list always has the same length, so the app can hand it to ``st_folium``
-    whatever the layer toggles are.
+    whatever the layer toggles are. ``prepared`` holds groups made beforehand for some
+    layers (:class:`layers.web.prepared.PreparedGroup`, drawing that layer's entry of
+    ``collections``), used instead of building them again.
     """
     ids = (*DRAW_ORDER, *(spec.id for spec in runtime_specs()))  # the user's layers on top
-    groups = [layer_group(layer_id, collections.get(layer_id)) for layer_id in ids]
+    ready = prepared or {}
+    groups = [
+        ready[layer_id] if layer_id in ready else layer_group(layer_id, collections.get(layer_id))
+        for layer_id in ids
+    ]
     return [
         *groups,
         measure_group(measurement),

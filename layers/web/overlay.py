@@ -61,12 +61,17 @@ _OVERLAY_JS = """
         });
         return tips;
     }
-    function side(tip, left) {
+    // Place a label at its point with its current size (Leaflet's position step only:
+    // its content is unchanged, and rewriting it would lay the page out again).
+    function place(tip) {
+        if (tip._updatePosition) { tip._updatePosition(); } else { tip.update(); }
+    }
+    function side(tip, left, later) {
         if (!!tip.bmLeft === left) { return; }
         tip.bmLeft = left;
         tip.options.direction = left ? 'left' : 'right';
         tip.options.offset = [left ? -4 : 4, 0];
-        tip.update();
+        if (!later) { place(tip); }
     }
     // Labels in priority order (lower first): a label overlapping one already placed,
     // or the map's furniture (controls), is hidden; a label beside its point that
@@ -78,16 +83,18 @@ _OVERLAY_JS = """
             var r = el.getBoundingClientRect();
             if (r.width > 0) { kept.push(r); }
         });
+        // Writes first, then reads: the page is laid out once, not once per label.
         var labels = permanentLabels().map(function (tip, i) {
             var el = tip._container;
             watch(el);
             el.classList.remove('bm-label-hidden');
-            if (el.classList.contains('bm-side')) { side(tip, false); }
-            // Place it again with its size now (see watch()).
-            tip.update();
+            if (el.classList.contains('bm-side')) { side(tip, false, true); }
             return {tip: tip, el: el, p: priority(el), i: i};
         });
+        // Place each again with its size now (see watch()).
+        labels.forEach(function (label) { place(label.tip); });
         labels.sort(function (a, b) { return a.p - b.p || a.i - b.i; });
+        var hidden = [];
         labels.forEach(function (label) {
             var r = label.el.getBoundingClientRect();
             if (r.width === 0 && r.height === 0) { return; }  // not shown (zoomed out)
@@ -98,11 +105,12 @@ _OVERLAY_JS = """
             }
             var cut = r.left < frame.left || r.right > frame.right;
             if (cut || kept.some(function (k) { return overlaps(k, r); })) {
-                label.el.classList.add('bm-label-hidden');
+                hidden.push(label.el);  // hidden after the loop: no layout in between
             } else {
                 kept.push(r);
             }
         });
+        hidden.forEach(function (el) { el.classList.add('bm-label-hidden'); });
     }
     var pending = null;
     function schedule() {

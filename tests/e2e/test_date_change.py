@@ -1,0 +1,54 @@
+"""Date changes with the prepared layers: the map shows each day's situation, is not
+remounted, and the tab does not keep the groups of earlier days."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_browser import (
+    ARMENIAN_FILL,
+    AZERBAIJANI_FILL,
+    TIMEOUT_MS,
+    iframe_kept,
+    map_frame,
+    mark_iframe,
+    page,
+    path_count,
+    type_date,
+)
+
+pytestmark = pytest.mark.e2e
+__all__ = ["page"]  # the fixture, imported for this module's tests
+
+
+def stamp(page: Any) -> Any:
+    return map_frame(page).locator(".bm-date-stamp")
+
+
+def groups_kept(page: Any) -> int:
+    """How many feature groups streamlit-folium's frontend holds in the map's window."""
+    return int(map_frame(page).locator("body").evaluate("() => window.feature_group.length"))
+
+
+def test_days_of_other_situations_and_back_draw_their_own_layers(page: Any) -> None:
+    mark_iframe(page)
+    first = groups_kept(page)
+    type_date(page, "2020-09-26")  # before the war: no Azerbaijani-held area drawn
+    expect(stamp(page)).to_have_text("Situation on 26 September 2020", timeout=TIMEOUT_MS)
+    expect(map_frame(page).locator(f"path[fill='{AZERBAIJANI_FILL}']")).to_have_count(0)
+    type_date(page, "2020-12-02")
+    expect(stamp(page)).to_have_text("Situation on 2 December 2020", timeout=TIMEOUT_MS)
+    after_war = path_count(page, f"path[fill='{AZERBAIJANI_FILL}']")
+    assert after_war > 0
+    type_date(page, "2020-12-03")  # the same situation on another day: same layers
+    expect(stamp(page)).to_have_text("Situation on 3 December 2020", timeout=TIMEOUT_MS)
+    assert path_count(page, f"path[fill='{AZERBAIJANI_FILL}']") == after_war
+    type_date(page, "2020-09-26")  # back: the prepared layers of that day again
+    expect(stamp(page)).to_have_text("Situation on 26 September 2020", timeout=TIMEOUT_MS)
+    expect(map_frame(page).locator(f"path[fill='{AZERBAIJANI_FILL}']")).to_have_count(0)
+    assert path_count(page, f"path[fill='{ARMENIAN_FILL}']") >= 8
+    assert iframe_kept(page)
+    assert groups_kept(page) == first  # not four days' worth of groups

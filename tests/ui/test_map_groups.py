@@ -1,0 +1,165 @@
+"""Layers prepared once per situation: st_folium sends the same script as without them,
+and the shared cache never answers for another situation, naming, layer set or data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import streamlit as st
+import streamlit_folium
+
+from geo.dataset import Dataset
+from geo.situation import state_at
+from layers.catalog import DRAW_ORDER, LAYERS
+from layers.features import layer_features
+from layers.view import DEFAULT_BOUNDS
+from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
+from layers.web.map import base_map, feature_collections, feature_groups
+from layers.web.prepared import PreparedGroup, situation_identity
+from ui import map_groups
+
+DATED = tuple(spec.id for spec in LAYERS if spec.dated)
+FIXED = tuple(spec.id for spec in LAYERS if not spec.dated)
+#: Two days of one situation (nothing begins or ends between them), and days of others.
+SAME = (dt.date(2020, 12, 2), dt.date(2020, 12, 3))
+OTHERS = (dt.date(1994, 5, 12), dt.date(2020, 11, 10), dt.date(2021, 2, 23))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def sent(
+    dataset: Dataset, groups: list[Any], *, fmap: Any = None, render: bool = True
+) -> dict[str, Any]:
+    """The arguments st_folium hands to the browser component for ``groups`` on
+    ``fmap`` (the default base map if None), rendering the whole figure first or not."""
+    captured: dict[str, Any] = {}
+
+    def component(**kwargs: Any) -> None:
+        captured.update(kwargs)
+
+    fmap = base_map(dataset, DEFAULT_BOUNDS, "vector") if fmap is None else fmap
+    original = streamlit_folium._component_func
+    streamlit_folium._component_func = component
+    try:
+        streamlit_folium.st_folium(fmap, key="map", feature_group_to_add=groups, render=render)
+    finally:
+        streamlit_folium._component_func = original
+    return captured
+
+
+def collections_on(dataset: Dataset, day: dt.date, convention: str) -> dict[str, Any]:
+    frames = layer_features(dataset, state_at(dataset, day), DATED + FIXED, convention)
+    return feature_collections(frames)
+
+
+@pytest.mark.parametrize(("day", "convention"), [(OTHERS[1], "en"), (OTHERS[2], "az")])
+def test_prepared_groups_send_what_st_folium_makes_of_the_layers(
+    dataset: Dataset, day: dt.date, convention: str
+) -> None:
+    collections = collections_on(dataset, day, convention)
+    del collections["events"]  # a layer switched off: an empty group
+    plain = sent(dataset, feature_groups(collections, day=day))
+    prepared = map_groups.groups(collections, map_groups.prepare_all(collections))
+    fast = sent(dataset, feature_groups(collections, day=day, prepared=prepared))
+    assert len(prepared) == len(DATED + FIXED)
+    assert fast["feature_group"] == map_groups.RESET + plain["feature_group"]
+    assert fast["script"] == plain["script"] and fast["key"] == plain["key"]
+    assert fast["js_links"] == plain["js_links"] and fast["css_links"] == plain["css_links"]
+    assert "Situation on" in fast["feature_group"]  # the date stamp is still built per run
+
+
+def test_two_days_of_one_situation_share_one_prepared_object(dataset: Dataset) -> None:
+    first, second = (state_at(dataset, day) for day in SAME)
+    assert situation_identity(first, DATED) == situation_identity(second, DATED)
+    one = map_groups.situation_layers("v1", dataset, first, DATED, "en")
+    assert map_groups.situation_layers("v1", dataset, second, DATED, "en") is one
+
+
+def test_another_situation_naming_layer_set_or_data_is_another_entry(dataset: Dataset) -> None:
+    day = SAME[0]
+    base = map_groups.situation_layers("v1", dataset, state_at(dataset, day), DATED, "en")
+    others = [
+        map_groups.situation_layers("v1", dataset, state_at(dataset, other), DATED, "en")
+        for other in OTHERS
+    ]
+    others.append(map_groups.situation_layers("v1", dataset, state_at(dataset, day), DATED, "az"))
+    others.append(
+        map_groups.situation_layers("v1", dataset, state_at(dataset, day), DATED[1:], "en")
+    )
+    others.append(map_groups.situation_layers("v2", dataset, state_at(dataset, day), DATED, "en"))
+    for other in others:
+        assert other is not base
+    scripts = {repr(sorted((k, v.script) for k, v in o[1].items())) for o in [base, *others]}
+    assert len(scripts) == len(others)  # each differs from the base ("v2" is the same data)
+
+
+def test_each_prepared_entry_is_what_the_day_draws(dataset: Dataset) -> None:
+    for day in (*SAME, *OTHERS):
+        for convention in ("en", "hy"):
+            situation = state_at(dataset, day)
+            collections, scripts = map_groups.situation_layers(
+                "v1", dataset, situation, DATED, convention
+            )
+            frames = layer_features(dataset, situation, DATED, convention)
+            assert collections == feature_collections(frames)
+            assert scripts == map_groups.prepare_all(feature_collections(frames))
+
+
+def test_a_layer_outside_its_validity_changes_the_identity(dataset: Dataset) -> None:
+    before, after = state_at(dataset, dt.date(1994, 5, 11)), state_at(dataset, dt.date(1994, 5, 12))
+    assert (
+        situation_identity(before, ("ceasefire-line",))[0]
+        != situation_identity(after, ("ceasefire-line",))[0]
+    )
+
+
+def test_prepared_comparison_groups_send_what_st_folium_makes_of_them(dataset: Dataset) -> None:
+    before, after = OTHERS[1], SAME[0]
+    fixed = collections_on(dataset, before, "en")
+    fixed = {k: v for k, v in fixed.items() if k in FIXED and k != "places"}  # one off
+    layers = tuple(i for i in DATED if i != "events")  # one dated layer off
+    n = len(DRAW_ORDER)
+    left, left_scripts = map_groups.situation_layers(
+        "v1", dataset, state_at(dataset, before), layers, "en", pane=BEFORE_PANE
+    )
+    right, right_scripts = map_groups.situation_layers(
+        "v1", dataset, state_at(dataset, after), layers, "en", pane=AFTER_PANE, offset=n
+    )
+    plain = compare_groups(fixed, left, right, None, days=(before, after))
+    fast = compare_groups(fixed, left, right, None, days=(before, after))
+    fixed_scripts = map_groups.prepare_all(fixed, pane=FIXED_PANE, offset=2 * n + 1)
+    map_groups.use_prepared(
+        fast,
+        [
+            (left, left_scripts, BEFORE_PANE, 0),
+            (right, right_scripts, AFTER_PANE, n),
+            (fixed, fixed_scripts, FIXED_PANE, 2 * n + 1),
+        ],
+    )
+    assert sum(isinstance(g, PreparedGroup) for g in fast) == 3 * n
+    text = sent(dataset, fast)["feature_group"]
+    assert text == map_groups.RESET + sent(dataset, plain)["feature_group"]
+
+
+@pytest.mark.parametrize("basemap", ["vector", "osm"])
+def test_without_the_figure_render_st_folium_sends_the_same(dataset: Dataset, basemap: str) -> None:
+    """The app passes ``render=False``: the same arguments, one render of the map less."""
+    collections = collections_on(dataset, OTHERS[1], "en")
+    day = OTHERS[1]
+    maps = {
+        "main": lambda: base_map(dataset, DEFAULT_BOUNDS, basemap),
+        "compare": lambda: compare_map(dataset, DEFAULT_BOUNDS, basemap),
+    }
+    for make in maps.values():
+        full = sent(dataset, feature_groups(collections, day=day), fmap=make())
+        light = sent(dataset, feature_groups(collections, day=day), fmap=make(), render=False)
+        full.pop("on_change"), light.pop("on_change")
+        assert light == full

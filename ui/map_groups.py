@@ -1,0 +1,173 @@
+"""The map's feature groups as Leaflet script made once and shared by every session.
+
+``st_folium(feature_group_to_add=...)`` renders every group on every run: folium renders
+each element, branca compiles each rendered piece as a Jinja template, and
+streamlit_folium walks the group again to collect its script. For the catalogue layers
+that is most of a date change's server time (see bench/README or the report of issue 15),
+though their features change only with the situation. Here a layer's group is turned into
+the very text streamlit_folium would make (:func:`group_script`, with its own function)
+once per (layer, position, features), and handed to st_folium as a
+:class:`layers.web.prepared.PreparedGroup`, which renders to that text at no cost.
+
+The caches are keyed by what the features depend on (the data's fingerprint, the naming
+convention, the situation's identity and the layer ids; see app.py), bounded, and shared
+read-only between sessions.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Hashable, Mapping, Sequence
+
+import folium
+import streamlit as st
+from streamlit_folium import generate_leaflet_string, get_full_id
+
+from geo.dataset import Dataset
+from geo.situation import Situation
+from layers.catalog import DRAW_ORDER, layer
+from layers.web.map import FeatureCollection, layer_group
+from layers.web.prepared import (
+    PreparedGroup,
+    PreparedScript,
+    SituationIdentity,
+    dated_collections,
+    element_links,
+    situation_identity,
+)
+
+#: Position of each catalogue layer in the list handed to st_folium
+#: (:func:`layers.web.map.feature_groups`: the catalogue's layers come first).
+POSITION = {layer_id: index for index, layer_id in enumerate(DRAW_ORDER)}
+
+
+#: Prepended to the first group's script. streamlit-folium's frontend (0.27) keeps every
+#: group it ever added in ``window.feature_group`` and never empties it, so each date
+#: change kept the previous groups (their features and SVG paths) alive in the tab; it
+#: removes them from the map before it runs the new groups' script, so emptying the list
+#: at the start of that script is safe.
+RESET = "window.feature_group = [];\n"
+
+
+def group_script(group: folium.FeatureGroup, index: int) -> str:
+    """The script streamlit_folium makes for ``group`` at position ``index`` of
+    ``feature_group_to_add`` (its ``_get_feature_group_string`` without the lines adding
+    the group to the map, which it appends to any group, prepared or not), after
+    :data:`RESET` for the first group."""
+    host = folium.Map(location=None, tiles=None)
+    host._id = "div"  # st_folium names the map "map_div" before it renders the groups
+    base_id = f"feature_group_{index}"
+    group._id = base_id
+    group.add_to(host)
+    group.render()  # type: ignore[no-untyped-call]
+    script: str = generate_leaflet_string(group, base_id=base_id)
+    return (RESET if index == 0 else "") + script.replace(get_full_id(host), "map_div")
+
+
+def prepare(
+    layer_id: str, data: FeatureCollection | None, *, pane: str | None = None, at: int | None = None
+) -> PreparedScript:
+    """The catalogue layer's group drawing ``data`` (None: empty) in ``pane``, as script
+    for position ``at`` of the groups handed to st_folium (the main map's position of the
+    layer, :data:`POSITION`, by default)."""
+    group = layer_group(layer_id, data, pane=pane)
+    index = POSITION[layer_id] if at is None else at
+    return PreparedScript(layer(layer_id).title, group_script(group, index), element_links(group))
+
+
+@functools.lru_cache(maxsize=512)
+def empty(layer_id: str, pane: str | None = None, at: int | None = None) -> PreparedScript:
+    """:func:`prepare` of the catalogue layer with nothing to draw (the same for every
+    session and data: an empty group)."""
+    return prepare(layer_id, None, pane=pane, at=at)
+
+
+def prepare_all(
+    collections: Mapping[str, FeatureCollection], *, pane: str | None = None, offset: int = 0
+) -> dict[str, PreparedScript]:
+    """:func:`prepare` of each catalogue layer of ``collections``, in ``pane``, at its
+    position in the draw order plus ``offset``."""
+    return {
+        layer_id: prepare(layer_id, data, pane=pane, at=POSITION[layer_id] + offset)
+        for layer_id, data in collections.items()
+    }
+
+
+def groups(
+    collections: Mapping[str, FeatureCollection], prepared: Mapping[str, PreparedScript]
+) -> dict[str, PreparedGroup]:
+    """Groups for ``layers.web.map.feature_groups(prepared=...)``: the ``prepared`` script
+    of each layer of ``collections`` that has one, and an empty group for each catalogue
+    layer not in ``collections``."""
+    ready = {
+        layer_id: prepared[layer_id].group() for layer_id in collections if layer_id in prepared
+    }
+    ready |= {
+        layer_id: empty(layer_id).group() for layer_id in DRAW_ORDER if layer_id not in collections
+    }
+    return ready
+
+
+#: One side of a map's groups: the collections handed to the group builder, their
+#: prepared scripts (by layer id), the pane and the offset of the side's first group.
+Side = tuple[Mapping[str, FeatureCollection], Mapping[str, PreparedScript], str | None, int]
+
+
+def use_prepared(groups: list[folium.FeatureGroup], sides: Sequence[Side]) -> None:
+    """Replace, in ``groups`` (built by :func:`layers.web.compare.compare_groups`), each
+    catalogue layer's group of each side by its prepared script: the side's script where
+    the side draws the layer, an empty group where it does not (the user's layers and
+    anything else stay as built)."""
+    for collections, scripts, pane, offset in sides:
+        for layer_id in DRAW_ORDER:
+            at = POSITION[layer_id] + offset
+            if layer_id not in collections:
+                groups[at] = empty(layer_id, pane, at).group()
+            elif layer_id in scripts:
+                groups[at] = scripts[layer_id].group()
+
+
+#: Situations kept prepared, for all sessions (the data has a few dozen situations; an
+#: entry holds the dated layers' features and script, a few hundred KiB at most).
+SITUATIONS_KEPT = 128
+
+#: A situation's dated layers: their map-ready features and their groups as script.
+SituationLayers = tuple[dict[str, FeatureCollection], dict[str, PreparedScript]]
+
+
+def situation_layers(
+    version: Hashable,
+    dataset: Dataset,
+    situation: Situation,
+    layer_ids: tuple[str, ...],
+    convention: str,
+    *,
+    pane: str | None = None,
+    offset: int = 0,
+) -> SituationLayers:
+    """The dated catalogue layers ``layer_ids`` of ``situation`` in ``convention``,
+    prepared once and shared by every session and every day with the same situation
+    (:func:`layers.web.prepared.situation_identity`). ``version`` names the data
+    ``dataset`` was loaded from (its folder and files' stamp): other data, other entry.
+    ``pane`` and ``offset`` place the groups as the comparison map wants them
+    (:func:`prepare_all`)."""
+    identity = situation_identity(situation, layer_ids)
+    return _situation_layers(
+        version, identity, convention, layer_ids, pane, offset, dataset, situation
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=SITUATIONS_KEPT)
+def _situation_layers(
+    version: Hashable,
+    identity: SituationIdentity,
+    convention: str,
+    layer_ids: tuple[str, ...],
+    pane: str | None,
+    offset: int,
+    _dataset: Dataset,
+    _situation: Situation,
+) -> SituationLayers:
+    """:func:`situation_layers`, keyed by the situation's identity (not its day)."""
+    collections = dated_collections(_dataset, _situation, layer_ids, convention)
+    return collections, prepare_all(collections, pane=pane, offset=offset)

@@ -19,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import browser, maps, server
+from bench import browser, cli, growth, load, maps, paper, peers_browser, server
+from bench.report import report
 from bench.timing import median_seconds, peak_mib, sizes
-from deploy.serve import warm
+from deploy.serve import haproxy_path, warm
 from geo.change import clear_cache, compare, frame_dates
 from geo.dataset import load_dataset
 from layers import deck, exports
@@ -29,18 +30,8 @@ from layers.paper import slides
 from layers.view import View
 from tests.e2e.server import streamlit_server
 
-BUDGETS = {
-    "payload_gzip_kib": 250.0,
-    "date_change_ms": 150.0,
-    "compare_after_change_ms": 150.0,
-    "map_after_load_s": 3.0,
-    "warm_map_after_load_s": 1.5,
-    "date_change_p95_ms": 200.0,
-    "briefing_pdf_s": 1.0,
-    "change_ms": 100.0,
-    "deck_pptx_s": 5.0,
-    "war_gif_s": 10.0,
-}
+#: Concurrent sessions of the load figures (issue 15).
+LOAD_SESSIONS = 25
 
 #: The animation timed by :func:`gif_figures`: the 2020 war and the handovers.
 WAR_SPAN = (dt.date(2020, 9, 27), dt.date(2020, 12, 1))
@@ -54,10 +45,6 @@ CHANGE_PAIRS = (
     (dt.date(2020, 9, 26), dt.date(2021, 2, 23)),
     (dt.date(1991, 1, 1), dt.date(2021, 2, 23)),
 )
-
-
-def _row(label: str, *cells: object) -> str:
-    return f"{label:<38}" + "".join(f"{c!s:>14}" for c in cells)
 
 
 def map_figures(repeat: int) -> dict[str, dict[str, float]]:
@@ -76,18 +63,6 @@ def map_figures(repeat: int) -> dict[str, dict[str, float]]:
             "peak_mib": peak,
         }
     return figures
-
-
-def export_figures(repeat: int) -> dict[str, float]:
-    """Median seconds of the PNG, PDF and briefing PDF exports of the default view."""
-    dataset = load_dataset()
-    view = View()
-    return {
-        f"{fmt.replace('-', '_')}_s": median_seconds(
-            lambda fmt=fmt: exports.export_bytes(dataset, view, fmt), repeat=repeat
-        )
-        for fmt in ("png", "pdf", "briefing-pdf")
-    }
 
 
 def change_figures(repeat: int) -> dict[str, float]:
@@ -132,112 +107,73 @@ def gif_figures(repeat: int) -> dict[str, float]:
     return {"war_gif_s": wall, "war_gif_cpu_s": cpu, "frames": len(frame_dates(dataset, *WAR_SPAN))}
 
 
+SECTIONS = ("maps", "app", "paper", "change", "deck", "gif", "browser", "peers", "cli",
+            "load", "growth")  # fmt: skip
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per median (default 7)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--skip", default="", help=f"comma-separated sections to leave out: {', '.join(SECTIONS)}"
+    )
+    parser.add_argument(
+        "--load-seconds", type=float, default=30, help="duration of each load run (default 30)"
+    )
     args = parser.parse_args()
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    if unknown := skip - set(SECTIONS):
+        known = ", ".join(SECTIONS)
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; known: {known}")
+    repeat, fewer = args.repeat, max(3, args.repeat // 2)
 
     figures: dict[str, object] = {}
-    mapping = map_figures(args.repeat)
-    figures["maps"] = mapping
-    figures["app"] = server.app_reruns(args.repeat) | server.compare_reruns(args.repeat)
-    figures["exports"] = export_figures(max(3, args.repeat // 2))
-    figures["change"] = change_figures(args.repeat)
-    figures["deck"] = deck_figures(3)
-    figures["gif"] = gif_figures(max(3, args.repeat // 2))
-    with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
-        figures["browser"] = browser.first_map_times(url, repeat=max(3, args.repeat // 2))
-        figures["date_change"] = browser.date_change_times(url, repeat=max(5, args.repeat))
-    with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
-        warm(url)  # as `make serve` does before serving
-        figures["browser_warmed"] = browser.first_map_times(url, repeat=1)
+    if "maps" not in skip:
+        figures["maps"] = map_figures(repeat)
+    if "app" not in skip:
+        figures["app"] = server.app_reruns(repeat) | server.compare_reruns(repeat)
+    if "paper" not in skip:
+        figures["paper"] = paper.atlas_figures(fewer)
+    if "change" not in skip:
+        figures["change"] = change_figures(repeat)
+    if "deck" not in skip:
+        figures["deck"] = deck_figures(3)
+    if "gif" not in skip:
+        figures["gif"] = gif_figures(fewer)
+    if "browser" not in skip:
+        with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
+            figures["browser"] = browser.first_map_times(url, repeat=max(5, repeat))
+            figures["date_change"] = browser.date_change_times(url, repeat=max(5, repeat))
+        with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
+            warm(url)  # as `make serve` does before serving
+            figures["browser_warmed"] = browser.first_map_times(url, repeat=1)
+    if "peers" not in skip:
+        figures["peers"] = peers_browser.peer_browser_figures(max(5, repeat))
+    if "cli" not in skip:
+        figures["cli"] = cli.cli_figures(max(5, repeat))
+    if "load" not in skip:
+        figures["load"] = load_figures(args.load_seconds)
+    if "growth" not in skip:
+        figures["growth"] = growth.growth_figures()
     figures["process_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
 
 
-def _p95_ms(summary: object) -> float | None:
-    return summary["p95_s"] * 1000 if isinstance(summary, dict) else None
-
-
-def report(figures: dict[str, object]) -> None:
-    """Print the figures as tables, with the ratio to each peer and the budgets."""
-    mapping: dict[str, dict[str, float]] = figures["maps"]  # type: ignore[assignment]
-    ours = mapping["ours"]
-    print("Default map (23 February 2021, default layers), median of runs")
-    print(_row("", "ours", "leafmap", "explore", "leafmap/ours", "explore/ours"))
-    for key, unit in (("payload_kib", "KiB"), ("payload_gzip_kib", "KiB"),
-                      ("build_ms", "ms"), ("peak_mib", "MiB")):  # fmt: skip
-        cells = [f"{mapping[n][key]:.1f}" for n in ("ours", "leafmap", "explore")]
-        ratios = [f"{mapping[n][key] / ours[key]:.2f}x" for n in ("leafmap", "explore")]
-        print(_row(f"{key} ({unit})", *cells, *ratios))
-    app: dict[str, float] = figures["app"]  # type: ignore[assignment]
-    print("\nApp (Streamlit AppTest, whole script)")
-    print(_row("rerun (ms)", f"{app['rerun_s'] * 1000:.0f}"))
-    print(_row("date change (ms)", f"{app['date_change_s'] * 1000:.0f}"))
-    print(_row("map key kept on date change", str(app["key_kept"])))
-    print(_row("comparison: after date change (ms)", f"{app['compare_after_change_s'] * 1000:.0f}"))
-    print(_row("comparison map key kept", str(app["compare_key_kept"])))
-    print("  peers rebuild the whole map on a date change: their figure is the build time")
-    exports: dict[str, float] = figures["exports"]  # type: ignore[assignment]
-    print("\nExports of the default view (s)")
-    for key, value in exports.items():
-        print(_row(key, f"{value:.3f}"))
-    change: dict[str, float] = figures["change"]  # type: ignore[assignment]
-    print("\nChange between two dates, geo.change.compare (ms; cold = situation cache empty)")
-    for key, value in change.items():
-        print(_row(key, f"{value:.1f}"))
-    decks: dict[str, float] = figures["deck"]  # type: ignore[assignment]
-    print(
-        _row(
-            f"article deck to PPTX ({decks['deck_slides']:.0f} slides)",
-            f"{decks['deck_pptx_s']:.3f}",
-        )
-    )
-    gif: dict[str, float] = figures["gif"]  # type: ignore[assignment]
-    print(
-        f"\n2020-war GIF ({WAR_SPAN[0]} -> {WAR_SPAN[1]}, {gif['frames']:.0f} frames): "
-        f"{gif['war_gif_s']:.2f} s wall, {gif['war_gif_cpu_s']:.2f} s CPU (median)"
-    )
-    shown: dict[str, object] = figures["browser"]  # type: ignore[assignment]
-    print("\nHeadless Chromium, fresh context per visit (s)")
-    for key, value in shown.items():
-        print(_row(key, f"{value:.2f}" if isinstance(value, float) else str(value)))
-    warmed: dict[str, object] = figures["browser_warmed"]  # type: ignore[assignment]
-    print("\nFirst visit to a server warmed at start (make serve), s")
-    for key, value in warmed.items():
-        print(_row(key, f"{value:.2f}" if isinstance(value, float) else str(value)))
-    changes: dict[str, object] = figures["date_change"]  # type: ignore[assignment]
-    print("\nDate change in Chromium, input to the date stamp shown / painted (ms)")
-    print(_row("", "median", "p95", "n"))
-    for key, value in changes.items():
-        if isinstance(value, dict):
-            print(_row(key, f"{value['median_s'] * 1000:.0f}", f"{value['p95_s'] * 1000:.0f}",
-                       str(value["n"])))  # fmt: skip
-        else:
-            print(_row(key, str(value)))
-    print(f"\nPeak RSS of this process: {figures['process_peak_rss_mib']:.0f} MiB")
-    print("\nBudgets")
-    measured = {
-        "payload_gzip_kib": ours["payload_gzip_kib"],
-        "date_change_ms": app["date_change_s"] * 1000,
-        "compare_after_change_ms": app["compare_after_change_s"] * 1000,
-        "map_after_load_s": shown.get("cold_map_after_load_s"),
-        "warm_map_after_load_s": shown.get("map_after_load_s"),
-        "date_change_p95_ms": _p95_ms(changes.get("all_painted")),
-        "briefing_pdf_s": exports["briefing_pdf_s"],
-        "change_ms": max(change.values()),
-        "deck_pptx_s": decks["deck_pptx_s"],
-        "war_gif_s": gif["war_gif_s"],
-    }
-    for key, budget in BUDGETS.items():
-        value = measured[key]
-        verdict = "n/a" if not isinstance(value, float) else ("met" if value < budget else "MISSED")
-        shown_value = f"{value:.2f}" if isinstance(value, float) else "n/a"
-        print(_row(key, shown_value, f"< {budget:g}", verdict))
+def load_figures(seconds: float, sessions: int = LOAD_SESSIONS) -> dict[str, dict[str, object]]:
+    """``sessions`` websocket sessions changing the date every 1 to 2 s for ``seconds``
+    against one server, then two replicas behind HAProxy (:mod:`bench.load`)."""
+    rows: dict[str, dict[str, object]] = {}
+    for replicas in (1, 2):
+        if replicas > 1 and haproxy_path() is None:
+            rows["2 behind HAProxy"] = {"skipped": "haproxy not found (apt-get install haproxy)"}
+            continue
+        name = "1 server" if replicas == 1 else f"{replicas} behind HAProxy"
+        rows[name] = load.measure(replicas, sessions, seconds)
+    return rows
 
 
 if __name__ == "__main__":

@@ -38,10 +38,28 @@ CASES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 )
 
 
+#: ``python -m layers.exports`` run by a small wrapper that writes the process's peak
+#: resident set (``VmHWM`` in kB, its own address space only) to ``$BENCH_HWM_FILE`` at
+#: exit. ``ru_maxrss`` from ``wait4`` would not do: a child spawned from this (large)
+#: process inherits the parent's high-water mark from before its ``exec``.
+_WITH_HWM = """
+import atexit, os, runpy, sys
+def _hwm():
+    with open("/proc/self/status", encoding="ascii") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_HWM_FILE"], "w", encoding="ascii") as out:
+        out.write(kib)
+atexit.register(_hwm)
+sys.argv = ["layers.exports", *sys.argv[1:]]
+runpy.run_module("layers.exports", run_name="__main__", alter_sys=True)
+"""
+
+
 def _run_once(args: list[str], cache_home: Path) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak resident MiB of one run."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
-    command = [sys.executable, "-m", "layers.exports", *args]
+    hwm_file = cache_home.parent / f"{cache_home.name}.hwm"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "BENCH_HWM_FILE": str(hwm_file)}
+    command = [sys.executable, "-c", _WITH_HWM, *args]
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -51,7 +69,8 @@ def _run_once(args: list[str], cache_home: Path) -> tuple[float, float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
+    peak_kib = float(hwm_file.read_text(encoding="utf-8"))
+    return wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024
 
 
 def _p95(values: list[float]) -> float:

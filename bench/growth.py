@@ -195,16 +195,24 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure_folder(args.one, app=not args.no_app)))
         return
+    rows = growth_figures(args.largest, app=not args.no_app)
+    print("\nGrowth: committed data, then synthetic events/control areas")
+    report(rows)
+
+
+def growth_figures(largest: int = len(SIZES), *, app: bool = True) -> dict[str, dict[str, float]]:
+    """The figures of :func:`measure_folder` for the committed data and the first
+    ``largest`` synthetic sizes, each measured in a fresh process, keyed
+    ``"committed"`` and ``"<events>/<areas>"``."""
     from bench.synthetic import write_synthetic
     from geo import settings
 
-    rows = {"committed": _child(settings.DATA_DIR, not args.no_app)}
+    rows = {"committed": _child(settings.DATA_DIR, app)}
     with tempfile.TemporaryDirectory(prefix="briefing-growth-") as folder:
-        for events, areas in SIZES[: args.largest]:
+        for events, areas in SIZES[:largest]:
             target = write_synthetic(Path(folder) / f"{events}", events=events, areas=areas)
-            rows[f"{events}/{areas}"] = _child(target, not args.no_app)
-    print("\nGrowth: committed data, then synthetic events/control areas")
-    report(rows)
+            rows[f"{events}/{areas}"] = _child(target, app)
+    return rows
 
 
 if __name__ == "__main__":

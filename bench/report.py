@@ -1,0 +1,236 @@
+"""Print the figures of ``python -m bench`` as tables, beside the peers and the budgets.
+
+Every section is optional (``python -m bench --skip ...``): a section that was not
+measured is not printed and its budgets read ``n/a``. Nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+#: Budgets of issues 5, 12, 13 and 15: figure name -> upper bound (unit in the name).
+BUDGETS = {
+    "payload_gzip_kib": 250.0,
+    "date_change_ms": 150.0,
+    "compare_after_change_ms": 150.0,
+    "map_after_load_s": 3.0,
+    "warm_map_after_load_s": 1.5,
+    "date_change_p95_ms": 200.0,
+    "briefing_pdf_s": 1.0,
+    "atlas_s": 5.0,
+    "change_ms": 100.0,
+    "deck_pptx_s": 5.0,
+    "war_gif_s": 10.0,
+    "cli_geojson_cold_s": 1.0,
+    "cli_gpkg_cold_s": 1.0,
+    "load_25_median_s": 0.5,
+    "load_25_p95_s": 1.0,
+    "growth_10k_date_change_ms": 500.0,
+}
+
+#: The largest synthetic data set of :mod:`bench.growth`.
+LARGEST = "10000/2000"
+
+PEERS = ("leafmap", "explore")
+
+
+def _row(label: str, *cells: object) -> str:
+    return f"{label:<40}" + "".join(f"{c!s:>14}" for c in cells)
+
+
+def _fmt(value: object, form: str = "{:.2f}") -> str:
+    return form.format(value) if isinstance(value, int | float) else str(value)
+
+
+def _get(figures: Mapping[str, Any], *path: str) -> Any:
+    """``figures[path[0]][path[1]]...`` or None where a step is missing."""
+    value: Any = figures
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _maps(mapping: Mapping[str, Any]) -> None:
+    ours = mapping["ours"]
+    print("Default map (23 February 2021, default layers), median of runs")
+    print(_row("", "ours", *PEERS, *(f"{p}/ours" for p in PEERS)))
+    for key, unit in (("payload_kib", "KiB"), ("payload_gzip_kib", "KiB"),
+                      ("build_ms", "ms"), ("peak_mib", "MiB")):  # fmt: skip
+        cells = [f"{mapping[n][key]:.1f}" for n in ("ours", *PEERS)]
+        ratios = [f"{mapping[n][key] / ours[key]:.2f}x" for n in PEERS]
+        print(_row(f"{key} ({unit})", *cells, *ratios))
+
+
+def _app(app: Mapping[str, Any]) -> None:
+    print("\nApp (Streamlit AppTest, whole script)")
+    print(_row("rerun (ms)", f"{app['rerun_s'] * 1000:.0f}"))
+    print(_row("date change (ms)", f"{app['date_change_s'] * 1000:.0f}"))
+    print(_row("map key kept on date change", str(app["key_kept"])))
+    print(_row("comparison: after date change (ms)", f"{app['compare_after_change_s'] * 1000:.0f}"))
+    print(_row("comparison map key kept", str(app["compare_key_kept"])))
+    print("  peers rebuild the whole map on a date change (see the browser table)")
+
+
+def _paper(paper: Mapping[str, Any]) -> None:
+    print(f"\nPaper exports of the default view (s; atlas: {paper['atlas_pages']:.0f} pages)")
+    print(_row("", "wall median", "wall max", "CPU median"))
+    for name in ("atlas", "map_pdf", "briefing_pdf", "map_png"):
+        keys = ("wall_s", "wall_max_s", "cpu_s")
+        print(_row(name, *(f"{paper[f'{name}_{k}']:.2f}" for k in keys)))
+
+
+def _change(change: Mapping[str, float]) -> None:
+    print("\nChange between two dates, geo.change.compare (ms; cold = situation cache empty)")
+    for key, value in change.items():
+        print(_row(key, f"{value:.1f}"))
+
+
+def _deck(decks: Mapping[str, float]) -> None:
+    print(_row(f"\narticle deck to PPTX ({decks['deck_slides']:.0f} slides, s)",
+               f"{decks['deck_pptx_s']:.3f}"))  # fmt: skip
+
+
+def _gif(gif: Mapping[str, float]) -> None:
+    print(
+        f"\n2020-war GIF ({gif['frames']:.0f} frames): "
+        f"{gif['war_gif_s']:.2f} s wall, {gif['war_gif_cpu_s']:.2f} s CPU (median)"
+    )
+
+
+def _browser(figures: Mapping[str, Any]) -> None:
+    shown = figures["browser"]
+    peers = figures.get("peers") or {}
+    print("\nHeadless Chromium, fresh context per visit (s): first map")
+    print(_row("", "ours", *PEERS))
+    lines = (
+        ("page load (navigation -> load event)", "load_s", "load_s"),
+        ("map drawn after the load event", "map_after_load_s", "map_after_load_s"),
+        ("  p95", "map_after_load_p95_s", "map_after_load_p95_s"),
+        ("first visit after a start: load", "cold_load_s", None),
+        ("first visit after a start: map", "cold_map_after_load_s", None),
+    )
+    for label, ours_key, peer_key in lines:
+        cells = [_fmt(shown.get(ours_key, "-"))]
+        cells += [_fmt(_get(peers, p, peer_key) or "-") if peer_key else "-" for p in PEERS]
+        print(_row(label, *cells))
+    warmed = figures.get("browser_warmed") or {}
+    print(_row("first visit to a warmed server: map", _fmt(warmed.get("cold_map_after_load_s"))))
+    changes = figures.get("date_change") or {}
+    print("\nDate change in Chromium (ms): ours = input to the date stamp shown / painted;")
+    print("peers = build the other date's map in Python, then load and draw its page")
+    print(_row("", "median", "p95", "n"))
+    for key, value in changes.items():
+        if isinstance(value, Mapping):
+            print(_row(f"ours: {key}", f"{value['median_s'] * 1000:.0f}",
+                       f"{value['p95_s'] * 1000:.0f}", str(value["n"])))  # fmt: skip
+        else:
+            print(_row(f"ours: {key}", str(value)))
+    for peer in PEERS:
+        row = peers.get(peer) or {}
+        if "skipped" in row:
+            print(_row(f"{peer}: skipped", row["skipped"]))
+            continue
+        for part in ("date_change_build_s", "date_change_browser_s", "date_change_s"):
+            if part in row:
+                p95 = row.get(part.replace("_s", "_p95_s", 1))
+                label = f"{peer}: {part.removeprefix('date_change_').removesuffix('_s') or 'total'}"
+                print(_row(label.replace(": s", ": total"), f"{row[part] * 1000:.0f}",
+                           _fmt(p95 * 1000 if p95 is not None else "-", "{:.0f}")))  # fmt: skip
+    for peer in PEERS:
+        row = peers.get(peer) or {}
+        if "cdn_files" in row:
+            print(f"  {peer}: {row['cdn_files']} CDN files from npm copies, {row['cdn_empty']} "
+                  f"served empty (not on npm), missing {row['cdn_missing']}, "
+                  f"aborted {row['aborted']}")  # fmt: skip
+
+
+def _cli(cli: Mapping[str, Mapping[str, float]]) -> None:
+    print("\nCommand line, python -m layers.exports in fresh processes (s)")
+    print(_row("", "median", "p95", "CPU", "peak MiB"))
+    for name, row in cli.items():
+        print(_row(name, *(f"{row[k]:.2f}" for k in ("median_s", "p95_s", "cpu_s")),
+                   f"{row['peak_mib']:.0f}"))  # fmt: skip
+
+
+def _load(load: Mapping[str, Mapping[str, Any]]) -> None:
+    from bench import load as load_bench
+
+    runs = {k: v for k, v in load.items() if "skipped" not in v}
+    print("\nLoad: 25 websocket sessions, each changing the date every 1-2 s")
+    if runs:
+        load_bench.report(runs)  # type: ignore[arg-type]
+    for name, row in load.items():
+        if "skipped" in row:
+            print(f"  {name}: skipped, {row['skipped']}")
+
+
+def _growth(growth: Mapping[str, Mapping[str, float]]) -> None:
+    from bench import growth as growth_bench
+
+    print("\nGrowth: committed data, then synthetic events/control areas")
+    growth_bench.report(growth)  # type: ignore[arg-type]
+
+
+SECTIONS: tuple[tuple[str, Callable[[Any], None]], ...] = (
+    ("maps", _maps),
+    ("app", _app),
+    ("paper", _paper),
+    ("change", _change),
+    ("deck", _deck),
+    ("gif", _gif),
+    ("cli", _cli),
+    ("load", _load),
+    ("growth", _growth),
+)
+
+
+def measured(figures: Mapping[str, Any]) -> dict[str, float | None]:
+    """Each budget's figure, None where its section was not measured."""
+    runs = [row for row in (figures.get("load") or {}).values() if "change_p95_s" in row]
+    load_best = min(runs, key=lambda row: row["change_p95_s"]) if runs else None
+    change = figures.get("change")
+    return {
+        "payload_gzip_kib": _get(figures, "maps", "ours", "payload_gzip_kib"),
+        "date_change_ms": _scaled(_get(figures, "app", "date_change_s"), 1000),
+        "compare_after_change_ms": _scaled(_get(figures, "app", "compare_after_change_s"), 1000),
+        "map_after_load_s": _get(figures, "browser", "cold_map_after_load_s"),
+        "warm_map_after_load_s": _get(figures, "browser", "map_after_load_s"),
+        "date_change_p95_ms": _scaled(_get(figures, "date_change", "all_painted", "p95_s"), 1000),
+        "briefing_pdf_s": _get(figures, "paper", "briefing_pdf_wall_s"),
+        "atlas_s": _get(figures, "paper", "atlas_wall_s"),
+        "change_ms": max(change.values()) if change else None,
+        "deck_pptx_s": _get(figures, "deck", "deck_pptx_s"),
+        "war_gif_s": _get(figures, "gif", "war_gif_s"),
+        "cli_geojson_cold_s": _get(figures, "cli", "geojson_cached", "median_s"),
+        "cli_gpkg_cold_s": _get(figures, "cli", "gpkg_cached", "median_s"),
+        "load_25_median_s": load_best["change_median_s"] if load_best else None,
+        "load_25_p95_s": load_best["change_p95_s"] if load_best else None,
+        "growth_10k_date_change_ms": _get(figures, "growth", LARGEST, "app_date_change_ms"),
+    }
+
+
+def _scaled(value: Any, factor: float) -> float | None:
+    return float(value) * factor if isinstance(value, int | float) else None
+
+
+def report(figures: Mapping[str, Any]) -> None:
+    """Print every measured section, then each budget with its figure and verdict."""
+    for name, printer in SECTIONS:
+        if name in figures:
+            printer(figures[name])
+        if name == "gif" and "browser" in figures:
+            _browser(figures)
+    if "process_peak_rss_mib" in figures:
+        print(f"\nPeak RSS of this process: {figures['process_peak_rss_mib']:.0f} MiB")
+    print("\nBudgets (CLI: a fresh process with the validated-data cache filled;")
+    print("load: the better of one server and two replicas)")
+    values = measured(figures)
+    for key, budget in BUDGETS.items():
+        value = values[key]
+        if value is None:
+            print(_row(key, "n/a", f"< {budget:g}", "not measured"))
+            continue
+        print(_row(key, f"{value:.2f}", f"< {budget:g}", "met" if value < budget else "MISSED"))

@@ -3,6 +3,9 @@ map, briefing and PNG exports of the default view, wall and CPU seconds.
 
 CPU seconds count this process and its finished children (the atlas's worker process),
 so they show the work done whatever the machine's load; wall seconds show the wait.
+PDF text laid out once is kept between exports of a process
+(:mod:`layers.paper.text_cache`); ``atlas_cold_text`` empties that cache before each
+run, as for the first atlas of a fresh process.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 
 from geo.dataset import load_dataset
 from layers import exports
-from layers.paper import layouts
+from layers.paper import layouts, text_cache
 from layers.view import View
 
 
@@ -45,7 +48,8 @@ def atlas_figures(repeat: int) -> dict[str, float]:
     """The atlas of the default view (its key dates up to 23 February 2021, identical maps
     merged: 32 map pages and the cover) as PDF, and the default view's map PDF, briefing
     PDF and map PNG: ``<name>_wall_s`` (median), ``<name>_wall_max_s``, ``<name>_cpu_s``
-    (median), and ``atlas_pages``."""
+    (median), and ``atlas_pages``; ``atlas_cold_text_*``: the atlas with the PDF text
+    cache emptied first."""
     dataset = load_dataset()
     view = View()
     runs = layouts.atlas_runs(dataset, view, layouts.atlas_days(dataset, view.day))
@@ -58,6 +62,13 @@ def atlas_figures(repeat: int) -> dict[str, float]:
     ):
         times = wall_and_cpu(lambda fmt=fmt: exports.export_bytes(dataset, view, fmt), repeat)
         figures |= {f"{name}_{key}": value for key, value in times.items()}
+
+    def cold_atlas() -> bytes:
+        text_cache.clear()
+        return exports.export_bytes(dataset, view, "atlas-pdf")
+
+    times = wall_and_cpu(cold_atlas, repeat)
+    figures |= {f"atlas_cold_text_{key}": value for key, value in times.items()}
     return figures
 
 

@@ -35,6 +35,7 @@ from geo.model import Source
 from geo.naming import CONVENTIONS
 from layers import styles
 from layers.legend_entries import drawn_legend_entries
+from layers.paper import text_cache
 from layers.print_options import PAPER_SIZES, PrintOptions, banner_colours
 from layers.view import Bounds, View
 
@@ -454,7 +455,8 @@ def print_rc() -> Iterator[None]:
     print shops and PDF/A checks flag; the text stays extractable), SVG text kept as
     ``<text>`` elements, SVG ids hashed with :data:`SVG_HASH_SALT` (identical reruns).
     rcParams are process-wide, so vector saves are serialised by a lock; PNG saves need
-    no rcParam and run in parallel.
+    no rcParam and run in parallel. PDF text repeated from page to page or save to save
+    is laid out once (:func:`layers.paper.text_cache.cached_pdf_text`; same bytes).
     """
     fonts_as_text = mpl.rc_context(
         {
@@ -464,7 +466,7 @@ def print_rc() -> Iterator[None]:
             "svg.hashsalt": SVG_HASH_SALT,
         }
     )
-    with _SAVE_LOCK, fonts_as_text:
+    with _SAVE_LOCK, fonts_as_text, text_cache.cached_pdf_text():
         yield
 
 

@@ -105,7 +105,7 @@ def _document_html(record: Mapping[str, Any]) -> str:
         ("Made by", record["generator"]),
     ]
     cited = [f"{s['citation']} {s['url'] or ''}".strip() for s in record["sources"]]
-    return popup_html(str(record["title"]), lines, cited)
+    return popup_html(str(record["title"]), lines, cited, inline_styles=True)
 
 
 def _placemark(table: str, row: Mapping[str, Any]) -> Placemark:
@@ -128,7 +128,7 @@ def _placemark(table: str, row: Mapping[str, Any]) -> Placemark:
     return Placemark(
         id=row["id"],
         name=row["label"],
-        description=popup_html(row["label"], details, row["sources"]),
+        description=popup_html(row["label"], details, row["sources"], inline_styles=True),
         style_url=StyleUrl(url=f"#{style_id(row['style_key'], row['status'])}"),
         times=_time_span(row) if _has_period(row["layer"]) else None,
         geometry=pygeoif.shape(row["geometry"]),

@@ -38,16 +38,45 @@ def escape_markdown(text: object) -> str:
     return str(text).translate(_MARKDOWN)
 
 
-def popup_html(title: str, details: Iterable[tuple[str, str]], sources: Iterable[str]) -> str:
-    """A small popup: bold title, a definition table, and the sources (all escaped)."""
+#: The look of :func:`popup_html`'s parts (the box, its field names, its list of
+#: sources), described once: the web map's stylesheet carries it as :data:`POPUP_CSS`
+#: (rules under ``.bm-popup``, so 2,000 popups do not each repeat it) and documents
+#: read without that stylesheet (KML balloons) get it inline.
+POPUP_STYLES = {
+    "div": "max-width:320px",
+    "th": "text-align:left;padding-right:6px;vertical-align:top",
+    "ul": "margin:0;padding-left:16px",
+}
+#: CSS of :data:`POPUP_STYLES`, for a page's stylesheet.
+POPUP_CSS = "".join(
+    f".bm-popup{'' if part == 'div' else ' ' + part} {{ {rule} }}\n"
+    for part, rule in POPUP_STYLES.items()
+)
+
+
+def popup_html(
+    title: str,
+    details: Iterable[tuple[str, str]],
+    sources: Iterable[str],
+    *,
+    inline_styles: bool = False,
+) -> str:
+    """A small popup: bold title, a definition table, and the sources (all escaped).
+
+    Its look comes from :data:`POPUP_CSS` (the page must carry it); with
+    ``inline_styles`` the same rules come as ``style`` attributes instead, for a
+    document that has no stylesheet of ours.
+    """
+    div, th, ul = (
+        (f" style='{POPUP_STYLES[part]}'" if inline_styles else "") for part in ("div", "th", "ul")
+    )
     rows = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-        f"{escape_text(field)}</th><td>{escape_text(value)}</td></tr>"
+        f"<tr><th{th}>{escape_text(field)}</th><td>{escape_text(value)}</td></tr>"
         for field, value in details
     )
     cited = "".join(f"<li>{escape_text(s)}</li>" for s in sources)
     return (
-        f"<div class='bm-popup' style='max-width:320px'><b>{escape_text(title)}</b>"
+        f"<div class='bm-popup'{div}><b>{escape_text(title)}</b>"
         f"<table>{rows}</table>"
-        f"<div><i>Sources</i><ul style='margin:0;padding-left:16px'>{cited}</ul></div></div>"
+        f"<div><i>Sources</i><ul{ul}>{cited}</ul></div></div>"
     )

@@ -47,7 +47,7 @@ from layers.features import view_features
 from layers.styles import LABEL_STYLES, Style, leaflet_style, style
 from layers.view import Bounds, View
 from layers.web import assets
-from layers.web.html import escape_text, popup_html
+from layers.web.html import POPUP_CSS, escape_text, popup_html
 from layers.web.labels import area_label_points, wrap_label
 from layers.web.legend import drawn_legend_html, marker_svg
 from layers.web.overlay import PRIORITY_CLASS, Overlay, SituationState
@@ -334,6 +334,12 @@ def _area_label(label: Label) -> JsCode:
 
 #: The invisible point an area label hangs from.
 _ANCHOR = {"radius": 0, "stroke": False, "fill": False, "interactive": False}
+
+
+def _popup_css() -> str:
+    """CSS of the popups of :func:`layers.web.html.popup_html` (their look, once per page
+    instead of once per feature)."""
+    return f"<style>\n{POPUP_CSS}</style>\n"
 
 
 def _label_css() -> str:
@@ -726,7 +732,7 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     )
     fmap.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
-    _root(fmap).header.add_child(Verbatim(_CSS + _label_css()), name="briefing_css")
+    _root(fmap).header.add_child(Verbatim(_CSS + _popup_css() + _label_css()), name="briefing_css")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
         TileFailureNotice().add_to(fmap)

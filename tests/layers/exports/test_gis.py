@@ -22,6 +22,7 @@ from layers.exports.__main__ import main as export_main
 from layers.exports.gis import FIELD_NAMES, inert_cell, period_end
 from layers.exports.qml import layer_qml
 from layers.view import View
+from layers.web.html import POPUP_STYLES
 from layers.web.stable_ids import stable_ids
 from tests.conftest import CONTROL, PLACES, SITES, SOURCES, MakeDataDir
 from tests.layers.test_escaping import EVIL
@@ -221,6 +222,18 @@ def test_kml_parses_with_names_in_the_chosen_convention(synthetic: Dataset) -> N
     assert base.findtext(f"{KML}TimeSpan/{KML}begin") == "1995-03-16"
     line = document.find(f"{KML}Style[@id='base']/{KML}IconStyle/{KML}color")
     assert line is not None and line.text == "ff2e10c8"  # #c8102e as aabbggrr
+
+
+def test_kml_balloons_carry_the_popup_look_inline(synthetic: Dataset) -> None:
+    """Google Earth shows a description without the web map's stylesheet."""
+    view = View(day=DAY, layers=("russian-bases",))
+    document = kml_root(export_bytes(synthetic, view, "kml")).find(f"{KML}Document")
+    assert document is not None
+    descriptions = [p.findtext(f"{KML}description") or "" for p in document.iter(f"{KML}Placemark")]
+    assert descriptions
+    for text in descriptions:
+        for rule in POPUP_STYLES.values():
+            assert f"style='{rule}'" in text
 
 
 @pytest.fixture

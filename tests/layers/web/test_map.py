@@ -14,9 +14,10 @@ from shapely.geometry import LineString, Point, box
 from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
 from layers.catalog import DRAW_ORDER, LAYER_IDS
-from layers.features import layer_features
+from layers.features import layer_features, view_features
 from layers.styles import STYLES
 from layers.view import DEFAULT_BOUNDS, View
+from layers.web.html import POPUP_STYLES
 from layers.web.map import (
     COORD_DECIMALS,
     base_map,
@@ -202,3 +203,19 @@ def test_standalone_page_cites_each_source_once(dataset: Dataset) -> None:
     items = re.findall(r"<li>(.*?)</li>", sources)
     assert len(items) == len(set(items))
     assert sum("Natural Earth" in item for item in items) == 1
+
+
+def test_popup_look_is_in_the_page_stylesheet_not_on_every_feature(dataset: Dataset) -> None:
+    html = standalone_html(dataset, View())
+    popups = [
+        feature["properties"]["popup"]
+        for collection in feature_collections(view_features(dataset, View())).values()
+        for feature in collection["features"]
+    ]
+    assert len(popups) > 20
+    assert not any("style=" in popup for popup in popups)
+    assert all(popup.startswith("<div class='bm-popup'>") for popup in popups)
+    for part, rule in POPUP_STYLES.items():  # the same look, once, for the page
+        selector = ".bm-popup" if part == "div" else f".bm-popup {part}"
+        assert f"{selector} {{ {rule} }}" in html
+    assert "style='text-align:left" not in html

@@ -79,7 +79,8 @@ def test_layers_the_date_does_not_change_stay_drawn_and_in_order(page: Any) -> N
     assert path_count(page, f"path[fill='{ARMENIAN_FILL}']:not([data-bm-old])") >= 8
     assert path_count(page, COUNTRY) > 0
     assert path_count(page, f"{COUNTRY}:not([data-bm-old])") == 0
-    below = map_frame(page).locator("body").evaluate(
+    body = map_frame(page).locator("body")
+    below = body.evaluate(
         """(body, [control, country]) => {
           const paths = [...document.querySelectorAll('.leaflet-overlay-pane path')];
           const last = Math.max(...paths.map((p, i) => p.matches(control) ? i : -1));

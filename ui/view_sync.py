@@ -223,7 +223,9 @@ def map_fragment(
         height=height,
         use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
-        render=False,  # no second render of the whole figure: same arguments (tested)
+        # render=False remounted the map in some full browser-suite runs (a deck slide
+        # change, a shared view reopened wider): keep st_folium's own render.
+        render=True,
         feature_group_to_add=feature_groups(
             collections,
             measurement,

@@ -239,14 +239,36 @@ def peer_browser_figures(repeat: int = 5) -> dict[str, dict[str, object]]:
     ``features_at_load`` and the requests routed: ``cdn_files`` (from npm copies),
     ``cdn_empty`` (not on npm), ``cdn_missing`` (must be 0) and ``aborted`` (host:
     count). ``{"skipped": reason}`` per peer when Chromium or the peer is absent."""
-    executable = chromium_path()
-    if executable is None:
+    if chromium_path() is None:
         return {name: {"skipped": "Debian chromium not installed"} for name in PEER_MAPS}
-    from playwright.sync_api import sync_playwright
-
     dataset = load_dataset()
     assets = PeerAssets()
     results: dict[str, dict[str, object]] = {}
+    with _harness() as (browser, base, folder):
+        for name in PEER_MAPS:
+            router = Router(assets)
+            try:
+                figures = _peer_figures(browser, router, base, folder, name, dataset, repeat)
+            except ImportError as exc:  # leafmap is a bench requirement only
+                results[name] = {"skipped": f"{exc.name} not installed (make bench)"}
+                continue
+            figures["cdn_files"] = len(router.fulfilled)
+            figures["cdn_empty"] = len(router.empty)
+            figures["cdn_missing"] = sorted(router.missing)
+            figures["aborted"] = dict(router.aborted)
+            results[name] = figures
+    return results
+
+
+@contextlib.contextmanager
+def _harness() -> Iterator[tuple[Any, str, Path]]:
+    """Headless Debian Chromium, a loopback server for a temporary folder, and the
+    folder: ``(browser, base URL, folder)``; everything closed and removed on exit."""
+    executable = chromium_path()
+    if executable is None:
+        raise RuntimeError("Debian chromium not installed")
+    from playwright.sync_api import sync_playwright
+
     with (
         tempfile.TemporaryDirectory() as tmp,
         page_server(Path(tmp)) as base,
@@ -254,21 +276,9 @@ def peer_browser_figures(repeat: int = 5) -> dict[str, dict[str, object]]:
     ):
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            for name in PEER_MAPS:
-                router = Router(assets)
-                try:
-                    figures = _peer_figures(browser, router, base, Path(tmp), name, dataset, repeat)
-                except ImportError as exc:  # leafmap is a bench requirement only
-                    results[name] = {"skipped": f"{exc.name} not installed (make bench)"}
-                    continue
-                figures["cdn_files"] = len(router.fulfilled)
-                figures["cdn_empty"] = len(router.empty)
-                figures["cdn_missing"] = sorted(router.missing)
-                figures["aborted"] = dict(router.aborted)
-                results[name] = figures
+            yield browser, base, Path(tmp)
         finally:
             browser.close()
-    return results
 
 
 def _save_small_png(png: bytes, path: Path) -> None:
@@ -283,35 +293,22 @@ def _save_small_png(png: bytes, path: Path) -> None:
 
 def screenshots(folder: Path) -> dict[str, Path]:
     """A PNG of each peer's default page as the harness shows it (900 x 650 viewport)."""
-    executable = chromium_path()
-    if executable is None:
-        raise RuntimeError("Debian chromium not installed")
-    from playwright.sync_api import sync_playwright
-
     dataset = load_dataset()
     router = Router(PeerAssets())
     written = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        page_server(Path(tmp)) as base,
-        sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            for name, build in PEER_MAPS.items():
-                page_file = Path(tmp) / f"{name}.html"
-                page_file.write_text(page_html(build, dataset, View().day), encoding="utf-8")
-                context = browser.new_context(viewport={"width": 900, "height": 650})
-                context.route("**/*", router)
-                page = context.new_page()
-                page.goto(f"{base}/{page_file.name}", wait_until="load")
-                _wait_drawn(page)
-                page.wait_for_timeout(500)  # fonts and marker images
-                written[name] = folder / f"peer-{name}.png"
-                _save_small_png(page.screenshot(), written[name])
-                context.close()
-        finally:
-            browser.close()
+    with _harness() as (browser, base, tmp):
+        for name, build in PEER_MAPS.items():
+            page_file = tmp / f"{name}.html"
+            page_file.write_text(page_html(build, dataset, View().day), encoding="utf-8")
+            context = browser.new_context(viewport={"width": 900, "height": 650})
+            context.route("**/*", router)
+            page = context.new_page()
+            page.goto(f"{base}/{page_file.name}", wait_until="load")
+            _wait_drawn(page)
+            page.wait_for_timeout(500)  # fonts and marker images
+            written[name] = folder / f"peer-{name}.png"
+            _save_small_png(page.screenshot(), written[name])
+            context.close()
     print("routed:", dict(router.fulfilled), "empty:", dict(router.empty))
     print("missing:", dict(router.missing), "aborted:", dict(router.aborted))
     return written

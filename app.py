@@ -37,7 +37,7 @@ from layers.web.map import (
 from layers.web.prepared import PreparedScript
 from ui import compare as compare_ui
 from ui import deck as deck_ui
-from ui import layout, map_groups, print_panel, upload, view_sync
+from ui import layout, map_groups, print_panel, streamlit_queue, upload, view_sync
 from ui.basemap import basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -236,6 +236,7 @@ def map_component(
 
 def main() -> None:
     """Draw the page."""
+    streamlit_queue.install()  # before anything is queued: keeps the map from remounting
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
     layout.page_style()
     dataset = dataset_or_stop()

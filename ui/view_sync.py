@@ -12,10 +12,10 @@ or after a Back/Forward step); the origin changes only when the map must move by
 
 Back and Forward: every change of the URL by the app is a new browser history entry
 (Streamlit pushes one per change of ``st.query_params``; pans and zooms included). On
-Back or Forward, Streamlit reruns the page with the older query string; :func:`navigated`
-tells that run apart from the app's own (the query no longer matches the one the app
-last wrote), and the caller then restores date, layers, names, basemap, print options
-and the view from it.
+Back or Forward, Streamlit reruns the page with the older query string and flags the run
+as a history step; :func:`navigated` tells that run apart from the app's own (flagged,
+and the query no longer matches the one the app last wrote), and the caller then
+restores date, layers, names, basemap, print options and the view from it.
 
 streamlit-folium does not keep its state in ``st.session_state[key]`` inside a fragment
 (streamlit-folium issue 268): the component's return value is used instead.
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from geo.dataset import Dataset
@@ -105,11 +106,23 @@ def _as_query(query: Mapping[str, str | Sequence[str]]) -> Query:
     return {k: [v] if isinstance(v, str) else list(v) for k, v in query.items()}
 
 
+def history_step() -> bool:
+    """Whether the browser reran the page for a Back or Forward step (Streamlit's
+    history-navigation flag of this run, set by the page on ``popstate``)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
 def navigated() -> bool:
-    """True when this run comes from Back or Forward: the URL is no longer the one the
-    app wrote last (a session's first run is not a navigation)."""
+    """True when this run comes from Back or Forward: the browser says so and the URL is
+    no longer the one the app wrote last (a session's first run is not a navigation).
+
+    A differing URL alone is not enough: a run asked for while the app's last URL
+    change is still on its way to the browser (a click right after the map reported a
+    pan) carries the older query string, and taking it for a Back step would reset the
+    view and remount the map."""
     written = st.session_state.get(URL_KEY)
-    return written is not None and url_query() != written
+    return history_step() and written is not None and url_query() != written
 
 
 def remember_url() -> None:

@@ -66,6 +66,9 @@ def streamlit_server(log_path: Path, data_dir: Path | None = None) -> Iterator[s
         env["BRIEFING_DATA_DIR"] = str(data_dir)
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    # No source watcher (as `make serve`): the tests never edit the code, and watching the
+    # checkout while pytest and Chromium write beside it overflowed inotify under load.
+    command += ["--server.fileWatcherType", "none"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"

@@ -18,12 +18,14 @@ missing before its ``script_finished``).
 
 :func:`install` keeps every message up to the last FINISHED_SUCCESSFULLY in the queue
 (a finished full run's deltas are its final state and must reach the browser) and lets
-Streamlit clear the rest as before. Checked against :data:`STREAMLIT_VERSION`; a test
+Streamlit clear the rest as before. Streamlit's own method stays reachable as
+``ForwardMsgQueue.clear.__wrapped__``. Checked against :data:`STREAMLIT_VERSION`; a test
 fails on another version so that whoever upgrades re-reads Streamlit's ``clear``.
 """
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -50,6 +52,7 @@ def install() -> None:
     if getattr(original, "_keeps_finished_runs", False):
         return
 
+    @wraps(original)
     def clear(
         self: ForwardMsgQueue,
         retain_lifecycle_msgs: bool = False,

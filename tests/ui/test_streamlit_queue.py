@@ -37,11 +37,18 @@ def new_session() -> ForwardMsg:
 
 
 @pytest.fixture
-def patched() -> Iterator[None]:
-    original = ForwardMsgQueue.clear
-    streamlit_queue.install()
+def unpatched() -> Iterator[None]:
+    """Streamlit's own ``clear`` (the app's runs in this process may have installed the
+    fix already)."""
+    current = ForwardMsgQueue.clear
+    ForwardMsgQueue.clear = getattr(current, "__wrapped__", current)  # type: ignore[method-assign]
     yield
-    ForwardMsgQueue.clear = original  # type: ignore[method-assign]
+    ForwardMsgQueue.clear = current  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def patched(unpatched: None) -> None:
+    streamlit_queue.install()
 
 
 def paths(queue: ForwardMsgQueue) -> list[object]:
@@ -63,7 +70,7 @@ def full_run_then_fragment_start() -> ForwardMsgQueue:
     return queue
 
 
-def test_streamlit_alone_drops_the_finished_runs_map() -> None:
+def test_streamlit_alone_drops_the_finished_runs_map(unpatched: None) -> None:
     """The race itself, without the fix: if this fails, Streamlit fixed it upstream and
     ``ui.streamlit_queue`` can go."""
     assert (0, 1, 0) not in paths(full_run_then_fragment_start())
@@ -104,6 +111,7 @@ def test_install_is_idempotent(patched: None) -> None:
     once = ForwardMsgQueue.clear
     streamlit_queue.install()
     assert ForwardMsgQueue.clear is once
+    assert not hasattr(once.__wrapped__, "__wrapped__")  # wrapped once
 
 
 def test_written_for_this_streamlit() -> None:

@@ -16,11 +16,13 @@ flickers back to its base view (seen in ``tests/e2e/test_deck_presentation.py`` 
 one run in three under load; the websocket trace showed the full run's map block
 missing before its ``script_finished``).
 
-:func:`install` keeps every message up to the last FINISHED_SUCCESSFULLY in the queue
-(a finished full run's deltas are its final state and must reach the browser) and lets
-Streamlit clear the rest as before. Streamlit's own method stays reachable as
-``ForwardMsgQueue.clear.__wrapped__``. Checked against :data:`STREAMLIT_VERSION`; a test
-fails on another version so that whoever upgrades re-reads Streamlit's ``clear``.
+:func:`install` keeps every message up to the end of the last completed run in the queue
+(FINISHED_SUCCESSFULLY, or FINISHED_FRAGMENT_RUN_SUCCESSFULLY for a fragment run: a
+completed run's deltas are its final state and must reach the browser with its end, which
+then clears stale elements consistently) and lets Streamlit clear the rest as before.
+Streamlit's own method stays reachable as ``ForwardMsgQueue.clear.__wrapped__``. Checked
+against :data:`STREAMLIT_VERSION`; a test fails on another version so that whoever
+upgrades re-reads Streamlit's ``clear``.
 """
 
 from __future__ import annotations
@@ -34,14 +36,18 @@ from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 #: The Streamlit release whose ``ForwardMsgQueue.clear`` this was written against.
 STREAMLIT_VERSION = "1.67"
 
-_FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+#: How a run that completed ends: a full run, a fragment run.
+_FINISHED = {
+    ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
 
 
 def _last_finished_run(queue: list[ForwardMsg]) -> int:
-    """Index of the last message that ends a full run successfully, or -1."""
+    """Index of the last message that ends a completed run, or -1."""
     for index in range(len(queue) - 1, -1, -1):
         msg = queue[index]
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished == _FINISHED:
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in _FINISHED:
             return index
     return -1
 

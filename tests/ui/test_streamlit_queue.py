@@ -87,6 +87,21 @@ def test_a_finished_full_runs_fragment_deltas_are_kept(patched: None) -> None:
     ]
 
 
+def test_a_finished_fragment_runs_deltas_are_kept_with_its_end(patched: None) -> None:
+    queue = ForwardMsgQueue()
+    runs = [
+        new_session(),
+        delta([0, 1], FRAGMENT),
+        finished(Status.FINISHED_FRAGMENT_RUN_SUCCESSFULLY),
+    ]
+    for msg in runs:
+        queue.enqueue(msg)
+    queue.clear(retain_lifecycle_msgs=True, fragment_ids_this_run=[FRAGMENT])
+    kept = queue.flush()
+    assert [m.WhichOneof("type") for m in kept] == ["new_session", "delta", "script_finished"]
+    assert kept[-1].script_finished == Status.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+
+
 def test_an_unfinished_runs_fragment_deltas_are_still_dropped(patched: None) -> None:
     queue = ForwardMsgQueue()
     runs = [new_session(), delta([0, 0]), finished(Status.FINISHED_SUCCESSFULLY)]

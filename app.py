@@ -8,6 +8,7 @@ depend on the date or the layer toggles, so those only swap its feature groups.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from dataclasses import replace
@@ -38,7 +39,7 @@ from layers.web.prepared import PreparedScript
 from ui import compare as compare_ui
 from ui import deck as deck_ui
 from ui import layout, map_groups, print_panel, streamlit_queue, upload, view_sync
-from ui.basemap import basemap_fallback
+from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
 from ui.search import place_search
@@ -242,7 +243,6 @@ def main() -> None:
     dataset = dataset_or_stop()
     days = key_dates(dataset)
     init_state()
-    play_tick(days)
     for message in st.session_state.pop("messages", []):
         st.warning(escape_markdown(message))
     presenting = deck_ui.presenting()
@@ -252,17 +252,16 @@ def main() -> None:
     layer_panel()
     place_search(cached_gazetteer(data_version()))
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
+    if not comparing and not presenting:
+        mine = upload.your_layers()
+        print_panel.print_controls()
+        map_page(dataset, days, measurement, mine)
+        return
+    play_tick(days)
     if comparing:  # the main date's widgets are not drawn: keep their values
         kept = [key for key in (*DAY_KEYS, "play_speed") if key in st.session_state]
         st.session_state.update({key: st.session_state[key] for key in kept}, playing=False)
-    elif not presenting:
-        date_controls(days)
-    try:
-        view = current_view()
-    except StateError as exc:
-        st.error(f"This map state is not valid: {escape_markdown(exc)}")
-        st.stop()
-    st.session_state[LAST_VIEW_KEY] = view
+    view = checked_view()
     sheet = print_panel.current_sheet()
     view_sync.sync_url(view, sheet)
     mine = upload.your_layers()
@@ -274,20 +273,58 @@ def main() -> None:
             compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
             return
         live = view_sync.screen(view, sheet)
-        if presenting:
-            sidebar_panels(dataset, view, live, measurement, mine)
-            deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
-        else:
-            left, right = layout.map_row()
-            with left:
-                map_component(dataset, view, measurement)
-                basemap_fallback(view)
-            with right:
-                timeline(dataset, view, mine)
-            # In the sidebar, below the print options as before; drawn after the map so
-            # that the map's update reaches the browser first on a date change.
-            sidebar_panels(dataset, view, live, measurement, mine)
+        sidebar_panels(dataset, view, live, measurement, mine)
+        deck_ui.presentation(dataset, lambda h: map_component(dataset, view, measurement, h))
     wait_and_step()
+
+
+def checked_view() -> View:
+    """The view the widgets describe, kept as the last view drawn; or an error and stop."""
+    try:
+        view = current_view()
+    except StateError as exc:
+        st.error(f"This map state is not valid: {escape_markdown(exc)}")
+        st.stop()
+    st.session_state[LAST_VIEW_KEY] = view
+    return view
+
+
+@st.fragment
+def map_page(
+    dataset: Dataset,
+    days: tuple[dt.date, ...],
+    measurement: Measurement | None,
+    mine: tuple[UserLayer, ...],
+) -> None:
+    """The map mode's date controls, map and timeline, and the sidebar's export and deck
+    panels (the parts that depend on the date), in one fragment: a date change, a
+    playback step or a pick in the timeline reruns and resends only these, not the
+    header and the sidebar's layer, search, distance, upload and print panels (a change
+    there reruns the whole page, this included). The URL, the session's last view and
+    the screen the exports read are updated here.
+
+    A widget in here whose change the rest of the page must show asks for a whole-page
+    run: starting a presentation (the deck panel), the offline basemap button (the
+    sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`)."""
+    if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
+        st.rerun(scope="app")
+    play_tick(days)
+    date_controls(days)
+    view = checked_view()
+    sheet = print_panel.current_sheet()
+    view_sync.sync_url(view, sheet)
+    with user_layer.showing(mine):  # the user's own layers, on the map and in every export
+        live = view_sync.screen(view, sheet)
+        left, right = layout.map_row()
+        with left:
+            map_component(dataset, view, measurement)
+            basemap_fallback(view)
+        with right:
+            timeline(dataset, view, mine)
+        # In the sidebar, below the print options as before; drawn after the map so
+        # that the map's update reaches the browser first on a date change.
+        sidebar_panels(dataset, view, live, measurement, mine)
+    wait_and_step(fragment=True)
 
 
 def sidebar_panels(

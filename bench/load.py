@@ -74,13 +74,13 @@ async def one_session(url: str, until: float, seed: int, tally: Tally) -> None:
         async with Session(url, timeout=RUN_TIMEOUT) as session:
             loaded = await session.load()
             tally.loads.append(loaded.seconds)
-            if loaded.exceptions or loaded.status != "FINISHED_SUCCESSFULLY":
+            if not loaded.succeeded:
                 tally.errors.append(f"page load: {loaded.status} {loaded.exceptions}")
                 return
             while time.monotonic() + 2 < until:
                 await asyncio.sleep(chooser.uniform(1.0, 2.0))
                 run = await session.set_date(chooser.choice(DATES))
-                if run.exceptions or run.status != "FINISHED_SUCCESSFULLY":
+                if not run.succeeded:
                     tally.errors.append(f"date change: {run.status} {run.exceptions}")
                 else:
                     tally.changes.append(run.seconds)

@@ -5,8 +5,11 @@ subprotocol ``streamlit``; send a ``BackMsg`` ``rerun_script`` (the first one wi
 widget states); read ``ForwardMsg`` protobufs (``new_session`` names the page, ``delta``
 messages carry the elements, each widget with the id Streamlit gave it) until
 ``script_finished``. A widget change is another ``rerun_script`` carrying the widget's
-new value under its id. The date slider sends dates as microseconds since the epoch
-(UTC midnight) in a one-value ``double_array_value``.
+new value under its id, and, for a widget drawn in an ``st.fragment`` (the date slider is,
+app.py ``map_page``), the fragment's id from the widget's ``delta``: the server then
+reruns only that fragment (status ``FINISHED_FRAGMENT_RUN_SUCCESSFULLY``). The date slider
+sends dates as microseconds since the epoch (UTC midnight) in a one-value
+``double_array_value``.
 
 Used by the load script (bench/load.py) and the deploy test (tests/deploy/).
 """
@@ -28,6 +31,8 @@ from websockets.typing import Subprotocol
 #: Key of the app's date slider (app.py).
 DATE_SLIDER_KEY = "day_slider"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: ``script_finished`` statuses of a successful run of the page and of a fragment.
+SUCCESS = ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -51,6 +56,11 @@ class Run:
     exceptions: list[str] = field(default_factory=list)
     slider_value: list[float] = field(default_factory=list)
 
+    @property
+    def succeeded(self) -> bool:
+        """The run (of the page or of a fragment) finished without an exception."""
+        return not self.exceptions and self.status in SUCCESS
+
 
 class Session:
     """One browser tab's Streamlit session over a websocket (``async with Session(url)``)."""
@@ -64,6 +74,8 @@ class Session:
         self.timeout = timeout
         self.page_hash = ""
         self.slider_id: str | None = None
+        #: The fragment the date slider is drawn in ("" if none).
+        self.slider_fragment = ""
         self.response_headers: dict[str, str] = {}
         self._ws: ClientConnection | None = None
 
@@ -97,10 +109,12 @@ class Session:
         return await self._run(BackMsg())
 
     async def set_date(self, day: dt.date) -> Run:
-        """Move the date slider to ``day`` and wait for the rerun to finish."""
+        """Move the date slider to ``day`` and wait for the rerun to finish (of the
+        slider's fragment, as the browser asks, or of the page)."""
         if self.slider_id is None:
             raise ProtocolError("the page has no date slider (load it first)")
         message = BackMsg()
+        message.rerun_script.fragment_id = self.slider_fragment
         widget = message.rerun_script.widget_states.widgets.add()
         widget.id = self.slider_id
         widget.double_array_value.data.append(date_micros(day))
@@ -128,6 +142,7 @@ class Session:
                     exceptions.append(element.exception.message)
                 elif shown == "slider" and element.slider.id.endswith(f"-{DATE_SLIDER_KEY}"):
                     self.slider_id = element.slider.id
+                    self.slider_fragment = forward.delta.fragment_id
                     value = list(element.slider.value)
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)

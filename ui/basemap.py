@@ -10,10 +10,15 @@ import streamlit as st
 
 from layers.view import DEFAULT_BASEMAP, View
 
+#: Session-state flag set with the choice: the sidebar's basemap radio must show it, so
+#: when the button is drawn in a fragment (app.py), the whole page runs again.
+PAGE_RERUN_KEY = "page_rerun"
+
 
 def use_offline_basemap() -> None:
     """Choose the offline vector basemap."""
     st.session_state["basemap"] = DEFAULT_BASEMAP
+    st.session_state[PAGE_RERUN_KEY] = True
 
 
 def basemap_fallback(view: View) -> None:

@@ -10,10 +10,12 @@ chosen speed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from geo import settings
 from geo.errors import StateError
@@ -118,11 +120,18 @@ def date_controls(days: tuple[dt.date, ...]) -> None:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move
 
 
-def wait_and_step() -> None:
-    """At the end of a run while playing: wait, then rerun one key date further."""
+def wait_and_step(*, fragment: bool = False) -> None:
+    """At the end of a run while playing: wait, then rerun one key date further: the
+    page, or with ``fragment`` only the fragment this is called in when the run is a
+    rerun of that fragment (Streamlit cannot rerun a fragment alone from a run of the
+    whole page: the page runs again, and the next step is a fragment rerun only if the
+    user acted on the fragment meanwhile)."""
     if not st.session_state.get("playing"):
         return
     time.sleep(play_delay())
     if st.session_state.get("playing"):  # not paused meanwhile
         st.session_state["play_tick"] = True
+        if fragment:
+            with contextlib.suppress(StreamlitAPIException):  # not in a run of the page
+                st.rerun(scope="fragment")
         st.rerun()

@@ -17,6 +17,7 @@ read-only between sessions.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Hashable, Mapping, Sequence
 
 import folium
@@ -45,15 +46,54 @@ POSITION = {layer_id: index for index, layer_id in enumerate(DRAW_ORDER)}
 #: group it ever added in ``window.feature_group`` and never empties it, so each date
 #: change kept the previous groups (their features and SVG paths) alive in the tab; it
 #: removes them from the map before it runs the new groups' script, so emptying the list
-#: at the start of that script is safe.
-RESET = "window.feature_group = [];\n"
+#: at the start of that script is safe. The flag ``briefingRedrawn`` tells the kept
+#: groups (:func:`kept_script`) whether a group below them was drawn again in this run.
+RESET = "window.feature_group = [];\nwindow.briefingRedrawn = false;\n"
+
+#: The Leaflet script of a kept group (:func:`kept_script`), to format with its
+#: ``index``, ``key`` and ``script``.
+_KEPT = """var feature_group_feature_group_{index} = (function (kept) {{
+  var slot = kept[{index}];
+  if (slot && slot.key === "{key}") {{
+    if (window.briefingRedrawn) {{ slot.group.bringToFront(); }}
+    return L.featureGroup();
+  }}
+  if (slot) {{ map_div.removeLayer(slot.group); }}
+  window.briefingRedrawn = true;
+  kept[{index}] = {{key: "{key}", group: (function () {{
+{script}
+    return feature_group_feature_group_{index};
+  }})()}};
+  return L.featureGroup();
+}})(window.briefingKept = window.briefingKept || {{}});
+"""
+
+
+def kept_script(script: str, index: int) -> str:
+    """``script`` (a group's Leaflet script at position ``index``, which adds the group to
+    the map) made to run only when the map's window does not already show that very
+    script at that position.
+
+    streamlit-folium's frontend removes every group it added and runs the whole
+    ``feature_group_to_add`` script again whenever any of it changes (the date stamp does
+    on every date change), so each date change built every layer again in the browser,
+    the fixed ones (countries, districts, places) included. A kept group is added to the
+    map by this script itself and kept in ``window.briefingKept[index]`` with a key (a
+    digest of ``script``); the frontend is handed an empty group in its place, so it
+    never removes the kept one. Run again with the same key, the script leaves the group
+    as it is (brought to the front, to keep the draw order, when a group below it was
+    drawn again); with another key, it removes the old group and draws the new one. A
+    new map window (a remount) has no kept groups and draws them all.
+    """
+    key = hashlib.blake2b(script.encode("utf-8"), digest_size=12).hexdigest()
+    return _KEPT.format(index=index, key=key, script=script)
 
 
 def group_script(group: folium.FeatureGroup, index: int) -> str:
     """The script streamlit_folium makes for ``group`` at position ``index`` of
     ``feature_group_to_add`` (its ``_get_feature_group_string`` without the lines adding
-    the group to the map, which it appends to any group, prepared or not), after
-    :data:`RESET` for the first group."""
+    the group to the map, which it appends to any group, prepared or not), kept in the
+    map's window (:func:`kept_script`), after :data:`RESET` for the first group."""
     host = folium.Map(location=None, tiles=None)
     host._id = "div"  # st_folium names the map "map_div" before it renders the groups
     base_id = f"feature_group_{index}"
@@ -61,7 +101,8 @@ def group_script(group: folium.FeatureGroup, index: int) -> str:
     group.add_to(host)
     group.render()  # type: ignore[no-untyped-call]
     script: str = generate_leaflet_string(group, base_id=base_id)
-    return (RESET if index == 0 else "") + script.replace(get_full_id(host), "map_div")
+    script = script.replace(get_full_id(host), "map_div")
+    return (RESET if index == 0 else "") + kept_script(script, index)
 
 
 def prepare(

@@ -48,17 +48,22 @@ def replica_of(headers: Message) -> str:
     return str(headers["X-Replica"])
 
 
+#: The statuses of :func:`open_session`'s two runs: the page, then the date's fragment.
+RUNS = "FINISHED_SUCCESSFULLY/FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+
+
 def open_session(url: str, cookie: str | None = None) -> tuple[str, str, list[str]]:
     """Open a Streamlit session through the proxy, load the page and change the date:
-    the replica that served the websocket, the final run status and any exceptions."""
+    the replica that served the websocket, the two runs' statuses (the date change
+    reruns the date's fragment, app.py ``map_page``) and any exceptions."""
 
     async def drive() -> tuple[str, str, list[str]]:
         async with Session(url, cookie=cookie, timeout=60) as session:
             loaded = await session.load()
             changed = await session.set_date(dt.date(2020, 11, 15))
             replica = session.response_headers.get("x-replica", "")
-            statuses = {loaded.status, changed.status}
-            return replica, "/".join(sorted(statuses)), loaded.exceptions + changed.exceptions
+            statuses = f"{loaded.status}/{changed.status}"
+            return replica, statuses, loaded.exceptions + changed.exceptions
 
     return asyncio.run(drive())
 
@@ -84,7 +89,7 @@ def test_a_session_sticks_to_its_replica(served: Cluster, replica: str) -> None:
     assert answered == {replica}
     # The page's websocket carries the cookie too, so the session opens on that replica
     # and the script runs there (websocket upgrade through the proxy).
-    assert open_session(served.url, cookie) == (replica, "FINISHED_SUCCESSFULLY", [])
+    assert open_session(served.url, cookie) == (replica, RUNS, [])
 
 
 def test_new_sessions_work_after_a_replica_is_lost(served: Cluster) -> None:
@@ -99,4 +104,4 @@ def test_new_sessions_work_after_a_replica_is_lost(served: Cluster) -> None:
         time.sleep(0.5)
     assert served.replica_states() == {lost.name: "DOWN", kept.name: "UP"}
     assert {replica_of(get(f"{served.url}/")[1]) for _ in range(4)} == {kept.name}
-    assert open_session(served.url) == (kept.name, "FINISHED_SUCCESSFULLY", [])
+    assert open_session(served.url) == (kept.name, RUNS, [])

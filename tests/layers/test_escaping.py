@@ -151,3 +151,25 @@ def test_escaped_markdown_has_no_link_image_directive_icon_or_emoji() -> None:
     assert not re.search(r":\w+\[", text)  # :red[...] directives
     assert not re.search(r"(?<!\\)[\[\]()!#]", source)  # links, images, headings
     assert text.replace(WORD_JOINER, "") == MARKDOWN_EVIL  # shown as typed
+
+
+def test_earlier_event_counts_render_hostile_text_as_text(hostile_dataset: Dataset) -> None:
+    """Above the map's event limit the earlier events are drawn as counts per area, whose
+    popups carry the latest event's title and every citation: the hostile strings stay
+    text there too (the fixture has too few events to reach the limit on its own)."""
+    from tests.hostile import IMG, JINJA, SCRIPT
+
+    day = dt.date(2021, 2, 23)
+    frames = layer_features(
+        hostile_dataset, state_at(hostile_dataset, day), LAYER_IDS, "dual", event_limit=3
+    )
+    counted = [f for f in frames["events"].itertuples() if f.style_key == "event-earlier"]
+    assert counted and any(IMG in f.label or IMG in str(f.details) for f in counted)
+    fmap = base_map(hostile_dataset, DEFAULT_BOUNDS, "vector")
+    for group in feature_groups(feature_collections(frames)):
+        group.add_to(fmap)
+    html = str(fmap.get_root().render())
+    assert "earlier events in this area" in html or "earlier event in this area" in html
+    assert IMG not in html and SCRIPT not in html and "${alert" not in html
+    assert JINJA not in html  # neither compiled (49) nor left as a template tag
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html  # shown, escaped

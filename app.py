@@ -237,7 +237,7 @@ def map_component(
 
 def main() -> None:
     """Draw the page."""
-    streamlit_queue.install()  # before anything is queued: keeps the map from remounting
+    streamlit_queue.install()  # once per process: keeps the map from remounting
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
     layout.page_style()
     dataset = dataset_or_stop()

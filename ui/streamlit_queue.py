@@ -20,6 +20,10 @@ missing before its ``script_finished``).
 (FINISHED_SUCCESSFULLY, or FINISHED_FRAGMENT_RUN_SUCCESSFULLY for a fragment run: a
 completed run's deltas are its final state and must reach the browser with its end, which
 then clears stale elements consistently) and lets Streamlit clear the rest as before.
+One case keeps more than Streamlit would: the partial deltas of a fragment run
+preempted by another fragment's scoped rerun (``st.rerun(scope="fragment")`` of a
+*different* fragment; this app only reruns a fragment from inside itself) stay until
+that fragment runs again, as any partial output flushed mid-run does.
 Streamlit's own method stays reachable as ``ForwardMsgQueue.clear.__wrapped__``. Checked
 against :data:`STREAMLIT_VERSION`; a test fails on another version so that whoever
 upgrades re-reads Streamlit's ``clear``.

@@ -110,7 +110,7 @@ def history_step() -> bool:
     """Whether the browser reran the page for a Back or Forward step (Streamlit's
     history-navigation flag of this run, set by the page on ``popstate``)."""
     ctx = get_script_run_ctx()
-    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+    return bool(ctx is not None and ctx.is_history_navigation)
 
 
 def navigated() -> bool:
@@ -120,7 +120,14 @@ def navigated() -> bool:
     A differing URL alone is not enough: a run asked for while the app's last URL
     change is still on its way to the browser (a click right after the map reported a
     pan) carries the older query string, and taking it for a Back step would reset the
-    view and remount the map."""
+    view and remount the map.
+
+    The trade-off: Streamlit drops the flag when it merges a Back step's rerun with a
+    newer request (the map reporting its bounds at that moment) or when a click
+    interrupts the Back step's run; the older URL then cannot be told from a stale one,
+    the step is missed and the app writes its view back into the URL (one more history
+    entry). Both need an action within the same run; the stale URL needed only a click
+    soon after a pan, and remounted the map."""
     written = st.session_state.get(URL_KEY)
     return history_step() and written is not None and url_query() != written
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from unittest import mock
+
+from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+from ui import view_sync
 from ui.view_sync import is_fit_of, reported_bounds
 
 ORIGIN = (43.2, 38.7, 47.9, 41.4)
@@ -32,3 +38,16 @@ def test_pans_and_zooms_are_moves() -> None:
     assert not is_fit_of(zoomed_in, ORIGIN)
     zoomed_out = (40.0, 36.3, 51.1, 43.7)  # same centre, two snaps larger
     assert not is_fit_of(zoomed_out, ORIGIN)
+
+
+def test_a_history_step_is_read_from_streamlits_run_context() -> None:
+    """Back and Forward are told by Streamlit's flag on the run context (AppTest cannot
+    set it, so the app tests patch :func:`view_sync.history_step`): the field must exist
+    under that name, and be what the function reads."""
+    assert "is_history_navigation" in {f.name for f in dataclasses.fields(ScriptRunContext)}
+    for flag in (True, False):
+        ctx = mock.Mock(spec=ScriptRunContext, is_history_navigation=flag)
+        with mock.patch.object(view_sync, "get_script_run_ctx", return_value=ctx):
+            assert view_sync.history_step() is flag
+    with mock.patch.object(view_sync, "get_script_run_ctx", return_value=None):
+        assert view_sync.history_step() is False

@@ -42,6 +42,7 @@ _OVERLAY_JS = """
     var legend = box('bottomleft', 'bm-legend-box');
     stamp.style.display = 'none';
     var legendOpen = map.getSize().x >= NARROW_PX;
+    var foldedFor = null;  // the open popup the legend folded for
 
     function priority(el) {
         var found = /(?:^| )PREFIX(\\d+)/.exec(el.className);
@@ -130,18 +131,40 @@ _OVERLAY_JS = """
         stamp.textContent = state.date;
         stamp.style.display = state.date ? '' : 'none';
         var details = legend.querySelector('details');
-        if (details) { legendOpen = details.open; }
+        if (details && foldedFor === null) { legendOpen = details.open; }
         legend.innerHTML = state.legend;
         legend.style.display = state.legend ? '' : 'none';
         details = legend.querySelector('details');
         if (details) {
-            details.open = legendOpen;
+            details.open = legendOpen && foldedFor === null;
             details.addEventListener('toggle', function () {
-                legendOpen = details.open;
+                if (foldedFor !== null && details.open) { foldedFor = null; }  // reopened
+                if (foldedFor === null) { legendOpen = details.open; }
                 schedule();  // the legend is an obstacle for labels
             });
         }
     }
+    // The legend sits above the map's panes, so it would hide part of an open popup:
+    // while one it overlaps is open, the legend folds, and unfolds when it closes.
+    function foldUnder(popup) {
+        var details = legend.querySelector('details');
+        var el = popup && popup.getElement();
+        if (!details || !details.open || !el || !map.hasLayer(popup)) { return; }
+        if (overlaps(el.getBoundingClientRect(), legend.getBoundingClientRect())) {
+            foldedFor = popup;
+            details.open = false;
+        }
+    }
+    var shown = null;  // the open popup (after a pan to show it, it may overlap)
+    map.on('popupopen', function (e) { shown = e.popup; foldUnder(shown); });
+    map.on('moveend', function () { foldUnder(shown); });
+    map.on('popupclose', function (e) {
+        if (shown === e.popup) { shown = null; }
+        if (foldedFor !== e.popup) { return; }
+        foldedFor = null;
+        var details = legend.querySelector('details');
+        if (details) { details.open = true; }
+    });
     map.on('layeradd', function (e) {
         if (e.layer.bmState) { apply(e.layer.bmState); }
         schedule();

@@ -52,6 +52,16 @@ def wait_for_paths(page: Any, minimum: int = 1, selector: str = "path") -> None:
     )
 
 
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two Playwright bounding boxes overlap."""
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
 def mark_iframe(page: Any) -> None:
     """Tag the map iframe element and its window, to detect a remount later."""
     page.locator(MAP_FRAME).evaluate("el => { el.dataset.bmMark = 'kept'; }")
@@ -149,7 +159,15 @@ def test_clicking_a_site_opens_its_popup_with_status_and_sources(
     assert "Sources" in text and "Warsaw Institute Foundation" in text
     assert "<" not in text  # markup was rendered, not shown as text
     page.wait_for_timeout(1000)  # let the popup finish fading in and panning
+    # The legend would cover the popup's lower left here: it folds while the popup is open
+    legend = frame.locator(".bm-legend")
+    expect(legend).not_to_have_attribute("open", "", timeout=TIMEOUT_MS)
+    box = frame.locator(".leaflet-popup").bounding_box()
+    folded = frame.locator(".bm-legend-box").bounding_box()
+    assert box and folded and not overlap(box, folded)
     page.screenshot(path=artifacts / "map-popup-102nd-base.png", full_page=True)
+    frame.locator(".leaflet-popup-close-button").click()
+    expect(legend).to_have_attribute("open", "", timeout=TIMEOUT_MS)  # back when it closes
 
 
 def test_minor_place_labels_show_only_when_zoomed_in(page: Any, artifacts: Path) -> None:

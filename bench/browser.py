@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.timing import quantile
 from geo.dates import format_date
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path
 
@@ -61,14 +62,8 @@ _STAMP_SPY = """() => {
 }"""
 
 
-def _quantile(values: list[float], percent: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
-
-
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"median_s": statistics.median(values), "p95_s": _quantile(values, 95), "n": len(values)}
+    return {"median_s": statistics.median(values), "p95_s": quantile(values, 95), "n": len(values)}
 
 
 def _first_map(browser: Any, url: str) -> tuple[float, float]:
@@ -109,7 +104,7 @@ def first_map_times(url: str, repeat: int = 5) -> dict[str, object]:
         "cold_map_after_load_s": first[1],
         "load_s": statistics.median(t[0] for t in later),
         "map_after_load_s": statistics.median(t[1] for t in later),
-        "map_after_load_p95_s": _quantile([t[1] for t in later], 95),
+        "map_after_load_p95_s": quantile([t[1] for t in later], 95),
     }
 
 

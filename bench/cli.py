@@ -13,7 +13,6 @@ machine; peak MiB is the largest resident set of the process (``ru_maxrss``).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import subprocess
@@ -21,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.timing import quantile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,11 +74,6 @@ def _run_once(args: list[str], cache_home: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 def cli_figures(repeat: int = 5) -> dict[str, dict[str, float]]:
     """Median and p95 wall seconds, median CPU seconds and peak MiB of ``python -m
     layers.exports`` for ``--help``, GeoJSON and GeoPackage (empty and filled cache),
@@ -97,7 +93,7 @@ def cli_figures(repeat: int = 5) -> dict[str, dict[str, float]]:
             walls = [r[0] for r in runs]
             figures[name] = {
                 "median_s": statistics.median(walls),
-                "p95_s": _p95(walls),
+                "p95_s": quantile(walls, 95),
                 "cpu_s": statistics.median(r[1] for r in runs),
                 "peak_mib": max(r[2] for r in runs),
             }

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import resource
 import statistics
@@ -34,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.timing import quantile
 
 SIZES = ((100, 20), (1_000, 200), (10_000, 2_000))
 #: Dates of the date-change timing (bench/server.py's, then others across the span).
@@ -60,10 +61,8 @@ def _rss_mib() -> float:
 
 
 def _median_p95(seconds: list[float]) -> tuple[float, float]:
-    """Median and 95th percentile (nearest rank) in ms."""
-    ordered = sorted(seconds)
-    rank = max(0, math.ceil(0.95 * len(ordered)) - 1)
-    return statistics.median(ordered) * 1000, ordered[rank] * 1000
+    """Median and 95th percentile (:func:`bench.timing.quantile`) in ms."""
+    return statistics.median(seconds) * 1000, quantile(seconds, 95) * 1000
 
 
 def app_date_changes(folder: Path) -> dict[str, float]:

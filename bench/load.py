@@ -23,12 +23,12 @@ import contextlib
 import datetime as dt
 import os
 import random
-import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.protocol import Session
+from bench.timing import quantile
 from deploy.serve import cluster, haproxy_path
 
 #: Dates the sessions move between: before, during and after the 2020 war, and the 1990s.
@@ -119,11 +119,11 @@ async def drive(
         "seconds": elapsed,
         "changes": len(tally.changes),
         "changes_per_s": len(tally.changes) / elapsed,
-        "change_median_s": _quantile(tally.changes, 50),
-        "change_p95_s": _quantile(tally.changes, 95),
+        "change_median_s": quantile(tally.changes, 50),
+        "change_p95_s": quantile(tally.changes, 95),
         "change_max_s": max(tally.changes, default=float("nan")),
-        "load_median_s": _quantile(tally.loads, 50),
-        "load_p95_s": _quantile(tally.loads, 95),
+        "load_median_s": quantile(tally.loads, 50),
+        "load_p95_s": quantile(tally.loads, 95),
         "errors": len(tally.errors),
         "first_errors": tally.errors[:3],
         "rss_warm_mib": rss_warm,
@@ -132,14 +132,6 @@ async def drive(
         "loadavg_before": load_before,
         "loadavg_after": os.getloadavg()[0],
     }
-
-
-def _quantile(values: list[float], percent: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
 
 
 def measure(replicas: int, sessions: int, seconds: float) -> dict[str, object]:

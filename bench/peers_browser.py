@@ -53,6 +53,7 @@ from bench.peer_assets import (
     is_loopback,
     npm_file,
 )
+from bench.timing import quantile
 from geo.dataset import Dataset, load_dataset
 from layers.view import View
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path
@@ -183,11 +184,8 @@ def _date_change(
 
 
 def _stats(name: str, values: list[float]) -> dict[str, float]:
-    """Median and p95 (inclusive quantiles; the maximum for fewer than 20 runs or so)."""
-    p95 = (
-        statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
-    )
-    return {name: statistics.median(values), name.replace("_s", "_p95_s", 1): p95}
+    """Median and p95 (:func:`bench.timing.quantile`)."""
+    return {name: statistics.median(values), name.replace("_s", "_p95_s", 1): quantile(values, 95)}
 
 
 def _peer_figures(

@@ -1,4 +1,5 @@
-"""Small timing helpers: medians of repeated runs and peak Python memory."""
+"""Small timing helpers: medians of repeated runs, the one percentile used in every
+figure, and peak Python memory."""
 
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+
+
+def quantile(values: list[float], percent: int) -> float:
+    """The ``percent``-th percentile of ``values`` (``statistics.quantiles``, inclusive
+    method: interpolated between the observations, never beyond the largest); the value
+    itself for one value, NaN for none. Every median/p95 the benchmark prints uses it."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
 
 
 def median_seconds(run: Callable[[], object], repeat: int = 7, warmup: int = 1) -> float:

@@ -34,16 +34,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.dates import DATE_CYCLE
 from bench.timing import quantile
 
 SIZES = ((100, 20), (1_000, 200), (10_000, 2_000))
 #: Dates of the date-change timing (bench/server.py's, then others across the span).
 DATES = (
-    dt.date(2020, 9, 26),
-    dt.date(2020, 11, 15),
-    dt.date(2021, 2, 23),
-    dt.date(1994, 5, 12),
-    dt.date(2020, 11, 10),
+    *DATE_CYCLE,
     dt.date(1992, 6, 1),
     dt.date(2001, 3, 15),
     dt.date(2008, 8, 8),

@@ -11,16 +11,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from bench.dates import DATE_CYCLE
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 #: Dates the date-change benchmark cycles through (before, during and after the war).
-DATES = (
-    dt.date(2020, 9, 26),
-    dt.date(2020, 11, 15),
-    dt.date(2021, 2, 23),
-    dt.date(1994, 5, 12),
-    dt.date(2020, 11, 10),
-)
+DATES = DATE_CYCLE
 
 
 #: "After" dates the comparison benchmark cycles through (before date: 9 November 2020),

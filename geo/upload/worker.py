@@ -24,6 +24,7 @@ import os
 import select
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,12 @@ WORKER_ENV = {
     "MALLOC_ARENA_MAX": "2",
     "PROJ_NETWORK": "OFF",
 }
+#: Most workers running at once in this server process (one per core): a room of users
+#: uploading at the same moment costs at most this many times the memory limit. A read
+#: that finds no free slot within :data:`SLOT_WAIT_SECONDS` is refused, to try again.
+MAX_WORKERS = max(1, os.cpu_count() or 1)
+SLOT_WAIT_SECONDS = 0.5
+_SLOTS = threading.BoundedSemaphore(MAX_WORKERS)
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
     "from geo.upload.worker import child_main; child_main()"
@@ -75,9 +82,19 @@ def run_worker(data: bytes, name: str, kind: str, limits: Limits) -> Outcome:
 
     The outcome's ``result`` is ``{"ok": True, "features": [...], "problems": [...]}``,
     or ``{"ok": False, "problems": [...]}`` for a file that cannot be used, a read
-    stopped at a limit, or a worker that failed (one line each). When this returns or
-    raises, the worker has exited and been reaped.
+    stopped at a limit, a worker that failed, or no free worker slot (one line each).
+    When this returns or raises, the worker has exited and been reaped.
     """
+    if not _SLOTS.acquire(timeout=SLOT_WAIT_SECONDS):
+        busy = f"{name}: not read: the server is reading other files; try again in a moment"
+        return Outcome(result={"ok": False, "problems": [busy]}, seconds=0.0, peak_bytes=0, pid=0)
+    try:
+        return _run(data, name, kind, limits)
+    finally:
+        _SLOTS.release()
+
+
+def _run(data: bytes, name: str, kind: str, limits: Limits) -> Outcome:
     header = json.dumps(
         {"name": name, "kind": kind, "limits": limits.to_json(), "parent": os.getpid()}
     ).encode()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import DataError
+from geo.upload import worker
 from geo.upload.limits import WORKER_MEMORY_BYTES, Limits
 from geo.upload.worker import Outcome
 from geo.user_layers import UserLayer, read_user_layer
@@ -129,3 +130,20 @@ def test_the_worker_memory_limit_stops_a_read_that_needs_more() -> None:
     limits = Limits(memory_bytes=160 * 2**20)
     with pytest.raises(DataError, match=r"needs more than 160 MiB of memory, the limit"):
         read_user_layer(data, "many.geojson", limits=limits)
+
+
+def test_reads_beyond_one_worker_per_core_wait_briefly_then_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(worker, "_SLOTS", slots)
+    slots.acquire()  # another session's read holds the only slot
+    children = running_children()
+    with pytest.raises(DataError) as caught:
+        read_user_layer(b"name,lat,lon\nA,40,45\n", "e.csv")
+    assert caught.value.problems == [
+        "e.csv: not read: the server is reading other files; try again in a moment"
+    ]
+    assert running_children() == children
+    slots.release()
+    assert [f.name for f in read_user_layer(b"name,lat,lon\nA,40,45\n", "e.csv").features] == ["A"]

@@ -3,7 +3,8 @@
 For each attack file of ``tests/upload_attacks.py`` and a few large good files, one
 read through :func:`geo.user_layers.read_user_layer` as the app and the command line do:
 wall-clock seconds, the worker's peak resident memory (``VmHWM``), the peak of the
-server-side Python allocations (``tracemalloc``), the outcome. Then the worker's start-up
+server-side Python allocations (``tracemalloc``, a second read), the outcome. ``--load N``
+runs N busy processes meanwhile (the 2-core CI machine is shared). Then the worker's start-up
 cost, and what a *thread* with a time limit would have stopped: GEOS repairing a polygon
 and SQLite running a recursive query keep a core busy after the caller gives up, which is
 why the read runs in a process that is killed. Figures are medians where repeated;
@@ -12,15 +13,19 @@ nothing here passes or fails.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import math
 import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -90,17 +95,22 @@ def good_files() -> dict[str, tuple[str, bytes]]:
 
 
 def measure(data: bytes, name: str) -> tuple[float, Outcome | None, float, str]:
-    """One read: seconds, the worker's outcome, the peak of this process's Python
-    allocations in MiB, and the outcome in a few words."""
+    """One read timed, then one with ``tracemalloc``: seconds, the worker's outcome, the
+    peak of this process's Python allocations in MiB, and the outcome in a few words."""
     outcomes: list[Outcome] = []
-    tracemalloc.start()
+
+    def read() -> str:
+        try:
+            layer = read_user_layer(data, name, report=outcomes.append)
+        except DataError as exc:
+            return "refused: " + exc.problems[-1][:90]
+        return f"read: {len(layer.features):,} features, {len(layer.problems)} problems"
+
     started = time.perf_counter()
-    try:
-        layer = read_user_layer(data, name, report=outcomes.append)
-        result = f"read: {len(layer.features):,} features, {len(layer.problems)} problems"
-    except DataError as exc:
-        result = "refused: " + exc.problems[-1][:90]
+    result = read()
     seconds = time.perf_counter() - started
+    tracemalloc.start()
+    read()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return seconds, outcomes[0] if outcomes else None, peak, result
@@ -141,7 +151,29 @@ def star(n: int, step: int) -> shapely.Polygon:
     return shapely.Polygon(ring)
 
 
+@contextlib.contextmanager
+def busy(processes: int) -> Iterator[None]:
+    """``processes`` busy loops (other work on the machine) while the block runs."""
+    loops = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)
+    ]
+    try:
+        time.sleep(5 if loops else 0)
+        yield
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.upload_attacks")
+    parser.add_argument("--load", type=int, default=0, help="busy processes to run meanwhile")
+    with busy(parser.parse_args().load):
+        figures()
+
+
+def figures() -> None:
     limits = Limits()
     print(
         f"limits: {limits.max_bytes:,} bytes, {limits.features:,} features, {limits.rows:,} rows "

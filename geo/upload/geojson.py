@@ -46,8 +46,9 @@ def geojson_rows(data: bytes, name: str, budget: Budget) -> Iterator[Row]:
     if containers > budget.limits.json_containers:
         raise DataError(
             [
-                f"{name}: too large to read: about {containers:,} JSON objects and arrays "
-                f"(at most {budget.limits.json_containers:,}); simplify or split the file"
+                f"{name}: too large to read: {containers:,} JSON objects and arrays, more "
+                f"than {budget.limits.json_containers:,} (a file may hold "
+                f"{budget.limits.file_vertices:,} vertices); simplify or split the file"
             ]
         )
     try:

@@ -29,9 +29,11 @@ READ_SECONDS = 4.0
 WORKER_MEMORY_BYTES = 300 * 1024 * 1024
 #: Longest a single SQLite statement on an uploaded GeoPackage may run, in seconds.
 SQL_SECONDS = 2.0
-#: Most JSON objects and arrays in a GeoJSON file, counted before it is parsed (the
-#: parsed objects then take at most about 200 MB); 100,000 vertices take as many arrays.
-MAX_JSON_CONTAINERS = 1_200_000
+#: Most JSON objects and arrays in a GeoJSON file, counted before it is parsed (``{`` and
+#: ``[``, an upper bound): the parsed objects then take at most about 100 MB. Each vertex
+#: is an array, so 200,000 vertices and 5,000 features take about 230,000; a file beyond
+#: (such as a polygon of 500,000 vertices) is refused unparsed.
+MAX_JSON_CONTAINERS = 400_000
 #: Most XML elements in a KML file, and their deepest nesting.
 MAX_XML_ELEMENTS = 1_000_000
 MAX_XML_DEPTH = 32

@@ -26,7 +26,7 @@ REFUSED = {
     "gml-schema-url": "the file is a GML or WFS document, which is not accepted",
     "zip-named-geojson": "the file is a ZIP archive",
     "gpkg-recursive-view": "no feature table to read (layer 'c' is an SQL view",
-    "polygon-500000-vertices": "row 1: 500,000 vertices, over the limit of 100,000 a feature",
+    "polygon-500000-vertices": "500,007 JSON objects and arrays, more than 400,000",
     "kml-doctype-named-json": "an XML file with a DOCTYPE or entity declaration",
 }
 READ = {
@@ -127,7 +127,7 @@ def test_the_worker_memory_limit_stops_a_read_that_needs_more() -> None:
     data = (
         '{"type":"FeatureCollection","features":[' + ",".join(['{"a":1}'] * 400_000) + "]}"
     ).encode()
-    limits = Limits(memory_bytes=160 * 2**20)
+    limits = Limits(memory_bytes=160 * 2**20, json_containers=10**6)
     with pytest.raises(DataError, match=r"needs more than 160 MiB of memory, the limit"):
         read_user_layer(data, "many.geojson", limits=limits)
 

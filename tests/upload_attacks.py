@@ -110,7 +110,7 @@ def gml_fetching_its_schema(url: str) -> bytes:
 
 
 def zip_named_geojson(features: int = 150_000) -> bytes:
-    """A ZIP archive (about 0.5 MB) holding a GeoJSON of about 35 MB."""
+    """A ZIP archive (about 80 KB) holding a GeoJSON of about 20 MB."""
     feature = (
         '{"type":"Feature","properties":{"name":"padding padding padding padding padding"},'
         '"geometry":{"type":"Point","coordinates":[45.0,40.0]}},'

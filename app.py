@@ -38,7 +38,7 @@ from layers.web.map import (
 from layers.web.prepared import PreparedScript
 from ui import compare as compare_ui
 from ui import deck as deck_ui
-from ui import layout, map_groups, print_panel, streamlit_queue, upload, view_sync
+from ui import layout, map_groups, print_panel, query_limit, streamlit_queue, upload, view_sync
 from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -147,6 +147,7 @@ def init_state() -> None:
         view_sync.remember_url()
     elif state.pop(DATA_ERROR_KEY, False):
         view = state[LAST_VIEW_KEY]
+        print_panel.restore_print_state()
     else:
         return
     set_day(view.day)
@@ -238,6 +239,7 @@ def map_component(
 def main() -> None:
     """Draw the page."""
     streamlit_queue.install()  # once per process: keeps the map from remounting
+    query_limit.install()  # once per process: a query string Streamlit drops is reported
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
     layout.page_style()
     dataset = dataset_or_stop()

@@ -10,16 +10,14 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from geo import settings
+from geo import gdal_safety, settings
 from geo.errors import DataError
 from geo.text import clean_text
 
@@ -27,7 +25,10 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 # geopandas and pyogrio (GDAL) are imported by the functions that read or write vector
-# files: reading YAML or a cached dataset must not pay for them (issue 15).
+# files: reading YAML or a cached dataset must not pay for them (issue 15). GDAL is
+# configured first, process-wide, so that no file can reach another file or the network
+# (issue 19; user files never reach GDAL at all, see geo.upload).
+gdal_safety.apply()
 
 #: Permissions of a newly written export (an overwritten file keeps its own).
 NEW_FILE_MODE = 0o644
@@ -62,9 +63,10 @@ class _DataLoader(_SafeLoader):  # type: ignore[misc]
 _TOO_DEEP = f"nested deeper than {settings.MAX_YAML_DEPTH} levels of lists and mappings"
 
 
-def _refuse(event: yaml.Event, depth: int) -> None:
-    """Raise for an anchor or alias, or for a node nested deeper than allowed."""
-    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+def _refuse(event: yaml.Event, depth: int, *, aliases: bool) -> None:
+    """Raise for an anchor or alias (if ``aliases``), or for a node nested too deeply."""
+    anchored = isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None
+    if aliases and anchored:
         raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, _mark(event))
     if depth >= settings.MAX_YAML_DEPTH:
         raise yaml.composer.ComposerError(None, None, _TOO_DEEP, _mark(event))
@@ -76,9 +78,10 @@ def _mark(event: yaml.Event) -> yaml.Mark | None:
     return cast(yaml.Mark | None, mark)
 
 
-def _check_events(text: str) -> None:
-    """Refuse (``ComposerError`` with the mark) anchors, aliases and nesting deeper than
-    :data:`geo.settings.MAX_YAML_DEPTH`, reading only the event stream."""
+def _check_events(text: str, *, aliases: bool = True) -> None:
+    """Refuse (``ComposerError`` with the mark) anchors and aliases (if ``aliases``) and
+    nesting deeper than :data:`geo.settings.MAX_YAML_DEPTH`, reading only the event
+    stream (libyaml's, no recursion)."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_DataLoader):
@@ -86,7 +89,7 @@ def _check_events(text: str) -> None:
                 depth -= 1
                 continue
             if isinstance(event, yaml.NodeEvent):
-                _refuse(event, depth)
+                _refuse(event, depth, aliases=aliases)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
     except yaml.MarkedYAMLError as exc:  # libyaml's scanner reads ahead: its own limit
@@ -273,13 +276,21 @@ def parse_document(text: str, name: str) -> Any:
 
     Every mapping gets ``__line__`` (the line it starts on), ``__field_lines__`` (the line
     of each key) and, if a key is repeated, ``__duplicate_keys__``: the validator reports
-    those with their context. Text that is not YAML or uses aliases raises
-    :class:`DataError` naming ``name`` and the line.
+    those with their context. Text that is not YAML, uses aliases, holds more than
+    :data:`geo.settings.MAX_DATA_FILE_BYTES` characters or nests deeper than
+    :data:`geo.settings.MAX_YAML_DEPTH` levels (the limits of data files) raises
+    :class:`DataError` naming ``name`` and the line, in one line.
     """
+    limit = settings.MAX_DATA_FILE_BYTES
+    if len(text) > limit:
+        raise DataError([f"{name}: {len(text):,} characters; a document may hold {limit:,}"])
     loader: _DocumentLoader | None = None
     try:
+        _check_events(text, aliases=False)  # nesting, before anything is composed
         loader = _DocumentLoader(text)  # checks for unprintable characters first
         return loader.get_single_data()
+    except RecursionError as exc:  # a safety net: MAX_YAML_DEPTH stops this first
+        raise DataError([f"{name}: not valid YAML (nested too deeply)"]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -342,6 +353,8 @@ def read_layers(
     (min lon, min lat, max lon, max lat; the file's CRS, EPSG:4326 for Natural Earth)."""
     import geopandas as gpd
 
+    if not path.is_file():  # a local file only: never a /vsi... or URL name for GDAL
+        raise DataError([f"{path}: not a file"])
     return {name: gpd.read_file(path, layer=name, bbox=bbox, engine="pyogrio") for name in layers}
 
 
@@ -352,7 +365,7 @@ def write_bytes(path: Path, data: bytes) -> Path:
     failure (full disk, no permission, ...) raises :class:`OSError` and leaves any
     previous file at ``path`` as it was. A target that exists but is not a regular file
     (a folder, ``/dev/full``) is refused with :class:`IsADirectoryError` or
-    :class:`OSError`.
+    :class:`OSError`. (The command lines refuse an ``--out`` in a missing folder first.)
     """
     return _replace_atomically(path, lambda temporary: _write_all(temporary, data))
 
@@ -485,29 +498,6 @@ def bytes_written_by(write: Callable[[Path], None], filename: str) -> bytes:
         path = Path(folder) / filename
         write(path)
         return path.read_bytes()
-
-
-def read_vector_bytes(data: bytes, name: str) -> dict[str, gpd.GeoDataFrame]:
-    """Every layer of a GeoJSON, GeoPackage or KML file held in memory, keyed by layer name.
-
-    Frames are in the file's own CRS (``crs`` ``None`` where the file names none);
-    :class:`DataError` naming ``name`` if GDAL cannot read the bytes.
-    """
-    import geopandas as gpd
-    import pyogrio
-
-    try:
-        with warnings.catch_warnings():
-            # GDAL reads from /vsimem/ names without an extension and says so for GPKG
-            warnings.filterwarnings("ignore", "File .* non conformant file extension")
-            names = [str(row[0]) for row in pyogrio.list_layers(BytesIO(data))]
-            return {
-                layer: gpd.read_file(BytesIO(data), layer=index, engine="pyogrio")
-                for index, layer in enumerate(names)
-            }
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        reason = str(exc).replace("/vsimem/", "")[: settings.MAX_PROBLEM_CHARS // 2]
-        raise DataError([f"{name}: cannot be read ({reason})"]) from exc
 
 
 def read_upload(path: Path, *, max_bytes: int) -> bytes:

@@ -5,11 +5,21 @@ An analyst brings events and areas as GeoJSON, GeoPackage, KML or CSV. The file'
 one :class:`UserLayer`, held by the caller (the app's session) and never written to
 ``data/``.
 
+How it is read (:mod:`geo.upload`)
+----------------------------------
+A user's file is data in a format we decide. Its kind comes from its bytes and must
+agree with its name (:mod:`geo.upload.sniff`); anything else (an OGR VRT, GML, a ZIP, a
+KML with a DOCTYPE, ...) is refused in one line. The file never reaches GDAL: our own
+readers parse it in a worker process bounded in time and memory
+(:mod:`geo.upload.worker`), counting rows and vertices before building geometries.
+
 What is read
 ------------
-* GeoJSON: EPSG:4326 unless the file names another CRS (legacy ``crs`` member).
-* GeoPackage: every layer, each converted from its own CRS; a layer without a CRS is
-  refused.
+* GeoJSON: EPSG:4326 unless the file names another CRS as an EPSG code (legacy ``crs``
+  member).
+* GeoPackage: every feature table listed in ``gpkg_contents`` (not views), each converted
+  from its own CRS (an EPSG code); a layer without one is refused, non-spatial tables
+  are ignored with a note.
 * KML: EPSG:4326 by definition. KMZ (zipped) is not accepted, nor a KML with a DOCTYPE
   (no entity expansion).
 * CSV (UTF-8): a latitude and a longitude column in WGS 84 degrees (names
@@ -25,68 +35,73 @@ from the first day of that year or month. Every text goes through
 
 Problems are collected with the row (1-based, as a spreadsheet or GIS attribute table
 counts data rows) and the field. A row that cannot be drawn (no or bad geometry, bad
-coordinates, a bad date) is left out and listed; a geometry that can be repaired is
-repaired (:func:`shapely.make_valid`) and listed. A file that cannot be read at all raises
-:class:`geo.errors.DataError`.
+coordinates, a bad date, too many vertices) is left out and listed; a geometry that can
+be repaired is repaired (:func:`shapely.make_valid`) and listed. A file that cannot be
+read at all raises :class:`geo.errors.DataError`.
 """
 
 from __future__ import annotations
 
-import csv
+import base64
 import datetime as dt
 import hashlib
-import io as _stdio
-import math
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import shapely
-from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo import io, settings
 from geo.dates import format_date
 from geo.errors import DataError
 from geo.text import clean_text
+from geo.upload import sniff, worker
+from geo.upload.limits import MAX_UPLOAD_BYTES, MAX_USER_FEATURES, Limits
+from geo.upload.rows import (
+    DATE_COLUMNS,
+    DESCRIPTION_COLUMNS,
+    LAT_COLUMNS,
+    LON_COLUMNS,
+    MAX_DETAIL_FIELDS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    NAME_COLUMNS,
+    parse_partial_date,
+    short,
+)
 
-if TYPE_CHECKING:
-    import geopandas as gpd
+__all__ = [
+    "DATE_COLUMNS",
+    "DESCRIPTION_COLUMNS",
+    "FORMATS",
+    "LAT_COLUMNS",
+    "LON_COLUMNS",
+    "MAX_DETAIL_FIELDS",
+    "MAX_PROBLEMS_LISTED",
+    "MAX_TEXT_CHARS",
+    "MAX_TITLE_CHARS",
+    "MAX_UPLOAD_BYTES",
+    "MAX_USER_FEATURES",
+    "NAME_COLUMNS",
+    "UserFeature",
+    "UserLayer",
+    "file_format",
+    "parse_partial_date",
+    "read_user_layer",
+    "screenful",
+]
 
-#: Largest file accepted, in bytes (refused before parsing).
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-#: Most features kept from one file; further rows are left out and listed once.
-MAX_USER_FEATURES = 5000
-#: Longest text kept from one field (name, description or other column), in characters.
-MAX_TEXT_CHARS = 300
-#: Longest layer title (from the file name), in characters.
-MAX_TITLE_CHARS = 60
-#: Most extra text columns shown per feature.
-MAX_DETAIL_FIELDS = 8
 #: Most problems listed for a person ("a screenful"); then "... and N more".
 MAX_PROBLEMS_LISTED = 20
 
 #: File formats by file-name extension.
 FORMATS: dict[str, str] = {
-    "geojson": "GeoJSON",
-    "json": "GeoJSON",
-    "gpkg": "GeoPackage",
-    "kml": "KML",
-    "csv": "CSV",
+    "geojson": sniff.GEOJSON,
+    "json": sniff.GEOJSON,
+    "gpkg": sniff.GEOPACKAGE,
+    "kml": sniff.KML,
+    "csv": sniff.CSV,
 }
-
-LAT_COLUMNS = ("latitude", "lat", "y")
-LON_COLUMNS = ("longitude", "lon", "lng", "long", "x")
-DATE_COLUMNS = ("date", "day", "when", "start", "begin", "timestamp")
-NAME_COLUMNS = ("name", "title", "label")
-DESCRIPTION_COLUMNS = ("description", "desc", "notes", "note")
-#: Columns never shown as details (GIS housekeeping; KML styling fields of GDAL's LIBKML).
-_HIDDEN_COLUMNS: tuple[str, ...] = ("fid", "ogc_fid", "id", "geometry", "tessellate", "extrude")
-_HIDDEN_COLUMNS += ("visibility", "altitudemode", "draworder", "icon", "snippet", "end")
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-_KEPT_TYPES = ("Point", "LineString", "Polygon")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,29 +167,46 @@ def file_format(filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in FORMATS:
         known = ", ".join(f".{s}" for s in FORMATS)
-        raise DataError([f"{_short(filename)}: not a file type read here (use {known})"])
+        raise DataError([f"{short(filename)}: not a file type read here (use {known})"])
     return FORMATS[suffix]
 
 
-def read_user_layer(data: bytes, filename: str) -> UserLayer:
+def read_user_layer(
+    data: bytes,
+    filename: str,
+    *,
+    limits: Limits | None = None,
+    report: Callable[[worker.Outcome], None] | None = None,
+) -> UserLayer:
     """Read an uploaded file's bytes as a :class:`UserLayer` (EPSG:4326).
 
     Raises :class:`DataError` for a file over :data:`MAX_UPLOAD_BYTES` (before any
-    parsing), of an unknown type, unreadable, without a usable CRS, or with no feature
-    that can be drawn (the error then lists the rows' problems).
+    parsing), of an unknown type, whose bytes are not what its name says, unreadable,
+    without a usable CRS, stopped at a limit of ``limits`` (default: those of
+    :mod:`geo.upload.limits`, with :data:`MAX_USER_FEATURES`), or with no feature that
+    can be drawn (the error then lists the rows' problems). ``report``, if given, is
+    called with the worker's :class:`~geo.upload.worker.Outcome` (time, memory).
     """
-    name = _short(clean_text(filename)) or "upload"
+    name = short(clean_text(filename)) or "upload"
     if len(data) > MAX_UPLOAD_BYTES:
         raise DataError(
             [f"{name}: {len(data):,} bytes is over the limit of {MAX_UPLOAD_BYTES:,} bytes"]
         )
-    kind = file_format(name)
-    problems: list[str] = []
-    if kind == "CSV":
-        rows = list(_csv_rows(data, name, problems))
-    else:
-        rows = list(_vector_rows(data, name, kind))
-    features = list(_features(rows, problems))
+    kind = sniff.checked_kind(data, name, file_format(name))  # refused here, unparsed
+    try:
+        outcome = worker.run_worker(data, name, kind, limits or Limits(features=MAX_USER_FEATURES))
+    except OSError as exc:  # no process or memory file could be made: the server is full
+        raise DataError([f"{name}: cannot be read now ({exc.strerror or exc}); try again"]) from exc
+    if report is not None:
+        report(outcome)
+    result = outcome.result
+    if not result.get("ok"):
+        raise DataError([str(p) for p in result.get("problems", ())] or [f"{name}: cannot be read"])
+    try:
+        features = tuple(_feature(plain) for plain in result["features"])
+        problems = tuple(str(p) for p in result["problems"])
+    except (KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        raise DataError([f"{name}: cannot be read (the reader's result is malformed)"]) from exc
     if not features:
         raise DataError([f"{name}: no feature could be drawn", *screenful(problems)])
     digest = hashlib.sha256(data).hexdigest()[:12]
@@ -183,259 +215,23 @@ def read_user_layer(data: bytes, filename: str) -> UserLayer:
         id=f"user-{digest}",
         title=title,
         file_format=kind,
-        features=tuple(features),
-        problems=tuple(problems),
+        features=features,
+        problems=problems,
     )
 
 
-# --- reading -------------------------------------------------------------------------
-
-# One row as read: its 1-based number, its attributes and its geometry (EPSG:4326, or
-# None when missing or unusable; the str then says why).
-_Row = tuple[int, dict[str, Any], BaseGeometry | str]
-
-
-def _vector_rows(data: bytes, name: str, kind: str) -> Iterator[_Row]:
-    if kind == "KML":  # UTF-8 only, so the check below cannot be dodged by the encoding
-        text = io.decode_text(data, name, max_bytes=MAX_UPLOAD_BYTES).lower()
-        if "<!doctype" in text or "<!entity" in text:
-            raise DataError([f"{name}: a KML file with a DOCTYPE is refused (no entities)"])
-    frames = io.read_vector_bytes(data, name)
-    row = 0
-    for layer_name, frame in frames.items():
-        where = f"{name}, layer {_short(layer_name)}" if len(frames) > 1 else name
-        frame = _to_wgs84(frame, where, assume_wgs84=kind != "GeoPackage")
-        columns = [c for c in frame.columns if c != frame.geometry.name]
-        for values, geometry in zip(
-            frame[columns].itertuples(index=False, name=None), frame.geometry, strict=True
-        ):
-            row += 1
-            attrs = dict(zip(columns, values, strict=True))
-            yield row, attrs, geometry if geometry is not None else "no geometry"
-
-
-def _to_wgs84(frame: gpd.GeoDataFrame, where: str, *, assume_wgs84: bool) -> gpd.GeoDataFrame:
-    if frame.crs is None:
-        if not assume_wgs84:
-            raise DataError([f"{where}: has no coordinate reference system (CRS); set one"])
-        return frame.set_crs(settings.CRS)
-    if frame.crs.equals(settings.CRS):
-        return frame
-    try:
-        return frame.to_crs(settings.CRS)
-    except Exception as exc:  # pyproj raises several types for an unusable CRS
-        raise DataError([f"{where}: its CRS cannot be converted to WGS 84 ({exc})"]) from exc
-
-
-def _csv_rows(data: bytes, name: str, problems: list[str]) -> Iterator[_Row]:
-    text = io.decode_text(data, name, max_bytes=MAX_UPLOAD_BYTES).removeprefix("\ufeff")
-    reader = csv.reader(_stdio.StringIO(text, newline=""))
-    header = [clean_text(h).strip() for h in next(reader, [])]
-    lower = [h.lower() for h in header]
-    lat = next((lower.index(c) for c in LAT_COLUMNS if c in lower), None)
-    lon = next((lower.index(c) for c in LON_COLUMNS if c in lower), None)
-    if lat is None or lon is None:
-        found = ", ".join(repr(_short(h)) for h in header[:12]) or "none"
-        raise DataError(
-            [
-                f"{name}: needs a latitude and a longitude column (e.g. 'lat' and 'lon'; "
-                f"columns found: {found})"
-            ]
-        )
-    for number, cells in enumerate(reader, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        attrs = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(header)}
-        if len(cells) > len(header):
-            problems.append(f"row {number}: {len(cells) - len(header)} cells beyond the header")
-        yield number, attrs, _csv_point(cells, lat, lon, header)
-
-
-def _csv_point(cells: list[str], lat: int, lon: int, header: list[str]) -> BaseGeometry | str:
-    values = []
-    for index in (lat, lon):
-        raw = cells[index].strip() if index < len(cells) else ""
-        try:
-            values.append(float(raw))
-        except ValueError:
-            return f"{header[index]}: {_quote(raw)} is not a number"
-    return Point(values[1], values[0])
-
-
-# --- checking ------------------------------------------------------------------------
-
-
-def _features(rows: Iterable[_Row], problems: list[str]) -> Iterator[UserFeature]:
-    kept = 0
-    left_out = 0
-    for number, attrs, geometry in rows:
-        if kept >= MAX_USER_FEATURES:
-            left_out += 1
-            continue
-        feature = _feature(number, attrs, geometry, problems)
-        if feature is not None:
-            kept += 1
-            yield feature
-    if left_out:
-        problems.append(f"{left_out:,} rows after the first {MAX_USER_FEATURES:,} left out")
-
-
-def _feature(
-    number: int, attrs: Mapping[str, Any], geometry: BaseGeometry | str, problems: list[str]
-) -> UserFeature | None:
-    where = f"row {number}"
-    if isinstance(geometry, str):
-        problems.append(f"{where}: {geometry}; row left out")
-        return None
-    shape, note = _checked_geometry(geometry)
-    if shape is None:
-        problems.append(f"{where}, geometry: {note}; row left out")
-        return None
-    if note:
-        problems.append(f"{where}, geometry: {note}")
-    keys = {str(k).lower(): k for k in attrs}
-    date_key = _first_filled(attrs, keys, DATE_COLUMNS)
-    day: dt.date | None = None
-    precision: str | None = None
-    if date_key is not None:
-        try:
-            day, precision = parse_partial_date(attrs[date_key])
-        except ValueError as exc:
-            problems.append(f"{where}, {_short(str(date_key))}: {exc}; row left out")
-            return None
-        if precision in ("year", "month"):
-            assert day is not None
-            problems.append(
-                f"{where}, {_short(str(date_key))}: {precision} only; shown from {format_date(day)}"
-            )
-        if day is not None and not settings.FIRST_DATE <= day <= settings.LAST_DATE:
-            problems.append(
-                f"{where}, {_short(str(date_key))}: {day.isoformat()} is outside the map's "
-                f"dates ({settings.FIRST_DATE.isoformat()} to {settings.LAST_DATE.isoformat()})"
-            )
-    name_key = _first_filled(attrs, keys, NAME_COLUMNS)
-    name = _text(attrs[name_key]) if name_key is not None else ""
-    details: list[tuple[str, str]] = []
-    skip = {name_key, date_key}
-    skip |= {keys[c] for c in (*LAT_COLUMNS, *LON_COLUMNS, *_HIDDEN_COLUMNS) if c in keys}
-    for key, value in attrs.items():
-        text = _text(value)
-        if key in skip or not text or len(details) >= MAX_DETAIL_FIELDS:
-            continue
-        details.append((_text(key)[:MAX_TITLE_CHARS], text))
+def _feature(plain: Mapping[str, Any]) -> UserFeature:
+    """A feature from the worker's plain data (see :func:`geo.upload.read.read_plain`)."""
+    date = plain["date"]
+    precision = plain["precision"]
+    geometry = shapely.from_wkb(base64.b64decode(plain["wkb"], validate=True))
+    if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
+        raise ValueError("no geometry")
     return UserFeature(
-        row=number,
-        name=name or f"Feature {number}",
-        details=tuple(details),
-        date=day,
-        precision=precision,
-        geometry=shape,
+        row=int(plain["row"]),
+        name=str(plain["name"]),
+        details=tuple((str(key), str(value)) for key, value in plain["details"]),
+        date=dt.date.fromisoformat(date) if date is not None else None,
+        precision=str(precision) if precision is not None else None,
+        geometry=geometry,
     )
-
-
-def _first_filled(
-    attrs: Mapping[str, Any], keys: Mapping[str, str], wanted: tuple[str, ...]
-) -> str | None:
-    """The first column of ``wanted`` (lower-case names) with a value in this row, else the
-    first present (a GeoJSON file's features may each use another of them)."""
-    present = [keys[c] for c in wanted if c in keys]
-    return next((k for k in present if _text(attrs[k])), present[0] if present else None)
-
-
-def _checked_geometry(geometry: BaseGeometry) -> tuple[BaseGeometry | None, str]:
-    """The geometry made 2-D and valid, with a note; ``None`` and the reason if unusable."""
-    if geometry.is_empty:
-        return None, "empty geometry"
-    shape = shapely.force_2d(geometry)
-    coords = shapely.get_coordinates(shape)
-    if not all(math.isfinite(v) for v in coords.ravel()):
-        return None, "coordinates that are not numbers"
-    min_x, min_y, max_x, max_y = shape.bounds
-    if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
-        return None, (
-            f"coordinates {_bounds(shape.bounds)} are not longitude/latitude degrees "
-            "(is the file in another CRS without saying so?)"
-        )
-    note = ""
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
-        shape = _keep_highest_dimension(shapely.make_valid(shape))
-        if shape is None or shape.is_empty:
-            return None, f"invalid ({reason}) and cannot be repaired"
-        note = f"invalid ({reason}); repaired"
-    if shape.geom_type.removeprefix("Multi") not in _KEPT_TYPES:
-        parts = _keep_highest_dimension(shape)
-        if parts is None:
-            return None, f"unsupported geometry type {shape.geom_type}"
-        shape = parts
-    return shape, note
-
-
-def _keep_highest_dimension(shape: BaseGeometry) -> BaseGeometry | None:
-    """``shape`` if simple; for a collection, the union of its parts of the highest
-    dimension (a repaired bow-tie polygon can come back with stray lines)."""
-    if shape.geom_type != "GeometryCollection":
-        return shape
-    parts = [p for p in getattr(shape, "geoms", ()) if not p.is_empty]
-    if not parts:
-        return None
-    top = max(shapely.get_dimensions(p) for p in parts)
-    kept = [p for p in parts if shapely.get_dimensions(p) == top]
-    return shapely.union_all(kept)
-
-
-def parse_partial_date(value: Any) -> tuple[dt.date | None, str | None]:
-    """A date and its precision from ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a typed date.
-
-    Blank gives ``(None, None)``; anything else raises :class:`ValueError` quoting it.
-
-    >>> parse_partial_date("2020-10")
-    (datetime.date(2020, 10, 1), 'month')
-    >>> parse_partial_date("1994")
-    (datetime.date(1994, 1, 1), 'year')
-    """
-    import pandas as pd  # here: the app and the command line import this module
-
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None, None
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return value.date(), "day"
-    if isinstance(value, dt.date):
-        return value, "day"
-    raw = clean_text(str(value)).strip()
-    if not raw:
-        return None, None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ][0-9:.]+(Z|[+-][0-9:]+)?", raw):
-        raw = raw[:10]  # a timestamp: its day
-    match = _PARTIAL_DATE.match(raw)
-    if match is None:
-        raise ValueError(f"{_quote(raw)} is not a date YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = match.groups()
-    try:
-        parsed = dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{_quote(raw)} is not a real date ({exc})") from exc
-    return parsed, "day" if day else "month" if month else "year"
-
-
-def _text(value: Any) -> str:
-    import pandas as pd
-
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bytes):
-        return f"({len(value)} bytes)"
-    text = " ".join(clean_text(str(value)).split())  # one line: no Markdown blocks
-    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1] + "…"
-
-
-def _quote(text: str) -> str:
-    return repr(_short(text))
-
-
-def _bounds(bounds: tuple[float, float, float, float]) -> str:
-    return "(" + ", ".join(f"{v:.6g}" for v in bounds) + ")"

@@ -11,12 +11,14 @@ means the handout). The deck is validated against the data's events first; the f
 written atomically through :mod:`geo.io`.
 
 Exit status: 0 written; 1 the data or the deck cannot be loaded, or the export failed
-(every problem is printed); 2 bad command-line arguments.
+(one line ``deck export failed: ...`` with every problem, never a traceback); 2 bad
+command-line arguments.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +31,8 @@ from layers.paper import page as kit
 from layers.paper.slides import DECK_FORMATS, deck_bytes
 
 FORMAT_BY_EXTENSION = {".pptx": "pptx", ".pdf": "handout-pdf"}
+
+logger = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,17 +58,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or FORMAT_BY_EXTENSION.get(args.out.suffix.lower())
     if fmt is None:
         parser.error(f"cannot tell the format from {args.out.name!r}; give --format")
+    if not args.out.expanduser().resolve().parent.is_dir():  # no folder is ever created
+        parser.error(f"--out {str(args.out)!r}: the folder {str(args.out.parent)!r} does not exist")
     try:
         dataset = load_dataset(args.data_dir)
         deck = load_deck(args.deck, dataset)
         data = deck_bytes(dataset, deck, fmt, paper=args.paper)
-    except (DataError, StateError) as exc:
-        sys.stderr.write(f"deck export failed: {exc}\n")
+        path = io.write_bytes(args.out, data)
+    except DataError as exc:
+        count = len(exc.problems)
+        problems = "; ".join(_one_line(p) for p in exc.shown_problems())
+        sys.stderr.write(f"deck export failed: {count} problem(s): {problems}\n")
         return 1
-    path = io.write_bytes(args.out, data)
+    except StateError as exc:
+        sys.stderr.write(f"deck export failed: {_one_line(exc)}\n")
+        return 1
+    except OSError as exc:
+        where = exc.filename or args.out
+        sys.stderr.write(f"deck export failed: cannot write {where}: {exc.strerror or exc}\n")
+        return 1
+    except Exception as exc:  # last resort: one line, never a traceback
+        logger.debug("deck export failed", exc_info=True)
+        sys.stderr.write(f"deck export failed: {type(exc).__name__}: {_one_line(exc)}\n")
+        return 1
     label = DECK_FORMATS[fmt][0]
     sys.stdout.write(f"wrote {path} ({len(data):,} bytes, {label}, {len(deck.slides)} slides)\n")
     return 0
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 if __name__ == "__main__":

@@ -83,6 +83,11 @@ def check_bounds(bounds: Bounds) -> Bounds:
 
 #: The URL parameters a view reads, in the order they are parsed.
 QUERY_KEYS: tuple[str, ...] = ("date", "layers", "names", "view", "basemap")
+#: The parameter that stands for a whole query string Streamlit ignored (more than 1,000
+#: parameters or 512 KiB): its value is ``parameters:characters`` (see ui/query_limit.py).
+DROPPED_KEY = "_ignored_query"
+#: Most unknown parameter names quoted in the one message about them.
+UNKNOWN_QUOTED = 5
 #: Longest piece of a URL parameter quoted back in a message.
 QUOTE_CHARS = 60
 
@@ -101,11 +106,10 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
     a repeated key. The print parameters (:data:`layers.print_options.QUERY_KEYS`) are
     known keys, parsed by :func:`layers.print_options.print_options_from_query`.
     """
-    messages = [
-        f"Ignored unknown URL parameter {_quote(key)} (known: {', '.join(QUERY_KEYS)})"
-        for key in params
-        if key not in QUERY_KEYS and key not in PRINT_KEYS
-    ]
+    messages = _dropped(params.get(DROPPED_KEY))
+    messages += _unknown_keys(
+        [k for k in params if k not in (*QUERY_KEYS, *PRINT_KEYS, DROPPED_KEY)]
+    )
     values: dict[str, object] = {}
 
     def attempt(key: str, parse: object) -> None:
@@ -134,6 +138,39 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
     attempt("view", lambda raw: {"bounds": parse_bounds(raw)})
     attempt("basemap", lambda raw: {"basemap": _parse_basemap(raw)})
     return View(**values), messages  # type: ignore[arg-type]
+
+
+def _dropped(given: str | Sequence[str] | None) -> list[str]:
+    """The message for a query string ignored whole (:data:`DROPPED_KEY`), if any."""
+    if given is None:
+        return []
+    raw = given if isinstance(given, str) else (list(given) or [""])[-1]
+    parameters, _, characters = raw.partition(":")
+    held = (
+        f"{int(parameters):,} parameters, {int(characters):,} characters"
+        if parameters.isdigit() and characters.isdigit()
+        else "too many parameters"
+    )
+    return [
+        f"Ignored the whole address: it held {held}, more than the app reads (1,000 "
+        "parameters, 512 KiB); the view starts from the defaults"
+    ]
+
+
+def _unknown_keys(keys: list[str]) -> list[str]:
+    """One message for the unknown parameters (none if there are none), quoting the
+    first :data:`UNKNOWN_QUOTED`."""
+    messages = []
+    known = ", ".join(QUERY_KEYS)
+    if len(keys) == 1:
+        messages.append(f"Ignored unknown URL parameter {_quote(keys[0])} (known: {known})")
+    elif keys:
+        quoted = ", ".join(_quote(k) for k in keys[:UNKNOWN_QUOTED])
+        more = f" and {len(keys) - UNKNOWN_QUOTED:,} more" if len(keys) > UNKNOWN_QUOTED else ""
+        messages.append(
+            f"Ignored {len(keys):,} unknown URL parameters: {quoted}{more} (known: {known})"
+        )
+    return messages
 
 
 # Parsers of the text forms (URL parameters, command-line options). Each returns a valid

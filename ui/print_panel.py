@@ -50,6 +50,8 @@ KEYS = {
     "dpi": "print:dpi",
     "greyscale": "print:greyscale",
 }
+#: Session-state key of the last print options drawn (not a widget: Streamlit keeps it).
+LAST_SHEET_KEY = "last_sheet"
 #: Session-state key of the finished atlas: (file name, bytes).
 ATLAS_KEY = "atlas_file"
 #: Longest error text shown (the rest is in the server log).
@@ -72,9 +74,21 @@ def init_print_state(params: dict[str, list[str]]) -> list[str]:
 
 def current_sheet() -> PrintOptions:
     """The print options the widgets describe (invalid text is refused by the widgets'
-    own limits; a StateError here means a bug)."""
+    own limits; a StateError here means a bug), kept as the last sheet drawn."""
     state = st.session_state
-    return PrintOptions(**{name: state[key] for name, key in KEYS.items()})
+    sheet = PrintOptions(**{name: state[key] for name, key in KEYS.items()})
+    state[LAST_SHEET_KEY] = sheet
+    return sheet
+
+
+def restore_print_state() -> None:
+    """Set the print widgets from the last sheet drawn (after a data error: Streamlit
+    dropped the state of the widgets the stopped runs did not draw, and the resolution
+    would fall back to its minimum)."""
+    sheet = st.session_state.get(LAST_SHEET_KEY)
+    if isinstance(sheet, PrintOptions):
+        for name, key in KEYS.items():
+            st.session_state[key] = getattr(sheet, name)
 
 
 def print_controls() -> None:

@@ -1,7 +1,8 @@
 """The sidebar panel "Your layers": the user's own files, read and held in the session.
 
-Files are read by :func:`geo.user_layers.read_user_layer` and kept in
-``st.session_state`` only (never written to disk, gone with the session). Every text
+Files are read by :func:`geo.user_layers.read_user_layer` (in a worker process bounded in
+time and memory, see :mod:`geo.upload`) and kept in ``st.session_state`` only (never
+written to disk, gone with the session). A refused file is one line per problem. Every text
 from a file reaches the page through Streamlit's plain-text paths (``st.code``) or
 :func:`layers.web.html.escape_markdown`.
 """
@@ -43,7 +44,8 @@ def your_layers() -> tuple[UserLayer, ...]:
         on_change=_read_uploads,
         help=(
             f"GeoJSON, GeoPackage, KML or CSV (latitude/longitude columns), up to "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB; kept for this session only."
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MiB ({MAX_UPLOAD_BYTES:,} bytes); read as "
+            "data within time and memory limits, kept for this session only."
         ),
     )
     for name, problems in state.get(FAILED_KEY, {}).items():

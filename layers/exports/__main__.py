@@ -24,10 +24,12 @@ the map alone, use ``briefing-pdf`` or ``atlas-pdf`` for the others; with ``--co
 from the one of ``--out`` is refused. ``--compare`` goes with the compare formats only,
 ``--from`` and ``--to`` with the animations only (``gif``, ``mp4``), which need both. The
 file is written through :mod:`geo.io`, atomically: a failed export leaves the previous
-file as it was. Nothing is ever written into the data folder (the committed ``data/`` or
-``--data-dir``). ``--extra FILE`` (repeatable) adds the user's own layer read from FILE
-(:mod:`geo.user_layers`: GeoJSON, GeoPackage, KML or CSV); problems found reading it are
-listed on stderr, one per line, and a file that cannot be used fails the export.
+file as it was; no folder is created (a missing one is a usage error). Nothing is ever
+written into the data folder (the committed ``data/`` or ``--data-dir``). ``--extra
+FILE`` (repeatable) adds the user's own layer read from FILE (:mod:`geo.user_layers`:
+GeoJSON, GeoPackage, KML or CSV, read as data in a bounded worker process); problems found
+reading it are listed on stderr, one per line, and a file that cannot be used fails the
+export in one line.
 
 The validated data is kept in the user's cache folder (``$XDG_CACHE_HOME`` or
 ``~/.cache``, ``south-caucasus-briefing/``) between runs, named by the content of every
@@ -224,8 +226,11 @@ def choose_format(parser: argparse.ArgumentParser, fmt: str | None, out: Path) -
 
 
 def check_target(parser: argparse.ArgumentParser, out: Path, data_dir: Path) -> None:
-    """Refuse (usage error) an --out inside the data folder: exports never replace data."""
+    """Refuse (usage error) an --out inside the data folder (exports never replace data)
+    or in a folder that does not exist (no folder is ever created)."""
     target = out.expanduser().resolve()
+    if not target.parent.is_dir():
+        parser.error(f"--out {str(out)!r}: the folder {str(out.parent)!r} does not exist")
     for folder in {settings.DATA_DIR.resolve(), data_dir.expanduser().resolve()}:
         if target == folder or folder in target.parents:
             parser.error(f"--out {str(out)!r} is inside the data folder {str(folder)!r}")

@@ -15,6 +15,7 @@ from shapely.geometry import Point, Polygon
 
 from geo import io, user_layers
 from geo.errors import DataError
+from geo.upload import sniff, worker
 from geo.user_layers import (
     MAX_PROBLEMS_LISTED,
     MAX_TEXT_CHARS,
@@ -145,8 +146,8 @@ def test_a_50_mb_file_is_refused_by_size_before_parsing(monkeypatch: pytest.Monk
     def never(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(io, "read_vector_bytes", never)
-    monkeypatch.setattr(io, "decode_text", never)
+    monkeypatch.setattr(sniff, "sniff", never)
+    monkeypatch.setattr(worker, "run_worker", never)
     big = b" " * (50 * 1024 * 1024)
     for name in ("big.geojson", "big.csv", "big.gpkg"):
         with pytest.raises(DataError, match="over the limit of 10,485,760 bytes"):

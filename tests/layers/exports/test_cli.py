@@ -33,6 +33,7 @@ def test_writes_a_pdf(
     make_data_dir: MakeDataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "sub" / "brief.pdf"
+    out.parent.mkdir()  # a missing folder is refused (test_a_missing_folder_is_refused)
     args = [
         "--data-dir",
         str(make_data_dir()),

@@ -22,9 +22,11 @@ from pathlib import Path
 from bench import browser, cli, growth, load, maps, paper, peers_browser, server
 from bench.report import report
 from bench.timing import median_seconds, peak_mib, sizes
-from deploy.serve import haproxy_path, warm
-from geo.change import clear_cache, compare, frame_dates
+from deploy.serve import haproxy_path
+from deploy.warmup import warm
+from geo.change import clear_cache, compare
 from geo.dataset import load_dataset
+from geo.situation import frame_dates
 from layers import deck, exports
 from layers.paper import slides
 from layers.view import View

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from geo import settings
 from geo.errors import StateError
 from geo.naming import DEFAULT_CONVENTION, check_convention
-from geo.situation import check_day
+from geo.situation import check_day, check_day_pair
 from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
 from layers.print_options import QUERY_KEYS as PRINT_KEYS
 
@@ -161,10 +161,7 @@ def parse_day_pair(raw: str) -> tuple[dt.date, dt.date]:
     parts = raw.split(",")
     if len(parts) != 2:
         raise StateError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
-    first, second = parse_day(parts[0].strip()), parse_day(parts[1].strip())
-    if first > second:
-        raise StateError(f"{first.isoformat()} is later than {second.isoformat()}")
-    return first, second
+    return check_day_pair(parse_day(parts[0].strip()), parse_day(parts[1].strip()))
 
 
 def parse_layers(raw: str) -> tuple[str, ...]:

@@ -17,7 +17,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
-from geo.change import Change, change_table, compare
+from geo.change import Change, compare
+from geo.change_table import change_table
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.errors import StateError
@@ -166,7 +167,7 @@ def compare_mode(
 
 def change_tables(dataset: Dataset, change: Change, convention: str) -> None:
     """km² per area and per holder, places that changed hands, sites that appeared or
-    ended (from :func:`geo.change.change_table`)."""
+    ended (from :func:`geo.change_table.change_table`)."""
     st.subheader(
         f"What changed between {format_date(change.before)} and {format_date(change.after)}"
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import StateError
-from geo.situation import check_day
+from geo.situation import check_day_pair
 from geo.text import clean_text
 from geo.user_layers import UserLayer
 from layers import user_layer
@@ -155,9 +155,9 @@ class ExportOptions:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
         if self.dpi is not None and not 30 <= self.dpi <= MAX_DPI:
             raise StateError(f"resolution {self.dpi} dpi is outside 30 to {MAX_DPI:g}")
-        for pair, words in ((self.compare, "before date"), (self.span, "from date")):
+        for pair, words in ((self.compare, ("before", "after")), (self.span, ("start", "end"))):
             if pair is not None:
-                check_day_pair(pair, words)
+                check_day_pair(*pair, words=words)
         changes: dict[str, object] = {}
         if self.paper is not None:
             changes["paper"] = self.paper
@@ -307,15 +307,6 @@ def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from layers.exports import gis
 
     return gis.csv_text(dataset, view).encode("utf-8")
-
-
-def check_day_pair(pair: tuple[dt.date, dt.date], first: str) -> tuple[dt.date, dt.date]:
-    """Both days within the map's span, the first (called ``first``) not after the second."""
-    for day in pair:
-        check_day(day)
-    if pair[0] > pair[1]:
-        raise StateError(f"the {first} {pair[0].isoformat()} is later than {pair[1].isoformat()}")
-    return pair
 
 
 def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:

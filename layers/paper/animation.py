@@ -1,6 +1,6 @@
 """An animated map of a date range: GIF (Pillow) and MP4 (ffmpeg from imageio-ffmpeg).
 
-One frame per day on which the map changes (:func:`geo.change.frame_dates`), each the
+One frame per day on which the map changes (:func:`geo.situation.frame_dates`), each the
 static map of :mod:`layers.paper.map` (EPSG:4326, aspect ``1 / cos(lat0)``) on that day,
 with the title, one legend for the whole range and the credits on every frame, and the
 date burned into a strip at the top right (:func:`date_strip`, pasted at
@@ -34,12 +34,11 @@ from PIL import Image
 from shapely.geometry import Polygon
 
 from geo import io
-from geo.change import FrameDate, frame_dates
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.errors import StateError
 from geo.naming import CONVENTIONS
-from geo.situation import state_at
+from geo.situation import FrameDate, frame_dates, state_at
 from layers import catalog
 from layers.features import layer_features, runtime_features
 from layers.paper import map as paper_map

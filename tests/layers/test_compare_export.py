@@ -13,9 +13,10 @@ from matplotlib.axes import Axes
 from PIL import Image, ImageSequence
 from pypdf import PdfReader
 
-from geo.change import compare, frame_dates
+from geo.change import compare
 from geo.dataset import Dataset, load_dataset
 from geo.naming import label
+from geo.situation import frame_dates
 from layers.change_layer import CHANGE_LEGEND, change_features, format_km2
 from layers.exports import ExportOptions, export_bytes
 from layers.exports import __main__ as export

@@ -24,14 +24,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import shapely
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
-from shapely.geometry import Polygon
 
 from geo import io
 from geo.dataset import Dataset
@@ -43,7 +41,13 @@ from layers import catalog
 from layers.features import layer_features, runtime_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
-from layers.paper.compare import LABEL_LAYERS, focus_bounds, label_content, merged_frames
+from layers.paper.compare import (
+    LABEL_LAYERS,
+    focus_bounds,
+    held_areas,
+    label_content,
+    merged_frames,
+)
 from layers.paper.page import Page
 from layers.view import View
 
@@ -197,8 +201,7 @@ def _base(
     ax = page.axes(MARGIN, map_bottom, *frame_in)
     paper_map.draw_map(ax, content, labels=False)
     if labels:
-        control = every.get("control")
-        held = shapely.union_all(list(control.geometry)) if control is not None else Polygon()
+        held = held_areas(every)
         paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
     page.paragraphs(MARGIN, MARGIN + footer, map_width, items, 6.3)
     panel_x = page.width - MARGIN - PANEL

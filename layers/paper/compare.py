@@ -52,12 +52,12 @@ TABLE_WIDTH = 3.7
 GAP = 0.25
 LEGEND_FONT = 6.2
 FOOTER_FONT = 5.8
-#: Label priority on the maps: Nagorno-Karabakh and the countries first, so that the
-#: areas the comparison is about are always named; then as on every map.
+#: Label priority on the maps: the layers framing Nagorno-Karabakh first
+#: (:attr:`layers.catalog.LayerSpec.frames_karabakh`), so that the areas the comparison is
+#: about are always named; then as on every map.
 LABEL_LAYERS = (
-    "nkao",
-    "countries",
-    *(k for k in catalog.LABEL_ORDER if k not in ("countries", "nkao")),
+    *(k for k in catalog.LABEL_ORDER if catalog.layer(k).frames_karabakh),
+    *(k for k in catalog.LABEL_ORDER if not catalog.layer(k).frames_karabakh),
 )
 #: Share of the table's width a direction heading (bold italic) is wrapped to.
 DIRECTION_SHARE = 0.88
@@ -444,17 +444,33 @@ def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bound
     return (min_x - m, min_y - m, max_x + m, max_y + m)
 
 
+def held_areas(*frame_sets: Mapping[str, gpd.GeoDataFrame]) -> BaseGeometry:
+    """The union of the features of the layers that say who held an area
+    (:attr:`layers.catalog.LayerSpec.carries_holder`) in ``frame_sets`` (EPSG:4326)."""
+    return shapely.union_all(
+        [
+            geometry
+            for frames in frame_sets
+            for layer_id, frame in frames.items()
+            if (spec := catalog.find(layer_id)) is not None and spec.carries_holder
+            for geometry in frame.geometry
+        ]
+    )
+
+
 def label_content(content: paper_map.MapContent, held: BaseGeometry) -> paper_map.MapContent:
-    """``content`` whose country shapes, for placing their labels only, leave out the
-    areas held on either day, so that "Azerbaijan" is written on Azerbaijan proper and
-    not across Nagorno-Karabakh, whose own label the control areas are about."""
-    countries = content.frames.get("countries")
+    """``content`` whose land shapes (the countries, :data:`layers.catalog.LAND`), for
+    placing their labels only, leave out the areas ``held`` on either day
+    (:func:`held_areas`), so that "Azerbaijan" is written on Azerbaijan proper and not
+    across Nagorno-Karabakh, whose own label the control areas are about."""
+    land = catalog.LAND.id
+    countries = content.frames.get(land)
     if countries is None or countries.empty or held.is_empty:
         return content
     outside = countries.copy()
     trimmed = outside.geometry.difference(held)
     outside["geometry"] = trimmed.where(~trimmed.is_empty, outside.geometry)
-    return replace(content, frames={**content.frames, "countries": outside})
+    return replace(content, frames={**content.frames, land: outside})
 
 
 def compare_subtitle(change: Change, view: View) -> str:
@@ -513,7 +529,7 @@ def compare_figure(
     map_width = (left_width - 0.2) / 2
     frame_in = (map_width, map_top - map_bottom)
     shown = []
-    held = shapely.union_all([*old["control"].geometry, *new["control"].geometry])
+    held = held_areas(old, new)
     for index, (day, frames) in enumerate(((before, old), (after, new_with_change))):
         x = MARGIN + index * (map_width + 0.2)
         content = paper_map.prepare(dataset, replace(view, day=day), frames, frame_in)

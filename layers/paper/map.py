@@ -13,7 +13,7 @@ Content
 The map draws the same feature frames as the web map (:func:`layers.features.layer_features`)
 with the same styles (:func:`layers.styles.style` turned into matplotlib keywords by
 :func:`layers.styles.matplotlib_style`), over an offline vector basemap (sea colour plus the
-Natural Earth land of :data:`geo.settings.LAND_LAYER`); no tiles, so no network is needed.
+Natural Earth land of :data:`layers.catalog.LAND_BOUNDARIES`); no tiles, so no network is needed.
 In the axes: labels as the catalogue says, a scale bar whose length is geodesic (WGS 84)
 at ``lat0`` and a north arrow; :func:`draw_inset` draws the locator map into another.
 The page around the map (title, legend panel, caveat, credits, saving) is
@@ -131,7 +131,7 @@ def prepare(
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
     tolerance = (max_x - min_x) / 1200
     clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
-    countries = dataset.boundaries.get(settings.LAND_LAYER)
+    countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else _clip_geometries(countries.geometry, window, tolerance)
     return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
 
@@ -804,7 +804,7 @@ def draw_north_arrow(ax: Axes) -> list[Artist]:
 def draw_inset(ax: Axes, dataset: Dataset, extent: Bounds) -> None:
     """Locator map of :data:`geo.settings.REGION_BBOX` with the map extent boxed."""
     min_x, min_y, max_x, max_y = settings.REGION_BBOX
-    countries = dataset.boundaries.get(settings.LAND_LAYER)
+    countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     geometries = (
         []
         if countries is None

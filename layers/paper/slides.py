@@ -54,6 +54,7 @@ from geo.errors import StateError
 from geo.model import Event, Source
 from geo.naming import CONVENTIONS
 from geo.situation import state_at
+from layers import catalog
 from layers.deck import Deck, Slide
 from layers.features import view_features
 from layers.paper import map as paper_map
@@ -83,8 +84,6 @@ LEGEND_PT = 18.0
 MIN_LEGEND_PT = 14.0
 SOURCE_PT = 11.0
 BANNER_PT = 14.0
-#: Palette styles whose features keep their labels on slides ("few labels").
-LABELLED: tuple[str, ...] = ("country", "place")
 #: Highlighted events: ring colour and the legend label.
 HIGHLIGHT_COLOUR = "#d81b60"
 HIGHLIGHT_LABEL = "Highlighted event (see notes)"
@@ -332,15 +331,20 @@ def draw_panel(
 
 
 def few_labels(content: paper_map.MapContent) -> paper_map.MapContent:
-    """``content`` with labels kept only for :data:`LABELLED` features (the legend names
-    the rest): country names and towns and cities."""
+    """``content`` with labels kept only for the layers whose catalogue label is kept on
+    slides, minor features left out (:class:`layers.catalog.Label`: country names and
+    towns and cities); the legend names the rest."""
     frames: dict[str, gpd.GeoDataFrame] = {}
     for layer_id, frame in content.frames.items():
-        if frame.empty or frame["style_key"].isin(LABELLED).all():
+        spec = catalog.find(layer_id)
+        label = spec.label if spec is not None and spec.label and spec.label.on_slides else None
+        minor = frame["style_key"].isin(label.minor_styles if label else ())
+        kept = ~minor if label else minor  # all False: the layer keeps no label
+        if frame.empty or kept.all():
             frames[layer_id] = frame
             continue
         quiet = frame.copy()
-        quiet.loc[~quiet["style_key"].isin(LABELLED), "label"] = ""
+        quiet.loc[~kept, "label"] = ""
         frames[layer_id] = quiet
     return replace(content, frames=frames)
 

@@ -42,7 +42,15 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
-from layers.catalog import DRAW_ORDER, Label, find, layer, runtime_specs
+from layers.catalog import (
+    DRAW_ORDER,
+    LAND_BOUNDARIES,
+    MINOR_STYLES,
+    Label,
+    find,
+    layer,
+    runtime_specs,
+)
 from layers.features import view_features
 from layers.styles import LABEL_STYLES, Style, leaflet_style, style
 from layers.view import Bounds, View
@@ -311,6 +319,13 @@ def _label_classes(label: Label, *extra: str) -> str:
     )
 
 
+#: JavaScript test of a feature drawn in a minor style (:data:`layers.catalog.MINOR_STYLES`):
+#: its label is hidden below :data:`MINOR_LABEL_ZOOM`.
+_MINOR_TEST = (
+    " || ".join(f"feature.properties.style_key === '{key}'" for key in MINOR_STYLES) or "false"
+)
+
+
 def _point_label(label: Label) -> JsCode:
     """Binding of a permanently labelled layer: a point's label beside it; other
     geometries get a hover tooltip (an area's label hangs from its anchor, see
@@ -319,7 +334,7 @@ def _point_label(label: Label) -> JsCode:
     return _binder(
         "(feature.geometry.type !== 'Point' ? {sticky: true} :"
         f" {{permanent: true, direction: 'right', offset: [4, 0], className: '{classes}'"
-        " + (feature.properties.style_key === 'place-minor' ? ' bm-label-minor' : '')})"
+        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')}})"
     )
 
 
@@ -691,7 +706,7 @@ _PIN_SVG = (
 
 
 def _land(dataset: Dataset) -> folium.GeoJson:
-    countries = dataset.boundaries[settings.LAND_LAYER]
+    countries = dataset.boundaries[LAND_BOUNDARIES]
     data = {
         "type": "FeatureCollection",
         "features": [
@@ -717,9 +732,10 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     """A map with no data layers: basemap, scale bar, the (empty) date stamp and legend
     boxes of :class:`layers.web.overlay.Overlay`, fitted to ``bounds``.
 
-    ``basemap`` is ``'vector'`` (light country fills from ``dataset.boundaries
-    ['countries']``, no network needed) or ``'osm'`` (OpenStreetMap tiles). The date and
-    legend come with :func:`situation_group`. Leaflet is loaded from the app's own server.
+    ``basemap`` is ``'vector'`` (light fills of the catalogue's land,
+    :data:`layers.catalog.LAND_BOUNDARIES`, no network needed) or ``'osm'``
+    (OpenStreetMap tiles). The date and legend come with :func:`situation_group`. Leaflet
+    is loaded from the app's own server.
     """
     fmap = folium.Map(
         location=None,

@@ -117,6 +117,14 @@ def test_both_maps_name_armenia_azerbaijan_and_nagorno_karabakh(dataset: Dataset
             assert name in labels, (ax.get_label(), name)
 
 
+def test_the_compare_page_needs_no_control_layer(dataset: Dataset) -> None:
+    # Until the catalogue said which layer carries the holder, the page looked the control
+    # layer up by its id and failed (KeyError) when it was switched off.
+    view = View(layers=("countries", "nkao", "districts"))
+    figure = compare_page.compare_figure(dataset, view, BEFORE, AFTER)
+    assert {a.get_label() for a in figure.axes} >= {"before", "after"}
+
+
 def test_compare_png_has_the_size_and_two_drawn_maps(dataset: Dataset) -> None:
     png = export_bytes(
         dataset, View(), "compare-png", ExportOptions(compare=(BEFORE, AFTER), width_px=1200)

@@ -26,9 +26,9 @@ from geo.naming import CONVENTIONS
 from geo.situation import key_dates, state_at
 from geo.user_layers import UserLayer
 from layers import exports, user_layer
+from layers.briefing.view import BASEMAPS, View, view_from_query
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features, runtime_features
-from layers.view import BASEMAPS, View, view_from_query
 from layers.web.html import escape_markdown
 from layers.web.map import (
     MAP_HEIGHT,

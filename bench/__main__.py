@@ -27,9 +27,10 @@ from deploy.warmup import warm
 from geo.change import clear_cache, compare
 from geo.dataset import load_dataset
 from geo.situation import frame_dates
-from layers import deck, exports
+from layers import exports
+from layers.briefing import deck_file
+from layers.briefing.view import View
 from layers.paper import slides
-from layers.view import View
 from tests.e2e.server import streamlit_server
 
 #: Concurrent sessions of the load figures (issue 15).
@@ -89,7 +90,7 @@ def change_figures(repeat: int) -> dict[str, float]:
 def deck_figures(repeat: int) -> dict[str, float]:
     """Median seconds of the article's deck to PPTX (data and deck loaded beforehand)."""
     dataset = load_dataset()
-    article = deck.load_deck(deck.ARTICLE_DECK, dataset)
+    article = deck_file.load_deck(deck_file.ARTICLE_DECK, dataset)
     seconds = median_seconds(lambda: slides.deck_pptx(dataset, article), repeat=repeat)
     return {"deck_pptx_s": seconds, "deck_slides": float(len(article.slides))}
 

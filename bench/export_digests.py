@@ -49,10 +49,10 @@ from geo import settings
 from geo.dataset import Dataset, load_dataset
 from geo.measure import Measurement
 from geo.user_layers import read_user_layer
+from layers.briefing.atlas import AtlasChoice
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import View
 from layers.exports import ExportOptions, export_bytes
-from layers.paper.atlas_choice import AtlasChoice
-from layers.print_options import PrintOptions
-from layers.view import View
 
 DATES = (dt.date(1993, 8, 23), dt.date(2020, 11, 10), dt.date(2021, 2, 23))
 PAIR = (dt.date(2020, 11, 9), dt.date(2020, 12, 1))
@@ -186,7 +186,7 @@ def other_cases(dataset: Dataset) -> Iterator[Case]:
 
 
 def deck_cases(dataset: Dataset, deck_path: Path = DECK, tag: str = "") -> Iterator[Case]:
-    from layers.deck import load_deck
+    from layers.briefing.deck_file import load_deck
     from layers.paper.slides import deck_bytes
 
     deck = load_deck(deck_path, dataset)
@@ -241,7 +241,7 @@ def web_cases(dataset: Dataset, tag: str = "") -> Iterator[Case]:
 
 def _base_map(dataset: Dataset, basemap: str) -> str:
     from bench.maps import component_payload
-    from layers.view import DEFAULT_BOUNDS
+    from layers.briefing.view import DEFAULT_BOUNDS
     from layers.web.compare import compare_map
     from layers.web.map import base_map
 
@@ -253,7 +253,7 @@ def _base_map(dataset: Dataset, basemap: str) -> str:
 def _group_strings(dataset: Dataset, groups: list) -> str:  # type: ignore[type-arg]
     import streamlit_folium as sf
 
-    from layers.view import DEFAULT_BOUNDS
+    from layers.briefing.view import DEFAULT_BOUNDS
     from layers.web.map import base_map
 
     fmap = base_map(dataset, DEFAULT_BOUNDS, "vector")

@@ -98,9 +98,9 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
     from bench.timing import sizes
     from geo.dataset import load_dataset
     from geo.situation import state_at
+    from layers.briefing.view import View
     from layers.catalog import LAYERS
     from layers.features import layer_features
-    from layers.view import View
     from layers.web.map import EVENT_MARKER_LIMIT as LIMIT
     from layers.web.map import base_map, feature_collections, feature_groups
 

@@ -18,8 +18,8 @@ import geopandas as gpd
 import streamlit_folium as sf
 
 from geo.dataset import Dataset
+from layers.briefing.view import View
 from layers.features import view_features
-from layers.view import View
 from layers.web.map import base_map, feature_collections, feature_groups
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.view import DEFAULT_BASEMAP, View
+from layers.briefing.view import DEFAULT_BASEMAP, View
 
 #: Session-state flag set with the choice: the sidebar's basemap radio must show it, so
 #: when the button is drawn in a fragment (app.py), the whole page runs again.

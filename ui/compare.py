@@ -25,6 +25,7 @@ from geo.errors import StateError
 from geo.naming import label
 from geo.situation import state_at
 from layers import exports
+from layers.briefing.view import View
 from layers.catalog import DRAW_ORDER, LAYERS, runtime_specs
 from layers.change_layer import (
     area_direction_label,
@@ -35,7 +36,6 @@ from layers.change_layer import (
 )
 from layers.exports import ExportOptions
 from layers.features import runtime_features
-from layers.view import View
 from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT, FeatureCollection, feature_collection, feature_collections

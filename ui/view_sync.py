@@ -35,8 +35,8 @@ from streamlit_folium import st_folium
 
 from geo.dataset import Dataset
 from geo.measure import Measurement
-from layers.print_options import PrintOptions
-from layers.view import Bounds, View, check_bounds
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import Bounds, View, check_bounds
 from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
 from layers.web.prepared import PreparedScript
 from layers.web.timeline_panel import click_targets

@@ -1,4 +1,4 @@
-"""Exports of a :class:`~layers.view.View`: the one API the app and the CLI call.
+"""Exports of a :class:`~layers.briefing.view.View`: the one API the app and the CLI call.
 
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
 caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
@@ -21,9 +21,9 @@ from geo.situation import check_day_pair
 from geo.text import clean_text
 from geo.user_layers import UserLayer
 from layers import user_layer
-from layers.paper.atlas_choice import AtlasChoice, Progress
-from layers.print_options import PAPER_SIZES, PrintOptions
-from layers.view import View
+from layers.briefing.atlas import AtlasChoice, Progress
+from layers.briefing.print_options import PAPER_SIZES, PrintOptions
+from layers.briefing.view import View
 
 if TYPE_CHECKING:
     from geo.dataset import Dataset
@@ -253,12 +253,13 @@ def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    from layers.paper import layouts
+    from layers.paper import atlas
 
-    return layouts.atlas_pdf(
-        dataset, view, labels=options.labels, sheet=options.sheet, choice=options.atlas,
-        measurement=options.measurement, progress=options.progress,
+    plan = atlas.AtlasPlan(
+        dataset=dataset, view=view, labels=options.labels, sheet=options.sheet,
+        choice=options.atlas, measurement=options.measurement,
     )  # fmt: skip
+    return atlas.atlas_pdf(plan, progress=options.progress)
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:

@@ -38,6 +38,7 @@ from geo.errors import StateError
 from geo.naming import CONVENTIONS
 from geo.situation import FrameDate, frame_dates, state_at
 from layers import catalog
+from layers.briefing.view import View
 from layers.features import layer_features, runtime_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
@@ -49,7 +50,6 @@ from layers.paper.compare import (
     merged_frames,
 )
 from layers.paper.page import Page
-from layers.view import View
 
 #: Width in pixels of the frames when neither a width nor a resolution is asked for.
 DEFAULT_WIDTH_PX = 1024

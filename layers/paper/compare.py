@@ -30,6 +30,7 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.naming import CONVENTIONS, label
 from layers import catalog, styles
+from layers.briefing.view import DEFAULT_BOUNDS, Bounds, View
 from layers.change_layer import (
     CHANGE_LAYER,
     CHANGE_LEGEND,
@@ -44,7 +45,6 @@ from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
 from layers.paper.page import Page, paragraph_height, wrap
-from layers.view import DEFAULT_BOUNDS, Bounds, View
 
 MARGIN = 0.35
 #: Width in inches of the change table column on the right.

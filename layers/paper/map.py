@@ -51,8 +51,8 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.metric import geodesic_km, line_parts
 from layers import catalog, styles
+from layers.briefing.view import Bounds, View
 from layers.paper.page import ALERT_COLOUR, INK, MUTED
-from layers.view import Bounds, View
 
 #: Offline vector basemap colours (not a layer: always drawn under the layers).
 SEA_COLOUR = "#dbe7f0"
@@ -86,7 +86,7 @@ def fit_extent(
     in a straight line).
 
     The grown extent is shifted into ``region`` where it fits (it still holds ``bounds``
-    when ``bounds`` lies in ``region``, as :func:`layers.view.check_bounds` makes sure);
+    when ``bounds`` lies in ``region``, as :func:`layers.briefing.view.check_bounds` makes sure);
     where it is larger than ``region`` it is cut to it, and the map frame is then a
     little smaller than asked. Returns the extent and ``lat0``, the centre latitude whose
     ``1 / cos`` is the aspect of the map.

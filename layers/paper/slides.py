@@ -1,4 +1,4 @@
-"""A briefing deck (:mod:`layers.deck`) as PowerPoint slides and as a PDF handout.
+"""A briefing deck (:mod:`layers.briefing.deck`) as PowerPoint slides and as a PDF handout.
 
 Slides are 16:9 (13.33 x 7.5 inches) in a projection style: title, "situation on" line,
 one picture (the map with its legend), a source line, and the classification banner at
@@ -55,7 +55,7 @@ from geo.model import Event, Source
 from geo.naming import CONVENTIONS
 from geo.situation import state_at
 from layers import catalog
-from layers.deck import Deck, Slide
+from layers.briefing.deck import Deck, Slide
 from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit

@@ -29,10 +29,10 @@ from jinja2 import Template
 
 from geo.dataset import Dataset
 from geo.dates import format_date
+from layers.briefing.view import DEFAULT_BOUNDS, Bounds
 from layers.catalog import DRAW_ORDER, runtime_specs
 from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND
 from layers.paper.compare import ZOOM_MARGIN
-from layers.view import DEFAULT_BOUNDS, Bounds
 from layers.web.legend import drawn_legend_html
 from layers.web.map import (
     _HOVER,

@@ -20,8 +20,8 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel, unary_union
 
+from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import layer
-from layers.view import DEFAULT_BOUNDS
 
 #: Precision of ``polylabel`` in degrees (about 1 km).
 POLYLABEL_TOLERANCE = 0.01

@@ -42,6 +42,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
+from layers.briefing.view import Bounds, View
 from layers.catalog import (
     DRAW_ORDER,
     LAND_BOUNDARIES,
@@ -53,7 +54,6 @@ from layers.catalog import (
 )
 from layers.features import view_features
 from layers.styles import LABEL_STYLES, Style, leaflet_style, style
-from layers.view import Bounds, View
 from layers.web import assets
 from layers.web.html import POPUP_CSS, escape_text, popup_html
 from layers.web.labels import area_label_points, wrap_label

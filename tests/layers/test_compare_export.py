@@ -17,6 +17,7 @@ from geo.change import compare
 from geo.dataset import Dataset, load_dataset
 from geo.naming import label
 from geo.situation import frame_dates
+from layers.briefing.view import View
 from layers.change_layer import CHANGE_LEGEND, change_features, format_km2
 from layers.exports import ExportOptions, export_bytes
 from layers.exports import __main__ as export
@@ -24,7 +25,6 @@ from layers.paper import animation
 from layers.paper import compare as compare_page
 from layers.paper import page as kit
 from layers.styles import STYLES, change_style_key
-from layers.view import View
 from tests.conftest import CONTROL, SOURCES, MakeDataDir
 
 D = dt.date

@@ -14,9 +14,9 @@ from streamlit_folium import get_full_id
 
 from geo.dataset import Dataset
 from geo.situation import state_at
+from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import DRAW_ORDER, LAYERS
 from layers.features import layer_features
-from layers.view import DEFAULT_BOUNDS
 from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
 from layers.web.map import base_map, feature_collections, feature_groups
 from layers.web.prepared import PreparedGroup, situation_identity

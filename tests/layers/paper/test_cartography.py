@@ -25,13 +25,13 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.errors import StateError
 from layers import catalog
+from layers.briefing.view import View, check_bounds
 from layers.catalog import DEFAULT_VISIBLE
 from layers.exports import export_bytes
 from layers.features import view_features
 from layers.paper import layouts, page
 from layers.paper import map as paper_map
 from layers.styles import STYLES
-from layers.view import View, check_bounds
 
 COUNTRIES = ("ARMENIA", "AZERBAIJAN", "GEORGIA", "TURKEY", "IRAN", "RUSSIA")
 KARABAKH = (46.0, 39.3, 47.6, 40.4)

@@ -18,12 +18,12 @@ from pypdf import PdfReader
 
 from geo.dataset import Dataset, load_dataset
 from geo.errors import StateError
+from layers.briefing.view import View
 from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
 from layers.features import view_features
 from layers.paper import layouts, page
 from layers.paper import map as paper_map
 from layers.styles import STYLES
-from layers.view import View
 from tests.conftest import SITES, SOURCES, MakeDataDir
 
 BOUNDS = (44.8, 39.8, 47.2, 41.2)

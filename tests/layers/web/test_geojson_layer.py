@@ -12,7 +12,7 @@ import pytest
 import streamlit_folium as sf
 
 from geo.dataset import Dataset
-from layers.view import View
+from layers.briefing.view import View
 from layers.web import map as web_map
 
 #: folium's generated variable names (random suffixes) differ between two renders.

@@ -10,7 +10,7 @@ import pytest
 
 from geo.dataset import Dataset
 from geo.measure import between
-from layers.view import DEFAULT_BOUNDS
+from layers.briefing.view import DEFAULT_BOUNDS
 from layers.web.map import (
     TILE_ERRORS_NOTICE,
     base_map,

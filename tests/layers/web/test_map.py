@@ -13,10 +13,10 @@ from shapely.geometry import LineString, Point, box
 
 from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
+from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.catalog import DRAW_ORDER, LAYER_IDS
 from layers.features import layer_features, view_features
 from layers.styles import STYLES
-from layers.view import DEFAULT_BOUNDS, View
 from layers.web.html import POPUP_STYLES
 from layers.web.map import (
     COORD_DECIMALS,

@@ -15,8 +15,8 @@ from geo import settings
 from geo.errors import StateError
 from geo.naming import DEFAULT_CONVENTION, check_convention
 from geo.situation import check_day, check_day_pair
+from layers.briefing.print_options import QUERY_KEYS as PRINT_KEYS
 from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
-from layers.print_options import QUERY_KEYS as PRINT_KEYS
 
 BASEMAPS: dict[str, str] = {
     "vector": "Offline vector basemap (no network needed)",
@@ -98,8 +98,8 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
     ``params`` maps each key to its value, or to every value of a key repeated in the
     URL (``st.query_params.get_all``). Returns the view and one plain-text message per
     parameter that was ignored: unknown keys, bad values, and all but the last value of
-    a repeated key. The print parameters (:data:`layers.print_options.QUERY_KEYS`) are
-    known keys, parsed by :func:`layers.print_options.print_options_from_query`.
+    a repeated key. The print parameters (:data:`layers.briefing.print_options.QUERY_KEYS`) are
+    known keys, parsed by :func:`layers.briefing.print_options.print_options_from_query`.
     """
     messages = [
         f"Ignored unknown URL parameter {_quote(key)} (known: {', '.join(QUERY_KEYS)})"

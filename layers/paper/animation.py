@@ -49,7 +49,11 @@ from layers.paper.compare import (
     label_content,
     merged_frames,
 )
+from layers.paper.furniture import draw_inset
+from layers.paper.labels import draw_labels
+from layers.paper.map_content import prepare
 from layers.paper.page import Page
+from layers.paper.symbols import draw_layers
 
 #: Width in pixels of the frames when neither a width nor a resolution is asked for.
 DEFAULT_WIDTH_PX = 1024
@@ -197,16 +201,16 @@ def _base(
     footer = kit.footer_height(items, map_width, 6.3)
     map_bottom = MARGIN + footer + 0.12
     frame_in = (map_width, map_top - map_bottom)
-    content = paper_map.prepare(dataset, view, static, frame_in)
+    content = prepare(dataset, view, static, frame_in)
     ax = page.axes(MARGIN, map_bottom, *frame_in)
     paper_map.draw_map(ax, content, labels=False)
     if labels:
         held = held_areas(every)
-        paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+        draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
     page.paragraphs(MARGIN, MARGIN + footer, map_width, items, 6.3)
     panel_x = page.width - MARGIN - PANEL
     inset_h = PANEL * 0.62
-    paper_map.draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
+    draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
     page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
               color=kit.MUTED)  # fmt: skip
     legend_bottom = map_bottom + inset_h + 0.35
@@ -219,9 +223,9 @@ def _draw_dated(
 ) -> list[Artist]:
     """Add the layers of ``frames`` (the others empty) to the base map; return the
     artists added."""
-    content = paper_map.prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
+    content = prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
     before = set(base.ax.get_children())
-    paper_map.draw_layers(base.ax, replace(content, land=()))
+    draw_layers(base.ax, replace(content, land=()))
     return [a for a in base.ax.get_children() if a not in before]
 
 

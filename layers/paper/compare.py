@@ -44,6 +44,8 @@ from layers.change_layer import (
 from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
+from layers.paper.labels import draw_labels
+from layers.paper.map_content import MapContent, prepare
 from layers.paper.page import Page, paragraph_height, wrap
 
 MARGIN = 0.35
@@ -458,7 +460,7 @@ def held_areas(*frame_sets: Mapping[str, gpd.GeoDataFrame]) -> BaseGeometry:
     )
 
 
-def label_content(content: paper_map.MapContent, held: BaseGeometry) -> paper_map.MapContent:
+def label_content(content: MapContent, held: BaseGeometry) -> MapContent:
     """``content`` whose land shapes (the countries, :data:`layers.catalog.LAND`), for
     placing their labels only, leave out the areas ``held`` on either day
     (:func:`held_areas`), so that "Azerbaijan" is written on Azerbaijan proper and not
@@ -532,11 +534,11 @@ def compare_figure(
     held = held_areas(old, new)
     for index, (day, frames) in enumerate(((before, old), (after, new_with_change))):
         x = MARGIN + index * (map_width + 0.2)
-        content = paper_map.prepare(dataset, replace(view, day=day), frames, frame_in)
+        content = prepare(dataset, replace(view, day=day), frames, frame_in)
         ax = page.axes(x, map_bottom, *frame_in)
         paper_map.draw_map(ax, content, labels=False)
         if labels:
-            paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+            draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
         ax.set_label("before" if index == 0 else "after")
         caption = f"{'Before' if index == 0 else 'After'}: {format_date(day)}"
         page.text(x, map_top + 0.05, caption, fontsize=10, fontweight="bold", va="bottom",

@@ -29,7 +29,9 @@ from layers import styles
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import View
 from layers.features import view_features
-from layers.paper.map import draw_inset, draw_map, prepare
+from layers.paper.furniture import draw_inset
+from layers.paper.map import draw_map
+from layers.paper.map_content import prepare
 from layers.paper.measure import draw_measurement
 from layers.paper.page import (
     DEFAULT_PAPER,

@@ -59,6 +59,7 @@ from layers.briefing.deck import Deck, Slide
 from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
+from layers.paper.map_content import MapContent, prepare
 from layers.paper.page import Page, paragraph_height, wrap
 
 #: Slide size in inches (16:9, PowerPoint's "widescreen").
@@ -312,7 +313,7 @@ def draw_panel(
     *,
     legend_pt: float,
     min_legend_pt: float,
-) -> paper_map.MapContent:
+) -> MapContent:
     """Draw the slide's map (with highlighted events) and its legend into ``box``
     (left, bottom, width, height in inches on ``page``); the legend takes the right
     :data:`LEGEND_SHARE` of the box. Returns the map content (extent, EPSG:4326)."""
@@ -321,7 +322,7 @@ def draw_panel(
     gutter_left, gutter_bottom = 0.3, 0.2  # room for the degree labels
     map_w = width - legend_w - gutter_left - 0.12
     map_h = height - gutter_bottom - 0.04
-    content = few_labels(paper_map.prepare(dataset, slide.view, frames, (map_w, map_h)))
+    content = few_labels(prepare(dataset, slide.view, frames, (map_w, map_h)))
     ax = page.axes(left + gutter_left, bottom + gutter_bottom, map_w, map_h)
     paper_map.draw_map(ax, content, labels=True)
     highlighted = _draw_highlights(ax, dataset, slide)
@@ -330,7 +331,7 @@ def draw_panel(
     return content
 
 
-def few_labels(content: paper_map.MapContent) -> paper_map.MapContent:
+def few_labels(content: MapContent) -> MapContent:
     """``content`` with labels kept only for the layers whose catalogue label is kept on
     slides, minor features left out (:class:`layers.catalog.Label`: country names and
     towns and cities); the legend names the rest."""

@@ -30,7 +30,7 @@ from geo.situation import frame_dates
 from layers import exports
 from layers.briefing import deck_file
 from layers.briefing.view import View
-from layers.paper import slides
+from layers.paper import deck_files
 from tests.e2e.server import streamlit_server
 
 #: Concurrent sessions of the load figures (issue 15).
@@ -91,7 +91,7 @@ def deck_figures(repeat: int) -> dict[str, float]:
     """Median seconds of the article's deck to PPTX (data and deck loaded beforehand)."""
     dataset = load_dataset()
     article = deck_file.load_deck(deck_file.ARTICLE_DECK, dataset)
-    seconds = median_seconds(lambda: slides.deck_pptx(dataset, article), repeat=repeat)
+    seconds = median_seconds(lambda: deck_files.deck_pptx(dataset, article), repeat=repeat)
     return {"deck_pptx_s": seconds, "deck_slides": float(len(article.slides))}
 
 

@@ -187,7 +187,7 @@ def other_cases(dataset: Dataset) -> Iterator[Case]:
 
 def deck_cases(dataset: Dataset, deck_path: Path = DECK, tag: str = "") -> Iterator[Case]:
     from layers.briefing.deck_file import load_deck
-    from layers.paper.slides import deck_bytes
+    from layers.paper.deck_files import deck_bytes
 
     deck = load_deck(deck_path, dataset)
     yield f"{tag}deck/pptx", lambda: zip_members(deck_bytes(dataset, deck, "pptx"))

@@ -26,7 +26,7 @@ from geo.dataset import load_dataset
 from geo.errors import DataError, StateError
 from layers.briefing.deck_file import load_deck
 from layers.paper import page as kit
-from layers.paper.slides import DECK_FORMATS, deck_bytes
+from layers.paper.deck_files import DECK_FORMATS, deck_bytes
 
 FORMAT_BY_EXTENSION = {".pptx": "pptx", ".pdf": "handout-pdf"}
 

@@ -49,7 +49,8 @@ from layers.briefing.deck_file import (
 )
 from layers.briefing.view import View
 from layers.catalog import LAYERS
-from layers.paper.slides import DECK_FORMATS, deck_bytes, notes_lines, slide_notes
+from layers.paper.deck_files import DECK_FORMATS, deck_bytes
+from layers.paper.slide_notes import notes_lines, slide_notes
 from layers.web.html import escape_markdown
 from layers.web.present import fly_to_bounds
 from ui.dates import set_day

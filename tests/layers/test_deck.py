@@ -19,7 +19,7 @@ from layers import deck_export
 from layers.briefing import deck as dk
 from layers.briefing import deck_file as df
 from layers.briefing.view import View
-from layers.paper import slides
+from layers.paper import deck_files, slide_notes, slides
 from tests.conftest import MakeDataDir
 
 HOSTILE = ("{{7*7}}", "<script>alert(1)</script>", "$x^2$", ":red[x]", "${alert(1)}")
@@ -250,7 +250,7 @@ def test_an_atomic_write_that_fails_leaves_the_previous_file(tmp_path: Path) -> 
 def article_pptx(dataset: Dataset) -> tuple[dk.Deck, bytes]:
     """The article's deck and its PPTX, rendered once for the module."""
     deck = df.load_deck(df.ARTICLE_DECK, dataset)
-    return deck, slides.deck_pptx(dataset, deck)
+    return deck, deck_files.deck_pptx(dataset, deck)
 
 
 def test_fit_picture_keeps_the_aspect_inside_the_frame() -> None:
@@ -300,7 +300,7 @@ def test_the_speaker_notes_hold_the_points_quotes_and_full_citations(
                 assert f"“{event.quote}”" in notes
             for source_id in event.provenance.sources:
                 source = dataset.source(source_id)
-                assert slides.full_citation(source) in notes
+                assert slide_notes.full_citation(source) in notes
         assert "https://warsawinstitute.org/" in notes
 
 
@@ -308,7 +308,7 @@ def test_the_classification_banner_is_on_top_and_bottom_of_every_slide(
     small: Dataset, tmp_path: Path
 ) -> None:
     deck = df.load_deck(write(tmp_path, GOOD), small)
-    presentation = Presentation(io.BytesIO(slides.deck_pptx(small, deck)))
+    presentation = Presentation(io.BytesIO(deck_files.deck_pptx(small, deck)))
     for page in presentation.slides:
         banners = [s for s in page.shapes if s.name == "Classification banner"]
         assert [b.text_frame.text for b in banners] == ["FOR TRAINING ONLY"] * 2
@@ -333,7 +333,7 @@ def hostile_deck(small: Dataset) -> dk.Deck:
 def test_hostile_text_is_literal_in_the_pptx_text_and_notes(
     small: Dataset, hostile_deck: dk.Deck
 ) -> None:
-    presentation = Presentation(io.BytesIO(slides.deck_pptx(small, hostile_deck)))
+    presentation = Presentation(io.BytesIO(deck_files.deck_pptx(small, hostile_deck)))
     page = presentation.slides[0]
     texts = "\n".join(s.text_frame.text for s in page.shapes if s.has_text_frame)
     notes = page.notes_slide.notes_text_frame.text
@@ -343,7 +343,7 @@ def test_hostile_text_is_literal_in_the_pptx_text_and_notes(
 
 
 def test_hostile_text_is_literal_in_the_handout(small: Dataset, hostile_deck: dk.Deck) -> None:
-    reader = PdfReader(io.BytesIO(slides.handout_pdf(small, hostile_deck)))
+    reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, hostile_deck)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     for token in HOSTILE:
         assert token in text, token
@@ -353,7 +353,7 @@ def test_hostile_text_is_literal_in_the_handout(small: Dataset, hostile_deck: dk
 
 def test_the_handout_has_a_page_per_slide_with_its_notes(small: Dataset, tmp_path: Path) -> None:
     deck = df.load_deck(write(tmp_path, GOOD), small)
-    reader = PdfReader(io.BytesIO(slides.handout_pdf(small, deck)))
+    reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, deck)))
     assert len(reader.pages) == 2
     first = reader.pages[0].extract_text()
     assert "Slide 1 of 2" in first and "Talking points" in first
@@ -366,7 +366,7 @@ def test_the_handout_has_a_page_per_slide_with_its_notes(small: Dataset, tmp_pat
 def test_long_notes_continue_on_a_second_handout_page(small: Dataset) -> None:
     points = tuple(dk.TalkingPoint(f"Point {n}. " + "word " * 300, ("ev-one",)) for n in range(6))
     deck = dk.Deck(title="Long", slides=(dk.Slide(View(day=dt.date(2021, 1, 1)), points),))
-    reader = PdfReader(io.BytesIO(slides.handout_pdf(small, deck)))
+    reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, deck)))
     assert len(reader.pages) >= 2
     assert "notes continued" in reader.pages[1].extract_text()
     assert "Point 5." in "".join(p.extract_text() for p in reader.pages)

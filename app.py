@@ -29,12 +29,9 @@ from layers import exports, user_layer
 from layers.briefing.view import BASEMAPS, View, view_from_query
 from layers.catalog import GROUPS, LAYERS
 from layers.features import layer_features, runtime_features
+from layers.web.geojson import FeatureCollection, feature_collections
 from layers.web.html import escape_markdown
-from layers.web.map import (
-    MAP_HEIGHT,
-    FeatureCollection,
-    feature_collections,
-)
+from layers.web.map import MAP_HEIGHT
 from layers.web.prepared import PreparedScript
 from ui import compare as compare_ui
 from ui import deck as deck_ui

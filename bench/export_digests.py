@@ -266,7 +266,8 @@ def _main_groups(dataset: Dataset, day: dt.date, convention: str) -> str:
     from geo.situation import state_at
     from layers.catalog import LAYERS
     from layers.features import layer_features
-    from layers.web.map import feature_collections, feature_groups
+    from layers.web.geojson import feature_collections
+    from layers.web.groups import feature_groups
     from ui import map_groups
 
     fixed_ids = [s.id for s in LAYERS if not s.dated]
@@ -292,7 +293,7 @@ def _compare_groups(dataset: Dataset) -> str:
     from layers.change_layer import change_features
     from layers.features import layer_features
     from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups
-    from layers.web.map import feature_collection, feature_collections
+    from layers.web.geojson import feature_collection, feature_collections
     from ui import map_groups
 
     convention = "dual"

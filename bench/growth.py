@@ -101,8 +101,10 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
     from layers.briefing.view import View
     from layers.catalog import LAYERS
     from layers.features import layer_features
-    from layers.web.map import EVENT_MARKER_LIMIT as LIMIT
-    from layers.web.map import base_map, feature_collections, feature_groups
+    from layers.web.geojson import EVENT_MARKER_LIMIT as LIMIT
+    from layers.web.geojson import feature_collections
+    from layers.web.groups import feature_groups
+    from layers.web.map import base_map
 
     start, start_cpu = time.perf_counter(), time.process_time()
     dataset = load_dataset(folder)

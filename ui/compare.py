@@ -37,8 +37,9 @@ from layers.change_layer import (
 from layers.exports import ExportOptions
 from layers.features import runtime_features
 from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
+from layers.web.geojson import FeatureCollection, feature_collection, feature_collections
 from layers.web.html import escape_markdown
-from layers.web.map import MAP_HEIGHT, FeatureCollection, feature_collection, feature_collections
+from layers.web.map import MAP_HEIGHT
 from layers.web.prepared import PreparedScript
 from ui import map_groups
 

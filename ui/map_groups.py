@@ -27,7 +27,8 @@ from streamlit_folium import generate_leaflet_string, get_full_id
 from geo.dataset import Dataset
 from geo.situation import Situation
 from layers.catalog import DRAW_ORDER, layer
-from layers.web.map import FeatureCollection, layer_group
+from layers.web.geojson import FeatureCollection
+from layers.web.groups import layer_group
 from layers.web.prepared import (
     PreparedGroup,
     PreparedScript,

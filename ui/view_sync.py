@@ -37,7 +37,9 @@ from geo.dataset import Dataset
 from geo.measure import Measurement
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import Bounds, View, check_bounds
-from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
+from layers.web.geojson import FeatureCollection
+from layers.web.groups import feature_groups
+from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.prepared import PreparedScript
 from layers.web.timeline_panel import click_targets
 from ui import map_groups

@@ -55,7 +55,6 @@ def _rgb(hex_colour: str) -> RGBColor:
     return colour
 
 
-
 INK = _rgb("222222")
 GREY = _rgb("555555")
 BANNER_FILL = _rgb("333333")
@@ -282,9 +281,7 @@ DECK_FORMATS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def deck_bytes(
-    dataset: Dataset, deck: Deck, fmt: str, *, paper: str = kit.DEFAULT_PAPER
-) -> bytes:
+def deck_bytes(dataset: Dataset, deck: Deck, fmt: str, *, paper: str = kit.DEFAULT_PAPER) -> bytes:
     """The deck exported as ``fmt`` (a key of :data:`DECK_FORMATS`); ``paper`` is the
     handout's. :class:`StateError` for an unknown format."""
     if fmt == "pptx":
@@ -292,4 +289,3 @@ def deck_bytes(
     if fmt == "handout-pdf":
         return handout_pdf(dataset, deck, paper=paper)
     raise StateError(f"unknown deck format {fmt!r} (choose {', '.join(DECK_FORMATS)})")
-

@@ -120,9 +120,7 @@ def draw_inset(ax: Axes, dataset: Dataset, extent: Bounds) -> None:
     min_x, min_y, max_x, max_y = settings.REGION_BBOX
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     geometries = (
-        []
-        if countries is None
-        else clip_geometries(countries.geometry, settings.REGION_BBOX, 0.03)
+        [] if countries is None else clip_geometries(countries.geometry, settings.REGION_BBOX, 0.03)
     )
     ax.set_facecolor(SEA_COLOUR)
     patches = [PathPatch(polygon_path(g)) for g in geometries if not g.is_empty]
@@ -149,5 +147,3 @@ def draw_inset(ax: Axes, dataset: Dataset, extent: Bounds) -> None:
     for spine in ax.spines.values():
         spine.set_linewidth(0.6)
         spine.set_color("#777777")
-
-

@@ -33,15 +33,11 @@ from layers.briefing.view import DEFAULT_BOUNDS, Bounds
 from layers.catalog import DRAW_ORDER, runtime_specs
 from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND
 from layers.paper.compare import ZOOM_MARGIN
+from layers.web.elements import Verbatim
+from layers.web.geojson import FeatureCollection, feature_style
+from layers.web.groups import HOVER, layer_group
 from layers.web.legend import drawn_legend_html
-from layers.web.map import (
-    _HOVER,
-    FeatureCollection,
-    Verbatim,
-    base_map,
-    feature_style,
-    layer_group,
-)
+from layers.web.map import base_map
 from layers.web.overlay import SituationState
 
 BEFORE_PANE = "bm-before"
@@ -191,7 +187,7 @@ def change_group(data: FeatureCollection | None) -> folium.FeatureGroup:
         data,
         name="change",
         style_function=feature_style,
-        on_each_feature=_HOVER,
+        on_each_feature=HOVER,
         pane=AFTER_PANE,
     ).add_to(group)
     return group

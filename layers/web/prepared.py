@@ -28,7 +28,7 @@ from geo.dataset import Dataset
 from geo.situation import Situation
 from layers.catalog import check_layer_ids, layer
 from layers.features import layer_features
-from layers.web.map import EVENT_MARKER_LIMIT, FeatureCollection, feature_collections
+from layers.web.geojson import EVENT_MARKER_LIMIT, FeatureCollection, feature_collections
 
 #: What the dated layers of a situation depend on: (layer ids drawn that day, control
 #: period ids, site ids, event ids), each in order.

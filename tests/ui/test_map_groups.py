@@ -18,7 +18,9 @@ from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import DRAW_ORDER, LAYERS
 from layers.features import layer_features
 from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
-from layers.web.map import base_map, feature_collections, feature_groups
+from layers.web.geojson import feature_collections
+from layers.web.groups import feature_groups
+from layers.web.map import base_map
 from layers.web.prepared import PreparedGroup, situation_identity
 from ui import map_groups
 

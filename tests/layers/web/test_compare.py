@@ -24,7 +24,7 @@ from layers.web.compare import (
     compare_groups,
     compare_map,
 )
-from layers.web.map import feature_collection, feature_collections
+from layers.web.geojson import feature_collection, feature_collections
 from tests.geo.test_user_layers import feature_collection as user_collection
 from tests.geo.test_user_layers import point
 

@@ -263,57 +263,44 @@ def _group_strings(dataset: Dataset, groups: list) -> str:  # type: ignore[type-
 
 def _main_groups(dataset: Dataset, day: dt.date, convention: str) -> str:
     """The groups of ``app.map_component`` for every catalogue layer on ``day``."""
-    from geo.situation import state_at
-    from layers.catalog import LAYERS
-    from layers.features import layer_features
-    from layers.web.geojson import feature_collections
+    from layers.web import situations
     from layers.web.groups import feature_groups
-    from ui import map_groups
 
-    fixed_ids = [s.id for s in LAYERS if not s.dated]
-    fixed = feature_collections(layer_features(dataset, None, fixed_ids, convention))
-    scripts = map_groups.prepare_all(fixed)
-    dated = tuple(s.id for s in LAYERS if s.dated)
-    day_layers, day_scripts = map_groups.situation_layers(
-        ("digest", convention), dataset, state_at(dataset, day), dated, convention
-    )
-    collections = fixed | day_layers
+    view = View(day=day, convention=convention)
+    layers = situations.map_layers(("digest", id(dataset), convention), dataset, view)
     groups = feature_groups(
-        collections, MEASURED, pin=(40.0, 46.0, "Pin <b>"), day=day,
-        prepared=map_groups.groups(collections, scripts | day_scripts),
+        layers.collections, MEASURED, pin=(40.0, 46.0, "Pin <b>"), day=day,
+        prepared=layers.groups(),
     )  # fmt: skip
     return _group_strings(dataset, groups)
 
 
 def _compare_groups(dataset: Dataset) -> str:
     """The groups of ``ui.compare.compare_mode`` for :data:`PAIR`."""
-    from geo.change import compare
     from geo.situation import state_at
     from layers.catalog import DRAW_ORDER, LAYERS
-    from layers.change_layer import change_features
-    from layers.features import layer_features
+    from layers.web import situations
     from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups
-    from layers.web.geojson import feature_collection, feature_collections
-    from ui import map_groups
+    from layers.web.prepared import use_prepared
 
-    convention = "dual"
-    fixed_ids = [s.id for s in LAYERS if not s.dated]
-    fixed = feature_collections(layer_features(dataset, None, fixed_ids, convention))
+    convention, version = "dual", ("digest-compare", id(dataset))
+    fixed = situations.fixed_layers(version, dataset, convention)
     dated = tuple(s.id for s in LAYERS if s.dated)
     before, after = PAIR
-    change_layer = feature_collection(change_features(dataset, compare(dataset, before, after)))
+    _, change_layer = situations.change_layer(version, dataset, before, after)
     n = len(DRAW_ORDER)
-    left, left_scripts = map_groups.situation_layers(
-        ("digest-compare",), dataset, state_at(dataset, before), dated, convention,
-        pane=BEFORE_PANE,
-    )  # fmt: skip
-    right, right_scripts = map_groups.situation_layers(
-        ("digest-compare",), dataset, state_at(dataset, after), dated, convention,
+    left, left_scripts = situations.situation_layers(
+        version, dataset, state_at(dataset, before), dated, convention, pane=BEFORE_PANE
+    )
+    right, right_scripts = situations.situation_layers(
+        version, dataset, state_at(dataset, after), dated, convention,
         pane=AFTER_PANE, offset=n,
     )  # fmt: skip
-    fixed_scripts = map_groups.prepare_all(fixed, pane=FIXED_PANE, offset=2 * n + 1)
+    fixed_scripts = situations.fixed_scripts(
+        version, dataset, convention, pane=FIXED_PANE, offset=2 * n + 1
+    )
     groups = compare_groups(fixed, left, right, change_layer, days=PAIR)
-    map_groups.use_prepared(
+    use_prepared(
         groups,
         [
             (left, left_scripts, BEFORE_PANE, 0),

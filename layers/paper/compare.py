@@ -34,6 +34,7 @@ from layers.briefing.view import DEFAULT_BOUNDS, Bounds, View
 from layers.change_layer import (
     CHANGE_LAYER,
     CHANGE_LEGEND,
+    ZOOM_MARGIN,
     area_direction_label,
     change_features,
     direction_label,
@@ -427,14 +428,11 @@ def footer_items(
 # --- The page ------------------------------------------------------------------------
 
 
-#: Margin in degrees around the control areas when the page chooses the extent.
-ZOOM_MARGIN = 0.3
-
-
 def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bounds:
     """The extent to draw: the view's, unless it is the default extent; then that of the
-    control areas in force on any of ``days``, with a margin of :data:`ZOOM_MARGIN`
-    degrees (EPSG:4326), so that what changes hands is large enough to read."""
+    control areas in force on any of ``days``, with a margin of
+    :data:`layers.change_layer.ZOOM_MARGIN` degrees (EPSG:4326), so that what changes
+    hands is large enough to read."""
     if view.bounds != DEFAULT_BOUNDS:
         return view.bounds
     wanted = tuple(days)

@@ -31,8 +31,7 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from layers.briefing.view import DEFAULT_BOUNDS, Bounds
 from layers.catalog import DRAW_ORDER, runtime_specs
-from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND
-from layers.paper.compare import ZOOM_MARGIN
+from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND, ZOOM_MARGIN
 from layers.web.elements import Verbatim
 from layers.web.geojson import FeatureCollection, feature_style
 from layers.web.groups import HOVER, layer_group
@@ -147,7 +146,7 @@ class SwipeControl(MacroElement):
 def compare_bounds(dataset: Dataset, bounds: Bounds) -> Bounds:
     """The extent to show: ``bounds``, unless it is the default extent; then that of every
     control record of the data (EPSG:4326) with a margin of
-    :data:`layers.paper.compare.ZOOM_MARGIN` degrees, so what changes hands is large
+    :data:`layers.change_layer.ZOOM_MARGIN` degrees, so what changes hands is large
     enough to see. It never depends on the dates, so neither does the map."""
     if bounds != DEFAULT_BOUNDS or not dataset.control:
         return bounds

@@ -7,7 +7,7 @@ after) this measures, each in a fresh process so memory figures are its own:
 - loading and validating the data (s);
 - the features of a date change: ``layers.features.layer_features`` of the default
   view's dated layers for the date's situation (events thinned as the app's map does,
-  ``event_limit``), then ``layers.web.map.feature_collections`` (median and p95 over
+  ``event_limit``), then ``layers.web.geojson.feature_collections`` (median and p95 over
   :data:`DATES`, ms) -- the map's work per date change;
 - the whole script's date change through Streamlit's AppTest (median and p95 over
   :data:`DATES`, ms; ``--no-app`` skips it), and the timeline it then shows (cards, and

@@ -1,6 +1,6 @@
 """The way back to the offline basemap when online tiles cannot be loaded.
 
-The map itself notices failing tiles (``layers.web.map.TileFailureNotice``) and says
+The map itself notices failing tiles (``layers.web.elements.TileFailureNotice``) and says
 so; the switch is this button under the map, shown while the online basemap is chosen.
 """
 

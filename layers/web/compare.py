@@ -178,7 +178,7 @@ def compare_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
 
 def change_group(data: FeatureCollection | None) -> folium.FeatureGroup:
     """The change layer (from :func:`layers.change_layer.change_features`, through
-    :func:`layers.web.map.feature_collection`) in the after pane, hover tooltips."""
+    :func:`layers.web.geojson.feature_collection`) in the after pane, hover tooltips."""
     group = folium.FeatureGroup(name="What changed")
     if data is None or not data["features"]:
         return group
@@ -210,7 +210,7 @@ def situation_group(
 ) -> folium.FeatureGroup:
     """An empty group carrying the date stamp of ``days`` (none without) and the legend
     of what either side draws, the change layer's entries first under
-    :data:`CHANGE_GROUP` (see :func:`layers.web.map.situation_group`)."""
+    :data:`CHANGE_GROUP` (see :func:`layers.web.groups.situation_group`)."""
     drawn: dict[str, FeatureCollection] = {}
     for collections in (before, after, fixed):
         for layer_id, collection in collections.items():

@@ -109,7 +109,7 @@ def situation_identity(situation: Situation, layer_ids: Iterable[str]) -> Situat
 def dated_collections(
     dataset: Dataset, situation: Situation, layer_ids: Iterable[str], convention: str
 ) -> dict[str, FeatureCollection]:
-    """Map-ready features (:func:`layers.web.map.feature_collections`) of the catalogue
+    """Map-ready features (:func:`layers.web.geojson.feature_collections`) of the catalogue
     layers ``layer_ids`` in ``situation``, in ``convention``: the same for every day
     with the same :func:`situation_identity` (never modified by the renderers, so safe to
     share between sessions). An events layer with more than :data:`EVENT_MARKER_LIMIT`

@@ -69,7 +69,12 @@ class SharedCache(Generic[V]):
             with self._lock:
                 if key in self._values:
                     return self._values[key]
-            value = make()
+            try:
+                value = make()
+            except BaseException:
+                with self._lock:
+                    self._making.pop(key, None)
+                raise
             with self._lock:
                 self._values[key] = value
                 while len(self._values) > self.size:

@@ -23,22 +23,18 @@ from geo.errors import DataError, RecipeError, StateError
 from geo.gazetteer import LocalGazetteer, region_entries
 from geo.measure import Measurement, measure
 from geo.naming import CONVENTIONS
-from geo.situation import key_dates, state_at
+from geo.situation import key_dates
 from geo.user_layers import UserLayer
 from layers import exports, user_layer
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import BASEMAPS, View, view_from_query
 from layers.catalog import GROUPS, LAYERS
-from layers.features import layer_features, runtime_features
-from layers.view import BASEMAPS, View, view_from_query
+from layers.web import situations
 from layers.web.html import escape_markdown
-from layers.web.map import (
-    MAP_HEIGHT,
-    FeatureCollection,
-    feature_collections,
-)
-from layers.web.prepared import PreparedScript
+from layers.web.map import MAP_HEIGHT
 from ui import compare as compare_ui
 from ui import deck as deck_ui
-from ui import layout, map_groups, print_panel, query_limit, streamlit_queue, upload, view_sync
+from ui import layout, print_panel, query_limit, streamlit_queue, upload, view_sync
 from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -70,22 +66,6 @@ DataVersion = tuple[str, tuple[tuple[str, int, int], ...]]
 def cached_dataset(version: DataVersion) -> Dataset:
     """The validated dataset of the version's folder (shared by all sessions; read-only)."""
     return load_dataset(Path(version[0]))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def cached_fixed_layers(version: DataVersion, convention: str) -> dict[str, FeatureCollection]:
-    """Map-ready features of every layer that does not change with the date (shared,
-    read-only: the web map never modifies them)."""
-    dataset = cached_dataset(version)
-    fixed = [spec.id for spec in LAYERS if not spec.dated]
-    frames = layer_features(dataset, None, fixed, convention)  # no date: no situation
-    return feature_collections(frames)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def cached_fixed_groups(version: DataVersion, convention: str) -> dict[str, PreparedScript]:
-    """The fixed layers' groups as Leaflet script (ui.map_groups), made once and shared."""
-    return map_groups.prepare_all(cached_fixed_layers(version, convention))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -216,24 +196,12 @@ def prepared_export(
 def map_component(
     dataset: Dataset, view: View, measurement: Measurement | None, height: int = MAP_HEIGHT
 ) -> None:
-    """The map: constant base, the view's layers as feature groups, optional fly-to; in a
+    """The map: constant base, the view's layers as feature groups (prepared once per
+    situation for every session, :mod:`layers.web.situations`), optional fly-to; in a
     fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
-    version = data_version()
-    fixed = cached_fixed_layers(version, view.convention)
-    scripts = {k: v for k, v in cached_fixed_groups(version, view.convention).items()
-               if k in view.layers}  # fmt: skip
-    dated = tuple(layer_id for layer_id in view.layers if layer_id not in fixed)
-    situation = state_at(dataset, view.day)
-    day_layers, day_scripts = map_groups.situation_layers(
-        version, dataset, situation, dated, view.convention
-    )
-    collections = {k: v for k, v in fixed.items() if k in view.layers} | day_layers
-    collections |= feature_collections(runtime_features(view.day))  # the session's own
-    scripts |= day_scripts
+    layers = situations.map_layers(data_version(), dataset, view)
     fly = st.session_state["fly"]
-    view_sync.map_fragment(
-        dataset, view, collections, measurement, fly, MAP_KEY, height, prepared=scripts
-    )
+    view_sync.map_fragment(dataset, view, layers, measurement, fly, MAP_KEY, height)
 
 
 def main() -> None:
@@ -263,16 +231,13 @@ def main() -> None:
     if comparing:  # the main date's widgets are not drawn: keep their values
         kept = [key for key in (*DAY_KEYS, "play_speed") if key in st.session_state]
         st.session_state.update({key: st.session_state[key] for key in kept}, playing=False)
-    view = checked_view()
-    sheet = print_panel.current_sheet()
-    view_sync.sync_url(view, sheet)
+    view, sheet = synced_view()
     mine = upload.your_layers()
     print_panel.print_controls()  # in both modes, so the print options' widgets stay alive
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         if comparing:
-            fixed = cached_fixed_layers(data_version(), view.convention)
             prepare = partial(prepared_export, dataset, view, mine=mine)
-            compare_ui.compare_mode(dataset, view, data_version(), fixed, prepare)
+            compare_ui.compare_mode(dataset, view, data_version(), prepare)
             return
         live = view_sync.screen(view, sheet)
         sidebar_panels(dataset, view, live, measurement, mine)
@@ -280,15 +245,18 @@ def main() -> None:
     wait_and_step()
 
 
-def checked_view() -> View:
-    """The view the widgets describe, kept as the last view drawn; or an error and stop."""
+def synced_view() -> tuple[View, PrintOptions]:
+    """The view and the print options the widgets describe, the view kept as the last
+    view drawn and both written into the URL; or an error and stop."""
     try:
         view = current_view()
     except StateError as exc:
         st.error(f"This map state is not valid: {escape_markdown(exc)}")
         st.stop()
     st.session_state[LAST_VIEW_KEY] = view
-    return view
+    sheet = print_panel.current_sheet()
+    view_sync.sync_url(view, sheet)
+    return view, sheet
 
 
 @st.fragment
@@ -312,9 +280,7 @@ def map_page(
         st.rerun(scope="app")
     play_tick(days)
     date_controls(days)
-    view = checked_view()
-    sheet = print_panel.current_sheet()
-    view_sync.sync_url(view, sheet)
+    view, sheet = synced_view()
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         live = view_sync.screen(view, sheet)
         left, right = layout.map_row()

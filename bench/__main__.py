@@ -22,12 +22,15 @@ from pathlib import Path
 from bench import browser, cli, growth, load, maps, paper, peers_browser, server
 from bench.report import report
 from bench.timing import median_seconds, peak_mib, sizes
-from deploy.serve import haproxy_path, warm
-from geo.change import clear_cache, compare, frame_dates
+from deploy.serve import haproxy_path
+from deploy.warmup import warm
+from geo.change import clear_cache, compare
 from geo.dataset import load_dataset
-from layers import deck, exports
-from layers.paper import slides
-from layers.view import View
+from geo.situation import frame_dates
+from layers import exports
+from layers.briefing import deck_file
+from layers.briefing.view import View
+from layers.paper import deck_files
 from tests.e2e.server import streamlit_server
 
 #: Concurrent sessions of the load figures (issue 15).
@@ -87,8 +90,8 @@ def change_figures(repeat: int) -> dict[str, float]:
 def deck_figures(repeat: int) -> dict[str, float]:
     """Median seconds of the article's deck to PPTX (data and deck loaded beforehand)."""
     dataset = load_dataset()
-    article = deck.load_deck(deck.ARTICLE_DECK, dataset)
-    seconds = median_seconds(lambda: slides.deck_pptx(dataset, article), repeat=repeat)
+    article = deck_file.load_deck(deck_file.ARTICLE_DECK, dataset)
+    seconds = median_seconds(lambda: deck_files.deck_pptx(dataset, article), repeat=repeat)
     return {"deck_pptx_s": seconds, "deck_slides": float(len(article.slides))}
 
 

@@ -7,7 +7,7 @@ after) this measures, each in a fresh process so memory figures are its own:
 - loading and validating the data (s);
 - the features of a date change: ``layers.features.layer_features`` of the default
   view's dated layers for the date's situation (events thinned as the app's map does,
-  ``event_limit``), then ``layers.web.map.feature_collections`` (median and p95 over
+  ``event_limit``), then ``layers.web.geojson.feature_collections`` (median and p95 over
   :data:`DATES`, ms) -- the map's work per date change;
 - the whole script's date change through Streamlit's AppTest (median and p95 over
   :data:`DATES`, ms; ``--no-app`` skips it), and the timeline it then shows (cards, and
@@ -98,11 +98,13 @@ def measure_folder(folder: Path, *, app: bool) -> dict[str, float]:
     from bench.timing import sizes
     from geo.dataset import load_dataset
     from geo.situation import state_at
+    from layers.briefing.view import View
     from layers.catalog import LAYERS
     from layers.features import layer_features
-    from layers.view import View
-    from layers.web.map import EVENT_MARKER_LIMIT as LIMIT
-    from layers.web.map import base_map, feature_collections, feature_groups
+    from layers.web.geojson import EVENT_MARKER_LIMIT as LIMIT
+    from layers.web.geojson import feature_collections
+    from layers.web.groups import feature_groups
+    from layers.web.map import base_map
 
     start, start_cpu = time.perf_counter(), time.process_time()
     dataset = load_dataset(folder)

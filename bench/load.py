@@ -2,7 +2,7 @@
 
 For each configuration (by default one replica served directly, then two behind HAProxy,
 see deploy/serve.py) this starts the servers on loopback ports, warms them with one page
-load, then opens ``--sessions`` websocket sessions (bench/protocol.py speaks the browser's
+load, then opens ``--sessions`` websocket sessions (deploy/warmup.py speaks the browser's
 protocol). Each loads the page, then, until ``--seconds`` have passed, waits 1 to 2 s
 (uniformly at random) and moves the date slider to another date, waiting for the run to
 finish before its next pause (a closed loop: a slow server gets fewer changes).
@@ -27,9 +27,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.protocol import Session
 from bench.timing import quantile
 from deploy.serve import cluster, haproxy_path
+from deploy.warmup import Session
 
 #: Dates the sessions move between: before, during and after the 2020 war, and the 1990s.
 DATES = (

@@ -18,9 +18,11 @@ import geopandas as gpd
 import streamlit_folium as sf
 
 from geo.dataset import Dataset
+from layers.briefing.view import View
 from layers.features import view_features
-from layers.view import View
-from layers.web.map import base_map, feature_collections, feature_groups
+from layers.web.geojson import feature_collections
+from layers.web.groups import feature_groups
+from layers.web.map import base_map
 
 
 def component_payload(fmap: folium.Map, groups: list[folium.FeatureGroup] | None = None) -> str:

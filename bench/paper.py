@@ -17,8 +17,10 @@ from collections.abc import Callable
 
 from geo.dataset import load_dataset
 from layers import exports
-from layers.paper import layouts, text_cache
-from layers.view import View
+from layers.briefing.atlas import atlas_days
+from layers.briefing.view import View
+from layers.paper import atlas as paper_atlas
+from layers.paper import text_cache
 
 
 def _cpu() -> float:
@@ -52,7 +54,7 @@ def atlas_figures(repeat: int) -> dict[str, float]:
     cache emptied first."""
     dataset = load_dataset()
     view = View()
-    runs = layouts.atlas_runs(dataset, view, layouts.atlas_days(dataset, view.day))
+    runs = paper_atlas.atlas_runs(dataset, view, atlas_days(dataset, view.day))
     figures: dict[str, float] = {"atlas_pages": float(len(runs) + 1)}
     for name, fmt in (
         ("atlas", "atlas-pdf"),

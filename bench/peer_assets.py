@@ -274,7 +274,7 @@ def peer_pages() -> dict[str, str]:
     """The peers' stand-alone pages of the default view (rendered HTML)."""
     from bench.maps import PEER_MAPS
     from geo.dataset import load_dataset
-    from layers.view import View
+    from layers.briefing.view import View
 
     dataset = load_dataset()
     return {name: build(dataset, View()).get_root().render() for name, build in PEER_MAPS.items()}

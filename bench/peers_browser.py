@@ -55,7 +55,7 @@ from bench.peer_assets import (
 )
 from bench.timing import quantile
 from geo.dataset import Dataset, load_dataset
-from layers.view import View
+from layers.briefing.view import View
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path
 
 #: The date change timed: the first pair of ``bench.__main__.CHANGE_PAIRS`` (the article's

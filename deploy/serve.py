@@ -15,7 +15,6 @@ browser must reach the same replica. The proxy's cookie ``SERVERID`` does that.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import shutil
@@ -226,30 +225,6 @@ def cluster(
                 stop(replica.process)
 
 
-def warm(url: str) -> float:
-    """Open the page once on the replica at ``url`` and move its date to every key date,
-    so that its caches (data, fixed layers, each situation's prepared layers) are filled
-    before the first user arrives; the seconds it took. Loaded on demand: the data (to
-    know its key dates) and the websocket client of bench/protocol.py."""
-    from bench.protocol import Session
-    from geo import settings
-    from geo.dataset import load_dataset
-    from geo.situation import key_dates
-
-    folder = Path(os.environ.get("BRIEFING_DATA_DIR") or settings.DATA_DIR)
-    days = key_dates(load_dataset(folder))
-
-    async def visit() -> None:
-        async with Session(url) as session:
-            await session.load()
-            for day in days:
-                await session.set_date(day)
-
-    start = time.perf_counter()
-    asyncio.run(visit())
-    return time.perf_counter() - start
-
-
 def say(line: str, stream: TextIO = sys.stdout) -> None:
     """Write one line to the console now."""
     stream.write(line + "\n")
@@ -282,6 +257,8 @@ def main(argv: list[str] | None = None) -> None:
             for replica in running.replicas:
                 say(f"{replica.name}: {replica.url} (pid {replica.process.pid})")
             if args.warm:
+                from deploy.warmup import warm  # the client, loaded only to warm
+
                 for replica in running.replicas:
                     say(f"{replica.name} warmed in {warm(replica.url):.1f} s (every key date)")
             say(f"Serving {args.replicas} replicas at {running.url} (Ctrl-C stops)")

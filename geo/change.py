@@ -15,6 +15,9 @@ A part of the region that no control record covers on a day has the holder
 :data:`UNMAPPED` on that day (e.g. Kalbajar before its capture on 2 April 1993: the map
 draws no holder there); a change from or to it is reported like any other.
 
+The change as rows (a frame of the changed areas, plain table rows) is
+:mod:`geo.change_table`; the days on which the map changes, :func:`geo.situation.frame_dates`.
+
 The projected control of each situation (its records, their equal-area shapes and
 union) is cached in memory, keyed by the records in force, so switching one of the two
 days re-projects only the situation that changed.
@@ -29,7 +32,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import geopandas as gpd
 import shapely
 from pyproj import CRS
 from shapely.geometry import Point
@@ -37,11 +39,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
-from geo.errors import StateError
 from geo.locate import polygon_country
 from geo.metric import project
 from geo.model import ControlPeriod, Place, Site
-from geo.situation import check_day, in_force, key_dates, state_at
+from geo.situation import check_day_pair, in_force, state_at
 
 _LON_0 = (settings.REGION_BBOX[0] + settings.REGION_BBOX[2]) / 2
 _LAT_0 = (settings.REGION_BBOX[1] + settings.REGION_BBOX[3]) / 2
@@ -223,18 +224,6 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def _check_days(first: tuple[str, dt.date], last: tuple[str, dt.date]) -> None:
-    """Both days within the map's span and in order, else :class:`StateError` naming them."""
-    (first_name, first_day), (last_name, last_day) = first, last
-    check_day(first_day)
-    check_day(last_day)
-    if first_day > last_day:
-        raise StateError(
-            f"the {first_name} date {first_day.isoformat()} is later than the "
-            f"{last_name} date {last_day.isoformat()}"
-        )
-
-
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     """What changed on the map from ``before`` to ``after`` (``before <= after``).
 
@@ -243,7 +232,7 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     StateError
         If a day is outside the map's span or ``before`` is later than ``after``.
     """
-    _check_days(("before", before), ("after", after))
+    check_day_pair(before, after)
     old, new = _control(dataset, before), _control(dataset, after)
     held_before, held_after = old.held, new.held
     areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))
@@ -448,161 +437,3 @@ def _site_changes(sites: Iterable[Site], before: dt.date, after: dt.date) -> lis
             )
         )
     return sorted(changes, key=lambda c: (c.start or dt.date.min, c.site_id))
-
-
-#: Columns of :func:`change_frame`, in order (``geometry`` last).
-CHANGE_COLUMNS = (
-    "area_name",
-    "from_holder",
-    "to_holder",
-    "direction",
-    "km2",
-    "before_id",
-    "after_id",
-    "status",
-    "sources",
-    "geometry",
-)
-
-
-def change_frame(change: Change) -> gpd.GeoDataFrame:
-    """The changed areas as rows, EPSG:4326, in the order of ``change.areas``.
-
-    Columns: ``area_name, from_holder, to_holder, direction, km2, before_id, after_id,
-    status, sources, geometry``. ``from_holder`` / ``to_holder`` are holder keys of
-    :data:`geo.settings.HOLDERS` or :data:`UNMAPPED`; ``direction`` is their
-    :func:`direction_key`; ``km2`` is measured in :data:`EQUAL_AREA_CRS`;
-    ``before_id`` / ``after_id`` are control record ids ("" where unmapped);
-    ``sources`` holds a list of source ids.
-    """
-    rows = [
-        {
-            "area_name": a.area_name,
-            "from_holder": a.from_holder,
-            "to_holder": a.to_holder,
-            "direction": a.direction,
-            "km2": a.km2,
-            "before_id": a.before_id or "",
-            "after_id": a.after_id or "",
-            "status": a.status,
-            "sources": list(a.sources),
-            "geometry": a.geometry,
-        }
-        for a in change.areas
-    ]
-    if not rows:
-        return gpd.GeoDataFrame(columns=list(CHANGE_COLUMNS), geometry="geometry", crs=settings.CRS)
-    return gpd.GeoDataFrame(
-        rows, columns=list(CHANGE_COLUMNS), geometry="geometry", crs=settings.CRS
-    )
-
-
-#: Keys of every row of :func:`change_table`, in order.
-TABLE_COLUMNS = ("what", "id", "name", "change", "km2", "status", "records", "sources", "note")
-
-
-def change_table(change: Change) -> list[dict[str, str | float | None]]:
-    """The change as plain rows (for the app table and the exports): areas, places, sites.
-
-    Every row has the keys of :data:`TABLE_COLUMNS`: ``what`` is ``'area'``, ``'place'``
-    or ``'site'``; ``id`` the place or site id (for areas the after record id, else the
-    before one); ``change`` a direction key for areas and places, or
-    ``'appeared'`` / ``'ended'`` / ``'appeared and ended'`` for sites; ``km2`` a float for
-    areas, ``None`` otherwise; ``records`` and ``sources`` comma-separated ids; ``note``
-    the caveat of a place :attr:`PlaceChange.on_edge`, else "". Holder keys are not
-    turned into labels here: that belongs to the renderer.
-    """
-    rows: list[dict[str, str | float | None]] = []
-    for a in change.areas:
-        rows.append(
-            {
-                "what": "area",
-                "id": a.after_id or a.before_id or "",
-                "name": a.area_name,
-                "change": a.direction,
-                "km2": a.km2,
-                "status": a.status,
-                "records": ", ".join(a.record_ids),
-                "sources": ", ".join(a.sources),
-                "note": "",
-            }
-        )
-    for p in change.places:
-        records = tuple(i for i in (p.before_id, p.after_id) if i is not None)
-        rows.append(
-            {
-                "what": "place",
-                "id": p.place_id,
-                "name": p.name,
-                "change": p.direction,
-                "km2": None,
-                "status": p.status,
-                "records": ", ".join(records),
-                "sources": ", ".join(p.sources),
-                "note": _edge_note(p),
-            }
-        )
-    for s in change.sites:
-        rows.append(
-            {
-                "what": "site",
-                "id": s.site_id,
-                "name": s.name,
-                "change": s.change,
-                "km2": None,
-                "status": s.status,
-                "records": s.site_id,
-                "sources": ", ".join(s.sources),
-                "note": "",
-            }
-        )
-    return rows
-
-
-def _edge_note(place: PlaceChange) -> str:
-    if not place.on_edge:
-        return ""
-    return (
-        f"{place.edge_km:.1f} km from the area's edge: within the boundaries' accuracy "
-        f"({BOUNDARY_ACCURACY_KM:g} km), so the side it lies on is uncertain"
-    )
-
-
-@dataclass(frozen=True)
-class FrameDate:
-    """A day on which the map changes, for one animation frame.
-
-    ``in_article`` is True when an event of the article (``in_article: true`` in
-    events.yaml) is dated that day: a key date, to be held longer. ``events`` lists the
-    ids of all events dated that day.
-    """
-
-    day: dt.date
-    in_article: bool
-    events: tuple[str, ...]
-
-
-def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDate, ...]:
-    """One entry per day in ``[start, end]`` on which the map changes, in order.
-
-    ``start`` itself always comes first (the map as it stood then); after it, every day of
-    :func:`geo.situation.key_dates` up to and including ``end``.
-
-    Raises
-    ------
-    StateError
-        If a day is outside the map's span or ``start`` is later than ``end``.
-    """
-    _check_days(("start", start), ("end", end))
-    days = [start, *(d for d in key_dates(dataset) if start < d <= end)]
-    result = []
-    for day in days:
-        events = [e for e in dataset.events if e.date == day]
-        result.append(
-            FrameDate(
-                day=day,
-                in_article=any(e.in_article for e in events),
-                events=tuple(sorted(e.id for e in events)),
-            )
-        )
-    return tuple(result)

@@ -12,9 +12,6 @@ DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 #: The GeoPackage produced by ``python -m geo.build_boundaries``.
 BOUNDARIES_FILE = "boundaries.gpkg"
 
-#: Layer of the boundaries drawn as land under every map (the offline vector basemap).
-LAND_LAYER = "countries"
-
 #: Curated files, in the order they are validated (sources first: others cite them).
 SOURCES_FILE = "sources.yaml"
 PLACES_FILE = "places.yaml"

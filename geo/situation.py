@@ -1,7 +1,9 @@
 """The situation on a given day: the control periods, sites and events in force.
 
 "In force on a day" is defined once, by :func:`in_force`; the map, the timeline panel and
-the briefing all ask it.
+the briefing all ask it. Days are checked here too: one day (:func:`check_day`), a pair
+of days (:func:`check_day_pair`), and the days on which the map changes
+(:func:`key_dates`, :func:`frame_dates`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,27 @@ def check_day(day: dt.date) -> dt.date:
             f"{settings.FIRST_DATE.isoformat()} to {settings.LAST_DATE.isoformat()}"
         )
     return day
+
+
+def check_day_pair(
+    first: dt.date, last: dt.date, *, words: tuple[str, str] = ("before", "after")
+) -> tuple[dt.date, dt.date]:
+    """Return ``(first, last)`` if the map covers both days and ``first`` is not later than
+    ``last``, else raise :class:`StateError` naming them by ``words``: the one check of
+    every pair of days (a comparison, an animation's range).
+
+    >>> check_day_pair(dt.date(2020, 12, 1), dt.date(2020, 11, 9))
+    Traceback (most recent call last):
+    geo.errors.StateError: the before date 2020-12-01 is later than the after date 2020-11-09
+    """
+    check_day(first)
+    check_day(last)
+    if first > last:
+        raise StateError(
+            f"the {words[0]} date {first.isoformat()} is later than the "
+            f"{words[1]} date {last.isoformat()}"
+        )
+    return first, last
 
 
 def in_force(record: ControlPeriod | Site | Event, day: dt.date) -> bool:
@@ -111,4 +134,54 @@ def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:
     return tuple(sorted(d for d in days if settings.FIRST_DATE <= d <= settings.LAST_DATE))
 
 
-__all__ = ["Situation", "check_day", "in_date_order", "in_force", "key_dates", "state_at"]
+@dataclass(frozen=True)
+class FrameDate:
+    """A day on which the map changes, for one animation frame.
+
+    ``in_article`` is True when an event of the article (``in_article: true`` in
+    events.yaml) is dated that day: a key date, to be held longer. ``events`` lists the
+    ids of all events dated that day.
+    """
+
+    day: dt.date
+    in_article: bool
+    events: tuple[str, ...]
+
+
+def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDate, ...]:
+    """One entry per day in ``[start, end]`` on which the map changes, in order.
+
+    ``start`` itself always comes first (the map as it stood then); after it, every day of
+    :func:`geo.situation.key_dates` up to and including ``end``.
+
+    Raises
+    ------
+    StateError
+        If a day is outside the map's span or ``start`` is later than ``end``.
+    """
+    check_day_pair(start, end, words=("start", "end"))
+    days = [start, *(d for d in key_dates(dataset) if start < d <= end)]
+    result = []
+    for day in days:
+        events = [e for e in dataset.events if e.date == day]
+        result.append(
+            FrameDate(
+                day=day,
+                in_article=any(e.in_article for e in events),
+                events=tuple(sorted(e.id for e in events)),
+            )
+        )
+    return tuple(result)
+
+
+__all__ = [
+    "FrameDate",
+    "Situation",
+    "check_day",
+    "check_day_pair",
+    "frame_dates",
+    "in_date_order",
+    "in_force",
+    "key_dates",
+    "state_at",
+]

@@ -4,14 +4,20 @@ A :class:`LayerSpec` says everything the app, the web map and the paper map need
 know about a layer: its title and group in the layer panel, where its features come
 from (:class:`BoundarySource`, :class:`SiteSource`, ...; this also says whether it
 changes with the date), its stacking rank on the web map, how its features are
-labelled, and its legend entries with their palette styles (:mod:`layers.styles`).
-Renderers read these fields; none of them names a layer id. Adding a layer is one entry
-in :data:`LAYERS` (see "Adding a layer" in ``data/SCHEMA.md``).
+labelled, and its legend entries with their palette styles (:mod:`layers.styles`); and
+what a renderer must know of its part in the story: the land under every map
+(:attr:`LayerSpec.land`), the frame of Karabakh (:attr:`LayerSpec.frames_karabakh`),
+the holder of territory (:attr:`LayerSpec.carries_holder`), labels that are essential,
+kept on slides or minor (:class:`Label`). Renderers read these fields; none of them
+names a layer id. Adding a layer is one entry in :data:`LAYERS` (see "Adding a layer" in
+``data/SCHEMA.md``).
 
 >>> layer("control").source.dated
 True
 >>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
 ['countries', 'places', 'nkao', 'districts']
+>>> LAND.id, LAND_BOUNDARIES, [s.id for s in LAYERS if s.carries_holder]
+('countries', 'countries', ['control'])
 """
 
 from __future__ import annotations
@@ -105,13 +111,17 @@ class Label:
     then a leader line before overlapping anything); other labels that find no free
     position are left out. ``look``: a key of :data:`layers.styles.LABEL_STYLES`.
     ``permanent_on_web``: the web map shows the label always (else on hover, as for
-    every layer).
+    every layer). ``on_slides``: a slide (large type, few labels) keeps this layer's
+    labels; the legend names the rest. ``minor_styles``: palette styles of the layer's
+    minor features, whose labels the web map hides when zoomed out and slides leave off.
     """
 
     priority: int
     look: str
     essential: bool = False
     permanent_on_web: bool = False
+    on_slides: bool = False
+    minor_styles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +148,12 @@ class LayerSpec:
     layer whose features are never labelled on paper (hover only on the web).
     ``valid``: the days the layer is drawn (``None``: every day); a layer with a validity
     changes with the date.
+
+    ``land``: the layer's boundaries are the land drawn under every map (the offline
+    basemap, the paper maps' locator inset); its labels stand on land no one's control
+    area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
+    ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
+    animation are about: maps of change place its label first.
     """
 
     id: str
@@ -150,6 +166,14 @@ class LayerSpec:
     label: Label | None = None
     default_visible: bool = True
     valid: Validity | None = None
+    land: bool = False
+    frames_karabakh: bool = False
+
+    @property
+    def carries_holder(self) -> bool:
+        """Whether the layer's features say who held an area (control periods): maps of
+        change keep the land's labels off those areas."""
+        return isinstance(self.source, ControlSource)
 
     @property
     def dated(self) -> bool:
@@ -171,8 +195,11 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Armenia, Azerbaijan, Georgia, Turkey, Iran and Russia (Natural Earth 1:10m).",
         source=BoundarySource(layer="countries", style_key="country"),
         draw_order=50,
-        label=Label(priority=10, look="country", essential=True, permanent_on_web=True),
+        label=Label(
+            priority=10, look="country", essential=True, permanent_on_web=True, on_slides=True
+        ),
         legend=(LegendEntry(label="State border", style_key="country", shape="line"),),
+        land=True,
     ),
     LayerSpec(
         id="nakhchivan",
@@ -208,7 +235,13 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Gazetteer places, labelled in the chosen naming convention.",
         source=PlaceSource(),
         draw_order=140,
-        label=Label(priority=70, look="place", permanent_on_web=True),
+        label=Label(
+            priority=70,
+            look="place",
+            permanent_on_web=True,
+            on_slides=True,
+            minor_styles=("place-minor",),
+        ),
         legend=(
             LegendEntry(label="Town or city", style_key="place", shape="point"),
             LegendEntry(
@@ -227,6 +260,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         draw_order=80,
         label=Label(priority=20, look="area", essential=True, permanent_on_web=True),
         legend=(LegendEntry(label="Nagorno-Karabakh AO, 1991", style_key="nkao", shape="line"),),
+        frames_karabakh=True,
     ),
     LayerSpec(
         id="districts",
@@ -378,6 +412,23 @@ LABEL_ORDER: tuple[str, ...] = tuple(
     s.id
     for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
 )
+#: Palette styles of minor features (:attr:`Label.minor_styles` of every layer).
+MINOR_STYLES: tuple[str, ...] = tuple(
+    key for s in LAYERS if s.label for key in s.label.minor_styles
+)
+
+
+def _land() -> tuple[LayerSpec, str]:
+    """The one layer with :attr:`LayerSpec.land` and its layer of the boundaries."""
+    lands = [spec for spec in LAYERS if spec.land]
+    if len(lands) != 1 or not isinstance(lands[0].source, BoundarySource):
+        raise StateError(f"the catalogue needs one land layer of the boundaries: {lands}")
+    return lands[0], lands[0].source.layer
+
+
+#: The land drawn under every map: its catalogue entry, and its layer of
+#: ``data/boundaries.gpkg`` (``Dataset.boundaries`` key).
+LAND, LAND_BOUNDARIES = _land()
 
 
 #: Layers built at runtime (the user's own, :mod:`layers.user_layer`) in force in the

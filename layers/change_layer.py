@@ -27,6 +27,10 @@ from layers.styles import change_style_key
 #: Layer id of the change features (not a catalogue layer: it needs two dates).
 CHANGE_LAYER = "change"
 
+#: Margin in degrees around the control areas when a map of change (the comparison
+#: map, the compare page, the animation) chooses its extent.
+ZOOM_MARGIN = 0.3
+
 #: Who a holder key stands for, as the map's legend words it.
 HOLDER_LABELS: dict[str, str] = {
     "armenian": "Armenian forces",

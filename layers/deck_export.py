@@ -26,9 +26,9 @@ from pathlib import Path
 from geo import io, settings
 from geo.dataset import load_dataset
 from geo.errors import DataError, StateError
-from layers.deck import load_deck
+from layers.briefing.deck_file import load_deck
 from layers.paper import page as kit
-from layers.paper.slides import DECK_FORMATS, deck_bytes
+from layers.paper.deck_files import DECK_FORMATS, deck_bytes
 
 FORMAT_BY_EXTENSION = {".pptx": "pptx", ".pdf": "handout-pdf"}
 
@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export a briefing deck as PowerPoint slides or a PDF handout.",
     )
     add = parser.add_argument
-    add("--deck", type=Path, required=True, help="deck file (YAML, see layers/deck.py)")
+    add("--deck", type=Path, required=True,
+        help="deck file (YAML, see layers/briefing/deck_file.py)")  # fmt: skip
     add("--format", choices=tuple(DECK_FORMATS), help="default: from the --out extension")
     add("--out", type=Path, required=True, help="file to write")
     add("--paper", choices=tuple(kit.PAPERS), default=kit.DEFAULT_PAPER,

@@ -53,6 +53,7 @@ from geo.errors import StateError
 from geo.model import Event, Names
 from geo.naming import alternatives, compose, label
 from geo.situation import Situation, state_at
+from layers.briefing.view import View
 from layers.catalog import (
     BoundarySource,
     ControlSource,
@@ -66,7 +67,6 @@ from layers.catalog import (
     runtime_specs,
 )
 from layers.event_index import event_index
-from layers.view import View
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -1,6 +1,6 @@
 """The way back to the offline basemap when online tiles cannot be loaded.
 
-The map itself notices failing tiles (``layers.web.map.TileFailureNotice``) and says
+The map itself notices failing tiles (``layers.web.elements.TileFailureNotice``) and says
 so; the switch is this button under the map, shown while the online basemap is chosen.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.view import DEFAULT_BASEMAP, View
+from layers.briefing.view import DEFAULT_BASEMAP, View
 
 #: Session-state flag set with the choice: the sidebar's basemap radio must show it, so
 #: when the button is drawn in a fragment (app.py), the whole page runs again.

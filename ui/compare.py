@@ -10,36 +10,35 @@ change is :func:`geo.change.compare`, worded by :mod:`layers.change_layer`. Tabl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
-from geo.change import Change, change_table, compare
+from geo.change import Change
+from geo.change_table import change_table
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.errors import StateError
 from geo.naming import label
 from geo.situation import state_at
 from layers import exports
+from layers.briefing.view import View
 from layers.catalog import DRAW_ORDER, LAYERS, runtime_specs
 from layers.change_layer import (
     area_direction_label,
-    change_features,
     format_km2,
     holder_label,
     place_direction_label,
 )
 from layers.exports import ExportOptions
-from layers.features import runtime_features
-from layers.view import View
+from layers.web import situations
 from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
 from layers.web.html import escape_markdown
-from layers.web.map import MAP_HEIGHT, FeatureCollection, feature_collection, feature_collections
-from layers.web.prepared import PreparedScript
-from ui import map_groups
+from layers.web.map import MAP_HEIGHT
+from layers.web.prepared import use_prepared
 
 #: The app's two modes (key of the sidebar radio ``mode``).
 MODES = {"map": "Map", "compare": "Compare two dates"}
@@ -65,30 +64,6 @@ def mode_switch() -> bool:
     return bool(mode == "compare")
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def cached_fixed_scripts(
-    version: Hashable, convention: str, offset: int, _fixed: Mapping[str, FeatureCollection]
-) -> dict[str, PreparedScript]:
-    """The fixed layers' groups in the fixed pane as script (``_fixed``: the app's
-    collections of the fixed layers for ``version`` and ``convention``)."""
-    return map_groups.prepare_all(_fixed, pane=FIXED_PANE, offset=offset)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def cached_change(
-    version: Hashable, _dataset: Dataset, before: dt.date, after: dt.date
-) -> tuple[Change, FeatureCollection]:
-    """What changed between the two days, and the change layer (shared, read-only)."""
-    change = compare(_dataset, before, after)
-    return change, feature_collection(change_features(_dataset, change))
-
-
-def yours(day: dt.date) -> dict[str, FeatureCollection]:
-    """The user's own layers in force (:func:`layers.user_layer.showing`) on ``day``
-    (the session's, so never in a shared cache)."""
-    return feature_collections(runtime_features(day))
-
-
 def _date_inputs() -> tuple[dt.date, dt.date]:
     state = st.session_state
     state.setdefault(BEFORE_KEY, DEFAULT_BEFORE)
@@ -103,22 +78,16 @@ def _date_inputs() -> tuple[dt.date, dt.date]:
     return before, after
 
 
-def compare_mode(
-    dataset: Dataset,
-    view: View,
-    version: Hashable,
-    fixed: Mapping[str, FeatureCollection],
-    prepare: Prepare,
-) -> None:
+def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepare) -> None:
     """The comparison page: two dates, the swipe map, the change tables, the exports.
 
-    ``view`` gives the layers, naming, extent and basemap (its day is unused); ``fixed``
-    the collections of the layers that do not change with the date; ``prepare`` builds an
-    export (the app's, which reports failures in one line).
+    ``view`` gives the layers, naming, extent and basemap (its day is unused); ``version``
+    names the data (the shared caches' key, :mod:`layers.web.situations`); ``prepare``
+    builds an export (the app's, which reports failures in one line).
     """
     before, after = _date_inputs()
     try:
-        change, change_layer = cached_change(version, dataset, before, after)
+        change, change_layer = situations.change_layer(version, dataset, before, after)
     except StateError as exc:
         st.error(escape_markdown(f"Cannot compare: {exc}"))
         return
@@ -129,21 +98,28 @@ def compare_mode(
             "with the areas that changed hands. Drag the bar to compare."
         )
     )
+    fixed = situations.fixed_layers(version, dataset, view.convention)
     shown = {k: v for k, v in fixed.items() if k in view.layers}
     # Before: positions from 0; after: from n; the change layer; fixed: from 2n + 1.
     n = len(DRAW_ORDER) + len(runtime_specs())
-    left, left_scripts = map_groups.situation_layers(
+    left, left_scripts = situations.situation_layers(
         version, dataset, state_at(dataset, before), dated, view.convention, pane=BEFORE_PANE
     )
-    right, right_scripts = map_groups.situation_layers(
+    right, right_scripts = situations.situation_layers(
         version, dataset, state_at(dataset, after), dated, view.convention,
         pane=AFTER_PANE, offset=n,
     )  # fmt: skip
-    fixed_scripts = cached_fixed_scripts(version, view.convention, 2 * n + 1, fixed)
-    groups = compare_groups(
-        shown, left | yours(before), right | yours(after), change_layer, days=(before, after)
+    fixed_scripts = situations.fixed_scripts(
+        version, dataset, view.convention, pane=FIXED_PANE, offset=2 * n + 1
     )
-    map_groups.use_prepared(
+    groups = compare_groups(
+        shown,
+        left | situations.own_layers(before),
+        right | situations.own_layers(after),
+        change_layer,
+        days=(before, after),
+    )
+    use_prepared(
         groups,
         [
             (left, left_scripts, BEFORE_PANE, 0),
@@ -166,7 +142,7 @@ def compare_mode(
 
 def change_tables(dataset: Dataset, change: Change, convention: str) -> None:
     """km² per area and per holder, places that changed hands, sites that appeared or
-    ended (from :func:`geo.change.change_table`)."""
+    ended (from :func:`geo.change_table.change_table`)."""
     st.subheader(
         f"What changed between {format_date(change.before)} and {format_date(change.after)}"
     )

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from geo import settings
 from geo.errors import StateError
-from layers.view import parse_day
+from layers.briefing.view import parse_day
 from layers.web.html import escape_markdown
 
 #: Session-state keys of the widgets holding the date.

@@ -3,7 +3,7 @@
 The deck lives in the session (``st.session_state``) and nowhere else: it starts empty
 or from the article's deck (``data/decks/article.yaml``), is edited here (add the current
 view as a slide, reorder, delete, edit title, talking points and highlighted events),
-downloaded and uploaded as YAML (:mod:`layers.deck` validates and caps an upload; nothing
+downloaded and uploaded as YAML (:mod:`layers.briefing.deck` validates and caps an upload; nothing
 is ever written to ``data/``), and exported as PPTX or handout PDF on click
 (:mod:`layers.paper.slides`).
 
@@ -29,25 +29,28 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.errors import DataError, StateError
 from geo.model import Event
-from layers.catalog import LAYERS
-from layers.deck import (
-    ARTICLE_DECK,
-    MAX_DECK_BYTES,
+from layers.briefing.deck import (
     Deck,
     Slide,
     TalkingPoint,
     add_slide,
     check_events,
-    deck_from_bytes,
-    deck_to_yaml,
     edit_slide,
-    load_deck,
     move_slide,
     remove_slide,
     slide_from_view,
 )
-from layers.paper.slides import DECK_FORMATS, deck_bytes, notes_lines, slide_notes
-from layers.view import View
+from layers.briefing.deck_file import (
+    ARTICLE_DECK,
+    MAX_DECK_BYTES,
+    deck_from_bytes,
+    deck_to_yaml,
+    load_deck,
+)
+from layers.briefing.view import View
+from layers.catalog import LAYERS
+from layers.paper.deck_files import DECK_FORMATS, deck_bytes
+from layers.paper.slide_notes import notes_lines, slide_notes
 from layers.web.html import escape_markdown
 from layers.web.present import fly_to_bounds
 from ui.dates import set_day

@@ -1,7 +1,7 @@
 """The print options and the export buttons of the sidebar.
 
 Print options (title, subtitle, banner, producer, "as of", paper, orientation, PNG
-resolution, greyscale) are widgets kept in the URL (:mod:`layers.print_options`). Every
+resolution, greyscale) are widgets kept in the URL (:mod:`layers.briefing.print_options`). Every
 export but the atlas is one download button whose file is built when clicked (Streamlit
 runs ``data`` callables on click, on another thread) from the view on screen at that
 moment (:class:`ui.view_sync.Screen`). The atlas takes longer: "Build the atlas" draws
@@ -23,8 +23,8 @@ from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
 from geo.user_layers import UserLayer
 from layers import exports
-from layers.paper.atlas_choice import ATLAS_DATES, AtlasChoice
-from layers.print_options import (
+from layers.briefing.atlas import ATLAS_DATE_LABELS, ATLAS_DATES, AtlasChoice
+from layers.briefing.print_options import (
     AS_OF_RANGE,
     MAX_DPI,
     MIN_DPI,
@@ -56,11 +56,6 @@ LAST_SHEET_KEY = "last_sheet"
 ATLAS_KEY = "atlas_file"
 #: Longest error text shown (the rest is in the server log).
 MESSAGE_CHARS = 300
-ATLAS_LABELS = {
-    "key": "Key dates (something changes)",
-    "events": "Every event",
-    "step": "Every N days",
-}
 
 
 def init_print_state(params: dict[str, list[str]]) -> list[str]:
@@ -195,7 +190,7 @@ def atlas_controls(
         min_value=settings.FIRST_DATE, max_value=settings.LAST_DATE, key="atlas:range",
         format="YYYY-MM-DD",
     )  # fmt: skip
-    which = st.radio("Which dates", list(ATLAS_DATES), format_func=ATLAS_LABELS.__getitem__,
+    which = st.radio("Which dates", list(ATLAS_DATES), format_func=ATLAS_DATE_LABELS.__getitem__,
                      key="atlas:dates")  # fmt: skip
     step = st.number_input("N (days)", 1, 3660, 30, key="atlas:step",
                            disabled=which != "step")  # fmt: skip

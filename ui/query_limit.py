@@ -4,10 +4,11 @@ Streamlit drops a query string of more than 1,000 parameters or 512 KiB before t
 runs (``sanitize_query_string``, logged on the server only): the app then sees no
 parameter at all and could not warn, while one unknown parameter gets a warning.
 :func:`install` wraps Streamlit's function so that a dropped query string becomes the one
-parameter :data:`layers.view.DROPPED_KEY`, which :func:`layers.view.view_from_query`
-reports. The wrapper is process-wide and holds no per-user state; Streamlit's own
-function stays reachable as ``__wrapped__``. It takes effect from the app's first run in
-the process (a session opened before it still loses the query string silently).
+parameter :data:`layers.briefing.view.DROPPED_KEY`, which
+:func:`layers.briefing.view.view_from_query` reports. The wrapper is process-wide and
+holds no per-user state; Streamlit's own function stays reachable as ``__wrapped__``. It
+takes effect from the app's first run in the process (a session opened before it still
+loses the query string silently).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 from streamlit.runtime import app_session
 from streamlit.runtime.state import query_params
 
-from layers.view import DROPPED_KEY
+from layers.briefing.view import DROPPED_KEY
 
 
 def install() -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from geo import settings
 from geo.dataset import Dataset
 from geo.user_layers import UserLayer
-from layers.view import View
+from layers.briefing.view import View
 from layers.web.map import MAP_HEIGHT
 from layers.web.timeline_panel import (
     TimelineEntry,

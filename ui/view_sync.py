@@ -35,12 +35,12 @@ from streamlit_folium import st_folium
 
 from geo.dataset import Dataset
 from geo.measure import Measurement
-from layers.print_options import PrintOptions
-from layers.view import Bounds, View, check_bounds
-from layers.web.map import MAP_HEIGHT, FeatureCollection, base_map, feature_groups
-from layers.web.prepared import PreparedScript
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import Bounds, View, check_bounds
+from layers.web.groups import feature_groups
+from layers.web.map import MAP_HEIGHT, base_map
+from layers.web.situations import MapLayers
 from layers.web.timeline_panel import click_targets
-from ui import map_groups
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -214,19 +214,18 @@ def reported_bounds(value: Mapping[str, Any] | None) -> Bounds | None:
 def map_fragment(
     dataset: Dataset,
     view: View,
-    collections: Mapping[str, FeatureCollection],
+    layers: MapLayers,
     measurement: Measurement | None,
     fly: tuple[tuple[float, float], int] | None,
     key: str,
     height: int = MAP_HEIGHT,
-    prepared: Mapping[str, PreparedScript] | None = None,
 ) -> None:
     """The map, rerun alone when the user pans or zooms (see the module docstring).
 
-    ``collections`` are the map-ready layers of the view's date; ``fly`` an optional
-    (centre, zoom) to move to without a remount; ``prepared`` the groups of some of those
-    layers already made into script (:mod:`ui.map_groups`; the others are built here).
-    Layers not in ``collections`` are drawn as empty groups, prepared once. Clicks are handled by
+    ``layers`` are the map-ready layers of the view's date and the groups of some of them
+    already made into script (:func:`layers.web.situations.map_layers`; the others are
+    built here); ``fly`` an optional (centre, zoom) to move to without a remount. Layers
+    not drawn are empty groups, prepared once. Clicks are handled by
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
     """
@@ -247,11 +246,11 @@ def map_fragment(
         # change, a shared view reopened wider): keep st_folium's own render.
         render=True,
         feature_group_to_add=feature_groups(
-            collections,
+            layers.collections,
             measurement,
             pin=state.get(PIN_KEY),
             day=view.day,
-            prepared=map_groups.groups(collections, prepared or {}),
+            prepared=layers.groups(),
         ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,

@@ -1,4 +1,4 @@
-"""Exports of a :class:`~layers.view.View`: the one API the app and the CLI call.
+"""Exports of a :class:`~layers.briefing.view.View`: the one API the app and the CLI call.
 
 :func:`export_bytes` returns the bytes of one format; writing them anywhere is the
 caller's business (the CLI writes through :mod:`geo.io`). Map pages, briefings and
@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import StateError
-from geo.situation import check_day
+from geo.situation import check_day_pair
 from geo.text import clean_text
 from geo.user_layers import UserLayer
 from layers import user_layer
-from layers.paper.atlas_choice import AtlasChoice, Progress
-from layers.print_options import PAPER_SIZES, PrintOptions
-from layers.view import View
+from layers.briefing.atlas import AtlasChoice, Progress
+from layers.briefing.print_options import PAPER_SIZES, PrintOptions
+from layers.briefing.view import View
 
 if TYPE_CHECKING:
     from geo.dataset import Dataset
@@ -155,9 +155,9 @@ class ExportOptions:
             raise StateError(f"width {self.width_px} px is outside 200 to {MAX_WIDTH_PX}")
         if self.dpi is not None and not 30 <= self.dpi <= MAX_DPI:
             raise StateError(f"resolution {self.dpi} dpi is outside 30 to {MAX_DPI:g}")
-        for pair, words in ((self.compare, "before date"), (self.span, "from date")):
+        for pair, words in ((self.compare, ("before", "after")), (self.span, ("start", "end"))):
             if pair is not None:
-                check_day_pair(pair, words)
+                check_day_pair(*pair, words=words)
         changes: dict[str, object] = {}
         if self.paper is not None:
             changes["paper"] = self.paper
@@ -253,12 +253,13 @@ def _briefing(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 
 def _atlas(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
-    from layers.paper import layouts
+    from layers.paper import atlas
 
-    return layouts.atlas_pdf(
-        dataset, view, labels=options.labels, sheet=options.sheet, choice=options.atlas,
-        measurement=options.measurement, progress=options.progress,
+    plan = atlas.AtlasPlan(
+        dataset=dataset, view=view, labels=options.labels, sheet=options.sheet,
+        choice=options.atlas, measurement=options.measurement,
     )  # fmt: skip
+    return atlas.atlas_pdf(plan, progress=options.progress)
 
 
 def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
@@ -307,15 +308,6 @@ def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from layers.exports import gis
 
     return gis.csv_text(dataset, view).encode("utf-8")
-
-
-def check_day_pair(pair: tuple[dt.date, dt.date], first: str) -> tuple[dt.date, dt.date]:
-    """Both days within the map's span, the first (called ``first``) not after the second."""
-    for day in pair:
-        check_day(day)
-    if pair[0] > pair[1]:
-        raise StateError(f"the {first} {pair[0].isoformat()} is later than {pair[1].isoformat()}")
-    return pair
 
 
 def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:

@@ -13,7 +13,7 @@ Usage::
     python -m layers.exports --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
 
 The print options (``--title`` to ``--greyscale``) are parsed by the same functions as
-the URL parameters of the app (:mod:`layers.print_options`); the before/after page and
+the URL parameters of the app (:mod:`layers.briefing.print_options`); the before/after page and
 the animations take the title, the paper and the resolution. ``--extra`` adds the user's
 own layers (GeoJSON, GeoPackage, KML, CSV; see :mod:`geo.user_layers`).
 
@@ -54,6 +54,25 @@ from geo.dataset_cache import load_dataset_cached
 from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
+from layers.briefing.atlas import ATLAS_DATES, AtlasChoice
+from layers.briefing.print_options import (
+    ORIENTATIONS,
+    PAPER_SIZES,
+    PrintOptions,
+    parse_as_of,
+    parse_dpi,
+    parse_orientation,
+    parse_paper,
+    parse_text,
+)
+from layers.briefing.view import (
+    DEFAULT_BOUNDS,
+    View,
+    parse_bounds,
+    parse_day,
+    parse_day_pair,
+    parse_layers,
+)
 from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 from layers.exports import (
     COMPARE_FORMATS,
@@ -64,25 +83,6 @@ from layers.exports import (
     export_bytes,
     format_for,
 )
-from layers.paper.atlas_choice import ATLAS_DATES, AtlasChoice
-from layers.print_options import (
-    ORIENTATIONS,
-    PAPER_SIZES,
-    PrintOptions,
-    parse_as_of,
-    parse_dpi,
-    parse_orientation,
-    parse_paper,
-    parse_text,
-)
-from layers.view import (
-    DEFAULT_BOUNDS,
-    View,
-    parse_bounds,
-    parse_day,
-    parse_day_pair,
-    parse_layers,
-)
 
 T = TypeVar("T")
 
@@ -90,7 +90,7 @@ logger = logging.getLogger(__name__)
 
 
 def argument(parse: Callable[[str], T]) -> Callable[[str], T]:
-    """An argparse ``type`` from a parser of :mod:`layers.view` (same rules as URLs)."""
+    """An argparse ``type`` from a parser of :mod:`layers.briefing.view` (same rules as URLs)."""
 
     def convert(text: str) -> T:
         try:

@@ -34,6 +34,7 @@ from geo.dates import format_date, format_span
 from geo.model import ControlPeriod, Event, Names, Place, Site, Span
 from geo.naming import CONVENTIONS
 from geo.user_layers import UserFeature
+from layers.briefing.view import View
 from layers.catalog import (
     ControlSource,
     EventSource,
@@ -43,7 +44,6 @@ from layers.catalog import (
     layer,
 )
 from layers.features import Feature, view_feature_rows
-from layers.view import View
 
 if TYPE_CHECKING:
     import geopandas as gpd

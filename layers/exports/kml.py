@@ -35,9 +35,9 @@ from fastkml.enums import DateTimeResolution
 
 from geo.dataset import Dataset
 from layers import styles
+from layers.briefing.view import View
 from layers.catalog import ControlSource, SiteSource, layer
 from layers.exports.gis import family_of, gis_rows, layer_of, tables_of, text_value, view_record
-from layers.view import View
 from layers.web.html import escape_text, popup_html
 
 #: Google Earth's own round icon (tinted by the style's colour).

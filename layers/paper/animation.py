@@ -1,6 +1,6 @@
 """An animated map of a date range: GIF (Pillow) and MP4 (ffmpeg from imageio-ffmpeg).
 
-One frame per day on which the map changes (:func:`geo.change.frame_dates`), each the
+One frame per day on which the map changes (:func:`geo.situation.frame_dates`), each the
 static map of :mod:`layers.paper.map` (EPSG:4326, aspect ``1 / cos(lat0)``) on that day,
 with the title, one legend for the whole range and the credits on every frame, and the
 date burned into a strip at the top right (:func:`date_strip`, pasted at
@@ -24,29 +24,36 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import shapely
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
-from shapely.geometry import Polygon
 
 from geo import io
-from geo.change import FrameDate, frame_dates
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.errors import StateError
 from geo.naming import CONVENTIONS
-from geo.situation import state_at
+from geo.situation import FrameDate, frame_dates, state_at
 from layers import catalog
+from layers.briefing.view import View
 from layers.features import layer_features, runtime_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
-from layers.paper.compare import LABEL_LAYERS, focus_bounds, label_content, merged_frames
+from layers.paper.compare import (
+    LABEL_LAYERS,
+    focus_bounds,
+    held_areas,
+    label_content,
+    merged_frames,
+)
+from layers.paper.furniture import draw_inset
+from layers.paper.labels import draw_labels
+from layers.paper.map_content import prepare
 from layers.paper.page import Page
-from layers.view import View
+from layers.paper.symbols import draw_layers
 
 #: Width in pixels of the frames when neither a width nor a resolution is asked for.
 DEFAULT_WIDTH_PX = 1024
@@ -194,17 +201,16 @@ def _base(
     footer = kit.footer_height(items, map_width, 6.3)
     map_bottom = MARGIN + footer + 0.12
     frame_in = (map_width, map_top - map_bottom)
-    content = paper_map.prepare(dataset, view, static, frame_in)
+    content = prepare(dataset, view, static, frame_in)
     ax = page.axes(MARGIN, map_bottom, *frame_in)
     paper_map.draw_map(ax, content, labels=False)
     if labels:
-        control = every.get("control")
-        held = shapely.union_all(list(control.geometry)) if control is not None else Polygon()
-        paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+        held = held_areas(every)
+        draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
     page.paragraphs(MARGIN, MARGIN + footer, map_width, items, 6.3)
     panel_x = page.width - MARGIN - PANEL
     inset_h = PANEL * 0.62
-    paper_map.draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
+    draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
     page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
               color=kit.MUTED)  # fmt: skip
     legend_bottom = map_bottom + inset_h + 0.35
@@ -217,9 +223,9 @@ def _draw_dated(
 ) -> list[Artist]:
     """Add the layers of ``frames`` (the others empty) to the base map; return the
     artists added."""
-    content = paper_map.prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
+    content = prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
     before = set(base.ax.get_children())
-    paper_map.draw_layers(base.ax, replace(content, land=()))
+    draw_layers(base.ax, replace(content, land=()))
     return [a for a in base.ax.get_children() if a not in before]
 
 

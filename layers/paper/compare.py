@@ -30,9 +30,11 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.naming import CONVENTIONS, label
 from layers import catalog, styles
+from layers.briefing.view import DEFAULT_BOUNDS, Bounds, View
 from layers.change_layer import (
     CHANGE_LAYER,
     CHANGE_LEGEND,
+    ZOOM_MARGIN,
     area_direction_label,
     change_features,
     direction_label,
@@ -43,8 +45,9 @@ from layers.change_layer import (
 from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
+from layers.paper.labels import draw_labels
+from layers.paper.map_content import MapContent, prepare
 from layers.paper.page import Page, paragraph_height, wrap
-from layers.view import DEFAULT_BOUNDS, Bounds, View
 
 MARGIN = 0.35
 #: Width in inches of the change table column on the right.
@@ -52,12 +55,12 @@ TABLE_WIDTH = 3.7
 GAP = 0.25
 LEGEND_FONT = 6.2
 FOOTER_FONT = 5.8
-#: Label priority on the maps: Nagorno-Karabakh and the countries first, so that the
-#: areas the comparison is about are always named; then as on every map.
+#: Label priority on the maps: the layers framing Nagorno-Karabakh first
+#: (:attr:`layers.catalog.LayerSpec.frames_karabakh`), so that the areas the comparison is
+#: about are always named; then as on every map.
 LABEL_LAYERS = (
-    "nkao",
-    "countries",
-    *(k for k in catalog.LABEL_ORDER if k not in ("countries", "nkao")),
+    *(k for k in catalog.LABEL_ORDER if catalog.layer(k).frames_karabakh),
+    *(k for k in catalog.LABEL_ORDER if not catalog.layer(k).frames_karabakh),
 )
 #: Share of the table's width a direction heading (bold italic) is wrapped to.
 DIRECTION_SHARE = 0.88
@@ -425,14 +428,11 @@ def footer_items(
 # --- The page ------------------------------------------------------------------------
 
 
-#: Margin in degrees around the control areas when the page chooses the extent.
-ZOOM_MARGIN = 0.3
-
-
 def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bounds:
     """The extent to draw: the view's, unless it is the default extent; then that of the
-    control areas in force on any of ``days``, with a margin of :data:`ZOOM_MARGIN`
-    degrees (EPSG:4326), so that what changes hands is large enough to read."""
+    control areas in force on any of ``days``, with a margin of
+    :data:`layers.change_layer.ZOOM_MARGIN` degrees (EPSG:4326), so that what changes
+    hands is large enough to read."""
     if view.bounds != DEFAULT_BOUNDS:
         return view.bounds
     wanted = tuple(days)
@@ -444,17 +444,33 @@ def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bound
     return (min_x - m, min_y - m, max_x + m, max_y + m)
 
 
-def label_content(content: paper_map.MapContent, held: BaseGeometry) -> paper_map.MapContent:
-    """``content`` whose country shapes, for placing their labels only, leave out the
-    areas held on either day, so that "Azerbaijan" is written on Azerbaijan proper and
-    not across Nagorno-Karabakh, whose own label the control areas are about."""
-    countries = content.frames.get("countries")
+def held_areas(*frame_sets: Mapping[str, gpd.GeoDataFrame]) -> BaseGeometry:
+    """The union of the features of the layers that say who held an area
+    (:attr:`layers.catalog.LayerSpec.carries_holder`) in ``frame_sets`` (EPSG:4326)."""
+    return shapely.union_all(
+        [
+            geometry
+            for frames in frame_sets
+            for layer_id, frame in frames.items()
+            if (spec := catalog.find(layer_id)) is not None and spec.carries_holder
+            for geometry in frame.geometry
+        ]
+    )
+
+
+def label_content(content: MapContent, held: BaseGeometry) -> MapContent:
+    """``content`` whose land shapes (the countries, :data:`layers.catalog.LAND`), for
+    placing their labels only, leave out the areas ``held`` on either day
+    (:func:`held_areas`), so that "Azerbaijan" is written on Azerbaijan proper and not
+    across Nagorno-Karabakh, whose own label the control areas are about."""
+    land = catalog.LAND.id
+    countries = content.frames.get(land)
     if countries is None or countries.empty or held.is_empty:
         return content
     outside = countries.copy()
     trimmed = outside.geometry.difference(held)
     outside["geometry"] = trimmed.where(~trimmed.is_empty, outside.geometry)
-    return replace(content, frames={**content.frames, "countries": outside})
+    return replace(content, frames={**content.frames, land: outside})
 
 
 def compare_subtitle(change: Change, view: View) -> str:
@@ -513,14 +529,14 @@ def compare_figure(
     map_width = (left_width - 0.2) / 2
     frame_in = (map_width, map_top - map_bottom)
     shown = []
-    held = shapely.union_all([*old["control"].geometry, *new["control"].geometry])
+    held = held_areas(old, new)
     for index, (day, frames) in enumerate(((before, old), (after, new_with_change))):
         x = MARGIN + index * (map_width + 0.2)
-        content = paper_map.prepare(dataset, replace(view, day=day), frames, frame_in)
+        content = prepare(dataset, replace(view, day=day), frames, frame_in)
         ax = page.axes(x, map_bottom, *frame_in)
         paper_map.draw_map(ax, content, labels=False)
         if labels:
-            paper_map.draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+            draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
         ax.set_label("before" if index == 0 else "after")
         caption = f"{'Before' if index == 0 else 'After'}: {format_date(day)}"
         page.text(x, map_top + 0.05, caption, fontsize=10, fontweight="bold", va="bottom",

@@ -1,41 +1,37 @@
-"""The paper layouts: the map page, the one-page briefing and the atlas of key dates.
+"""The paper layouts: the map page and the one-page briefing (the atlas of such pages is
+:mod:`layers.paper.atlas`).
 
 The map page is the map of the view (drawn by :mod:`layers.paper.map`, EPSG:4326 with
 aspect ``1 / cos(lat0)``) with a side panel (legend, inset), caveat and credits. A
 briefing page is landscape A4 or Letter: on the left the map with its legend, locator
 inset, caveat and credits; on the right the timeline of the events in force on the view's
-date (begun by it), with dates, titles, quotes and sources. The atlas is one such page
-per key date (:func:`geo.situation.key_dates`) in one multi-page PDF.
+date (begun by it), with dates, titles, quotes and sources.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import multiprocessing as mp
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.measure import Measurement
 from geo.model import Event
-from geo.naming import CONVENTIONS
-from geo.situation import Situation, key_dates, state_at
+from geo.situation import Situation, state_at
 from layers import styles
-from layers.catalog import LayerSpec, runtime_layers, runtime_specs
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import View
 from layers.features import view_features
-from layers.paper.atlas_choice import AtlasChoice, Progress
-from layers.paper.map import draw_inset, draw_map, prepare
+from layers.paper.furniture import draw_inset
+from layers.paper.map import draw_map
+from layers.paper.map_content import prepare
 from layers.paper.measure import draw_measurement
 from layers.paper.page import (
     DEFAULT_PAPER,
@@ -45,22 +41,16 @@ from layers.paper.page import (
     basemap_note,
     draw_legend,
     figure_bytes,
-    figures_pdf,
     footer_height,
     footer_items,
     greyscale,
     header,
-    imprint_line,
     legend_items,
-    outlined_pdfs,
     page_number,
     paragraph_height,
     short_citation,
-    title_line,
     wrap,
 )
-from layers.print_options import PrintOptions
-from layers.view import View
 
 MARGIN = 0.35
 #: Width in inches of the map column on landscape A4; the timeline takes the rest.
@@ -140,10 +130,11 @@ def map_figure(
     legend_bottom = map_bottom + inset_h + 0.35
     legend_ax = page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom)
     draw_legend(legend_ax, content.frames, extent=content.extent)
-    return _finish(page)
+    return finish(page)
 
 
-def _finish(page: Page) -> Figure:
+def finish(page: Page) -> Figure:
+    """The page's figure, turned grey when its print options ask."""
     if page.sheet.greyscale:
         greyscale(page.figure)
     return page.figure
@@ -180,13 +171,13 @@ def briefing_figure(
     """
     situation = state_at(dataset, view.day)
     frames = view_features(dataset, view, situation)
-    return _briefing_page(
+    return briefing_page(
         dataset, view, situation, frames, paper=paper, labels=labels, sheet=sheet,
         measurement=measurement, when=when, number=number,
     )  # fmt: skip
 
 
-def _briefing_page(
+def briefing_page(
     dataset: Dataset,
     view: View,
     situation: Situation,
@@ -209,7 +200,7 @@ def _briefing_page(
     draw_timeline(page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day)
     if number is not None:
         page_number(page, *number, MARGIN)
-    return _finish(page)
+    return finish(page)
 
 
 def _map_column(
@@ -444,218 +435,6 @@ def _event_marker(page: Page, x: float, y: float, in_article: bool) -> None:
     )
 
 
-# --- Atlas ---------------------------------------------------------------------------
-
-def atlas_days(
-    dataset: Dataset, until: dt.date, choice: AtlasChoice | None = None
-) -> tuple[dt.date, ...]:
-    """The days of the atlas, sorted; the range's last day is always one of them.
-
-    Without ``choice``: the key dates up to ``until`` and ``until`` itself.
-    """
-    choice = choice or AtlasChoice()
-    first = max(choice.first or settings.FIRST_DATE, settings.FIRST_DATE)
-    last = min(choice.last or until, settings.LAST_DATE)
-    if choice.dates == "key":
-        days = set(key_dates(dataset))
-    elif choice.dates == "events":
-        days = {e.date for e in dataset.events}
-    else:
-        count = (last - first).days // choice.step_days
-        days = {first + dt.timedelta(days=choice.step_days * k) for k in range(count + 1)}
-    return tuple(sorted({d for d in days if first <= d <= last} | {last}))
-
-
-def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
-    """A hash of what a map draws: per layer, every feature's geometry, style, status and
-    label. Two days with equal signatures give the same map."""
-    parts = []
-    for layer_id, frame in frames.items():
-        columns = [c for c in ("style_key", "status", "label") if c in frame.columns]
-        rows = tuple(zip(*(frame[c].astype(str) for c in columns), strict=True))
-        parts.append((layer_id, tuple(frame.geometry.to_wkb()), rows))
-    return hash(tuple(parts))
-
-
-def group_identical(
-    dataset: Dataset, view: View, days: Sequence[dt.date]
-) -> list[tuple[dt.date, ...]]:
-    """``days`` in runs of consecutive days whose maps are identical (one page each)."""
-    return [run.days for run in atlas_runs(dataset, view, days)]
-
-
-@dataclass(frozen=True)
-class AtlasRun:
-    """A run of consecutive ``days`` whose maps are identical, with the situation and the
-    layer frames of its last day (the day its page is drawn for)."""
-
-    days: tuple[dt.date, ...]
-    situation: Situation
-    frames: dict[str, gpd.GeoDataFrame]
-
-
-def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[AtlasRun]:
-    """:func:`group_identical` keeping what each page needs, so the frames of a day are
-    built once (for its signature and its page)."""
-    runs: list[AtlasRun] = []
-    last_signature: int | None = None
-    for day in days:
-        situation = state_at(dataset, day)
-        frames = view_features(dataset, replace(view, day=day), situation)
-        signature = map_signature(frames)
-        if runs and signature == last_signature:
-            runs[-1] = AtlasRun((*runs[-1].days, day), situation, frames)
-        else:
-            runs.append(AtlasRun((day,), situation, frames))
-        last_signature = signature
-    return runs
-
-
-def format_days(days: Sequence[dt.date]) -> str:
-    """``8, 9, 10 and 11 November 2020`` (``1 October 2020 and 3 March 2021`` across months).
-
-    >>> format_days([dt.date(2020, 11, d) for d in (8, 9, 10, 11)])
-    '8, 9, 10 and 11 November 2020'
-    """
-    if len(days) == 1:
-        return format_date(days[0])
-    if len({(d.year, d.month) for d in days}) == 1:
-        numbers = [str(d.day) for d in days]
-        return f"{', '.join(numbers[:-1])} and {numbers[-1]} {format_date(days[-1], 'month')}"
-    names = [format_date(d) for d in days]
-    return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def atlas_cover(
-    dataset: Dataset,
-    view: View,
-    groups: Sequence[tuple[dt.date, ...]],
-    *,
-    paper: str,
-    sheet: PrintOptions | None,
-    total: int,
-) -> Figure:
-    """The cover (page 1 of ``total``): title, range, imprint and the contents (page
-    number and dates of each map page)."""
-    page = Page(paper, sheet)
-    width = page.width - 2 * MARGIN - 0.8
-    title = title_line(page.sheet.title or f"{view.title}: atlas", width, 22)
-    top = page.top - 1.0
-    page.text(MARGIN + 0.4, top, title, fontsize=22, fontweight="bold", va="top", color=INK)
-    first, last = groups[0][0], groups[-1][-1]
-    lines = [
-        title_line(page.sheet.subtitle, width, 11)
-        if page.sheet.subtitle
-        else f"{format_date(first)} to {format_date(last)}",
-        f"{len(groups)} map pages  ·  place names: {CONVENTIONS[view.convention]}",
-    ]
-    if imprint := imprint_line(page.sheet):
-        lines.append(imprint)
-    page.text(MARGIN + 0.4, top - 0.5, "\n".join(lines), fontsize=11, va="top",
-              linespacing=1.5, color="#333333")  # fmt: skip
-    y = top - 1.55
-    page.text(MARGIN + 0.4, y, "Contents", fontsize=13, fontweight="bold", va="top", color=INK)
-    y -= 0.35
-    size = 8.5
-    row = paragraph_height(1, size)
-    room = y - page.bottom - MARGIN - 0.3
-    per_column = max(1, int(room / row))
-    columns = math.ceil(len(groups) / per_column)
-    width = (page.width - 2 * MARGIN - 0.8) / max(columns, 1)
-    for index, days in enumerate(groups):
-        x = MARGIN + 0.4 + (index // per_column) * width
-        line = f"{index + 2:>3}   {format_days(days)}"
-        text = wrap(line, width - 0.2, size, 1)[0]
-        page.text(x, y - (index % per_column) * row, text, fontsize=size, va="top", color=INK)
-    page_number(page, 1, total, MARGIN)
-    return _finish(page)
-
-
-def atlas_figures(
-    dataset: Dataset,
-    view: View,
-    *,
-    paper: str = DEFAULT_PAPER,
-    labels: bool = True,
-    sheet: PrintOptions | None = None,
-    choice: AtlasChoice | None = None,
-    measurement: Measurement | None = None,
-    progress: Progress | None = None,
-) -> Iterator[tuple[str, Figure]]:
-    """The atlas pages with their outline titles: the cover, then one briefing page per
-    run of identical maps among :func:`atlas_days` (drawn on the run's last day, titled
-    with every day of the run), each numbered ``Page k of n``. ``progress`` is called
-    after each page."""
-    runs = atlas_runs(dataset, view, atlas_days(dataset, view.day, choice))
-    total = len(runs) + 1
-    cover = atlas_cover(
-        dataset, view, [run.days for run in runs], paper=paper, sheet=sheet, total=total
-    )
-    if progress:
-        progress(1, total)
-    yield "Cover and contents", cover
-    pages = _AtlasPages(dataset, view, paper, labels, sheet, measurement, total)
-    for number, (when, figure) in enumerate(pages.figures(runs, 2), start=2):
-        if progress:
-            progress(number, total)
-        yield when, figure
-
-
-@dataclass(frozen=True)
-class _AtlasPages:
-    """What every map page of one atlas shares: how to draw a run's page."""
-
-    dataset: Dataset
-    view: View
-    paper: str
-    labels: bool
-    sheet: PrintOptions | None
-    measurement: Measurement | None
-    total: int
-
-    def figures(self, runs: Sequence[AtlasRun], first: int) -> Iterator[tuple[str, Figure]]:
-        """The pages of ``runs``, numbered from ``first``, with their outline titles."""
-        for number, run in enumerate(runs, start=first):
-            when = format_days(run.days)
-            figure = _briefing_page(
-                self.dataset, replace(self.view, day=run.days[-1]), run.situation, run.frames,
-                paper=self.paper, labels=self.labels, sheet=self.sheet,
-                measurement=self.measurement, when=when, number=(number, self.total),
-            )  # fmt: skip
-            yield when, figure
-
-    def part_pdf(
-        self, days: Sequence[tuple[dt.date, ...]], first: int, specs: tuple[LayerSpec, ...]
-    ) -> bytes:
-        """The pages of the runs of ``days`` as one PDF (no outline), in a worker process:
-        the runtime layers ``specs`` are put in force again there."""
-        with runtime_layers(specs):
-            runs = [_run(self.dataset, self.view, run_days) for run_days in days]
-            return figures_pdf(figure for _, figure in self.figures(runs, first))
-
-
-def _run(dataset: Dataset, view: View, days: tuple[dt.date, ...]) -> AtlasRun:
-    situation = state_at(dataset, days[-1])
-    return AtlasRun(days, situation, view_features(dataset, replace(view, day=days[-1]), situation))
-
-
-#: An atlas of at least this many map pages is written in two halves, the second drawn by
-#: a worker process while this one draws the first (two cores: about half the time). The
-#: halves are fixed by the page count alone, so the file is the same with or without the
-#: worker (each half embeds its own font subsets).
-SPLIT_PAGES = 8
-
-
-def _worker_pool() -> ProcessPoolExecutor:
-    """One worker process: forked when this process runs a single thread (CLI, bench),
-    else started from a fork server (forking a threaded server is unsafe)."""
-    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
-        return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-    context = mp.get_context("forkserver")
-    context.set_forkserver_preload(["layers.paper.layouts"])
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
-
-
 def briefing_pdf(
     dataset: Dataset,
     view: View,
@@ -670,60 +449,3 @@ def briefing_pdf(
         dataset, view, paper=paper, labels=labels, sheet=sheet, measurement=measurement
     )
     return figure_bytes(figure, "pdf", title=(sheet.title if sheet else "") or view.title)
-
-
-def atlas_pdf(
-    dataset: Dataset,
-    view: View,
-    *,
-    paper: str = DEFAULT_PAPER,
-    labels: bool = True,
-    sheet: PrintOptions | None = None,
-    choice: AtlasChoice | None = None,
-    measurement: Measurement | None = None,
-    progress: Progress | None = None,
-) -> bytes:
-    """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page.
-
-    Every page goes through one :class:`~matplotlib.backends.backend_pdf.PdfPages` per
-    half (fonts subset once per half); from :data:`SPLIT_PAGES` map pages on, the second
-    half is drawn by a worker process at the same time. ``progress`` hears of the first
-    half's pages as they are drawn, then of the second half's when it is done.
-    """
-    title = (sheet.title if sheet else "") or f"{view.title}: atlas"
-    if progress is None:
-        progress = _ignore
-    runs = atlas_runs(dataset, view, atlas_days(dataset, view.day, choice))
-    total = len(runs) + 1
-    half = (len(runs) + 1) // 2 if len(runs) >= SPLIT_PAGES else len(runs)
-    head, tail = runs[:half], runs[half:]
-    pages = _AtlasPages(dataset, view, paper, labels, sheet, measurement, total)
-    titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
-    cover = atlas_cover(
-        dataset, view, [run.days for run in runs], paper=paper, sheet=sheet, total=total
-    )
-    tail_days = [run.days for run in tail]
-    with _worker_pool() if tail else nullcontext() as pool:
-        future = (
-            pool.submit(pages.part_pdf, tail_days, len(head) + 2, runtime_specs())
-            if pool is not None
-            else None
-        )
-
-        def first_half() -> Iterator[Figure]:
-            yield cover
-            progress(1, total)
-            for number, (_, figure) in enumerate(pages.figures(head, 2), start=2):
-                yield figure
-                progress(number, total)
-
-        parts = [figures_pdf(first_half(), title=title)]
-        if future is not None:
-            parts.append(future.result())
-    for number in range(len(head) + 2, total + 1):
-        progress(number, total)
-    return outlined_pdfs(parts, titles)
-
-
-def _ignore(done: int, total: int) -> None:
-    """A progress callback that listens to nothing."""

@@ -1,5 +1,5 @@
 """The measured distance on paper: the dashed line between the two measured points and
-its length written on it (as on the web map, :func:`layers.web.map.measure_group`)."""
+its length written on it (as on the web map, :func:`layers.web.groups.measure_group`)."""
 
 from __future__ import annotations
 

@@ -34,10 +34,10 @@ from geo.dates import format_date
 from geo.model import Source
 from geo.naming import CONVENTIONS
 from layers import styles
+from layers.briefing.print_options import PAPER_SIZES, PrintOptions, banner_colours
+from layers.briefing.view import Bounds, View
 from layers.legend_entries import drawn_legend_entries
 from layers.paper import text_cache
-from layers.print_options import PAPER_SIZES, PrintOptions, banner_colours
-from layers.view import Bounds, View
 
 #: Landscape paper sizes in inches (width, height); portrait pages swap them.
 PAPERS: dict[str, tuple[float, float]] = dict(PAPER_SIZES)
@@ -313,7 +313,7 @@ class Page:
 
 def draw_banner(page: Page, text: str) -> None:
     """The classification / handling banner across the top and bottom edges of the page,
-    coloured by its marking (:func:`layers.print_options.banner_colours`); plain text."""
+    coloured by its marking (:func:`layers.briefing.print_options.banner_colours`); plain text."""
     background, ink = banner_colours(text)
     for bottom in (0.0, page.height - BANNER_HEIGHT):
         page.figure.add_artist(

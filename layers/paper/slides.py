@@ -1,4 +1,7 @@
-"""A briefing deck (:mod:`layers.deck`) as PowerPoint slides and as a PDF handout.
+"""The slides of a briefing deck (:mod:`layers.briefing.deck`): where things go on a
+slide, its text lines, and its picture (the map with its legend). The files are written
+by :mod:`layers.paper.deck_files` (PowerPoint, PDF handout); the speaker notes are
+:mod:`layers.paper.slide_notes`.
 
 Slides are 16:9 (13.33 x 7.5 inches) in a projection style: title, "situation on" line,
 one picture (the map with its legend), a source line, and the classification banner at
@@ -24,9 +27,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -39,26 +41,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
-from PIL import Image
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
-from geo.errors import StateError
-from geo.model import Event, Source
 from geo.naming import CONVENTIONS
 from geo.situation import state_at
-from layers.deck import Deck, Slide
+from layers import catalog
+from layers.briefing.deck import Slide
 from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
-from layers.paper.page import Page, paragraph_height, wrap
+from layers.paper.map_content import MapContent, prepare
+from layers.paper.page import Page
 
 #: Slide size in inches (16:9, PowerPoint's "widescreen").
 SLIDE_SIZE = (13.333, 7.5)
@@ -83,164 +80,12 @@ LEGEND_PT = 18.0
 MIN_LEGEND_PT = 14.0
 SOURCE_PT = 11.0
 BANNER_PT = 14.0
-#: Palette styles whose features keep their labels on slides ("few labels").
-LABELLED: tuple[str, ...] = ("country", "place")
 #: Highlighted events: ring colour and the legend label.
 HIGHLIGHT_COLOUR = "#d81b60"
 HIGHLIGHT_LABEL = "Highlighted event (see notes)"
 
-
-def _rgb(hex_colour: str) -> RGBColor:
-    colour: RGBColor = RGBColor.from_string(hex_colour)  # type: ignore[no-untyped-call]
-    return colour
-
-
 #: Short caveat of approximate or proposed shapes, for the source line.
 SHORT_CAVEAT = "Hatched or dashed shapes are approximate or proposed."
-INK = _rgb("222222")
-GREY = _rgb("555555")
-BANNER_FILL = _rgb("333333")
-WHITE = _rgb("FFFFFF")
-#: Handout paper (portrait) and its type sizes in points.
-HANDOUT_MARGIN = 0.55
-NOTE_PT = 8.4
-#: Height of the handout's map panel as a share of its width (flatter than the slide's,
-#: to leave the notes room).
-HANDOUT_PANEL_ASPECT = 0.37
-
-
-# --- Notes ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One event a talking point rests on: its date and title, its quote (empty for
-    context events) and the numbers of its sources in :attr:`SlideNotes.sources`;
-    ``again`` when an earlier point of the slide already quoted it."""
-
-    when: str
-    title: str
-    quote: str
-    quote_ref: int | None
-    refs: tuple[int, ...]
-    again: bool = False
-
-
-@dataclass(frozen=True)
-class PointNotes:
-    """A talking point and the evidence it rests on."""
-
-    text: str
-    evidence: tuple[Evidence, ...]
-
-
-@dataclass(frozen=True)
-class SlideNotes:
-    """What the speaker notes and the handout say about one slide (plain text).
-
-    ``sources`` are full citations, numbered from 1 in order of first use;
-    ``map_credit`` credits the boundaries and the publishers of the features drawn.
-    """
-
-    points: tuple[PointNotes, ...]
-    highlighted: tuple[Evidence, ...]
-    sources: tuple[str, ...]
-    map_credit: str
-
-
-def full_citation(source: Source) -> str:
-    """``Publisher, 'Title', 23 February 2021. https://...`` (URL when known)."""
-    return source.citation() + (f". {source.url}" if source.url else "")
-
-
-def event_when(event: Event) -> str:
-    """The event's date in its precision, with its end when it is a span."""
-    end = f" – {format_date(event.end)}" if event.end else ""
-    return format_date(event.date, event.precision) + end
-
-
-def slide_notes(
-    dataset: Dataset, slide: Slide, frames: Mapping[str, gpd.GeoDataFrame] | None = None
-) -> SlideNotes:
-    """The notes of ``slide``: points with their events' quotes and source numbers, the
-    highlighted events, the numbered full citations and the map credit.
-
-    ``frames`` are the slide's layer frames (:func:`layers.features.view_features`);
-    computed when not given.
-    """
-    frames = view_features(dataset, slide.view) if frames is None else frames
-    events = {event.id: event for event in dataset.events}
-    numbers: dict[str, int] = {}
-    seen: set[str] = set()
-
-    def ref(source_id: str) -> int:
-        return numbers.setdefault(source_id, len(numbers) + 1)
-
-    def evidence(event: Event) -> Evidence:
-        quote_ref = ref(event.quote_source) if event.quote and event.quote_source else None
-        refs = tuple(ref(s) for s in event.provenance.sources)
-        again = event.id in seen
-        seen.add(event.id)
-        quote = "" if again else event.quote
-        return Evidence(event_when(event), event.title, quote, quote_ref, refs, again)
-
-    points = tuple(
-        PointNotes(point.text, tuple(evidence(events[e]) for e in point.events if e in events))
-        for point in slide.points
-    )
-    highlighted = tuple(evidence(events[e]) for e in slide.highlight if e in events)
-    sources = tuple(full_citation(dataset.source(s)) for s in numbers)
-    return SlideNotes(points, highlighted, sources, map_credit(dataset, frames))
-
-
-def map_credit(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
-    """Boundaries credit and the publishers of the features drawn, one line."""
-    publishers = dict.fromkeys(
-        s.publisher
-        for s in kit.cited_sources(dataset, frames)
-        if s.id not in settings.REQUIRED_SOURCE_IDS
-    )
-    drawn = f" Features drawn from: {'; '.join(publishers)}." if publishers else ""
-    return f"{kit.NATURAL_EARTH_CREDIT}.{drawn}"
-
-
-def _refs(numbers: Sequence[int]) -> str:
-    return "[" + ", ".join(str(n) for n in numbers) + "]"
-
-
-def notes_lines(notes: SlideNotes) -> list[tuple[str, str]]:
-    """The notes as ``(kind, text)`` lines: ``heading``, ``point``, ``quote``, ``event``,
-    ``source`` or ``credit``; the PPTX notes and the handout are written from them."""
-    lines: list[tuple[str, str]] = []
-    if notes.points:
-        lines.append(("heading", "Talking points"))
-    for number, point in enumerate(notes.points, start=1):
-        lines.append(("point", f"{number}. {point.text}"))
-        for item in point.evidence:
-            if item.quote:
-                lines.append(("quote", f"“{item.quote}” {_refs([item.quote_ref or 0])}"))
-            above = " (see above)" if item.again else ""
-            lines.append(("event", f"{item.when} – {item.title}{above} {_refs(item.refs)}"))
-    if notes.highlighted:
-        lines.append(("heading", "Highlighted on the map"))
-        lines += [("event", f"{i.when} – {i.title} {_refs(i.refs)}") for i in notes.highlighted]
-    if notes.sources:
-        lines.append(("heading", "Sources"))
-        lines += [("source", f"[{n}] {text}") for n, text in enumerate(notes.sources, start=1)]
-    lines.append(("heading", "Map"))
-    lines.append(("credit", notes.map_credit))
-    return lines
-
-
-def notes_text(notes: SlideNotes) -> str:
-    """The speaker notes as plain text (headings in capitals, blank line before each)."""
-    parts: list[str] = []
-    for kind, text in notes_lines(notes):
-        if kind == "heading":
-            parts.append(("\n" if parts else "") + text.upper())
-        else:
-            parts.append("    " + text if kind in ("quote", "event") else text)
-    return "\n".join(parts)
 
 
 # --- Slide text ----------------------------------------------------------------------
@@ -313,7 +158,7 @@ def draw_panel(
     *,
     legend_pt: float,
     min_legend_pt: float,
-) -> paper_map.MapContent:
+) -> MapContent:
     """Draw the slide's map (with highlighted events) and its legend into ``box``
     (left, bottom, width, height in inches on ``page``); the legend takes the right
     :data:`LEGEND_SHARE` of the box. Returns the map content (extent, EPSG:4326)."""
@@ -322,7 +167,7 @@ def draw_panel(
     gutter_left, gutter_bottom = 0.3, 0.2  # room for the degree labels
     map_w = width - legend_w - gutter_left - 0.12
     map_h = height - gutter_bottom - 0.04
-    content = few_labels(paper_map.prepare(dataset, slide.view, frames, (map_w, map_h)))
+    content = few_labels(prepare(dataset, slide.view, frames, (map_w, map_h)))
     ax = page.axes(left + gutter_left, bottom + gutter_bottom, map_w, map_h)
     paper_map.draw_map(ax, content, labels=True)
     highlighted = _draw_highlights(ax, dataset, slide)
@@ -331,16 +176,21 @@ def draw_panel(
     return content
 
 
-def few_labels(content: paper_map.MapContent) -> paper_map.MapContent:
-    """``content`` with labels kept only for :data:`LABELLED` features (the legend names
-    the rest): country names and towns and cities."""
+def few_labels(content: MapContent) -> MapContent:
+    """``content`` with labels kept only for the layers whose catalogue label is kept on
+    slides, minor features left out (:class:`layers.catalog.Label`: country names and
+    towns and cities); the legend names the rest."""
     frames: dict[str, gpd.GeoDataFrame] = {}
     for layer_id, frame in content.frames.items():
-        if frame.empty or frame["style_key"].isin(LABELLED).all():
+        spec = catalog.find(layer_id)
+        label = spec.label if spec is not None and spec.label and spec.label.on_slides else None
+        minor = frame["style_key"].isin(label.minor_styles if label else ())
+        kept = ~minor if label else minor  # all False: the layer keeps no label
+        if frame.empty or kept.all():
             frames[layer_id] = frame
             continue
         quiet = frame.copy()
-        quiet.loc[~quiet["style_key"].isin(LABELLED), "label"] = ""
+        quiet.loc[~kept, "label"] = ""
         frames[layer_id] = quiet
     return replace(content, frames=frames)
 
@@ -438,7 +288,7 @@ def draw_legend(
         size = max(min_fontsize, size - 1)
 
 
-def _slide_frames(dataset: Dataset, slide: Slide) -> dict[str, gpd.GeoDataFrame]:
+def slide_frames(dataset: Dataset, slide: Slide) -> dict[str, gpd.GeoDataFrame]:
     return view_features(dataset, slide.view, state_at(dataset, slide.view.day))
 
 
@@ -452,7 +302,7 @@ def slide_picture(
 ) -> bytes:
     """The slide's picture (map and legend) as PNG bytes for a frame of ``frame_in``
     inches at ``dpi`` on the slide, in the projection style (see the module docstring)."""
-    frames = _slide_frames(dataset, slide) if frames is None else frames
+    frames = slide_frames(dataset, slide) if frames is None else frames
     width, height = (v / PROJECTION_SCALE for v in frame_in)
     page = SizedPage(width, height)
     page.figure.set_dpi(dpi * PROJECTION_SCALE)  # text is measured once, at this resolution
@@ -482,7 +332,7 @@ def fit_picture(
     return left + (width - fitted_w) / 2, top + (height - fitted_h) / 2, fitted_w, fitted_h
 
 
-# --- PowerPoint ----------------------------------------------------------------------
+# --- Layout of a slide ------------------------------------------------------------
 
 
 #: Width of a character as a share of the type size, for bold titles (wide fallback fonts
@@ -524,224 +374,3 @@ def slide_layout(title: str) -> SlideLayout:
     )
 
 
-def deck_pptx(dataset: Dataset, deck: Deck) -> bytes:
-    """The deck as a 16:9 PowerPoint file (bytes); see the module docstring."""
-    presentation = Presentation()
-    presentation.slide_width = Inches(SLIDE_SIZE[0])
-    presentation.slide_height = Inches(SLIDE_SIZE[1])
-    presentation.core_properties.title = deck.title
-    layout = presentation.slide_layouts[5]  # "Title Only": the title stays a real title
-    for slide in deck.slides:
-        frames = _slide_frames(dataset, slide)
-        page = presentation.slides.add_slide(layout)
-        place = slide_layout(slide.title)
-        width, height = place.picture_frame[2:]
-        _title(page, slide.title, place)
-        as_of = as_of_line(slide)
-        as_of_pt = line_size(as_of, place.as_of_box[2], AS_OF_PT, MIN_AS_OF_PT)
-        _text_box(page, place.as_of_box, as_of, as_of_pt, GREY)
-        picture = slide_picture(dataset, slide, frames, frame_in=(width, height))
-        with Image.open(io.BytesIO(picture)) as image:
-            size = image.size
-        left, top, fitted_w, fitted_h = fit_picture(size, place.picture_frame)
-        page.shapes.add_picture(
-            io.BytesIO(picture), Inches(left), Inches(top), Inches(fitted_w), Inches(fitted_h)
-        )
-        line = source_line(dataset, slide, frames)
-        _text_box(page, place.source_box, line, SOURCE_PT, GREY)
-        if deck.classification:
-            _banner(page, deck.classification, 0.0)
-            _banner(page, deck.classification, SLIDE_SIZE[1] - 0.3)
-        notes = slide_notes(dataset, slide, frames)
-        page.notes_slide.notes_text_frame.text = notes_text(notes)
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
-
-
-def _title(page: Any, text: str, place: SlideLayout) -> None:
-    shape = page.shapes.title
-    left, top, width, height = place.title_box
-    shape.left, shape.top = Inches(left), Inches(top)
-    shape.width, shape.height = Inches(width), Inches(height)
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    frame.margin_left = frame.margin_right = Emu(0)
-    frame.text = text
-    for paragraph in frame.paragraphs:
-        paragraph.alignment = PP_ALIGN.LEFT
-        for run in paragraph.runs:
-            run.font.size = Pt(place.title_pt)
-            run.font.bold = True
-            run.font.color.rgb = INK
-
-
-def _text_box(
-    page: Any,
-    box: tuple[float, float, float, float],
-    text: str,
-    size: float,
-    colour: RGBColor,
-    *,
-    bold: bool = False,
-    align: Any = PP_ALIGN.LEFT,
-) -> Any:
-    left, top, width, height = box
-    shape = page.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = Emu(0)
-    frame.margin_top = frame.margin_bottom = Emu(0)
-    frame.text = text
-    for paragraph in frame.paragraphs:
-        paragraph.alignment = align
-        for run in paragraph.runs:
-            run.font.size = Pt(size)
-            run.font.bold = bold
-            run.font.color.rgb = colour
-    return shape
-
-
-def _banner(page: Any, text: str, top: float) -> None:
-    shape = _text_box(
-        page, (0.0, top, SLIDE_SIZE[0], 0.3), text, BANNER_PT, WHITE, bold=True,
-        align=PP_ALIGN.CENTER,
-    )  # fmt: skip
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = BANNER_FILL
-    shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    shape.name = "Classification banner"
-
-
-# --- PDF handout ---------------------------------------------------------------------
-
-_NOTE_LOOK: dict[str, dict[str, Any]] = {
-    "heading": {"fontsize": NOTE_PT + 1, "fontweight": "bold", "color": kit.INK},
-    "point": {"fontsize": NOTE_PT, "color": kit.INK},
-    "quote": {"fontsize": NOTE_PT - 0.8, "fontstyle": "italic", "color": "#333333"},
-    "event": {"fontsize": NOTE_PT - 1.2, "color": kit.MUTED},
-    "source": {"fontsize": NOTE_PT - 2.0, "color": "#444444"},
-    "credit": {"fontsize": NOTE_PT - 2.0, "color": "#444444"},
-}
-_INDENT = {"quote": 0.25, "event": 0.25}
-
-
-def handout_figures(
-    dataset: Dataset, deck: Deck, *, paper: str = kit.DEFAULT_PAPER
-) -> Iterator[Figure]:
-    """One portrait page per slide: header, title, situation line, map and legend, source
-    line, then the notes (continued on further pages if they do not fit)."""
-    height, width = kit.PAPERS[paper]
-    margin = HANDOUT_MARGIN
-    text_w = width - 2 * margin
-    for number, slide in enumerate(deck.slides, start=1):
-        frames = _slide_frames(dataset, slide)
-        page = _handout_page(width, height, deck, number, len(deck.slides))
-        top = height - margin - 0.45
-        size = 15.0
-        top = page.paragraphs(
-            margin, top, text_w, [(slide.title, {"fontweight": "bold", "color": "#111111"})], size
-        )
-        top = page.paragraphs(margin, top, text_w, [(as_of_line(slide), {"color": "#444444"})], 9)
-        panel_h = text_w * HANDOUT_PANEL_ASPECT
-        box = (margin, top - 0.08 - panel_h, text_w, panel_h)
-        draw_panel(page, dataset, slide, frames, box, legend_pt=8.0, min_legend_pt=6.5)
-        top = box[1] - 0.1
-        line = source_line(dataset, slide, frames, limit=400)
-        top = page.paragraphs(margin, top, text_w, [(line, {"color": "#444444"})], 7)
-        lines = notes_lines(slide_notes(dataset, slide, frames))
-        pages = [page]
-
-        def next_page(
-            pages: list[SizedPage] = pages, number: int = number
-        ) -> tuple[SizedPage, float]:
-            fresh = _handout_page(width, height, deck, number, len(deck.slides), continued=True)
-            pages.append(fresh)
-            return fresh, height - margin - 0.45
-
-        _write_notes(page, lines, (margin, top - 0.15, text_w), next_page)
-        yield from (p.figure for p in pages)
-
-
-def _handout_page(
-    width: float, height: float, deck: Deck, number: int, count: int, *, continued: bool = False
-) -> SizedPage:
-    page = SizedPage(width, height)
-    margin = HANDOUT_MARGIN
-    more = " (notes continued)" if continued else ""
-    look = {"fontsize": 8, "color": kit.MUTED, "va": "top"}
-    page.text(margin, height - margin, deck.title, **look)
-    page.text(
-        width - margin, height - margin, f"Slide {number} of {count}{more}", ha="right", **look
-    )
-    if deck.classification:
-        banner = {"fontsize": 9, "fontweight": "bold", "ha": "center", "color": "#9b1c1c"}
-        page.text(width / 2, height - 0.25, deck.classification, va="top", **banner)
-        page.text(width / 2, 0.25, deck.classification, va="bottom", **banner)
-    return page
-
-
-def _write_notes(
-    page: SizedPage,
-    lines: list[tuple[str, str]],
-    where: tuple[float, float, float],
-    next_page: Callable[[], tuple[SizedPage, float]],
-) -> None:
-    """Write note lines at ``where`` (x, top, width in inches) down the page, going on to
-    ``next_page()`` when it is full."""
-    x, y, width = where
-
-    def height(index: int) -> float:
-        kind, text = lines[index]
-        size = _NOTE_LOOK[kind]["fontsize"]
-        wrapped = wrap(text, width - _INDENT.get(kind, 0.0), size)
-        return (0.1 if kind == "heading" else 0.0) + paragraph_height(len(wrapped), size) + 0.035
-
-    for index, (kind, text) in enumerate(lines):
-        look = dict(_NOTE_LOOK[kind])
-        size = look.pop("fontsize")
-        indent = _INDENT.get(kind, 0.0)
-        wrapped = wrap(text, width - indent, size)
-        before = 0.1 if kind == "heading" else 0.0
-        needed = height(index)
-        with_next = needed + (
-            height(index + 1) if kind == "heading" and index + 1 < len(lines) else 0
-        )
-        if y - with_next < HANDOUT_MARGIN + 0.2:  # a heading stays with its first line
-            page, y = next_page()
-        y -= before
-        page.text(
-            x + indent, y, "\n".join(wrapped), fontsize=size, va="top", linespacing=1.25, **look
-        )
-        y -= needed - before
-
-
-def handout_pdf(dataset: Dataset, deck: Deck, *, paper: str = kit.DEFAULT_PAPER) -> bytes:
-    """The handout as one PDF (bytes, deterministic metadata)."""
-    return kit.figures_pdf(handout_figures(dataset, deck, paper=paper), title=deck.title)
-
-
-#: Export formats of a deck: key -> (label, MIME type, file extension).
-DECK_FORMATS: dict[str, tuple[str, str, str]] = {
-    "pptx": (
-        "Slides (PowerPoint)",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "pptx",
-    ),
-    "handout-pdf": ("Handout: one slide per page with notes (PDF)", "application/pdf", "pdf"),
-}
-
-
-def deck_bytes(
-    dataset: Dataset, deck: Deck, fmt: str, *, paper: str = kit.DEFAULT_PAPER
-) -> bytes:
-    """The deck exported as ``fmt`` (a key of :data:`DECK_FORMATS`); ``paper`` is the
-    handout's. :class:`StateError` for an unknown format."""
-    if fmt == "pptx":
-        return deck_pptx(dataset, deck)
-    if fmt == "handout-pdf":
-        return handout_pdf(dataset, deck, paper=paper)
-    raise StateError(f"unknown deck format {fmt!r} (choose {', '.join(DECK_FORMATS)})")

@@ -29,19 +29,14 @@ from jinja2 import Template
 
 from geo.dataset import Dataset
 from geo.dates import format_date
+from layers.briefing.view import DEFAULT_BOUNDS, Bounds
 from layers.catalog import DRAW_ORDER, runtime_specs
-from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND
-from layers.paper.compare import ZOOM_MARGIN
-from layers.view import DEFAULT_BOUNDS, Bounds
+from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND, ZOOM_MARGIN
+from layers.web.elements import Verbatim
+from layers.web.geojson import FeatureCollection, feature_style
+from layers.web.groups import HOVER, layer_group
 from layers.web.legend import drawn_legend_html
-from layers.web.map import (
-    _HOVER,
-    FeatureCollection,
-    Verbatim,
-    base_map,
-    feature_style,
-    layer_group,
-)
+from layers.web.map import base_map
 from layers.web.overlay import SituationState
 
 BEFORE_PANE = "bm-before"
@@ -151,7 +146,7 @@ class SwipeControl(MacroElement):
 def compare_bounds(dataset: Dataset, bounds: Bounds) -> Bounds:
     """The extent to show: ``bounds``, unless it is the default extent; then that of every
     control record of the data (EPSG:4326) with a margin of
-    :data:`layers.paper.compare.ZOOM_MARGIN` degrees, so what changes hands is large
+    :data:`layers.change_layer.ZOOM_MARGIN` degrees, so what changes hands is large
     enough to see. It never depends on the dates, so neither does the map."""
     if bounds != DEFAULT_BOUNDS or not dataset.control:
         return bounds
@@ -183,7 +178,7 @@ def compare_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
 
 def change_group(data: FeatureCollection | None) -> folium.FeatureGroup:
     """The change layer (from :func:`layers.change_layer.change_features`, through
-    :func:`layers.web.map.feature_collection`) in the after pane, hover tooltips."""
+    :func:`layers.web.geojson.feature_collection`) in the after pane, hover tooltips."""
     group = folium.FeatureGroup(name="What changed")
     if data is None or not data["features"]:
         return group
@@ -191,7 +186,7 @@ def change_group(data: FeatureCollection | None) -> folium.FeatureGroup:
         data,
         name="change",
         style_function=feature_style,
-        on_each_feature=_HOVER,
+        on_each_feature=HOVER,
         pane=AFTER_PANE,
     ).add_to(group)
     return group
@@ -215,7 +210,7 @@ def situation_group(
 ) -> folium.FeatureGroup:
     """An empty group carrying the date stamp of ``days`` (none without) and the legend
     of what either side draws, the change layer's entries first under
-    :data:`CHANGE_GROUP` (see :func:`layers.web.map.situation_group`)."""
+    :data:`CHANGE_GROUP` (see :func:`layers.web.groups.situation_group`)."""
     drawn: dict[str, FeatureCollection] = {}
     for collections in (before, after, fixed):
         for layer_id, collection in collections.items():

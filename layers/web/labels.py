@@ -20,8 +20,8 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel, unary_union
 
+from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import layer
-from layers.view import DEFAULT_BOUNDS
 
 #: Precision of ``polylabel`` in degrees (about 1 km).
 POLYLABEL_TOLERANCE = 0.01
@@ -52,8 +52,9 @@ def area_label_points(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, tuple
 
     >>> from shapely.geometry import box
     >>> import geopandas as gpd
+    >>> from layers.catalog import LAND
     >>> frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[box(44, 39, 45, 40)], crs=4326)
-    >>> area_label_points({"nkao": frame})
+    >>> area_label_points({LAND.id: frame})
     {'a': (44.5, 39.5)}
     """
     areas = _labelled_areas(frames)

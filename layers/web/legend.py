@@ -122,7 +122,7 @@ def drawn_legend_html(
     legend of layers of ``collections`` the catalogue does not hold, by layer id: their
     drawn entries come first, under their own group title.
 
-    >>> drawn_legend_html({"events": {"features": []}})
+    >>> drawn_legend_html({spec.id: {"features": []} for spec in LAYERS})
     ''
     """
     drawn: dict[str, set[str]] = {}

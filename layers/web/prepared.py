@@ -1,71 +1,33 @@
-"""Map layers prepared once per *situation* and shared by every day that has it.
+"""Feature groups as ready Leaflet script, made once and shared by every session.
 
-The records in force (control periods, sites, events) change on only a few dozen days of
-the map's span, so the features of the layers that change with the date are the same on
-every day between two changes. :func:`situation_identity` names what those features
-depend on (the ids of the records in force, in order, and which dated layers are drawn
-that day), without the date itself; callers key a cache by it, with the data's
-fingerprint, the naming convention and the layer ids (the app does, in ``app.py``).
+``st_folium(feature_group_to_add=...)`` renders every group on every run: folium renders
+each element, branca compiles each rendered piece as a Jinja template, and
+streamlit_folium walks the group again to collect its script. For the catalogue layers
+that was most of a date change's server time (issue 15), though their features change
+only with the situation. Here a layer's group is turned into the very text
+streamlit_folium would make (:func:`group_script`, with its own function) once per
+(layer, position, features), and handed to st_folium as a :class:`PreparedGroup`, which
+renders to that text at no cost. What to prepare, and the caches shared by sessions,
+are :mod:`layers.web.situations`.
 
-:class:`PreparedGroup` carries a feature group already turned into Leaflet script (by
-``ui.map_groups``): the web map's costly per-run step is rendering feature groups
-(folium compiles each rendered piece as a Jinja template), so the script of a layer is
-made once per situation and reused as text.
-
-No Streamlit here; the script is made in :mod:`ui.map_groups`.
+Only :func:`group_script` needs streamlit_folium (it makes the component's own text), and
+imports it when called: importing this module loads no Streamlit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import folium
 from jinja2 import Template
 
-from geo.dataset import Dataset
-from geo.situation import Situation
-from layers.catalog import check_layer_ids, layer
-from layers.features import layer_features
-from layers.web.map import EVENT_MARKER_LIMIT, FeatureCollection, feature_collections
-
-#: What the dated layers of a situation depend on: (layer ids drawn that day, control
-#: period ids, site ids, event ids), each in order.
-SituationIdentity = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-
-
-def situation_identity(situation: Situation, layer_ids: Iterable[str]) -> SituationIdentity:
-    """The identity of ``situation`` for the dated layers ``layer_ids``: two days with
-    equal identities have equal features in those layers (same records in force, same
-    layers within their validity). The date is not part of it.
-
-    Feature frames are built from the records alone (see :mod:`layers.features`): a
-    control period's area after overlaps are cut depends only on the periods in force.
-    """
-    ids = check_layer_ids(tuple(layer_ids))
-    drawn = tuple(i for i in ids if layer(i).drawn_on(situation.day))
-    return (
-        drawn,
-        tuple(period.id for period in situation.control),
-        tuple(site.id for site in situation.sites),
-        tuple(event.id for event in situation.events),
-    )
-
-
-def dated_collections(
-    dataset: Dataset, situation: Situation, layer_ids: Iterable[str], convention: str
-) -> dict[str, FeatureCollection]:
-    """Map-ready features (:func:`layers.web.map.feature_collections`) of the catalogue
-    layers ``layer_ids`` in ``situation``, in ``convention``: the same for every day
-    with the same :func:`situation_identity` (never modified by the renderers, so safe to
-    share between sessions). An events layer with more than :data:`EVENT_MARKER_LIMIT`
-    events draws the latest ones and counts the earlier ones per area."""
-    frames = layer_features(
-        dataset, situation, layer_ids, convention, event_limit=EVENT_MARKER_LIMIT
-    )
-    return feature_collections(frames)
-
+from layers.catalog import DRAW_ORDER, layer
+from layers.web.geojson import FeatureCollection
+from layers.web.groups import layer_group
 
 _SCRIPT = Template(
     "{% macro script(this, kwargs) %}{{ this.prepared_script }}{% endmacro %}",
@@ -76,7 +38,7 @@ _SCRIPT = Template(
 class PreparedGroup(folium.FeatureGroup):
     """A feature group whose Leaflet script was made beforehand (``script``: the text
     ``streamlit_folium.generate_leaflet_string`` gave for the real group at the same
-    position, see :mod:`ui.map_groups`). Rendering it does nothing: its script is
+    position, see :func:`group_script`). Rendering it does nothing: its script is
     returned as it is. ``links`` are the JS and CSS links of the real group's elements
     (``default_js``, ``default_css``), which st_folium collects from the map's tree."""
 
@@ -130,3 +92,136 @@ def element_links(group: folium.Element) -> Links:
         children: Mapping[str, folium.Element] = getattr(element, "_children", {})
         stack.extend(children.values())
     return tuple(js), tuple(css)
+
+
+#: Position of each catalogue layer in the list handed to st_folium
+#: (:func:`layers.web.groups.feature_groups`: the catalogue's layers come first).
+POSITION = {layer_id: index for index, layer_id in enumerate(DRAW_ORDER)}
+
+
+#: Prepended to the first group's script. streamlit-folium's frontend (0.27) keeps every
+#: group it ever added in ``window.feature_group`` and never empties it, so each date
+#: change kept the previous groups (their features and SVG paths) alive in the tab; it
+#: removes them from the map before it runs the new groups' script, so emptying the list
+#: at the start of that script is safe. The flag ``briefingRedrawn`` tells the kept
+#: groups (:func:`kept_script`) whether a group below them was drawn again in this run.
+RESET = "window.feature_group = [];\nwindow.briefingRedrawn = false;\n"
+
+#: The Leaflet script of a kept group (:func:`kept_script`), to format with its
+#: ``index``, ``key`` and ``script``.
+_KEPT = """var feature_group_feature_group_{index} = (function (kept) {{
+  var slot = kept[{index}];
+  if (slot && slot.key === "{key}") {{
+    if (window.briefingRedrawn) {{ slot.group.bringToFront(); }}
+    return L.featureGroup();
+  }}
+  if (slot) {{ map_div.removeLayer(slot.group); }}
+  window.briefingRedrawn = true;
+  kept[{index}] = {{key: "{key}", group: (function () {{
+{script}
+    return feature_group_feature_group_{index};
+  }})()}};
+  return L.featureGroup();
+}})(window.briefingKept = window.briefingKept || {{}});
+"""
+
+
+def kept_script(script: str, index: int) -> str:
+    """``script`` (a group's Leaflet script at position ``index``, which adds the group to
+    the map) made to run only when the map's window does not already show that very
+    script at that position.
+
+    streamlit-folium's frontend removes every group it added and runs the whole
+    ``feature_group_to_add`` script again whenever any of it changes (the date stamp does
+    on every date change), so each date change built every layer again in the browser,
+    the fixed ones (countries, districts, places) included. A kept group is added to the
+    map by this script itself and kept in ``window.briefingKept[index]`` with a key (a
+    digest of ``script``); the frontend is handed an empty group in its place, so it
+    never removes the kept one. Run again with the same key, the script leaves the group
+    as it is (brought to the front, to keep the draw order, when a group below it was
+    drawn again); with another key, it removes the old group and draws the new one. A
+    new map window (a remount) has no kept groups and draws them all.
+    """
+    key = hashlib.blake2b(script.encode("utf-8"), digest_size=12).hexdigest()
+    return _KEPT.format(index=index, key=key, script=script)
+
+
+def group_script(group: folium.FeatureGroup, index: int) -> str:
+    """The script streamlit_folium makes for ``group`` at position ``index`` of
+    ``feature_group_to_add`` (its ``_get_feature_group_string`` without the lines adding
+    the group to the map, which it appends to any group, prepared or not), kept in the
+    map's window (:func:`kept_script`), after :data:`RESET` for the first group."""
+    from streamlit_folium import generate_leaflet_string, get_full_id
+
+    host = folium.Map(location=None, tiles=None)
+    host._id = "div"  # st_folium names the map "map_div" before it renders the groups
+    base_id = f"feature_group_{index}"
+    group._id = base_id
+    group.add_to(host)
+    group.render()  # type: ignore[no-untyped-call]
+    script: str = generate_leaflet_string(group, base_id=base_id)
+    script = script.replace(get_full_id(host), "map_div")
+    return (RESET if index == 0 else "") + kept_script(script, index)
+
+
+def prepare(
+    layer_id: str, data: FeatureCollection | None, *, pane: str | None = None, at: int | None = None
+) -> PreparedScript:
+    """The catalogue layer's group drawing ``data`` (None: empty) in ``pane``, as script
+    for position ``at`` of the groups handed to st_folium (the main map's position of the
+    layer, :data:`POSITION`, by default)."""
+    group = layer_group(layer_id, data, pane=pane)
+    index = POSITION[layer_id] if at is None else at
+    return PreparedScript(layer(layer_id).title, group_script(group, index), element_links(group))
+
+
+@functools.lru_cache(maxsize=512)
+def empty(layer_id: str, pane: str | None = None, at: int | None = None) -> PreparedScript:
+    """:func:`prepare` of the catalogue layer with nothing to draw (the same for every
+    session and data: an empty group)."""
+    return prepare(layer_id, None, pane=pane, at=at)
+
+
+def prepare_all(
+    collections: Mapping[str, FeatureCollection], *, pane: str | None = None, offset: int = 0
+) -> dict[str, PreparedScript]:
+    """:func:`prepare` of each catalogue layer of ``collections``, in ``pane``, at its
+    position in the draw order plus ``offset``."""
+    return {
+        layer_id: prepare(layer_id, data, pane=pane, at=POSITION[layer_id] + offset)
+        for layer_id, data in collections.items()
+    }
+
+
+def groups(
+    collections: Mapping[str, FeatureCollection], prepared: Mapping[str, PreparedScript]
+) -> dict[str, PreparedGroup]:
+    """Groups for ``layers.web.groups.feature_groups(prepared=...)``: the ``prepared`` script
+    of each layer of ``collections`` that has one, and an empty group for each catalogue
+    layer not in ``collections``."""
+    ready = {
+        layer_id: prepared[layer_id].group() for layer_id in collections if layer_id in prepared
+    }
+    ready |= {
+        layer_id: empty(layer_id).group() for layer_id in DRAW_ORDER if layer_id not in collections
+    }
+    return ready
+
+
+#: One side of a map's groups: the collections handed to the group builder, their
+#: prepared scripts (by layer id), the pane and the offset of the side's first group.
+Side = tuple[Mapping[str, FeatureCollection], Mapping[str, PreparedScript], str | None, int]
+
+
+def use_prepared(groups: list[folium.FeatureGroup], sides: Sequence[Side]) -> None:
+    """Replace, in ``groups`` (built by :func:`layers.web.compare.compare_groups`), each
+    catalogue layer's group of each side by its prepared script: the side's script where
+    the side draws the layer, an empty group where it does not (the user's layers and
+    anything else stay as built)."""
+    for collections, scripts, pane, offset in sides:
+        for layer_id in DRAW_ORDER:
+            at = POSITION[layer_id] + offset
+            if layer_id not in collections:
+                groups[at] = empty(layer_id, pane, at).group()
+            elif layer_id in scripts:
+                groups[at] = scripts[layer_id].group()

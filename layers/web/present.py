@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from layers.view import Bounds
+from layers.briefing.view import Bounds
 
 #: Leaflet's tile size in pixels: at zoom z the world is 256 * 2**z pixels wide.
 TILE_PX = 256

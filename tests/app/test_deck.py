@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from geo.dataset import Dataset
-from layers import deck as dk
+from layers.briefing import deck as dk
+from layers.briefing import deck_file as df
 from layers.web.html import WORD_JOINER
 from layers.web.present import fly_to_bounds
 from tests.app.helpers import APP, map_args
@@ -152,7 +153,7 @@ def test_a_deck_saved_from_the_app_loads_again_as_the_same_slides(
     at.button(key="deck_add").click().run()  # a slide made in the app
     before = session_deck(at)
     data = downloaded(at, media, "deck_download")
-    assert dk.deck_from_bytes(data, "deck.yaml", dataset) == before
+    assert df.deck_from_bytes(data, "deck.yaml", dataset) == before
     at.button(key="deck_empty").click().run()
     assert session_deck(at).slides == ()
     at.file_uploader(key="deck_upload").set_value(("deck.yaml", data, "application/yaml")).run()
@@ -192,7 +193,7 @@ def test_a_bad_deck_file_lists_every_problem_and_the_app_goes_on(dataset: Datase
 
 def test_an_oversized_deck_file_is_refused(dataset: Dataset) -> None:
     at = run_app()
-    big = b"#" * (dk.MAX_DECK_BYTES + 10)
+    big = b"#" * (df.MAX_DECK_BYTES + 10)
     at.file_uploader(key="deck_upload").set_value(("huge.yaml", big, "text/yaml")).run()
     assert not at.exception
     assert "huge.yaml: larger than the limit" in at.code[0].value

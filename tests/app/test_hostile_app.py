@@ -18,8 +18,8 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from layers.briefing.view import View
 from layers.exports import file_name
-from layers.view import View
 from layers.web.html import WORD_JOINER
 from tests.hostile import CLEAN_PAYLOAD
 

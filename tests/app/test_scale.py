@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.dataset import Dataset
 from geo.situation import state_at
-from layers.web.map import EVENT_MARKER_LIMIT
+from layers.web.geojson import EVENT_MARKER_LIMIT
 from layers.web.timeline_panel import PAGE_SIZE
 from tests.app.helpers import map_args, run_app
 

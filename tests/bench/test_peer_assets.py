@@ -22,7 +22,7 @@ from bench.peer_assets import (
 )
 from bench.peers_browser import Router
 from geo.dataset import Dataset
-from layers.view import View
+from layers.briefing.view import View
 
 REGISTRY = "https://registry.test"
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"

@@ -17,8 +17,8 @@ from email.message import Message
 
 import pytest
 
-from bench.protocol import Session
 from deploy.serve import Cluster, cluster, haproxy_path, is_healthy
+from deploy.warmup import Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.deploy]
 

@@ -14,7 +14,7 @@ from bench.maps import PEER_MAPS
 from bench.peer_assets import PeerAssets, external_urls
 from bench.peers_browser import FEATURE, Router, page_html, page_server
 from geo.dataset import Dataset
-from layers.view import View
+from layers.briefing.view import View
 
 pytestmark = pytest.mark.e2e
 

@@ -11,19 +11,12 @@ import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from geo.change import (
-    CHANGE_COLUMNS,
-    EQUAL_AREA_CRS,
-    TABLE_COLUMNS,
-    UNMAPPED,
-    change_frame,
-    change_table,
-    compare,
-    frame_dates,
-)
+from geo.change import EQUAL_AREA_CRS, UNMAPPED, compare
+from geo.change_table import CHANGE_COLUMNS, TABLE_COLUMNS, change_frame, change_table
 from geo.dataset import Dataset, load_dataset
 from geo.errors import StateError
 from geo.metric import geodesic_area_km2
+from geo.situation import frame_dates
 from tests.conftest import MakeDataDir
 
 D = dt.date

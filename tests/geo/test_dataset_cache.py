@@ -14,8 +14,8 @@ from geo.boundary_records import StoredBoundaries, boundary_records, frame_recor
 from geo.dataset import Dataset, load_dataset
 from geo.dataset_cache import MAGIC, load_dataset_cached
 from geo.errors import DataError
+from layers.briefing.view import View
 from layers.exports import export_bytes
-from layers.view import View
 from tests.conftest import EVENTS, MakeDataDir
 
 DAY = dt.date(2020, 11, 10)

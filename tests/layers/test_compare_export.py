@@ -13,9 +13,11 @@ from matplotlib.axes import Axes
 from PIL import Image, ImageSequence
 from pypdf import PdfReader
 
-from geo.change import compare, frame_dates
+from geo.change import compare
 from geo.dataset import Dataset, load_dataset
 from geo.naming import label
+from geo.situation import frame_dates
+from layers.briefing.view import View
 from layers.change_layer import CHANGE_LEGEND, change_features, format_km2
 from layers.exports import ExportOptions, export_bytes
 from layers.exports import __main__ as export
@@ -23,7 +25,6 @@ from layers.paper import animation
 from layers.paper import compare as compare_page
 from layers.paper import page as kit
 from layers.styles import STYLES, change_style_key
-from layers.view import View
 from tests.conftest import CONTROL, SOURCES, MakeDataDir
 
 D = dt.date
@@ -114,6 +115,14 @@ def test_both_maps_name_armenia_azerbaijan_and_nagorno_karabakh(dataset: Dataset
         labels = " ".join(" ".join(t.get_text().split()) for t in ax.texts)
         for name in ("ARMENIA", "AZERBAIJAN", "Nagorno-Karabakh Autonomous Oblast"):
             assert name in labels, (ax.get_label(), name)
+
+
+def test_the_compare_page_needs_no_control_layer(dataset: Dataset) -> None:
+    # Until the catalogue said which layer carries the holder, the page looked the control
+    # layer up by its id and failed (KeyError) when it was switched off.
+    view = View(layers=("countries", "nkao", "districts"))
+    figure = compare_page.compare_figure(dataset, view, BEFORE, AFTER)
+    assert {a.get_label() for a in figure.axes} >= {"before", "after"}
 
 
 def test_compare_png_has_the_size_and_two_drawn_maps(dataset: Dataset) -> None:

@@ -15,10 +15,11 @@ from pypdf import PdfReader
 from geo import io as geo_io
 from geo.dataset import Dataset, load_dataset
 from geo.errors import DataError, StateError
-from layers import deck as dk
 from layers import deck_export
-from layers.paper import slides
-from layers.view import View
+from layers.briefing import deck as dk
+from layers.briefing import deck_file as df
+from layers.briefing.view import View
+from layers.paper import deck_files, slide_notes, slides
 from tests.conftest import MakeDataDir
 
 HOSTILE = ("{{7*7}}", "<script>alert(1)</script>", "$x^2$", ":red[x]", "${alert(1)}")
@@ -81,7 +82,7 @@ def write(tmp_path: Path, text: str, name: str = "deck.yaml") -> Path:
 def test_a_deck_file_loads_into_slides_with_views_and_points(
     tmp_path: Path, small: Dataset
 ) -> None:
-    deck = dk.load_deck(write(tmp_path, GOOD), small)
+    deck = df.load_deck(write(tmp_path, GOOD), small)
     assert deck.title == "A small deck"
     assert deck.classification == "FOR TRAINING ONLY"
     first, second = deck.slides
@@ -101,7 +102,7 @@ def test_every_problem_is_reported_once_with_file_line_slide_and_field(
     tmp_path: Path, small: Dataset
 ) -> None:
     with pytest.raises(DataError) as caught:
-        dk.load_deck(write(tmp_path, BAD, "bad.yaml"), small)
+        df.load_deck(write(tmp_path, BAD, "bad.yaml"), small)
     problems = caught.value.problems
     expected = [
         ("bad.yaml: line 1, field 'title': is required", ""),
@@ -129,7 +130,7 @@ def test_highlighting_an_event_after_the_slides_date_is_an_error(
 ) -> None:
     text = GOOD.replace("date: 2020-11-10", "date: 2020-11-01")
     with pytest.raises(DataError) as caught:
-        dk.load_deck(write(tmp_path, text), small)
+        df.load_deck(write(tmp_path, text), small)
     assert caught.value.problems == [
         "deck.yaml: line 9, slide 1, field 'highlight': event 'ev-one' begins on 2020-11-09, "
         "after the slide's date 2020-11-01"
@@ -153,22 +154,22 @@ def test_broken_deck_files_name_the_problem(
     tmp_path: Path, small: Dataset, text: str, message: str
 ) -> None:
     with pytest.raises(DataError) as caught:
-        dk.load_deck(write(tmp_path, text), small)
+        df.load_deck(write(tmp_path, text), small)
     assert any(message in p for p in caught.value.problems), caught.value.problems
 
 
 def test_a_deck_file_over_the_size_cap_is_refused_unread(tmp_path: Path, small: Dataset) -> None:
-    text = GOOD + "#" * dk.MAX_DECK_BYTES
+    text = GOOD + "#" * df.MAX_DECK_BYTES
     with pytest.raises(DataError, match="larger than the limit"):
-        dk.load_deck(write(tmp_path, text), small)
+        df.load_deck(write(tmp_path, text), small)
     with pytest.raises(DataError, match="larger than the limit"):
-        dk.deck_from_bytes(text.encode(), "upload.yaml", small)
+        df.deck_from_bytes(text.encode(), "upload.yaml", small)
     with pytest.raises(DataError, match="not UTF-8"):
-        dk.deck_from_bytes(b"title: \xff\n", "upload.yaml", small)
+        df.deck_from_bytes(b"title: \xff\n", "upload.yaml", small)
 
 
 def test_a_saved_deck_loads_again_as_the_same_deck(tmp_path: Path, small: Dataset) -> None:
-    deck = dk.load_deck(write(tmp_path, GOOD), small)
+    deck = df.load_deck(write(tmp_path, GOOD), small)
     hostile = dk.add_slide(
         deck,
         dk.Slide(
@@ -179,22 +180,22 @@ def test_a_saved_deck_loads_again_as_the_same_deck(tmp_path: Path, small: Datase
             compare=dk.Comparison(dt.date(2020, 9, 27), dt.date(2021, 2, 23)),
         ),
     )
-    path = dk.save_deck(hostile, tmp_path / "out" / "saved.yaml")
-    assert dk.load_deck(path, small) == hostile
-    assert dk.deck_from_text(dk.deck_to_yaml(hostile), "again.yaml", small) == hostile
+    path = df.save_deck(hostile, tmp_path / "out" / "saved.yaml")
+    assert df.load_deck(path, small) == hostile
+    assert df.deck_from_text(df.deck_to_yaml(hostile), "again.yaml", small) == hostile
     assert [p.name for p in path.parent.iterdir()] == ["saved.yaml"]  # no temporary left
 
 
 def test_the_article_deck_saved_and_loaded_gives_the_same_slides(
     tmp_path: Path, dataset: Dataset
 ) -> None:
-    deck = dk.load_deck(dk.ARTICLE_DECK, dataset)
-    again = dk.load_deck(dk.save_deck(deck, tmp_path / "article.yaml"), dataset)
+    deck = df.load_deck(df.ARTICLE_DECK, dataset)
+    again = df.load_deck(df.save_deck(deck, tmp_path / "article.yaml"), dataset)
     assert again == deck
 
 
 def test_the_article_deck_rests_every_point_on_events_of_the_article(dataset: Dataset) -> None:
-    deck = dk.load_deck(dk.ARTICLE_DECK, dataset)
+    deck = df.load_deck(df.ARTICLE_DECK, dataset)
     assert 6 <= len(deck.slides) <= 8
     events = {e.id: e for e in dataset.events}
     assert all(point.events for slide in deck.slides for point in slide.points)
@@ -205,7 +206,7 @@ def test_the_article_deck_rests_every_point_on_events_of_the_article(dataset: Da
 
 
 def test_editing_returns_new_decks(small: Dataset, tmp_path: Path) -> None:
-    deck = dk.load_deck(write(tmp_path, GOOD), small)
+    deck = df.load_deck(write(tmp_path, GOOD), small)
     third = dk.slide_from_view(View(day=dt.date(2021, 2, 23)), "Third")
     added = dk.add_slide(deck, third)
     assert [s.title for s in added.slides] == ["First", "Second", "Third"]
@@ -248,8 +249,8 @@ def test_an_atomic_write_that_fails_leaves_the_previous_file(tmp_path: Path) -> 
 @pytest.fixture(scope="module")
 def article_pptx(dataset: Dataset) -> tuple[dk.Deck, bytes]:
     """The article's deck and its PPTX, rendered once for the module."""
-    deck = dk.load_deck(dk.ARTICLE_DECK, dataset)
-    return deck, slides.deck_pptx(dataset, deck)
+    deck = df.load_deck(df.ARTICLE_DECK, dataset)
+    return deck, deck_files.deck_pptx(dataset, deck)
 
 
 def test_fit_picture_keeps_the_aspect_inside_the_frame() -> None:
@@ -299,15 +300,15 @@ def test_the_speaker_notes_hold_the_points_quotes_and_full_citations(
                 assert f"“{event.quote}”" in notes
             for source_id in event.provenance.sources:
                 source = dataset.source(source_id)
-                assert slides.full_citation(source) in notes
+                assert slide_notes.full_citation(source) in notes
         assert "https://warsawinstitute.org/" in notes
 
 
 def test_the_classification_banner_is_on_top_and_bottom_of_every_slide(
     small: Dataset, tmp_path: Path
 ) -> None:
-    deck = dk.load_deck(write(tmp_path, GOOD), small)
-    presentation = Presentation(io.BytesIO(slides.deck_pptx(small, deck)))
+    deck = df.load_deck(write(tmp_path, GOOD), small)
+    presentation = Presentation(io.BytesIO(deck_files.deck_pptx(small, deck)))
     for page in presentation.slides:
         banners = [s for s in page.shapes if s.name == "Classification banner"]
         assert [b.text_frame.text for b in banners] == ["FOR TRAINING ONLY"] * 2
@@ -332,7 +333,7 @@ def hostile_deck(small: Dataset) -> dk.Deck:
 def test_hostile_text_is_literal_in_the_pptx_text_and_notes(
     small: Dataset, hostile_deck: dk.Deck
 ) -> None:
-    presentation = Presentation(io.BytesIO(slides.deck_pptx(small, hostile_deck)))
+    presentation = Presentation(io.BytesIO(deck_files.deck_pptx(small, hostile_deck)))
     page = presentation.slides[0]
     texts = "\n".join(s.text_frame.text for s in page.shapes if s.has_text_frame)
     notes = page.notes_slide.notes_text_frame.text
@@ -342,7 +343,7 @@ def test_hostile_text_is_literal_in_the_pptx_text_and_notes(
 
 
 def test_hostile_text_is_literal_in_the_handout(small: Dataset, hostile_deck: dk.Deck) -> None:
-    reader = PdfReader(io.BytesIO(slides.handout_pdf(small, hostile_deck)))
+    reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, hostile_deck)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     for token in HOSTILE:
         assert token in text, token
@@ -351,8 +352,8 @@ def test_hostile_text_is_literal_in_the_handout(small: Dataset, hostile_deck: dk
 
 
 def test_the_handout_has_a_page_per_slide_with_its_notes(small: Dataset, tmp_path: Path) -> None:
-    deck = dk.load_deck(write(tmp_path, GOOD), small)
-    reader = PdfReader(io.BytesIO(slides.handout_pdf(small, deck)))
+    deck = df.load_deck(write(tmp_path, GOOD), small)
+    reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, deck)))
     assert len(reader.pages) == 2
     first = reader.pages[0].extract_text()
     assert "Slide 1 of 2" in first and "Talking points" in first
@@ -365,7 +366,7 @@ def test_the_handout_has_a_page_per_slide_with_its_notes(small: Dataset, tmp_pat
 def test_long_notes_continue_on_a_second_handout_page(small: Dataset) -> None:
     points = tuple(dk.TalkingPoint(f"Point {n}. " + "word " * 300, ("ev-one",)) for n in range(6))
     deck = dk.Deck(title="Long", slides=(dk.Slide(View(day=dt.date(2021, 1, 1)), points),))
-    reader = PdfReader(io.BytesIO(slides.handout_pdf(small, deck)))
+    reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, deck)))
     assert len(reader.pages) >= 2
     assert "notes continued" in reader.pages[1].extract_text()
     assert "Point 5." in "".join(p.extract_text() for p in reader.pages)

@@ -9,11 +9,13 @@ import pytest
 
 from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
+from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.catalog import LAYER_IDS
 from layers.features import layer_features
-from layers.view import DEFAULT_BOUNDS, View
+from layers.web.geojson import feature_collections
+from layers.web.groups import feature_groups
 from layers.web.html import WORD_JOINER, escape_markdown
-from layers.web.map import base_map, feature_collections, feature_groups, standalone_html
+from layers.web.map import base_map, standalone_html
 from layers.web.timeline_panel import timeline_entries
 from tests.conftest import CONTROL, EVENTS, PLACES, SITES, SOURCES, MakeDataDir
 

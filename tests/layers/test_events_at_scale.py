@@ -14,7 +14,7 @@ from geo.situation import state_at
 from layers import event_index as event_index_module
 from layers.event_index import event_index
 from layers.features import EARLIER_EVENTS_STYLE, layer_features
-from layers.web.map import EVENT_MARKER_LIMIT, feature_collections
+from layers.web.geojson import EVENT_MARKER_LIMIT, feature_collections
 
 SCALE_DAYS = (dt.date(1994, 5, 12), dt.date(2008, 3, 1), dt.date(2021, 2, 23))
 

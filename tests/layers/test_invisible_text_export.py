@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from geo.dataset import load_dataset
+from layers.briefing.view import View
 from layers.exports import export_bytes
-from layers.view import View
 from tests.conftest import PLACES, SITES, SOURCES, MakeDataDir
 
 INVISIBLE = "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202e\u202c\u2066\u2069"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from geo.dataset import Dataset
+from layers.briefing.view import View
 from layers.features import view_features
 from layers.legend_entries import drawn_legend_entries
-from layers.view import View
 
 KARABAKH = (46.0, 39.3, 47.6, 40.4)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from layers import styles
-from layers.paper.map import LAND_COLOUR
+from layers.paper.map_content import LAND_COLOUR
 
 HOLDERS = ("control-armenian", "control-azerbaijani")
 SIMULATIONS: dict[str, np.ndarray] = {

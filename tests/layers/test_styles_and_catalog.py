@@ -50,3 +50,17 @@ def test_layer_ids_are_checked_and_put_in_catalogue_order() -> None:
     with pytest.raises(StateError, match="unknown layers \\['roads'\\]"):
         catalog.check_layer_ids(["roads"])
     assert catalog.layer("nkao").title.startswith("Nagorno-Karabakh")
+
+
+def test_the_catalogue_names_one_land_and_the_roles_renderers_ask_for() -> None:
+    lands = [spec for spec in catalog.LAYERS if spec.land]
+    assert lands == [catalog.LAND]
+    assert isinstance(catalog.LAND.source, catalog.BoundarySource)
+    assert catalog.LAND.source.layer == catalog.LAND_BOUNDARIES
+    assert [s.id for s in catalog.LAYERS if s.frames_karabakh] == ["nkao"]
+    assert [s.id for s in catalog.LAYERS if s.carries_holder] == ["control"]
+    # every minor style is a palette style of its own layer's legend
+    for spec in catalog.LAYERS:
+        for key in spec.label.minor_styles if spec.label else ():
+            assert key in styles.STYLES and key in [e.style_key for e in spec.legend], spec.id
+    assert catalog.MINOR_STYLES == ("place-minor",)

@@ -19,11 +19,11 @@ from pypdf import PdfReader
 from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.user_layers import UserLayer, read_user_layer
+from layers.briefing.view import View
 from layers.catalog import layer
 from layers.exports import ExportOptions, export_bytes
 from layers.features import view_features
 from layers.user_layer import showing
-from layers.view import View
 from layers.web.legend import legend_html
 from layers.web.timeline_panel import timeline_entries
 from tests.geo.test_user_layers import HOSTILE, feature_collection, point

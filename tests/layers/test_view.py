@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geo.errors import StateError
-from layers.view import DEFAULT_BOUNDS, View, view_from_query
+from layers.briefing.view import DEFAULT_BOUNDS, View, view_from_query
 
 
 def test_default_view_is_the_article_date_with_default_layers() -> None:

@@ -16,12 +16,12 @@ import pytest
 from branca.element import Element
 
 from geo.dataset import Dataset, load_dataset
+from layers.briefing.view import View
 from layers.catalog import LAYER_IDS
 from layers.exports import ExportOptions, export_bytes
 from layers.exports.__main__ import main as export_main
 from layers.exports.gis import FIELD_NAMES, inert_cell, period_end
 from layers.exports.qml import layer_qml
-from layers.view import View
 from layers.web.html import POPUP_STYLES
 from layers.web.stable_ids import stable_ids
 from tests.conftest import CONTROL, PLACES, SITES, SOURCES, MakeDataDir

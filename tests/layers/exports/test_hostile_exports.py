@@ -24,11 +24,11 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from geo.dataset import Dataset
+from layers.briefing.deck_file import load_deck
+from layers.briefing.view import View
 from layers.catalog import LAYER_IDS
-from layers.deck import load_deck
 from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
-from layers.paper.slides import deck_bytes
-from layers.view import View
+from layers.paper.deck_files import deck_bytes
 from tests.hostile import (
     AT_FORMULA,
     CLEAN_PAYLOAD,

@@ -13,9 +13,12 @@ from matplotlib.figure import Figure
 from pypdf import PdfReader
 
 from geo.dataset import Dataset, load_dataset
+from layers.briefing.atlas import atlas_days
+from layers.briefing.view import View
+from layers.paper import atlas as paper_atlas
 from layers.paper import layouts, page
-from layers.paper.map import text_box
-from layers.view import View
+from layers.paper.atlas import AtlasPlan
+from layers.paper.labels import text_box
 from tests.conftest import MakeDataDir
 
 BOUNDS = (44.8, 39.8, 47.2, 41.2)
@@ -34,24 +37,26 @@ def test_split_atlas_pages_equal_the_single_briefing_pages(
     synthetic: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
-    runs = layouts.atlas_runs(synthetic, view, layouts.atlas_days(synthetic, view.day))
+    runs = paper_atlas.atlas_runs(synthetic, view, atlas_days(synthetic, view.day))
     assert len(runs) >= 3
-    monkeypatch.setattr(layouts, "SPLIT_PAGES", 2)  # second half drawn by a worker
+    monkeypatch.setattr(paper_atlas, "SPLIT_PAGES", 2)  # second half drawn by a worker
     done: list[tuple[int, int]] = []
     atlas = PdfReader(
-        io.BytesIO(layouts.atlas_pdf(synthetic, view, progress=lambda k, n: done.append((k, n))))
+        io.BytesIO(
+            paper_atlas.atlas_pdf(
+                AtlasPlan(dataset=synthetic, view=view), progress=lambda k, n: done.append((k, n))
+            )
+        )
     )
     total = len(runs) + 1
     assert len(atlas.pages) == total
     assert done == [(k, total) for k in range(1, total + 1)]
     assert [item.title for item in atlas.outline][1:] == [
-        layouts.format_days(run.days) for run in runs
+        paper_atlas.format_days(run.days) for run in runs
     ]
-    assert [atlas.get_destination_page_number(item) for item in atlas.outline] == list(
-        range(total)
-    )
+    assert [atlas.get_destination_page_number(item) for item in atlas.outline] == list(range(total))
     for number, (run, atlas_page) in enumerate(zip(runs, atlas.pages[1:], strict=True), start=2):
-        when = layouts.format_days(run.days)
+        when = paper_atlas.format_days(run.days)
         single = layouts.briefing_figure(
             synthetic, View(day=run.days[-1], bounds=BOUNDS), when=when, number=(number, total)
         )
@@ -62,8 +67,8 @@ def test_split_atlas_pages_equal_the_single_briefing_pages(
 
 def test_atlas_pages_draw_the_layers_and_legend_of_their_day(synthetic: Dataset) -> None:
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
-    pages = list(layouts.atlas_figures(synthetic, view))[1:]
-    runs = layouts.atlas_runs(synthetic, view, layouts.atlas_days(synthetic, view.day))
+    pages = list(paper_atlas.atlas_figures(AtlasPlan(dataset=synthetic, view=view)))[1:]
+    runs = paper_atlas.atlas_runs(synthetic, view, atlas_days(synthetic, view.day))
     legends = set()
     for (_, figure), run in zip(pages, runs, strict=True):
         single = layouts.briefing_figure(synthetic, View(day=run.days[-1], bounds=BOUNDS))

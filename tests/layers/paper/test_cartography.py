@@ -25,13 +25,14 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.errors import StateError
 from layers import catalog
+from layers.briefing.view import View, check_bounds
 from layers.catalog import DEFAULT_VISIBLE
 from layers.exports import export_bytes
 from layers.features import view_features
 from layers.paper import layouts, page
-from layers.paper import map as paper_map
+from layers.paper.map_content import fit_extent
+from layers.paper.symbols import give_way
 from layers.styles import STYLES
-from layers.view import View, check_bounds
 
 COUNTRIES = ("ARMENIA", "AZERBAIJAN", "GEORGIA", "TURKEY", "IRAN", "RUSSIA")
 KARABAKH = (46.0, 39.3, 47.6, 40.4)
@@ -285,15 +286,15 @@ def test_a_covered_symbol_is_moved_beside_the_one_above_it() -> None:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     site = np.array([[0.5, 0.5]])
-    moved = paper_map.give_way(ax, [Point(0.5, 0.5), Point(0.5, 0.5)], 4.5, [(120, 6.75, site)])
+    moved = give_way(ax, [Point(0.5, 0.5), Point(0.5, 0.5)], 4.5, [(120, 6.75, site)])
     centre = ax.transData.transform((0.5, 0.5))
     gaps = [np.hypot(*(ax.transData.transform((s.x, s.y)) - centre)) * 72 / 100 for s in moved]
     assert all(gap == pytest.approx(6.75 + 4.5 + 0.8) for gap in gaps)
     assert (moved[0].x, moved[0].y) != (moved[1].x, moved[1].y)  # two at one place fan out
     assert all(s.home == (0.5, 0.5) for s in moved)
-    dot = paper_map.give_way(ax, [Point(0.5, 0.5)], 4.5, [(140, 1.9, site)])  # a town dot
+    dot = give_way(ax, [Point(0.5, 0.5)], 4.5, [(140, 1.9, site)])  # a town dot
     assert (dot[0].x, dot[0].y) == (0.5, 0.5)
-    far = paper_map.give_way(ax, [Point(0.2, 0.2)], 4.5, [(120, 6.75, site)])
+    far = give_way(ax, [Point(0.2, 0.2)], 4.5, [(120, 6.75, site)])
     assert (far[0].x, far[0].y) == (0.2, 0.2)
 
 
@@ -302,7 +303,7 @@ def test_a_covered_symbol_is_moved_beside_the_one_above_it() -> None:
 
 def test_extent_stays_inside_the_boundary_extract() -> None:
     west, south, east, north = settings.REGION_BBOX
-    (x0, y0, x1, y1), lat0 = paper_map.fit_extent((west, 40.0, west + 0.5, north), 8.0, 4.0)
+    (x0, y0, x1, y1), lat0 = fit_extent((west, 40.0, west + 0.5, north), 8.0, 4.0)
     assert west <= x0 < x1 <= east and south <= y0 < y1 <= north
     assert x0 <= west and x1 >= west + 0.5  # still holds the view
     assert lat0 == pytest.approx((y0 + y1) / 2)

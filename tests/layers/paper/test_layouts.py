@@ -10,9 +10,12 @@ from pypdf import PdfReader
 
 from geo.dataset import Dataset, load_dataset
 from geo.situation import key_dates, state_at
+from layers.briefing.atlas import AtlasChoice, atlas_days
+from layers.briefing.view import View
 from layers.exports import ExportOptions, export_bytes
+from layers.paper import atlas as paper_atlas
 from layers.paper import layouts
-from layers.view import View
+from layers.paper.atlas import AtlasPlan
 from tests.conftest import EVENTS, MakeDataDir
 
 BOUNDS = (44.8, 39.8, 47.2, 41.2)
@@ -84,9 +87,9 @@ def test_atlas_has_a_cover_then_one_numbered_bookmarked_page_per_distinct_map(
     synthetic: Dataset,
 ) -> None:
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
-    days = layouts.atlas_days(synthetic, view.day)
+    days = atlas_days(synthetic, view.day)
     assert days == (*key_dates(synthetic), view.day)
-    groups = layouts.group_identical(synthetic, view, days)
+    groups = paper_atlas.group_identical(synthetic, view, days)
     assert [d for g in groups for d in g] == list(days)  # every day, in order, once
     done: list[tuple[int, int]] = []
     options = ExportOptions(progress=lambda k, n: done.append((k, n)))
@@ -98,49 +101,51 @@ def test_atlas_has_a_cover_then_one_numbered_bookmarked_page_per_distinct_map(
     assert "Contents" in cover and "Page 1 of" in cover
     for number, (page, group) in enumerate(zip(reader.pages[1:], groups, strict=True), start=2):
         text = page.extract_text()
-        assert f"Situation on {layouts.format_days(group)}" in text
+        assert f"Situation on {paper_atlas.format_days(group)}" in text
         assert f"Page {number} of {total}" in text
-        assert layouts.format_days(group) in cover  # listed in the contents
+        assert paper_atlas.format_days(group) in cover  # listed in the contents
     outline = reader.outline
     assert len(outline) == total  # one bookmark per page, pointing at it
     assert [reader.get_destination_page_number(item) for item in outline] == list(range(total))
     assert outline[0].title == "Cover and contents"
-    assert [item.title for item in outline[1:]] == [layouts.format_days(g) for g in groups]
+    assert [item.title for item in outline[1:]] == [paper_atlas.format_days(g) for g in groups]
 
 
 def test_identical_maps_are_merged_into_one_page(synthetic: Dataset) -> None:
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS, layers=("countries",))
-    days = layouts.atlas_days(synthetic, view.day)
-    groups = layouts.group_identical(synthetic, view, days)
+    days = atlas_days(synthetic, view.day)
+    groups = paper_atlas.group_identical(synthetic, view, days)
     assert groups == [tuple(days)]  # borders alone never change
-    assert layouts.format_days([dt.date(2020, 11, d) for d in (8, 9, 10, 11)]) == (
+    assert paper_atlas.format_days([dt.date(2020, 11, d) for d in (8, 9, 10, 11)]) == (
         "8, 9, 10 and 11 November 2020"
     )
 
 
 def test_atlas_dates_follow_the_choice(synthetic: Dataset) -> None:
-    choice = layouts.AtlasChoice(
+    choice = AtlasChoice(
         first=dt.date(2020, 11, 1), last=dt.date(2020, 12, 1), dates="step", step_days=10
     )
-    assert layouts.atlas_days(synthetic, dt.date(2021, 2, 23), choice) == (
+    assert atlas_days(synthetic, dt.date(2021, 2, 23), choice) == (
         dt.date(2020, 11, 1),
         dt.date(2020, 11, 11),
         dt.date(2020, 11, 21),
         dt.date(2020, 12, 1),
     )
-    events = layouts.AtlasChoice(dates="events")
-    assert layouts.atlas_days(synthetic, dt.date(2021, 2, 23), events) == tuple(
+    events = AtlasChoice(dates="events")
+    assert atlas_days(synthetic, dt.date(2021, 2, 23), events) == tuple(
         sorted({e.date for e in synthetic.events} | {dt.date(2021, 2, 23)})
     )
 
 
 def test_the_atlas_pdf_is_deterministic(synthetic: Dataset) -> None:
     view = View(day=dt.date(2020, 11, 10), bounds=BOUNDS)
-    assert layouts.atlas_pdf(synthetic, view) == layouts.atlas_pdf(synthetic, view)
+    assert paper_atlas.atlas_pdf(AtlasPlan(dataset=synthetic, view=view)) == paper_atlas.atlas_pdf(
+        AtlasPlan(dataset=synthetic, view=view)
+    )
 
 
 def test_atlas_stops_at_the_view_date(synthetic: Dataset) -> None:
-    assert layouts.atlas_days(synthetic, dt.date(2020, 11, 9)) == (
+    assert atlas_days(synthetic, dt.date(2020, 11, 9)) == (
         dt.date(1993, 7, 23),
         dt.date(1995, 3, 16),
         dt.date(2020, 11, 9),

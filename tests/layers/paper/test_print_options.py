@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from geo.dataset import Dataset, load_dataset
 from geo.errors import StateError
 from geo.measure import Measurement
+from layers.briefing.print_options import PrintOptions, banner_colours, print_options_from_query
+from layers.briefing.view import View, view_from_query
 from layers.exports import ExportOptions, export_bytes, file_name
 from layers.exports.__main__ import main as cli
 from layers.paper import layouts
-from layers.print_options import PrintOptions, banner_colours, print_options_from_query
-from layers.view import View, view_from_query
 from tests.conftest import MakeDataDir
 
 BOUNDS = (44.8, 39.8, 47.2, 41.2)

@@ -16,8 +16,10 @@ from matplotlib.backends import backend_pdf
 from matplotlib.figure import Figure
 
 from geo.dataset import Dataset
+from layers.briefing.view import View
+from layers.paper import atlas as paper_atlas
 from layers.paper import layouts, page, text_cache
-from layers.view import View
+from layers.paper.atlas import AtlasPlan
 
 
 def uncached(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,7 +93,9 @@ def test_briefing_and_atlas_pages_are_written_as_without_the_cache(
         return layouts.briefing_pdf(dataset, view)
 
     def atlas_start() -> bytes:  # the cover and two map pages
-        pages = itertools.islice(layouts.atlas_figures(dataset, view), 3)
+        pages = itertools.islice(
+            paper_atlas.atlas_figures(AtlasPlan(dataset=dataset, view=view)), 3
+        )
         return page.figures_pdf(figure for _, figure in pages)
 
     text_cache.clear()

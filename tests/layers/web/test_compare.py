@@ -10,11 +10,11 @@ from geo.change import compare
 from geo.dataset import Dataset
 from geo.situation import state_at
 from geo.user_layers import read_user_layer
+from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import DRAW_ORDER, LAYERS
 from layers.change_layer import change_features
 from layers.features import layer_features, runtime_features
 from layers.user_layer import showing
-from layers.view import DEFAULT_BOUNDS
 from layers.web.compare import (
     AFTER_PANE,
     BEFORE_PANE,
@@ -24,7 +24,7 @@ from layers.web.compare import (
     compare_groups,
     compare_map,
 )
-from layers.web.map import feature_collection, feature_collections
+from layers.web.geojson import feature_collection, feature_collections
 from tests.geo.test_user_layers import feature_collection as user_collection
 from tests.geo.test_user_layers import point
 

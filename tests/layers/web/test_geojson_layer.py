@@ -10,10 +10,14 @@ from unittest import mock
 import folium
 import pytest
 import streamlit_folium as sf
+from branca.element import Element
 
 from geo.dataset import Dataset
-from layers.view import View
+from layers.briefing.view import View
+from layers.features import view_features
+from layers.web import groups as web_groups
 from layers.web import map as web_map
+from layers.web.geojson import feature_collections
 
 #: folium's generated variable names (random suffixes) differ between two renders.
 _NAMES = re.compile(r"_[0-9a-f]{32}")
@@ -24,7 +28,7 @@ def _same_names(text: str) -> str:
 
 
 def _with_folium_geojson() -> mock._patch[type[folium.GeoJson]]:
-    return mock.patch.object(web_map, "GeoJsonLayer", folium.GeoJson)
+    return mock.patch.object(web_groups, "GeoJsonLayer", folium.GeoJson)
 
 
 def test_the_standalone_page_is_the_same_as_with_folium_geojson(dataset: Dataset) -> None:
@@ -39,11 +43,11 @@ def test_the_standalone_page_is_the_same_as_with_folium_geojson(dataset: Dataset
 @pytest.mark.parametrize("day", [dt.date(1994, 5, 12), dt.date(2021, 2, 23)])
 def test_the_groups_sent_to_the_map_are_the_same(dataset: Dataset, day: dt.date) -> None:
     view = View(day=day)
-    frames = web_map.view_features(dataset, view)
+    frames = view_features(dataset, view)
 
     def groups_text() -> str:
         fmap = web_map.base_map(dataset, view.bounds, view.basemap)
-        groups = web_map.feature_groups(web_map.feature_collections(frames), day=day)
+        groups = web_groups.feature_groups(feature_collections(frames), day=day)
         return "".join(
             sf._get_feature_group_string(group, map=fmap, idx=index)
             for index, group in enumerate(groups)
@@ -58,11 +62,11 @@ def test_the_groups_sent_to_the_map_are_the_same(dataset: Dataset, day: dt.date)
 
 def test_no_template_is_compiled_from_the_data(dataset: Dataset) -> None:
     view = View(day=dt.date(2021, 2, 23))
-    frames = web_map.view_features(dataset, view)
+    frames = view_features(dataset, view)
     fmap = web_map.base_map(dataset, view.bounds, view.basemap)
-    groups = web_map.feature_groups(web_map.feature_collections(frames), day=view.day)
+    groups = web_groups.feature_groups(feature_collections(frames), day=view.day)
     compiled: list[str] = []
-    real = web_map.Element.__init__
+    real = Element.__init__
 
     def spy(self: object, template: str | None = None, **kwargs: object) -> None:
         compiled.append(template or "")

@@ -10,14 +10,10 @@ import pytest
 
 from geo.dataset import Dataset
 from geo.measure import between
-from layers.view import DEFAULT_BOUNDS
-from layers.web.map import (
-    TILE_ERRORS_NOTICE,
-    base_map,
-    measure_group,
-    measure_label,
-    pin_group,
-)
+from layers.briefing.view import DEFAULT_BOUNDS
+from layers.web.elements import TILE_ERRORS_NOTICE
+from layers.web.groups import measure_group, measure_label, pin_group
+from layers.web.map import base_map
 from layers.web.timeline_panel import clicked_event, current_event, scroll_script, timeline_entries
 
 DAY = dt.date(2021, 2, 23)

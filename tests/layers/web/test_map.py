@@ -13,20 +13,14 @@ from shapely.geometry import LineString, Point, box
 
 from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
+from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.catalog import DRAW_ORDER, LAYER_IDS
 from layers.features import layer_features, view_features
 from layers.styles import STYLES
-from layers.view import DEFAULT_BOUNDS, View
+from layers.web.geojson import COORD_DECIMALS, feature_collections, feature_style, prepare_geometry
+from layers.web.groups import feature_groups
 from layers.web.html import POPUP_STYLES
-from layers.web.map import (
-    COORD_DECIMALS,
-    base_map,
-    feature_collections,
-    feature_groups,
-    feature_style,
-    prepare_geometry,
-    standalone_html,
-)
+from layers.web.map import base_map, standalone_html
 from tests.conftest import MakeDataDir
 
 ARTICLE_DAY = dt.date(2021, 2, 23)

@@ -11,12 +11,14 @@ from shapely.geometry import Point
 
 from geo.dataset import Dataset
 from geo.situation import state_at
+from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import LAYER_IDS, layer
 from layers.features import layer_features
-from layers.view import DEFAULT_BOUNDS
+from layers.web.geojson import feature_collections
+from layers.web.groups import feature_groups
 from layers.web.labels import area_label_points
 from layers.web.legend import drawn_legend_html
-from layers.web.map import base_map, feature_collections, feature_groups
+from layers.web.map import base_map
 
 BEFORE_WAR = dt.date(2020, 9, 26)
 STATEMENT = dt.date(2020, 11, 10)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from layers.view import DEFAULT_BOUNDS, Bounds
+from layers.briefing.view import DEFAULT_BOUNDS, Bounds
 from layers.web.present import TILE_PX, _mercator_y, fly_to_bounds
 
 

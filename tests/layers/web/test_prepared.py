@@ -1,26 +1,30 @@
-"""Layers prepared once per situation: st_folium sends the same script as without them,
-and the shared cache never answers for another situation, naming, layer set or data."""
+"""Layers prepared once per situation (layers.web.prepared, layers.web.situations):
+st_folium sends the same script as without them, and the shared cache never answers for
+another situation, naming, layer set or data."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
-import streamlit as st
 import streamlit_folium
 from streamlit_folium import get_full_id
 
 from geo.dataset import Dataset
 from geo.situation import state_at
+from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.catalog import DRAW_ORDER, LAYERS
 from layers.features import layer_features
-from layers.view import DEFAULT_BOUNDS
+from layers.web import prepared, situations
 from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
-from layers.web.map import base_map, feature_collections, feature_groups
-from layers.web.prepared import PreparedGroup, situation_identity
-from ui import map_groups
+from layers.web.geojson import feature_collections
+from layers.web.groups import feature_groups
+from layers.web.map import base_map
+from layers.web.prepared import PreparedGroup
+from layers.web.situations import situation_identity
 
 DATED = tuple(spec.id for spec in LAYERS if spec.dated)
 FIXED = tuple(spec.id for spec in LAYERS if not spec.dated)
@@ -31,9 +35,9 @@ OTHERS = (dt.date(1994, 5, 12), dt.date(2020, 11, 10), dt.date(2021, 2, 23))
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    st.cache_resource.clear()
+    situations.clear()
     yield
-    st.cache_resource.clear()
+    situations.clear()
 
 
 def sent(
@@ -60,8 +64,8 @@ def kept_by_index(
     dataset: Dataset, groups: list[Any], kept: Sequence[int], *, fmap: Any = None
 ) -> str:
     """The ``feature_group`` st_folium sends for the plain ``groups`` with each group at
-    a position in ``kept`` made a kept group (``map_groups.kept_script``) and
-    :data:`map_groups.RESET` first: what the prepared groups must send."""
+    a position in ``kept`` made a kept group (``prepared.kept_script``) and
+    :data:`prepared.RESET` first: what the prepared groups must send."""
     fmap = base_map(dataset, DEFAULT_BOUNDS, "vector") if fmap is None else fmap
     original = streamlit_folium.generate_leaflet_string
 
@@ -70,8 +74,8 @@ def kept_by_index(
         index = int(base_id.rsplit("_", 1)[1]) if base_id.startswith("feature_group_") else -1
         if index not in kept:
             return text
-        text = map_groups.kept_script(text.replace(get_full_id(fmap), "map_div"), index)
-        return (map_groups.RESET if index == 0 else "") + text
+        text = prepared.kept_script(text.replace(get_full_id(fmap), "map_div"), index)
+        return (prepared.RESET if index == 0 else "") + text
 
     streamlit_folium.generate_leaflet_string = wrapped
     try:
@@ -93,9 +97,9 @@ def test_prepared_groups_send_what_st_folium_makes_of_the_layers(
     collections = collections_on(dataset, day, convention)
     del collections["events"]  # a layer switched off: an empty group
     plain = sent(dataset, feature_groups(collections, day=day))
-    prepared = map_groups.groups(collections, map_groups.prepare_all(collections))
-    fast = sent(dataset, feature_groups(collections, day=day, prepared=prepared))
-    assert len(prepared) == len(DATED + FIXED)
+    ready = prepared.groups(collections, prepared.prepare_all(collections))
+    fast = sent(dataset, feature_groups(collections, day=day, prepared=ready))
+    assert len(ready) == len(DATED + FIXED)
     assert fast["feature_group"] == kept_by_index(
         dataset, feature_groups(collections, day=day), range(len(DRAW_ORDER))
     )
@@ -107,22 +111,22 @@ def test_prepared_groups_send_what_st_folium_makes_of_the_layers(
 def test_two_days_of_one_situation_share_one_prepared_object(dataset: Dataset) -> None:
     first, second = (state_at(dataset, day) for day in SAME)
     assert situation_identity(first, DATED) == situation_identity(second, DATED)
-    one = map_groups.situation_layers("v1", dataset, first, DATED, "en")
-    assert map_groups.situation_layers("v1", dataset, second, DATED, "en") is one
+    one = situations.situation_layers("v1", dataset, first, DATED, "en")
+    assert situations.situation_layers("v1", dataset, second, DATED, "en") is one
 
 
 def test_another_situation_naming_layer_set_or_data_is_another_entry(dataset: Dataset) -> None:
     day = SAME[0]
-    base = map_groups.situation_layers("v1", dataset, state_at(dataset, day), DATED, "en")
+    base = situations.situation_layers("v1", dataset, state_at(dataset, day), DATED, "en")
     others = [
-        map_groups.situation_layers("v1", dataset, state_at(dataset, other), DATED, "en")
+        situations.situation_layers("v1", dataset, state_at(dataset, other), DATED, "en")
         for other in OTHERS
     ]
-    others.append(map_groups.situation_layers("v1", dataset, state_at(dataset, day), DATED, "az"))
+    others.append(situations.situation_layers("v1", dataset, state_at(dataset, day), DATED, "az"))
     others.append(
-        map_groups.situation_layers("v1", dataset, state_at(dataset, day), DATED[1:], "en")
+        situations.situation_layers("v1", dataset, state_at(dataset, day), DATED[1:], "en")
     )
-    others.append(map_groups.situation_layers("v2", dataset, state_at(dataset, day), DATED, "en"))
+    others.append(situations.situation_layers("v2", dataset, state_at(dataset, day), DATED, "en"))
     for other in others:
         assert other is not base
     scripts = {repr(sorted((k, v.script) for k, v in o[1].items())) for o in [base, *others]}
@@ -133,12 +137,12 @@ def test_each_prepared_entry_is_what_the_day_draws(dataset: Dataset) -> None:
     for day in (*SAME, *OTHERS):
         for convention in ("en", "hy"):
             situation = state_at(dataset, day)
-            collections, scripts = map_groups.situation_layers(
+            collections, scripts = situations.situation_layers(
                 "v1", dataset, situation, DATED, convention
             )
             frames = layer_features(dataset, situation, DATED, convention)
             assert collections == feature_collections(frames)
-            assert scripts == map_groups.prepare_all(feature_collections(frames))
+            assert scripts == prepared.prepare_all(feature_collections(frames))
 
 
 def test_a_layer_outside_its_validity_changes_the_identity(dataset: Dataset) -> None:
@@ -155,16 +159,16 @@ def test_prepared_comparison_groups_send_what_st_folium_makes_of_them(dataset: D
     fixed = {k: v for k, v in fixed.items() if k in FIXED and k != "places"}  # one off
     layers = tuple(i for i in DATED if i != "events")  # one dated layer off
     n = len(DRAW_ORDER)
-    left, left_scripts = map_groups.situation_layers(
+    left, left_scripts = situations.situation_layers(
         "v1", dataset, state_at(dataset, before), layers, "en", pane=BEFORE_PANE
     )
-    right, right_scripts = map_groups.situation_layers(
+    right, right_scripts = situations.situation_layers(
         "v1", dataset, state_at(dataset, after), layers, "en", pane=AFTER_PANE, offset=n
     )
     plain = compare_groups(fixed, left, right, None, days=(before, after))
     fast = compare_groups(fixed, left, right, None, days=(before, after))
-    fixed_scripts = map_groups.prepare_all(fixed, pane=FIXED_PANE, offset=2 * n + 1)
-    map_groups.use_prepared(
+    fixed_scripts = prepared.prepare_all(fixed, pane=FIXED_PANE, offset=2 * n + 1)
+    prepared.use_prepared(
         fast,
         [
             (left, left_scripts, BEFORE_PANE, 0),
@@ -192,3 +196,40 @@ def test_without_the_figure_render_st_folium_sends_the_same(dataset: Dataset, ba
         light = sent(dataset, feature_groups(collections, day=day), fmap=make(), render=False)
         full.pop("on_change"), light.pop("on_change")
         assert light == full
+
+
+def test_the_shared_cache_makes_a_value_once_and_keeps_no_failure() -> None:
+    cache: situations.SharedCache[list[int]] = situations.SharedCache(2)
+    made: list[str] = []
+
+    def make(key: str) -> list[int]:
+        made.append(key)
+        return [len(made)]
+
+    first = cache.get("a", lambda: make("a"))
+    assert cache.get("a", lambda: make("a")) is first and made == ["a"]
+    cache.get("b", lambda: make("b"))
+    cache.get("c", lambda: make("c"))  # over the size: "a", the least recently used, goes
+    assert cache.get("a", lambda: make("a")) is not first and made == ["a", "b", "c", "a"]
+
+    def fail() -> list[int]:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        cache.get("d", fail)
+    assert cache.get("d", lambda: make("d")) == [5]  # the failure was not kept
+
+
+def test_the_main_map_layers_are_the_fixed_the_dated_and_nothing_else(dataset: Dataset) -> None:
+    view = View(day=SAME[0], layers=("countries", "control", "events"), convention="en")
+    layers = situations.map_layers("v1", dataset, view)
+    assert list(layers.collections) == ["countries", "control", "events"]
+    assert set(layers.scripts) == set(layers.collections)
+    # fixed layers as labelled among all of them (AZERBAIJAN keeps clear of the districts)
+    assert layers.collections["countries"] is situations.fixed_layers("v1", dataset, "en")[
+        "countries"
+    ]
+    frames = layer_features(dataset, state_at(dataset, view.day), ("control", "events"), "en")
+    assert {k: layers.collections[k] for k in ("control", "events")} == feature_collections(frames)
+    again = situations.map_layers("v1", dataset, replace(view, day=SAME[1]))
+    assert again.scripts["control"] is layers.scripts["control"]  # one situation, one entry

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from geo import settings
 from geo.errors import StateError
 from geo.naming import DEFAULT_CONVENTION, check_convention
-from geo.situation import check_day
+from geo.situation import check_day, check_day_pair
+from layers.briefing.print_options import QUERY_KEYS as PRINT_KEYS
 from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
-from layers.print_options import QUERY_KEYS as PRINT_KEYS
 
 BASEMAPS: dict[str, str] = {
     "vector": "Offline vector basemap (no network needed)",
@@ -103,8 +103,8 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
     ``params`` maps each key to its value, or to every value of a key repeated in the
     URL (``st.query_params.get_all``). Returns the view and one plain-text message per
     parameter that was ignored: unknown keys, bad values, and all but the last value of
-    a repeated key. The print parameters (:data:`layers.print_options.QUERY_KEYS`) are
-    known keys, parsed by :func:`layers.print_options.print_options_from_query`.
+    a repeated key. The print parameters (:data:`layers.briefing.print_options.QUERY_KEYS`) are
+    known keys, parsed by :func:`layers.briefing.print_options.print_options_from_query`.
     """
     messages = _dropped(params.get(DROPPED_KEY))
     messages += _unknown_keys(
@@ -198,10 +198,7 @@ def parse_day_pair(raw: str) -> tuple[dt.date, dt.date]:
     parts = raw.split(",")
     if len(parts) != 2:
         raise StateError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
-    first, second = parse_day(parts[0].strip()), parse_day(parts[1].strip())
-    if first > second:
-        raise StateError(f"{first.isoformat()} is later than {second.isoformat()}")
-    return first, second
+    return check_day_pair(parse_day(parts[0].strip()), parse_day(parts[1].strip()))
 
 
 def parse_layers(raw: str) -> tuple[str, ...]:

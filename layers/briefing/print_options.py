@@ -3,7 +3,7 @@ orientation, resolution, greyscale) and their URL form.
 
 One :class:`PrintOptions` travels from the URL (or the command line, which uses the same
 parsers) to the paper layouts. Parsing a URL never raises: bad parameters fall back to
-defaults and are reported as plain-text messages, as for :mod:`layers.view`.
+defaults and are reported as plain-text messages, as for :mod:`layers.briefing.view`.
 
 Text fields are user text: the paper layouts draw them as plain text (never maths), the
 web layers escape them (:func:`layers.web.html.escape_text`).

@@ -1,4 +1,5 @@
-"""A minimal Streamlit client speaking the browser's websocket protocol (loopback only).
+"""Warming a replica: a minimal Streamlit client speaking the browser's websocket
+protocol (loopback only), and :func:`warm`, which opens the page and visits every key date.
 
 What the browser does, and this client repeats: open ``/_stcore/stream`` with the
 subprotocol ``streamlit``; send a ``BackMsg`` ``rerun_script`` (the first one with no
@@ -11,15 +12,18 @@ reruns only that fragment (status ``FINISHED_FRAGMENT_RUN_SUCCESSFULLY``). The d
 sends dates as microseconds since the epoch (UTC midnight) in a one-value
 ``double_array_value``.
 
-Used by the load script (bench/load.py) and the deploy test (tests/deploy/).
+Used by ``make serve`` to fill each replica's caches before serving (deploy/serve.py),
+by the load benchmark (bench/load.py) and the deploy test (tests/deploy/).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -157,3 +161,26 @@ async def _recv(ws: ClientConnection, timeout: float) -> bytes:
     if isinstance(raw, str):
         raise ProtocolError("Streamlit sends binary protobufs, got a text frame")
     return raw
+
+
+def warm(url: str) -> float:
+    """Open the page once on the replica at ``url`` and move its date to every key date,
+    so that its caches (data, fixed layers, each situation's prepared layers) are filled
+    before the first user arrives; the seconds it took. The data (to know its key dates)
+    is loaded on demand."""
+    from geo import settings
+    from geo.dataset import load_dataset
+    from geo.situation import key_dates
+
+    folder = Path(os.environ.get("BRIEFING_DATA_DIR") or settings.DATA_DIR)
+    days = key_dates(load_dataset(folder))
+
+    async def visit() -> None:
+        async with Session(url) as session:
+            await session.load()
+            for day in days:
+                await session.set_date(day)
+
+    start = time.perf_counter()
+    asyncio.run(visit())
+    return time.perf_counter() - start

@@ -1,0 +1,297 @@
+"""The atlas: a cover with contents, then one briefing page (:mod:`layers.paper.layouts`)
+per run of days whose maps are identical, in one bookmarked PDF.
+
+What an atlas shows is planned once, by an :class:`AtlasPlan` (the data, the view, the
+paper, labels, print options, measured distance and which dates,
+:class:`layers.briefing.atlas.AtlasChoice`); :func:`atlas_figures` and :func:`atlas_pdf`
+both take it. From :data:`SPLIT_PAGES` map pages on, the second half of the PDF is drawn
+by a worker process at the same time (two cores: about half the time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing as mp
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+from matplotlib.figure import Figure
+
+from geo.dataset import Dataset
+from geo.dates import format_date
+from geo.measure import Measurement
+from geo.naming import CONVENTIONS
+from geo.situation import Situation, state_at
+from layers.briefing.atlas import AtlasChoice, Progress, atlas_days
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import View
+from layers.catalog import LayerSpec, runtime_layers, runtime_specs
+from layers.features import view_features
+from layers.paper.layouts import MARGIN, briefing_page, finish
+from layers.paper.page import (
+    DEFAULT_PAPER,
+    INK,
+    Page,
+    figures_pdf,
+    imprint_line,
+    outlined_pdfs,
+    page_number,
+    paragraph_height,
+    title_line,
+    wrap,
+)
+
+
+def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
+    """A hash of what a map draws: per layer, every feature's geometry, style, status and
+    label. Two days with equal signatures give the same map."""
+    parts = []
+    for layer_id, frame in frames.items():
+        columns = [c for c in ("style_key", "status", "label") if c in frame.columns]
+        rows = tuple(zip(*(frame[c].astype(str) for c in columns), strict=True))
+        parts.append((layer_id, tuple(frame.geometry.to_wkb()), rows))
+    return hash(tuple(parts))
+
+
+def group_identical(
+    dataset: Dataset, view: View, days: Sequence[dt.date]
+) -> list[tuple[dt.date, ...]]:
+    """``days`` in runs of consecutive days whose maps are identical (one page each)."""
+    return [run.days for run in atlas_runs(dataset, view, days)]
+
+
+@dataclass(frozen=True)
+class AtlasRun:
+    """A run of consecutive ``days`` whose maps are identical, with the situation and the
+    layer frames of its last day (the day its page is drawn for)."""
+
+    days: tuple[dt.date, ...]
+    situation: Situation
+    frames: dict[str, gpd.GeoDataFrame]
+
+
+def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[AtlasRun]:
+    """:func:`group_identical` keeping what each page needs, so the frames of a day are
+    built once (for its signature and its page)."""
+    runs: list[AtlasRun] = []
+    last_signature: int | None = None
+    for day in days:
+        situation = state_at(dataset, day)
+        frames = view_features(dataset, replace(view, day=day), situation)
+        signature = map_signature(frames)
+        if runs and signature == last_signature:
+            runs[-1] = AtlasRun((*runs[-1].days, day), situation, frames)
+        else:
+            runs.append(AtlasRun((day,), situation, frames))
+        last_signature = signature
+    return runs
+
+
+def format_days(days: Sequence[dt.date]) -> str:
+    """``8, 9, 10 and 11 November 2020`` (``1 October 2020 and 3 March 2021`` across months).
+
+    >>> format_days([dt.date(2020, 11, d) for d in (8, 9, 10, 11)])
+    '8, 9, 10 and 11 November 2020'
+    """
+    if len(days) == 1:
+        return format_date(days[0])
+    if len({(d.year, d.month) for d in days}) == 1:
+        numbers = [str(d.day) for d in days]
+        return f"{', '.join(numbers[:-1])} and {numbers[-1]} {format_date(days[-1], 'month')}"
+    names = [format_date(d) for d in days]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def atlas_cover(
+    dataset: Dataset,
+    view: View,
+    groups: Sequence[tuple[dt.date, ...]],
+    *,
+    paper: str,
+    sheet: PrintOptions | None,
+    total: int,
+) -> Figure:
+    """The cover (page 1 of ``total``): title, range, imprint and the contents (page
+    number and dates of each map page)."""
+    page = Page(paper, sheet)
+    width = page.width - 2 * MARGIN - 0.8
+    title = title_line(page.sheet.title or f"{view.title}: atlas", width, 22)
+    top = page.top - 1.0
+    page.text(MARGIN + 0.4, top, title, fontsize=22, fontweight="bold", va="top", color=INK)
+    first, last = groups[0][0], groups[-1][-1]
+    lines = [
+        title_line(page.sheet.subtitle, width, 11)
+        if page.sheet.subtitle
+        else f"{format_date(first)} to {format_date(last)}",
+        f"{len(groups)} map pages  ·  place names: {CONVENTIONS[view.convention]}",
+    ]
+    if imprint := imprint_line(page.sheet):
+        lines.append(imprint)
+    page.text(MARGIN + 0.4, top - 0.5, "\n".join(lines), fontsize=11, va="top",
+              linespacing=1.5, color="#333333")  # fmt: skip
+    y = top - 1.55
+    page.text(MARGIN + 0.4, y, "Contents", fontsize=13, fontweight="bold", va="top", color=INK)
+    y -= 0.35
+    size = 8.5
+    row = paragraph_height(1, size)
+    room = y - page.bottom - MARGIN - 0.3
+    per_column = max(1, int(room / row))
+    columns = math.ceil(len(groups) / per_column)
+    width = (page.width - 2 * MARGIN - 0.8) / max(columns, 1)
+    for index, days in enumerate(groups):
+        x = MARGIN + 0.4 + (index // per_column) * width
+        line = f"{index + 2:>3}   {format_days(days)}"
+        text = wrap(line, width - 0.2, size, 1)[0]
+        page.text(x, y - (index % per_column) * row, text, fontsize=size, va="top", color=INK)
+    page_number(page, 1, total, MARGIN)
+    return finish(page)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AtlasPlan:
+    """One atlas: the data, the view (its day ends the default range), the paper, labels,
+    print options (``sheet``), the measured distance drawn on every map and which dates
+    (``choice``; ``None``: the key dates up to the view's day). Plain data, so a worker
+    process can draw some of its pages."""
+
+    dataset: Dataset
+    view: View
+    paper: str = DEFAULT_PAPER
+    labels: bool = True
+    sheet: PrintOptions | None = None
+    choice: AtlasChoice | None = None
+    measurement: Measurement | None = None
+
+    def runs(self) -> list[AtlasRun]:
+        """The runs of identical maps among the atlas's days, one page each."""
+        days = atlas_days(self.dataset, self.view.day, self.choice)
+        return atlas_runs(self.dataset, self.view, days)
+
+    def cover(self, runs: Sequence[AtlasRun]) -> Figure:
+        """The cover and contents of the atlas of ``runs`` (page 1)."""
+        groups = [run.days for run in runs]
+        return atlas_cover(
+            self.dataset, self.view, groups, paper=self.paper, sheet=self.sheet,
+            total=len(runs) + 1,
+        )  # fmt: skip
+
+    def pages(
+        self, runs: Sequence[AtlasRun], first: int, total: int
+    ) -> Iterator[tuple[str, Figure]]:
+        """The map pages of ``runs``, numbered from ``first`` of ``total``, each with its
+        outline title (the days it stands for)."""
+        for number, run in enumerate(runs, start=first):
+            when = format_days(run.days)
+            figure = briefing_page(
+                self.dataset, replace(self.view, day=run.days[-1]), run.situation, run.frames,
+                paper=self.paper, labels=self.labels, sheet=self.sheet,
+                measurement=self.measurement, when=when, number=(number, total),
+            )  # fmt: skip
+            yield when, figure
+
+    def part_pdf(
+        self,
+        days: Sequence[tuple[dt.date, ...]],
+        first: int,
+        total: int,
+        specs: tuple[LayerSpec, ...],
+    ) -> bytes:
+        """The pages of the runs of ``days`` as one PDF (no outline), in a worker process:
+        the runtime layers ``specs`` are put in force again there."""
+        with runtime_layers(specs):
+            runs = [_run(self.dataset, self.view, run_days) for run_days in days]
+            return figures_pdf(figure for _, figure in self.pages(runs, first, total))
+
+    def title(self) -> str:
+        """The document title: the print options' title, else the view's, "atlas"."""
+        return (self.sheet.title if self.sheet else "") or f"{self.view.title}: atlas"
+
+
+def atlas_figures(
+    plan: AtlasPlan, progress: Progress | None = None
+) -> Iterator[tuple[str, Figure]]:
+    """The atlas pages with their outline titles: the cover, then one briefing page per
+    run of identical maps among the plan's days (drawn on the run's last day, titled
+    with every day of the run), each numbered ``Page k of n``. ``progress`` is called
+    after each page."""
+    runs = plan.runs()
+    total = len(runs) + 1
+    cover = plan.cover(runs)
+    if progress:
+        progress(1, total)
+    yield "Cover and contents", cover
+    for number, (when, figure) in enumerate(plan.pages(runs, 2, total), start=2):
+        if progress:
+            progress(number, total)
+        yield when, figure
+
+
+def _run(dataset: Dataset, view: View, days: tuple[dt.date, ...]) -> AtlasRun:
+    situation = state_at(dataset, days[-1])
+    return AtlasRun(days, situation, view_features(dataset, replace(view, day=days[-1]), situation))
+
+
+#: An atlas of at least this many map pages is written in two halves, the second drawn by
+#: a worker process while this one draws the first (two cores: about half the time). The
+#: halves are fixed by the page count alone, so the file is the same with or without the
+#: worker (each half embeds its own font subsets).
+SPLIT_PAGES = 8
+
+
+def _worker_pool() -> ProcessPoolExecutor:
+    """One worker process: forked when this process runs a single thread (CLI, bench),
+    else started from a fork server (forking a threaded server is unsafe)."""
+    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(["layers.paper.atlas"])
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+
+
+def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
+    """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page.
+
+    Every page goes through one :class:`~matplotlib.backends.backend_pdf.PdfPages` per
+    half (fonts subset once per half); from :data:`SPLIT_PAGES` map pages on, the second
+    half is drawn by a worker process at the same time. ``progress`` hears of the first
+    half's pages as they are drawn, then of the second half's when it is done.
+    """
+    title = plan.title()
+    if progress is None:
+        progress = _ignore
+    runs = plan.runs()
+    total = len(runs) + 1
+    half = (len(runs) + 1) // 2 if len(runs) >= SPLIT_PAGES else len(runs)
+    head, tail = runs[:half], runs[half:]
+    titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
+    cover = plan.cover(runs)
+    tail_days = [run.days for run in tail]
+    with _worker_pool() if tail else nullcontext() as pool:
+        future = (
+            pool.submit(plan.part_pdf, tail_days, len(head) + 2, total, runtime_specs())
+            if pool is not None
+            else None
+        )
+
+        def first_half() -> Iterator[Figure]:
+            yield cover
+            progress(1, total)
+            for number, (_, figure) in enumerate(plan.pages(head, 2, total), start=2):
+                yield figure
+                progress(number, total)
+
+        parts = [figures_pdf(first_half(), title=title)]
+        if future is not None:
+            parts.append(future.result())
+    for number in range(len(head) + 2, total + 1):
+        progress(number, total)
+    return outlined_pdfs(parts, titles)
+
+
+def _ignore(done: int, total: int) -> None:
+    """A progress callback that listens to nothing."""

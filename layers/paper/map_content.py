@@ -1,0 +1,123 @@
+"""What one paper map shows, prepared for drawing (:class:`MapContent`): the view's
+extent grown to the map frame (:func:`fit_extent`) and the layer frames and the land
+clipped to it and simplified (:func:`prepare`). EPSG:4326 throughout; the drawing is
+:mod:`layers.paper.map`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo.dataset import Dataset
+from layers import catalog
+from layers.briefing.view import Bounds, View
+
+#: Offline vector basemap colours (not a layer: always drawn under the layers).
+SEA_COLOUR = "#dbe7f0"
+LAND_COLOUR = "#f5f2eb"
+
+
+@dataclass(frozen=True)
+class MapContent:
+    """What one map shows, prepared for drawing.
+
+    ``extent`` (min lon, min lat, max lon, max lat, EPSG:4326) is the view's bounds grown
+    to the shape of the map frame; ``frames`` are the layer frames of
+    :func:`layers.features.layer_features` clipped to the extent and simplified.
+    """
+
+    view: View
+    extent: Bounds
+    lat0: float
+    frames: Mapping[str, gpd.GeoDataFrame]
+    land: tuple[BaseGeometry, ...]
+
+
+# --- Preparation ---------------------------------------------------------------------
+
+
+def fit_extent(
+    bounds: Bounds, width_in: float, height_in: float, region: Bounds = settings.REGION_BBOX
+) -> tuple[Bounds, float]:
+    """Grow ``bounds`` (EPSG:4326) about its centre to fill a frame of the given size, then
+    keep it inside ``region`` (the extract of the boundaries: beyond it the land would end
+    in a straight line).
+
+    The grown extent is shifted into ``region`` where it fits (it still holds ``bounds``
+    when ``bounds`` lies in ``region``, as :func:`layers.briefing.view.check_bounds` makes sure);
+    where it is larger than ``region`` it is cut to it, and the map frame is then a
+    little smaller than asked. Returns the extent and ``lat0``, the centre latitude whose
+    ``1 / cos`` is the aspect of the map.
+    """
+    min_x, min_y, max_x, max_y = bounds
+    lat0 = (min_y + max_y) / 2
+    cx = (min_x + max_x) / 2
+    shrink = math.cos(math.radians(lat0))
+    width, height = (max_x - min_x) * shrink, max_y - min_y
+    if width / height < width_in / height_in:
+        width = height * width_in / height_in
+    else:
+        height = width * height_in / width_in
+    half_x, half_y = width / shrink / 2, height / 2
+    x0, x1 = _keep_inside(cx - half_x, cx + half_x, region[0], region[2])
+    y0, y1 = _keep_inside(lat0 - half_y, lat0 + half_y, region[1], region[3])
+    return (x0, y0, x1, y1), (y0 + y1) / 2
+
+
+def _keep_inside(low: float, high: float, floor: float, ceiling: float) -> tuple[float, float]:
+    """``[low, high]`` shifted into ``[floor, ceiling]``, or cut to it if longer."""
+    if high - low >= ceiling - floor:
+        return max(low, floor), min(high, ceiling)
+    shift = max(0.0, floor - low) - max(0.0, high - ceiling)
+    return low + shift, high + shift
+
+
+def prepare(
+    dataset: Dataset,
+    view: View,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    frame_in: tuple[float, float],
+) -> MapContent:
+    """Clip and simplify ``frames`` for a map frame of ``frame_in`` inches (width, height).
+
+    Geometries stay EPSG:4326; they are clipped to the fitted extent plus a margin and
+    simplified to about a thousandth of its width (invisible at print resolution).
+    """
+    extent, lat0 = fit_extent(view.bounds, *frame_in)
+    min_x, min_y, max_x, max_y = extent
+    pad = 0.05 * (max_x - min_x)
+    window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
+    tolerance = (max_x - min_x) / 1200
+    clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
+    countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
+    land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
+    return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
+
+
+def clip_geometries(
+    geometries: Iterable[BaseGeometry], window: Bounds, tolerance: float
+) -> list[BaseGeometry]:
+    array = np.asarray(list(geometries), dtype=object)
+    if array.size == 0:
+        return []
+    simple = shapely.simplify(array, tolerance, preserve_topology=True)
+    return list(shapely.clip_by_rect(simple, *window))
+
+
+def _clip_frame(frame: gpd.GeoDataFrame, window: Bounds, tolerance: float) -> gpd.GeoDataFrame:
+    if frame.empty:
+        return frame
+    result = frame.copy()
+    result["geometry"] = clip_geometries(frame.geometry, window, tolerance)
+    kept: gpd.GeoDataFrame = result[~result.geometry.is_empty]
+    return kept
+
+

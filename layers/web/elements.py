@@ -1,0 +1,173 @@
+"""Map elements written into the page as they are: never compiled as Jinja templates
+(branca would compile them, so data text in them would run), and the controls the maps
+add (a boxed control, the zoom class, the tile-failure notice).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
+from folium.utilities import get_obj_in_upper_tree
+from jinja2 import Template
+
+
+class Verbatim(Element):
+    """An element whose text is written into the page as it is.
+
+    branca's ``Element(template=text)`` compiles ``text`` as a Jinja template, so data in
+    it would run (``{{ ... }}``) or break the page (``{#``). This element is never
+    compiled: use it for every piece of HTML, CSS or script built in Python (data in it
+    escaped with :func:`layers.web.html.escape_text` first).
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        """The text, unchanged."""
+        return self.text
+
+
+class MapControl(MacroElement):
+    """A Leaflet control at ``position`` holding ``html`` (already escaped)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create('div', 'bm-control ' + {{ this.css_class|tojson }});
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, position: str = "bottomright", css_class: str = "") -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapControl"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+
+class ZoomClass(MacroElement):
+    """Keeps the class ``bm-zoomed-out`` on the map while its zoom is below ``zoom``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function update() {
+                var out = map.getZoom() < {{ this.zoom }};
+                map.getContainer().classList.toggle('bm-zoomed-out', out);
+            }
+            map.on('zoomend', update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, zoom: int) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ZoomClass"
+        self.zoom = int(zoom)
+
+#: Failed tile requests after which the map says the online basemap is unavailable.
+TILE_ERRORS_NOTICE = 4
+#: What the map says then (plain text; the app offers the switch under the map).
+TILE_FAILURE_TEXT = (
+    "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
+    "under the map, or Display › Basemap in the sidebar."
+)
+
+
+class TileFailureNotice(MacroElement):
+    """Counts the ``tileerror`` events of the map's tile layers; after
+    :data:`TILE_ERRORS_NOTICE` of them, shows a notice (a control with class
+    ``bm-tile-failure``) saying the online basemap cannot be loaded."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var failures = 0, shown = false;
+            function failed() {
+                failures += 1;
+                if (shown || failures < {{ this.threshold }}) { return; }
+                shown = true;
+                var notice = L.control({position: 'bottomleft'});
+                notice.onAdd = function () {
+                    var div = L.DomUtil.create('div', 'bm-control bm-tile-failure');
+                    div.setAttribute('role', 'alert');
+                    div.textContent = {{ this.text|tojson }};
+                    return div;
+                };
+                notice.addTo(map);
+            }
+            map.eachLayer(function (layer) {
+                if (layer instanceof L.TileLayer) { layer.on('tileerror', failed); }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, threshold: int = TILE_ERRORS_NOTICE) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TileFailureNotice"
+        self.threshold = int(threshold)
+        self.text = TILE_FAILURE_TEXT
+
+class GeoJsonLayer(folium.GeoJson):
+    """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`
+    text (folium 0.20's ``GeoJson.render``, ``Layer.render`` and
+    ``MacroElement.render`` otherwise).
+
+    ``MacroElement.render`` wraps each element's rendered script in
+    ``Element(template=script)``, so branca compiles the whole embedded GeoJSON as a
+    Jinja template on every render: with 10,000 events that took half a second per date
+    change, though streamlit-folium renders the script macro again itself and never uses
+    that copy. Nothing is lost: data text reaches the GeoJSON escaped, braces included
+    (:func:`layers.web.html.escape_text`), and these layers have no element-valued styles
+    for a second template pass to resolve.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
+        """Style map (as ``GeoJson.render``), the add-to-parent call (as
+        ``Layer.render``), then the script, verbatim, and the children."""
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
+        if (self.style or self.highlight) and self.data["features"]:
+            mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        if self.show:
+            assert self._parent is not None, "a layer is rendered inside its map"
+            adder = ElementAddToElement(
+                element_name=self.get_name(), element_parent_name=self._parent.get_name()
+            )
+            self.add_child(adder, name=self.get_name() + "_add")
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure_of(self).script.add_child(Verbatim(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+
+def figure_of(fmap: Element) -> Figure:
+    """The figure (page) ``fmap`` belongs to."""
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    return root

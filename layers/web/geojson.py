@@ -1,0 +1,169 @@
+"""Feature frames (:mod:`layers.features`) as GeoJSON ready to embed in a Leaflet map, and
+the Leaflet style of each feature.
+
+Input frames are EPSG:4326 with the columns of :data:`layers.features.FEATURE_COLUMNS`
+plus ``geometry``. Geometries are simplified (:data:`SIMPLIFY_TOLERANCE`, small features
+kept as drawn) and rounded to :data:`COORD_DECIMALS` decimals before they are embedded;
+every text reaches the GeoJSON escaped by :mod:`layers.web.html`. A feature is made
+once and reused (bounded, shared read-only).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from functools import partial
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from layers.catalog import find
+from layers.styles import LABEL_STYLES, leaflet_style, style
+from layers.web.html import escape_text, popup_html
+from layers.web.labels import area_label_points, wrap_label
+
+#: Douglas-Peucker tolerance for outlines, in degrees (about 200 m).
+SIMPLIFY_TOLERANCE = 0.002
+#: Features whose bounding box is smaller than this (degrees) are kept as drawn.
+SMALL_FEATURE_DEG = 0.05
+#: Decimals kept in embedded coordinates (1e-5 degree is about 1 m).
+COORD_DECIMALS = 5
+#: Most events the app's map draws one by one (``layer_features(event_limit=...)``):
+#: beyond it the earlier ones are counted per area, so 10,000 events stay a light page.
+EVENT_MARKER_LIMIT = 500
+
+
+# --- geometry preparation -------------------------------------------------------------
+
+
+def prepare_geometry(geometry: BaseGeometry) -> BaseGeometry:
+    """Simplify an EPSG:4326 outline (unless it is small) and round its coordinates."""
+    if geometry.is_empty:
+        return geometry
+    if geometry.geom_type not in ("Point", "MultiPoint"):
+        min_x, min_y, max_x, max_y = geometry.bounds
+        if max(max_x - min_x, max_y - min_y) > SMALL_FEATURE_DEG:
+            simplified = geometry.simplify(SIMPLIFY_TOLERANCE, preserve_topology=True)
+            geometry = geometry if simplified.is_empty else simplified
+    return shapely.transform(geometry, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+FeatureCollection = dict[str, Any]
+
+
+#: GeoJSON features already made (see :func:`_prepared`), at most this many kept.
+MAX_PREPARED_FEATURES = 20_000
+_PREPARED: OrderedDict[Hashable, tuple[BaseGeometry, dict[str, Any]]] = OrderedDict()
+_PREPARED_LOCK = threading.Lock()
+
+
+def _prepared(
+    key: Hashable, geometry: BaseGeometry, make: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The feature ``make()`` builds, made once for ``key`` and reused (shared and
+    read-only, like the collections). ``key`` holds every input of the feature but the
+    geometry, which is matched by identity: the entry keeps the geometry alive, so its
+    ``id`` cannot be reused while the entry exists. Least recently used dropped first."""
+    try:
+        hash(key)
+    except TypeError:  # a frame not made by layers.features (lists in it): not kept
+        return make()
+    with _PREPARED_LOCK:
+        held = _PREPARED.get(key)
+        if held is not None and held[0] is geometry:
+            _PREPARED.move_to_end(key)
+            return held[1]
+    feature = make()
+    with _PREPARED_LOCK:
+        _PREPARED[key] = (geometry, feature)
+        while len(_PREPARED) > MAX_PREPARED_FEATURES:
+            _PREPARED.popitem(last=False)
+    return feature
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame, anchors: Mapping[str, tuple[float, float]] | None = None
+) -> FeatureCollection:
+    """GeoJSON FeatureCollection of a feature frame, ready to embed.
+
+    Each feature's ``id`` is the frame's ``id``; its properties are ``style_key``,
+    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML); a feature
+    with an entry in ``anchors`` (:func:`layers.web.labels.area_label_points`) also has
+    ``label_at`` (``[lon, lat]``) and ``label`` (escaped lines joined by ``<br>``).
+    """
+    features = []
+    for row in frame.itertuples(index=False):
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        anchor = anchors.get(str(row.id)) if anchors else None
+        key = (row.id, row.layer, row.style_key, row.status, row.label, row.details,
+               row.citations, id(row.geometry), anchor)  # fmt: skip
+        features.append(_prepared(key, row.geometry, partial(_geojson_feature, row, anchor)))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, Any]:
+    """One feature of :func:`feature_collection` from a frame row."""
+    properties = {
+        "style_key": row.style_key,
+        "status": row.status,
+        "tooltip": escape_text(row.label),
+        "popup": popup_html(row.label, row.details, row.citations),
+    }
+    spec = find(row.layer)  # None for a derived layer (the change layer): no label
+    label = spec.label if spec is not None else None
+    if anchor is not None and label is not None:
+        lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
+        properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
+    return {
+        "type": "Feature",
+        "id": str(row.id),
+        "properties": properties,
+        "geometry": mapping(prepare_geometry(row.geometry)),
+    }
+
+def feature_collections(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, FeatureCollection]:
+    """:func:`feature_collection` of every frame, keyed by layer id; the areas of layers
+    labelled permanently get their label anchors (computed over all ``frames`` at once,
+    see :func:`layers.web.labels.area_label_points`).
+
+    The result is never modified by :func:`layer_group`, so collections of layers that do
+    not change with the date can be computed once and reused (the app caches them).
+    """
+    anchors = area_label_points(frames)
+    return {layer_id: feature_collection(frame, anchors) for layer_id, frame in frames.items()}
+
+
+
+# --- styles ---------------------------------------------------------------------------
+
+
+def path_style(style_key: str, status: str) -> dict[str, Any]:
+    """Leaflet options of a line or area; outline-only areas get ``fill: false`` so their
+    interior does not catch clicks meant for what lies below."""
+    options = leaflet_style(style(style_key, status))
+    if options["fillOpacity"] == 0:
+        options["fill"] = False
+    return options
+
+
+def circle_style(style_key: str, status: str) -> dict[str, Any]:
+    """Leaflet CircleMarker options: the path style, a radius and an opaque fill."""
+    look = style(style_key, status)
+    options = leaflet_style(look)
+    options.update(radius=look.radius, fill=True, fillOpacity=0.9 if look.fill else 0.0)
+    return options
+
+
+def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """The Leaflet style of one feature of :func:`feature_collection` (Folium's
+    ``style_function``): circle-marker options for points, path options otherwise."""
+    props = feature["properties"]
+    if feature["geometry"]["type"] in ("Point", "MultiPoint"):
+        return circle_style(props["style_key"], props["status"])
+    return path_style(props["style_key"], props["status"])

@@ -12,6 +12,9 @@ DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 #: The GeoPackage produced by ``python -m geo.build_boundaries``.
 BOUNDARIES_FILE = "boundaries.gpkg"
 
+#: The GeoPackage of rivers and lakes produced by ``python -m geo.build_ground``.
+GROUND_FILE = "ground.gpkg"
+
 #: Layer of the boundaries drawn as land under every map (the offline vector basemap).
 LAND_LAYER = "countries"
 

@@ -10,7 +10,7 @@ HOST   ?= localhost
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test fast lint bench load growth serve data
+.PHONY: run test fast lint bench load growth serve data ground
 REPLICAS ?= 2
 PORT     ?= 8501
 BIND     ?= 127.0.0.1
@@ -64,3 +64,8 @@ serve: $(VENV)/.runtime
 # Rebuild data/boundaries.gpkg from Natural Earth (see data/README.md).
 data: $(VENV)/.runtime
 	$(BIN)/python -m geo.build_boundaries
+
+# Rebuild data/ground.gpkg (rivers, lakes) from GSHHG through GMT (needs Debian's gmt and
+# gmt-gshhg-full; see data/README.md, "Ground").
+ground: $(VENV)/.runtime
+	$(BIN)/python -m geo.build_ground

@@ -12,6 +12,9 @@ DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 #: The GeoPackage produced by ``python -m geo.build_boundaries``.
 BOUNDARIES_FILE = "boundaries.gpkg"
 
+#: The GeoPackage of rivers and lakes produced by ``python -m geo.build_ground``.
+GROUND_FILE = "ground.gpkg"
+
 #: Curated files, in the order they are validated (sources first: others cite them).
 SOURCES_FILE = "sources.yaml"
 PLACES_FILE = "places.yaml"

@@ -9,6 +9,7 @@ import re
 import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from geo import settings
 from geo.io import LINE_KEY
@@ -24,6 +25,25 @@ _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 120
 _SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 6
 _SHORT.maxlevel = 3
+
+
+def mirror_host(url: str | None) -> str | None:
+    """The entry of :data:`geo.settings.MIRROR_HOSTS` that ``url`` is on, if any.
+
+    >>> mirror_host("http://piglix.com/piglix/Goris")
+    'piglix.com'
+    >>> mirror_host("https://wikipedia.anarim.az?q=M%C9%99rzili")
+    'anarim.az'
+    >>> mirror_host("https://en.wikipedia.org/wiki/Goris") is None
+    True
+    """
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".")
+    except ValueError:  # e.g. an unbalanced '[' in the netloc
+        return None
+    return next((h for h in settings.MIRROR_HOSTS if host == h or host.endswith(f".{h}")), None)
 
 
 def shown(value: Any) -> str:

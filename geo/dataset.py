@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
-from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, shown
+from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
 from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
 from geo.naming import name_span
@@ -188,15 +188,26 @@ def _geometry(check: RecordChecker, refs: _Refs, field: str = "geometry") -> Any
 
 
 def _source(check: RecordChecker) -> Source:
-    check.unknown_fields(("id", "title", "publisher", "url", "date", "accessed", "licence"))
+    fields = ("id", "title", "publisher", "url", "date", "accessed", "licence", "mirror_reason")
+    check.unknown_fields(fields)
+    url = check.text("url", required=False)
+    mirror_reason = check.text("mirror_reason", required=False)
+    host = mirror_host(url)
+    if host is not None and not check.has("mirror_reason"):
+        check.problem(
+            "mirror_reason",
+            f"is required: the url is on {host!r}, a host that copies other publishers' "
+            "pages; cite the original page, or say why the copy is cited",
+        )
     return Source(
         id=check.slug(),
         title=check.text("title") or "",
         publisher=check.text("publisher") or "",
-        url=check.text("url", required=False),
+        url=url,
         date=check.date("date", required=False, within=_source_days()),
         accessed=check.date("accessed", required=False, within=_source_days()),
         licence=check.text("licence", required=False),
+        mirror_reason=mirror_reason,
     )
 
 

@@ -21,6 +21,10 @@ class Source:
     date: dt.date | None = None
     accessed: dt.date | None = None
     licence: str | None = None
+    #: Why ``url`` is a copy (a mirror, proxy or repost) of another publisher's page
+    #: rather than that page itself; required when ``url`` is on a mirror host
+    #: (:data:`geo.settings.MIRROR_HOSTS`).
+    mirror_reason: str | None = None
 
     def citation(self) -> str:
         """One-line human citation: publisher, 'title', date."""

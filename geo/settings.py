@@ -43,6 +43,45 @@ REQUIRED_SOURCE_IDS: tuple[str, ...] = (ARTICLE_SOURCE_ID, NATURAL_EARTH_SOURCE_
 FIRST_DATE = dt.date(1991, 1, 1)
 LAST_DATE = ARTICLE_DATE
 
+#: Hosts whose pages copy another publisher's page: Wikipedia mirrors, proxies and
+#: offline copies, reposts of news-agency reports. A source whose ``url`` is on one of
+#: them (or a subdomain) must say why in ``mirror_reason`` (data/SCHEMA.md, issue 21):
+#: the original page is cited instead wherever a copy of it could be read.
+MIRROR_HOSTS: tuple[str, ...] = (
+    # Wikipedia mirrors, proxies and offline copies
+    "piglix.com",
+    "sco.wikipedia.org",  # Scots Wikipedia: copies of English articles
+    "paperai.life",
+    "wiki7.org",
+    "eudic.net",
+    "pinocchiopedia.com",
+    "wikizero.net",
+    "wiki.li",
+    "kiwix.lema.org",
+    "askwikinow.com",
+    "anarim.az",
+    "wikipedia-on-ipfs.org",
+    "dweb.link",
+    "ipfs.io",
+    "wikimili.com",
+    "wiki-org.ru",
+    "wikisum.wiki",
+    "studentb.eu",
+    "memim.com",
+    "wiki4.ru",
+    "wikiwand.com",
+    "infogalactic.com",
+    "academic.ru",
+    # copies of other texts (encyclopedias, UN documents) and reposts of news reports
+    "vseslova.com.ua",
+    "lawglobalhub.com",
+    "ukobiw.net",  # copies of Los Angeles Times archive pages
+    "armeniandiaspora.com",
+    "hyetert.org",
+    "caucasusrecord.com",
+    "garabagh.net",
+)
+
 #: Sources may be dated from this day up to today (a later report about earlier events is
 #: fine); records shown on the map must lie between FIRST_DATE and LAST_DATE.
 EARLIEST_SOURCE_DATE = dt.date(1900, 1, 1)

@@ -75,7 +75,7 @@ DECK_TITLE_PAYLOAD = " ".join((JINJA, "{#", "${alert(1)}", IMG, MATHS, ":red[x]"
 
 #: Free-text fields of each data file (data/SCHEMA.md); ``names`` means every form.
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
-    "sources": ("title", "publisher", "licence"),
+    "sources": ("title", "publisher", "licence", "mirror_reason"),
     "places": ("names", "note", "boundary_note"),
     "sites": ("name", "names", "operator", "note"),
     "control": ("area_name", "note"),

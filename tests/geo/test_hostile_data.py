@@ -15,6 +15,7 @@ from geo.errors import DataError
 from geo.io import read_records
 from geo.text import clean_text
 from tests.conftest import CONTROL, EVENTS, PLACES, SITES, SOURCES, MakeDataDir
+from tests.hostile import CLEAN_PAYLOAD
 
 #: The classic "billion laughs": 360 bytes that expand to 9^9 (387 million) strings.
 ALIAS_BOMB = """\
@@ -189,6 +190,46 @@ def test_source_dates_may_follow_the_article_but_not_today(make_data_dir: MakeDa
     assert len(problems) == 2, problems
     assert "field 'date': must be between 1900-01-01 and " in problems[0]
     assert "field 'accessed'" in problems[1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://piglix.com/piglix/Goris",
+        "https://wikipedia.anarim.az?q=M%C9%99rzili",  # a subdomain of a mirror host
+        "https://en-wikipedia--on--ipfs-org.ipns.dweb.link/wiki/Martuni",
+        "HTTPS://PIGLIX.COM./piglix/Kapan",  # case and a trailing dot do not hide it
+    ],
+)
+def test_a_source_on_a_mirror_host_must_say_why(make_data_dir: MakeDataDir, url: str) -> None:
+    sources = copy.deepcopy(SOURCES)
+    sources[0]["url"] = url
+    (problem,) = problems_of(make_data_dir(sources=sources))
+    assert problem.startswith("sources.yaml: line 1, record 'src-a', field 'mirror_reason'")
+    assert "is required" in problem
+    sources[0]["mirror_reason"] = "No copy of the \u200boriginal page was found."
+    loaded = load_dataset(make_data_dir(sources=sources)).sources["src-a"]
+    assert loaded.mirror_reason == "No copy of the original page was found."
+
+
+def test_a_mirror_reason_must_be_text_and_original_pages_need_none(
+    make_data_dir: MakeDataDir,
+) -> None:
+    sources = copy.deepcopy(SOURCES)
+    sources[0]["url"] = "https://en.wikipedia.org/wiki/Piglix.com"  # not the mirror's host
+    assert load_dataset(make_data_dir(sources=sources)).sources["src-a"].mirror_reason is None
+    sources[0]["mirror_reason"] = ["a list"]
+    (problem,) = problems_of(make_data_dir(sources=sources))
+    assert "field 'mirror_reason': must be non-empty text" in problem
+
+
+def test_the_hostile_copy_writes_the_payload_into_every_mirror_reason(
+    hostile_data_dir: Path,
+) -> None:
+    sources = load_dataset(hostile_data_dir).sources.values()
+    reasons = [source.mirror_reason for source in sources if source.mirror_reason]
+    assert reasons, "the committed sources.yaml cites no mirror: the fixture covers nothing"
+    assert all(reason.endswith(CLEAN_PAYLOAD) for reason in reasons)
 
 
 def test_a_broken_sources_file_reports_the_cause_without_the_cascade(

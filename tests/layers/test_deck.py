@@ -205,6 +205,23 @@ def test_the_article_deck_rests_every_point_on_events_of_the_article(dataset: Da
     assert all(slide.highlight for slide in deck.slides)
 
 
+def test_the_article_deck_attributes_what_the_sources_contradict(dataset: Dataset) -> None:
+    """Issue 21: the article's "Armenia ceded ... seven districts" is the article's claim
+    (only Aghdam, Kalbajar and Lachin were handed over), and "wedged between Azerbaijan and
+    Nakhchivan" belongs to the opposition's call for a second base, not the Gyumri unit."""
+    deck = dk.load_deck(dk.ARTICLE_DECK, dataset)
+    points = [point for slide in deck.slides for point in slide.points]
+    ceded = [p for p in points if "ceded" in p.text]
+    assert ceded, "no talking point mentions the article's claim any more"
+    for point in ceded:
+        assert point.text.startswith("The article says"), point.text
+        assert "only Aghdam, Kalbajar and Lachin" in point.text
+    wedged = [p for p in points if "wedged" in p.text]
+    assert wedged
+    assert all(p.events[0] == "article-opposition-second-base" for p in wedged)
+    assert all("article-unit-redeployment-considered" not in p.events for p in wedged)
+
+
 def test_editing_returns_new_decks(small: Dataset, tmp_path: Path) -> None:
     deck = df.load_deck(write(tmp_path, GOOD), small)
     third = dk.slide_from_view(View(day=dt.date(2021, 2, 23)), "Third")

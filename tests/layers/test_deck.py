@@ -209,7 +209,7 @@ def test_the_article_deck_attributes_what_the_sources_contradict(dataset: Datase
     """Issue 21: the article's "Armenia ceded ... seven districts" is the article's claim
     (only Aghdam, Kalbajar and Lachin were handed over), and "wedged between Azerbaijan and
     Nakhchivan" belongs to the opposition's call for a second base, not the Gyumri unit."""
-    deck = dk.load_deck(dk.ARTICLE_DECK, dataset)
+    deck = df.load_deck(df.ARTICLE_DECK, dataset)
     points = [point for slide in deck.slides for point in slide.points]
     ceded = [p for p in points if "ceded" in p.text]
     assert ceded, "no talking point mentions the article's claim any more"

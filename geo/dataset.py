@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from geo import io, settings
 from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
 from geo.errors import DataError, RecipeError
-from geo.model import ControlPeriod, Event, Names, Place, Site, Source
+from geo.model import ControlPeriod, Event, Names, Place, Site, Source, Strength
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
@@ -38,7 +38,7 @@ _COMMON = ("id", "status", "sources", "note")
 _SPAN = ("start", "end", "start_precision", "end_precision")
 _SITE_FIELDS = (
     *(*_COMMON, *_SPAN, "name", "names", "name_places"),
-    *("kind", "operator", "geometry", "not_held_by"),
+    *("kind", "operator", "geometry", "not_held_by", "strength"),
 )
 _CONTROL_FIELDS = (*_COMMON, *_SPAN, "area_name", "place", "holder", "geometry")
 _EVENT_FIELDS = (
@@ -248,7 +248,37 @@ def _site(check: RecordChecker, refs: _Refs) -> Site:
         span=check.span(start_required=False),
         provenance=check.provenance(refs.sources),
         not_held_by=_holders(check, "not_held_by"),
+        strength=_strength(check, refs),
     )
+
+
+#: Longest strength text of a site (characters).
+MAX_STRENGTH_CHARS = 300
+
+
+def _strength(check: RecordChecker, refs: _Refs) -> Strength | None:
+    """A site's optional ``strength``: a mapping of ``text`` (one line of plain text) and
+    ``sources`` (ids of sources.yaml stating it, at least one)."""
+    if not check.has("strength"):
+        return None
+    value = check.record.get("strength")
+    if not isinstance(value, Mapping) or set(value) - {"text", "sources"}:
+        check.problem("strength", f"must be a mapping of text and sources (got {shown(value)})")
+        return None
+    text, sources = value.get("text"), value.get("sources")
+    problems = []
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_STRENGTH_CHARS:
+        problems.append(f"text must be one line of 1 to {MAX_STRENGTH_CHARS} characters")
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+        problems.append("sources must be a non-empty list of source ids")
+    elif refs.sources is not None:
+        problems += [f"unknown source id {shown(s)} (not in sources.yaml)" for s in sources
+                     if s not in refs.sources]  # fmt: skip
+    if problems:
+        check.problem("strength", "; ".join(problems))
+        return None
+    assert isinstance(text, str) and isinstance(sources, list)
+    return Strength(text=" ".join(text.split()), sources=tuple(sources))
 
 
 def _named_places(check: RecordChecker, field: str, text: str, refs: _Refs) -> tuple[str, ...]:

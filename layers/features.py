@@ -50,7 +50,7 @@ from geo import settings
 from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.model import Event, Names
+from geo.model import Event, Names, Site
 from geo.naming import alternatives, compose, label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
@@ -340,6 +340,7 @@ def _site_features(
                 ("Kind", site.kind.replace("-", " ")),
                 ("Operator", site.operator),
                 ("Period", site.span.describe()),
+                *_strength_details(dataset, site),
                 *_name_details(site.names, convention),
                 *_provenance_details(provenance.status, provenance.note),
             ),
@@ -348,6 +349,15 @@ def _site_features(
             names=site.names,
             geometry=site.geometry,
         )
+
+
+def _strength_details(dataset: Dataset, site: Site) -> list[tuple[str, str]]:
+    """``("Strength", "1,960 Russian peacekeepers (Publisher)")`` where the site records one."""
+    if site.strength is None:
+        return []
+    cited = (dataset.source(s).publisher for s in site.strength.sources)
+    publishers = "; ".join(dict.fromkeys(cited))
+    return [("Strength", f"{site.strength.text} ({publishers})")]
 
 
 def _event_features(

@@ -114,6 +114,15 @@ class Label:
     every layer). ``on_slides``: a slide (large type, few labels) keeps this layer's
     labels; the legend names the rest. ``minor_styles``: palette styles of the layer's
     minor features, whose labels the web map hides when zoomed out and slides leave off.
+
+    ``must_show``: when a feature's name is part of the story and must appear on every
+    map, slide and screen that draws it (:func:`layers.story.must_show`; placed before all
+    other labels, never left out, at most a short leader line from its symbol):
+    ``always``; ``changed`` (a place whose holder changed near the date or between the
+    compared dates, and the story's key places, :data:`geo.settings.KEY_PLACES`);
+    ``in-force`` (a site in force, with its sourced strength); ``region`` (a region a
+    feature of a :attr:`LayerSpec.names_regions` layer stands on or passes through).
+    Empty: the label yields to those.
     """
 
     priority: int
@@ -122,6 +131,7 @@ class Label:
     permanent_on_web: bool = False
     on_slides: bool = False
     minor_styles: tuple[str, ...] = ()
+    must_show: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,7 +163,15 @@ class LayerSpec:
     basemap, the paper maps' locator inset); its labels stand on land no one's control
     area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
     ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
-    animation are about: maps of change place its label first.
+    animation are about: maps of change place its label first, and region maps show it in
+    an inset when it is small on the page (:mod:`layers.framing`).
+    ``names_regions``: the regions (layers labelled with role ``region``) its features
+    stand on or pass through must be named (the proposed deployment and a corridor
+    through Syunik name Syunik).
+    ``subject``: its features in force are what a briefing is about: the default extent
+    of a paper map fits them (:func:`layers.framing.subject_bounds`).
+    ``event_markers``: its features are events, drawn on paper as small numbered markers
+    keyed to the timeline (stacked events at one place share one marker).
     """
 
     id: str
@@ -168,6 +186,9 @@ class LayerSpec:
     valid: Validity | None = None
     land: bool = False
     frames_karabakh: bool = False
+    names_regions: bool = False
+    subject: bool = False
+    event_markers: bool = False
 
     @property
     def carries_holder(self) -> bool:
@@ -225,7 +246,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=BoundarySource(layer="provinces", style_key="province"),
         draw_order=60,
-        label=None,
+        label=Label(priority=35, look="region", must_show="region"),
         legend=(LegendEntry(label="Armenian province", style_key="province", shape="line"),),
     ),
     LayerSpec(
@@ -241,6 +262,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             permanent_on_web=True,
             on_slides=True,
             minor_styles=("place-minor",),
+            must_show="changed",
         ),
         legend=(
             LegendEntry(label="Town or city", style_key="place", shape="point"),
@@ -258,7 +280,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=BoundarySource(layer="nkao", style_key="nkao"),
         draw_order=80,
-        label=Label(priority=20, look="area", essential=True, permanent_on_web=True),
+        label=Label(
+            priority=20, look="region", essential=True, permanent_on_web=True, must_show="always"
+        ),
         legend=(LegendEntry(label="Nagorno-Karabakh AO, 1991", style_key="nkao", shape="line"),),
         frames_karabakh=True,
     ),
@@ -303,6 +327,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         source=ControlSource(),
         draw_order=10,
         label=None,
+        subject=True,
         legend=(
             LegendEntry(
                 label="Held by Armenian forces", style_key="control-armenian", shape="polygon"
@@ -319,7 +344,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="The 102nd Military Base in Gyumri and its air base at Erebuni, Yerevan.",
         source=SiteSource(kinds=("base", "air-base")),
         draw_order=110,
-        label=Label(priority=50, look="site"),
+        label=Label(priority=50, look="site", must_show="in-force"),
+        subject=True,
         legend=(
             LegendEntry(label="Russian military base", style_key="base", shape="point"),
             LegendEntry(label="Russian air base", style_key="air-base", shape="point"),
@@ -333,7 +359,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         "no exact place named).",
         source=SiteSource(kinds=("proposed-deployment",)),
         draw_order=30,
-        label=None,
+        label=Label(priority=48, look="site", must_show="in-force"),
+        names_regions=True,
+        subject=True,
         legend=(
             LegendEntry(
                 label="Proposed deployment area", style_key="proposed-deployment", shape="polygon"
@@ -350,7 +378,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=SiteSource(kinds=("peacekeeping-hq", "peacekeeping-zone", "corridor")),
         draw_order=40,
-        label=Label(priority=40, look="site", essential=True),
+        label=Label(priority=40, look="site", essential=True, must_show="in-force"),
+        names_regions=True,
+        subject=True,
         legend=(
             LegendEntry(label="Peacekeeping HQ", style_key="peacekeeping-hq", shape="point"),
             LegendEntry(
@@ -368,7 +398,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Joint ceasefire monitoring centre in Aghdam district.",
         source=SiteSource(kinds=("monitoring-centre",)),
         draw_order=120,
-        label=Label(priority=45, look="site", essential=True),
+        label=Label(priority=45, look="site", essential=True, must_show="in-force"),
+        subject=True,
         legend=(
             LegendEntry(label="Monitoring centre", style_key="monitoring-centre", shape="point"),
         ),
@@ -380,7 +411,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Site of the joint exercise the article mentions.",
         source=SiteSource(kinds=("exercise",)),
         draw_order=130,
-        label=Label(priority=60, look="site"),
+        label=Label(priority=60, look="site", must_show="in-force"),
+        subject=True,
         legend=(LegendEntry(label="Joint exercise", style_key="exercise", shape="point"),),
     ),
     LayerSpec(
@@ -393,9 +425,28 @@ LAYERS: tuple[LayerSpec, ...] = (
         source=EventSource(),
         draw_order=100,
         label=None,
+        event_markers=True,
         legend=(
-            LegendEntry(label="Event in the article", style_key="event", shape="point"),
-            LegendEntry(label="Context event", style_key="event-context", shape="point"),
+            LegendEntry(
+                label="Event in the article (numbered)",
+                style_key="event",
+                shape="point",
+            ),
+            LegendEntry(
+                label="Context event (numbered)",
+                style_key="event-context",
+                shape="point",
+            ),
+            LegendEntry(
+                label="Area or route of an event in the article",
+                style_key="event-area",
+                shape="polygon",
+            ),
+            LegendEntry(
+                label="Area or route of a context event",
+                style_key="event-context-area",
+                shape="polygon",
+            ),
             LegendEntry(
                 label="Earlier events, counted per area", style_key="event-earlier", shape="point"
             ),

@@ -73,6 +73,9 @@ if TYPE_CHECKING:
 
 #: Gazetteer kinds drawn as towns and cities; the others are minor places.
 MAJOR_PLACE_KINDS = ("city", "town")
+#: Gazetteer kinds that name a boundary feature (a district, province, region or
+#: country, whose names the boundary layers take), not a point on the map.
+BOUNDARY_PLACE_KINDS = settings.BOUNDARY_NAME_KINDS
 
 Details = tuple[tuple[str, str], ...]
 
@@ -273,12 +276,21 @@ def _boundary_features(
         )
 
 
+def place_feature_id(place_id: str) -> str:
+    """The feature id of a gazetteer place on the map.
+
+    >>> place_feature_id("shusha")
+    'place-shusha'
+    """
+    return f"place-{place_id}"
+
+
 def _place_features(layer_id: str, dataset: Dataset, convention: str) -> Iterator[Feature]:
     for place in dataset.places.values():
-        if place.kind == "district":
+        if place.kind in BOUNDARY_PLACE_KINDS:
             continue
         yield Feature(
-            id=f"place-{place.id}",
+            id=place_feature_id(place.id),
             layer=layer_id,
             style_key="place" if place.kind in MAJOR_PLACE_KINDS else "place-minor",
             status=place.provenance.status,
@@ -378,6 +390,13 @@ def _event_features(
             yield _event_feature(layer_id, dataset, event, convention)
 
 
+def event_style_key(event: Event) -> str:
+    """Palette key of an event: article or context event, a point or an area (a line or
+    an area is drawn as a dotted outline: ``event-area``, ``event-context-area``)."""
+    key = "event" if event.in_article else "event-context"
+    return key if event.geometry.geom_type in ("Point", "MultiPoint") else f"{key}-area"
+
+
 def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: str) -> Feature:
     provenance = event.provenance
     details = [("Date", event.describe())]
@@ -387,7 +406,7 @@ def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: st
     return Feature(
         id=event.id,
         layer=layer_id,
-        style_key="event" if event.in_article else "event-context",
+        style_key=event_style_key(event),
         status=provenance.status,
         label=composed(dataset, event.title, event.title_places, convention),
         details=tuple(details),

@@ -37,10 +37,12 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from layers import catalog
+from layers.briefing.view import Bounds
 from layers.paper.furniture import draw_north_arrow, draw_scale_bar
 from layers.paper.labels import draw_labels
 from layers.paper.map_content import MapContent
 from layers.paper.page import MUTED
+from layers.paper.placement import Placer
 from layers.paper.symbols import Symbol, draw_layers
 
 
@@ -55,12 +57,24 @@ def draw_map(
     *,
     labels: bool = True,
     label_layers: Sequence[str] = catalog.LABEL_ORDER,
-) -> None:
-    """Draw the layers, scale bar, north arrow and labels of ``content`` into ``ax``
-    (labels of ``label_layers``, in that order; default: the catalogue's label priority).
+    labelled: MapContent | None = None,
+    north_arrow: bool = True,
+    north_at: tuple[float, float] = (0.955, 0.955),
+    scale_right: bool = False,
+    avoid: Sequence[tuple[float, float, float, float]] = (),
+    markers_off: Bounds | None = None,
+) -> Placer:
+    """Draw the layers, scale bar, north arrow, the numbered event markers and the labels
+    of ``content`` into ``ax`` (labels of ``label_layers``, in that order, after the
+    must-show names; default: the catalogue's label priority). ``labelled``: the content
+    labels are placed from, when it differs (maps of change keep the land's labels off
+    the areas held); ``labels=False`` draws the markers only. ``avoid``: frames (left,
+    bottom, width, height in axes fractions) no label may cover (an inset drawn over the
+    map); ``markers_off``: an extent whose event markers are drawn elsewhere (the inset).
 
     ``ax`` is a plain axes in EPSG:4326 degrees; its limits become ``content.extent`` and
     its aspect ``1 / cos(lat0)``; its label becomes ``"map"`` (so callers can find it).
+    Returns the label placer (what was placed).
     """
     min_x, min_y, max_x, max_y = content.extent
     ax.set_label("map")
@@ -77,11 +91,15 @@ def draw_map(
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
         spine.set_color("#555555")
-    furniture = [*draw_scale_bar(ax, content), *draw_north_arrow(ax)]
-    if labels:
-        draw_labels(
-            ax, content, symbols, obstacles(ax, furniture, symbols), label_layers=label_layers
-        )
+    arrow = draw_north_arrow(ax, north_at) if north_arrow else []
+    furniture = [*draw_scale_bar(ax, content, right=scale_right), *arrow]
+    kept_off = [
+        Bbox(ax.transAxes.transform([(x, y), (x + w, y + h)])) for x, y, w, h in avoid
+    ]
+    return draw_labels(
+        ax, labelled or content, symbols, [*obstacles(ax, furniture, symbols), *kept_off],
+        label_layers=label_layers, labels=labels, markers_off=markers_off,
+    )  # fmt: skip
 
 
 #: Points of room a label keeps from the map furniture.

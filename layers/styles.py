@@ -26,6 +26,17 @@ HOLDER_LIGHTNESS_MARGIN = 25.0
 #: Least CIE76 colour difference between the two holder fills as seen with deuteranopia
 #: or protanopia (Machado et al. 2009, severity 1).
 HOLDER_CVD_MARGIN = 30.0
+#: Least difference in CIE L* between an overlay drawn over a holder's ground (the
+#: peacekeeping zone, HQ and corridor, the proposed deployment: :data:`OVERLAY_KEYS`) and
+#: that ground, taking the overlay's ink that stands out most (its line or its casing):
+#: the overlay must read in greyscale over the dark and the light holder alike (issue 22).
+#: A dark line on a white casing keeps at least 39 over any ground.
+OVERLAY_LIGHTNESS_MARGIN = 35.0
+#: The styles drawn over the holders' ground that :data:`OVERLAY_LIGHTNESS_MARGIN` holds for.
+OVERLAY_KEYS = ("peacekeeping-zone", "peacekeeping-hq", "corridor", "proposed-deployment")
+#: Least difference in CIE L* between the fills of article and context events (so they
+#: differ in greyscale too).
+EVENT_LIGHTNESS_MARGIN = 20.0
 
 
 @dataclass(frozen=True)

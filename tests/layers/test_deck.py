@@ -418,3 +418,39 @@ def test_deck_text_is_normalised_like_data_text() -> None:
     slide = dk.Slide(View(title="Ko\u0308ln \ufeff"), points=(point,))
     assert slide.title == "Köln"
     assert dk.Deck("\u200bDeck", (slide,), classification="\ufeffSECRET").classification == "SECRET"
+
+
+def test_the_pptx_opens_with_a_cover_and_numbers_every_slide(
+    article_pptx: tuple[dk.Deck, bytes],
+) -> None:
+    """Issue 22: a cover slide (title, dates, subject), then on every slide its number,
+    its key judgement as a visible line, one title size and a source line of 14 pt or
+    more (11 pt could not be read when projected)."""
+    deck, data = article_pptx
+    pages = list(Presentation(io.BytesIO(data)).slides)
+    cover, rest = pages[0], pages[1:]
+    cover_text = " ".join(
+        " ".join(s.text_frame.text.split()) for s in cover.shapes if s.has_text_frame
+    )
+    assert deck.title in cover_text
+    assert "Situations from " in cover_text and f"{len(deck.slides)} slides" in cover_text
+    assert not [s for s in cover.shapes if s.shape_type == 13]  # no map on the cover
+    count = len(deck.slides)
+    title_sizes: set[int] = set()
+    for number, (page, slide) in enumerate(zip(rest, deck.slides, strict=True), start=1):
+        boxes = [s for s in page.shapes if s.has_text_frame]
+        texts = [" ".join(s.text_frame.text.split()) for s in boxes]
+        assert f"{number} / {count}" in texts
+        if slide.key_judgement:
+            body = [t for s, t in zip(boxes, texts, strict=True) if s != page.shapes.title]
+            assert any(slide.key_judgement[:40] in t for t in body), slide.title
+        (source,) = [s for s, t in zip(boxes, texts, strict=True) if t.startswith("Sources:")]
+        sizes = [r.font.size for p in source.text_frame.paragraphs for r in p.runs]
+        assert sizes and all(size is not None and size.pt >= 14 for size in sizes)
+        title = page.shapes.title
+        assert title is not None
+        title_sizes |= {
+            r.font.size for p in title.text_frame.paragraphs for r in p.runs if r.font.size
+        }
+    assert len(title_sizes) == 1  # one title size, never auto-shrunk
+    assert any(slide.key_judgement for slide in deck.slides)

@@ -4,12 +4,12 @@ The date lives in two widgets, the slider (``day_slider``, a date) and the typed
 (``day_input``, ISO text): :func:`set_day` sets both. Their span is the data's
 (:attr:`geo.dataset.Dataset.span`, in :class:`geo.periods.KeyDays`): decades, so the
 slider is for coarse moves and the rest are precise. ◀ and ▶ step by the unit chosen
-under "Step" (a key date, a month or a year: :data:`geo.periods.STEP_UNITS`); "Key dates"
-lists the key dates by period (:func:`geo.periods.periods`), with the article's date and
-the latest day. Playback steps by the same unit, one step per run: the run ends with
-:func:`wait_and_step`, which sleeps :func:`play_delay` seconds and reruns. The delay is
-the session-state value ``play_delay`` when set (the tests set 0), else
-:data:`STEP_SECONDS`, divided by the chosen speed (steps per second): a year a second
+under "Key dates" (a key date, a month or a year: :data:`geo.periods.STEP_UNITS`), which
+also lists the key dates by period (:func:`geo.periods.periods`), with the article's date
+and the latest day, and holds the speed. Playback steps by the same unit, one step per
+run: the run ends with :func:`wait_and_step`, which sleeps :func:`play_delay` seconds
+and reruns. The delay is the session-state value ``play_delay`` when set (the tests set
+0), else :data:`STEP_SECONDS`, divided by the chosen speed (steps per second): a year a second
 covers a decade in ten seconds.
 """
 
@@ -133,12 +133,13 @@ def play_delay() -> float:
 
 
 def date_controls(days: KeyDays) -> None:
-    """Slider; a row: typed date, previous/next step, one Play/Pause button, step unit,
-    speed, and the key dates by period."""
+    """Slider; a row: typed date, previous/next step, one Play/Pause button, and a menu of
+    the key dates by period, the step unit and the speed."""
     first, last = days.span.first, days.span.last
     state = st.session_state
     state.setdefault("play_speed", DEFAULT_SPEED)
     state.setdefault(STEP_KEY, DEFAULT_STEP)
+    unit = step_unit()
     # One row that wraps when narrow (ui.layout styles it) and whose height does not change
     # while playing: one button whose label changes in place, short labels that do not
     # wrap, problems shown as toasts.
@@ -156,18 +157,20 @@ def date_controls(days: KeyDays) -> None:
         "press Enter (or Tab).",
         width=140,
     )
-    row.button("◀ Previous", on_click=on_step, args=(days, False), key="prev")
-    row.button("Next ▶", on_click=on_step, args=(days, True), key="next")
+    word = STEP_UNITS[unit]
+    back, ahead = ("◀ Previous", "Next ▶") if unit == "key" else (f"◀ {word}", f"{word} ▶")
+    row.button(back, on_click=on_step, args=(days, False), key="prev")
+    row.button(ahead, on_click=on_step, args=(days, True), key="next")
     playing = bool(state.get("playing"))
     row.button("Pause" if playing else "Play", key="play", on_click=toggle_play,
                icon=":material/pause:" if playing else ":material/play_arrow:",
                width=110)  # fmt: skip
-    row.segmented_control("Step", list(STEP_UNITS), format_func=STEP_UNITS.__getitem__,
-                          key=STEP_KEY, required=True, width="content")  # fmt: skip
-    row.segmented_control("Speed", list(SPEEDS), key="play_speed", width="content",
-                          help="Steps per second while playing")  # fmt: skip
     with row.popover("Key dates", key="key-dates", icon=":material/event:"):
         key_date_menu(days)
+        st.segmented_control("Step (◀ ▶ and Play)", list(STEP_UNITS), key=STEP_KEY,
+                             format_func=STEP_UNITS.__getitem__, required=True)  # fmt: skip
+        st.segmented_control("Speed (steps a second while playing)", list(SPEEDS),
+                             key="play_speed", required=True)  # fmt: skip
     problem = state.pop("day_problem", None)
     if problem:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move

@@ -140,7 +140,7 @@ def _holder_findings(dataset: Dataset, situations: _Situations) -> Iterable[Find
         related = [c for c in dataset.control if c.id in event.related]
         for place in at:
             for period in (c for c in related if _covers(c, place)):
-                if not settings.FIRST_DATE <= event.date <= settings.LAST_DATE:
+                if not dataset.span.contains(event.date):
                     continue
                 shown = situations.where(place.id, event.date)
                 if not period.span.contains(event.date) or shown.holder != period.holder:
@@ -186,7 +186,7 @@ def _held_before_start(dataset: Dataset, situations: _Situations) -> Iterable[Fi
         if place is None or start is None or not _covers(period, place):
             continue
         day_before = start - dt.timedelta(days=1)
-        if day_before < settings.FIRST_DATE:
+        if day_before < dataset.span.first:
             continue
         shown = situations.where(place.id, day_before)
         if shown.holder == period.holder and shown.area != period.id:

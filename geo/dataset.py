@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
-from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo._validate import RECORD_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo.dates import DaySpan
 from geo.errors import DataError, RecipeError
 from geo.model import ControlPeriod, Event, Names, Place, Site, Source
 from geo.naming import name_span
@@ -64,6 +66,59 @@ class Dataset:
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
         return self.sources[source_id]
+
+    @cached_property
+    def recorded(self) -> RecordedDays:
+        """The first and last days the records name, and whether any period is open."""
+        return recorded_days(self.sites, self.control, self.events)
+
+    @property
+    def span(self) -> DaySpan:
+        """The days the map covers: from the first dated record to the last one, and on
+        to :func:`geo.settings.today` while any period is open (no ``end``)."""
+        return self.recorded.span(settings.today())
+
+    @property
+    def default_day(self) -> dt.date:
+        """The day a map shows unless told otherwise: the article's date
+        (:data:`geo.settings.ARTICLE_DATE`), or the nearest day of the span."""
+        return self.span.clamp(settings.ARTICLE_DATE)
+
+
+@dataclass(frozen=True)
+class RecordedDays:
+    """The first and last days named by the records (``None`` when none is dated), and
+    whether any control period or site is open (has no ``end``).
+
+    >>> RecordedDays(dt.date(1992, 1, 1), dt.date(2019, 6, 30), False).span(dt.date(2026, 1, 1))
+    DaySpan(first=datetime.date(1992, 1, 1), last=datetime.date(2019, 6, 30))
+    >>> RecordedDays(dt.date(1992, 1, 1), dt.date(2019, 6, 30), True).span(dt.date(2026, 1, 1))
+    DaySpan(first=datetime.date(1992, 1, 1), last=datetime.date(2026, 1, 1))
+    """
+
+    first: dt.date | None
+    last: dt.date | None
+    open: bool
+
+    def span(self, today: dt.date) -> DaySpan:
+        """The span these days make on ``today``; at least two days long (a single dated
+        day runs to the next), :data:`geo.settings.ARTICLE_DATE` standing in for none."""
+        first = self.first or settings.ARTICLE_DATE
+        last = max(self.last or first, today) if self.open else self.last or first
+        return DaySpan(first, max(last, first + dt.timedelta(days=1)))
+
+
+def recorded_days(
+    sites: Iterable[Site], control: Iterable[ControlPeriod], events: Iterable[Event]
+) -> RecordedDays:
+    """The :class:`RecordedDays` of these records: starts, exclusive ends (the day the map
+    changes), event dates and inclusive event ends."""
+    spans = [*(s.span for s in sites), *(c.span for c in control)]
+    days = [d for span in spans for d in (span.start, span.end) if d is not None]
+    for event in events:
+        days += [event.date] if event.end is None else [event.date, event.end]
+    is_open = any(span.end is None for span in spans)
+    return RecordedDays(min(days, default=None), max(days, default=None), is_open)
 
 
 def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
@@ -293,8 +348,8 @@ def _control(check: RecordChecker, refs: _Refs) -> ControlPeriod:
 
 def _event(check: RecordChecker, refs: _Refs) -> Event:
     check.unknown_fields(_EVENT_FIELDS)
-    date = check.date("date", within=MAP_DAYS)
-    end = check.date("end", required=False, within=MAP_DAYS)
+    date = check.date("date", within=RECORD_DAYS)
+    end = check.date("end", required=False, within=RECORD_DAYS)
     if date is not None and end is not None and end < date:
         check.problem("end", f"must not be before date {date} (got {end})")
     quote = check.record.get("quote") or ""
@@ -309,7 +364,7 @@ def _event(check: RecordChecker, refs: _Refs) -> Event:
     return Event(
         id=check.slug(),
         title=title,
-        date=date or settings.FIRST_DATE,
+        date=date or settings.ARTICLE_DATE,  # a problem was recorded
         precision=check.choice("precision", settings.PRECISIONS),
         geometry=_geometry(check, refs),
         provenance=check.provenance(refs.sources),
@@ -327,7 +382,7 @@ def _check_control_overlaps(periods: _Loaded[ControlPeriod], problems: list[str]
     for period in periods.records:
         by_area.setdefault(period.area_name, []).append(period)
     for area, group in by_area.items():
-        ordered = sorted(group, key=lambda p: p.span.start or settings.FIRST_DATE)
+        ordered = sorted(group, key=lambda p: p.span.start or dt.date.min)
         for earlier, later in itertools.pairwise(ordered):
             if earlier.span.end is None or (
                 later.span.start is not None and later.span.start < earlier.span.end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -28,10 +29,14 @@ CRS = "EPSG:4326"
 #: Metric CRS used for buffers and nearest points (UTM zone 38N covers 42-48 E well).
 METRIC_CRS = "EPSG:32638"
 
-#: Region of interest, (min lon, min lat, max lon, max lat).
+#: Region of interest, (min lon, min lat, max lon, max lat): a documented setting, not
+#: data. It is the extract ``data/boundaries.gpkg`` and ``data/ground.gpkg`` are cut to
+#: (``make data``, ``make ground``) and bounds every extent a view may show; changing it
+#: means rebuilding both files (data/SCHEMA.md, "Holders and region").
 REGION_BBOX: tuple[float, float, float, float] = (39.0, 37.5, 51.0, 43.5)
 
-#: The subject article and its date: the map's default day.
+#: The subject article and its date: the map's default day (kept within the span of the
+#: data, :attr:`geo.dataset.Dataset.default_day`) and the source every map cites.
 ARTICLE_SOURCE_ID = "warsaw-2021-02-23"
 ARTICLE_DATE = dt.date(2021, 2, 23)
 
@@ -39,9 +44,16 @@ ARTICLE_DATE = dt.date(2021, 2, 23)
 NATURAL_EARTH_SOURCE_ID = "natural-earth-4-1-0"
 REQUIRED_SOURCE_IDS: tuple[str, ...] = (ARTICLE_SOURCE_ID, NATURAL_EARTH_SOURCE_ID)
 
-#: The span the date control covers.
-FIRST_DATE = dt.date(1991, 1, 1)
-LAST_DATE = ARTICLE_DATE
+#: The map's span is not a setting: it runs from the first to the last dated record of
+#: the data, and to today while any period is open (:attr:`geo.dataset.Dataset.span`).
+#: Records must only lie within these loose sanity bounds (a typo such as 2202-11-10 is
+#: refused; data/SCHEMA.md).
+EARLIEST_RECORD_DATE = dt.date(1900, 1, 1)
+LATEST_RECORD_DATE = dt.date(2100, 12, 31)
+
+#: Environment variable that fixes "today" (``YYYY-MM-DD``) for :func:`today`: the last
+#: day of a span with open periods. The tests and reproducible exports set it.
+TODAY_ENV = "BRIEFING_TODAY"
 
 #: Hosts whose pages copy another publisher's page: Wikipedia mirrors, proxies and
 #: offline copies, reposts of news-agency reports. A source whose ``url`` is on one of
@@ -82,8 +94,8 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "garabagh.net",
 )
 
-#: Sources may be dated from this day up to today (a later report about earlier events is
-#: fine); records shown on the map must lie between FIRST_DATE and LAST_DATE.
+#: Sources may be dated from this day up to the real today (a later report about earlier
+#: events is fine; :func:`today`'s override does not apply to them).
 EARLIEST_SOURCE_DATE = dt.date(1900, 1, 1)
 
 #: Limits on data files (README "Limits on data files"). The curated files are under
@@ -110,8 +122,14 @@ STATUSES: tuple[str, ...] = ("confirmed", "reported", "proposed", "approximate")
 #: Allowed date precisions.
 PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year")
 
-#: Holders of territory in control.yaml.
-HOLDERS: tuple[str, ...] = ("armenian", "azerbaijani")
+#: Holders of territory in control.yaml, each with the words exports use for it: a
+#: documented setting (data/SCHEMA.md, "Holders and region"). A new holder is one entry
+#: here plus a palette style ``control-<holder>`` in layers/styles.py (a test checks both).
+HOLDER_LABELS: dict[str, str] = {
+    "armenian": "Armenian forces",
+    "azerbaijani": "Azerbaijan",
+}
+HOLDERS: tuple[str, ...] = tuple(HOLDER_LABELS)
 
 #: Kinds of site in sites.yaml.
 SITE_KINDS: tuple[str, ...] = (
@@ -123,6 +141,12 @@ SITE_KINDS: tuple[str, ...] = (
     "corridor",
     "monitoring-centre",
     "exercise",
+    # after the article (issue 23): missions and borders
+    "eu-mission-base",
+    "eu-mission-area",
+    "border-post",
+    "checkpoint",
+    "transit-route",
 )
 
 #: Kinds of place in places.yaml.
@@ -153,3 +177,24 @@ def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     return root / CACHE_FOLDER_NAME
+
+
+def today() -> dt.date:
+    """Today, the last day of a span with open periods: ``$BRIEFING_TODAY``
+    (``YYYY-MM-DD``) when set, else the system's date. An override that is not a date
+    is ignored with a warning in the log.
+
+    >>> saved = os.environ.get(TODAY_ENV)
+    >>> os.environ[TODAY_ENV] = "2030-06-01"
+    >>> today()
+    datetime.date(2030, 6, 1)
+    >>> _ = os.environ.pop(TODAY_ENV) if saved is None else os.environ.update({TODAY_ENV: saved})
+    """
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            logger = logging.getLogger(__name__)
+            logger.warning("%s=%r is not YYYY-MM-DD: ignored", TODAY_ENV, fixed)
+    return dt.date.today()

@@ -185,7 +185,13 @@ class LayerSpec:
         return self.valid is None or self.valid.contains(day)
 
 
-GROUPS: tuple[str, ...] = ("Borders & places", "Territory & control", "Military sites", "Events")
+GROUPS: tuple[str, ...] = (
+    "Borders & places",
+    "Territory & control",
+    "Military sites",
+    "Missions & borders",
+    "Events",
+)
 
 LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
@@ -382,6 +388,51 @@ LAYERS: tuple[LayerSpec, ...] = (
         draw_order=130,
         label=Label(priority=60, look="site"),
         legend=(LegendEntry(label="Joint exercise", style_key="exercise", shape="point"),),
+    ),
+    # After the article (issue 23): missions, border posts, checkpoints and transit routes.
+    # Empty until sites.yaml holds records of these kinds; the legend shows only what is drawn.
+    LayerSpec(
+        id="eu-mission",
+        title="EU monitoring mission",
+        group="Missions & borders",
+        description="Bases and patrol area of the EU monitoring mission on Armenia's borders.",
+        source=SiteSource(kinds=("eu-mission-base", "eu-mission-area")),
+        draw_order=35,
+        label=Label(priority=47, look="site"),
+        legend=(
+            LegendEntry(label="EU mission base", style_key="eu-mission-base", shape="point"),
+            LegendEntry(label="EU mission area", style_key="eu-mission-area", shape="polygon"),
+        ),
+    ),
+    LayerSpec(
+        id="border-guards",
+        title="Russian border guards",
+        group="Missions & borders",
+        description="Posts of the Russian border guards on Armenia's borders.",
+        source=SiteSource(kinds=("border-post",)),
+        draw_order=115,
+        label=Label(priority=55, look="site"),
+        legend=(LegendEntry(label="Border-guard post", style_key="border-post", shape="point"),),
+    ),
+    LayerSpec(
+        id="checkpoints",
+        title="Checkpoints",
+        group="Missions & borders",
+        description="Checkpoints on roads and borders (who holds each: its popup).",
+        source=SiteSource(kinds=("checkpoint",)),
+        draw_order=125,
+        label=Label(priority=58, look="site"),
+        legend=(LegendEntry(label="Checkpoint", style_key="checkpoint", shape="point"),),
+    ),
+    LayerSpec(
+        id="transit-routes",
+        title="Transit routes",
+        group="Missions & borders",
+        description="Transit routes agreed or proposed across the region (dashed: proposed).",
+        source=SiteSource(kinds=("transit-route",)),
+        draw_order=85,
+        label=Label(priority=65, look="site"),
+        legend=(LegendEntry(label="Transit route", style_key="transit-route", shape="line"),),
     ),
     LayerSpec(
         id="events",

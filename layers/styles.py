@@ -178,6 +178,16 @@ STYLES: dict[str, Style] = {
     "corridor": Style(color="#4b2e83", weight=1.5, fill="#7b5ea7", fill_opacity=0.35),
     "monitoring-centre": Style(color="#1b5e20", fill="#43a047", marker="star", radius=9.0),
     "exercise": Style(color="#0d47a1", fill="#1e88e5", marker="circle", radius=8.0),
+    # After the article (issue 23). Told apart from the older sites by shape and lightness
+    # in greyscale: a light star on dark edge (EU), hollow square and triangle (posts,
+    # checkpoints) against the filled ones (bases), a thick line (routes).
+    "eu-mission-base": Style(color="#003399", fill="#ffcc00", marker="star", radius=9.0),
+    "eu-mission-area": Style(
+        color="#003399", weight=1.5, fill="#6f8fd1", fill_opacity=0.15, uncertain_hatch="-"
+    ),
+    "border-post": Style(color="#1b5e20", fill="#ffffff", marker="square", radius=5.5, weight=2.2),
+    "checkpoint": Style(color="#111111", fill="#ffffff", marker="triangle", radius=6.5, weight=2.2),
+    "transit-route": Style(color="#e65100", weight=3.5),
     "event": Style(color="#111111", fill="#ffd54f", marker="circle", radius=6.0),
     "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
     # Earlier events counted per area where a map has too many to draw one by one.

@@ -16,11 +16,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import settings
 from geo.change import Change
 from geo.change_table import change_table
 from geo.dataset import Dataset
-from geo.dates import format_date
+from geo.dates import DaySpan, format_date
 from geo.errors import StateError
 from geo.naming import label
 from geo.situation import state_at
@@ -64,11 +63,22 @@ def mode_switch() -> bool:
     return bool(mode == "compare")
 
 
-def _date_inputs() -> tuple[dt.date, dt.date]:
+def default_pair(span: DaySpan) -> tuple[dt.date, dt.date]:
+    """The first before and after dates: :data:`DEFAULT_BEFORE` and :data:`DEFAULT_AFTER`
+    kept within the data's ``span`` (its first and last days where neither lies in it)."""
+    before, after = span.clamp(DEFAULT_BEFORE), span.clamp(DEFAULT_AFTER)
+    return (before, after) if before < after else (span.first, span.last)
+
+
+def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     state = st.session_state
-    state.setdefault(BEFORE_KEY, DEFAULT_BEFORE)
-    state.setdefault(AFTER_KEY, DEFAULT_AFTER)
-    first, last = settings.FIRST_DATE, settings.LAST_DATE
+    before, after = default_pair(span)
+    state.setdefault(BEFORE_KEY, before)
+    state.setdefault(AFTER_KEY, after)
+    for key in (BEFORE_KEY, AFTER_KEY):  # kept, within the span, if the span changed
+        if isinstance(state[key], dt.date):  # (see ui.dates.keep_in_span)
+            state[key] = span.clamp(state[key])
+    first, last = span.first, span.last
     left, right = st.columns(2)
     before = left.date_input("Before (left of the bar)", min_value=first, max_value=last,
                              key=BEFORE_KEY, format="YYYY-MM-DD")  # fmt: skip
@@ -85,7 +95,7 @@ def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepa
     names the data (the shared caches' key, :mod:`layers.web.situations`); ``prepare``
     builds an export (the app's, which reports failures in one line).
     """
-    before, after = _date_inputs()
+    before, after = _date_inputs(dataset.span)
     try:
         change, change_layer = situations.change_layer(version, dataset, before, after)
     except StateError as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.dates import DaySpan
 from geo.errors import StateError
 from geo.situation import check_day_pair
 from geo.text import clean_text
@@ -195,14 +196,27 @@ def export_bytes(
     Raises
     ------
     StateError
-        For an unknown format or unusable options.
+        For an unknown format, unusable options, or a day outside ``dataset.span``.
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    check_days(dataset.span, view, fmt, options)
     view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     options = options or ExportOptions()
     with user_layer.showing(options.user_layers):
         return _EXPORTERS[fmt](dataset, view, options)
+
+
+def check_days(span: DaySpan, view: View, fmt: str, options: ExportOptions | None) -> None:
+    """Raise :class:`StateError` when a day the export ``fmt`` shows lies outside ``span``
+    (the data's): the view's day, or those of ``options.compare`` or ``options.span`` (the
+    formats that show two days or a range and not the view's day)."""
+    options = options or ExportOptions()
+    if fmt not in (*COMPARE_FORMATS, *SPAN_FORMATS):
+        span.check(view.day)
+    for pair, words in ((options.compare, ("before", "after")), (options.span, ("start", "end"))):
+        if pair is not None:
+            check_day_pair(*pair, span, words=words)
 
 
 def file_name(view: View, fmt: str) -> str:

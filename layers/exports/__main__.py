@@ -51,6 +51,7 @@ from typing import NoReturn, TypeVar
 
 from geo import io, settings
 from geo.dataset_cache import load_dataset_cached
+from geo.dates import DaySpan
 from geo.errors import DataError, StateError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
@@ -118,8 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--date",
         type=argument(parse_day),
-        default=settings.ARTICLE_DATE,
-        help=f"day shown, YYYY-MM-DD (default {settings.ARTICLE_DATE.isoformat()})",
+        help=(
+            f"day shown, YYYY-MM-DD, within the data's span (default: the article's date, "
+            f"{settings.ARTICLE_DATE.isoformat()}, or the nearest day the data covers)"
+        ),
     )
     add(
         "--layers",
@@ -189,8 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_extras(paths: Sequence[Path]) -> tuple[UserLayer, ...]:
-    """The user's layers of ``--extra``; each one's problems listed on stderr.
+def read_extras(paths: Sequence[Path], span: DaySpan | None = None) -> tuple[UserLayer, ...]:
+    """The user's layers of ``--extra``; each one's problems listed on stderr (with the
+    features dated outside ``span``, the data's).
 
     Raises :class:`DataError` (every file's problems) if any file cannot be used.
     """
@@ -198,7 +202,8 @@ def read_extras(paths: Sequence[Path]) -> tuple[UserLayer, ...]:
     refused: list[str] = []
     for path in paths:
         try:
-            layer = read_user_layer(io.read_upload(path, max_bytes=MAX_UPLOAD_BYTES), path.name)
+            data = io.read_upload(path, max_bytes=MAX_UPLOAD_BYTES)
+            layer = read_user_layer(data, path.name, span=span)
         except DataError as exc:
             refused += exc.problems
             continue
@@ -245,6 +250,13 @@ def check_extent(parser: argparse.ArgumentParser, bounds: tuple[float, ...]) -> 
         parser.error(f"--bounds {bounds} lies outside the region of the data ({region})")
 
 
+def _data_failed(exc: DataError) -> int:
+    """Report data that cannot be loaded in one line; the exit status 1."""
+    problems = "; ".join(_one_line(p) for p in exc.problems)
+    sys.stderr.write(f"export failed: {len(exc.problems)} problem(s) in the data: {problems}\n")
+    return 1
+
+
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
@@ -268,6 +280,24 @@ def check_dates(parser: argparse.ArgumentParser, args: argparse.Namespace, fmt: 
     return fmt
 
 
+def check_span(parser: argparse.ArgumentParser, args: argparse.Namespace, span: DaySpan) -> None:
+    """Refuse (usage error, one line) a day of the options that the data does not cover."""
+    days = {
+        "--date": [args.date],
+        "--atlas-from": [args.atlas_from],
+        "--atlas-to": [args.atlas_to],
+        "--compare": list(args.compare or ()),
+        "--from": [args.start],
+        "--to": [args.end],
+    }
+    for option, given in days.items():
+        for day in (d for d in given if d is not None):
+            if not span.contains(day):
+                parser.error(
+                    f"{option} {day.isoformat()} is outside the map's span {span.describe()}"
+                )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the export; return the process exit status (see the module docstring)."""
     parser = build_parser()
@@ -277,14 +307,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_extent(parser, args.bounds)
     span = None if args.start is None else (args.start, args.end)
     try:
-        extras = read_extras(args.extra)
+        dataset = load_dataset_cached(args.data_dir)
+    except DataError as exc:
+        return _data_failed(exc)
+    check_span(parser, args, dataset.span)
+    try:
+        extras = read_extras(args.extra, dataset.span)
     except DataError as exc:
         problems = "; ".join(_one_line(p) for p in screenful(exc.problems))
         sys.stderr.write(f"export failed: cannot use --extra: {problems}\n")
         return 1
     try:
         view = View(
-            day=args.date, layers=args.layers, convention=args.names, bounds=args.bounds,
+            day=args.date or dataset.default_day, layers=args.layers, convention=args.names,
+            bounds=args.bounds,
             **({"title": args.title} if args.title else {}),
         )  # fmt: skip
         sheet = PrintOptions(
@@ -309,14 +345,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StateError as exc:
         parser.error(str(exc))
     try:
-        dataset = load_dataset_cached(args.data_dir)
         data = export_bytes(dataset, view, fmt, options)
         path = io.write_bytes(args.out, data)
     except DataError as exc:
-        count = len(exc.problems)
-        problems = "; ".join(_one_line(p) for p in exc.problems)
-        sys.stderr.write(f"export failed: {count} problem(s) in the data: {problems}\n")
-        return 1
+        return _data_failed(exc)
     except StateError as exc:
         sys.stderr.write(f"export failed: {_one_line(exc)}\n")
         return 1

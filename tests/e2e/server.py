@@ -57,13 +57,17 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path: Path, data_dir: Path | None = None) -> Iterator[str]:
-    """Run the app (committed data unless ``data_dir`` is given, default settings) and
-    yield its base URL."""
+def streamlit_server(
+    log_path: Path, data_dir: Path | None = None, *, today: str | None = None
+) -> Iterator[str]:
+    """Run the app (committed data unless ``data_dir`` is given, default settings; "today"
+    fixed to ``today``, YYYY-MM-DD, when given: ``$BRIEFING_TODAY``) and yield its base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "BRIEFING_DATA_DIR"}
     if data_dir is not None:
         env["BRIEFING_DATA_DIR"] = str(data_dir)
+    if today is not None:
+        env["BRIEFING_TODAY"] = today
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     # No source watcher (as `make serve`): the tests never edit the code, and watching the

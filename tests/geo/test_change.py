@@ -17,7 +17,7 @@ from geo.dataset import Dataset, load_dataset
 from geo.errors import StateError
 from geo.metric import geodesic_area_km2
 from geo.situation import frame_dates
-from tests.conftest import MakeDataDir
+from tests.conftest import EARLY_EVENT, EVENTS, MakeDataDir
 
 D = dt.date
 ARM_AZ = "armenian->azerbaijani"
@@ -222,7 +222,7 @@ def test_edited_records_are_not_answered_from_the_cache(make_data_dir: MakeDataD
 
 
 def test_synthetic_first_holder_and_site_appearing(make_data_dir: MakeDataDir) -> None:
-    data = load_dataset(make_data_dir())
+    data = load_dataset(make_data_dir(events=[EARLY_EVENT, *EVENTS]))
     change = compare(data, D(1993, 7, 22), D(1995, 3, 16))
     assert [a.direction for a in change.areas] == [f"{UNMAPPED}->armenian"]
     assert list(change.km2_by_holder) == ["armenian"]

@@ -64,3 +64,14 @@ def test_the_catalogue_names_one_land_and_the_roles_renderers_ask_for() -> None:
         for key in spec.label.minor_styles if spec.label else ():
             assert key in styles.STYLES and key in [e.style_key for e in spec.legend], spec.id
     assert catalog.MINOR_STYLES == ("place-minor",)
+
+
+def test_every_holder_has_a_label_and_a_palette_style() -> None:
+    """A holder is one entry of geo.settings.HOLDER_LABELS plus a style control-<holder>
+    (data/SCHEMA.md, "Holders and region")."""
+    from geo import settings
+
+    assert tuple(settings.HOLDER_LABELS) == settings.HOLDERS
+    for holder in settings.HOLDERS:
+        assert f"control-{holder}" in styles.STYLES
+        assert settings.HOLDER_LABELS[holder]

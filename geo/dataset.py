@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
 from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo.communities import CommunityAreas, community_areas
+from geo.community_records import community
 from geo.errors import DataError, RecipeError
-from geo.model import ControlPeriod, Event, Names, Place, Site, Source
+from geo.model import ApproximateLine, Community, ControlPeriod, Event, Names, Place, Site, Source
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
@@ -52,7 +54,11 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the map shows, validated. Geometries are EPSG:4326."""
+    """Everything the map shows, validated. Geometries are EPSG:4326.
+
+    ``control`` holds the periods of control.yaml, then those drawn from the communities
+    (:mod:`geo.communities`); ``lines`` the approximate-line bands drawn with them.
+    """
 
     boundaries: Mapping[str, gpd.GeoDataFrame]
     sources: Mapping[str, Source]
@@ -60,6 +66,8 @@ class Dataset:
     sites: tuple[Site, ...]
     control: tuple[ControlPeriod, ...]
     events: tuple[Event, ...]
+    communities: tuple[Community, ...] = ()
+    lines: tuple[ApproximateLine, ...] = ()
 
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
@@ -84,8 +92,22 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     )
     loaded_places = files.parse(settings.PLACES_FILE, lambda c: _place(c, refs))
     places = _by_id(loaded_places.records)
+    communities = files.parse(
+        settings.COMMUNITIES_FILE,
+        lambda c: community(c, places if loaded_places.parsed else None, refs.sources),
+    )
+    areas = CommunityAreas((), ())
     if loaded_places.parsed and boundaries is not None:
-        refs = _Refs(refs.sources, RecipeContext(boundaries=boundaries, places=places))
+        if communities.parsed:
+            areas = community_areas(communities.records, boundaries, sources)
+        held = areas.held if communities.parsed else None
+        context = RecipeContext(
+            boundaries=boundaries,
+            places=places,
+            held=held,
+            communities=_by_id(communities.records),
+        )
+        refs = _Refs(refs.sources, context)
     sites = files.parse(settings.SITES_FILE, lambda c: _site(c, refs))
     control = files.parse(settings.CONTROL_FILE, lambda c: _control(c, refs))
     events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
@@ -96,9 +118,10 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         if sources and source_id not in sources
     )
     _check_control_overlaps(control, problems)
-    if sites.parsed and control.parsed:
+    _check_community_points(communities, problems)
+    if sites.parsed and control.parsed and communities.parsed:
         known = {s.id for s in sites.records} | {c.id for c in control.records}
-        _check_related(events, known, problems)
+        _check_related(events, known | {c.id for c in communities.records}, problems)
     if files.broken or problems:
         raise DataError([*files.broken, *problems])  # root causes first
     return Dataset(
@@ -106,8 +129,10 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         sources=sources,
         places=places,
         sites=tuple(sites.records),
-        control=tuple(control.records),
+        control=(*control.records, *areas.periods),
         events=tuple(sorted(events.records, key=lambda e: (e.date, e.id))),
+        communities=tuple(communities.records),
+        lines=areas.lines,
     )
 
 
@@ -347,5 +372,21 @@ def _check_related(events: _Loaded[Event], known: set[str], problems: list[str])
                 problems.append(
                     f"{settings.EVENTS_FILE}: line {events.lines.get(event.id)}, "
                     f"record {event.id!r}, field 'related': "
-                    f"unknown site or control id {shown(related)}"
+                    f"unknown site, control or community id {shown(related)}"
                 )
+
+
+def _check_community_points(communities: _Loaded[Community], problems: list[str]) -> None:
+    """Two communities of the oblast may not share a point: each has a cell of its own."""
+    seen: dict[tuple[float, float], str] = {}
+    for record in communities.records:
+        if not record.in_oblast:
+            continue
+        point = (round(record.lon, 4), round(record.lat, 4))  # about 10 m
+        if point in seen:
+            problems.append(
+                f"{settings.COMMUNITIES_FILE}: line {communities.lines.get(record.id)}, "
+                f"record {record.id!r}, field 'lon': the point of {seen[point]!r} "
+                "(two communities of the oblast need two points)"
+            )
+        seen.setdefault(point, record.id)

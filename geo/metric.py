@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import nearest_points as _nearest_points
@@ -127,6 +127,15 @@ def polygon_parts(geometry: BaseGeometry) -> list[Polygon]:
     return [p for g in getattr(geometry, "geoms", []) for p in polygon_parts(g)]
 
 
+def polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
+    """The polygons of ``geometry`` as one Polygon or MultiPolygon (an empty Polygon if
+    none): the lines and points that clipping leaves where shapes touch are dropped."""
+    parts = polygon_parts(geometry)
+    if not parts:
+        return Polygon()
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
 def line_parts(geometry: BaseGeometry) -> list[LineString]:
     """The LineStrings of a (Multi)LineString or collection; other types are ignored."""
     if isinstance(geometry, LineString):
@@ -142,6 +151,7 @@ __all__ = [
     "line_parts",
     "nearest_points",
     "polygon_parts",
+    "polygonal",
     "project",
     "to_metric",
 ]

@@ -150,6 +150,7 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
             "sites": SITES,
             "control": CONTROL,
             "events": EVENTS,
+            "communities": [],
         }
         for name, records in files.items():
             target = folder / f"{name}.yaml"

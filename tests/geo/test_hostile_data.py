@@ -267,8 +267,8 @@ def test_overlap_and_relation_messages_carry_line_numbers(make_data_dir: MakeDat
     assert problems == [
         "control.yaml: line 14, record 'east-b', field 'start': the periods of 'East' overlap "
         "('east-a' at line 1 lasts until 2020-11-20)",
-        "events.yaml: line 1, record 'ev-one', field 'related': unknown site or control id "
-        "'nowhere'",
+        "events.yaml: line 1, record 'ev-one', field 'related': unknown site, control or "
+        "community id 'nowhere'",
     ]
 
 

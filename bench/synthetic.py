@@ -42,6 +42,7 @@ COPIED = (
     settings.PLACES_FILE,
     settings.COMMUNITIES_FILE,
     settings.SITES_FILE,
+    settings.FIGURES_FILE,
 )
 NOTE = "Synthetic record for the growth benchmark (bench/synthetic.py); not a fact."
 

@@ -18,7 +18,18 @@ from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, mirror_host
 from geo.communities import CommunityAreas, community_areas
 from geo.community_records import community
 from geo.errors import DataError, RecipeError
-from geo.model import ApproximateLine, Community, ControlPeriod, Event, Names, Place, Site, Source
+from geo.figure_records import published_figure
+from geo.model import (
+    ApproximateLine,
+    Community,
+    ControlPeriod,
+    Event,
+    Names,
+    Place,
+    PublishedFigure,
+    Site,
+    Source,
+)
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
@@ -68,6 +79,7 @@ class Dataset:
     events: tuple[Event, ...]
     communities: tuple[Community, ...] = ()
     lines: tuple[ApproximateLine, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()
 
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
@@ -111,6 +123,7 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     sites = files.parse(settings.SITES_FILE, lambda c: _site(c, refs))
     control = files.parse(settings.CONTROL_FILE, lambda c: _control(c, refs))
     events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
+    figures = files.parse(settings.FIGURES_FILE, lambda c: published_figure(c, refs.sources))
     problems = files.problems
     problems.extend(
         f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
@@ -133,6 +146,7 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         events=tuple(sorted(events.records, key=lambda e: (e.date, e.id))),
         communities=tuple(communities.records),
         lines=areas.lines,
+        figures=tuple(figures.records),
     )
 
 

@@ -227,3 +227,27 @@ class ApproximateLine:
     span: Span
     geometry: BaseGeometry
     provenance: Provenance
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A published figure of the area a side held (figures.yaml), to show and test beside
+    the map's own (:mod:`geo.figures`).
+
+    ``unit``: ``km2`` (the side's area), ``percent-of-oblast`` (its share of the former
+    oblast), ``percent-of-day`` (its area as a share of its area on ``of_day``) or
+    ``percent-of-oblast-gained`` (the oblast's share it gained since ``of_day``).
+    ``scope``: ``whole`` (every area of the side) or ``oblast`` (inside the former oblast).
+    ``span``: the days the figure describes.
+    """
+
+    id: str
+    what: str
+    holder: str
+    scope: str
+    unit: str
+    value: float
+    span: Span
+    provenance: Provenance
+    of_day: dt.date | None = None
+    quote: str | None = None

@@ -25,6 +25,8 @@ EVENTS_FILE = "events.yaml"
 #: date (issue 21): read after places.yaml, before sites.yaml, whose recipes may name the
 #: areas derived from them (data/SCHEMA.md, "Control from the communities").
 COMMUNITIES_FILE = "communities.yaml"
+#: Published figures of the area each side held, checked against the map (issue 21).
+FIGURES_FILE = "figures.yaml"
 
 #: Geographic CRS of every layer the core returns.
 CRS = "EPSG:4326"
@@ -142,6 +144,7 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "menafn.com",  # syndicated agency reports
     "ria24.today",  # reposts of Sputnik Armenia
     "embedy.cc",
+    "groups.google.com",  # forum posts reproducing other pages
 )
 
 #: Sources may be dated from this day up to today (a later report about earlier events is

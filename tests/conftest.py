@@ -151,6 +151,7 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
             "control": CONTROL,
             "events": EVENTS,
             "communities": [],
+            "figures": [],
         }
         for name, records in files.items():
             target = folder / f"{name}.yaml"

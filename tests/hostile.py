@@ -82,6 +82,7 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "control": ("area_name", "note"),
     "events": ("title", "quote", "note"),
     "communities": ("names", "note"),
+    "figures": ("what", "quote", "note"),
 }
 #: Free-text fields of each held period of communities.yaml (``held``).
 HELD_TEXT_FIELDS = ("claim", "quote", "note")

@@ -244,6 +244,8 @@ def test_the_hostile_copy_writes_the_payload_into_the_communities_text(
     quotes = [p.quote for p in periods if p.quote]
     assert claims and all(claim.endswith(CLEAN_PAYLOAD) for claim in claims)
     assert quotes and all(CLEAN_PAYLOAD in quote for quote in quotes)
+    figures = load_dataset(hostile_data_dir).figures
+    assert figures and all(f.what.endswith(CLEAN_PAYLOAD) for f in figures)
 
 
 def test_a_broken_sources_file_reports_the_cause_without_the_cascade(

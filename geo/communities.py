@@ -402,8 +402,8 @@ def line_band(first: BaseGeometry, second: BaseGeometry, half_width: float) -> B
     (one metric CRS); empty when they do not meet.
 
     >>> from shapely.geometry import box
-    >>> round(line_band(box(0, 0, 10, 10), box(10, 0, 20, 10), 1.0).area)
-    20
+    >>> line_band(box(0, 0, 10_000, 10_000), box(10_000, 0, 20_000, 10_000), 1_000.0).bounds
+    (9000.0, 0.0, 11000.0, 10000.0)
     """
     if first.is_empty or second.is_empty:
         return Polygon()

@@ -107,7 +107,7 @@ def width_km(bounds: Bounds) -> float:
     """East-west width of ``bounds`` (EPSG:4326) in km, along its middle latitude.
 
     >>> round(width_km((46.0, 39.3, 47.6, 40.4)))
-    136
+    137
     """
     min_x, min_y, max_x, max_y = bounds
     return (max_x - min_x) * 111.32 * math.cos(math.radians((min_y + max_y) / 2))

@@ -205,8 +205,10 @@ STYLES: dict[str, Style] = {
     "approximate-line": Style(
         color="#3a3a3a", weight=0.8, dash=(3.0, 3.0), fill="#5a5a5a", fill_opacity=0.2, hatch="xx"
     ),
-    "village-armenian": Style(color="#4a1e08", fill="#a0491a", marker="circle", radius=3.2),
-    "village-azerbaijani": Style(color="#134f5c", fill="#8fd0e0", marker="circle", radius=3.2),
+    # Villages: darker than the areas' fills (so a dot shows on either side's ground and in
+    # greyscale, L* 31 and 55), with a white ring.
+    "village-armenian": Style(color="#ffffff", fill="#7a3510", marker="circle", radius=3.4),
+    "village-azerbaijani": Style(color="#ffffff", fill="#2a8fa6", marker="circle", radius=3.4),
     "village-unknown": Style(color="#555555", fill="#ffffff", marker="circle", radius=3.0),
 }
 

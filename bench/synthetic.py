@@ -1,7 +1,7 @@
 """Synthetic data folders for the growth benchmark (never committed, never real).
 
 ``write_synthetic(folder, events=N, areas=M)`` copies the committed boundaries, sources,
-gazetteer and sites, and writes ``control.yaml`` and ``events.yaml`` with M made-up
+gazetteer, communities and sites, and writes ``control.yaml`` and ``events.yaml`` with M made-up
 control areas (each held by one side, then by the other from a random day: two periods)
 and N made-up events, in the project's YAML format (data/SCHEMA.md), so the folder
 passes the loader's validation. Every synthetic record cites the source
@@ -38,7 +38,13 @@ SOURCE = {
 #: Where synthetic features go (min lon, min lat, max lon, max lat): Armenia, Azerbaijan.
 AREA = (43.6, 38.6, 49.4, 41.8)
 #: Copied unchanged from the committed data.
-COPIED = (settings.BOUNDARIES_FILE, settings.PLACES_FILE, settings.SITES_FILE)
+COPIED = (
+    settings.BOUNDARIES_FILE,
+    settings.PLACES_FILE,
+    settings.COMMUNITIES_FILE,
+    settings.SITES_FILE,
+    settings.FIGURES_FILE,
+)
 NOTE = "Synthetic record for the growth benchmark (bench/synthetic.py); not a fact."
 
 

@@ -16,9 +16,22 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
 from geo._validate import RECORD_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo.communities import CommunityAreas, community_areas
+from geo.community_records import community
 from geo.dates import DaySpan
 from geo.errors import DataError, RecipeError
-from geo.model import ControlPeriod, Event, Names, Place, Site, Source
+from geo.figure_records import published_figure
+from geo.model import (
+    ApproximateLine,
+    Community,
+    ControlPeriod,
+    Event,
+    Names,
+    Place,
+    PublishedFigure,
+    Site,
+    Source,
+)
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 
@@ -54,7 +67,11 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the map shows, validated. Geometries are EPSG:4326."""
+    """Everything the map shows, validated. Geometries are EPSG:4326.
+
+    ``control`` holds the periods of control.yaml, then those drawn from the communities
+    (:mod:`geo.communities`); ``lines`` the approximate-line bands drawn with them.
+    """
 
     boundaries: Mapping[str, gpd.GeoDataFrame]
     sources: Mapping[str, Source]
@@ -62,6 +79,9 @@ class Dataset:
     sites: tuple[Site, ...]
     control: tuple[ControlPeriod, ...]
     events: tuple[Event, ...]
+    communities: tuple[Community, ...] = ()
+    lines: tuple[ApproximateLine, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()
 
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
@@ -70,7 +90,7 @@ class Dataset:
     @cached_property
     def recorded(self) -> RecordedDays:
         """The first and last days the records name, and whether any period is open."""
-        return recorded_days(self.sites, self.control, self.events)
+        return recorded_days(self.sites, self.control, self.events, self.communities)
 
     @property
     def span(self) -> DaySpan:
@@ -109,11 +129,16 @@ class RecordedDays:
 
 
 def recorded_days(
-    sites: Iterable[Site], control: Iterable[ControlPeriod], events: Iterable[Event]
+    sites: Iterable[Site],
+    control: Iterable[ControlPeriod],
+    events: Iterable[Event],
+    communities: Iterable[Community] = (),
 ) -> RecordedDays:
     """The :class:`RecordedDays` of these records: starts, exclusive ends (the day the map
-    changes), event dates and inclusive event ends."""
+    changes), event dates and inclusive event ends, and the days communities change hands
+    (a community's last period is open: it holds on to the last day)."""
     spans = [*(s.span for s in sites), *(c.span for c in control)]
+    spans += [p.span for c in communities for p in c.held]
     days = [d for span in spans for d in (span.start, span.end) if d is not None]
     for event in events:
         days += [event.date] if event.end is None else [event.date, event.end]
@@ -139,11 +164,26 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     )
     loaded_places = files.parse(settings.PLACES_FILE, lambda c: _place(c, refs))
     places = _by_id(loaded_places.records)
+    communities = files.parse(
+        settings.COMMUNITIES_FILE,
+        lambda c: community(c, places if loaded_places.parsed else None, refs.sources),
+    )
+    areas = CommunityAreas((), ())
     if loaded_places.parsed and boundaries is not None:
-        refs = _Refs(refs.sources, RecipeContext(boundaries=boundaries, places=places))
+        if communities.parsed:
+            areas = community_areas(communities.records, boundaries, sources)
+        held = areas.held if communities.parsed else None
+        context = RecipeContext(
+            boundaries=boundaries,
+            places=places,
+            held=held,
+            communities=_by_id(communities.records),
+        )
+        refs = _Refs(refs.sources, context)
     sites = files.parse(settings.SITES_FILE, lambda c: _site(c, refs))
     control = files.parse(settings.CONTROL_FILE, lambda c: _control(c, refs))
     events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
+    figures = files.parse(settings.FIGURES_FILE, lambda c: published_figure(c, refs.sources))
     problems = files.problems
     problems.extend(
         f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
@@ -151,9 +191,10 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         if sources and source_id not in sources
     )
     _check_control_overlaps(control, problems)
-    if sites.parsed and control.parsed:
+    _check_community_points(communities, problems)
+    if sites.parsed and control.parsed and communities.parsed:
         known = {s.id for s in sites.records} | {c.id for c in control.records}
-        _check_related(events, known, problems)
+        _check_related(events, known | {c.id for c in communities.records}, problems)
     if files.broken or problems:
         raise DataError([*files.broken, *problems])  # root causes first
     return Dataset(
@@ -161,8 +202,11 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         sources=sources,
         places=places,
         sites=tuple(sites.records),
-        control=tuple(control.records),
+        control=(*control.records, *areas.periods),
         events=tuple(sorted(events.records, key=lambda e: (e.date, e.id))),
+        communities=tuple(communities.records),
+        lines=areas.lines,
+        figures=tuple(figures.records),
     )
 
 
@@ -402,5 +446,21 @@ def _check_related(events: _Loaded[Event], known: set[str], problems: list[str])
                 problems.append(
                     f"{settings.EVENTS_FILE}: line {events.lines.get(event.id)}, "
                     f"record {event.id!r}, field 'related': "
-                    f"unknown site or control id {shown(related)}"
+                    f"unknown site, control or community id {shown(related)}"
                 )
+
+
+def _check_community_points(communities: _Loaded[Community], problems: list[str]) -> None:
+    """Two communities of the oblast may not share a point: each has a cell of its own."""
+    seen: dict[tuple[float, float], str] = {}
+    for record in communities.records:
+        if not record.in_oblast:
+            continue
+        point = (round(record.lon, 4), round(record.lat, 4))  # about 10 m
+        if point in seen:
+            problems.append(
+                f"{settings.COMMUNITIES_FILE}: line {communities.lines.get(record.id)}, "
+                f"record {record.id!r}, field 'lon': the point of {seen[point]!r} "
+                "(two communities of the oblast need two points)"
+            )
+        seen.setdefault(point, record.id)

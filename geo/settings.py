@@ -22,6 +22,12 @@ PLACES_FILE = "places.yaml"
 SITES_FILE = "sites.yaml"
 CONTROL_FILE = "control.yaml"
 EVENTS_FILE = "events.yaml"
+#: Communities (villages and towns) of the former oblast with the side holding each from a
+#: date (issue 21): read after places.yaml, before sites.yaml, whose recipes may name the
+#: areas derived from them (data/SCHEMA.md, "Control from the communities").
+COMMUNITIES_FILE = "communities.yaml"
+#: Published figures of the area each side held, checked against the map (issue 21).
+FIGURES_FILE = "figures.yaml"
 
 #: Geographic CRS of every layer the core returns.
 CRS = "EPSG:4326"
@@ -92,6 +98,65 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "hyetert.org",
     "caucasusrecord.com",
     "garabagh.net",
+    # Copies met by the research on the communities (issue 21 item 1): Wikipedia mirrors,
+    # proxies, machine translations and offline (kiwix) copies, and news reposts.
+    "98.80.38.242",
+    "osmarks.net",
+    "alem.dynip.sapo.pt",
+    "artikeldigital.com",
+    "710302.xyz",
+    "cryer.org.uk",
+    "knowledgr.com",
+    "qwe.wiki",
+    "wikial.top",
+    "wiki.x.io",
+    "enwikipedia.net",
+    "explained.today",
+    "knowledger.de",
+    "friendlywiki.com",
+    "hessslslslsls.azureedge.net",
+    "home.cydlabs.com",
+    "iiab.me",
+    "jablog.org",
+    "jmediawiki.org",
+    "kampuspedia.com",
+    "kihulane.eu",
+    "kiwix.haohe.fun",
+    "lmno.pp.ua",
+    "n.global.ssl.fastly.net",
+    "perceptioda.com",
+    "perceptiode.com",
+    "perceptioes.com",
+    "perceptiofr.com",
+    "perceptionl.com",
+    "perceptiopt.com",
+    "perceptioro.com",
+    "profilpelajar.com",
+    "frwiki.wiki",
+    "qaz.wiki",
+    "review.clateway.com",
+    "russianwiki.com",
+    "sagapedia.com",
+    "soft.lk",
+    "the-uncensored-wiki.com",
+    "theinfolist.com",
+    "wikijaa.ru",
+    "wiki.inamatrix.xyz",
+    "wiki.outremer.quest",
+    "wiki.riteme.site",
+    "wikiclassic.com",
+    "wikipedia.bradmurray.com",
+    "wikipedia.cloudix.cabillot.eu",
+    "wikizero.com",
+    "wikizero.org",
+    "wonilvalve.com",
+    "zhwiki.oracleblog.org",
+    "armenianclub.com",  # reposts of NEWS.am, CivilNet, Asbarez
+    "bcvasundhra.blogspot.com",
+    "menafn.com",  # syndicated agency reports
+    "ria24.today",  # reposts of Sputnik Armenia
+    "embedy.cc",
+    "groups.google.com",  # forum posts reproducing other pages
 )
 
 #: Sources may be dated from this day up to the real today (a later report about earlier
@@ -130,6 +195,32 @@ HOLDER_LABELS: dict[str, str] = {
     "azerbaijani": "Azerbaijan",
 }
 HOLDERS: tuple[str, ...] = tuple(HOLDER_LABELS)
+
+#: Sides a community's held period may name (communities.yaml): a holder, or ``unknown``
+#: where the sources read do not say who held it from that day (no area is drawn).
+COMMUNITY_SIDES: tuple[str, ...] = (*HOLDERS, "unknown")
+
+#: Soviet-era raions of the NKAO a community was in (``stepanakert``: the oblast's capital
+#: city); the areas inside the former oblast are drawn from these communities only.
+NKAO_REGIONS: tuple[str, ...] = (
+    "askeran",
+    "hadrut",
+    "martakert",
+    "martuni",
+    "shusha",
+    "stepanakert",
+)
+#: Regions of communities outside the oblast (one of the seven surrounding districts):
+#: drawn on the villages layer and checked against the districts' control records.
+DISTRICT_REGIONS: tuple[str, ...] = (
+    "aghdam-district",
+    "fuzuli-district",
+    "jabrayil-district",
+    "zangilan-district",
+    "qubadli-district",
+    "lachin-district",
+    "kalbajar-district",
+)
 
 #: Kinds of site in sites.yaml.
 SITE_KINDS: tuple[str, ...] = (

@@ -17,7 +17,8 @@ import shapely
 from geo.dataset import Dataset
 from geo.dates import DaySpan, check_plausible
 from geo.errors import StateError
-from geo.model import ControlPeriod, Event, Site
+from geo.metric import polygonal
+from geo.model import ApproximateLine, ControlPeriod, Event, Site
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,15 @@ class Situation:
 
     ``control``: the control periods in force, where two overlap the smaller one cut out of
     the larger (largest first); ``sites``: the sites in force, in data order; ``events``:
-    the events begun by ``day``, in date order (:func:`in_date_order`).
+    the events begun by ``day``, in date order (:func:`in_date_order`); ``lines``: the
+    approximate-line bands in force (:mod:`geo.communities`).
     """
 
     day: dt.date
     control: tuple[ControlPeriod, ...]
     sites: tuple[Site, ...]
     events: tuple[Event, ...]
+    lines: tuple[ApproximateLine, ...] = ()
 
 
 def check_day_pair(
@@ -64,7 +67,7 @@ def check_day_pair(
     return first, last
 
 
-def in_force(record: ControlPeriod | Site | Event, day: dt.date) -> bool:
+def in_force(record: ControlPeriod | Site | Event | ApproximateLine, day: dt.date) -> bool:
     """Whether ``record`` is in force on ``day``.
 
     A control period or a site is in force within its span (start inclusive, end
@@ -97,6 +100,7 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
         control=tuple(_specific_over_general(control)),
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
         events=in_date_order(e for e in dataset.events if in_force(e, day)),
+        lines=tuple(line for line in dataset.lines if in_force(line, day)),
     )
 
 
@@ -116,7 +120,9 @@ def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:
             for i in candidates
             if ordered[i].geometry.intersects(period.geometry)
         ]
-        geometry = period.geometry.difference(shapely.union_all(smaller)) if smaller else None
+        geometry = (
+            polygonal(period.geometry.difference(shapely.union_all(smaller))) if smaller else None
+        )
         if geometry is None:
             resolved.append(period)
         elif not geometry.is_empty:
@@ -126,9 +132,11 @@ def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:
 
 def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:
     """Sorted days on which something changes on the map: every start, exclusive end and
-    event date (all within ``dataset.span``, which they define)."""
+    event date, a community changing hands among them (the villages layer changes); all
+    within ``dataset.span``, which they define."""
     days: set[dt.date] = {e.date for e in dataset.events}
     spans = [c.span for c in dataset.control] + [s.span for s in dataset.sites]
+    spans += [p.span for c in dataset.communities for p in c.held]
     for period in spans:
         days.update(d for d in (period.start, period.end) if d is not None)
     covered = dataset.span

@@ -15,7 +15,7 @@ names a layer id. Adding a layer is one entry in :data:`LAYERS` (see "Adding a l
 >>> layer("control").source.dated
 True
 >>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
-['countries', 'places', 'nkao', 'districts']
+['countries', 'places', 'nkao', 'districts', 'villages']
 >>> LAND.id, LAND_BOUNDARIES, [s.id for s in LAYERS if s.carries_holder]
 ('countries', 'countries', ['control'])
 """
@@ -89,6 +89,13 @@ class EventSource:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CommunitySource:
+    """The communities (``communities.yaml``) with the side holding each on the day."""
+
+    dated: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
 class UserSource:
     """The features of a user's uploaded file (:mod:`geo.user_layers`) shown by the day."""
 
@@ -97,7 +104,15 @@ class UserSource:
     style_key: str
 
 
-LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventSource | UserSource
+LayerSource = (
+    BoundarySource
+    | PlaceSource
+    | ControlSource
+    | SiteSource
+    | EventSource
+    | CommunitySource
+    | UserSource
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,6 +169,9 @@ class LayerSpec:
     area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
     ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
     animation are about: maps of change place its label first.
+    ``detail``: a layer of local detail (the villages): the web map draws it only from
+    zoom :data:`DETAIL_WEB_ZOOM` and paper only on maps at most :data:`DETAIL_MAX_KM` wide
+    (Karabakh scale); the GIS exports always carry it.
     """
 
     id: str
@@ -168,6 +186,7 @@ class LayerSpec:
     valid: Validity | None = None
     land: bool = False
     frames_karabakh: bool = False
+    detail: bool = False
 
     @property
     def carries_holder(self) -> bool:
@@ -184,6 +203,13 @@ class LayerSpec:
         """Whether the layer has features on ``day`` (its :attr:`valid` span)."""
         return self.valid is None or self.valid.contains(day)
 
+
+#: The web map draws layers of :attr:`LayerSpec.detail` from this zoom on (about 300 km
+#: across a 1366-pixel-wide map at 40 N; the zoom from which villages' labels show).
+DETAIL_WEB_ZOOM = 9
+#: Paper maps draw layers of :attr:`LayerSpec.detail` when the view is at most this many km
+#: wide (the former oblast with its surroundings, as at :data:`DETAIL_WEB_ZOOM` on screen).
+DETAIL_MAX_KM = 300.0
 
 GROUPS: tuple[str, ...] = (
     "Borders & places",
@@ -316,7 +342,43 @@ LAYERS: tuple[LayerSpec, ...] = (
             LegendEntry(
                 label="Held by Azerbaijan", style_key="control-azerbaijani", shape="polygon"
             ),
+            # Issue 21 (line): the band where the line drawn from the communities is uncertain.
+            LegendEntry(
+                label="Line of contact: uncertain band",
+                style_key="approximate-line",
+                shape="polygon",
+            ),
         ),
+    ),
+    # Issue 21 (line): the communities with their side on the date.
+    LayerSpec(
+        id="villages",
+        title="Villages and their side",
+        group="Territory & control",
+        description=(
+            "Villages and towns of the former oblast and the Lachin corridor with the side "
+            "holding each on the date (communities.yaml); drawn when zoomed in."
+        ),
+        source=CommunitySource(),
+        draw_order=135,
+        label=Label(
+            priority=75,
+            look="village",
+            permanent_on_web=True,
+            minor_styles=("village-armenian", "village-azerbaijani", "village-unknown"),
+        ),
+        legend=(
+            LegendEntry(
+                label="Village held by Armenian forces", style_key="village-armenian", shape="point"
+            ),
+            LegendEntry(
+                label="Village held by Azerbaijan", style_key="village-azerbaijani", shape="point"
+            ),
+            LegendEntry(
+                label="Village, side not known that day", style_key="village-unknown", shape="point"
+            ),
+        ),
+        detail=True,
     ),
     LayerSpec(
         id="russian-bases",

@@ -56,6 +56,7 @@ from geo.situation import Situation, state_at
 from layers.briefing.view import View
 from layers.catalog import (
     BoundarySource,
+    CommunitySource,
     ControlSource,
     EventSource,
     LayerSpec,
@@ -202,7 +203,14 @@ def features(
     if isinstance(source, UserSource):
         return user_features(spec.id, source, situation.day)
     if isinstance(source, ControlSource):
-        return list(_control_features(spec.id, dataset, situation, convention))
+        from layers.community_features import line_features
+
+        areas = _control_features(spec.id, dataset, situation, convention)
+        return [*areas, *line_features(spec.id, dataset, situation)]
+    if isinstance(source, CommunitySource):
+        from layers.community_features import village_features
+
+        return list(village_features(spec.id, dataset, situation, convention))
     if isinstance(source, SiteSource):
         return list(_site_features(spec.id, source, dataset, situation, convention))
     return list(_event_features(spec.id, dataset, situation, convention))

@@ -210,6 +210,16 @@ STYLES: dict[str, Style] = {
     "change-to-unmapped": Style(
         color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="xx"
     ),
+    # Issue 21 (line): the band where the line of contact drawn from the communities is
+    # uncertain (hatched: uncertainty), and the villages in the holders' colours.
+    "approximate-line": Style(
+        color="#3a3a3a", weight=0.8, dash=(3.0, 3.0), fill="#5a5a5a", fill_opacity=0.2, hatch="xx"
+    ),
+    # Villages: darker than the areas' fills (so a dot shows on either side's ground and in
+    # greyscale, L* 31 and 55), with a white ring.
+    "village-armenian": Style(color="#ffffff", fill="#7a3510", marker="circle", radius=3.4),
+    "village-azerbaijani": Style(color="#ffffff", fill="#2a8fa6", marker="circle", radius=3.4),
+    "village-unknown": Style(color="#555555", fill="#ffffff", marker="circle", radius=3.0),
 }
 
 #: Colours of the user's own layers (layers.user_layer), one per uploaded file in turn;
@@ -247,6 +257,8 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "area": LabelStyle(placement="centre", fontsize=5.8, colour="#4a4a4a", style="italic", wrap=18),
     "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
+    # Issue 21 (line): names of villages, smaller than towns'.
+    "village": LabelStyle(placement="beside", fontsize=5.2, colour="#333333", wrap=24),
 }
 
 

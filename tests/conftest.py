@@ -171,6 +171,8 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
             "sites": SITES,
             "control": CONTROL,
             "events": EVENTS,
+            "communities": [],
+            "figures": [],
         }
         for name, records in files.items():
             target = folder / f"{name}.yaml"

@@ -7,7 +7,8 @@ free-text field of every data file (and of the first slides of the article's dec
 ``<original> <payload>``: ids, dates, geometry recipes, kinds, holders and countries
 stay as they are, so the copy loads, every layer has features and records stay
 distinguishable; equal texts stay equal (control periods of one area share an
-``area_name``). Notes and quotes, and every third source title, also carry the
+``area_name``); in communities.yaml the names, notes and each held period's claim, quote
+and note. Notes and quotes, and every third source title, also carry the
 10,000-character string. Source URLs alternate between a ``javascript:`` URL and an
 ``https://example.invalid`` one. A site of every kind of :data:`geo.settings.SITE_KINDS`
 that the data does not hold yet (the EU mission, border posts, checkpoints, transit
@@ -84,7 +85,11 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "sites": ("name", "names", "operator", "note"),
     "control": ("area_name", "note"),
     "events": ("title", "quote", "note"),
+    "communities": ("names", "note"),
+    "figures": ("what", "quote", "note"),
 }
+#: Free-text fields of each held period of communities.yaml (``held``).
+HELD_TEXT_FIELDS = ("claim", "quote", "note")
 #: Formulas put before the text of these fields.
 _LEADS = {"note": FORMULA, "operator": AT_FORMULA}
 #: Fields that also get the 10,000-character string.
@@ -136,9 +141,23 @@ def _rewrite(
             out[field] = hostile("Note.", long=True, lead=FORMULA)
     if file == "sources":
         out["url"] = JS_URL if index % 2 == 0 else f"{OUTSIDE_URL}/{record['id']}"
+    if file == "communities":
+        out["held"] = [_rewrite_held(period) for period in record["held"]]
     if file == "events" and not out.get("quote"):  # a quote needs its source
         out["quote"] = hostile("Quote.", long=True)
         out["quote_source"] = record["sources"][0]
+    return out
+
+
+def _rewrite_held(period: dict[str, Any]) -> dict[str, Any]:
+    """A held period with the payload in its text fields (every one gets a note)."""
+    out = dict(period)
+    for field in HELD_TEXT_FIELDS:
+        value = out.get(field)
+        if isinstance(value, str):
+            out[field] = hostile(value, long=field in LONG_FIELDS, lead=_LEADS.get(field, ""))
+    if "note" not in out:
+        out["note"] = hostile("Note.", long=True, lead=FORMULA)
     return out
 
 

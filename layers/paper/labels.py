@@ -93,6 +93,7 @@ def label_requests(
     inner = box(*content.extent)
     areas = _labelled_areas(content, inner)
     requests: list[LabelRequest] = []
+    named_points: set[tuple[str, tuple[float, float]]] = set()  # a name once at a point
     for layer_id in label_layers:
         frame = content.frames.get(layer_id)
         label = catalog.layer(layer_id).label
@@ -113,6 +114,10 @@ def label_requests(
                     + [s.half_pt for s in symbols if _same_point((s.x, s.y), (point.x, point.y))]
                 )
                 anchors, gap = ((point.x, point.y),), half + 1.5
+                here = (str(row.label), (round(point.x, 5), round(point.y, 5)))
+                if here in named_points:  # e.g. a town that is also a village of the line
+                    continue
+                named_points.add(here)
             text = str(row.label).upper() if look.upper else str(row.label)
             if look.wrap is not None:
                 text = textwrap.fill(text, look.wrap)

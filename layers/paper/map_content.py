@@ -92,6 +92,7 @@ def prepare(
     simplified to about a thousandth of its width (invisible at print resolution).
     """
     extent, lat0 = fit_extent(view.bounds, *frame_in)
+    frames = at_scale(frames, extent)
     min_x, min_y, max_x, max_y = extent
     pad = 0.05 * (max_x - min_x)
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
@@ -100,6 +101,31 @@ def prepare(
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
     return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
+
+
+def width_km(bounds: Bounds) -> float:
+    """East-west width of ``bounds`` (EPSG:4326) in km, along its middle latitude.
+
+    >>> round(width_km((46.0, 39.3, 47.6, 40.4)))
+    137
+    """
+    min_x, min_y, max_x, max_y = bounds
+    return (max_x - min_x) * 111.32 * math.cos(math.radians((min_y + max_y) / 2))
+
+
+def at_scale(
+    frames: Mapping[str, gpd.GeoDataFrame], bounds: Bounds
+) -> dict[str, gpd.GeoDataFrame]:
+    """``frames`` without the layers of detail (:attr:`layers.catalog.LayerSpec.detail`)
+    when ``bounds`` is wider than :data:`layers.catalog.DETAIL_MAX_KM`: paper draws the
+    villages only at Karabakh scale."""
+    if width_km(bounds) <= catalog.DETAIL_MAX_KM:
+        return dict(frames)
+    return {
+        layer_id: frame
+        for layer_id, frame in frames.items()
+        if not ((spec := catalog.find(layer_id)) is not None and spec.detail)
+    }
 
 
 def clip_geometries(

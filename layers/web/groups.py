@@ -27,14 +27,24 @@ _MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
 _M = TypeVar("_M", folium.CircleMarker, folium.Marker)
 
 
-def _div_icon(look: Style) -> folium.DivIcon:
+#: CSS class of the features of a layer of detail (:attr:`layers.catalog.LayerSpec.detail`):
+#: the map hides them while zoomed out (the ``bm-zoomed-out`` class of :mod:`layers.web.map`).
+DETAIL_CLASS = "bm-detail"
+
+
+def _div_icon(look: Style, *, detail: bool = False) -> folium.DivIcon:
     size = round(2 * (look.radius + look.weight))
     return folium.DivIcon(
         html=marker_svg(look),
         icon_size=(size, size),
         icon_anchor=(size // 2, size // 2),
-        class_name="bm-marker",
+        class_name=f"bm-marker {DETAIL_CLASS}" if detail else "bm-marker",
     )
+
+
+def _detail_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """:func:`feature_style` with the class that hides the feature while zoomed out."""
+    return {**feature_style(feature), "className": DETAIL_CLASS}
 
 # --- layers ---------------------------------------------------------------------------
 
@@ -128,7 +138,8 @@ def layer_group(
     to draw in (the map must have it; Leaflet's default panes when ``None``).
     """
     in_pane = {} if pane is None else {"pane": pane}
-    group = folium.FeatureGroup(name=layer(layer_id).title)
+    spec = layer(layer_id)
+    group = folium.FeatureGroup(name=spec.title)
     if data is None or not data["features"]:
         return group
     by_icon: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -146,12 +157,12 @@ def layer_group(
         _geojson(
             collection,
             layer_id,
-            style_function=feature_style,
+            style_function=_detail_style if spec.detail else feature_style,
             marker=_in_pane(folium.CircleMarker(), pane),
             **in_pane,
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
-        icon = _div_icon(style(style_key, status))
+        icon = _div_icon(style(style_key, status), detail=spec.detail)
         collection = {"type": "FeatureCollection", "features": features}
         marker = _in_pane(folium.Marker(icon=icon), pane)
         _geojson(collection, layer_id, marker=marker, **in_pane).add_to(group)

@@ -10,9 +10,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from layers.catalog import GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
+from layers.catalog import DETAIL_WEB_ZOOM, GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
 from layers.styles import UNCERTAIN_STATUSES, Style, for_status, leaflet_style, style
 from layers.web.html import escape_text
+
+#: After the legend entries of a layer of detail: the web map draws it only zoomed in.
+DETAIL_NOTE = f" (from zoom {DETAIL_WEB_ZOOM})"
 
 #: Sample look for the legend line explaining uncertain (dashed, lighter) features.
 _UNCERTAIN = for_status(Style(color="#555555", fill="#999999", fill_opacity=0.35), "approximate")
@@ -159,6 +162,7 @@ def _legend(
     """The legend box: the ``extra`` groups first, then ``entries`` by layer group."""
     specs: tuple[LayerSpec, ...] = (*LAYERS, *runtime_specs())
     by_group = {entry: spec.group for spec in specs for entry in spec.legend}
+    detail = {entry for spec in specs if spec.detail for entry in spec.legend}
     parts = []
     for group_title, extra_entries in extra:
         parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
@@ -167,7 +171,10 @@ def _legend(
         shown = [e for e in entries if by_group[e] == group]
         if shown:
             parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")
-            parts.extend(_legend_row(swatch_svg(e), e.label) for e in shown)
+            parts.extend(
+                _legend_row(swatch_svg(e), e.label + (DETAIL_NOTE if e in detail else ""))
+                for e in shown
+            )
     if uncertain:
         parts.append(
             _legend_row(_swatch(_UNCERTAIN, "polygon"), "Approximate or proposed (dashed)")

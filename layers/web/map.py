@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 from geo import settings
 from geo.dataset import Dataset
 from layers.briefing.view import Bounds, View
-from layers.catalog import LAND_BOUNDARIES, layer
+from layers.catalog import DETAIL_WEB_ZOOM, LAND_BOUNDARIES, layer
 from layers.features import view_features
 from layers.styles import LABEL_STYLES
 from layers.web import assets
@@ -64,6 +64,7 @@ _CSS = """
 .leaflet-popup-content table { border-collapse: collapse; }
 .leaflet-tooltip.bm-label::before { display: none; }
 .bm-zoomed-out .leaflet-tooltip.bm-label-minor { display: none; }
+.bm-zoomed-out .bm-detail { display: none; }
 .bm-marker { background: none; border: none; }
 .bm-pin { background: none; border: none; }
 .bm-tile-failure { max-width: 260px; font-size: 12px; border-left: 4px solid #d84315; }
@@ -98,8 +99,9 @@ def _label_css() -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>\n"
 
 #: Below this zoom the labels of minor places (villages, airport, border point) are
-#: hidden, so the towns around Karabakh stay readable at the default view.
-MINOR_LABEL_ZOOM = 9
+#: hidden, so the towns around Karabakh stay readable at the default view; the features of
+#: layers of detail (the villages, :attr:`layers.catalog.LayerSpec.detail`) too.
+MINOR_LABEL_ZOOM = DETAIL_WEB_ZOOM
 
 
 # --- the map --------------------------------------------------------------------------

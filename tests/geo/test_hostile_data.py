@@ -233,6 +233,22 @@ def test_the_hostile_copy_writes_the_payload_into_every_mirror_reason(
     assert all(reason.endswith(CLEAN_PAYLOAD) for reason in reasons)
 
 
+def test_the_hostile_copy_writes_the_payload_into_the_communities_text(
+    hostile_data_dir: Path,
+) -> None:
+    communities = load_dataset(hostile_data_dir).communities
+    own_names = [c for c in communities if c.place is None]
+    assert own_names and all(c.names.en.endswith(CLEAN_PAYLOAD) for c in own_names)
+    periods = [p for c in communities for p in c.held]
+    assert all(p.provenance.note and CLEAN_PAYLOAD in p.provenance.note for p in periods)
+    claims = [p.claim for p in periods if p.claim]
+    quotes = [p.quote for p in periods if p.quote]
+    assert claims and all(claim.endswith(CLEAN_PAYLOAD) for claim in claims)
+    assert quotes and all(CLEAN_PAYLOAD in quote for quote in quotes)
+    figures = load_dataset(hostile_data_dir).figures
+    assert figures and all(f.what.endswith(CLEAN_PAYLOAD) for f in figures)
+
+
 def test_a_broken_sources_file_reports_the_cause_without_the_cascade(
     make_data_dir: MakeDataDir,
 ) -> None:
@@ -268,8 +284,8 @@ def test_overlap_and_relation_messages_carry_line_numbers(make_data_dir: MakeDat
     assert problems == [
         "control.yaml: line 14, record 'east-b', field 'start': the periods of 'East' overlap "
         "('east-a' at line 1 lasts until 2020-11-20)",
-        "events.yaml: line 1, record 'ev-one', field 'related': unknown site or control id "
-        "'nowhere'",
+        "events.yaml: line 1, record 'ev-one', field 'related': unknown site, control or "
+        "community id 'nowhere'",
     ]
 
 

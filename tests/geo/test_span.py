@@ -67,6 +67,7 @@ def test_the_real_data_begins_with_its_first_record_and_runs_to_today(dataset: o
         [c.span.start for c in dataset.control if c.span.start]
         + [s.span.start for s in dataset.sites if s.span.start]
         + [e.date for e in dataset.events]
+        + [p.span.start for c in dataset.communities for p in c.held if p.span.start]
     )
     assert dataset.span == DaySpan(first, TODAY)
     assert dataset.default_day == settings.ARTICLE_DATE

@@ -87,7 +87,7 @@ def test_compare_pdf_holds_dates_areas_and_places(dataset: Dataset, war_pdf: byt
     change = compare(dataset, BEFORE, AFTER)
     assert "Before: 9 November 2020" in text and "After: 1 December 2020" in text
     assert "What changed between 9 November 2020 and 1 December 2020" in text
-    assert len(change.areas) == 4  # three districts and the Lachin corridor
+    assert len(change.areas) == 5  # three districts, the last oblast villages, the corridor
     for area in change.areas:
         assert " ".join(area.area_name.split()) in text
         assert format_km2(area.km2) in text

@@ -86,21 +86,32 @@ def _base(key: str, value: Any, context: RecipeContext) -> BaseGeometry:
     if key == "place":
         return _place_point(value, context)
     if key == "point":
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) for v in value)
-        ):
-            raise RecipeError(f"point must be [lon, lat] (got {value!r})")
-        lon, lat = float(value[0]), float(value[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
-        return Point(lon, lat)
+        return _lon_lat(value)
     if key == "path":
         if not isinstance(value, list) or len(value) < 2:
             raise RecipeError(f"path must list at least two place ids (got {value!r})")
-        return LineString([_place_point(place_id, context) for place_id in value])
+        return LineString([_path_point(item, context) for item in value])
     return boundary_union(value, context)
+
+
+def _lon_lat(value: Any) -> Point:
+    """A ``[lon, lat]`` point given by a cited source."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        raise RecipeError(f"point must be [lon, lat] (got {value!r})")
+    lon, lat = float(value[0]), float(value[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
+    return Point(lon, lat)
+
+
+def _path_point(item: Any, context: RecipeContext) -> Point:
+    """A point of a ``path``: a place id, or ``[lon, lat]`` (a point given by a cited
+    source where no gazetteer place fits, such as a border tripoint)."""
+    return _lon_lat(item) if isinstance(item, list) else _place_point(item, context)
 
 
 def _place_point(place_id: Any, context: RecipeContext) -> Point:

@@ -80,6 +80,22 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "hyetert.org",
     "caucasusrecord.com",
     "garabagh.net",
+    # met for the roads, rivers and lakes of issue 21 (December 2026)
+    "haohe.fun",  # kiwix snapshots of Wikipedia
+    "qaz.wiki",
+    "710302.xyz",
+    "restivo.info",
+    "qwertyu.wiki",
+    "jmedia.wiki",
+    "zxc.wiki",
+    "de-academic.com",
+    "en-academic.com",
+    "wikiup.org",
+    "206.189.44.186",  # a proxy of pl.wikipedia.org
+    "kidzsearch.com",
+    "wiki.x.io",
+    "thefreedictionary.com",  # hosts other publishers' encyclopedias
+    "armenianclub.com",  # reposts of CivilNet and TASS reports
 )
 
 #: Sources may be dated from this day up to today (a later report about earlier events is
@@ -153,3 +169,23 @@ def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     return root / CACHE_FOLDER_NAME
+
+# --- Ground: roads and railways, named waters (issue 21) ------------------------------
+
+#: Curated routes (roads, railways) and the names of rivers and lakes of GROUND_FILE.
+#: Both are optional: a data folder without them has no routes and unnamed waters.
+ROUTES_FILE = "routes.yaml"
+WATERS_FILE = "waters.yaml"
+
+#: Kinds of route in routes.yaml: a road, a railway in service, a railway out of use
+#: (its track bed), and a transit route agreed or proposed across another state's land.
+ROUTE_KINDS: tuple[str, ...] = ("road", "railway", "former-railway", "transit-route")
+
+#: Layers of GROUND_FILE and the columns each must have.
+GROUND_LAYERS: dict[str, tuple[str, ...]] = {
+    "rivers": ("class", "class_name"),
+    "lakes": ("area_km2",),
+}
+
+#: The ground's source record (GSHHG 2.3.7 through GMT), cited by every river and lake.
+GSHHG_SOURCE_ID = "gshhg-2-3-7"

@@ -17,7 +17,7 @@ import shapely
 from geo import settings
 from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.model import ControlPeriod, Event, Site
+from geo.model import ControlPeriod, Event, Route, Site
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,15 @@ class Situation:
 
     ``control``: the control periods in force, where two overlap the smaller one cut out of
     the larger (largest first); ``sites``: the sites in force, in data order; ``events``:
-    the events begun by ``day``, in date order (:func:`in_date_order`).
+    the events begun by ``day``, in date order (:func:`in_date_order`); ``routes``: the
+    roads and railways in force, in data order.
     """
 
     day: dt.date
     control: tuple[ControlPeriod, ...]
     sites: tuple[Site, ...]
     events: tuple[Event, ...]
+    routes: tuple[Route, ...] = ()
 
 
 def check_day(day: dt.date) -> dt.date:
@@ -66,10 +68,10 @@ def check_day_pair(
     return first, last
 
 
-def in_force(record: ControlPeriod | Site | Event, day: dt.date) -> bool:
+def in_force(record: ControlPeriod | Site | Event | Route, day: dt.date) -> bool:
     """Whether ``record`` is in force on ``day``.
 
-    A control period or a site is in force within its span (start inclusive, end
+    A control period, a site or a route is in force within its span (start inclusive, end
     exclusive); an event once it has begun (it stays on the map and in the timeline).
 
     >>> from shapely.geometry import Point
@@ -98,6 +100,7 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
         control=tuple(_specific_over_general(control)),
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
         events=in_date_order(e for e in dataset.events if in_force(e, day)),
+        routes=tuple(r for r in dataset.routes if in_force(r, day)),
     )
 
 
@@ -129,6 +132,7 @@ def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:
     """Sorted days on which something changes on the map, within the map's span."""
     days: set[dt.date] = {e.date for e in dataset.events}
     spans = [c.span for c in dataset.control] + [s.span for s in dataset.sites]
+    spans += [r.span for r in dataset.routes]
     for span in spans:
         days.update(d for d in (span.start, span.end) if d is not None)
     return tuple(sorted(d for d in days if settings.FIRST_DATE <= d <= settings.LAST_DATE))

@@ -200,6 +200,16 @@ STYLES: dict[str, Style] = {
     "change-to-unmapped": Style(
         color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="xx"
     ),
+    # The ground (issue 21): water in light blues (lighter than the state borders in grey),
+    # roads near-black (dashed, as schematic lines are), the railway dotted, a railway out
+    # of use a lighter dotted line, a transit route magenta dash-dot.
+    "lake": Style(color="#5b9bd5", weight=0.5, fill="#c6dcef", fill_opacity=1.0),
+    "river": Style(color="#4a8bc9", weight=1.3),
+    "river-minor": Style(color="#7fb1e0", weight=0.8),
+    "road": Style(color="#2a1f17", weight=2.0),
+    "transit-route": Style(color="#b0126a", weight=2.4, dash=(8.0, 3.0, 2.0, 3.0)),
+    "railway": Style(color="#3c3c3c", weight=2.6, dash=(1.5, 2.2)),
+    "former-railway": Style(color="#8c8c8c", weight=2.2, dash=(1.5, 2.2)),
 }
 
 #: Colours of the user's own layers (layers.user_layer), one per uploaded file in turn;
@@ -237,6 +247,14 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "area": LabelStyle(placement="centre", fontsize=5.8, colour="#4a4a4a", style="italic", wrap=18),
     "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
+    # the ground (issue 21)
+    "water": LabelStyle(placement="beside", fontsize=6.0, colour="#2f6ea8", style="italic"),
+    "water-area": LabelStyle(
+        placement="centre", fontsize=6.0, colour="#2f6ea8", style="italic", wrap=14
+    ),
+    "route": LabelStyle(
+        placement="beside", fontsize=5.6, colour="#2a1f17", style="italic", wrap=26
+    ),
 }
 
 

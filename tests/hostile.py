@@ -80,6 +80,9 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "sites": ("name", "names", "operator", "note"),
     "control": ("area_name", "note"),
     "events": ("title", "quote", "note"),
+    # the ground (issue 21)
+    "routes": ("name", "names", "note"),
+    "waters": ("names", "note"),
 }
 #: Formulas put before the text of these fields.
 _LEADS = {"note": FORMULA, "operator": AT_FORMULA}

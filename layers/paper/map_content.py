@@ -90,8 +90,11 @@ def prepare(
 
     Geometries stay EPSG:4326; they are clipped to the fitted extent plus a margin and
     simplified to about a thousandth of its width (invisible at print resolution).
+    Features the catalogue draws only from a scale on are left out of wider views
+    (:func:`at_paper_scale`).
     """
     extent, lat0 = fit_extent(view.bounds, *frame_in)
+    frames = at_paper_scale(frames, view.bounds)
     min_x, min_y, max_x, max_y = extent
     pad = 0.05 * (max_x - min_x)
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
@@ -100,6 +103,26 @@ def prepare(
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
     return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
+
+
+def at_paper_scale(
+    frames: Mapping[str, gpd.GeoDataFrame], bounds: Bounds
+) -> dict[str, gpd.GeoDataFrame]:
+    """``frames`` without the features a paper map of ``bounds`` (the view's extent,
+    EPSG:4326) leaves out: those whose catalogue entry draws their style only on maps
+    spanning fewer degrees (:attr:`layers.catalog.LayerSpec.detail`, the paper side of
+    the web map's zoom thresholds). Frames keep their columns; layers the catalogue does
+    not hold are kept whole."""
+    span = catalog.span_deg(bounds)
+    kept: dict[str, gpd.GeoDataFrame] = {}
+    for layer_id, frame in frames.items():
+        spec = catalog.find(layer_id)
+        if spec is None or not spec.detail or frame.empty:
+            kept[layer_id] = frame
+            continue
+        shown = [spec.drawn_at_span(str(key), span) for key in frame["style_key"]]
+        kept[layer_id] = frame if all(shown) else frame[shown]
+    return kept
 
 
 def clip_geometries(

@@ -83,6 +83,33 @@ class ZoomClass(MacroElement):
         self._name = "ZoomClass"
         self.zoom = int(zoom)
 
+class ZoomThresholds(MacroElement):
+    """Keeps the class ``bm-below-z<N>`` on the map while its zoom is below ``N``, for each
+    of ``zooms`` (what :attr:`layers.catalog.LayerSpec.detail` draws from zoom N carries
+    ``bm-from-z<N>`` and is hidden then: :func:`layers.web.geojson.zoom_css`)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var zooms = {{ this.zooms|tojson }};
+            function update() {
+                var zoom = map.getZoom(), box = map.getContainer().classList;
+                zooms.forEach(function (z) { box.toggle('bm-below-z' + z, zoom < z); });
+            }
+            map.on('zoomend', update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, zooms: tuple[int, ...]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ZoomThresholds"
+        self.zooms = [int(z) for z in zooms]
+
+
 #: Failed tile requests after which the map says the online basemap is unavailable.
 TILE_ERRORS_NOTICE = 4
 #: What the map says then (plain text; the app offers the switch under the map).

@@ -49,6 +49,7 @@ def _binder(tooltip_options: str) -> JsCode:
     return JsCode(
         "function(feature, layer) {"
         " layer.bindPopup(feature.properties.popup, {maxWidth: 340, maxHeight: 320});"
+        " if (feature.properties.tooltip)"  # unnamed features (most rivers): no empty box
         f" layer.bindTooltip(feature.properties.tooltip, {tooltip_options}); }}"
     )
 

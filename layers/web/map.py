@@ -24,12 +24,19 @@ from shapely.geometry import mapping
 from geo import settings
 from geo.dataset import Dataset
 from layers.briefing.view import Bounds, View
-from layers.catalog import LAND_BOUNDARIES, layer
+from layers.catalog import LAND_BOUNDARIES, MIN_ZOOMS, layer
 from layers.features import view_features
 from layers.styles import LABEL_STYLES
 from layers.web import assets
-from layers.web.elements import MapControl, TileFailureNotice, Verbatim, ZoomClass, figure_of
-from layers.web.geojson import feature_collections, prepare_geometry
+from layers.web.elements import (
+    MapControl,
+    TileFailureNotice,
+    Verbatim,
+    ZoomClass,
+    ZoomThresholds,
+    figure_of,
+)
+from layers.web.geojson import feature_collections, prepare_geometry, zoom_css
 from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
@@ -142,7 +149,8 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     )
     fmap.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
-    css = Verbatim(_CSS + _popup_css() + _label_css())
+    zooms = f"<style>\n{zoom_css(MIN_ZOOMS)}\n</style>\n"
+    css = Verbatim(_CSS + _popup_css() + _label_css() + zooms)
     figure_of(fmap).header.add_child(css, name="briefing_css")
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
@@ -151,6 +159,7 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
         _land(dataset).add_to(fmap)
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
+    ZoomThresholds(MIN_ZOOMS).add_to(fmap)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
 

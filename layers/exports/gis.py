@@ -31,14 +31,16 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date, format_span
-from geo.model import ControlPeriod, Event, Names, Place, Site, Span
+from geo.model import ControlPeriod, Event, GroundFeature, Names, Place, Route, Site, Span
 from geo.naming import CONVENTIONS
 from geo.user_layers import UserFeature
 from layers.briefing.view import View
 from layers.catalog import (
     ControlSource,
     EventSource,
+    GroundSource,
     PlaceSource,
+    RouteSource,
     SiteSource,
     UserSource,
     layer,
@@ -68,7 +70,11 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("id", "text", "stable feature id (record id of the data files)"),
     Field("layer", "text", "catalogue layer id (as in URLs and --layers)"),
-    Field("kind", "text", "place or site kind (city, base, corridor, ...); empty otherwise"),
+    Field(
+        "kind",
+        "text",
+        "place, site or route kind (city, base, road, ...), river class, lake; else empty",
+    ),
     Field("style_key", "text", "palette key of the style (layers/styles.py)"),
     Field("status", "text", "confirmed, reported, proposed or approximate"),
     Field("label", "text", "name in the export's naming convention"),
@@ -209,10 +215,11 @@ class _Records:
         self.sites = {s.id: s for s in dataset.sites}
         self.events = {e.id: e for e in dataset.events}
         self.places = {f"place-{p.id}": p for p in dataset.places.values()}
+        self.routes = {r.id: r for r in dataset.routes}
 
     def find(
         self, layer_id: str, feature_id: str
-    ) -> ControlPeriod | Site | Event | Place | UserFeature | None:
+    ) -> ControlPeriod | Site | Event | Place | UserFeature | Route | GroundFeature | None:
         """The record behind a feature, by the kind of records its layer draws."""
         source = layer(layer_id).source
         if isinstance(source, UserSource):
@@ -226,6 +233,11 @@ class _Records:
             return self.events.get(feature_id)
         if isinstance(source, PlaceSource):
             return self.places.get(feature_id)
+        if isinstance(source, RouteSource):
+            return self.routes.get(feature_id)
+        if isinstance(source, GroundSource):
+            ground = self.dataset.ground.get(source.layer, ())
+            return next((g for g in ground if f"{layer_id}-{g.row}" == feature_id), None)
         return None
 
 
@@ -248,6 +260,8 @@ def _fields(row: Feature, records: _Records) -> dict[str, Any]:
         fields["name_ru"] = names.ru
     if isinstance(record, UserFeature):
         return fields | _user_fields(record)
+    if isinstance(record, GroundFeature):
+        return fields | _ground_fields(record, records.dataset)
     if record is not None:
         fields["note"] = record.provenance.note
     if isinstance(record, Place):
@@ -257,10 +271,21 @@ def _fields(row: Feature, records: _Records) -> dict[str, Any]:
         fields["name_en"] = fields["name_en"] or record.name
     elif isinstance(record, ControlPeriod):
         fields |= {"holder": record.holder, **_span(record.span)}
+    elif isinstance(record, Route):
+        fields |= {"kind": record.kind, **_span(record.span)}
+        fields["name_en"] = fields["name_en"] or record.name
     elif isinstance(record, Event):
         fields |= _event_dates(record)
         fields["quote"] = record.quote or None
     return fields
+
+
+def _ground_fields(feature: GroundFeature, dataset: Dataset) -> dict[str, Any]:
+    """A river (its WDBII class) or a lake of ground.gpkg: undated; the note of the water
+    naming it, if any."""
+    water = dataset.waters.get(feature.water) if feature.water else None
+    kind = "lake" if feature.river_class is None else f"river class {feature.river_class}"
+    return {"kind": kind, "note": water.provenance.note if water else None}
 
 
 def _user_fields(feature: UserFeature) -> dict[str, Any]:

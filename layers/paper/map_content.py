@@ -17,8 +17,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.errors import TileError
+from geo.tiles import TileSource
 from layers import catalog
 from layers.briefing.view import Bounds, View
+from layers.user_basemap import USER_BASEMAP, current
 
 #: Offline vector basemap colours (not a layer: always drawn under the layers).
 SEA_COLOUR = "#dbe7f0"
@@ -39,6 +42,9 @@ class MapContent:
     lat0: float
     frames: Mapping[str, gpd.GeoDataFrame]
     land: tuple[BaseGeometry, ...]
+    #: The user's basemap drawn instead of the vector land (issue 21), when the view
+    #: shows it and one is in force (:func:`paper_basemap`).
+    tiles: TileSource | None = None
 
 
 # --- Preparation ---------------------------------------------------------------------
@@ -102,7 +108,20 @@ def prepare(
     clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
-    return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
+    land = [g for g in land if not g.is_empty]
+    return MapContent(view, extent, lat0, clipped, tuple(land), tiles=paper_basemap(view))
+
+
+def paper_basemap(view: View) -> TileSource | None:
+    """The user's basemap a paper map of ``view`` draws: the one in force
+    (:func:`layers.user_basemap.current`) when the view shows it; ``None`` otherwise, or
+    when it cannot be used (the vector land is drawn then, and the credits say so)."""
+    if view.basemap != USER_BASEMAP:
+        return None
+    try:
+        return current()
+    except TileError:
+        return None
 
 
 def at_paper_scale(

@@ -23,10 +23,13 @@ from shapely.geometry import mapping
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.errors import TileError
+from geo.tiles import TileSource
 from layers.briefing.view import Bounds, View
 from layers.catalog import LAND_BOUNDARIES, MIN_ZOOMS, layer
 from layers.features import view_features
 from layers.styles import LABEL_STYLES
+from layers.user_basemap import USER_BASEMAP, current, leaflet_url
 from layers.web import assets
 from layers.web.elements import (
     MapControl,
@@ -134,9 +137,11 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     boxes of :class:`layers.web.overlay.Overlay`, fitted to ``bounds``.
 
     ``basemap`` is ``'vector'`` (light fills of the catalogue's land,
-    :data:`layers.catalog.LAND_BOUNDARIES`, no network needed) or ``'osm'``
-    (OpenStreetMap tiles). The date and legend come with :func:`situation_group`. Leaflet
-    is loaded from the app's own server.
+    :data:`layers.catalog.LAND_BOUNDARIES`, no network needed), ``'osm'``
+    (OpenStreetMap tiles) or ``'user'`` (the user's own tiles,
+    :func:`layers.user_basemap.current`; the vector land when none can be used). The
+    date and legend come with :func:`situation_group`. Leaflet is loaded from the app's
+    own server.
     """
     fmap = folium.Map(
         location=None,
@@ -152,8 +157,12 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     zooms = f"<style>\n{zoom_css(MIN_ZOOMS)}\n</style>\n"
     css = Verbatim(_CSS + _popup_css() + _label_css() + zooms)
     figure_of(fmap).header.add_child(css, name="briefing_css")
+    source = _user_tiles() if basemap == USER_BASEMAP else None
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
+        TileFailureNotice().add_to(fmap)
+    elif source is not None:
+        user_tile_layer(source).add_to(fmap)
         TileFailureNotice().add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
@@ -162,6 +171,30 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     ZoomThresholds(MIN_ZOOMS).add_to(fmap)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
+
+def _user_tiles() -> TileSource | None:
+    """The user's basemap in force, or ``None`` (none named, or one that cannot be used:
+    the app says why, :func:`layers.user_basemap.current`)."""
+    try:
+        return current()
+    except TileError:
+        return None
+
+
+def user_tile_layer(source: TileSource) -> folium.TileLayer:
+    """The Leaflet tile layer of the user's basemap: from the app's own tile route (a
+    local package) or the user's URL template; tiles from the package's zoom range,
+    stretched beyond it; its attribution as text (escaped: Leaflet writes it as HTML)."""
+    return folium.TileLayer(
+        tiles=leaflet_url(source),
+        attr=escape_text(source.attribution or source.name),
+        name=escape_text(source.name),
+        min_zoom=0,
+        max_zoom=18,
+        max_native_zoom=source.max_zoom,
+        min_native_zoom=source.min_zoom,
+    )
+
 
 # --- standalone page ------------------------------------------------------------------
 
@@ -192,10 +225,14 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     Only the view's layers, as they stood on ``view.day``, in its naming convention,
     fitted to ``view.bounds``; with title, date stamp, a legend of what is drawn, a scale
     bar and the sources of every feature shown. Leaflet is inlined (no network needed
-    with the vector basemap).
+    with the vector basemap). The user's basemap is drawn from its URL template; a local
+    package (served by the app only) gives way to the vector basemap.
     """
     frames = view_features(dataset, view)
-    fmap = base_map(dataset, view.bounds, view.basemap)
+    tiles = _user_tiles() if view.basemap == USER_BASEMAP else None
+    # a file has no server to ask for a local package's tiles: the offline land instead
+    basemap = "vector" if tiles is not None and tiles.local else view.basemap
+    fmap = base_map(dataset, view.bounds, basemap)
     _inline_leaflet(fmap)
     collections = feature_collections(frames)
     for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):

@@ -113,6 +113,10 @@ class ZoomThresholds(MacroElement):
 #: Failed tile requests after which the map says the online basemap is unavailable.
 TILE_ERRORS_NOTICE = 4
 #: What the map says then (plain text; the app offers the switch under the map).
+LOCAL_TILE_FAILURE_TEXT = (
+    "Tiles of your basemap cannot be loaded from this app's server (is it started with "
+    "“streamlit run server.py”?). Use “Switch to the offline basemap” under the map."
+)
 TILE_FAILURE_TEXT = (
     "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
     "under the map, or Display › Basemap in the sidebar."
@@ -150,11 +154,11 @@ class TileFailureNotice(MacroElement):
         """
     )
 
-    def __init__(self, threshold: int = TILE_ERRORS_NOTICE) -> None:
+    def __init__(self, threshold: int = TILE_ERRORS_NOTICE, text: str = TILE_FAILURE_TEXT) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TileFailureNotice"
         self.threshold = int(threshold)
-        self.text = TILE_FAILURE_TEXT
+        self.text = text
 
 class GeoJsonLayer(folium.GeoJson):
     """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`

@@ -16,6 +16,7 @@ The rooms of the web bridge: :mod:`layers.web.geojson` (frames to GeoJSON and st
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -32,6 +33,8 @@ from layers.styles import LABEL_STYLES
 from layers.user_basemap import USER_BASEMAP, current, leaflet_url
 from layers.web import assets
 from layers.web.elements import (
+    LOCAL_TILE_FAILURE_TEXT,
+    TILE_FAILURE_TEXT,
     MapControl,
     TileFailureNotice,
     Verbatim,
@@ -163,7 +166,9 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
         TileFailureNotice().add_to(fmap)
     elif source is not None:
         user_tile_layer(source).add_to(fmap)
-        TileFailureNotice().add_to(fmap)
+        TileFailureNotice(
+            text=LOCAL_TILE_FAILURE_TEXT if source.local else TILE_FAILURE_TEXT
+        ).add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
     Overlay().add_to(fmap)
@@ -184,7 +189,12 @@ def _user_tiles() -> TileSource | None:
 def user_tile_layer(source: TileSource) -> folium.TileLayer:
     """The Leaflet tile layer of the user's basemap: from the app's own tile route (a
     local package) or the user's URL template; tiles from the package's zoom range,
-    stretched beyond it; its attribution as text (escaped: Leaflet writes it as HTML)."""
+    stretched beyond it, asked only inside the source's bounds where it gives them (so a
+    package of one area does not fail everywhere else); its attribution as text (escaped:
+    Leaflet writes it as HTML)."""
+    bounds: dict[str, Any] = {}
+    if source.bounds is not None:
+        bounds["bounds"] = _leaflet_bounds(source.bounds)
     return folium.TileLayer(
         tiles=leaflet_url(source),
         attr=escape_text(source.attribution or source.name),
@@ -193,6 +203,7 @@ def user_tile_layer(source: TileSource) -> folium.TileLayer:
         max_zoom=18,
         max_native_zoom=source.max_zoom,
         min_native_zoom=source.min_zoom,
+        **bounds,
     )
 
 

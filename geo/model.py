@@ -167,7 +167,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Route:
-    """A road, railway or transit route the story turns on (routes.yaml).
+    """A road or railway the story turns on (routes.yaml).
 
     ``geometry`` is a line (EPSG:4326) built by a recipe, usually ``path:`` through
     gazetteer places; ``span`` the days the route was in this use (its ``end`` may lie

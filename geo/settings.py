@@ -177,9 +177,9 @@ def cache_dir() -> Path:
 ROUTES_FILE = "routes.yaml"
 WATERS_FILE = "waters.yaml"
 
-#: Kinds of route in routes.yaml: a road, a railway in service, a railway out of use
-#: (its track bed), and a transit route agreed or proposed across another state's land.
-ROUTE_KINDS: tuple[str, ...] = ("road", "railway", "former-railway", "transit-route")
+#: Kinds of route in routes.yaml: a road, a railway in service, a railway out of use (its
+#: track bed). Transit routes agreed or proposed (TRIPP) are sites of their own kind.
+ROUTE_KINDS: tuple[str, ...] = ("road", "railway", "former-railway")
 
 #: Layers of GROUND_FILE and the columns each must have.
 GROUND_LAYERS: dict[str, tuple[str, ...]] = {

@@ -474,13 +474,10 @@ LAYERS: tuple[LayerSpec, ...] = (
             "The road through Lachin (the Lachin corridor from November 2020) and the M2 "
             "through Syunik to Kapan, Meghri and Iran; schematic lines, from zoom 8."
         ),
-        source=RouteSource(kinds=("road", "transit-route")),
+        source=RouteSource(kinds=("road",)),
         draw_order=55,
         label=Label(priority=65, look="route"),
-        legend=(
-            LegendEntry(label="Road (towns joined straight)", style_key="road", shape="line"),
-            LegendEntry(label="Transit route", style_key="transit-route", shape="line"),
-        ),
+        legend=(LegendEntry(label="Road (towns joined straight)", style_key="road", shape="line"),),
         detail=(Detail(min_zoom=8, max_span_deg=4.5),),
     ),
     LayerSpec(

@@ -202,12 +202,11 @@ STYLES: dict[str, Style] = {
     ),
     # The ground (issue 21): water in light blues (lighter than the state borders in grey),
     # roads near-black (dashed, as schematic lines are), the railway dotted, a railway out
-    # of use a lighter dotted line, a transit route magenta dash-dot.
+    # of use a lighter dotted line.
     "lake": Style(color="#5b9bd5", weight=0.5, fill="#c6dcef", fill_opacity=1.0),
     "river": Style(color="#4a8bc9", weight=1.3),
     "river-minor": Style(color="#7fb1e0", weight=0.8),
     "road": Style(color="#2a1f17", weight=2.0),
-    "transit-route": Style(color="#b0126a", weight=2.4, dash=(8.0, 3.0, 2.0, 3.0)),
     "railway": Style(color="#3c3c3c", weight=2.6, dash=(1.5, 2.2)),
     "former-railway": Style(color="#8c8c8c", weight=2.2, dash=(1.5, 2.2)),
 }

@@ -18,7 +18,7 @@ from geo.measure import Measurement
 from layers.catalog import DRAW_ORDER, MINOR_STYLES, Label, layer, runtime_specs
 from layers.styles import Style, style
 from layers.web.elements import GeoJsonLayer
-from layers.web.geojson import FeatureCollection, feature_style
+from layers.web.geojson import FROM_ZOOM_CLASS, FeatureCollection, feature_style
 from layers.web.html import escape_text
 from layers.web.legend import drawn_legend_html, marker_svg
 from layers.web.overlay import PRIORITY_CLASS, SituationState
@@ -81,7 +81,10 @@ def _point_label(label: Label) -> JsCode:
     return _binder(
         "(feature.geometry.type !== 'Point' ? {sticky: true} :"
         f" {{permanent: true, direction: 'right', offset: [4, 0], className: '{classes}'"
-        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')}})"
+        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')"
+        # a point drawn from some zoom on (its min_zoom): its label hides with it
+        f" + (feature.properties.min_zoom ? ' {FROM_ZOOM_CLASS}' + feature.properties.min_zoom"
+        " : '')})"
     )
 
 

@@ -8,7 +8,6 @@ depend on the date or the layer toggles, so those only swap its feature groups.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 from dataclasses import replace
@@ -23,7 +22,7 @@ from geo.errors import DataError, RecipeError, StateError
 from geo.gazetteer import LocalGazetteer, region_entries
 from geo.measure import Measurement, measure
 from geo.naming import CONVENTIONS
-from geo.situation import key_dates
+from geo.periods import KeyDays, key_days
 from geo.user_layers import UserLayer
 from layers import exports, user_layer
 from layers.briefing.print_options import PrintOptions
@@ -35,8 +34,8 @@ from layers.web.map import MAP_HEIGHT
 from ui import compare as compare_ui
 from ui import deck as deck_ui
 from ui import layout, print_panel, query_limit, streamlit_queue, upload, view_sync
-from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
-from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
+from ui.basemap import PAGE_RERUN_KEY, basemap_choices, basemap_fallback, usable_view
+from ui.dates import KEPT_KEYS, date_controls, keep_in_span, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
 from ui.search import place_search
 from ui.timeline import timeline
@@ -107,9 +106,10 @@ def dataset_or_stop() -> Dataset:
 # --- session state ---------------------------------------------------------------------
 
 
-def init_state() -> None:
-    """Set the widgets from the URL on a session's first good run, and from the last
-    view drawn on the first good run after a data error.
+def init_state(dataset: Dataset) -> None:
+    """Set the widgets from the URL on a session's first good run (a date outside the
+    data's span is reported and replaced by the default day), and from the last view
+    drawn on the first good run after a data error.
 
     Streamlit drops the state of every widget a run does not draw, and a run stopped by
     a data error draws none: without this, fixing the file would reset the date, the
@@ -119,14 +119,16 @@ def init_state() -> None:
     navigated = LAST_VIEW_KEY in state and view_sync.navigated()  # Back or Forward
     if LAST_VIEW_KEY not in state or navigated:
         params = view_sync.url_query()  # every value of a repeated key
-        view, messages = view_from_query(params)
-        messages += print_panel.init_print_state(params)
+        view, messages = view_from_query(params, span=dataset.span)
+        view, unusable = usable_view(view)
+        messages += unusable + print_panel.init_print_state(params)
         state.update(messages=messages, fly=None, playing=False)
         if navigated:
             view_sync.restore_origin(view.bounds)
         view_sync.remember_url()
     elif state.pop(DATA_ERROR_KEY, False):
         view = state[LAST_VIEW_KEY]
+        view = replace(view, day=dataset.span.clamp(view.day))  # the data may have changed
         print_panel.restore_print_state()
     else:
         return
@@ -162,7 +164,7 @@ def layer_panel() -> None:
     st.sidebar.header("Display")
     st.sidebar.selectbox("Place names", list(CONVENTIONS), format_func=CONVENTIONS.__getitem__,
                          key="convention")  # fmt: skip
-    st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
+    st.sidebar.radio("Basemap", basemap_choices(), format_func=BASEMAPS.__getitem__, key="basemap")
 
 
 def prepared_export(
@@ -211,28 +213,29 @@ def main() -> None:
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
     layout.page_style()
     dataset = dataset_or_stop()
-    days = key_dates(dataset)
-    init_state()
+    days = key_days(dataset)
+    init_state(dataset)
+    keep_in_span(days)
     for message in st.session_state.pop("messages", []):
         st.warning(escape_markdown(message))
     presenting = deck_ui.presenting()
     if not presenting:
-        layout.header()
+        layout.header(dataset.span)
     comparing = not presenting and compare_ui.mode_switch()
     layer_panel()
     place_search(cached_gazetteer(data_version()))
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
     if not comparing and not presenting:
-        mine = upload.your_layers()
+        mine = upload.your_layers(dataset.span)
         print_panel.print_controls()
         map_page(dataset, days, measurement, mine)
         return
     play_tick(days)
     if comparing:  # the main date's widgets are not drawn: keep their values
-        kept = [key for key in (*DAY_KEYS, "play_speed") if key in st.session_state]
+        kept = [key for key in KEPT_KEYS if key in st.session_state]
         st.session_state.update({key: st.session_state[key] for key in kept}, playing=False)
     view, sheet = synced_view()
-    mine = upload.your_layers()
+    mine = upload.your_layers(dataset.span)
     print_panel.print_controls()  # in both modes, so the print options' widgets stay alive
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         if comparing:
@@ -262,7 +265,7 @@ def synced_view() -> tuple[View, PrintOptions]:
 @st.fragment
 def map_page(
     dataset: Dataset,
-    days: tuple[dt.date, ...],
+    days: KeyDays,
     measurement: Measurement | None,
     mine: tuple[UserLayer, ...],
 ) -> None:

@@ -1,14 +1,15 @@
 """Synthetic data folders for the growth benchmark (never committed, never real).
 
 ``write_synthetic(folder, events=N, areas=M)`` copies the committed boundaries, sources,
-gazetteer and sites, and writes ``control.yaml`` and ``events.yaml`` with M made-up
+gazetteer, communities and sites, and writes ``control.yaml`` and ``events.yaml`` with M made-up
 control areas (each held by one side, then by the other from a random day: two periods)
 and N made-up events, in the project's YAML format (data/SCHEMA.md), so the folder
 passes the loader's validation. Every synthetic record cites the source
 ``synthetic-bench`` (added to the copy's sources.yaml, saying it is not real), has status
 ``approximate`` and a note: nothing here is a fact. Positions are a jittered grid over
 the South Caucasus, areas are circles (``point`` + ``buffer_km``) a third of the grid
-spacing in radius, dates are uniform over the map's span; a fixed seed makes each size
+spacing in radius, dates are uniform over 1991 to the article's date (:data:`FIRST`,
+:data:`LAST`: the figures stay comparable with earlier runs); a fixed seed makes each size
 the same every time.
 
 ``python -m bench.synthetic --events 1000 --areas 200 --out /tmp/synthetic`` writes one.
@@ -37,7 +38,13 @@ SOURCE = {
 #: Where synthetic features go (min lon, min lat, max lon, max lat): Armenia, Azerbaijan.
 AREA = (43.6, 38.6, 49.4, 41.8)
 #: Copied unchanged from the committed data.
-COPIED = (settings.BOUNDARIES_FILE, settings.PLACES_FILE, settings.SITES_FILE)
+COPIED = (
+    settings.BOUNDARIES_FILE,
+    settings.PLACES_FILE,
+    settings.COMMUNITIES_FILE,
+    settings.SITES_FILE,
+    settings.FIGURES_FILE,
+)
 NOTE = "Synthetic record for the growth benchmark (bench/synthetic.py); not a fact."
 
 
@@ -57,6 +64,10 @@ def _grid(count: int, chooser: random.Random) -> tuple[list[tuple[float, float]]
     return points, min(step_x * 85.0, step_y * 111.0)
 
 
+#: The days synthetic records fall in: those of the article's story.
+FIRST, LAST = dt.date(1991, 1, 1), settings.ARTICLE_DATE
+
+
 def _day(chooser: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=chooser.randrange((last - first).days))
 
@@ -68,7 +79,7 @@ def control_records(areas: int, chooser: random.Random) -> list[dict[str, Any]]:
     records = []
     for index, (lon, lat) in enumerate(points):
         start = _day(chooser, dt.date(1991, 6, 1), dt.date(2010, 1, 1))
-        change = _day(chooser, start + dt.timedelta(days=30), settings.LAST_DATE)
+        change = _day(chooser, start + dt.timedelta(days=30), LAST)
         name = f"Synthetic area {index}"
         common = {
             "area_name": name,
@@ -92,7 +103,7 @@ def event_records(events: int, chooser: random.Random) -> list[dict[str, Any]]:
         {
             "id": f"syn-event-{index}",
             "title": f"Synthetic event {index}",
-            "date": _day(chooser, settings.FIRST_DATE, settings.LAST_DATE),
+            "date": _day(chooser, FIRST, LAST),
             "precision": "day",
             "quote": "",
             "in_article": False,

@@ -18,8 +18,9 @@ from geo.model import Names, Provenance, Span
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
-#: Days a record shown on the map may carry (dates of events, starts of periods).
-MAP_DAYS = (settings.FIRST_DATE, settings.LAST_DATE)
+#: Days a record shown on the map may carry (dates of events, starts and ends of
+#: periods): loose sanity bounds; the map's span comes from the records themselves.
+RECORD_DAYS = (settings.EARLIEST_RECORD_DATE, settings.LATEST_RECORD_DATE)
 
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 120
@@ -123,7 +124,7 @@ class RecordChecker:
         within: tuple[dt.date, dt.date] | None = None,
     ) -> dt.date | None:
         """An ISO date ``YYYY-MM-DD``, between the two days of ``within`` (inclusive) if
-        given (:data:`MAP_DAYS` for what the map shows).
+        given (:data:`RECORD_DAYS` for what the map shows).
 
         The loader keeps dates as text, so an impossible day such as 2021-02-30 is a
         problem on this field rather than an error inside the YAML parser.
@@ -233,10 +234,8 @@ class RecordChecker:
 
     def span(self, *, start_required: bool) -> Span:
         """``start``/``end`` (end exclusive) with their precisions."""
-        start = self.date("start", required=start_required, within=MAP_DAYS)
-        # ``end`` is exclusive: a period lasting through the map's last day ends a day later.
-        last_end = settings.LAST_DATE + dt.timedelta(days=1)
-        end = self.date("end", required=False, within=(settings.FIRST_DATE, last_end))
+        start = self.date("start", required=start_required, within=RECORD_DAYS)
+        end = self.date("end", required=False, within=RECORD_DAYS)  # exclusive
         if start is not None and end is not None and end <= start:
             self.problem("end", f"must be after start {start} (got {end})")
         return Span(

@@ -239,7 +239,7 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     StateError
         If a day is outside the map's span or ``before`` is later than ``after``.
     """
-    check_day_pair(before, after)
+    check_day_pair(before, after, dataset.span)
     old, new = _control(dataset, before), _control(dataset, after)
     held_before, held_after = old.held, new.held
     areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))

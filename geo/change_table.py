@@ -9,6 +9,8 @@ import geopandas as gpd
 
 from geo import settings
 from geo.change import BOUNDARY_ACCURACY_KM, Change, PlaceChange
+from geo.dataset import Dataset
+from geo.figures import FigureCheck, figures_on
 
 #: Columns of :func:`change_frame`, in order (``geometry`` last).
 CHANGE_COLUMNS = (
@@ -126,3 +128,35 @@ def _edge_note(place: PlaceChange) -> str:
         f"{place.edge_km:.1f} km from the area's edge: within the boundaries' accuracy "
         f"({BOUNDARY_ACCURACY_KM:g} km), so the side it lies on is uncertain"
     )
+
+
+#: Keys of every row of :func:`figure_rows`, in order.
+FIGURE_COLUMNS = ("day", "figure", "holder", "published", "map", "unit", "status", "sources")
+
+
+def figure_rows(dataset: Dataset, change: Change) -> list[dict[str, str | float]]:
+    """The published figures (figures.yaml) describing the before or the after day, each
+    beside the map's value that day, computed the same way (:mod:`geo.figures`).
+
+    Every row has the keys of :data:`FIGURE_COLUMNS`: ``day`` ISO; ``figure`` what it
+    measures; ``holder`` a holder key; ``published`` and ``map`` numbers in ``unit``
+    (``km²`` or ``%``); ``sources`` the citations of the figure's sources, joined by "; ".
+    """
+    checks: list[FigureCheck] = []
+    for day in dict.fromkeys((change.before, change.after)):
+        checks += figures_on(dataset, day)
+    return [
+        {
+            "day": check.day.isoformat(),
+            "figure": check.figure.what,
+            "holder": check.figure.holder,
+            "published": check.figure.value,
+            "map": check.map_value,
+            "unit": check.unit_text,
+            "status": check.figure.provenance.status,
+            "sources": "; ".join(
+                dataset.source(s).citation() for s in check.figure.provenance.sources
+            ),
+        }
+        for check in checks
+    ]

@@ -17,6 +17,18 @@ checks records against each other on every day the map changes:
     Every place records its ``country``; a point inside another country's polygon needs a
     ``boundary_note`` (the labelling rule of :mod:`geo.locate`), and a note on a point
     that lies in its own country is stale.
+``community``
+    On every key date, each community's side (communities.yaml) is the holder the map
+    shows at its point, or no holder for the side ``unknown`` (inside the oblast from
+    1992, the first year its areas are drawn); where no area covers a point, a site in
+    force that the other side may not hold (the Lachin corridor) agrees with it. An
+    oblast community whose point lies outside the oblast outline is checked at the
+    nearest point inside it, and is a finding beyond :data:`MAX_OUTSIDE_OBLAST_KM`. An
+    event naming a community (``related``) falls on a day the community has a side, and
+    the map shows that side there.
+
+A site with ``not_held_by`` may overlap the other side's ground within the day's
+approximate-line band (:mod:`geo.communities`): the line is not known more closely there.
 
 All geometries are EPSG:4326; areas are geodesic (km2). The module is pure: it takes a
 dataset (and optionally the line of each record) and returns findings.
@@ -30,17 +42,24 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import shapely
 from shapely.geometry import Point
 
 from geo import io, settings
+from geo.communities import AREAS_FROM
 from geo.dataset import Dataset
 from geo.locate import Whereabouts, locate, polygon_country
-from geo.metric import geodesic_area_km2
-from geo.model import ControlPeriod, Place
+from geo.metric import geodesic_area_km2, geodesic_km, nearest_points
+from geo.model import Community, ControlPeriod, Place
 from geo.situation import Situation, key_dates, state_at
 
 #: Overlaps smaller than this (km2) are rounding at shared edges, not claims.
 MIN_OVERLAP_KM2 = 0.05
+
+#: An oblast community whose point lies farther than this (km) outside the oblast outline
+#: is a finding (its ``soviet_region`` or point is wrong); nearer, it is checked at the
+#: nearest point inside (Natural Earth's 1:10m outline is off by up to about a kilometre).
+MAX_OUTSIDE_OBLAST_KM = 2.0
 
 #: A record as (file, id); with ``lines`` it is shown as ``file:line 'id'``.
 RecordRef = tuple[str, str]
@@ -76,6 +95,8 @@ def check(dataset: Dataset) -> list[Finding]:
         *_held_before_start(dataset, situations),
         *_area_findings(dataset, situations),
         *_country_findings(dataset),
+        *_community_findings(dataset, situations),
+        *_related_community_findings(dataset, situations),
     ]
     return sorted(findings, key=lambda f: (f.kind, f.day or dt.date.min, f.records, f.message))
 
@@ -84,7 +105,7 @@ def record_lines(data_dir: Path = settings.DATA_DIR) -> dict[RecordRef, int]:
     """The line each record starts on, for :meth:`Finding.describe` (read via geo.io)."""
     lines: dict[RecordRef, int] = {}
     files = (settings.PLACES_FILE, settings.SITES_FILE, settings.CONTROL_FILE)
-    for file in (*files, settings.EVENTS_FILE):
+    for file in (*files, settings.EVENTS_FILE, settings.COMMUNITIES_FILE):
         for record in io.read_records(data_dir / file):
             record_id, line = record.get("id"), record.get(io.LINE_KEY)
             if isinstance(record_id, str) and isinstance(line, int):
@@ -124,7 +145,7 @@ def _covers(period: ControlPeriod, place: Place) -> bool:
 
 
 def _control_ref(period: ControlPeriod) -> RecordRef:
-    return (settings.CONTROL_FILE, period.id)
+    return (period.derived_from or settings.CONTROL_FILE, period.id)
 
 
 def _holder_findings(dataset: Dataset, situations: _Situations) -> Iterable[Finding]:
@@ -140,7 +161,7 @@ def _holder_findings(dataset: Dataset, situations: _Situations) -> Iterable[Find
         related = [c for c in dataset.control if c.id in event.related]
         for place in at:
             for period in (c for c in related if _covers(c, place)):
-                if not settings.FIRST_DATE <= event.date <= settings.LAST_DATE:
+                if not dataset.span.contains(event.date):
                     continue
                 shown = situations.where(place.id, event.date)
                 if not period.span.contains(event.date) or shown.holder != period.holder:
@@ -186,7 +207,7 @@ def _held_before_start(dataset: Dataset, situations: _Situations) -> Iterable[Fi
         if place is None or start is None or not _covers(period, place):
             continue
         day_before = start - dt.timedelta(days=1)
-        if day_before < settings.FIRST_DATE:
+        if day_before < dataset.span.first:
             continue
         shown = situations.where(place.id, day_before)
         if shown.holder == period.holder and shown.area != period.id:
@@ -224,15 +245,22 @@ def _area_findings(dataset: Dataset, situations: _Situations) -> Iterable[Findin
                 if period.holder not in site.not_held_by:
                     continue
                 overlap = site.geometry.intersection(period.geometry)
+                bands = [line.geometry for line in situations.at(day).lines]
+                if bands and not overlap.is_empty:
+                    overlap = overlap.difference(shapely.union_all(bands))
                 km2 = 0.0 if overlap.is_empty else geodesic_area_km2(overlap)
                 if km2 >= MIN_OVERLAP_KM2:
                     first = seen[period.id][0] if period.id in seen else day
                     seen[period.id] = (first, day, km2, period.area_name, period.holder)
         for area_id, (first, last, km2, area_name, holder) in seen.items():
+            derived = next(c.derived_from for c in dataset.control if c.id == area_id)
             yield Finding(
                 kind="area-on-other-ground",
                 day=first,
-                records=((settings.SITES_FILE, site.id), (settings.CONTROL_FILE, area_id)),
+                records=(
+                    (settings.SITES_FILE, site.id),
+                    (derived or settings.CONTROL_FILE, area_id),
+                ),
                 message=(
                     f"{site.name} covers {km2:.1f} km2 of {area_name}, held by {holder} "
                     f"({area_id!r}), on key dates {first.isoformat()} to {last.isoformat()}"
@@ -264,3 +292,117 @@ def _country_findings(dataset: Dataset) -> Iterable[Finding]:
         elif place.country == inside and place.boundary_note is not None:
             message = f"{place.names.en}: boundary_note, yet the point is inside {inside}"
             yield Finding("country", None, ref, message)
+
+
+def _community_ref(community: Community) -> RecordRef:
+    return (settings.COMMUNITIES_FILE, community.id)
+
+
+def _check_point(dataset: Dataset, community: Community) -> tuple[Point, float]:
+    """Where the community is checked, and how far (km) its point lies outside the oblast
+    (0 inside it, or for a community of a district)."""
+    point = Point(community.lon, community.lat)
+    if not community.in_oblast:
+        return point, 0.0
+    oblast = shapely.union_all(dataset.boundaries["nkao"].geometry.to_numpy())
+    if oblast.covers(point):
+        return point, 0.0
+    _near_point, on_outline = nearest_points(point, oblast)
+    inside = oblast.intersection(on_outline.buffer(0.003)).representative_point()
+    return inside, geodesic_km(point, on_outline)
+
+
+def _shown(situation: Situation, where: Point) -> tuple[str | None, ControlPeriod | None]:
+    """The holder the map shows at ``where`` and the area saying so."""
+    for period in situation.control:
+        if period.geometry is not None and period.geometry.covers(where):
+            return period.holder, period
+    return None, None
+
+
+def _excluded(situation: Situation, where: Point, side: str) -> bool:
+    """Whether a site in force covering ``where`` may not be held by the other side."""
+    others = set(settings.HOLDERS) - {side}
+    return any(
+        site.geometry is not None
+        and others <= set(site.not_held_by)
+        and site.geometry.covers(where)
+        for site in situation.sites
+    )
+
+
+def _community_findings(dataset: Dataset, situations: _Situations) -> Iterable[Finding]:
+    """One finding per community and disagreeing area, dated by the first day it shows."""
+    for community in dataset.communities:
+        where, outside_km = _check_point(dataset, community)
+        if outside_km > MAX_OUTSIDE_OBLAST_KM:
+            yield Finding(
+                kind="community",
+                day=None,
+                records=(_community_ref(community),),
+                message=(
+                    f"{community.names.en} ({community.soviet_region} raion) lies "
+                    f"{outside_km:.1f} km outside the oblast outline"
+                ),
+            )
+            continue
+        seen: dict[tuple[str | None, str], list[dt.date]] = {}
+        for day in situations.days:
+            period = community.held_on(day)
+            if period is None or (community.in_oblast and day < AREAS_FROM):
+                continue
+            situation = situations.at(day)
+            holder, area = _shown(situation, where)
+            expected = None if period.holder == "unknown" else period.holder
+            if holder == expected:
+                continue
+            if holder is None and expected is not None and _excluded(situation, where, expected):
+                continue
+            key = (area.id if area else None, period.holder)
+            seen.setdefault(key, []).append(day)
+        for (area_id, side), days in seen.items():
+            yield _community_disagrees(dataset, community, side, area_id, days)
+
+
+def _community_disagrees(
+    dataset: Dataset, community: Community, side: str, area_id: str | None, days: list[dt.date]
+) -> Finding:
+    area = next((c for c in dataset.control if c.id == area_id), None)
+    records = [_community_ref(community)]
+    if area is not None:
+        records.append(_control_ref(area))
+    shown = f"{area.holder} (from {area.id!r})" if area else "no holder"
+    span = days[0].isoformat() if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    return Finding(
+        kind="community",
+        day=days[0],
+        records=tuple(records),
+        message=(
+            f"{community.names.en}: communities.yaml says {side}, the map shows {shown} "
+            f"on key dates {span}"
+        ),
+    )
+
+
+def _related_community_findings(dataset: Dataset, situations: _Situations) -> Iterable[Finding]:
+    communities = {c.id: c for c in dataset.communities}
+    for event in dataset.events:
+        if not dataset.span.contains(event.date):
+            continue
+        for community in (communities[i] for i in event.related if i in communities):
+            period = community.held_on(event.date)
+            where, _km = _check_point(dataset, community)
+            holder, _area = _shown(situations.at(event.date), where)
+            side = None if period is None or period.holder == "unknown" else period.holder
+            if period is not None and holder == side:
+                continue
+            said = "no side" if period is None else period.holder
+            yield Finding(
+                kind="community",
+                day=event.date,
+                records=((settings.EVENTS_FILE, event.id), _community_ref(community)),
+                message=(
+                    f"event {event.id!r} names {community.names.en}, which communities.yaml "
+                    f"gives {said} that day, but the map shows {holder or 'no holder'} there"
+                ),
+            )

@@ -8,17 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
-from geo._validate import MAP_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo._validate import RECORD_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo.communities import CommunityAreas, community_areas
+from geo.community_records import community
+from geo.dates import DaySpan
 from geo.errors import DataError, RecipeError
-from geo.model import ControlPeriod, Event, Names, Place, Site, Source, Strength
+from geo.figure_records import published_figure
+from geo.ground_records import load_ground, named_ground
+from geo.model import (
+    ApproximateLine,
+    Community,
+    ControlPeriod,
+    Event,
+    GroundFeature,
+    Names,
+    Place,
+    PublishedFigure,
+    Route,
+    Site,
+    Source,
+    Span,
+    Water,
+)
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
+from geo.strength_records import site_strength
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -52,7 +73,11 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the map shows, validated. Geometries are EPSG:4326."""
+    """Everything the map shows, validated. Geometries are EPSG:4326.
+
+    ``control`` holds the periods of control.yaml, then those drawn from the communities
+    (:mod:`geo.communities`); ``lines`` the approximate-line bands drawn with them.
+    """
 
     boundaries: Mapping[str, gpd.GeoDataFrame]
     sources: Mapping[str, Source]
@@ -60,10 +85,78 @@ class Dataset:
     sites: tuple[Site, ...]
     control: tuple[ControlPeriod, ...]
     events: tuple[Event, ...]
+    communities: tuple[Community, ...] = ()
+    lines: tuple[ApproximateLine, ...] = ()
+    figures: tuple[PublishedFigure, ...] = ()
+    #: Roads and railways (routes.yaml), in data order.
+    routes: tuple[Route, ...] = ()
+    #: Rivers and lakes of ground.gpkg by layer (``rivers``, ``lakes``), as records, named
+    #: where waters.yaml names them; empty without the file.
+    ground: Mapping[str, tuple[GroundFeature, ...]] = field(default_factory=dict)
+    #: The names of waters (waters.yaml) by id.
+    waters: Mapping[str, Water] = field(default_factory=dict)
 
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
         return self.sources[source_id]
+
+    @cached_property
+    def recorded(self) -> RecordedDays:
+        """The first and last days the records name, and whether any period is open."""
+        return recorded_days(self.sites, self.control, self.events, self.communities)
+
+    @property
+    def span(self) -> DaySpan:
+        """The days the map covers: from the first dated record to the last one, and on
+        to :func:`geo.settings.today` while any period is open (no ``end``)."""
+        return self.recorded.span(settings.today())
+
+    @property
+    def default_day(self) -> dt.date:
+        """The day a map shows unless told otherwise: the article's date
+        (:data:`geo.settings.ARTICLE_DATE`), or the nearest day of the span."""
+        return self.span.clamp(settings.ARTICLE_DATE)
+
+
+@dataclass(frozen=True)
+class RecordedDays:
+    """The first and last days named by the records (``None`` when none is dated), and
+    whether any control period or site is open (has no ``end``).
+
+    >>> RecordedDays(dt.date(1992, 1, 1), dt.date(2019, 6, 30), False).span(dt.date(2026, 1, 1))
+    DaySpan(first=datetime.date(1992, 1, 1), last=datetime.date(2019, 6, 30))
+    >>> RecordedDays(dt.date(1992, 1, 1), dt.date(2019, 6, 30), True).span(dt.date(2026, 1, 1))
+    DaySpan(first=datetime.date(1992, 1, 1), last=datetime.date(2026, 1, 1))
+    """
+
+    first: dt.date | None
+    last: dt.date | None
+    open: bool
+
+    def span(self, today: dt.date) -> DaySpan:
+        """The span these days make on ``today``; at least two days long (a single dated
+        day runs to the next), :data:`geo.settings.ARTICLE_DATE` standing in for none."""
+        first = self.first or settings.ARTICLE_DATE
+        last = max(self.last or first, today) if self.open else self.last or first
+        return DaySpan(first, max(last, first + dt.timedelta(days=1)))
+
+
+def recorded_days(
+    sites: Iterable[Site],
+    control: Iterable[ControlPeriod],
+    events: Iterable[Event],
+    communities: Iterable[Community] = (),
+) -> RecordedDays:
+    """The :class:`RecordedDays` of these records: starts, exclusive ends (the day the map
+    changes), event dates and inclusive event ends, and the days communities change hands
+    (a community's last period is open: it holds on to the last day)."""
+    spans = [*(s.span for s in sites), *(c.span for c in control)]
+    spans += [p.span for c in communities for p in c.held]
+    days = [d for span in spans for d in (span.start, span.end) if d is not None]
+    for event in events:
+        days += [event.date] if event.end is None else [event.date, event.end]
+    is_open = any(span.end is None for span in spans)
+    return RecordedDays(min(days, default=None), max(days, default=None), is_open)
 
 
 def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
@@ -84,11 +177,29 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     )
     loaded_places = files.parse(settings.PLACES_FILE, lambda c: _place(c, refs))
     places = _by_id(loaded_places.records)
+    communities = files.parse(
+        settings.COMMUNITIES_FILE,
+        lambda c: community(c, places if loaded_places.parsed else None, refs.sources),
+    )
+    areas = CommunityAreas((), ())
     if loaded_places.parsed and boundaries is not None:
-        refs = _Refs(refs.sources, RecipeContext(boundaries=boundaries, places=places))
+        if communities.parsed:
+            areas = community_areas(communities.records, boundaries, sources)
+        held = areas.held if communities.parsed else None
+        context = RecipeContext(
+            boundaries=boundaries,
+            places=places,
+            held=held,
+            communities=_by_id(communities.records),
+        )
+        refs = _Refs(refs.sources, context)
     sites = files.parse(settings.SITES_FILE, lambda c: _site(c, refs))
     control = files.parse(settings.CONTROL_FILE, lambda c: _control(c, refs))
     events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
+    figures = files.parse(settings.FIGURES_FILE, lambda c: published_figure(c, refs.sources))
+    routes = files.parse_optional(settings.ROUTES_FILE, lambda c: _route(c, refs))
+    ground = load_ground(data_dir / settings.GROUND_FILE, files.broken, files.problems)
+    waters = files.parse_optional(settings.WATERS_FILE, lambda c: _water(c, refs, ground))
     problems = files.problems
     problems.extend(
         f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
@@ -96,9 +207,16 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         if sources and source_id not in sources
     )
     _check_control_overlaps(control, problems)
-    if sites.parsed and control.parsed:
+    _check_community_points(communities, problems)
+    if sites.parsed and control.parsed and communities.parsed:
         known = {s.id for s in sites.records} | {c.id for c in control.records}
-        _check_related(events, known, problems)
+        _check_related(events, known | {c.id for c in communities.records}, problems)
+    named = named_ground(ground or {}, waters.records, problems)
+    if named and sources and settings.GSHHG_SOURCE_ID not in sources:
+        problems.append(
+            f"{settings.SOURCES_FILE}: the source {settings.GSHHG_SOURCE_ID!r} is required "
+            f"(every river and lake of {settings.GROUND_FILE} cites it)"
+        )
     if files.broken or problems:
         raise DataError([*files.broken, *problems])  # root causes first
     return Dataset(
@@ -106,8 +224,14 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         sources=sources,
         places=places,
         sites=tuple(sites.records),
-        control=tuple(control.records),
+        control=(*control.records, *areas.periods),
         events=tuple(sorted(events.records, key=lambda e: (e.date, e.id))),
+        communities=tuple(communities.records),
+        lines=areas.lines,
+        figures=tuple(figures.records),
+        routes=tuple(routes.records),
+        ground=named,
+        waters=_by_id([water for water, _ in waters.records]),
     )
 
 
@@ -153,6 +277,12 @@ class _Files:
             if checker.id is not None:
                 lines.setdefault(checker.id, checker.line)
         return _Loaded(built, lines, parsed=True)
+
+    def parse_optional(self, file: str, build: Callable[[RecordChecker], R]) -> _Loaded[R]:
+        """:meth:`parse` of a file the data may lack (no records then)."""
+        if not (self.data_dir / file).exists():
+            return _Loaded([], {}, parsed=True)
+        return self.parse(file, build)
 
 
 def _load_boundaries(path: Path, files: _Files) -> dict[str, gpd.GeoDataFrame] | None:
@@ -248,37 +378,8 @@ def _site(check: RecordChecker, refs: _Refs) -> Site:
         span=check.span(start_required=False),
         provenance=check.provenance(refs.sources),
         not_held_by=_holders(check, "not_held_by"),
-        strength=_strength(check, refs),
+        strength=site_strength(check, refs.sources),
     )
-
-
-#: Longest strength text of a site (characters).
-MAX_STRENGTH_CHARS = 300
-
-
-def _strength(check: RecordChecker, refs: _Refs) -> Strength | None:
-    """A site's optional ``strength``: a mapping of ``text`` (one line of plain text) and
-    ``sources`` (ids of sources.yaml stating it, at least one)."""
-    if not check.has("strength"):
-        return None
-    value = check.record.get("strength")
-    if not isinstance(value, Mapping) or set(value) - {"text", "sources"}:
-        check.problem("strength", f"must be a mapping of text and sources (got {shown(value)})")
-        return None
-    text, sources = value.get("text"), value.get("sources")
-    problems = []
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_STRENGTH_CHARS:
-        problems.append(f"text must be one line of 1 to {MAX_STRENGTH_CHARS} characters")
-    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
-        problems.append("sources must be a non-empty list of source ids")
-    elif refs.sources is not None:
-        problems += [f"unknown source id {shown(s)} (not in sources.yaml)" for s in sources
-                     if s not in refs.sources]  # fmt: skip
-    if problems:
-        check.problem("strength", "; ".join(problems))
-        return None
-    assert isinstance(text, str) and isinstance(sources, list)
-    return Strength(text=" ".join(text.split()), sources=tuple(sources))
 
 
 def _named_places(check: RecordChecker, field: str, text: str, refs: _Refs) -> tuple[str, ...]:
@@ -323,8 +424,8 @@ def _control(check: RecordChecker, refs: _Refs) -> ControlPeriod:
 
 def _event(check: RecordChecker, refs: _Refs) -> Event:
     check.unknown_fields(_EVENT_FIELDS)
-    date = check.date("date", within=MAP_DAYS)
-    end = check.date("end", required=False, within=MAP_DAYS)
+    date = check.date("date", within=RECORD_DAYS)
+    end = check.date("end", required=False, within=RECORD_DAYS)
     if date is not None and end is not None and end < date:
         check.problem("end", f"must not be before date {date} (got {end})")
     quote = check.record.get("quote") or ""
@@ -339,7 +440,7 @@ def _event(check: RecordChecker, refs: _Refs) -> Event:
     return Event(
         id=check.slug(),
         title=title,
-        date=date or settings.FIRST_DATE,
+        date=date or settings.ARTICLE_DATE,  # a problem was recorded
         precision=check.choice("precision", settings.PRECISIONS),
         geometry=_geometry(check, refs),
         provenance=check.provenance(refs.sources),
@@ -357,7 +458,7 @@ def _check_control_overlaps(periods: _Loaded[ControlPeriod], problems: list[str]
     for period in periods.records:
         by_area.setdefault(period.area_name, []).append(period)
     for area, group in by_area.items():
-        ordered = sorted(group, key=lambda p: p.span.start or settings.FIRST_DATE)
+        ordered = sorted(group, key=lambda p: p.span.start or dt.date.min)
         for earlier, later in itertools.pairwise(ordered):
             if earlier.span.end is None or (
                 later.span.start is not None and later.span.start < earlier.span.end
@@ -377,5 +478,94 @@ def _check_related(events: _Loaded[Event], known: set[str], problems: list[str])
                 problems.append(
                     f"{settings.EVENTS_FILE}: line {events.lines.get(event.id)}, "
                     f"record {event.id!r}, field 'related': "
-                    f"unknown site or control id {shown(related)}"
+                    f"unknown site, control or community id {shown(related)}"
                 )
+
+
+def _check_community_points(communities: _Loaded[Community], problems: list[str]) -> None:
+    """Two communities of the oblast may not share a point: each has a cell of its own."""
+    seen: dict[tuple[float, float], str] = {}
+    for record in communities.records:
+        if not record.in_oblast:
+            continue
+        point = (round(record.lon, 4), round(record.lat, 4))  # about 10 m
+        if point in seen:
+            problems.append(
+                f"{settings.COMMUNITIES_FILE}: line {communities.lines.get(record.id)}, "
+                f"record {record.id!r}, field 'lon': the point of {seen[point]!r} "
+                "(two communities of the oblast need two points)"
+            )
+        seen.setdefault(point, record.id)
+# --- Ground: routes, rivers and lakes, named waters (issue 21) ---------------------------
+
+_ROUTE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "name_places", "kind", "geometry")
+_WATER_FIELDS = (*_COMMON, "layer", "match", "at", "names")
+_LINE_TYPES = ("LineString", "MultiLineString")
+
+
+def _route(check: RecordChecker, refs: _Refs) -> Route:
+    """A route: ``start`` and ``end`` within the records' bounds (a route's days do not
+    widen the map's span; a use that ended after the span's last day is never reached)."""
+    check.unknown_fields(_ROUTE_FIELDS)
+    name = check.text("name") or ""
+    geometry = _geometry(check, refs)
+    if geometry is not None and geometry.geom_type not in _LINE_TYPES:
+        check.problem("geometry", f"must build a line, e.g. path: (got a {geometry.geom_type})")
+    start = check.date("start", required=False, within=RECORD_DAYS)
+    end = check.date("end", required=False, within=RECORD_DAYS)
+    if start is not None and end is not None and end <= start:
+        check.problem("end", f"must be after start {start} (got {end})")
+    return Route(
+        id=check.slug(),
+        name=name,
+        name_places=_named_places(check, "name_places", name, refs),
+        names=check.names(required=False),
+        kind=check.choice("kind", settings.ROUTE_KINDS),
+        geometry=geometry,
+        span=Span(
+            start=start,
+            end=end,
+            start_precision=check.choice("start_precision", settings.PRECISIONS, "day"),
+            end_precision=check.choice("end_precision", settings.PRECISIONS, "day"),
+        ),
+        provenance=check.provenance(refs.sources),
+    )
+
+
+def _water(
+    check: RecordChecker, refs: _Refs, ground: Mapping[str, tuple[GroundFeature, ...]] | None
+) -> tuple[Water, tuple[int, ...]]:
+    """A water's name and the rows of its ``layer`` it names: those whose columns equal
+    ``match`` and whose geometry meets the recipe ``at`` (see data/SCHEMA.md)."""
+    check.unknown_fields(_WATER_FIELDS)
+    layer = check.choice("layer", tuple(settings.GROUND_LAYERS))
+    water = Water(
+        id=check.slug(),
+        layer=layer,
+        names=check.names() or Names(en=check.id or "?"),
+        provenance=check.provenance(refs.sources),
+    )
+    match = check.record.get("match") or {}
+    if not isinstance(match, Mapping):
+        check.problem("match", f"must be a mapping of column: value (got {shown(match)})")
+        match = {}
+    at = _geometry(check, refs, "at")
+    if ground is None or refs.context is None or at is None:
+        return water, ()  # ground.gpkg, places.yaml or the recipe is broken: not checkable
+    if not ground:
+        check.problem("layer", f"names features of {settings.GROUND_FILE}, which is missing")
+        return water, ()
+    columns = {"class": "river_class", "class_name": "class_name", "area_km2": "area_km2"}
+    unknown = sorted(str(c) for c in match if c not in columns)
+    if unknown:
+        check.problem("match", f"unknown columns {unknown} (known: {sorted(columns)})")
+        return water, ()
+    rows = tuple(
+        feature.row
+        for feature in ground.get(layer, ())
+        if all(getattr(feature, columns[c]) == v for c, v in match.items())
+        and feature.geometry.intersects(at)
+    )
+    if not rows:
+        check.problem("at", f"no feature of layer {layer!r} matching {dict(match)} meets it")
+    return water, rows

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
 from shapely.ops import nearest_points as _nearest_points
 
 from geo import settings
@@ -100,9 +101,23 @@ def geodesic_km(a: Point, b: Point) -> float:
 
 
 def geodesic_area_km2(geometry: BaseGeometry) -> float:
-    """The area of a lon/lat (EPSG:4326) geometry on the WGS 84 ellipsoid, in km2."""
-    area, _ = _geod().geometry_area_perimeter(geometry)
-    return abs(float(area)) / 1e6
+    """The area of a lon/lat (EPSG:4326) geometry on the WGS 84 ellipsoid, in km2.
+
+    Each polygon is oriented first (outer ring counter-clockwise, holes clockwise):
+    ``pyproj.Geod`` adds the signed area of every ring, so a hole turning the same way as
+    its outer ring would be added instead of subtracted. Lines and points measure 0.
+
+    >>> from shapely.geometry import Polygon
+    >>> outer = [(45, 40), (46, 40), (46, 41), (45, 41)]
+    >>> hole = [(45.25, 40.25), (45.75, 40.25), (45.75, 40.75), (45.25, 40.75)]
+    >>> round(geodesic_area_km2(Polygon(outer, [hole])))  # both rings counter-clockwise
+    7060
+    """
+    total = 0.0
+    for part in polygon_parts(geometry):
+        area, _ = _geod().geometry_area_perimeter(orient(part, sign=1.0))
+        total += float(area)
+    return abs(total) / 1e6
 
 
 def polygon_parts(geometry: BaseGeometry) -> list[Polygon]:
@@ -110,6 +125,15 @@ def polygon_parts(geometry: BaseGeometry) -> list[Polygon]:
     if isinstance(geometry, Polygon):
         return [] if geometry.is_empty else [geometry]
     return [p for g in getattr(geometry, "geoms", []) for p in polygon_parts(g)]
+
+
+def polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
+    """The polygons of ``geometry`` as one Polygon or MultiPolygon (an empty Polygon if
+    none): the lines and points that clipping leaves where shapes touch are dropped."""
+    parts = polygon_parts(geometry)
+    if not parts:
+        return Polygon()
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def line_parts(geometry: BaseGeometry) -> list[LineString]:
@@ -127,6 +151,7 @@ __all__ = [
     "line_parts",
     "nearest_points",
     "polygon_parts",
+    "polygonal",
     "project",
     "to_metric",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from shapely.geometry.base import BaseGeometry
 
 from geo.dates import format_date, format_span
+from geo.settings import NKAO_REGIONS
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ class Site:
 
 @dataclass(frozen=True)
 class ControlPeriod:
-    """Who held an area during a period (control.yaml)."""
+    """Who held an area during a period (control.yaml, or ``derived_from`` another file:
+    the areas drawn from communities.yaml, :mod:`geo.communities`)."""
 
     id: str
     area_name: str
@@ -146,6 +148,7 @@ class ControlPeriod:
     span: Span
     provenance: Provenance
     place: str | None = None
+    derived_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,3 +174,145 @@ class Event:
         """The date as read by people, no finer than its precision, with the end if any."""
         end = f" – {format_date(self.end)}" if self.end else ""
         return format_date(self.date, self.precision) + end
+
+
+@dataclass(frozen=True)
+class HeldPeriod:
+    """Who held a community from ``span.start`` (communities.yaml ``held``); the span ends
+    where the community's next period starts (exclusive; ``None``: still so on the last day).
+
+    ``holder`` is a key of :data:`geo.settings.COMMUNITY_SIDES` (``unknown``: the sources read
+    do not say who held it). ``latest_by``: the change happened on or before ``span.start``
+    (the day itself is unknown). ``claim``: the one-sided claim the day rests on (such a
+    period is ``approximate``, data/SCHEMA.md "Claims and facts"); ``quote``: words of a
+    source.
+    """
+
+    holder: str
+    span: Span
+    provenance: Provenance
+    latest_by: bool = False
+    claim: str | None = None
+    quote: str | None = None
+
+    def describe(self) -> str:
+        """The start as read by people, e.g. ``'since 8 May 1992'`` or ``'by 16 May 1992'``."""
+        when = format_date(self.span.start, self.span.start_precision) if self.span.start else ""
+        return f"{'by' if self.latest_by else 'since'} {when}".strip()
+
+
+@dataclass(frozen=True)
+class Community:
+    """A village or town (communities.yaml) and the side holding it over time.
+
+    ``lon``/``lat`` are EPSG:4326 (a gazetteer place's when ``place`` is set); ``held`` in
+    date order; ``soviet_region`` one of :data:`geo.settings.NKAO_REGIONS` or
+    :data:`geo.settings.DISTRICT_REGIONS`; ``provenance`` is that of the point and names.
+    """
+
+    id: str
+    names: Names
+    lon: float
+    lat: float
+    soviet_region: str
+    held: tuple[HeldPeriod, ...]
+    provenance: Provenance
+    place: str | None = None
+
+    @property
+    def in_oblast(self) -> bool:
+        """Whether the community was in the NKAO (its ground is drawn from the communities)."""
+        return self.soviet_region in NKAO_REGIONS
+
+    def held_on(self, day: dt.date) -> HeldPeriod | None:
+        """The period in force on ``day``, or ``None`` before the first one."""
+        return next((p for p in self.held if p.span.contains(day)), None)
+
+
+@dataclass(frozen=True)
+class ApproximateLine:
+    """The band along the line between the two holders' areas drawn from the communities
+    (geo/communities.py): the true line may lie anywhere in it. ``geometry`` EPSG:4326."""
+
+    id: str
+    span: Span
+    geometry: BaseGeometry
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A published figure of the area a side held (figures.yaml), to show and test beside
+    the map's own (:mod:`geo.figures`).
+
+    ``unit``: ``km2`` (the side's area), ``percent-of-oblast`` (its share of the former
+    oblast), ``percent-of-day`` (its area as a share of its area on ``of_day``) or
+    ``percent-of-oblast-gained`` (the oblast's share it gained since ``of_day``).
+    ``scope``: ``whole`` (every area of the side) or ``oblast`` (inside the former oblast).
+    ``span``: the days the figure describes.
+    """
+
+    id: str
+    what: str
+    holder: str
+    scope: str
+    unit: str
+    value: float
+    span: Span
+    provenance: Provenance
+    of_day: dt.date | None = None
+    quote: str | None = None
+# --- Ground: routes and named waters (issue 21) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """A road or railway the story turns on (routes.yaml).
+
+    ``geometry`` is a line (EPSG:4326) built by a recipe, usually ``path:`` through
+    gazetteer places; ``span`` the days the route was in this use (its ``end`` may lie
+    after the map's last day: it is then never reached on the map).
+    """
+
+    id: str
+    name: str
+    kind: str
+    geometry: BaseGeometry
+    span: Span
+    provenance: Provenance
+    names: Names | None = None
+    #: Gazetteer places named in ``name`` (by their English form), written in the chosen
+    #: naming convention where the name is shown (:func:`geo.naming.compose`).
+    name_places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroundFeature:
+    """One feature of ``data/ground.gpkg`` (rivers and lakes from GSHHG/WDBII).
+
+    ``layer`` is ``rivers`` or ``lakes``; ``row`` its position in that layer; ``river_class``
+    and ``class_name`` the WDBII class of a river (``None`` for a lake); ``area_km2`` a
+    lake's geodesic area (``None`` for a river); ``geometry`` EPSG:4326. ``water`` is the id
+    of the waters.yaml record naming it, with ``names`` (``None``: unnamed, as most are).
+    """
+
+    layer: str
+    row: int
+    river_class: int | None
+    class_name: str | None
+    area_km2: float | None
+    geometry: BaseGeometry
+    water: str | None = None
+    names: Names | None = None
+
+
+@dataclass(frozen=True)
+class Water:
+    """A name given to features of ``data/ground.gpkg`` (waters.yaml): the Aras, Lake
+    Sevan. WDBII and GSHHG carry no names; this record says which features are the named
+    water and cites where the name and the identification come from."""
+
+    id: str
+    layer: str
+    names: Names
+    provenance: Provenance

@@ -6,31 +6,38 @@ computed in :data:`geo.settings.METRIC_CRS`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
+from geo import settings
 from geo.errors import RecipeError
 from geo.metric import buffer_km
-from geo.model import Place
+from geo.model import Community, Place
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-BASE_KEYS = ("place", "point", "path", "boundary")
+BASE_KEYS = ("place", "point", "path", "boundary", "held")
 MODIFIER_KEYS = ("buffer_km", "clip_to", "within_km_of", "minus")
 
 
 @dataclass(frozen=True)
 class RecipeContext:
-    """What recipes may refer to: boundary layers (EPSG:4326) and gazetteer places."""
+    """What recipes may refer to: boundary layers (EPSG:4326), gazetteer places and the
+    area a holder held on a day, drawn from the communities (``None`` when communities.yaml
+    did not load; :meth:`geo.communities.CommunityAreas.held`)."""
 
     boundaries: Mapping[str, gpd.GeoDataFrame]
     places: Mapping[str, Place]
+    held: Callable[[str, dt.date, bool], BaseGeometry] | None = None
+    #: Communities (communities.yaml) by id: a ``path`` may run through them too.
+    communities: Mapping[str, Community] = field(default_factory=dict)
 
 
 def build_geometry(recipe: Any, context: RecipeContext) -> BaseGeometry:
@@ -86,21 +93,69 @@ def _base(key: str, value: Any, context: RecipeContext) -> BaseGeometry:
     if key == "place":
         return _place_point(value, context)
     if key == "point":
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) for v in value)
-        ):
-            raise RecipeError(f"point must be [lon, lat] (got {value!r})")
-        lon, lat = float(value[0]), float(value[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
-        return Point(lon, lat)
+        return _lon_lat(value)
+    if key == "held":
+        return _held(value, context)
     if key == "path":
         if not isinstance(value, list) or len(value) < 2:
             raise RecipeError(f"path must list at least two place ids (got {value!r})")
-        return LineString([_place_point(place_id, context) for place_id in value])
+        return LineString([_path_point(item, context) for item in value])
     return boundary_union(value, context)
+
+
+def _lon_lat(value: Any) -> Point:
+    """A ``[lon, lat]`` point given by a cited source."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        raise RecipeError(f"point must be [lon, lat] (got {value!r})")
+    lon, lat = float(value[0]), float(value[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
+    return Point(lon, lat)
+
+
+def _held(value: Any, context: RecipeContext) -> BaseGeometry:
+    """``held: {holder: H, date: YYYY-MM-DD, outside_band: false}``: the area H held that
+    day, drawn from the communities (data/SCHEMA.md, "Control from the communities"); with
+    ``outside_band: true``, less that day's approximate-line band (the ground H held for
+    sure)."""
+    if not isinstance(value, Mapping) or set(value) - {"holder", "date", "outside_band"}:
+        raise RecipeError(f"held must be a mapping with 'holder' and 'date' (got {value!r})")
+    holder, on = value.get("holder"), value.get("date")
+    outside_band = value.get("outside_band", False)
+    if not isinstance(outside_band, bool):
+        raise RecipeError(f"held.outside_band must be true or false (got {outside_band!r})")
+    if holder not in settings.HOLDERS:
+        raise RecipeError(f"held.holder must be one of {settings.HOLDERS} (got {holder!r})")
+    try:
+        day = dt.date.fromisoformat(str(on))
+    except ValueError:
+        raise RecipeError(f"held.date must be an ISO date YYYY-MM-DD (got {on!r})") from None
+    if not settings.EARLIEST_RECORD_DATE <= day <= settings.LATEST_RECORD_DATE:
+        raise RecipeError(f"held.date must be within the records' bounds (got {day})")
+    if context.held is None:
+        raise RecipeError("held: no areas from the communities (see communities.yaml)")
+    return context.held(str(holder), day, outside_band)
+
+
+def _path_point(item: Any, context: RecipeContext) -> Point:
+    """A point of a ``path``: a place id, or else a community's (communities.yaml), or
+    ``[lon, lat]`` (a point given by a cited source where no gazetteer place fits, such as
+    a border tripoint)."""
+    if isinstance(item, list):
+        return _lon_lat(item)
+    community = context.communities.get(item) if isinstance(item, str) else None
+    if community is not None and item not in context.places:
+        return Point(community.lon, community.lat)
+    try:
+        return _place_point(item, context)
+    except RecipeError:
+        raise RecipeError(
+            f"unknown place or community id {item!r} (not in places.yaml or communities.yaml)"
+        ) from None
 
 
 def _place_point(place_id: Any, context: RecipeContext) -> Point:

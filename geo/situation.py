@@ -1,9 +1,9 @@
 """The situation on a given day: the control periods, sites and events in force.
 
 "In force on a day" is defined once, by :func:`in_force`; the map, the timeline panel and
-the briefing all ask it. Days are checked here too: one day (:func:`check_day`), a pair
-of days (:func:`check_day_pair`), and the days on which the map changes
-(:func:`key_dates`, :func:`frame_dates`).
+the briefing all ask it. Days are checked against the dataset's span
+(:attr:`geo.dataset.Dataset.span`; a pair of days: :func:`check_day_pair`), and the days
+on which the map changes are listed here (:func:`key_dates`, :func:`frame_dates`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 
 import shapely
 
-from geo import settings
 from geo.dataset import Dataset
+from geo.dates import DaySpan, check_plausible
 from geo.errors import StateError
-from geo.model import ControlPeriod, Event, Site
+from geo.metric import polygonal
+from geo.model import ApproximateLine, ControlPeriod, Event, Route, Site
 
 
 @dataclass(frozen=True)
@@ -26,38 +27,40 @@ class Situation:
 
     ``control``: the control periods in force, where two overlap the smaller one cut out of
     the larger (largest first); ``sites``: the sites in force, in data order; ``events``:
-    the events begun by ``day``, in date order (:func:`in_date_order`).
+    the events begun by ``day``, in date order (:func:`in_date_order`); ``lines``: the
+    approximate-line bands in force (:mod:`geo.communities`); ``routes``: the roads and
+    railways in force, in data order.
     """
 
     day: dt.date
     control: tuple[ControlPeriod, ...]
     sites: tuple[Site, ...]
     events: tuple[Event, ...]
-
-
-def check_day(day: dt.date) -> dt.date:
-    """Return ``day`` if the map covers it, else raise :class:`StateError`."""
-    if not settings.FIRST_DATE <= day <= settings.LAST_DATE:
-        raise StateError(
-            f"date {day.isoformat()} is outside the map's span "
-            f"{settings.FIRST_DATE.isoformat()} to {settings.LAST_DATE.isoformat()}"
-        )
-    return day
+    lines: tuple[ApproximateLine, ...] = ()
+    routes: tuple[Route, ...] = ()
 
 
 def check_day_pair(
-    first: dt.date, last: dt.date, *, words: tuple[str, str] = ("before", "after")
+    first: dt.date,
+    last: dt.date,
+    span: DaySpan | None = None,
+    *,
+    words: tuple[str, str] = ("before", "after"),
 ) -> tuple[dt.date, dt.date]:
-    """Return ``(first, last)`` if the map covers both days and ``first`` is not later than
-    ``last``, else raise :class:`StateError` naming them by ``words``: the one check of
-    every pair of days (a comparison, an animation's range).
+    """Return ``(first, last)`` if both days lie in ``span`` (a dataset's
+    :attr:`~geo.dataset.Dataset.span`; without it, within the dates any map can show) and
+    ``first`` is not later than ``last``, else raise :class:`StateError` naming them by
+    ``words``: the one check of every pair of days (a comparison, an animation's range).
 
     >>> check_day_pair(dt.date(2020, 12, 1), dt.date(2020, 11, 9))
     Traceback (most recent call last):
     geo.errors.StateError: the before date 2020-12-01 is later than the after date 2020-11-09
     """
-    check_day(first)
-    check_day(last)
+    for day in (first, last):
+        if span is None:
+            check_plausible(day)
+        else:
+            span.check(day)
     if first > last:
         raise StateError(
             f"the {words[0]} date {first.isoformat()} is later than the "
@@ -66,10 +69,10 @@ def check_day_pair(
     return first, last
 
 
-def in_force(record: ControlPeriod | Site | Event, day: dt.date) -> bool:
+def in_force(record: ControlPeriod | Site | Event | ApproximateLine | Route, day: dt.date) -> bool:
     """Whether ``record`` is in force on ``day``.
 
-    A control period or a site is in force within its span (start inclusive, end
+    A control period, a site or a route is in force within its span (start inclusive, end
     exclusive); an event once it has begun (it stays on the map and in the timeline).
 
     >>> from shapely.geometry import Point
@@ -90,14 +93,17 @@ def in_date_order(events: Iterable[Event]) -> tuple[Event, ...]:
 
 
 def state_at(dataset: Dataset, day: dt.date) -> Situation:
-    """The situation on ``day``: control periods and sites in force, events begun."""
-    check_day(day)
+    """The situation on ``day`` (within ``dataset.span``, else :class:`StateError`):
+    control periods and sites in force, events begun."""
+    dataset.span.check(day)
     control = [c for c in dataset.control if in_force(c, day)]
     return Situation(
         day=day,
         control=tuple(_specific_over_general(control)),
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
         events=in_date_order(e for e in dataset.events if in_force(e, day)),
+        lines=tuple(line for line in dataset.lines if in_force(line, day)),
+        routes=tuple(r for r in dataset.routes if in_force(r, day)),
     )
 
 
@@ -117,7 +123,9 @@ def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:
             for i in candidates
             if ordered[i].geometry.intersects(period.geometry)
         ]
-        geometry = period.geometry.difference(shapely.union_all(smaller)) if smaller else None
+        geometry = (
+            polygonal(period.geometry.difference(shapely.union_all(smaller))) if smaller else None
+        )
         if geometry is None:
             resolved.append(period)
         elif not geometry.is_empty:
@@ -126,12 +134,17 @@ def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:
 
 
 def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:
-    """Sorted days on which something changes on the map, within the map's span."""
+    """Sorted days on which something changes on the map: every start, exclusive end and
+    event date, a community changing hands among them (the villages layer changes); all
+    within ``dataset.span``, which they define."""
     days: set[dt.date] = {e.date for e in dataset.events}
     spans = [c.span for c in dataset.control] + [s.span for s in dataset.sites]
-    for span in spans:
-        days.update(d for d in (span.start, span.end) if d is not None)
-    return tuple(sorted(d for d in days if settings.FIRST_DATE <= d <= settings.LAST_DATE))
+    spans += [p.span for c in dataset.communities for p in c.held]
+    spans += [r.span for r in dataset.routes]
+    for period in spans:
+        days.update(d for d in (period.start, period.end) if d is not None)
+    covered = dataset.span
+    return tuple(sorted(d for d in days if covered.contains(d)))
 
 
 @dataclass(frozen=True)
@@ -159,7 +172,7 @@ def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDa
     StateError
         If a day is outside the map's span or ``start`` is later than ``end``.
     """
-    check_day_pair(start, end, words=("start", "end"))
+    check_day_pair(start, end, dataset.span, words=("start", "end"))
     days = [start, *(d for d in key_dates(dataset) if start < d <= end)]
     result = []
     for day in days:
@@ -177,7 +190,6 @@ def frame_dates(dataset: Dataset, start: dt.date, end: dt.date) -> tuple[FrameDa
 __all__ = [
     "FrameDate",
     "Situation",
-    "check_day",
     "check_day_pair",
     "frame_dates",
     "in_date_order",

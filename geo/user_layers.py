@@ -52,7 +52,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.dates import format_date
+from geo.dates import DaySpan, format_date
 from geo.errors import DataError
 from geo.text import clean_text
 from geo.upload import sniff, worker
@@ -177,6 +177,7 @@ def read_user_layer(
     *,
     limits: Limits | None = None,
     report: Callable[[worker.Outcome], None] | None = None,
+    span: DaySpan | None = None,
 ) -> UserLayer:
     """Read an uploaded file's bytes as a :class:`UserLayer` (EPSG:4326).
 
@@ -185,7 +186,9 @@ def read_user_layer(
     without a usable CRS, stopped at a limit of ``limits`` (default: those of
     :mod:`geo.upload.limits`, with :data:`MAX_USER_FEATURES`), or with no feature that
     can be drawn (the error then lists the rows' problems). ``report``, if given, is
-    called with the worker's :class:`~geo.upload.worker.Outcome` (time, memory).
+    called with the worker's :class:`~geo.upload.worker.Outcome` (time, memory). A
+    feature dated outside ``span`` (the data's, :attr:`geo.dataset.Dataset.span`) is kept
+    and noted among the problems.
     """
     name = short(clean_text(filename)) or "upload"
     if len(data) > MAX_UPLOAD_BYTES:
@@ -205,6 +208,7 @@ def read_user_layer(
     try:
         features = tuple(_feature(plain) for plain in result["features"])
         problems = tuple(str(p) for p in result["problems"])
+        problems += _outside(result["features"], span)
     except (KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
         raise DataError([f"{name}: cannot be read (the reader's result is malformed)"]) from exc
     if not features:
@@ -218,6 +222,20 @@ def read_user_layer(
         features=features,
         problems=problems,
     )
+
+
+def _outside(features: Iterable[Mapping[str, Any]], span: DaySpan | None) -> tuple[str, ...]:
+    """A note for each feature (the worker's plain data) dated outside ``span``."""
+    if span is None:
+        return ()
+    notes = []
+    for plain in features:
+        if plain["date"] is not None and not span.contains(dt.date.fromisoformat(plain["date"])):
+            where = f"row {int(plain['row'])}, {plain.get('date_field') or 'date'}"
+            notes.append(
+                f"{where}: {plain['date']} is outside the map's dates ({span.describe()})"
+            )
+    return tuple(notes)
 
 
 def _feature(plain: Mapping[str, Any]) -> UserFeature:

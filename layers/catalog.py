@@ -15,7 +15,7 @@ names a layer id. Adding a layer is one entry in :data:`LAYERS` (see "Adding a l
 >>> layer("control").source.dated
 True
 >>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
-['countries', 'places', 'nkao', 'districts']
+['countries', 'places', 'nkao', 'districts', 'villages']
 >>> LAND.id, LAND_BOUNDARIES, [s.id for s in LAYERS if s.carries_holder]
 ('countries', 'countries', ['control'])
 """
@@ -27,125 +27,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import ClassVar
 
 from geo.errors import StateError
-from geo.user_layers import UserLayer
 
+# the ground's pieces (issue 21), kept in their own module for length; re-exported
+from layers.catalog_ground import MAJOR_RIVER_CLASSES as MAJOR_RIVER_CLASSES
+from layers.catalog_ground import Detail as Detail
+from layers.catalog_ground import GroundSource as GroundSource
+from layers.catalog_ground import RouteSource as RouteSource
+from layers.catalog_ground import span_deg as span_deg
+from layers.catalog_parts import BoundarySource as BoundarySource
+from layers.catalog_parts import CommunitySource as CommunitySource
+from layers.catalog_parts import ControlSource as ControlSource
+from layers.catalog_parts import EventSource as EventSource
+from layers.catalog_parts import Label as Label
+from layers.catalog_parts import LayerSource as LayerSource
 
-@dataclass(frozen=True, kw_only=True)
-class LegendEntry:
-    """One legend line: a label drawn with palette style ``style_key`` as ``shape``."""
-
-    label: str
-    style_key: str
-    shape: str  # 'polygon', 'line' or 'point'
-
-
-# --- Where a layer's features come from ------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class BoundarySource:
-    """Every feature of ``layer`` of ``data/boundaries.gpkg``, drawn with ``style_key``.
-
-    ``names_prefix`` + the lower-cased English name is the gazetteer id giving a
-    feature's alternative names (e.g. ``district-`` + ``lachin``: Lachin / Berdzor).
-    """
-
-    dated: ClassVar[bool] = False
-    layer: str
-    style_key: str
-    names_prefix: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlaceSource:
-    """The gazetteer's places (``places.yaml``) except districts."""
-
-    dated: ClassVar[bool] = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class ControlSource:
-    """The control periods (``control.yaml``) in force on the day."""
-
-    dated: ClassVar[bool] = True
-
-
-@dataclass(frozen=True, kw_only=True)
-class SiteSource:
-    """The sites (``sites.yaml``) of ``kinds`` in force on the day."""
-
-    dated: ClassVar[bool] = True
-    kinds: tuple[str, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class EventSource:
-    """The events (``events.yaml``) begun by the day."""
-
-    dated: ClassVar[bool] = True
-
-
-@dataclass(frozen=True, kw_only=True)
-class UserSource:
-    """The features of a user's uploaded file (:mod:`geo.user_layers`) shown by the day."""
-
-    dated: ClassVar[bool] = True
-    user_layer: UserLayer
-    style_key: str
-
-
-LayerSource = BoundarySource | PlaceSource | ControlSource | SiteSource | EventSource | UserSource
-
-
-@dataclass(frozen=True, kw_only=True)
-class Label:
-    """How a layer's features are labelled.
-
-    ``priority``: labels are placed by importance, lowest number first, whatever the
-    drawing order; a later label must keep clear of earlier ones (on paper; on the web
-    map, permanent labels after every zoom and pan, see :mod:`layers.web.overlay`).
-    ``essential``: the label is always placed on paper (other positions, a smaller size,
-    then a leader line before overlapping anything); other labels that find no free
-    position are left out. ``look``: a key of :data:`layers.styles.LABEL_STYLES`.
-    ``permanent_on_web``: the web map shows the label always (else on hover, as for
-    every layer). ``on_slides``: a slide (large type, few labels) keeps this layer's
-    labels; the legend names the rest. ``minor_styles``: palette styles of the layer's
-    minor features, whose labels the web map hides when zoomed out and slides leave off.
-
-    ``must_show``: when a feature's name is part of the story and must appear on every
-    map, slide and screen that draws it (:func:`layers.story.must_show`; placed before all
-    other labels, never left out, at most a short leader line from its symbol):
-    ``always``; ``changed`` (a place whose holder changed near the date or between the
-    compared dates, and the story's key places, :data:`geo.settings.KEY_PLACES`);
-    ``in-force`` (a site in force, with its sourced strength); ``region`` (a region a
-    feature of a :attr:`LayerSpec.names_regions` layer stands on or passes through).
-    Empty: the label yields to those.
-    """
-
-    priority: int
-    look: str
-    essential: bool = False
-    permanent_on_web: bool = False
-    on_slides: bool = False
-    minor_styles: tuple[str, ...] = ()
-    must_show: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Validity:
-    """The days a layer is drawn: from ``start`` (inclusive) to ``end`` (exclusive; ``None``:
-    to the end of the map's span). ``note`` says which records of the data set the dates."""
-
-    start: dt.date
-    end: dt.date | None = None
-    note: str = ""
-
-    def contains(self, day: dt.date) -> bool:
-        """Whether the layer is drawn on ``day``."""
-        return self.start <= day and (self.end is None or day < self.end)
+# the layer's parts (sources, label, legend line, validity), kept in their own module for
+# length (issue 22); re-exported
+from layers.catalog_parts import LegendEntry as LegendEntry
+from layers.catalog_parts import PlaceSource as PlaceSource
+from layers.catalog_parts import SiteSource as SiteSource
+from layers.catalog_parts import UserSource as UserSource
+from layers.catalog_parts import Validity as Validity
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,6 +76,9 @@ class LayerSpec:
     of a paper map fits them (:func:`layers.framing.subject_bounds`).
     ``event_markers``: its features are events, drawn on paper as small numbered markers
     keyed to the timeline (stacked events at one place share one marker).
+    ``detail``: the scale from which (some of) its features are drawn (:class:`Detail`;
+    ``()``: at every scale), read by the web map (:meth:`min_zoom`) and paper
+    (:meth:`drawn_at_span`).
     """
 
     id: str
@@ -189,6 +96,18 @@ class LayerSpec:
     names_regions: bool = False
     subject: bool = False
     event_markers: bool = False
+    detail: tuple[Detail, ...] = ()
+
+    def min_zoom(self, style_key: str) -> int | None:
+        """The web map's zoom from which features in ``style_key`` are drawn (``None``:
+        every zoom)."""
+        zooms = [d.min_zoom for d in self.detail if d.applies_to(style_key)]
+        return max(zooms) if zooms else None
+
+    def drawn_at_span(self, style_key: str, span: float) -> bool:
+        """Whether a paper map spanning ``span`` degrees (:func:`span_deg`) draws features
+        in ``style_key``."""
+        return all(span <= d.max_span_deg for d in self.detail if d.applies_to(style_key))
 
     @property
     def carries_holder(self) -> bool:
@@ -206,7 +125,14 @@ class LayerSpec:
         return self.valid is None or self.valid.contains(day)
 
 
-GROUPS: tuple[str, ...] = ("Borders & places", "Territory & control", "Military sites", "Events")
+GROUPS: tuple[str, ...] = (
+    "Borders & places",
+    "Territory & control",
+    "Military sites",
+    "Missions & borders",
+    "Events",
+    "Ground",  # rivers, lakes, roads and railways (issue 21)
+)
 
 LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
@@ -335,7 +261,44 @@ LAYERS: tuple[LayerSpec, ...] = (
             LegendEntry(
                 label="Held by Azerbaijan", style_key="control-azerbaijani", shape="polygon"
             ),
+            # Issue 21 (line): the band where the line drawn from the communities is uncertain.
+            LegendEntry(
+                label="Line of contact: uncertain band",
+                style_key="approximate-line",
+                shape="polygon",
+            ),
         ),
+    ),
+    # Issue 21 (line): the communities with their side on the date.
+    LayerSpec(
+        id="villages",
+        title="Villages and their side",
+        group="Territory & control",
+        description=(
+            "Villages and towns of the former oblast and the Lachin corridor with the side "
+            "holding each on the date (communities.yaml); drawn when zoomed in."
+        ),
+        source=CommunitySource(),
+        draw_order=135,
+        label=Label(
+            priority=75,
+            look="village",
+            permanent_on_web=True,
+            minor_styles=("village-armenian", "village-azerbaijani", "village-unknown"),
+        ),
+        legend=(
+            LegendEntry(
+                label="Village held by Armenian forces", style_key="village-armenian", shape="point"
+            ),
+            LegendEntry(
+                label="Village held by Azerbaijan", style_key="village-azerbaijani", shape="point"
+            ),
+            LegendEntry(
+                label="Village, side not known that day", style_key="village-unknown", shape="point"
+            ),
+        ),
+        # Karabakh scale: from zoom 9 on screen, on paper up to about 300 km across
+        detail=(Detail(min_zoom=9, max_span_deg=2.7),),
     ),
     LayerSpec(
         id="russian-bases",
@@ -415,6 +378,51 @@ LAYERS: tuple[LayerSpec, ...] = (
         subject=True,
         legend=(LegendEntry(label="Joint exercise", style_key="exercise", shape="point"),),
     ),
+    # After the article (issue 23): missions, border posts, checkpoints and transit routes.
+    # Empty until sites.yaml holds records of these kinds; the legend shows only what is drawn.
+    LayerSpec(
+        id="eu-mission",
+        title="EU monitoring mission",
+        group="Missions & borders",
+        description="Bases and patrol area of the EU monitoring mission on Armenia's borders.",
+        source=SiteSource(kinds=("eu-mission-base", "eu-mission-area")),
+        draw_order=35,
+        label=Label(priority=47, look="site"),
+        legend=(
+            LegendEntry(label="EU mission base", style_key="eu-mission-base", shape="point"),
+            LegendEntry(label="EU mission area", style_key="eu-mission-area", shape="polygon"),
+        ),
+    ),
+    LayerSpec(
+        id="border-guards",
+        title="Russian border guards",
+        group="Missions & borders",
+        description="Posts of the Russian border guards on Armenia's borders.",
+        source=SiteSource(kinds=("border-post",)),
+        draw_order=115,
+        label=Label(priority=55, look="site"),
+        legend=(LegendEntry(label="Border-guard post", style_key="border-post", shape="point"),),
+    ),
+    LayerSpec(
+        id="checkpoints",
+        title="Checkpoints",
+        group="Missions & borders",
+        description="Checkpoints on roads and borders (who holds each: its popup).",
+        source=SiteSource(kinds=("checkpoint",)),
+        draw_order=125,
+        label=Label(priority=58, look="site"),
+        legend=(LegendEntry(label="Checkpoint", style_key="checkpoint", shape="point"),),
+    ),
+    LayerSpec(
+        id="transit-routes",
+        title="Transit routes",
+        group="Missions & borders",
+        description="Transit routes agreed or proposed across the region (dashed: proposed).",
+        source=SiteSource(kinds=("transit-route",)),
+        draw_order=85,
+        label=Label(priority=65, look="site"),
+        legend=(LegendEntry(label="Transit route", style_key="transit-route", shape="line"),),
+    ),
     LayerSpec(
         id="events",
         title="Events up to the date",
@@ -452,6 +460,65 @@ LAYERS: tuple[LayerSpec, ...] = (
             ),
         ),
     ),
+    # --- Ground: rivers, lakes, roads and railways (issue 21) ---------------------------
+    LayerSpec(
+        id="lakes",
+        title="Lakes",
+        group="Ground",
+        description="Lakes of GSHHG 2.3.7 (Lake Sevan named).",
+        source=GroundSource(layer="lakes"),
+        draw_order=8,
+        label=Label(priority=75, look="water-area"),
+        legend=(LegendEntry(label="Lake", style_key="lake", shape="polygon"),),
+    ),
+    LayerSpec(
+        id="rivers",
+        title="Rivers",
+        group="Ground",
+        description=(
+            "Rivers of the CIA World Data Bank II in GSHHG 2.3.7 (the Aras named); minor "
+            "rivers from zoom 9. It has no river around Lachin, Goris or Karabakh."
+        ),
+        source=GroundSource(layer="rivers"),
+        draw_order=46,
+        label=Label(priority=78, look="water"),
+        legend=(
+            LegendEntry(label="River", style_key="river", shape="line"),
+            LegendEntry(label="Minor river", style_key="river-minor", shape="line"),
+        ),
+        detail=(Detail(min_zoom=9, max_span_deg=2.5, styles=("river-minor",)),),
+    ),
+    LayerSpec(
+        id="roads",
+        title="Roads the story turns on",
+        group="Ground",
+        description=(
+            "The road through Lachin (the Lachin corridor from November 2020) and the M2 "
+            "through Syunik to Kapan, Meghri and Iran; schematic lines, from zoom 8."
+        ),
+        source=RouteSource(kinds=("road",)),
+        draw_order=55,
+        label=Label(priority=65, look="route"),
+        legend=(LegendEntry(label="Road (towns joined straight)", style_key="road", shape="line"),),
+        detail=(Detail(min_zoom=8, max_span_deg=4.5),),
+    ),
+    LayerSpec(
+        id="railways",
+        title="Railway along the Aras",
+        group="Ground",
+        description=(
+            "The Soviet railway Yeraskh-Julfa-Meghri-Horadiz, in service until the 1990s, "
+            "then out of use; schematic, from zoom 8."
+        ),
+        source=RouteSource(kinds=("railway", "former-railway")),
+        draw_order=54,
+        label=Label(priority=68, look="route"),
+        legend=(
+            LegendEntry(label="Railway", style_key="railway", shape="line"),
+            LegendEntry(label="Railway out of use", style_key="former-railway", shape="line"),
+        ),
+        detail=(Detail(min_zoom=8, max_span_deg=4.5),),
+    ),
 )
 
 LAYER_IDS: tuple[str, ...] = tuple(spec.id for spec in LAYERS)
@@ -463,6 +530,8 @@ LABEL_ORDER: tuple[str, ...] = tuple(
     s.id
     for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
 )
+#: The web map's zoom thresholds of :attr:`LayerSpec.detail` (CSS classes follow them).
+MIN_ZOOMS: tuple[int, ...] = tuple(sorted({d.min_zoom for s in LAYERS for d in s.detail}))
 #: Palette styles of minor features (:attr:`Label.minor_styles` of every layer).
 MINOR_STYLES: tuple[str, ...] = tuple(
     key for s in LAYERS if s.label for key in s.label.minor_styles

@@ -73,19 +73,21 @@ class MustShow:
 NOTHING = MustShow()
 
 
-def window(days: Sequence[dt.date]) -> tuple[dt.date, dt.date]:
+def window(days: Sequence[dt.date], first: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The two days whose difference is "what changed": the :data:`NEAR_DAYS` days up to
-    a single day (not before the map's first day), or the two days of a comparison.
+    a single day (not before ``first``, the data's first day), or the two days of a
+    comparison.
 
     >>> window([dt.date(2020, 11, 10)])
     (datetime.date(2020, 10, 10), datetime.date(2020, 11, 10))
-    >>> window([dt.date(1991, 1, 5)])
+    >>> window([dt.date(1991, 1, 5)], first=dt.date(1991, 1, 1))
     (datetime.date(1991, 1, 1), datetime.date(1991, 1, 5))
     """
     if len(days) >= 2:
         return min(days), max(days)
     day = days[0]
-    return max(settings.FIRST_DATE, day - dt.timedelta(days=NEAR_DAYS)), day
+    earlier = day - dt.timedelta(days=NEAR_DAYS)
+    return (earlier if first is None else max(first, earlier)), day
 
 
 def must_show(
@@ -100,7 +102,7 @@ def must_show(
 
     ``change``: :func:`geo.change.compare` of the window when the caller has it.
     """
-    before, after = window(days)
+    before, after = window(days, dataset.span.first)
     if change is None:
         change = compare(dataset, before, after) if before < after else None
     changed_places = frozenset(p.place_id for p in change.places) if change else frozenset()

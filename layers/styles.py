@@ -233,6 +233,16 @@ STYLES: dict[str, Style] = {
         color="#0d47a1", fill="#1e88e5", marker="circle", radius=8.0, weight=2.4,
         hollow=True, casing="#ffffff",
     ),
+    # After the article (issue 23). Told apart from the older sites by shape and lightness
+    # in greyscale: a light star on dark edge (EU), hollow square and triangle (posts,
+    # checkpoints) against the filled ones (bases), a thick line (routes).
+    "eu-mission-base": Style(color="#003399", fill="#ffcc00", marker="star", radius=9.0),
+    "eu-mission-area": Style(
+        color="#003399", weight=1.5, fill="#6f8fd1", fill_opacity=0.15, uncertain_hatch="-"
+    ),
+    "border-post": Style(color="#1b5e20", fill="#ffffff", marker="square", radius=5.5, weight=2.2),
+    "checkpoint": Style(color="#111111", fill="#ffffff", marker="triangle", radius=6.5, weight=2.2),
+    "transit-route": Style(color="#e65100", weight=3.5),
     # Events: article events amber, context events white, apart in greyscale (L* 72 and
     # 100); on paper small numbered markers keyed to the timeline. The area or route of
     # an event is a dotted outline, never hatched (hatching means uncertainty only).
@@ -265,6 +275,25 @@ STYLES: dict[str, Style] = {
     "change-to-unmapped": Style(
         color="#6b6b6b", weight=1.6, fill="#9e9e9e", fill_opacity=0.25, hatch="xx"
     ),
+    # Issue 21 (line): the band where the line of contact drawn from the communities is
+    # uncertain (hatched: uncertainty), and the villages in the holders' colours.
+    "approximate-line": Style(
+        color="#3a3a3a", weight=0.8, dash=(3.0, 3.0), fill="#5a5a5a", fill_opacity=0.2, hatch="xx"
+    ),
+    # Villages: darker than the areas' fills (so a dot shows on either side's ground and in
+    # greyscale, L* 31 and 55), with a white ring.
+    "village-armenian": Style(color="#ffffff", fill="#7a3510", marker="circle", radius=3.4),
+    "village-azerbaijani": Style(color="#ffffff", fill="#2a8fa6", marker="circle", radius=3.4),
+    "village-unknown": Style(color="#555555", fill="#ffffff", marker="circle", radius=3.0),
+    # The ground (issue 21): water in light blues (lighter than the state borders in grey),
+    # roads near-black (dashed, as schematic lines are), the railway dotted, a railway out
+    # of use a lighter dotted line.
+    "lake": Style(color="#5b9bd5", weight=0.5, fill="#c6dcef", fill_opacity=1.0),
+    "river": Style(color="#4a8bc9", weight=1.3),
+    "river-minor": Style(color="#7fb1e0", weight=0.8),
+    "road": Style(color="#2a1f17", weight=2.0),
+    "railway": Style(color="#3c3c3c", weight=2.6, dash=(1.5, 2.2)),
+    "former-railway": Style(color="#8c8c8c", weight=2.2, dash=(1.5, 2.2)),
 }
 
 #: Colours of the user's own layers (layers.user_layer), one per uploaded file in turn;
@@ -306,6 +335,16 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     ),
     "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
+    # Issue 21 (line): names of villages, smaller than towns'.
+    "village": LabelStyle(placement="beside", fontsize=5.2, colour="#333333", wrap=24),
+    # the ground (issue 21)
+    "water": LabelStyle(placement="beside", fontsize=6.0, colour="#2f6ea8", style="italic"),
+    "water-area": LabelStyle(
+        placement="centre", fontsize=6.0, colour="#2f6ea8", style="italic", wrap=14
+    ),
+    "route": LabelStyle(
+        placement="beside", fontsize=5.6, colour="#2a1f17", style="italic", wrap=26
+    ),
 }
 
 

@@ -90,6 +90,17 @@ EVENTS = [
         "sources": ["src-a"],
     },
 ]
+#: An event before every other record: with it the span of the synthetic data begins on
+#: 1 January 1992, and the day before the first control period can be shown.
+EARLY_EVENT = {
+    "id": "ev-early",
+    "title": "Something earlier",
+    "date": "1992-01-01",
+    "precision": "day",
+    "geometry": {"place": "alpha"},
+    "status": "confirmed",
+    "sources": ["src-a"],
+}
 
 
 def _write_boundaries(path: Path) -> None:
@@ -126,6 +137,16 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
+#: "Today" in every test (``$BRIEFING_TODAY``, :func:`geo.settings.today`): the span of
+#: data with open periods ends on it, so the tests do not change with the calendar.
+TEST_TODAY = "2026-12-01"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_TODAY", TEST_TODAY)
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -150,6 +171,8 @@ def make_data_dir(tmp_path: Path) -> MakeDataDir:
             "sites": SITES,
             "control": CONTROL,
             "events": EVENTS,
+            "communities": [],
+            "figures": [],
         }
         for name, records in files.items():
             target = folder / f"{name}.yaml"

@@ -7,9 +7,13 @@ free-text field of every data file (and of the first slides of the article's dec
 ``<original> <payload>``: ids, dates, geometry recipes, kinds, holders and countries
 stay as they are, so the copy loads, every layer has features and records stay
 distinguishable; equal texts stay equal (control periods of one area share an
-``area_name``). Notes and quotes, and every third source title, also carry the
+``area_name``); in communities.yaml the names, notes and each held period's claim, quote
+and note. Notes and quotes, and every third source title, also carry the
 10,000-character string. Source URLs alternate between a ``javascript:`` URL and an
-``https://example.invalid`` one.
+``https://example.invalid`` one. A site of every kind of :data:`geo.settings.SITE_KINDS`
+that the data does not hold yet (the EU mission, border posts, checkpoints, transit
+routes, ...) is added, made up and marked so (:func:`missing_kinds`), so that every layer
+of the catalogue draws hostile text.
 
 The tests of every output (tests/test_hostile_outputs.py, tests/app/test_hostile_app.py,
 tests/e2e/test_hostile_browser.py) use the session fixtures of tests/conftest.py built
@@ -24,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from geo import settings
 from geo.naming import name_span
 from geo.text import clean_text
 
@@ -80,7 +85,14 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "sites": ("name", "names", "operator", "note"),  # and strength.text (_rewrite)
     "control": ("area_name", "note"),
     "events": ("title", "quote", "note"),
+    "communities": ("names", "note"),
+    "figures": ("what", "quote", "note"),
+    # the ground (issue 21)
+    "routes": ("name", "names", "note"),
+    "waters": ("names", "note"),
 }
+#: Free-text fields of each held period of communities.yaml (``held``).
+HELD_TEXT_FIELDS = ("claim", "quote", "note")
 #: Formulas put before the text of these fields.
 _LEADS = {"note": FORMULA, "operator": AT_FORMULA}
 #: Fields that also get the 10,000-character string.
@@ -135,9 +147,23 @@ def _rewrite(
         out["strength"] = dict(strength, text=hostile(str(strength["text"])))
     if file == "sources":
         out["url"] = JS_URL if index % 2 == 0 else f"{OUTSIDE_URL}/{record['id']}"
+    if file == "communities":
+        out["held"] = [_rewrite_held(period) for period in record["held"]]
     if file == "events" and not out.get("quote"):  # a quote needs its source
         out["quote"] = hostile("Quote.", long=True)
         out["quote_source"] = record["sources"][0]
+    return out
+
+
+def _rewrite_held(period: dict[str, Any]) -> dict[str, Any]:
+    """A held period with the payload in its text fields (every one gets a note)."""
+    out = dict(period)
+    for field in HELD_TEXT_FIELDS:
+        value = out.get(field)
+        if isinstance(value, str):
+            out[field] = hostile(value, long=field in LONG_FIELDS, lead=_LEADS.get(field, ""))
+    if "note" not in out:
+        out["note"] = hostile("Note.", long=True, lead=FORMULA)
     return out
 
 
@@ -161,6 +187,35 @@ def _rewrite_deck(deck: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Where the made-up sites of :func:`missing_kinds` stand: two gazetteer places.
+_SITE_PLACES = ("goris", "kapan")
+
+
+def missing_kinds(sites: list[dict[str, Any]], source_id: str) -> list[dict[str, Any]]:
+    """A made-up site (on :data:`_SITE_PLACES`, from 1992 on, status ``approximate``) of
+    every kind of :data:`geo.settings.SITE_KINDS` no record of ``sites`` has."""
+    held = {site["kind"] for site in sites}
+    first, second = _SITE_PLACES
+    areas = ("eu-mission-area", "peacekeeping-zone", "corridor", "proposed-deployment")
+    shapes: dict[str, dict[str, Any]] = {"transit-route": {"path": [first, second]}}
+    shapes |= {kind: {"place": first, "buffer_km": 8} for kind in areas}
+    return [
+        {
+            "id": f"hostile-{kind}",
+            "name": f"Made-up {kind}",
+            "kind": kind,
+            "operator": "Nobody",
+            "geometry": shapes.get(kind, {"place": second}),
+            "start": "1992-01-01",
+            "status": "approximate",
+            "sources": [source_id],
+            "note": "Made up for the hostile-strings tests: not a fact.",
+        }
+        for kind in settings.SITE_KINDS
+        if kind not in held
+    ]
+
+
 def build_hostile_data(source: Path, target: Path) -> Path:
     """Copy the data folder ``source`` to ``target`` with the payload in every free-text
     field (see the module docstring); returns ``target``."""
@@ -170,6 +225,8 @@ def build_hostile_data(source: Path, target: Path) -> Path:
     for file in TEXT_FIELDS:
         path = target / f"{file}.yaml"
         records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if file == "sites":
+            records += missing_kinds(records, records[0]["sources"][0])
         rewritten = [_rewrite(file, i, r, place_en) for i, r in enumerate(records)]
         path.write_text(_dump(rewritten), encoding="utf-8")
     deck_path = target / "decks" / "article.yaml"

@@ -16,11 +16,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import settings
 from geo.change import Change
-from geo.change_table import change_table
+from geo.change_table import change_table, figure_rows
 from geo.dataset import Dataset
-from geo.dates import format_date
+from geo.dates import DaySpan, format_date
 from geo.errors import StateError
 from geo.naming import label
 from geo.situation import state_at
@@ -64,11 +63,22 @@ def mode_switch() -> bool:
     return bool(mode == "compare")
 
 
-def _date_inputs() -> tuple[dt.date, dt.date]:
+def default_pair(span: DaySpan) -> tuple[dt.date, dt.date]:
+    """The first before and after dates: :data:`DEFAULT_BEFORE` and :data:`DEFAULT_AFTER`
+    kept within the data's ``span`` (its first and last days where neither lies in it)."""
+    before, after = span.clamp(DEFAULT_BEFORE), span.clamp(DEFAULT_AFTER)
+    return (before, after) if before < after else (span.first, span.last)
+
+
+def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     state = st.session_state
-    state.setdefault(BEFORE_KEY, DEFAULT_BEFORE)
-    state.setdefault(AFTER_KEY, DEFAULT_AFTER)
-    first, last = settings.FIRST_DATE, settings.LAST_DATE
+    before, after = default_pair(span)
+    state.setdefault(BEFORE_KEY, before)
+    state.setdefault(AFTER_KEY, after)
+    for key in (BEFORE_KEY, AFTER_KEY):  # kept, within the span, if the span changed
+        if isinstance(state[key], dt.date):  # (see ui.dates.keep_in_span)
+            state[key] = span.clamp(state[key])
+    first, last = span.first, span.last
     left, right = st.columns(2)
     before = left.date_input("Before (left of the bar)", min_value=first, max_value=last,
                              key=BEFORE_KEY, format="YYYY-MM-DD")  # fmt: skip
@@ -85,7 +95,7 @@ def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepa
     names the data (the shared caches' key, :mod:`layers.web.situations`); ``prepare``
     builds an export (the app's, which reports failures in one line).
     """
-    before, after = _date_inputs()
+    before, after = _date_inputs(dataset.span)
     try:
         change, change_layer = situations.change_layer(version, dataset, before, after)
     except StateError as exc:
@@ -153,6 +163,10 @@ def change_tables(dataset: Dataset, change: Change, convention: str) -> None:
     st.dataframe(area_frame(dataset, change), hide_index=True, key="compare_areas")
     st.markdown("**Area held in the mapped control records**")
     st.dataframe(holder_frame(change), hide_index=True, key="compare_holders")
+    published = figure_frame(dataset, change)
+    if not published.empty:
+        st.markdown("**Published figures beside this map's** (computed the same way)")
+        st.dataframe(published, hide_index=True, key="compare_figures")
     st.markdown("**Places that changed hands** (gazetteer)")
     st.dataframe(place_frame(dataset, change, convention), hide_index=True,
                  key="compare_places")  # fmt: skip
@@ -160,9 +174,10 @@ def change_tables(dataset: Dataset, change: Change, convention: str) -> None:
     st.dataframe(site_frame(dataset, change, convention), hide_index=True,
                  key="compare_sites")  # fmt: skip
     st.caption(
-        "Areas are approximate (Natural Earth 1:10m boundaries and schematic control records), "
-        "measured in an equal-area projection. Sources: the record ids in each row "
-        "(data/control.yaml, data/sites.yaml)."
+        "Areas are approximate (Natural Earth 1:10m boundaries, schematic control records and "
+        "areas drawn from the communities), measured in an equal-area projection; published "
+        "figures are compared in km² geodesic. Sources: the record ids in each row "
+        "(data/control.yaml, data/communities.yaml, data/sites.yaml, data/figures.yaml)."
     )
 
 
@@ -192,6 +207,27 @@ def holder_frame(change: Change) -> pd.DataFrame:
             "Change (km²)": [round(v.after_km2 - v.before_km2) for v in holders.values()],
         }
     )
+
+
+def figure_frame(dataset: Dataset, change: Change) -> pd.DataFrame:
+    """Published figures (figures.yaml) of either day beside the map's value, with sources."""
+    rows = figure_rows(dataset, change)
+    return pd.DataFrame(
+        {
+            "Day": [r["day"] for r in rows],
+            "Figure": [r["figure"] for r in rows],
+            "Side": [holder_label(str(r["holder"])) for r in rows],
+            "Published": [_amount(r["published"], str(r["unit"])) for r in rows],
+            "This map": [_amount(r["map"], str(r["unit"])) for r in rows],
+            "Status": [r["status"] for r in rows],
+            "Source": [r["sources"] for r in rows],
+        }
+    )
+
+
+def _amount(value: object, unit: str) -> str:
+    number = float(str(value))
+    return f"{number:,.0f} km²" if unit == "km²" else f"{number:.1f} %"
 
 
 def place_frame(dataset: Dataset, change: Change, convention: str) -> pd.DataFrame:

@@ -1,11 +1,16 @@
-"""Date controls: the slider, a typed date applied on Enter, key-date steps, and playback.
+"""Date controls: the slider, a typed date applied on Enter, steps, key dates, playback.
 
 The date lives in two widgets, the slider (``day_slider``, a date) and the typed date
-(``day_input``, ISO text): :func:`set_day` sets both. Playback steps through the key
-dates, one per run: the run ends with :func:`wait_and_step`, which sleeps
-:func:`play_delay` seconds and reruns. The delay is the session-state value
-``play_delay`` when set (the tests set 0), else :data:`PLAY_DELAY`, divided by the
-chosen speed.
+(``day_input``, ISO text): :func:`set_day` sets both. Their span is the data's
+(:attr:`geo.dataset.Dataset.span`, in :class:`geo.periods.KeyDays`): decades, so the
+slider is for coarse moves and the rest are precise. ◀ and ▶ step by the unit chosen
+under "Key dates" (a key date, a month or a year: :data:`geo.periods.STEP_UNITS`), which
+also lists the key dates by period (:func:`geo.periods.periods`), with the article's date
+and the latest day, and holds the speed. Playback steps by the same unit, one step per
+run: the run ends with :func:`wait_and_step`, which sleeps :func:`play_delay` seconds
+and reruns. The delay is the session-state value ``play_delay`` when set (the tests set
+0), else :data:`STEP_SECONDS`, divided by the chosen speed (steps per second): a year a second
+covers a decade in ten seconds.
 """
 
 from __future__ import annotations
@@ -18,19 +23,28 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from geo import settings
+from geo.dates import format_date
 from geo.errors import StateError
+from geo.periods import STEP_UNITS, KeyDays, period_of, step
 from layers.briefing.view import parse_day
 from layers.web.html import escape_markdown
 
 #: Session-state keys of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
-#: Seconds between steps at 1× (see the module docstring for the override).
-PLAY_DELAY = 1.5
-#: Session-state key that overrides :data:`PLAY_DELAY` (set to 0 by the tests).
+#: Seconds between steps at one step a second (see the module docstring for the override).
+STEP_SECONDS = 1.0
+#: Session-state key that overrides :data:`STEP_SECONDS` (set to 0 by the tests).
 DELAY_KEY = "play_delay"
-#: Playback speeds offered, label -> factor.
-SPEEDS: dict[str, float] = {"0.5×": 0.5, "1×": 1.0, "2×": 2.0}
-DEFAULT_SPEED = "1×"
+#: Playback speeds offered, label -> steps per second.
+SPEEDS: dict[str, float] = {"½/s": 0.5, "1/s": 1.0, "2/s": 2.0}
+DEFAULT_SPEED = "1/s"
+#: Session-state keys of the step unit, the period shown under "Key dates" (and the day
+#: it was chosen for) and the key date picked there.
+STEP_KEY = "play_step"
+DEFAULT_STEP = "key"
+PERIOD_KEY, PERIOD_DAY_KEY, PICK_KEY = "key_period", "key_period_day", "key_pick"
+#: The widgets whose values a comparison keeps while the date row is not drawn.
+KEPT_KEYS = (*DAY_KEYS, "play_speed", STEP_KEY)
 
 
 def set_day(day: dt.date) -> None:
@@ -39,60 +53,93 @@ def set_day(day: dt.date) -> None:
     st.session_state["day_input"] = day.isoformat()
 
 
+def keep_in_span(days: KeyDays) -> None:
+    """Keep the date, within the data's span, when that span changes (a data file edited
+    while the session is open, or midnight moving "today"); call in every run of the
+    page, before the date widgets are drawn.
+
+    The slider's ends are the span's, and Streamlit takes a slider with other ends for a
+    new widget, which would start at its first day: the date is handed to it again."""
+    day = st.session_state.get("day_slider")
+    if isinstance(day, dt.date):
+        set_day(days.span.clamp(day))
+
+
 def on_slider() -> None:
     """The slider moved: show its date in the typed field."""
     set_day(st.session_state["day_slider"])
 
 
-def on_typed() -> None:
+def on_typed(days: KeyDays) -> None:
     """A date was typed and Enter (or Tab) pressed: apply it, or say why not."""
     text = str(st.session_state["day_input"]).strip()
     try:
-        day = parse_day(text)
+        day = parse_day(text, days.span)
     except StateError as exc:
-        first, last = settings.FIRST_DATE.isoformat(), settings.LAST_DATE.isoformat()
-        st.session_state["day_problem"] = f"{exc} (between {first} and {last})"
+        problem = str(exc)
+        if days.span.describe() not in problem:
+            problem += f" (between {days.span.first.isoformat()} and {days.span.last.isoformat()})"
+        st.session_state["day_problem"] = problem
         set_day(st.session_state["day_slider"])
         return
     set_day(day)
 
 
-def on_step(days: tuple[dt.date, ...], forward: bool) -> None:
-    """Go to the previous or next key date."""
-    today = st.session_state["day_slider"]
-    candidates = [d for d in days if d > today] if forward else [d for d in days if d < today]
-    if candidates:
-        set_day(candidates[0] if forward else candidates[-1])
+def step_unit() -> str:
+    """The unit the steps and the playback move by (a key of :data:`STEP_UNITS`)."""
+    unit = st.session_state.get(STEP_KEY) or DEFAULT_STEP
+    return unit if unit in STEP_UNITS else DEFAULT_STEP
+
+
+def on_step(days: KeyDays, forward: bool) -> None:
+    """Go one step back or forward (a key date, a month or a year)."""
+    now = st.session_state["day_slider"]
+    target = step(now, step_unit(), forward=forward, span=days.span, key_days=days.days)
+    if target is not None:
+        set_day(target)
+
+
+def on_pick() -> None:
+    """A key date was picked under "Key dates": go there (the pick is then cleared)."""
+    picked = st.session_state.get(PICK_KEY)
+    if isinstance(picked, dt.date):
+        set_day(picked)
+    st.session_state[PICK_KEY] = None
 
 
 def toggle_play() -> None:
-    """Play or pause stepping through the key dates."""
+    """Play or pause stepping."""
     st.session_state["playing"] = not st.session_state.get("playing", False)
     st.session_state["play_tick"] = False
 
 
-def play_tick(days: tuple[dt.date, ...]) -> None:
-    """While playing, advance one key date per run; stop after the last one."""
+def play_tick(days: KeyDays) -> None:
+    """While playing, advance one step per run; stop after the last one."""
     if not st.session_state.pop("play_tick", False):
         return
-    later = [d for d in days if d > st.session_state["day_slider"]]
-    if later:
-        set_day(later[0])
+    now = st.session_state["day_slider"]
+    later = step(now, step_unit(), forward=True, span=days.span, key_days=days.days)
+    if later is not None:
+        set_day(later)
     else:
         st.session_state["playing"] = False
 
 
 def play_delay() -> float:
     """Seconds to wait before the next step (see the module docstring)."""
-    base = float(st.session_state.get(DELAY_KEY, PLAY_DELAY))
+    base = float(st.session_state.get(DELAY_KEY, STEP_SECONDS))
     speed = SPEEDS.get(st.session_state.get("play_speed") or DEFAULT_SPEED, 1.0)
     return base / speed
 
 
-def date_controls(days: tuple[dt.date, ...]) -> None:
-    """Slider; a row: typed date, previous/next key date, one Play/Pause button, speed."""
-    first, last = settings.FIRST_DATE, settings.LAST_DATE
-    st.session_state.setdefault("play_speed", DEFAULT_SPEED)
+def date_controls(days: KeyDays) -> None:
+    """Slider; a row: typed date, previous/next step, one Play/Pause button, and a menu of
+    the key dates by period, the step unit and the speed."""
+    first, last = days.span.first, days.span.last
+    state = st.session_state
+    state.setdefault("play_speed", DEFAULT_SPEED)
+    state.setdefault(STEP_KEY, DEFAULT_STEP)
+    unit = step_unit()
     # One row that wraps when narrow (ui.layout styles it) and whose height does not change
     # while playing: one button whose label changes in place, short labels that do not
     # wrap, problems shown as toasts.
@@ -103,21 +150,55 @@ def date_controls(days: tuple[dt.date, ...]) -> None:
         "Go to date",
         key="day_input",
         on_change=on_typed,
+        args=(days,),
         max_chars=10,
         placeholder="YYYY-MM-DD",
-        help="Type a date YYYY-MM-DD and press Enter (or Tab).",
+        help=f"Type a date YYYY-MM-DD ({first.isoformat()} to {last.isoformat()}) and "
+        "press Enter (or Tab).",
         width=140,
     )
-    row.button("◀ Previous", on_click=on_step, args=(days, False), key="prev")
-    row.button("Next ▶", on_click=on_step, args=(days, True), key="next")
-    playing = bool(st.session_state.get("playing"))
+    word = STEP_UNITS[unit]
+    back, ahead = ("◀ Previous", "Next ▶") if unit == "key" else (f"◀ {word}", f"{word} ▶")
+    row.button(back, on_click=on_step, args=(days, False), key="prev")
+    row.button(ahead, on_click=on_step, args=(days, True), key="next")
+    playing = bool(state.get("playing"))
     row.button("Pause" if playing else "Play", key="play", on_click=toggle_play,
                icon=":material/pause:" if playing else ":material/play_arrow:",
                width=110)  # fmt: skip
-    row.segmented_control("Speed", list(SPEEDS), key="play_speed", width="content")
-    problem = st.session_state.pop("day_problem", None)
+    with row.popover("Key dates", key="key-dates", icon=":material/event:"):
+        key_date_menu(days)
+        st.segmented_control("Step (◀ ▶ and Play)", list(STEP_UNITS), key=STEP_KEY,
+                             format_func=STEP_UNITS.__getitem__, required=True)  # fmt: skip
+        st.segmented_control("Speed (steps a second while playing)", list(SPEEDS),
+                             key="play_speed", required=True)  # fmt: skip
+    problem = state.pop("day_problem", None)
     if problem:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move
+
+
+def key_date_menu(days: KeyDays) -> None:
+    """The key dates by period (the period of the date shown unless another is chosen),
+    the article's date and the latest day."""
+    state = st.session_state
+    now = state["day_slider"]
+    groups = days.periods
+    if groups:
+        if state.get(PERIOD_DAY_KEY) != now or not 0 <= state.get(PERIOD_KEY, -1) < len(groups):
+            state[PERIOD_KEY] = period_of(groups, now)  # follows the date until chosen
+            state[PERIOD_DAY_KEY] = now
+        index = st.selectbox(
+            "Period", range(len(groups)), key=PERIOD_KEY,
+            format_func=lambda i: f"{groups[i].label} ({len(groups[i].days)} key dates)",
+        )  # fmt: skip
+        st.selectbox(
+            "Key date", groups[index].days, index=None, key=PICK_KEY, on_change=on_pick,
+            placeholder="Pick a key date", format_func=format_date,
+        )  # fmt: skip
+    if days.span.contains(settings.ARTICLE_DATE):
+        st.button(f"The article: {format_date(settings.ARTICLE_DATE)}", key="key:article",
+                  on_click=set_day, args=(settings.ARTICLE_DATE,))  # fmt: skip
+    st.button(f"Latest: {format_date(days.latest)}", key="key:latest",
+              on_click=set_day, args=(days.latest,))  # fmt: skip
 
 
 def wait_and_step(*, fragment: bool = False) -> None:

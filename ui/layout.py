@@ -11,12 +11,15 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from geo.dates import DaySpan
+
 #: Narrowest map beside which the timeline may stand (else the timeline goes below).
 MAP_MIN_PX = 1060
 #: Narrowest timeline column.
 TIMELINE_MIN_PX = 300
 
-TITLE = "South Caucasus: Russian military presence, 1991–2021"
+#: The page title; ``{years}`` is the data's span (:attr:`geo.dates.DaySpan.years`).
+TITLE = "South Caucasus: Russian military presence, {years}"
 CAPTION = (
     "For the Warsaw Institute article 'Armenia Invites More Russian Troops to Its "
     "Territory' (23 February 2021). Dashed: approximate or proposed."
@@ -52,10 +55,10 @@ def page_style() -> None:
     st.html(_CSS)
 
 
-def header() -> None:
-    """Title and one short caption."""
+def header(span: DaySpan) -> None:
+    """Title (with the years of the data's ``span``) and one short caption."""
     with st.container(key="page-header"):
-        st.subheader(TITLE)
+        st.subheader(TITLE.format(years=span.years))
         st.caption(CAPTION)
 
 

@@ -17,13 +17,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo import settings
 from geo.dataset import Dataset
 from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
 from geo.user_layers import UserLayer
 from layers import exports
-from layers.briefing.atlas import ATLAS_DATE_LABELS, ATLAS_DATES, AtlasChoice
+from layers.briefing.atlas import ATLAS_DATE_LABELS, ATLAS_DATES, MAX_ATLAS_DATES, AtlasChoice
 from layers.briefing.print_options import (
     AS_OF_RANGE,
     MAX_DPI,
@@ -185,13 +184,15 @@ def atlas_controls(
     A fragment: building the atlas reruns (and greys) only this panel, not the page."""
     view, sheet = live.snapshot()
     st.markdown("**Atlas** (one page per date, identical maps merged)")
+    covered = dataset.span
     span = st.date_input(
-        "Dates from … to", value=(settings.FIRST_DATE, view.day),
-        min_value=settings.FIRST_DATE, max_value=settings.LAST_DATE, key="atlas:range",
+        "Dates from … to", value=(covered.first, covered.clamp(view.day)),
+        min_value=covered.first, max_value=covered.last, key="atlas:range",
         format="YYYY-MM-DD",
     )  # fmt: skip
     which = st.radio("Which dates", list(ATLAS_DATES), format_func=ATLAS_DATE_LABELS.__getitem__,
                      key="atlas:dates")  # fmt: skip
+    st.caption(f"At most {MAX_ATLAS_DATES} pages: over decades, choose months or years.")
     step = st.number_input("N (days)", 1, 3660, 30, key="atlas:step",
                            disabled=which != "step")  # fmt: skip
     if st.button("Build the atlas (PDF)", key="atlas:build", use_container_width=True):

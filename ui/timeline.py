@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from geo import settings
 from geo.dataset import Dataset
+from geo.dates import DaySpan
 from geo.user_layers import UserLayer
 from layers.briefing.view import View
 from layers.web.map import MAP_HEIGHT
@@ -40,9 +40,10 @@ def select_event(event_id: str, *, scroll: bool = True) -> None:
         state[SCROLL_KEY] = (event_id, number + 1)
 
 
-def on_event(entry: TimelineEntry) -> None:
-    """An event's button was pressed: set its date, fly the map there, highlight it."""
-    set_day(min(max(entry.date, settings.FIRST_DATE), settings.LAST_DATE))
+def on_event(entry: TimelineEntry, span: DaySpan) -> None:
+    """An event's button was pressed: set its date (within the data's ``span``), fly the
+    map there, highlight it."""
+    set_day(span.clamp(entry.date))
     st.session_state["fly"] = (entry.center, entry.zoom)
     select_event(entry.id, scroll=False)
 
@@ -95,7 +96,8 @@ def timeline(dataset: Dataset, view: View, mine: Sequence[UserLayer] = ()) -> No
                       on_click=_shift_page, args=(-1,), disabled=not page.earlier)  # fmt: skip
         for entry in page.entries:
             st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
-            st.button("Show on map", key=f"event:{entry.id}", on_click=on_event, args=(entry,),
+            st.button("Show on map", key=f"event:{entry.id}", on_click=on_event,
+                      args=(entry, dataset.span),
                       type="secondary" if entry.past else "tertiary")  # fmt: skip
         if page.earlier or page.later:
             st.button(f"Later ({page.later:,} more)", key="timeline:later",

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from geo.dates import DaySpan
 from geo.errors import DataError
 from geo.user_layers import FORMATS, MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
 from layers.web.html import escape_markdown
@@ -31,8 +32,9 @@ def uploader_key() -> str:
     return f"user_upload:{st.session_state.get(UPLOADER_COUNT_KEY, 0)}"
 
 
-def your_layers() -> tuple[UserLayer, ...]:
-    """Draw the panel and return the session's layers in upload order."""
+def your_layers(span: DaySpan | None = None) -> tuple[UserLayer, ...]:
+    """Draw the panel and return the session's layers in upload order; a feature dated
+    outside ``span`` (the data's) is noted with the file's problems."""
     state = st.session_state
     layers: dict[str, UserLayer] = state.setdefault(LAYERS_KEY, {})
     st.sidebar.header("Your layers")
@@ -42,6 +44,7 @@ def your_layers() -> tuple[UserLayer, ...]:
         accept_multiple_files=True,
         key=uploader_key(),
         on_change=_read_uploads,
+        args=(span,),
         help=(
             f"GeoJSON, GeoPackage, KML or CSV (latitude/longitude columns), up to "
             f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MiB ({MAX_UPLOAD_BYTES:,} bytes); read as "
@@ -76,7 +79,7 @@ def _remove(layer_id: str) -> None:
     st.session_state[LAYERS_KEY].pop(layer_id, None)
 
 
-def _read_uploads() -> None:
+def _read_uploads(span: DaySpan | None) -> None:
     """Read the files just uploaded into the session's layers, then empty the uploader."""
     state = st.session_state
     files: list[Any] = state.get(uploader_key()) or []
@@ -91,7 +94,7 @@ def _read_uploads() -> None:
             failed[name] = [f"{file.size:,} bytes is over the limit of {MAX_UPLOAD_BYTES:,}"]
             continue
         try:
-            layer = read_user_layer(file.getvalue(), name)
+            layer = read_user_layer(file.getvalue(), name, span=span)
         except DataError as exc:
             failed[name] = screenful(exc.problems)
             continue

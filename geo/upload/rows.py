@@ -20,7 +20,6 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo import settings
 from geo.dates import format_date
 from geo.text import clean_text
 from geo.upload.limits import Limits
@@ -180,11 +179,6 @@ def _feature(
             problems.add(
                 f"{where}, {short(str(date_key))}: {precision} only; shown from {format_date(day)}"
             )
-        if day is not None and not settings.FIRST_DATE <= day <= settings.LAST_DATE:
-            problems.add(
-                f"{where}, {short(str(date_key))}: {day.isoformat()} is outside the map's "
-                f"dates ({settings.FIRST_DATE.isoformat()} to {settings.LAST_DATE.isoformat()})"
-            )
     name_key = _first_filled(attrs, keys, NAME_COLUMNS)
     name = text_of(attrs[name_key]) if name_key is not None else ""
     details: list[list[str]] = []
@@ -202,6 +196,7 @@ def _feature(
         "details": details,
         "date": day.isoformat() if day is not None else None,
         "precision": precision,
+        "date_field": short(str(date_key)) if day is not None else None,
         "wkb": base64.b64encode(shapely.to_wkb(shape)).decode("ascii"),
     }
 

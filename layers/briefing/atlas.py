@@ -11,19 +11,25 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from geo import settings
 from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.situation import key_dates
 
 #: Which dates an atlas shows: the key dates (something changes on the map), every event
-#: date, or one page every ``step_days`` days; each with the words a user picks it by.
+#: date, one page every ``step_days`` days, or the first day of every month or year (for
+#: ranges of decades); each with the words a user picks it by.
 ATLAS_DATE_LABELS: dict[str, str] = {
     "key": "Key dates (something changes)",
     "events": "Every event",
     "step": "Every N days",
+    "month": "Every month (the 1st)",
+    "year": "Every year (1 January)",
 }
 ATLAS_DATES: tuple[str, ...] = tuple(ATLAS_DATE_LABELS)
+
+#: Most dates an atlas shows (its pages, before identical maps are merged): a server must
+#: not draw a thousand pages on one click. Over decades, choose months or years.
+MAX_ATLAS_DATES = 150
 
 #: Called after each atlas page is drawn with (pages done, pages in all).
 Progress = Callable[[int, int], None]
@@ -31,8 +37,9 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True, kw_only=True)
 class AtlasChoice:
-    """The dates of an atlas: from ``first`` to ``last`` (inclusive; ``None``: the map's
-    first date, and the view's day), which dates (:data:`ATLAS_DATES`), the step in days."""
+    """The dates of an atlas: from ``first`` to ``last`` (inclusive; ``None``: the first
+    day of the data's span, and the view's day), which dates (:data:`ATLAS_DATES`), the
+    step in days."""
 
     first: dt.date | None = None
     last: dt.date | None = None
@@ -52,18 +59,50 @@ class AtlasChoice:
 def atlas_days(
     dataset: Dataset, until: dt.date, choice: AtlasChoice | None = None
 ) -> tuple[dt.date, ...]:
-    """The days of the atlas, sorted; the range's last day is always one of them.
+    """The days of the atlas, sorted, within the data's span; the range's last day is
+    always one of them.
 
     Without ``choice``: the key dates up to ``until`` and ``until`` itself.
+
+    Raises
+    ------
+    StateError
+        When the range and choice give more than :data:`MAX_ATLAS_DATES` days.
     """
     choice = choice or AtlasChoice()
-    first = max(choice.first or settings.FIRST_DATE, settings.FIRST_DATE)
-    last = min(choice.last or until, settings.LAST_DATE)
+    span = dataset.span
+    first = span.clamp(choice.first or span.first)
+    last = span.clamp(choice.last or until)
     if choice.dates == "key":
         days = set(key_dates(dataset))
     elif choice.dates == "events":
         days = {e.date for e in dataset.events}
-    else:
+    elif choice.dates == "step":
         count = (last - first).days // choice.step_days
         days = {first + dt.timedelta(days=choice.step_days * k) for k in range(count + 1)}
-    return tuple(sorted({d for d in days if first <= d <= last} | {last}))
+    else:
+        days = {first, *_firsts(first, last, by_year=choice.dates == "year")}
+    chosen = tuple(sorted({d for d in days if first <= d <= last} | {last}))
+    if len(chosen) > MAX_ATLAS_DATES:
+        raise StateError(
+            f"the atlas from {first.isoformat()} to {last.isoformat()} would have "
+            f"{len(chosen):,} pages, more than {MAX_ATLAS_DATES}: choose a shorter range or "
+            "fewer dates (every month, every year)"
+        )
+    return chosen
+
+
+def _firsts(first: dt.date, last: dt.date, *, by_year: bool) -> list[dt.date]:
+    """The first day of every month (or year) after ``first`` up to ``last``.
+
+    >>> _firsts(dt.date(2020, 11, 10), dt.date(2021, 2, 23), by_year=False)
+    [datetime.date(2020, 12, 1), datetime.date(2021, 1, 1), datetime.date(2021, 2, 1)]
+    """
+    days: list[dt.date] = []
+    year, month = first.year, first.month
+    while True:
+        year, month = (year + 1, 1) if by_year or month == 12 else (year, month + 1)
+        day = dt.date(year, month, 1)
+        if day > last:
+            return days
+        days.append(day)

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from geo.dates import check_plausible
 from geo.errors import StateError
 from geo.model import Event
-from geo.situation import check_day
 from geo.text import clean_text
 from layers.briefing.view import View
 
@@ -51,8 +51,8 @@ class Comparison:
     after: dt.date
 
     def __post_init__(self) -> None:
-        check_day(self.before)
-        check_day(self.after)
+        check_plausible(self.before)
+        check_plausible(self.after)
         if not self.before < self.after:
             raise StateError(f"before {self.before} must be earlier than after {self.after}")
 

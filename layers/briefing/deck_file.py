@@ -46,10 +46,10 @@ import yaml
 from geo import io, settings
 from geo._validate import RecordChecker
 from geo.dataset import Dataset
+from geo.dates import DaySpan
 from geo.errors import DataError, StateError
 from geo.model import Event
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
-from geo.situation import check_day
 from layers.briefing.deck import (
     CONTROL_CHARACTERS,
     MAX_EVENTS,
@@ -207,7 +207,7 @@ def parse_deck(document: Any, file: str, dataset: Dataset) -> Deck:
         check.problem("slides", f"holds {len(raw_slides)} slides (at most {MAX_SLIDES})")
     events = {event.id: event for event in dataset.events}
     slides = [
-        _slide(check, number, raw, events)
+        _slide(check, number, raw, events, dataset.span)
         for number, raw in enumerate(raw_slides[:MAX_SLIDES], start=1)
     ]
     if problems:
@@ -220,7 +220,7 @@ def parse_deck(document: Any, file: str, dataset: Dataset) -> Deck:
 
 
 def _slide(
-    deck_check: _Checker, number: int, raw: Any, events: Mapping[str, Event]
+    deck_check: _Checker, number: int, raw: Any, events: Mapping[str, Event], span: DaySpan
 ) -> Slide | None:
     line = deck_check.field_lines.get("slides")
     if not isinstance(raw, dict):
@@ -234,8 +234,8 @@ def _slide(
     check.unknown_fields(_SLIDE_FIELDS)
     title = check.bounded_text("title", MAX_TITLE_CHARS)
     judgement = check.bounded_text("judgement", MAX_JUDGEMENT_CHARS, required=False)
-    view = _view(check, title or "untitled")
-    compare = _compare(check)
+    view = _view(check, title or "untitled", span)
+    compare = _compare(check, span)
     highlight = check.ids("highlight", events, "event")
     points = _points(check, events)
     if len(check.problems) > before or view is None:
@@ -249,7 +249,7 @@ def _slide(
     return slide if len(check.problems) == before else None
 
 
-def _view(slide: _Checker, title: str) -> View | None:
+def _view(slide: _Checker, title: str, span: DaySpan) -> View | None:
     raw = slide.record.get("view")
     if not isinstance(raw, dict):
         shown = "is required" if raw is None else f"got {_shown(raw)}"
@@ -258,7 +258,7 @@ def _view(slide: _Checker, title: str) -> View | None:
     check = slide.sub("view", raw, prefix="view.")
     before = len(check.problems)
     check.unknown_fields(_VIEW_FIELDS)
-    day = _day(check, "date", required=True)
+    day = _day(check, "date", span, required=True)
     bounds = _bounds(check)
     layers = _layers(check)
     convention = check.choice("names", tuple(CONVENTIONS), DEFAULT_CONVENTION)
@@ -275,12 +275,13 @@ def _view(slide: _Checker, title: str) -> View | None:
     )
 
 
-def _day(check: _Checker, field: str, *, required: bool) -> dt.date | None:
+def _day(check: _Checker, field: str, span: DaySpan, *, required: bool) -> dt.date | None:
+    """A day of the data's ``span`` (a slide's date must be one the data covers)."""
     day = check.date(field, required=required)
     if day is None:
         return None
     try:
-        return check_day(day)
+        return span.check(day)
     except StateError as exc:
         check.problem(field, str(exc))
         return None
@@ -322,7 +323,7 @@ def _layers(check: _Checker) -> tuple[str, ...]:
     return tuple(i for i in LAYER_IDS if i in value)
 
 
-def _compare(slide: _Checker) -> Comparison | None:
+def _compare(slide: _Checker, span: DaySpan) -> Comparison | None:
     raw = slide.record.get("compare")
     if raw is None:
         return None
@@ -331,8 +332,8 @@ def _compare(slide: _Checker) -> Comparison | None:
         return None
     check = slide.sub("compare", raw, prefix="compare.")
     check.unknown_fields(_COMPARE_FIELDS)
-    before = _day(check, "before", required=True)
-    after = _day(check, "after", required=True)
+    before = _day(check, "before", span, required=True)
+    after = _day(check, "after", span, required=True)
     if before is None or after is None:
         return None
     if not before < after:

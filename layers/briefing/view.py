@@ -12,15 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from geo import settings
+from geo.dates import DaySpan, check_plausible
 from geo.errors import StateError
 from geo.naming import DEFAULT_CONVENTION, check_convention
-from geo.situation import check_day, check_day_pair
+from geo.situation import check_day_pair
 from layers.briefing.print_options import QUERY_KEYS as PRINT_KEYS
 from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
 
 BASEMAPS: dict[str, str] = {
     "vector": "Offline vector basemap (no network needed)",
     "osm": "OpenStreetMap tiles (online)",
+    # issue 21: the tiles named by BRIEFING_BASEMAP or --basemap-tiles (layers.user_basemap)
+    "user": "Your basemap (tiles configured for this app)",
 }
 DEFAULT_BASEMAP = "vector"
 
@@ -32,7 +35,11 @@ DEFAULT_BOUNDS: Bounds = (43.2, 38.7, 47.9, 41.4)
 
 @dataclass(frozen=True)
 class View:
-    """One map view. ``layers`` are catalogue ids in catalogue order."""
+    """One map view. ``layers`` are catalogue ids in catalogue order.
+
+    Its day is only checked to be a day any map can show
+    (:func:`geo.dates.check_plausible`): whether the data covers it is asked where the
+    view meets the data (:func:`geo.situation.state_at`, the app, the command line)."""
 
     day: dt.date = settings.ARTICLE_DATE
     layers: tuple[str, ...] = DEFAULT_VISIBLE
@@ -42,7 +49,7 @@ class View:
     title: str = field(default="South Caucasus: Russian military presence")
 
     def __post_init__(self) -> None:
-        check_day(self.day)
+        check_plausible(self.day)
         object.__setattr__(self, "layers", check_layer_ids(self.layers))  # catalogue order
         check_convention(self.convention)
         check_bounds(self.bounds)
@@ -97,14 +104,19 @@ def _quote(text: str) -> str:
     return repr(text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…")
 
 
-def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, list[str]]:
+def view_from_query(
+    params: Mapping[str, str | Sequence[str]], *, span: DaySpan | None = None
+) -> tuple[View, list[str]]:
     """Parse URL parameters into a view; unusable ones are replaced by defaults.
 
     ``params`` maps each key to its value, or to every value of a key repeated in the
     URL (``st.query_params.get_all``). Returns the view and one plain-text message per
     parameter that was ignored: unknown keys, bad values, and all but the last value of
-    a repeated key. The print parameters (:data:`layers.briefing.print_options.QUERY_KEYS`) are
-    known keys, parsed by :func:`layers.briefing.print_options.print_options_from_query`.
+    a repeated key; a date outside ``span`` (the data's) is one of the bad values, and
+    without a date the day is ``span``'s nearest to the article's date
+    (:data:`geo.settings.ARTICLE_DATE`). The print parameters
+    (:data:`layers.briefing.print_options.QUERY_KEYS`) are known keys, parsed by
+    :func:`layers.briefing.print_options.print_options_from_query`.
     """
     messages = _dropped(params.get(DROPPED_KEY))
     messages += _unknown_keys(
@@ -132,7 +144,9 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
                 reason = reason[: 4 * QUOTE_CHARS] + "…"
             messages.append(f"Ignored URL parameter {key}={_quote(raw)}: {reason}")
 
-    attempt("date", lambda raw: {"day": parse_day(raw)})
+    if span is not None:
+        values["day"] = span.clamp(settings.ARTICLE_DATE)
+    attempt("date", lambda raw: {"day": parse_day(raw, span)})
     attempt("layers", lambda raw: {"layers": parse_layers(raw)})
     attempt("names", lambda raw: {"convention": check_convention(raw)})
     attempt("view", lambda raw: {"bounds": parse_bounds(raw)})
@@ -177,8 +191,9 @@ def _unknown_keys(keys: list[str]) -> list[str]:
 # value or raises StateError with a message for the user.
 
 
-def parse_day(raw: str) -> dt.date:
-    """``YYYY-MM-DD`` within the map's span.
+def parse_day(raw: str, span: DaySpan | None = None) -> dt.date:
+    """``YYYY-MM-DD`` within ``span`` (the data's), or without it within the dates any
+    map can show (:func:`geo.dates.check_plausible`).
 
     >>> parse_day("2020-11-10")
     datetime.date(2020, 11, 10)
@@ -190,15 +205,17 @@ def parse_day(raw: str) -> dt.date:
         day = dt.date.fromisoformat(raw)
     except ValueError as exc:
         raise StateError(f"{raw!r} is not a date YYYY-MM-DD") from exc
-    return check_day(day)
+    return check_plausible(day) if span is None else span.check(day)
 
 
-def parse_day_pair(raw: str) -> tuple[dt.date, dt.date]:
-    """``YYYY-MM-DD,YYYY-MM-DD``: two days within the map's span, the first not later."""
+def parse_day_pair(raw: str, span: DaySpan | None = None) -> tuple[dt.date, dt.date]:
+    """``YYYY-MM-DD,YYYY-MM-DD``: two days within ``span`` (as :func:`parse_day`), the
+    first not later."""
     parts = raw.split(",")
     if len(parts) != 2:
         raise StateError(f"{raw!r} is not two dates YYYY-MM-DD,YYYY-MM-DD")
-    return check_day_pair(parse_day(parts[0].strip()), parse_day(parts[1].strip()))
+    first, last = (parse_day(part.strip(), span) for part in parts)
+    return check_day_pair(first, last, span)
 
 
 def parse_layers(raw: str) -> tuple[str, ...]:

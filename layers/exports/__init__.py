@@ -16,11 +16,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.dates import DaySpan
 from geo.errors import StateError
 from geo.situation import check_day_pair
 from geo.text import clean_text
+from geo.tiles import TileSource
 from geo.user_layers import UserLayer
-from layers import user_layer
+from layers import user_basemap, user_layer
 from layers.briefing.atlas import AtlasChoice, Progress
 from layers.briefing.print_options import PAPER_SIZES, PrintOptions
 from layers.briefing.view import View
@@ -133,6 +135,9 @@ class ExportOptions:
     ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
     to) days of the animations; other formats ignore them. ``user_layers``: the user's
     own layers (:mod:`geo.user_layers`), drawn and exported with the view's in every format.
+    ``basemap_tiles``: the user's basemap drawn under paper maps whose view shows it
+    (``basemap='user'``), instead of the one the environment names
+    (:mod:`layers.user_basemap`).
     """
 
     width_px: int | None = None
@@ -146,6 +151,7 @@ class ExportOptions:
     compare: tuple[dt.date, dt.date] | None = None
     span: tuple[dt.date, dt.date] | None = None
     user_layers: tuple[UserLayer, ...] = ()
+    basemap_tiles: TileSource | None = None
 
     def __post_init__(self) -> None:
         if self.paper is not None and self.paper not in _PAPERS:
@@ -195,14 +201,27 @@ def export_bytes(
     Raises
     ------
     StateError
-        For an unknown format or unusable options.
+        For an unknown format, unusable options, or a day outside ``dataset.span``.
     """
     if fmt not in EXPORT_FORMATS:
         raise StateError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    check_days(dataset.span, view, fmt, options)
     view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     options = options or ExportOptions()
-    with user_layer.showing(options.user_layers):
+    with user_layer.showing(options.user_layers), user_basemap.showing(options.basemap_tiles):
         return _EXPORTERS[fmt](dataset, view, options)
+
+
+def check_days(span: DaySpan, view: View, fmt: str, options: ExportOptions | None) -> None:
+    """Raise :class:`StateError` when a day the export ``fmt`` shows lies outside ``span``
+    (the data's): the view's day, or those of ``options.compare`` or ``options.span`` (the
+    formats that show two days or a range and not the view's day)."""
+    options = options or ExportOptions()
+    if fmt not in (*COMPARE_FORMATS, *SPAN_FORMATS):
+        span.check(view.day)
+    for pair, words in ((options.compare, ("before", "after")), (options.span, ("start", "end"))):
+        if pair is not None:
+            check_day_pair(*pair, span, words=words)
 
 
 def file_name(view: View, fmt: str) -> str:

@@ -8,7 +8,9 @@ Usage::
         [--title TEXT] [--subtitle TEXT] [--banner TEXT] [--producer TEXT] [--as-of DATE] \\
         [--bounds 43.2,38.7,47.9,41.4] [--no-labels] [--data-dir DIR] \\
         [--atlas-from DATE] [--atlas-to DATE] [--atlas-dates key|events|step] [--atlas-step N] \\
-        [--extra my-events.csv --extra my-areas.geojson]
+        [--extra my-events.csv --extra my-areas.geojson] \\
+        [--basemap-tiles tiles.mbtiles|tiles/|https://.../{z}/{x}/{y}.png] \\
+        [--basemap-attribution TEXT]
     python -m layers.exports --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
     python -m layers.exports --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
 
@@ -16,6 +18,9 @@ The print options (``--title`` to ``--greyscale``) are parsed by the same functi
 the URL parameters of the app (:mod:`layers.briefing.print_options`); the before/after page and
 the animations take the title, the paper and the resolution. ``--extra`` adds the user's
 own layers (GeoJSON, GeoPackage, KML, CSV; see :mod:`geo.user_layers`).
+``--basemap-tiles`` draws a basemap of the user's own under paper maps (an MBTiles file,
+a folder of ``z/x/y`` tiles or a tile URL template; :mod:`layers.user_basemap`), with its
+attribution (``--basemap-attribution``, else the package's own) in the credits.
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
 ``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``, ``.gif``, ``.mp4``; ``.pdf`` means
@@ -51,8 +56,11 @@ from typing import NoReturn, TypeVar
 
 from geo import io, settings
 from geo.dataset_cache import load_dataset_cached
-from geo.errors import DataError, StateError
+from geo.dates import DaySpan
+from geo.errors import DataError, StateError, TileError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
+from geo.tile_store import open_source
+from geo.tiles import TileSource
 from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
 from layers.briefing.atlas import ATLAS_DATES, AtlasChoice
 from layers.briefing.print_options import (
@@ -66,6 +74,7 @@ from layers.briefing.print_options import (
     parse_text,
 )
 from layers.briefing.view import (
+    DEFAULT_BASEMAP,
     DEFAULT_BOUNDS,
     View,
     parse_bounds,
@@ -83,6 +92,7 @@ from layers.exports import (
     export_bytes,
     format_for,
 )
+from layers.user_basemap import USER_BASEMAP
 
 T = TypeVar("T")
 
@@ -118,8 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--date",
         type=argument(parse_day),
-        default=settings.ARTICLE_DATE,
-        help=f"day shown, YYYY-MM-DD (default {settings.ARTICLE_DATE.isoformat()})",
+        help=(
+            f"day shown, YYYY-MM-DD, within the data's span (default: the article's date, "
+            f"{settings.ARTICLE_DATE.isoformat()}, or the nearest day the data covers)"
+        ),
     )
     add(
         "--layers",
@@ -186,11 +198,34 @@ def build_parser() -> argparse.ArgumentParser:
             f"{MAX_UPLOAD_BYTES:,} bytes; repeatable"
         ),
     )
+    add(
+        "--basemap-tiles",
+        metavar="SOURCE",
+        help=(
+            "your own basemap under paper maps: an .mbtiles file, a folder of z/x/y tiles or "
+            "a tile URL template with {z}, {x} and {y} (only this host is contacted)"
+        ),
+    )
+    add("--basemap-attribution", type=argument(parse_text), default="",
+        help="attribution of --basemap-tiles (default: the package's own)")  # fmt: skip
     return parser
 
 
-def read_extras(paths: Sequence[Path]) -> tuple[UserLayer, ...]:
-    """The user's layers of ``--extra``; each one's problems listed on stderr.
+def read_basemap(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TileSource | None:
+    """The source of ``--basemap-tiles`` (usage error if it cannot be used), or ``None``."""
+    if args.basemap_tiles is None:
+        if args.basemap_attribution:
+            parser.error("--basemap-attribution goes with --basemap-tiles")
+        return None
+    try:
+        return open_source(args.basemap_tiles, args.basemap_attribution or None)
+    except TileError as exc:
+        parser.error(f"--basemap-tiles: {exc}")
+
+
+def read_extras(paths: Sequence[Path], span: DaySpan | None = None) -> tuple[UserLayer, ...]:
+    """The user's layers of ``--extra``; each one's problems listed on stderr (with the
+    features dated outside ``span``, the data's).
 
     Raises :class:`DataError` (every file's problems) if any file cannot be used.
     """
@@ -198,7 +233,8 @@ def read_extras(paths: Sequence[Path]) -> tuple[UserLayer, ...]:
     refused: list[str] = []
     for path in paths:
         try:
-            layer = read_user_layer(io.read_upload(path, max_bytes=MAX_UPLOAD_BYTES), path.name)
+            data = io.read_upload(path, max_bytes=MAX_UPLOAD_BYTES)
+            layer = read_user_layer(data, path.name, span=span)
         except DataError as exc:
             refused += exc.problems
             continue
@@ -245,6 +281,13 @@ def check_extent(parser: argparse.ArgumentParser, bounds: tuple[float, ...]) -> 
         parser.error(f"--bounds {bounds} lies outside the region of the data ({region})")
 
 
+def _data_failed(exc: DataError) -> int:
+    """Report data that cannot be loaded in one line; the exit status 1."""
+    problems = "; ".join(_one_line(p) for p in exc.problems)
+    sys.stderr.write(f"export failed: {len(exc.problems)} problem(s) in the data: {problems}\n")
+    return 1
+
+
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
@@ -268,6 +311,24 @@ def check_dates(parser: argparse.ArgumentParser, args: argparse.Namespace, fmt: 
     return fmt
 
 
+def check_span(parser: argparse.ArgumentParser, args: argparse.Namespace, span: DaySpan) -> None:
+    """Refuse (usage error, one line) a day of the options that the data does not cover."""
+    days = {
+        "--date": [args.date],
+        "--atlas-from": [args.atlas_from],
+        "--atlas-to": [args.atlas_to],
+        "--compare": list(args.compare or ()),
+        "--from": [args.start],
+        "--to": [args.end],
+    }
+    for option, given in days.items():
+        for day in (d for d in given if d is not None):
+            if not span.contains(day):
+                parser.error(
+                    f"{option} {day.isoformat()} is outside the map's span {span.describe()}"
+                )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the export; return the process exit status (see the module docstring)."""
     parser = build_parser()
@@ -275,16 +336,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_target(parser, args.out, args.data_dir)
     fmt = check_dates(parser, args, choose_format(parser, args.format, args.out))
     check_extent(parser, args.bounds)
+    tiles = read_basemap(parser, args)
     span = None if args.start is None else (args.start, args.end)
     try:
-        extras = read_extras(args.extra)
+        dataset = load_dataset_cached(args.data_dir)
+    except DataError as exc:
+        return _data_failed(exc)
+    check_span(parser, args, dataset.span)
+    try:
+        extras = read_extras(args.extra, dataset.span)
     except DataError as exc:
         problems = "; ".join(_one_line(p) for p in screenful(exc.problems))
         sys.stderr.write(f"export failed: cannot use --extra: {problems}\n")
         return 1
     try:
         view = View(
-            day=args.date, layers=args.layers, convention=args.names, bounds=args.bounds,
+            day=args.date or dataset.default_day, layers=args.layers, convention=args.names,
+            bounds=args.bounds, basemap=USER_BASEMAP if tiles is not None else DEFAULT_BASEMAP,
             **({"title": args.title} if args.title else {}),
         )  # fmt: skip
         sheet = PrintOptions(
@@ -305,18 +373,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare=args.compare,
             span=span,
             user_layers=extras,
+            basemap_tiles=tiles,
         )
     except StateError as exc:
         parser.error(str(exc))
     try:
-        dataset = load_dataset_cached(args.data_dir)
         data = export_bytes(dataset, view, fmt, options)
         path = io.write_bytes(args.out, data)
     except DataError as exc:
-        count = len(exc.problems)
-        problems = "; ".join(_one_line(p) for p in exc.problems)
-        sys.stderr.write(f"export failed: {count} problem(s) in the data: {problems}\n")
-        return 1
+        return _data_failed(exc)
     except StateError as exc:
         sys.stderr.write(f"export failed: {_one_line(exc)}\n")
         return 1

@@ -31,15 +31,29 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date, format_span
-from geo.model import ControlPeriod, Event, Names, Place, Site, Span
+from geo.model import (
+    ApproximateLine,
+    Community,
+    ControlPeriod,
+    Event,
+    GroundFeature,
+    Names,
+    Place,
+    Route,
+    Site,
+    Span,
+)
 from geo.naming import CONVENTIONS
 from geo.user_layers import UserFeature
 from layers.briefing.print_options import PrintOptions, marking_line
 from layers.briefing.view import View
 from layers.catalog import (
+    CommunitySource,
     ControlSource,
     EventSource,
+    GroundSource,
     PlaceSource,
+    RouteSource,
     SiteSource,
     UserSource,
     layer,
@@ -69,7 +83,11 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("id", "text", "stable feature id (record id of the data files)"),
     Field("layer", "text", "catalogue layer id (as in URLs and --layers)"),
-    Field("kind", "text", "place or site kind (city, base, corridor, ...); empty otherwise"),
+    Field(
+        "kind",
+        "text",
+        "place, site or route kind (city, base, road, ...), river class, lake; else empty",
+    ),
     Field("style_key", "text", "palette key of the style (layers/styles.py)"),
     Field("status", "text", "confirmed, reported, proposed or approximate"),
     Field("label", "text", "name in the export's naming convention"),
@@ -77,7 +95,7 @@ FIELDS: tuple[Field, ...] = (
     Field("name_hy", "text", "Armenian form (Latin script), where recorded"),
     Field("name_az", "text", "Azerbaijani form (Latin script), where recorded"),
     Field("name_ru", "text", "Russian form, where recorded"),
-    Field("holder", "text", "control areas: armenian or azerbaijani"),
+    Field("holder", "text", "control areas and villages: armenian, azerbaijani (or unknown)"),
     Field("operator", "text", "sites: who runs the site"),
     Field("start", "date", "first day (as recorded, to date_precision)"),
     Field("end", "date", "first day no longer in force (exclusive); empty = still in force"),
@@ -148,7 +166,7 @@ def gis_rows(dataset: Dataset, view: View) -> dict[str, list[Row]]:
     for layer_id, layer_features in view_feature_rows(dataset, view).items():
         by_family: dict[str, list[Row]] = {}
         for feature in layer_features:
-            fields = _fields(feature, records)
+            fields = _fields(feature, records, view.day)
             for family, geometry in _by_family(feature.geometry):
                 by_family.setdefault(family, []).append({**fields, "geometry": geometry})
         for family in FAMILY_ORDER:
@@ -210,27 +228,48 @@ class _Records:
         self.sites = {s.id: s for s in dataset.sites}
         self.events = {e.id: e for e in dataset.events}
         self.places = {f"place-{p.id}": p for p in dataset.places.values()}
+        self.lines = {line.id: line for line in dataset.lines}
+        self.communities = {f"village-{c.id}": c for c in dataset.communities}
+        self.routes = {r.id: r for r in dataset.routes}
 
     def find(
         self, layer_id: str, feature_id: str
-    ) -> ControlPeriod | Site | Event | Place | UserFeature | None:
+    ) -> (
+        ControlPeriod
+        | ApproximateLine
+        | Site
+        | Event
+        | Place
+        | Community
+        | UserFeature
+        | Route
+        | GroundFeature
+        | None
+    ):
         """The record behind a feature, by the kind of records its layer draws."""
         source = layer(layer_id).source
         if isinstance(source, UserSource):
             rows = {f"{layer_id}-{f.row}": f for f in source.user_layer.features}
             return rows.get(feature_id)
         if isinstance(source, ControlSource):
-            return self.control.get(feature_id)
+            return self.control.get(feature_id) or self.lines.get(feature_id)
+        if isinstance(source, CommunitySource):
+            return self.communities.get(feature_id)
         if isinstance(source, SiteSource):
             return self.sites.get(feature_id)
         if isinstance(source, EventSource):
             return self.events.get(feature_id)
         if isinstance(source, PlaceSource):
             return self.places.get(feature_id)
+        if isinstance(source, RouteSource):
+            return self.routes.get(feature_id)
+        if isinstance(source, GroundSource):
+            ground = self.dataset.ground.get(source.layer, ())
+            return next((g for g in ground if f"{layer_id}-{g.row}" == feature_id), None)
         return None
 
 
-def _fields(row: Feature, records: _Records) -> dict[str, Any]:
+def _fields(row: Feature, records: _Records, day: dt.date | None = None) -> dict[str, Any]:
     """The typed fields of one feature of :func:`layers.features.view_feature_rows`."""
     record = records.find(str(row.layer), str(row.id))
     names: Names | None = row.names
@@ -249,6 +288,10 @@ def _fields(row: Feature, records: _Records) -> dict[str, Any]:
         fields["name_ru"] = names.ru
     if isinstance(record, UserFeature):
         return fields | _user_fields(record)
+    if isinstance(record, Community):
+        return fields | _community_fields(record, day)
+    if isinstance(record, GroundFeature):
+        return fields | _ground_fields(record, records.dataset)
     if record is not None:
         fields["note"] = record.provenance.note
     if isinstance(record, Place):
@@ -258,10 +301,37 @@ def _fields(row: Feature, records: _Records) -> dict[str, Any]:
         fields["name_en"] = fields["name_en"] or record.name
     elif isinstance(record, ControlPeriod):
         fields |= {"holder": record.holder, **_span(record.span)}
+    elif isinstance(record, ApproximateLine):
+        fields |= _span(record.span)
+    elif isinstance(record, Route):
+        fields |= {"kind": record.kind, **_span(record.span)}
+        fields["name_en"] = fields["name_en"] or record.name
     elif isinstance(record, Event):
         fields |= _event_dates(record)
         fields["quote"] = record.quote or None
     return fields
+
+
+def _community_fields(community: Community, day: dt.date | None) -> dict[str, Any]:
+    """A village: its side on the day (``holder``, ``unknown`` or empty before its first
+    period) and that period's dates, note and quote; kind ``village``."""
+    period = community.held_on(day) if day is not None else None
+    if period is None:
+        return {"kind": "village", "note": community.provenance.note}
+    claim = f"Dated by {period.claim} (a claim). " if period.claim else ""
+    return {
+        "kind": "village",
+        "holder": period.holder,
+        **_span(period.span),
+        "note": (claim + (period.provenance.note or "")) or None,
+        "quote": period.quote,
+    }
+def _ground_fields(feature: GroundFeature, dataset: Dataset) -> dict[str, Any]:
+    """A river (its WDBII class) or a lake of ground.gpkg: undated; the note of the water
+    naming it, if any."""
+    water = dataset.waters.get(feature.water) if feature.water else None
+    kind = "lake" if feature.river_class is None else f"river class {feature.river_class}"
+    return {"kind": kind, "note": water.provenance.note if water else None}
 
 
 def _user_fields(feature: UserFeature) -> dict[str, Any]:

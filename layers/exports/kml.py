@@ -35,6 +35,7 @@ from fastkml import (
 )
 from fastkml.enums import DateTimeResolution
 
+from geo import settings
 from geo.dataset import Dataset
 from layers import styles
 from layers.briefing.print_options import PrintOptions
@@ -54,7 +55,7 @@ _RESOLUTIONS = {
     "month": DateTimeResolution.year_month,
     "day": DateTimeResolution.date,
 }
-_HOLDERS = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
+_HOLDERS = settings.HOLDER_LABELS  # the words for each holder, in one place
 
 
 def kml_colour(hex_colour: str, alpha: float = 1.0) -> str:

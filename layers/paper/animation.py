@@ -54,6 +54,9 @@ from layers.paper.page import Page
 from layers.paper.symbols import draw_layers
 from layers.story import NOTHING, MustShow, must_show
 
+#: Most frames of one animation (one per day the map changes in the range): a server must
+#: not render a thousand frames on one click; over decades, animate a part of the span.
+MAX_FRAMES = 200
 #: Width in pixels of the frames when neither a width nor a resolution is asked for.
 DEFAULT_WIDTH_PX = 1024
 #: How long a frame is shown, in milliseconds: an ordinary change, and a key date (an
@@ -261,9 +264,16 @@ def render_frames(
     Raises
     ------
     StateError
-        If a day is outside the map's span or ``start`` is later than ``end``.
+        If a day is outside the data's span, ``start`` is later than ``end``, or the
+        range has more than :data:`MAX_FRAMES` frames.
     """
     dates = frame_dates(dataset, start, end)
+    if len(dates) > MAX_FRAMES:
+        raise StateError(
+            f"the map changes on {len(dates):,} days from {start.isoformat()} to "
+            f"{end.isoformat()}: an animation shows at most {MAX_FRAMES} frames; choose a "
+            "shorter range"
+        )
     view = replace(view, bounds=change_bounds(dataset, view, [d.day for d in dates]))
     resolution = frame_dpi(paper, width_px, dpi)
     static, per_day = _layer_frames(dataset, view, [d.day for d in dates])

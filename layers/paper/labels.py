@@ -50,6 +50,7 @@ def label_requests(
     areas = _labelled_areas(content, inner)
     story = content.story
     requests: list[LabelRequest] = []
+    named_points: set[tuple[str, tuple[float, float]]] = set()  # a name once at a point
     for layer_id in label_layers:
         frame = content.frames.get(layer_id)
         spec = catalog.find(layer_id)
@@ -64,6 +65,8 @@ def label_requests(
             palette = styles.STYLES[str(row.style_key)]
             if look.placement == "centre":
                 anchors, gap = interior_points(_own_part(geometry, layer_id, areas)), 0.0
+            elif geometry.geom_type in ("LineString", "MultiLineString"):  # a road, a river
+                anchors, gap = line_points(geometry), half_pt(palette) + 1.5
             else:
                 point = geometry if geometry.geom_type == "Point" else _pole(geometry)
                 half = max(
@@ -71,6 +74,10 @@ def label_requests(
                     + [s.half_pt for s in symbols if _same_point((s.x, s.y), (point.x, point.y))]
                 )
                 anchors, gap = ((point.x, point.y),), half + 1.5
+                here = (str(row.label), (round(point.x, 5), round(point.y, 5)))
+                if here in named_points and str(row.id) not in story:
+                    continue  # e.g. a town that is also a village of the line
+                named_points.add(here)
             text = str(row.label).upper() if look.upper else str(row.label)
             if look.wrap is not None:
                 text = textwrap.fill(text, look.wrap)
@@ -84,8 +91,26 @@ def label_requests(
                     feature_id=str(row.id),
                 )
             )  # fmt: skip
-    requests = _named_by_neighbour(requests)
+    requests = _named_by_neighbour(_once_per_point(requests))
     return [r for r in requests if r.must] + [r for r in requests if not r.must]
+
+
+def _once_per_point(requests: list[LabelRequest]) -> list[LabelRequest]:
+    """``requests`` with one point label per name and point (a town that is also a
+    village of the line): a must-show one wins, else the first."""
+    first: dict[tuple[str, tuple[float, float]], int] = {}
+    for index, request in enumerate(requests):
+        if request.look.placement == "centre" or len(request.anchors) != 1:
+            continue
+        key = (" ".join(request.text.split()), request.anchors[0])
+        if key not in first or (request.must and not requests[first[key]].must):
+            first[key] = index
+    kept = set(first.values())
+    return [
+        r
+        for i, r in enumerate(requests)
+        if r.look.placement == "centre" or len(r.anchors) != 1 or i in kept
+    ]
 
 
 def _named_by_neighbour(requests: list[LabelRequest]) -> list[LabelRequest]:
@@ -173,6 +198,17 @@ def interior_points(geometry: BaseGeometry, count: int = 9) -> tuple[tuple[float
     return ((pole.x, pole.y), *((p.x, p.y) for p in ordered[: count - 1]))
 
 
+#: Where along a line its label is tried, as fractions of its length (middle first).
+LINE_LABEL_FRACTIONS = (0.5, 0.35, 0.65, 0.2, 0.8)
+
+
+def line_points(geometry: BaseGeometry) -> tuple[tuple[float, float], ...]:
+    """Points on a line (its longest part) where its label is tried, middle first
+    (:data:`LINE_LABEL_FRACTIONS`; EPSG:4326)."""
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    longest = max(parts, key=lambda part: part.length)
+    points = (longest.interpolate(f, normalized=True) for f in LINE_LABEL_FRACTIONS)
+    return tuple((p.x, p.y) for p in points)
 
 
 #: Ground whose holder changed is kept free of labels and markers where its part on the

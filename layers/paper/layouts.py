@@ -41,7 +41,7 @@ from layers.paper.insets import (
     plan_karabakh_inset,
 )
 from layers.paper.map import draw_map
-from layers.paper.map_content import MapContent, fit_frame, prepare
+from layers.paper.map_content import MapContent, at_paper_scale, fit_frame, prepare
 from layers.paper.measure import draw_measurement
 from layers.paper.page import (
     DEFAULT_PAPER,
@@ -148,6 +148,7 @@ def map_figure(
     """
     page = Page(paper, sheet)
     frames = view_features(dataset, view)
+    frames = at_paper_scale(frames, subject_bounds(view, frames))  # credits: as drawn
     top = header(page, view, MARGIN)
     box_w = page.width - 2 * MARGIN - PANEL - 0.3
     full_w = page.width - 2 * MARGIN
@@ -215,7 +216,7 @@ def briefing_figure(
     stand for several days); ``number`` is (page, pages) for ``Page k of n``.
     """
     situation = state_at(dataset, view.day)
-    frames = view_features(dataset, view, situation)
+    frames = at_paper_scale(view_features(dataset, view, situation), view.bounds)
     return briefing_page(
         dataset, view, situation, frames, paper=paper, labels=labels, sheet=sheet,
         measurement=measurement, when=when, number=number,
@@ -295,6 +296,7 @@ def _map_column(
     (left, top, width, and the lowest y the column may reach, in inches; the map keeps
     ``extra`` inches more of it for the band under it). Returns the y below the column."""
     left, top, column, lowest = box
+    frames = at_paper_scale(frames, subject_bounds(view, frames))  # credits: as drawn
     items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, column, FOOTER_FONT)
     entries = len(legend_items(frames))  # at most: the legend lists those in the extent

@@ -17,9 +17,12 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.errors import TileError
+from geo.tiles import TileSource
 from layers import catalog
 from layers.briefing.view import Bounds, View
 from layers.story import NOTHING, MustShow, event_numbers, must_show
+from layers.user_basemap import USER_BASEMAP, current
 
 #: Offline vector basemap colours (not a layer: always drawn under the layers).
 SEA_COLOUR = "#dbe7f0"
@@ -44,6 +47,9 @@ class MapContent:
     land: tuple[BaseGeometry, ...]
     story: MustShow = NOTHING
     numbers: Mapping[str, int] = field(default_factory=dict)
+    #: The user's basemap drawn instead of the vector land (issue 21), when the view
+    #: shows it and one is in force (:func:`paper_basemap`).
+    tiles: TileSource | None = None
 
 
 # --- Preparation ---------------------------------------------------------------------
@@ -128,8 +134,11 @@ def prepare(
     ``story``: what must show (default: :func:`layers.story.must_show` of the view's day);
     ``numbers``: the events' numbers (default: :func:`layers.story.event_numbers` of
     ``frames``; an inset passes its main map's).
+    Features the catalogue draws only from a scale on are left out of wider views
+    (:func:`at_paper_scale`).
     """
     extent, lat0 = fit_extent(view.bounds, *frame_in)
+    frames = at_paper_scale(frames, view.bounds)
     min_x, min_y, max_x, max_y = extent
     pad = 0.05 * (max_x - min_x)
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
@@ -137,12 +146,45 @@ def prepare(
     clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
+    land = [g for g in land if not g.is_empty]
     if story is None:
         story = must_show(dataset, frames, [view.day])
     return MapContent(
-        view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty), story,
-        event_numbers(frames) if numbers is None else numbers,
+        view, extent, lat0, clipped, tuple(land), story,
+        event_numbers(frames) if numbers is None else numbers, tiles=paper_basemap(view),
     )  # fmt: skip
+
+
+def paper_basemap(view: View) -> TileSource | None:
+    """The user's basemap a paper map of ``view`` draws: the one in force
+    (:func:`layers.user_basemap.current`) when the view shows it; ``None`` otherwise, or
+    when it cannot be used (the vector land is drawn then, and the credits say so)."""
+    if view.basemap != USER_BASEMAP:
+        return None
+    try:
+        return current()
+    except TileError:
+        return None
+
+
+def at_paper_scale(
+    frames: Mapping[str, gpd.GeoDataFrame], bounds: Bounds
+) -> dict[str, gpd.GeoDataFrame]:
+    """``frames`` without the features a paper map of ``bounds`` (the view's extent,
+    EPSG:4326) leaves out: those whose catalogue entry draws their style only on maps
+    spanning fewer degrees (:attr:`layers.catalog.LayerSpec.detail`, the paper side of
+    the web map's zoom thresholds). Frames keep their columns; layers the catalogue does
+    not hold are kept whole."""
+    span = catalog.span_deg(bounds)
+    kept: dict[str, gpd.GeoDataFrame] = {}
+    for layer_id, frame in frames.items():
+        spec = catalog.find(layer_id)
+        if spec is None or not spec.detail or frame.empty:
+            kept[layer_id] = frame
+            continue
+        shown = [spec.drawn_at_span(str(key), span) for key in frame["style_key"]]
+        kept[layer_id] = frame if all(shown) else frame[shown]
+    return kept
 
 
 def clip_geometries(

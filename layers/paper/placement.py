@@ -259,7 +259,12 @@ class Placer:
                 continue
             overlap = self.taken.overlaps(extent)
             crossed = self.crossed(extent)
-            wrong = request.look.placement != "centre" and self.ambiguous(extent, placement.anchor)
+            # a leader line says whose label it is: only a label beside its point can mislead
+            wrong = (
+                request.look.placement != "centre"
+                and not placement.leader
+                and self.ambiguous(extent, placement.anchor)
+            )
             if not overlap and not crossed and not wrong:
                 chosen = placement
                 break

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.affinity
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
@@ -27,7 +28,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.metric import line_parts
 from layers import catalog, styles
+from layers.community_features import LINE_STYLE
 from layers.features import place_feature_id
+from layers.paper.basemap_tiles import draw_basemap_tiles
 from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent
 
 
@@ -69,10 +72,14 @@ def draw_layers(ax: Axes, content: MapContent) -> list[Symbol]:
     its true place. Returns the point symbols as drawn (obstacles for labels).
     """
     ax.set_facecolor(SEA_COLOUR)
-    land = [polygon_path(g) for g in content.land if isinstance(g, Polygon | MultiPolygon)]
-    ax.add_collection(
-        PatchCollection([PathPatch(p) for p in land], facecolor=LAND_COLOUR, edgecolor="none")
-    )
+    if content.tiles is not None:  # the user's basemap instead of the vector land
+        ax.apply_aspect()
+        draw_basemap_tiles(ax, content.tiles, content.extent)
+    else:
+        land = [polygon_path(g) for g in content.land if isinstance(g, Polygon | MultiPolygon)]
+        ax.add_collection(
+            PatchCollection([PathPatch(p) for p in land], facecolor=LAND_COLOUR, edgecolor="none")
+        )
     ax.apply_aspect()
     orders = draw_orders(content.frames)
     points = _point_groups(content, orders)
@@ -125,27 +132,65 @@ def small_changes(ax: Axes, content: MapContent) -> list[BaseGeometry]:
     return small
 
 
+#: Radius in points of the ground kept clear around a place whose holder changed: its
+#: holder is drawn again there above every line (its town ring shows it inside).
+FACT_DISC_PT = 5.0
+
+
+def fact_discs(ax: Axes, content: MapContent) -> list[BaseGeometry]:
+    """Discs on the page (ellipses in EPSG:4326 degrees) of :data:`FACT_DISC_PT` points
+    around the places whose holder changed (:func:`fact_points`)."""
+    points = fact_points(content)
+    if not points:
+        return []
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    radius_px = FACT_DISC_PT * figure.dpi / 72
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    discs = []
+    for point in points:
+        x, y = to_display.transform(point)
+        (x1, _), (_, y1) = to_data.transform([(x + radius_px, y), (x, y + radius_px)])
+        rx, ry = abs(x1 - point[0]), abs(y1 - point[1])
+        disc = shapely.Point(0, 0).buffer(1.0, quad_segs=8)
+        discs.append(shapely.affinity.translate(shapely.affinity.scale(disc, rx, ry,
+                                                origin=(0, 0)), *point))  # fmt: skip
+    return discs
+
+
 def draw_facts(ax: Axes, content: MapContent) -> None:
     """Draw again, opaque and above every line and outline, the holder of the ground whose
-    holder changed where it is small on the page (a town taken, such as Shusha on
-    10 November 2020): no outline, casing or hatching of another layer hides it."""
-    small = small_changes(ax, content)
-    if not small:
+    holder changed where it is small on the page, and around each place whose holder
+    changed (a town taken, such as Shusha on 10 November 2020, :func:`fact_discs`): no
+    outline, casing or hatching of another layer hides it."""
+    _redraw_holders(ax, content, small_changes(ax, content), edges=True)
+    # around a place taken: its holder only (the approximate-line band yields to the fact)
+    _redraw_holders(ax, content, fact_discs(ax, content), edges=False)
+
+
+def _redraw_holders(
+    ax: Axes, content: MapContent, shapes: list[BaseGeometry], *, edges: bool
+) -> None:
+    """The holders' areas inside ``shapes`` drawn again at :data:`FACT_ZORDER` (with their
+    outline where ``edges``; else without, and without the approximate-line band)."""
+    if not shapes:
         return
-    ground = shapely.union_all(small)
+    ground = shapely.union_all(shapes)
     for layer_id, frame in content.frames.items():
         spec = catalog.find(layer_id)
         if spec is None or not spec.carries_holder or frame.empty:
             continue
         for row in frame.itertuples(index=False):
+            if not edges and str(row.style_key) == LINE_STYLE:
+                continue
             part = row.geometry.intersection(ground)
             if part.is_empty or not isinstance(part, Polygon | MultiPolygon):
                 continue
             look = styles.style(str(row.style_key), str(row.status))
             patch = PathPatch(
                 polygon_path(part), facecolor=styles.composite(look, LAND_COLOUR),
-                edgecolor=look.color, linewidth=0.5, hatch=look.hatch,
-                zorder=FACT_ZORDER,
+                edgecolor=look.color if edges else "none", linewidth=0.5 if edges else 0.0,
+                hatch=look.hatch if edges else None, zorder=FACT_ZORDER,
             )  # fmt: skip
             ax.add_patch(patch)
 

@@ -18,7 +18,7 @@ from geo.measure import Measurement
 from layers.catalog import DRAW_ORDER, MINOR_STYLES, Label, layer, runtime_specs
 from layers.styles import Style, style
 from layers.web.elements import GeoJsonLayer
-from layers.web.geojson import FeatureCollection, feature_style
+from layers.web.geojson import FROM_ZOOM_CLASS, FeatureCollection, feature_style
 from layers.web.html import escape_text
 from layers.web.legend import drawn_legend_html, marker_svg
 from layers.web.overlay import PRIORITY_CLASS, SituationState
@@ -27,14 +27,15 @@ _MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
 _M = TypeVar("_M", folium.CircleMarker, folium.Marker)
 
 
-def _div_icon(look: Style) -> folium.DivIcon:
+def _div_icon(look: Style, *, min_zoom: int | None = None) -> folium.DivIcon:
     size = round(2 * (look.radius + look.weight))
     return folium.DivIcon(
         html=marker_svg(look),
         icon_size=(size, size),
         icon_anchor=(size // 2, size // 2),
-        class_name="bm-marker",
+        class_name=f"bm-marker {FROM_ZOOM_CLASS}{min_zoom}" if min_zoom else "bm-marker",
     )
+
 
 # --- layers ---------------------------------------------------------------------------
 
@@ -49,6 +50,7 @@ def _binder(tooltip_options: str) -> JsCode:
     return JsCode(
         "function(feature, layer) {"
         " layer.bindPopup(feature.properties.popup, {maxWidth: 340, maxHeight: 320});"
+        " if (feature.properties.tooltip)"  # unnamed features (most rivers): no empty box
         f" layer.bindTooltip(feature.properties.tooltip, {tooltip_options}); }}"
     )
 
@@ -80,7 +82,10 @@ def _point_label(label: Label) -> JsCode:
     return _binder(
         "(feature.geometry.type !== 'Point' ? {sticky: true} :"
         f" {{permanent: true, direction: 'right', offset: [4, 0], className: '{classes}'"
-        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')}})"
+        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')"
+        # a point drawn from some zoom on (its min_zoom): its label hides with it
+        f" + (feature.properties.min_zoom ? ' {FROM_ZOOM_CLASS}' + feature.properties.min_zoom"
+        " : '')})"
     )
 
 
@@ -128,7 +133,8 @@ def layer_group(
     to draw in (the map must have it; Leaflet's default panes when ``None``).
     """
     in_pane = {} if pane is None else {"pane": pane}
-    group = folium.FeatureGroup(name=layer(layer_id).title)
+    spec = layer(layer_id)
+    group = folium.FeatureGroup(name=spec.title)
     if data is None or not data["features"]:
         return group
     by_icon: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -151,7 +157,7 @@ def layer_group(
             **in_pane,
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
-        icon = _div_icon(style(style_key, status))
+        icon = _div_icon(style(style_key, status), min_zoom=spec.min_zoom(style_key))
         collection = {"type": "FeatureCollection", "features": features}
         marker = _in_pane(folium.Marker(icon=icon), pane)
         _geojson(collection, layer_id, marker=marker, **in_pane).add_to(group)

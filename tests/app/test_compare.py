@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from geo import settings
 from geo.change import compare
 from geo.dataset import Dataset
+from geo.figures import held_km2
 from geo.user_layers import read_user_layer
 from layers import exports
 from tests.app.helpers import APP, map_args
@@ -65,6 +66,13 @@ def test_compare_mode_shows_both_dates_the_change_and_its_km2(dataset: Dataset) 
     assert "Lachin corridor (under Russian peacekeepers)" in set(
         sites["Site that appeared or ended"]
     )
+    # The published figures of the after day, beside the map's value computed the same way.
+    published = table(at, "Published").set_index("Figure")
+    kept = "Territory the Republic of Artsakh kept after the 10 November 2020 statement"
+    assert published.loc[kept, "Published"] == "2,900 km²"
+    mapped = held_km2(dataset, "armenian", AFTER, "whole")
+    assert published.loc[kept, "This map"] == f"{mapped:,.0f} km²"
+    assert "realkarabakh.com" in published.loc[kept, "Source"]
     # The area left with no control record is named by the corridor over it, from the data.
     corridor = "Armenian forces → Lachin corridor (under Russian peacekeepers), no control record"
     assert corridor in set(areas["Change"])

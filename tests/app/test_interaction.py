@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.dataset import Dataset
+from geo.periods import key_days
 from geo.situation import key_dates
 from tests.app.helpers import APP, map_args, run_app
 from ui import dates
@@ -44,18 +45,18 @@ def test_one_play_pause_button_and_no_real_waiting(
 ) -> None:
     slept: list[float] = []
     monkeypatch.setattr(dates, "time", SimpleNamespace(sleep=slept.append))  # no real waiting
-    days = key_dates(dataset)
+    days = key_days(dataset).days
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["date"] = days[-4].isoformat()
     at.session_state[dates.DELAY_KEY] = 0.8
     at.run()
     assert play_buttons(at) == ["Play"]
-    at.segmented_control(key="play_speed").set_value("2×")
+    at.segmented_control(key="play_speed").set_value("2/s")
     at.button(key="play").click().run()
     assert not at.exception
     assert at.slider(key="day_slider").value == days[-1]  # stepped to the end, then stopped
     assert play_buttons(at) == ["Play"]  # never Play and Stop at once
-    assert slept and all(s == pytest.approx(0.4) for s in slept)  # 0.8 s at 2×
+    assert slept and all(s == pytest.approx(0.4) for s in slept)  # 0.8 s at 2 steps a second
 
 
 def test_pause_stops_a_playback(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_TODAY
 from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -15,7 +16,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of ``streamlit run app.py`` on a free port (committed data, vector basemap)."""
-    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with streamlit_server(log, today=TEST_TODAY) as url:
         yield url
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import TEST_TODAY
 from tests.e2e.server import streamlit_server
 from tests.e2e.test_browser import MAP_FRAME, map_frame
 
@@ -53,7 +54,7 @@ LIVE_SCRIPTS = (
 @pytest.fixture(scope="module")
 def hostile_url(hostile_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with streamlit_server(log, hostile_data_dir) as url:
+    with streamlit_server(log, hostile_data_dir, today=TEST_TODAY) as url:
         yield url
 
 

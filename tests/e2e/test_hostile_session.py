@@ -17,6 +17,7 @@ import yaml
 from playwright.sync_api import expect
 
 from layers.web.html import WORD_JOINER
+from tests.conftest import TEST_TODAY
 from tests.e2e.server import ROOT, streamlit_server
 from tests.e2e.test_browser import TIMEOUT_MS, date_field, date_value, wait_for_paths
 
@@ -40,7 +41,9 @@ def data_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def copy_url(data_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log", data_copy) as url:
+    with streamlit_server(
+        tmp_path_factory.mktemp("streamlit") / "server.log", data_copy, today=TEST_TODAY
+    ) as url:
         yield url
 
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.dataset import Dataset
-from geo.situation import key_dates
+from geo.periods import key_days
 from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, date_field, map_frame, wait_for_paths
 
 pytestmark = pytest.mark.e2e
@@ -77,12 +77,14 @@ def test_a_map_event_click_scrolls_its_timeline_entry_into_view(
 def test_enter_applies_a_typed_date_and_play_is_one_button_without_shift(
     context: Any, app_url: str, dataset: Dataset, artifacts: Path
 ) -> None:
-    days = key_dates(dataset)
+    days = key_days(dataset).days  # the key dates, then the latest day
     page = open_app(context, app_url)
     date_field(page).fill(days[-4].isoformat())
     date_field(page).press("Enter")  # no click elsewhere
     expect(page).to_have_url(f"{app_url}/?date={days[-4].isoformat()}", timeout=TIMEOUT_MS)
-    page.locator(".st-key-play_speed button", has_text="2×").click()
+    page.locator(".st-key-key-dates button").first.click()  # the menu holding the speed
+    page.locator(".st-key-play_speed button", has_text="2/s").click()
+    page.keyboard.press("Escape")  # close the menu
     frame = page.locator(MAP_FRAME)
     top = frame.bounding_box()["y"]
     # record, every animation frame until the playback ends, where the map is and which

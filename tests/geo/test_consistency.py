@@ -179,3 +179,86 @@ def test_findings_name_file_line_and_day(make_data_dir: MakeDataDir) -> None:
     assert text.endswith("[places.yaml:1 'alpha']")
     dated = Finding("holder", dt.date(1992, 5, 7), (("control.yaml", "x"),), "m")
     assert dated.describe() == "holder 1992-05-07: m [control.yaml 'x']"
+
+
+# --- communities (communities.yaml) ------------------------------------------------------
+
+
+def _community(ident: str, lon: float, lat: float, region: str, *held: tuple[str, str]) -> Any:
+    return {
+        "id": ident,
+        "names": {"en": ident.title()},
+        "lon": lon,
+        "lat": lat,
+        "soviet_region": region,
+        **SRC,
+        "held": [{"holder": h, "from": day, **SRC} for h, day in held],
+    }
+
+
+def test_a_community_the_map_gives_to_the_other_side_is_found(make_data_dir: MakeDataDir) -> None:
+    # A village of the surrounding district, in East (Armenian-held 1993-2020 in the fixture).
+    wrong = _community("gamma", 46.7, 40.7, "aghdam-district", ("azerbaijani", "1995-01-01"))
+    findings = _check(make_data_dir, communities=[wrong], events=[])
+    assert [(f.kind, f.day, f.records) for f in findings] == [
+        (
+            "community",
+            dt.date(1995, 1, 1),
+            (("communities.yaml", "gamma"), ("control.yaml", "east-a")),
+        )
+    ]
+    assert "communities.yaml says azerbaijani, the map shows armenian" in findings[0].message
+    assert "on key dates 1995-01-01 to 1995-03-16" in findings[0].message
+    right = _community(
+        "gamma", 46.7, 40.7, "aghdam-district", ("armenian", "1995-01-01"),
+        ("azerbaijani", "2020-11-20"),
+    )  # fmt: skip
+    assert _check(make_data_dir, communities=[right], events=[]) == []
+
+
+def test_a_leftover_area_over_a_community_of_the_oblast_is_found(
+    make_data_dir: MakeDataDir,
+) -> None:
+    # The fixture's oblast is drawn from its one community (Armenian from 1992); a smaller
+    # curated area left on top of it (as the old schematic discs were) wins there.
+    village = _community("gamma", 46.3, 40.3, "askeran", ("armenian", "1992-01-01"))
+    assert _check(make_data_dir, communities=[village], events=[]) == []
+    disc = _area(
+        "disc", "Disc", "azerbaijani", {"point": [46.3, 40.3], "buffer_km": 2}, "2000-01-01"
+    )
+    findings = _check(make_data_dir, communities=[village], control=[*CONTROL, disc], events=[])
+    assert [(f.kind, f.day, f.records) for f in findings] == [
+        (
+            "community",
+            dt.date(2000, 1, 1),
+            (("communities.yaml", "gamma"), ("control.yaml", "disc")),
+        )
+    ]
+
+
+def test_an_oblast_community_far_outside_the_outline_is_found(make_data_dir: MakeDataDir) -> None:
+    near = _community("near", 46.405, 40.3, "askeran", ("armenian", "1992-01-01"))  # ~0.4 km
+    far = _community("far", 46.6, 40.3, "askeran", ("armenian", "1992-01-01"))  # ~17 km
+    findings = _check(make_data_dir, communities=[near, far], events=[])
+    assert [(f.kind, f.records) for f in findings] == [
+        ("community", (("communities.yaml", "far"),))
+    ]
+    assert "lies 17.0 km outside the oblast outline" in findings[0].message
+
+
+def test_an_event_naming_a_community_on_a_day_it_has_no_side_is_found(
+    make_data_dir: MakeDataDir,
+) -> None:
+    village = _community("gamma", 46.3, 40.3, "askeran", ("armenian", "2021-01-01"))
+    events = copy.deepcopy(EVENTS)
+    events[0]["related"] = ["gamma"]  # dated 9 November 2020
+    findings = _check(make_data_dir, communities=[village], events=events)
+    assert [(f.kind, f.day, f.records) for f in findings] == [
+        (
+            "community",
+            dt.date(2020, 11, 9),
+            (("events.yaml", "ev-one"), ("communities.yaml", "gamma")),
+        )
+    ]
+    events[0]["date"] = "2021-01-05"
+    assert _check(make_data_dir, communities=[village], events=events) == []

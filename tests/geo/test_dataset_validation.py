@@ -64,7 +64,8 @@ def test_line_numbers_point_at_the_broken_record(make_data_dir: MakeDataDir) -> 
     assert caught.value.problems == [
         "sites.yaml: line 8, record 'base-two', field 'kind': must be one of "
         "base, air-base, proposed-deployment, peacekeeping-hq, peacekeeping-zone, corridor, "
-        "monitoring-centre, exercise (got 'castle')"
+        "monitoring-centre, exercise, eu-mission-base, eu-mission-area, border-post, "
+        "checkpoint, transit-route (got 'castle')"
     ]
 
 

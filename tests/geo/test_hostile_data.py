@@ -167,14 +167,15 @@ def test_a_duplicate_key_names_file_line_and_key(make_data_dir: MakeDataDir) -> 
     ]
 
 
-@pytest.mark.parametrize("year", [1800, 2099])
-def test_dates_outside_the_map_range_are_refused(make_data_dir: MakeDataDir, year: int) -> None:
+@pytest.mark.parametrize("year", [1800, 2202])
+def test_dates_outside_the_sanity_bounds_are_refused(make_data_dir: MakeDataDir, year: int) -> None:
     events = copy.deepcopy(EVENTS)
     events[0]["date"] = f"{year}-05-01"
     control = copy.deepcopy(CONTROL)
     control[0]["start"] = f"{year}-05-01"
     problems = problems_of(make_data_dir(events=events, control=control))
-    wanted = f"must be between {settings.FIRST_DATE} and {settings.LAST_DATE} (got {year}-05-01)"
+    first, last = settings.EARLIEST_RECORD_DATE, settings.LATEST_RECORD_DATE
+    wanted = f"must be between {first} and {last} (got {year}-05-01)"
     assert any(p.startswith("events.yaml: line 1, record 'ev-one', field 'date'") for p in problems)
     assert any("record 'east-a', field 'start'" in p and wanted in p for p in problems)
 
@@ -232,6 +233,22 @@ def test_the_hostile_copy_writes_the_payload_into_every_mirror_reason(
     assert all(reason.endswith(CLEAN_PAYLOAD) for reason in reasons)
 
 
+def test_the_hostile_copy_writes_the_payload_into_the_communities_text(
+    hostile_data_dir: Path,
+) -> None:
+    communities = load_dataset(hostile_data_dir).communities
+    own_names = [c for c in communities if c.place is None]
+    assert own_names and all(c.names.en.endswith(CLEAN_PAYLOAD) for c in own_names)
+    periods = [p for c in communities for p in c.held]
+    assert all(p.provenance.note and CLEAN_PAYLOAD in p.provenance.note for p in periods)
+    claims = [p.claim for p in periods if p.claim]
+    quotes = [p.quote for p in periods if p.quote]
+    assert claims and all(claim.endswith(CLEAN_PAYLOAD) for claim in claims)
+    assert quotes and all(CLEAN_PAYLOAD in quote for quote in quotes)
+    figures = load_dataset(hostile_data_dir).figures
+    assert figures and all(f.what.endswith(CLEAN_PAYLOAD) for f in figures)
+
+
 def test_a_broken_sources_file_reports_the_cause_without_the_cascade(
     make_data_dir: MakeDataDir,
 ) -> None:
@@ -267,8 +284,8 @@ def test_overlap_and_relation_messages_carry_line_numbers(make_data_dir: MakeDat
     assert problems == [
         "control.yaml: line 14, record 'east-b', field 'start': the periods of 'East' overlap "
         "('east-a' at line 1 lasts until 2020-11-20)",
-        "events.yaml: line 1, record 'ev-one', field 'related': unknown site or control id "
-        "'nowhere'",
+        "events.yaml: line 1, record 'ev-one', field 'related': unknown site, control or "
+        "community id 'nowhere'",
     ]
 
 

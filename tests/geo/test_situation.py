@@ -9,11 +9,11 @@ import pytest
 from geo.dataset import load_dataset
 from geo.errors import StateError
 from geo.situation import key_dates, state_at
-from tests.conftest import MakeDataDir
+from tests.conftest import EARLY_EVENT, EVENTS, MakeDataDir
 
 
 def test_control_switches_on_the_handover_day(make_data_dir: MakeDataDir) -> None:
-    data = load_dataset(make_data_dir())
+    data = load_dataset(make_data_dir(events=[EARLY_EVENT, *EVENTS]))
     before = state_at(data, dt.date(2020, 11, 19))
     on = state_at(data, dt.date(2020, 11, 20))
     assert [c.holder for c in before.control] == ["armenian"]

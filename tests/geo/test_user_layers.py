@@ -14,6 +14,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from geo import io, user_layers
+from geo.dates import DaySpan
 from geo.errors import DataError
 from geo.upload import sniff, worker
 from geo.user_layers import (
@@ -255,7 +256,8 @@ def test_empty_and_missing_geometries_are_left_out() -> None:
 def test_bad_and_partial_dates_are_listed_by_row_and_field() -> None:
     rows = ["2020-10-09", "2020-10", "1994", "2020-13-01", "yesterday", "", "2030-01-01"]
     text = "name,lat,lon,Date\n" + "".join(f"r{i},40,45,{d}\n" for i, d in enumerate(rows, 1))
-    layer = read_user_layer(text.encode(), "d.csv")
+    span = DaySpan(dt.date(1991, 1, 1), dt.date(2021, 2, 23))
+    layer = read_user_layer(text.encode(), "d.csv", span=span)
     assert [(f.name, f.date, f.precision) for f in layer.features] == [
         ("r1", dt.date(2020, 10, 9), "day"),
         ("r2", dt.date(2020, 10, 1), "month"),

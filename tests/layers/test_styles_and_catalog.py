@@ -47,8 +47,8 @@ def test_every_legend_entry_has_a_palette_style_and_groups_are_known() -> None:
 
 def test_layer_ids_are_checked_and_put_in_catalogue_order() -> None:
     assert catalog.check_layer_ids(["events", "countries"]) == ("countries", "events")
-    with pytest.raises(StateError, match="unknown layers \\['roads'\\]"):
-        catalog.check_layer_ids(["roads"])
+    with pytest.raises(StateError, match="unknown layers \\['highways'\\]"):
+        catalog.check_layer_ids(["highways"])
     assert catalog.layer("nkao").title.startswith("Nagorno-Karabakh")
 
 
@@ -63,4 +63,17 @@ def test_the_catalogue_names_one_land_and_the_roles_renderers_ask_for() -> None:
     for spec in catalog.LAYERS:
         for key in spec.label.minor_styles if spec.label else ():
             assert key in styles.STYLES and key in [e.style_key for e in spec.legend], spec.id
-    assert catalog.MINOR_STYLES == ("place-minor",)
+    villages = ("village-armenian", "village-azerbaijani", "village-unknown")
+    assert list(catalog.MINOR_STYLES) == ["place-minor", *villages]
+    assert [s.id for s in catalog.LAYERS if s.detail] == ["villages", "rivers", "roads", "railways"]
+
+
+def test_every_holder_has_a_label_and_a_palette_style() -> None:
+    """A holder is one entry of geo.settings.HOLDER_LABELS plus a style control-<holder>
+    (data/SCHEMA.md, "Holders and region")."""
+    from geo import settings
+
+    assert tuple(settings.HOLDER_LABELS) == settings.HOLDERS
+    for holder in settings.HOLDERS:
+        assert f"control-{holder}" in styles.STYLES
+        assert settings.HOLDER_LABELS[holder]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from geo.dates import DaySpan
 from geo.errors import StateError
 from layers.briefing.view import DEFAULT_BOUNDS, View, view_from_query
 
@@ -43,6 +44,7 @@ def test_view_round_trips_through_the_url() -> None:
     [
         ({"date": "2020-13-01"}, "Ignored URL parameter date='2020-13-01'"),
         ({"date": "1850-01-01"}, "outside the map's span"),
+        ({"date": "2024-05-01"}, "outside the map's span 1992-01-01 to 2021-02-23"),
         ({"layers": "control,<script>"}, "unknown layers"),
         ({"names": "klingon"}, "unknown naming convention"),
         ({"view": "1,2,3"}, "four numbers"),
@@ -51,7 +53,8 @@ def test_view_round_trips_through_the_url() -> None:
     ],
 )
 def test_bad_url_parameters_fall_back_with_a_message(params: dict[str, str], fragment: str) -> None:
-    view, messages = view_from_query(params)
+    span = DaySpan(dt.date(1992, 1, 1), dt.date(2021, 2, 23))
+    view, messages = view_from_query(params, span=span)
     assert len(messages) == 1
     assert fragment in messages[0]
     assert view.bounds == DEFAULT_BOUNDS
@@ -59,7 +62,7 @@ def test_bad_url_parameters_fall_back_with_a_message(params: dict[str, str], fra
 
 def test_invalid_views_cannot_be_built() -> None:
     with pytest.raises(StateError):
-        View(day=dt.date(2022, 1, 1))
+        View(day=dt.date(2202, 1, 1))  # a typo: outside the dates any map can show
     with pytest.raises(StateError):
         View(basemap="satellite")
     with pytest.raises(StateError):

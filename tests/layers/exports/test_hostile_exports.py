@@ -158,6 +158,20 @@ def test_geojson_values_round_trip(exported: dict[str, bytes]) -> None:
     assert any(s.startswith(FORMULA) for s in strings)  # kept as typed: JSON is no spreadsheet
 
 
+def test_every_layer_exports_hostile_names(exported: dict[str, bytes]) -> None:
+    """The copy holds a site of every kind (tests/hostile.py ``missing_kinds``): each
+    layer's features, the new ones of the story after the article included, carry the
+    payload through the export."""
+    features = json.loads(exported["geojson"])["features"]
+    hostile_layers = {
+        f["properties"]["layer"] for f in features if CLEAN_PAYLOAD in " ".join(all_strings(f))
+    }
+    assert {"eu-mission", "border-guards", "checkpoints", "transit-routes"} <= hostile_layers
+    drawn = {f["properties"]["layer"] for f in features}
+    boundaries = {"countries", "nakhchivan", "provinces", "nkao", "districts", "ceasefire-line"}
+    assert drawn - boundaries <= hostile_layers  # every curated layer drawn that day
+
+
 def test_gpkg_values_round_trip(exported: dict[str, bytes], tmp_path: Path) -> None:
     path = tmp_path / "hostile.gpkg"
     path.write_bytes(exported["gpkg"])

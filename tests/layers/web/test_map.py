@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point, box
 from geo.dataset import Dataset, load_dataset
 from geo.situation import state_at
 from layers.briefing.view import DEFAULT_BOUNDS, View
-from layers.catalog import DRAW_ORDER, LAYER_IDS
+from layers.catalog import DRAW_ORDER, LAYER_IDS, LAYERS, SiteSource
 from layers.features import layer_features, view_features
 from layers.styles import STYLES
 from layers.web.geojson import COORD_DECIMALS, feature_collections, feature_style, prepare_geometry
@@ -51,7 +51,16 @@ def styles_by_id(
 def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), LAYER_IDS, "dual")
     html = render_map(dataset, ARTICLE_DAY)
-    assert sum(not frame.empty for frame in frames.values()) >= len(LAYER_IDS) - 2
+    # Layers of site kinds the data holds no record of yet (the story after the article)
+    # are empty until it does.
+    unrecorded = [
+        spec for spec in LAYERS
+        if isinstance(spec.source, SiteSource)
+        and not any(site.kind in spec.source.kinds for site in dataset.sites)
+    ]  # fmt: skip
+    assert sum(not frame.empty for frame in frames.values()) >= len(LAYER_IDS) - 2 - len(
+        unrecorded
+    )
     for layer_id, frame in frames.items():
         for feature_id in frame["id"]:
             assert f'"id": "{feature_id}"' in html, (layer_id, feature_id)

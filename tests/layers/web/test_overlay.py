@@ -49,7 +49,10 @@ def test_the_date_stamp_names_the_day(dataset: Dataset) -> None:
 def test_the_legend_lists_only_what_is_drawn_that_day(dataset: Dataset) -> None:
     before = state_of(dataset, BEFORE_WAR)["legend"]
     assert "Held by Armenian forces" in before
-    assert "Held by Azerbaijan" not in before  # no Azerbaijani area drawn before the war
+    # Before the war Azerbaijan held the oblast's edge beyond the 1994 line; before 1992 the
+    # map draws no control at all.
+    assert "Held by Azerbaijan" in before
+    assert "Held by" not in state_of(dataset, dt.date(1991, 6, 1))["legend"]
     assert "Peacekeeping HQ" not in before and "Proposed deployment area" not in before
     statement = state_of(dataset, STATEMENT)["legend"]
     assert "Peacekeeping HQ" in statement and "Held by Azerbaijan" in statement

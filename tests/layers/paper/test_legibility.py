@@ -294,3 +294,19 @@ def test_pictures_carry_the_banner_band(dataset: Dataset, fmt: str) -> None:
     top = pixels[: pixels.shape[0] // 10]
     share = np.all(np.abs(top.astype(float) - band) <= 6, axis=2).mean(axis=1)
     assert share.max() > 0.5, fmt  # a row across the page in the banner's colour
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_the_page_text_stays_inside_the_page_at_png_resolutions(
+    dataset: Dataset, dpi: int
+) -> None:
+    """Agg lays small type out up to a tenth wider at some resolutions (the credits at
+    100 dpi ran off the right edge of the PNG): every text of the page fits inside it."""
+    figure = layouts.map_figure(dataset, View(day=CEASEFIRE))
+    figure.set_dpi(dpi)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    width = figure.get_figwidth() * dpi
+    for text in figure.texts:
+        if text.get_text():
+            extent = text.get_window_extent(renderer)
+            assert extent.x0 >= 0 and extent.x1 <= width, text.get_text()[:60]

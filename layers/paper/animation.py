@@ -221,12 +221,15 @@ def _base(
     )  # fmt: skip
     page.paragraphs(MARGIN, page.bottom + MARGIN + footer, map_width, items, FOOTER_FONT)
     panel_x = page.width - MARGIN - PANEL
+    # the legend first, the locator under it where there is room (never over the legend)
+    legend_ax = page.axes(panel_x, map_bottom, PANEL, map_top - map_bottom)
+    legend = kit.draw_legend(legend_ax, every, extent=content.extent)
     inset_h = PANEL * 0.62
-    draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
-    page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
-              color=kit.MUTED)  # fmt: skip
-    legend_bottom = map_bottom + inset_h + 0.35
-    kit.draw_legend(page.axes(panel_x, legend_bottom, PANEL, map_top - legend_bottom), every)
+    room = (kit.bottom_of(page, legend) if legend else map_top) - map_bottom - 0.3
+    if room >= inset_h:
+        draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
+        page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
+                  color=kit.MUTED)  # fmt: skip
     taken = tuple(Bbox(b.reshape(2, 2)) for b in placer.taken.boxes)
     return _Base(page.figure, ax, view, frame_in, story, taken)
 

@@ -110,6 +110,7 @@ class UserFeature:
 
     ``date`` is the first day the feature is shown (``None``: always shown) and
     ``precision`` how much of it the file gave: ``'year'``, ``'month'`` or ``'day'``.
+    ``named`` is False when the file gave no name (``name`` is then "Feature N").
     """
 
     row: int
@@ -118,6 +119,7 @@ class UserFeature:
     date: dt.date | None
     precision: str | None
     geometry: BaseGeometry
+    named: bool = True
 
     def describe_date(self) -> str:
         """The date as a person reads it ('October 2020'), or '' when undated."""
@@ -234,4 +236,5 @@ def _feature(plain: Mapping[str, Any]) -> UserFeature:
         date=dt.date.fromisoformat(date) if date is not None else None,
         precision=str(precision) if precision is not None else None,
         geometry=geometry,
+        named=bool(plain.get("named", True)),
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
@@ -288,10 +288,7 @@ def take_bounds(bounds: Bounds) -> None:
     live: Screen | None = state.get(SCREEN_KEY)
     if live is not None:
         view, sheet = live.snapshot()
-        view = View(
-            day=view.day, layers=view.layers, convention=view.convention, bounds=bounds,
-            basemap=view.basemap, title=view.title,
-        )  # fmt: skip
+        view = replace(view, bounds=bounds)
         live.update(view=view)
         state["last_view"] = view
         sync_url(view, sheet)

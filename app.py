@@ -32,6 +32,7 @@ from layers.catalog import GROUPS, LAYERS
 from layers.web import situations
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
+from ui import annotations as annotations_ui
 from ui import compare as compare_ui
 from ui import deck as deck_ui
 from ui import layout, print_panel, query_limit, streamlit_queue, upload, view_sync
@@ -134,6 +135,7 @@ def init_state() -> None:
     for spec in LAYERS:
         state[f"layer:{spec.id}"] = spec.id in view.layers
     state.update(convention=view.convention, basemap=view.basemap, bounds=view.bounds)
+    annotations_ui.restore(view.annotations)
     state[LAST_VIEW_KEY] = view
 
 
@@ -146,6 +148,7 @@ def current_view() -> View:
         convention=state["convention"],
         bounds=state["bounds"],
         basemap=state["basemap"],
+        annotations=annotations_ui.current(),
     )
 
 
@@ -224,6 +227,7 @@ def main() -> None:
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
     if not comparing and not presenting:
         mine = upload.your_layers()
+        annotations_ui.annotation_panel()
         print_panel.print_controls()
         map_page(dataset, days, measurement, mine)
         return

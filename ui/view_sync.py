@@ -41,6 +41,7 @@ from layers.web.groups import feature_groups
 from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.situations import MapLayers
 from layers.web.timeline_panel import click_targets
+from ui import annotations as annotations_ui
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -251,20 +252,25 @@ def map_fragment(
             pin=state.get(PIN_KEY),
             day=view.day,
             prepared=layers.groups(),
+            annotations=annotations_ui.current(),
+            revision=annotations_ui.revision(),
         ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
     _take_report(reported_bounds(value), default, origin)
+    if annotations_ui.take_drawings(value):
+        take_annotations()
+        st.rerun(scope="app")  # the sidebar's list, the exports and the URL follow
     entries = click_targets(dataset, view.day, convention=view.convention)
     click = on_map_value(value, entries)
     if click.new_point or click.event_id is not None:
         st.rerun(scope="app")  # draw the measured line; highlight the event's card
 
 
-#: What the map component reports: its view (bounds, zoom) and the clicks
-#: (:data:`ui.map_clicks.RETURNED_OBJECTS`).
-RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS]
+#: What the map component reports: its view (bounds, zoom), the clicks
+#: (:data:`ui.map_clicks.RETURNED_OBJECTS`) and the user's drawing (:mod:`ui.annotations`).
+RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS, *annotations_ui.RETURNED_OBJECTS]
 
 
 def _take_report(bounds: Bounds | None, default: Bounds | None, origin: Any) -> None:
@@ -289,6 +295,18 @@ def take_bounds(bounds: Bounds) -> None:
     if live is not None:
         view, sheet = live.snapshot()
         view = replace(view, bounds=bounds)
+        live.update(view=view)
+        state["last_view"] = view
+        sync_url(view, sheet)
+
+
+def take_annotations() -> None:
+    """The user drew: the session's annotations go into the screen and the URL."""
+    state = st.session_state
+    live: Screen | None = state.get(SCREEN_KEY)
+    if live is not None:
+        view, sheet = live.snapshot()
+        view = replace(view, annotations=annotations_ui.current())
         live.update(view=view)
         state["last_view"] = view
         sync_url(view, sheet)

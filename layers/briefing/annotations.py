@@ -406,8 +406,8 @@ def _plain_geometry(geometry: Any) -> dict[str, Any]:
     """A shapely geometry as a GeoJSON geometry mapping (lists of [lon, lat])."""
     from shapely.geometry import mapping
 
-    plain = mapping(geometry)
-    return json.loads(json.dumps(plain))  # tuples to lists
+    plain: dict[str, Any] = json.loads(json.dumps(mapping(geometry)))  # tuples to lists
+    return plain
 
 
 # --- the address ------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from layers import catalog
+from layers.paper.annotations import draw_annotations
 from layers.paper.furniture import draw_north_arrow, draw_scale_bar
 from layers.paper.labels import draw_labels
 from layers.paper.map_content import MapContent
@@ -56,7 +57,8 @@ def draw_map(
     labels: bool = True,
     label_layers: Sequence[str] = catalog.LABEL_ORDER,
 ) -> None:
-    """Draw the layers, scale bar, north arrow and labels of ``content`` into ``ax``
+    """Draw the layers, scale bar, north arrow, the view's annotations
+    (:mod:`layers.paper.annotations`) and labels of ``content`` into ``ax``
     (labels of ``label_layers``, in that order; default: the catalogue's label priority).
 
     ``ax`` is a plain axes in EPSG:4326 degrees; its limits become ``content.extent`` and
@@ -78,6 +80,7 @@ def draw_map(
         spine.set_linewidth(0.8)
         spine.set_color("#555555")
     furniture = [*draw_scale_bar(ax, content), *draw_north_arrow(ax)]
+    furniture += draw_annotations(ax, content.view.annotations)  # the data's labels give way
     if labels:
         draw_labels(
             ax, content, symbols, obstacles(ax, furniture, symbols), label_layers=label_layers

@@ -83,6 +83,37 @@ class ZoomClass(MacroElement):
         self._name = "ZoomClass"
         self.zoom = int(zoom)
 
+class FocusWithoutScroll(MacroElement):
+    """The map takes the keyboard focus on a click without scrolling the page.
+
+    Leaflet's keyboard handler focuses the map's container on mouse down; in an iframe
+    that is partly below the fold (the app's map at 1366 x 768), focusing scrolled the
+    page (44 px), the mouse came up elsewhere and the first click on the map was lost.
+    Here the handler's mouse-down focuses with ``preventScroll``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var keys = map.keyboard;
+            if (!keys) { return; }
+            var on = keys.enabled();
+            if (on) { keys.disable(); }
+            keys._onMouseDown = function () {
+                if (this._focused) { return; }
+                this._map.getContainer().focus({preventScroll: true});
+            };
+            if (on) { keys.enable(); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FocusWithoutScroll"
+
+
 #: Failed tile requests after which the map says the online basemap is unavailable.
 TILE_ERRORS_NOTICE = 4
 #: What the map says then (plain text; the app offers the switch under the map).

@@ -28,7 +28,15 @@ from layers.catalog import LAND_BOUNDARIES, layer
 from layers.features import view_features
 from layers.styles import LABEL_STYLES
 from layers.web import assets
-from layers.web.elements import MapControl, TileFailureNotice, Verbatim, ZoomClass, figure_of
+from layers.web.annotations import add_tool, annotation_group
+from layers.web.elements import (
+    FocusWithoutScroll,
+    MapControl,
+    TileFailureNotice,
+    Verbatim,
+    ZoomClass,
+    figure_of,
+)
 from layers.web.geojson import feature_collections, prepare_geometry
 from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
@@ -122,14 +130,18 @@ def _leaflet_bounds(bounds: Bounds) -> list[list[float]]:
     return [[min_y, min_x], [max_y, max_x]]
 
 
-def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
+def base_map(
+    dataset: Dataset, bounds: Bounds, basemap: str, *, annotation_tool: str = "edit"
+) -> folium.Map:
     """A map with no data layers: basemap, scale bar, the (empty) date stamp and legend
     boxes of :class:`layers.web.overlay.Overlay`, fitted to ``bounds``.
 
     ``basemap`` is ``'vector'`` (light fills of the catalogue's land,
     :data:`layers.catalog.LAND_BOUNDARIES`, no network needed) or ``'osm'``
     (OpenStreetMap tiles). The date and legend come with :func:`situation_group`. Leaflet
-    is loaded from the app's own server.
+    is loaded from the app's own server. ``annotation_tool`` is ``'edit'`` (the user
+    draws), ``'show'`` (annotations shown only) or ``'inline'`` (shown, the script inlined
+    for a stand-alone page): :mod:`layers.web.annotations`.
     """
     fmap = folium.Map(
         location=None,
@@ -151,6 +163,8 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
         _land(dataset).add_to(fmap)
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
+    FocusWithoutScroll().add_to(fmap)  # the first click on the map is not lost
+    add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
 
@@ -186,12 +200,13 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     with the vector basemap).
     """
     frames = view_features(dataset, view)
-    fmap = base_map(dataset, view.bounds, view.basemap)
+    fmap = base_map(dataset, view.bounds, view.basemap, annotation_tool="inline")
     _inline_leaflet(fmap)
     collections = feature_collections(frames)
     for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):
         layer_group(layer_id, collections[layer_id]).add_to(fmap)
     situation_group(collections, view.day).add_to(fmap)
+    annotation_group(view.annotations).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = figure_of(fmap)
     root.title = escape_text(view.title)

@@ -3,11 +3,12 @@
 streamlit-folium re-renders only the feature groups when the date or the layers change
 (``st_folium(feature_group_to_add=...)``); the base map, and everything added to it, is
 drawn once. So the base map carries an :class:`Overlay`: a date stamp control (top
-right), a collapsible legend control (bottom left, off the subject; closed on narrow
-maps) and a routine that hides the lower-priority permanent labels overlapping others
-after every zoom or pan. The day's content comes with the feature groups: a
-:class:`SituationState` in a feature group sets ``bmState`` (the date stamp text and the
-legend HTML) on its group, and the overlay applies it when the group is added to the map.
+right), a collapsible legend control (bottom left, off the subject; closed on maps
+narrower than :data:`OPEN_LEGEND_MAP_PX`) and a routine that hides the lower-priority
+permanent labels overlapping others after every zoom or pan. The day's content comes
+with the feature groups: a :class:`SituationState` in a feature group sets ``bmState``
+(the date stamp text and the legend HTML) on its group, and the overlay applies it when
+the group is added to the map.
 
 Label priorities are the catalogue's :class:`layers.catalog.Label` ``priority`` (lower
 wins), carried on each label as the CSS class ``bm-p-<priority>``.
@@ -18,8 +19,9 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
-#: Below this map width (px) the legend starts closed (phones).
-NARROW_MAP_PX = 600
+#: Below this map width (px) the legend starts closed: open, it would hide the west of
+#: the map (Turkey, Kars) on a laptop's 1366 x 768 screen, and most of a phone's map.
+OPEN_LEGEND_MAP_PX = 1100
 #: CSS class prefix carrying a label's priority (``bm-p-10``).
 PRIORITY_CLASS = "bm-p-"
 
@@ -41,7 +43,7 @@ _OVERLAY_JS = """
     var stamp = box('topright', 'bm-date-stamp');
     var legend = box('bottomleft', 'bm-legend-box');
     stamp.style.display = 'none';
-    var legendOpen = map.getSize().x >= NARROW_PX;
+    var legendOpen = map.getSize().x >= OPEN_PX;
     var foldedFor = null;  // the open popup the legend folded for
 
     function priority(el) {
@@ -200,7 +202,7 @@ class Overlay(MacroElement):
     def script(self) -> str:
         """The overlay's script for the parent map (no data in it)."""
         return (
-            _OVERLAY_JS.replace("NARROW_PX", str(int(NARROW_MAP_PX)))
+            _OVERLAY_JS.replace("OPEN_PX", str(int(OPEN_LEGEND_MAP_PX)))
             .replace("PREFIX", PRIORITY_CLASS)
             .replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
         )

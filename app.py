@@ -34,8 +34,8 @@ from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
 from ui import annotations as annotations_ui
 from ui import compare as compare_ui
+from ui import compare_state, layout, print_panel, query_limit, streamlit_queue, upload, view_sync
 from ui import deck as deck_ui
-from ui import layout, print_panel, query_limit, streamlit_queue, upload, view_sync
 from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
@@ -122,9 +122,11 @@ def init_state() -> None:
         params = view_sync.url_query()  # every value of a repeated key
         view, messages = view_from_query(params)
         messages += print_panel.init_print_state(params)
+        messages += compare_state.restore(params, navigated=navigated)
         state.update(messages=messages, fly=None, playing=False)
         if navigated:
             view_sync.restore_origin(view.bounds)
+            compare_ui.refit(view.bounds)
         view_sync.remember_url()
     elif state.pop(DATA_ERROR_KEY, False):
         view = state[LAST_VIEW_KEY]
@@ -240,6 +242,7 @@ def main() -> None:
     print_panel.print_controls()  # in both modes, so the print options' widgets stay alive
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         if comparing:
+            view_sync.screen(view, sheet)  # a pan or the swipe bar writes the URL from it
             prepare = partial(prepared_export, dataset, view, mine=mine)
             compare_ui.compare_mode(dataset, view, data_version(), prepare)
             return

@@ -42,6 +42,7 @@ from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.situations import MapLayers
 from layers.web.timeline_panel import click_targets
 from ui import annotations as annotations_ui
+from ui import compare_state
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -139,9 +140,10 @@ def remember_url() -> None:
 
 
 def sync_url(view: View, sheet: PrintOptions) -> None:
-    """Write the view and the print options into the URL (only when they changed; each
-    change is a browser history entry)."""
-    query = view.to_query() | sheet.to_query()
+    """Write the view, the print options and, in comparison mode, the comparison
+    (:mod:`ui.compare_state`) into the URL (only when they changed; each change is a
+    browser history entry)."""
+    query = view.to_query() | sheet.to_query() | compare_state.query()
     if url_query() != _as_query(query):
         st.query_params.from_dict(query)
     st.session_state[URL_KEY] = _as_query(query)
@@ -236,7 +238,7 @@ def map_fragment(
         origin = (view.basemap, state.get("bounds", view.bounds))
         _set_origin(origin)
     fmap = base_map(dataset, origin[1], view.basemap)
-    default = _default_bounds(fmap)
+    default = default_bounds(fmap)
     value = st_folium(
         fmap,
         key=key,
@@ -312,7 +314,7 @@ def take_annotations() -> None:
         sync_url(view, sheet)
 
 
-def _default_bounds(fmap: Any) -> Bounds | None:
+def default_bounds(fmap: Any) -> Bounds | None:
     """What st_folium returns before the browser reports (the bounds of the map's data)."""
     try:
         (south, west), (north, east) = fmap.get_bounds()

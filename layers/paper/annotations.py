@@ -13,6 +13,7 @@ the data's labels give way to them.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from matplotlib.artist import Artist
@@ -28,6 +29,17 @@ from layers.paper.page import INK
 #: Stacking: above the layers, the measured line and the data's labels.
 ZORDER = 11.0
 _MARKERS = {"dot": "o", "square": "s", "triangle": "^", "star": "*"}
+#: Characters a line of annotation text holds before it wraps (at spaces only).
+WRAP_CHARS = 36
+
+
+def wrapped(label: str) -> str:
+    """``label`` in lines of about :data:`WRAP_CHARS` characters (a word is never cut).
+
+    >>> wrapped("~1,960 Russian peacekeepers in Nagorno-Karabakh and the Lachin corridor")
+    '~1,960 Russian peacekeepers in\\nNagorno-Karabakh and the Lachin\\ncorridor'
+    """
+    return "\n".join(textwrap.wrap(label, WRAP_CHARS, break_long_words=False)) or label
 
 
 def font_size(ax: Axes) -> float:
@@ -115,7 +127,7 @@ def _callout(ax: Axes, annotation: Annotation, z: float, size: float) -> list[Ar
     ax.plot([tx], [ty], marker="o", markersize=4.5, color=annotation.hex,
             markeredgecolor="white", markeredgewidth=0.8, zorder=z)  # fmt: skip
     text = ax.annotate(
-        annotation.label, (lx, ly), ha="center", va="center", fontsize=size, color=INK,
+        wrapped(annotation.label), (lx, ly), ha="center", va="center", fontsize=size, color=INK,
         fontweight="bold", parse_math=False, zorder=z + 0.005, annotation_clip=True,
         bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": annotation.hex,
               "linewidth": 1.3},
@@ -138,10 +150,11 @@ def _text(
     common = {
         "xy": at, "xytext": offset, "textcoords": "offset points", "ha": ha, "va": va,
         "fontsize": size, "fontweight": "bold", "color": annotation.hex, "parse_math": False,
-        "annotation_clip": True,
+        "annotation_clip": True, "multialignment": "center" if ha == "center" else "left",
     }  # fmt: skip
-    ax.annotate(annotation.label, **common, zorder=z, path_effects=[HALO])  # type: ignore[arg-type]
-    text: TextArtist = ax.annotate(annotation.label, **common, zorder=z + 0.005)  # type: ignore[arg-type]
+    label = wrapped(annotation.label)
+    ax.annotate(label, **common, zorder=z, path_effects=[HALO])  # type: ignore[arg-type]
+    text: TextArtist = ax.annotate(label, **common, zorder=z + 0.005)  # type: ignore[arg-type]
     return [text]
 
 

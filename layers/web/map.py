@@ -41,6 +41,7 @@ from layers.web.geojson import feature_collections, prepare_geometry
 from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
+from layers.web.spread import SpreadEvents
 
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 600
@@ -164,6 +165,7 @@ def base_map(
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     FocusWithoutScroll().add_to(fmap)  # the first click on the map is not lost
+    SpreadEvents().add_to(fmap)  # events at one place each open their own popup
     add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap

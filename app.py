@@ -292,8 +292,8 @@ def map_page(
         live = view_sync.screen(view, sheet)
         left, right = layout.map_row()
         with left:
+            basemap_fallback(view)  # above the map: in the first screen (issue 24)
             map_component(dataset, view, measurement)
-            basemap_fallback(view)
         with right:
             timeline(dataset, view, mine)
         # In the sidebar, below the print options as before; drawn after the map so

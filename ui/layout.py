@@ -15,6 +15,11 @@ from streamlit.delta_generator import DeltaGenerator
 MAP_MIN_PX = 1060
 #: Narrowest timeline column.
 TIMELINE_MIN_PX = 300
+#: The map's height: the screen's height less what stands above the map (title and date
+#: controls: about 210 px on a laptop, 375 px at 430 px wide), at most its full 600 px,
+#: so that the whole map (its legend and scale too) is in the first screen.
+PHONE_MAP_CSS = "clamp(320px, calc(100svh - 400px), 600px)"
+LAPTOP_MAP_CSS = "clamp(420px, calc(100svh - 225px), 600px)"
 
 TITLE = "South Caucasus: Russian military presence, 1991–2021"
 CAPTION = (
@@ -39,8 +44,13 @@ _CSS = f"""
 .st-key-map-row, .st-key-date-row {{ flex-wrap: wrap; }}
 .st-key-map-row > div:has(> .st-key-map-col) {{ flex: 3 1 {MAP_MIN_PX}px; min-width: 0; }}
 .st-key-map-row > div:has(> .st-key-timeline-col) {{ flex: 1 1 {TIMELINE_MIN_PX}px; min-width: 0; }}
+.st-key-map-col iframe[title="streamlit_folium.st_folium"] {{
+  height: {LAPTOP_MAP_CSS} !important; }}
 @media (max-width: 640px) {{
   .st-key-page-header [data-testid="stCaptionContainer"] {{ display: none; }}
+  /* the whole map on a phone's screen (the map fills its frame: layers/web/elements.py) */
+  .st-key-map-col iframe[title="streamlit_folium.st_folium"] {{
+    height: {PHONE_MAP_CSS} !important; }}
 }}
 .st-key-date-row > div:has(> .st-key-date-slider) {{ flex: 1 1 320px; min-width: 240px; }}
 </style>

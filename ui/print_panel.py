@@ -12,6 +12,7 @@ atlas is built again.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ import streamlit as st
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.dates import format_date
 from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
 from geo.user_layers import UserLayer
@@ -185,17 +187,24 @@ def atlas_controls(
     A fragment: building the atlas reruns (and greys) only this panel, not the page."""
     view, sheet = live.snapshot()
     st.markdown("**Atlas** (one page per date, identical maps merged)")
+    follows = _follow_the_date(view.day)
     span = st.date_input(
         "Dates from … to", value=(settings.FIRST_DATE, view.day),
         min_value=settings.FIRST_DATE, max_value=settings.LAST_DATE, key="atlas:range",
         format="YYYY-MM-DD",
     )  # fmt: skip
+    days = [d for d in (span if isinstance(span, tuple) else (span,)) if d is not None]
+    if days:
+        until = "the date on screen" if follows else "the range you chose"
+        st.caption(
+            escape_markdown(f"Pages from {format_date(days[0])} to {format_date(days[-1])} "
+                            f"({until}).")
+        )  # fmt: skip
     which = st.radio("Which dates", list(ATLAS_DATES), format_func=ATLAS_DATE_LABELS.__getitem__,
                      key="atlas:dates")  # fmt: skip
     step = st.number_input("N (days)", 1, 3660, 30, key="atlas:step",
                            disabled=which != "step")  # fmt: skip
     if st.button("Build the atlas (PDF)", key="atlas:build", use_container_width=True):
-        days = [d for d in (span if isinstance(span, tuple) else (span,)) if d is not None]
         first, last = (days[0], days[-1]) if days else (None, None)
         bar = st.progress(0.0, text="Preparing the atlas…")
 
@@ -228,6 +237,24 @@ def atlas_controls(
             key="download:atlas-pdf", on_click="ignore", icon=":material/download:",
             type="primary", use_container_width=True,
         )  # fmt: skip
+
+
+#: Session-state key: the atlas range last set from the date on screen.
+ATLAS_AUTO_KEY = "atlas:auto"
+
+
+def _follow_the_date(day: dt.date) -> bool:
+    """Set the atlas range to the map's first date to ``day`` (the date on screen) unless
+    the user chose another range; True while it follows the date (issue 24: the atlas
+    kept the date of the session's first run)."""
+    state = st.session_state
+    wanted = (settings.FIRST_DATE, day)
+    chosen = state.get("atlas:range")
+    if chosen is None or tuple(chosen) == state.get(ATLAS_AUTO_KEY):
+        state["atlas:range"] = wanted
+        state[ATLAS_AUTO_KEY] = wanted
+        return True
+    return False
 
 
 def failure_line(label: str, reason: str) -> str:

@@ -40,9 +40,10 @@ from layers.briefing.view import Bounds, View, check_bounds
 from layers.web.groups import feature_groups
 from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.situations import MapLayers
-from layers.web.timeline_panel import click_targets
+from layers.web.timeline_panel import click_targets, now_card
 from ui import annotations as annotations_ui
 from ui import compare_state
+from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -256,6 +257,8 @@ def map_fragment(
             prepared=layers.groups(),
             annotations=annotations_ui.current(),
             revision=annotations_ui.revision(),
+            now=now_card(dataset, view.day, view.convention) if state.get("playing") else "",
+            picking=bool(state.get(CLICK_MODE_KEY)),
         ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,

@@ -114,12 +114,40 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
+class FillFrame(MacroElement):
+    """The map fills its frame's height, and follows it when the frame is resized: the
+    page makes the frame shorter on a phone (:mod:`ui.layout`), so that the whole map,
+    its legend and scale included, fits on the screen."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function fill() {
+                var box = map.getContainer(), tall = window.innerHeight;
+                if (tall > 0 && box.offsetHeight !== tall) {
+                    box.style.height = tall + 'px';
+                    map.invalidateSize();
+                }
+            }
+            window.addEventListener('resize', fill);
+            fill();  // before the map is fitted to its extent (added after this)
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FillFrame"
+
+
 #: Failed tile requests after which the map says the online basemap is unavailable.
 TILE_ERRORS_NOTICE = 4
 #: What the map says then (plain text; the app offers the switch under the map).
 TILE_FAILURE_TEXT = (
     "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
-    "under the map, or Display › Basemap in the sidebar."
+    "above the map, or Display › Basemap in the sidebar."
 )
 
 

@@ -201,12 +201,15 @@ def feature_groups(
     prepared: Mapping[str, folium.FeatureGroup] | None = None,
     annotations: Sequence[Annotation] = (),
     revision: int = 0,
+    now: str = "",
+    picking: bool = False,
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
     ``collections`` lacks the layer), one per runtime layer in force (the user's own,
     :func:`layers.catalog.runtime_layers`), then the measured line (empty without a
     measurement), then the search pin (empty without one), then :func:`situation_group`
-    (date stamp of ``day`` and legend), then the user's ``annotations``
+    (date stamp of ``day``, legend, the playback's card ``now`` and the click mode
+    ``picking``), then the user's ``annotations``
     (:func:`layers.web.annotations.annotation_group`, with its ``revision``).
 
     The list always has the same length, so the app can hand it to ``st_folium``
@@ -224,7 +227,7 @@ def feature_groups(
         *groups,
         measure_group(measurement),
         pin_group(pin),
-        situation_group(collections, day),
+        situation_group(collections, day, now=now, picking=picking),
         annotation_group(annotations, revision),
     ]
 
@@ -244,14 +247,20 @@ def date_stamp(day: dt.date) -> str:
 
 
 def situation_group(
-    collections: Mapping[str, FeatureCollection], day: dt.date | None
+    collections: Mapping[str, FeatureCollection],
+    day: dt.date | None,
+    *,
+    now: str = "",
+    picking: bool = False,
 ) -> folium.FeatureGroup:
     """An empty group carrying the map's date stamp (none without ``day``) and the
     legend of what ``collections`` draw (:func:`layers.web.legend.drawn_legend_html`),
-    applied by the base map's :class:`layers.web.overlay.Overlay` when it is added."""
+    the card of the event a playback is at (``now``, escaped HTML) and whether clicks
+    pick points (``picking``), applied by the base map's
+    :class:`layers.web.overlay.Overlay` when it is added."""
     group = folium.FeatureGroup(name="Situation")
     legend = drawn_legend_html(collections)
-    SituationState(date_stamp(day) if day else "", legend).add_to(group)
+    SituationState(date_stamp(day) if day else "", legend, now, picking).add_to(group)
     return group
 
 

@@ -30,6 +30,7 @@ from layers.styles import LABEL_STYLES
 from layers.web import assets
 from layers.web.annotations import add_tool, annotation_group
 from layers.web.elements import (
+    FillFrame,
     FocusWithoutScroll,
     MapControl,
     TileFailureNotice,
@@ -76,6 +77,12 @@ _CSS = """
 .bm-marker { background: none; border: none; }
 .bm-pin { background: none; border: none; }
 .bm-tile-failure { max-width: 260px; font-size: 12px; border-left: 4px solid #d84315; }
+.bm-control.bm-now { max-width: 300px; font-size: 12px; border-left: 4px solid #d84315; }
+.bm-now .bm-now-date { font-weight: 700; }
+.bm-picking, .bm-picking .leaflet-interactive { cursor: crosshair !important; }
+.bm-picking .leaflet-pane path.leaflet-interactive,
+.bm-picking .leaflet-pane .leaflet-marker-icon.leaflet-interactive
+  { pointer-events: none !important; }
 .leaflet-tooltip.bm-measure-label { font-size: 13px; font-weight: 700; padding: 1px 5px;
   border: 1px solid #000; border-radius: 3px; background: rgba(255,255,255,0.92); }
 .bm-title h1 { font-size: 16px; margin: 0; }
@@ -165,6 +172,7 @@ def base_map(
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     FocusWithoutScroll().add_to(fmap)  # the first click on the map is not lost
+    FillFrame().add_to(fmap)  # a phone's shorter frame (ui.layout) holds the whole map
     SpreadEvents().add_to(fmap)  # events at one place each open their own popup
     add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
     fmap.fit_bounds(_leaflet_bounds(bounds))

@@ -43,6 +43,12 @@ _OVERLAY_JS = """
     var stamp = box('topright', 'bm-date-stamp');
     var legend = box('bottomleft', 'bm-legend-box');
     stamp.style.display = 'none';
+    // The event a playback is at (the timeline's current card, in short): seen on the
+    // map while the timeline may be below the fold.
+    var now = box('topright', 'bm-now');
+    now.setAttribute('role', 'status');
+    now.setAttribute('aria-live', 'polite');
+    now.style.display = 'none';
     var legendOpen = map.getSize().x >= OPEN_PX;
     var foldedFor = null;  // the open popup the legend folded for
 
@@ -132,6 +138,10 @@ _OVERLAY_JS = """
     function apply(state) {
         stamp.textContent = state.date;
         stamp.style.display = state.date ? '' : 'none';
+        now.innerHTML = state.now || '';
+        now.style.display = state.now ? '' : 'none';
+        // the distance tool's click mode: features let clicks through to the map
+        map.getContainer().classList.toggle('bm-picking', !!state.picking);
         var details = legend.querySelector('details');
         if (details && foldedFor === null) { legendOpen = details.open; }
         legend.innerHTML = state.legend;
@@ -212,7 +222,9 @@ class SituationState(MacroElement):
     """What the overlay shows for one situation, set on the parent feature group.
 
     ``date``: the date stamp, plain text (shown with ``textContent``, never parsed as
-    HTML). ``legend``: legend HTML, already escaped (:mod:`layers.web.legend`). Both
+    HTML). ``legend``: legend HTML, already escaped (:mod:`layers.web.legend`). ``now``:
+    the card of the event a playback is at, HTML already escaped (empty: hidden).
+    ``picking``: the distance tool's click mode (features let clicks through). All
     reach the script through ``tojson``; escaped text holds no brace, so the script
     stays inert when branca renders it again as a template.
     """
@@ -221,14 +233,17 @@ class SituationState(MacroElement):
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.bmState = {
-            date: {{ this.date|tojson }}, legend: {{ this.legend|tojson }}
+            date: {{ this.date|tojson }}, legend: {{ this.legend|tojson }},
+            now: {{ this.now|tojson }}, picking: {{ this.picking|tojson }}
         };
         {% endmacro %}
         """
     )
 
-    def __init__(self, date: str, legend: str) -> None:
+    def __init__(self, date: str, legend: str, now: str = "", picking: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SituationState"
         self.date = date
         self.legend = legend
+        self.now = now
+        self.picking = bool(picking)

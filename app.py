@@ -40,6 +40,7 @@ from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
 from ui.dates import DAY_KEYS, date_controls, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
 from ui.search import place_search
+from ui.text_alternative import text_alternative
 from ui.timeline import timeline
 
 #: Environment variable naming another data folder (see module docstring).
@@ -294,6 +295,7 @@ def map_page(
         with left:
             basemap_fallback(view)  # above the map: in the first screen (issue 24)
             map_component(dataset, view, measurement)
+            text_alternative(dataset, view)  # what the map shows, as a table
         with right:
             timeline(dataset, view, mine)
         # In the sidebar, below the print options as before; drawn after the map so

@@ -412,6 +412,16 @@ LABEL_ORDER: tuple[str, ...] = tuple(
     s.id
     for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
 )
+def label_order() -> tuple[str, ...]:
+    """:data:`LABEL_ORDER` with the labelled runtime layers in force (the user's own,
+    :func:`runtime_layers`), all in label priority order."""
+    extra = [s for s in runtime_specs() if s.label is not None]
+    if not extra:
+        return LABEL_ORDER
+    specs = [layer(i) for i in LABEL_ORDER] + extra
+    return tuple(s.id for s in sorted(specs, key=lambda s: s.label.priority))  # type: ignore[union-attr]
+
+
 #: Palette styles of minor features (:attr:`Label.minor_styles` of every layer).
 MINOR_STYLES: tuple[str, ...] = tuple(
     key for s in LAYERS if s.label for key in s.label.minor_styles

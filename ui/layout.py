@@ -28,7 +28,8 @@ CAPTION = (
 )
 
 #: Page CSS (no data in it): less space above the header, a small title (no caption on
-#: phones: the legend says what dashes mean), the map row.
+#: phones: the legend says what dashes mean), the map row, the map's height, and text
+#: colours with enough contrast (WCAG AA, 4.5:1; axe-core, tests/e2e/test_accessibility.py).
 #: Streamlit wraps each container of a horizontal one in a layout wrapper: the flex
 #: sizes go on that wrapper (``div:has(> .st-key-...)``).
 _CSS = f"""
@@ -41,6 +42,8 @@ _CSS = f"""
 .st-key-page-header [data-testid="stMarkdownContainer"],
 .st-key-page-header [data-testid="stCaptionContainer"],
 .st-key-page-header p {{ margin-bottom: 0; }}
+[data-testid="stCaptionContainer"] {{ color: #575655; opacity: 1; }}  /* contrast 6.6:1 (was 2.8) */
+button[data-variant="segmented_control"][aria-checked="true"] p {{ color: #a0283a; }}  /* 5.9:1 */
 .st-key-map-row, .st-key-date-row {{ flex-wrap: wrap; }}
 .st-key-map-row > div:has(> .st-key-map-col) {{ flex: 3 1 {MAP_MIN_PX}px; min-width: 0; }}
 .st-key-map-row > div:has(> .st-key-timeline-col) {{ flex: 1 1 {TIMELINE_MIN_PX}px; min-width: 0; }}

@@ -12,7 +12,6 @@ atlas is built again.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -187,13 +186,17 @@ def atlas_controls(
     A fragment: building the atlas reruns (and greys) only this panel, not the page."""
     view, sheet = live.snapshot()
     st.markdown("**Atlas** (one page per date, identical maps merged)")
-    follows = _follow_the_date(view.day)
+    state = st.session_state
+    key = state.get(ATLAS_PIN_KEY) or f"atlas:range:{view.day.isoformat()}"
     span = st.date_input(
         "Dates from … to", value=(settings.FIRST_DATE, view.day),
-        min_value=settings.FIRST_DATE, max_value=settings.LAST_DATE, key="atlas:range",
+        min_value=settings.FIRST_DATE, max_value=settings.LAST_DATE, key=key,
         format="YYYY-MM-DD",
     )  # fmt: skip
     days = [d for d in (span if isinstance(span, tuple) else (span,)) if d is not None]
+    if tuple(days) != (settings.FIRST_DATE, view.day):
+        state[ATLAS_PIN_KEY] = key  # the user chose a range: it no longer follows the date
+    follows = state.get(ATLAS_PIN_KEY) is None
     if days:
         until = "the date on screen" if follows else "the range you chose"
         st.caption(
@@ -239,22 +242,10 @@ def atlas_controls(
         )  # fmt: skip
 
 
-#: Session-state key: the atlas range last set from the date on screen.
-ATLAS_AUTO_KEY = "atlas:auto"
-
-
-def _follow_the_date(day: dt.date) -> bool:
-    """Set the atlas range to the map's first date to ``day`` (the date on screen) unless
-    the user chose another range; True while it follows the date (issue 24: the atlas
-    kept the date of the session's first run)."""
-    state = st.session_state
-    wanted = (settings.FIRST_DATE, day)
-    chosen = state.get("atlas:range")
-    if chosen is None or tuple(chosen) == state.get(ATLAS_AUTO_KEY):
-        state["atlas:range"] = wanted
-        state[ATLAS_AUTO_KEY] = wanted
-        return True
-    return False
+#: Session-state key of the atlas range's widget once the user chose a range. Until
+#: then the widget's key names the date on screen, so the range follows the date (issue
+#: 24: the atlas kept the date of the session's first run).
+ATLAS_PIN_KEY = "atlas:pinned"
 
 
 def failure_line(label: str, reason: str) -> str:

@@ -9,7 +9,8 @@ point stays on it. The ring is in screen pixels, so it is laid out again after e
 zoom and whenever the day's groups are added. Event features are those marked
 ``stack: "event"`` (:func:`layers.web.geojson.feature_collection`, from the catalogue's
 event source). A marker keeps its title as tooltip, which is how a click finds its
-timeline card (:func:`layers.web.timeline_panel.clicked_event`).
+timeline card (:func:`layers.web.timeline_panel.clicked_event`). It also gives each
+marker the keyboard can reach its tooltip's text as ``aria-label`` (its accessible name).
 """
 
 from __future__ import annotations
@@ -31,8 +32,18 @@ _SPREAD_JS = """
         return layer.bmHome;
     }
     function key(ll) { return ll.lat.toFixed(5) + ',' + ll.lng.toFixed(5); }
+    // A marker the keyboard can reach (role=button) is named by its tooltip's text.
+    function name(layer) {
+        var element = layer.getElement ? layer.getElement() : null;
+        var tip = layer.getTooltip ? layer.getTooltip() : null;
+        if (!element || !tip || element.getAttribute('aria-label')) { return; }
+        var text = document.createElement('div');
+        text.innerHTML = tip.getContent();  // escaped in Python: text only
+        element.setAttribute('aria-label', (text.textContent || '').trim());
+    }
     function spread() {
         leaders.clearLayers();
+        map.eachLayer(function (layer) { if (layer instanceof L.Marker) { name(layer); } });
         var events = {}, points = {};
         map.eachLayer(function (layer) {
             var feature = layer.feature;

@@ -192,12 +192,12 @@ def _take_report(
         state[RETURN_KEY] = (origin, bounds)
         first = previous is None or previous[0] != origin
         if not (first and view_sync.is_fit_of(bounds, fitted)):
-            view_sync.take_bounds(bounds)  # the view and the URL (swipe included)
-            return
+            view_sync.take_bounds(bounds)  # the view and the URL (the swipe's too)
     if moved:
         live = state.get(view_sync.SCREEN_KEY)
         if live is not None:
             view_sync.sync_url(*live.snapshot())
+        st.rerun()  # the map's groups carry the bar's new place (a Back step moves it back)
 
 
 def change_tables(dataset: Dataset, change: Change, convention: str) -> None:

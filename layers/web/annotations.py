@@ -38,14 +38,14 @@ ANNOTATE_JS_FILE: Path = STATIC_DIR / "briefing" / "annotate.js"
 ANNOTATE_JS_URL = "/app/static/briefing/annotate.js"
 #: Changes the tool keeps for its Undo button.
 UNDO_STEPS = 50
-#: Short names on the toolbar buttons.
+#: The toolbar buttons: a symbol (hidden from screen readers) and a short name.
 SHORT = {
-    "arrow": "➚ Arrow",
-    "callout": "▭ Callout",
-    "text": "T Text",
-    "line": "╱ Line",
-    "area": "▱ Area",
-    "point": "● Point",
+    "arrow": ("➚", "Arrow"),
+    "callout": ("▭", "Callout"),
+    "text": ("T", "Text"),
+    "line": ("╱", "Line"),
+    "area": ("▱", "Area"),
+    "point": ("●", "Point"),
 }
 
 #: Look of the annotations, the toolbar and the form (no data in it).
@@ -72,12 +72,12 @@ CSS = """
 .bm-ann-swatch[aria-pressed='true'] { box-shadow: 0 0 0 3px #222; }
 .bm-ann-row { display: flex; gap: 4px; justify-content: space-between; margin-top: 4px; }
 .bm-ann-label { background: none; border: none; }
-.bm-ann-text { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
-  font: 700 13px/1.2 system-ui, sans-serif; color: var(--bm-ann);
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.bm-ann-text { position: absolute; transform: translate(-50%, -50%); width: max-content;
+  max-width: 240px; text-align: center; font: 700 13px/1.2 system-ui, sans-serif;
+  color: var(--bm-ann); text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .bm-ann-text.bm-ann-box { color: #1a1a1a; background: #fff; border: 2px solid var(--bm-ann);
-  border-radius: 4px; padding: 2px 6px; text-shadow: none; white-space: normal; width: max-content;
-  max-width: 220px; }
+  border-radius: 4px; padding: 2px 6px; text-shadow: none; max-width: 220px; }
+.bm-ann-text.bm-ann-side { text-align: left; }
 .bm-ann-text.bm-ann-along { transform: translate(-50%, -140%); }
 .bm-ann-text.bm-ann-side { transform: translate(12px, -50%); }
 .bm-ann-symbol { background: none; border: none; }

@@ -86,6 +86,22 @@
     return node;
   }
 
+  /* A toolbar button: a symbol hidden from screen readers, then its name (the name a
+     screen reader says is the visible text). */
+  function button(symbol, name, title) {
+    var node = el("button", "bm-ann-tool");
+    node.type = "button";
+    if (symbol) {
+      var icon = el("span", "bm-ann-icon", symbol);
+      icon.setAttribute("aria-hidden", "true");
+      node.appendChild(icon);
+      node.appendChild(document.createTextNode(" "));
+    }
+    node.appendChild(document.createTextNode(name));
+    if (title) { node.title = title; }
+    return node;
+  }
+
   function round(v) { return Math.round(v * 1e5) / 1e5; }
 
   function clean(text) { return String(text || "").replace(/\s+/g, " ").trim(); }
@@ -302,9 +318,8 @@
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       self.tools = {};
-      var toggle = el("button", "bm-ann-tool bm-ann-toggle", "✎ Draw");
-      toggle.type = "button";
-      toggle.title = "Draw on the map: arrows, callouts, text, lines, areas, symbols";
+      var toggle = button("✎", "Draw", "Draw on the map: arrows, callouts, text, lines, areas, symbols");
+      toggle.classList.add("bm-ann-toggle");
       toggle.setAttribute("aria-expanded", "false");
       var list = el("div", "bm-ann-tools");
       list.hidden = true;
@@ -316,28 +331,24 @@
       box.appendChild(toggle);
       box.appendChild(list);
       Object.keys(self.opts.kinds).forEach(function (kind) {
-        var button = el("button", "bm-ann-tool", self.opts.short[kind]);
-        button.type = "button";
-        button.title = "Draw: " + self.opts.titles[kind];
-        button.setAttribute("aria-label", "Draw " + self.opts.titles[kind]);
-        button.setAttribute("aria-pressed", "false");
-        button.addEventListener("click", function () { self.start(kind); });
-        self.tools[kind] = button;
-        list.appendChild(button);
+        var tool = button(self.opts.short[kind][0], self.opts.short[kind][1],
+          "Draw: " + self.opts.titles[kind]);
+        tool.setAttribute("aria-pressed", "false");
+        tool.addEventListener("click", function () { self.start(kind); });
+        self.tools[kind] = tool;
+        list.appendChild(tool);
       });
       self.drawButtons = el("div", "bm-ann-drawing");
       [["Add centre", "Add the map's centre as a point (Enter)", function () { self.addCentre(); }],
        ["Finish", "Finish the shape (double-click)", function () { self.finish(); }],
        ["Cancel", "Stop drawing (Esc)", function () { self.cancel(); }]].forEach(function (spec) {
-        var b = el("button", "bm-ann-tool", spec[0]);
-        b.type = "button"; b.title = spec[1];
+        var b = button("", spec[0], spec[1]);
         b.addEventListener("click", spec[2]);
         self.drawButtons.appendChild(b);
       });
       self.drawButtons.hidden = true;
       list.appendChild(self.drawButtons);
-      var undo = el("button", "bm-ann-tool", "↶ Undo");
-      undo.type = "button"; undo.title = "Undo the last change (Ctrl+Z)";
+      var undo = button("↶", "Undo", "Undo the last change (Ctrl+Z)");
       undo.addEventListener("click", function () { self.undo(); });
       list.appendChild(undo);
       self.status = el("div", "bm-ann-status");
@@ -580,8 +591,7 @@
       form.appendChild(pick);
     }
     var row = el("div", "bm-ann-row");
-    var del = el("button", "bm-ann-tool", "Delete"), done = el("button", "bm-ann-tool", "Done");
-    del.type = done.type = "button";
+    var del = button("", "Delete"), done = button("", "Done");
     del.setAttribute("data-bm", "delete"); done.setAttribute("data-bm", "done");
     del.addEventListener("click", function () { self.remove(index); });
     done.addEventListener("click", function () { apply(); self.select(-1); self.map.getContainer().focus({preventScroll: true}); });

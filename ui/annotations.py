@@ -177,6 +177,9 @@ def annotation_panel() -> None:
             options = list(range(len(drawn)))
             if state.get("annotation_pick") not in options:
                 state["annotation_pick"] = 0
+            picked = drawn[state["annotation_pick"]]
+            if state.get("annotation_form_of") != picked:  # changed on the map, or new
+                state["annotation_form_of"] = picked
                 _pick()
             st.selectbox("Edit annotation", options, key="annotation_pick", on_change=_pick,
                          format_func=lambda i: f"{i + 1}. {drawn[i].describe()}")  # fmt: skip

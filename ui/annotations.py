@@ -61,8 +61,11 @@ def put(annotations: tuple[Annotation, ...], message: str | None = None) -> None
 
 
 def restore(annotations: tuple[Annotation, ...]) -> None:
-    """Set the annotations from a URL, a slide or Back/Forward (no Undo step)."""
+    """Set the annotations from a URL, a slide or Back/Forward (no Undo step). The map is
+    sent them anew (a new revision): it may show another drawing than the one it was
+    last sent (a drawing reported just before a Back step)."""
     st.session_state[ANNOTATIONS_KEY] = annotations
+    st.session_state[REVISION_KEY] = revision() + 1
 
 
 def take_drawings(value: Mapping[str, Any] | None) -> bool:

@@ -131,6 +131,7 @@ def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepa
         change_layer,
         days=(before, after),
         swipe=compare_state.current().swipe,
+        swipe_revision=compare_state.swipe_revision(),
         annotations=view.annotations,
     )
     use_prepared(
@@ -197,7 +198,7 @@ def _take_report(
         live = state.get(view_sync.SCREEN_KEY)
         if live is not None:
             view_sync.sync_url(*live.snapshot())
-        st.rerun()  # the map's groups carry the bar's new place (a Back step moves it back)
+        st.rerun()  # the map's groups carry the bar's new place
 
 
 def change_tables(dataset: Dataset, change: Change, convention: str) -> None:

@@ -28,6 +28,7 @@ from layers.briefing.compare_view import (
 MODE_KEY = "mode"
 BEFORE_KEY, AFTER_KEY = "compare_before", "compare_after"
 SWIPE_KEY = "compare_swipe"
+SWIPE_REVISION_KEY = "compare_swipe_revision"
 
 
 def comparing() -> bool:
@@ -76,9 +77,17 @@ def restore(params: Mapping[str, str | Sequence[str]], *, navigated: bool) -> li
             BEFORE_KEY: compare.before,
             AFTER_KEY: compare.after,
             SWIPE_KEY: compare.swipe,
+            SWIPE_REVISION_KEY: swipe_revision() + 1,  # sent anew: the bar may stand elsewhere
         }
     )
     return messages
+
+
+def swipe_revision() -> int:
+    """Changes whenever the swipe is set from an address: the comparison map is then sent
+    the bar's place even if it equals the last place it was sent (the bar may have
+    moved since, reported after that)."""
+    return int(st.session_state.get(SWIPE_REVISION_KEY, 0))
 
 
 def take_swipe(value: object) -> bool:

@@ -267,16 +267,17 @@ class SwipeState(MacroElement):
         """
     )
 
-    def __init__(self, swipe: float) -> None:
+    def __init__(self, swipe: float, revision: int = 0) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SwipeState"
-        self.swipe = float(swipe)
+        self.swipe = f"{float(swipe)!r} /* {int(revision)} */"
 
 
-def swipe_group(swipe: float) -> folium.FeatureGroup:
-    """An empty group placing the swipe bar at ``swipe`` (share of the width)."""
+def swipe_group(swipe: float, revision: int = 0) -> folium.FeatureGroup:
+    """An empty group placing the swipe bar at ``swipe`` (share of the width); a new
+    ``revision`` sends the same place again (after a Back or Forward step)."""
     group = folium.FeatureGroup(name="Swipe")
-    SwipeState(swipe).add_to(group)
+    SwipeState(swipe, revision).add_to(group)
     return group
 
 
@@ -288,6 +289,7 @@ def compare_groups(
     *,
     days: tuple[dt.date, dt.date] | None = None,
     swipe: float = 0.5,
+    swipe_revision: int = 0,
     annotations: Sequence[Annotation] = (),
 ) -> list[folium.FeatureGroup]:
     """Feature groups of the comparison map, as many whatever the layers toggled (one more
@@ -309,6 +311,6 @@ def compare_groups(
         change_group(change),
         *(layer_group(i, fixed.get(i), pane=FIXED_PANE) for i in DRAW_ORDER),
         situation_group(fixed, before, after, change, days),
-        swipe_group(swipe),
+        swipe_group(swipe, swipe_revision),
         annotation_group(annotations),
     ]

@@ -49,7 +49,7 @@ _OVERLAY_JS = """
     now.setAttribute('role', 'status');
     now.setAttribute('aria-live', 'polite');
     now.style.display = 'none';
-    var legendOpen = map.getSize().x >= OPEN_PX;
+    var legendOpen = null;  // decided when the legend is first shown, the map laid out
     var foldedFor = null;  // the open popup the legend folded for
 
     function priority(el) {
@@ -144,6 +144,7 @@ _OVERLAY_JS = """
         map.getContainer().classList.toggle('bm-picking', !!state.picking);
         var details = legend.querySelector('details');
         if (details && foldedFor === null) { legendOpen = details.open; }
+        if (legendOpen === null) { legendOpen = map.getContainer().clientWidth >= OPEN_PX; }
         legend.innerHTML = state.legend;
         legend.style.display = state.legend ? '' : 'none';
         details = legend.querySelector('details');

@@ -41,8 +41,9 @@ _SPREAD_JS = """
         text.innerHTML = tip.getContent();  // escaped in Python: text only
         element.setAttribute('aria-label', (text.textContent || '').trim());
     }
+    var drawn = '';  // the leaders drawn: (event id, from, to) of each
     function spread() {
-        leaders.clearLayers();
+        var lines = [];
         map.eachLayer(function (layer) { if (layer instanceof L.Marker) { name(layer); } });
         var events = {}, points = {};
         map.eachLayer(function (layer) {
@@ -74,9 +75,21 @@ _SPREAD_JS = """
                     centre.x + radius * Math.cos(angle), centre.y + radius * Math.sin(angle)));
                 home(layer);
                 layer.setLatLng(at);
-                L.polyline([layer.bmHome, at], {color: '#444444', weight: 1, opacity: 0.8,
-                    interactive: false}).addTo(leaders);
+                lines.push([layer.feature.id, layer.bmHome, at]);
             });
+        });
+        // Drawn again only when they moved (a date change that keeps the situation
+        // draws nothing new: tests/e2e/test_date_change.py).
+        var key = JSON.stringify(lines.map(function (l) {
+            return [l[0], l[1].lat.toFixed(6), l[1].lng.toFixed(6), l[2].lat.toFixed(6),
+                    l[2].lng.toFixed(6)];
+        }));
+        if (key === drawn) { return; }
+        drawn = key;
+        leaders.clearLayers();
+        lines.forEach(function (l) {
+            L.polyline([l[1], l[2]], {color: '#444444', weight: 1, opacity: 0.8,
+                interactive: false}).addTo(leaders);
         });
     }
     var pending = null;

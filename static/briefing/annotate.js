@@ -152,6 +152,8 @@
     this.loaded = false;
     this.colour = opts.colour;
     map.createPane("bmAnnotations").style.zIndex = 640;
+    map.createPane("bmAnnotationText").style.zIndex = 645;  // texts above leaders
+    map.createPane("bmAnnotationHandles").style.zIndex = 660;  // handles above all
     this.layer = L.layerGroup().addTo(map);
     this.handles = L.layerGroup().addTo(map);
     map.on("zoomend", this.render, this);
@@ -217,7 +219,7 @@
     var span = el("span", "bm-ann-text " + cls, a.label);
     span.style.setProperty("--bm-ann", this.opts.palette[a.colour]);
     return L.marker([xy[1], xy[0]], {
-      pane: "bmAnnotations", keyboard: false, interactive: this.opts.editable,
+      pane: "bmAnnotationText", keyboard: false, interactive: this.opts.editable,
       icon: L.divIcon({className: "bm-ann-label", html: span, iconSize: null})
     });
   };
@@ -498,7 +500,7 @@
     };
     var handle = function (k, xy, title) {
       var marker = L.marker([xy[1], xy[0]], {
-        draggable: true, keyboard: true, title: title, pane: "bmAnnotations",
+        draggable: true, keyboard: true, title: title, pane: "bmAnnotationHandles",
         icon: L.divIcon({className: "bm-ann-handle" + (k < 0 ? " bm-ann-move" : ""), iconSize: [14, 14]})
       });
       marker.on("dragend", function () {

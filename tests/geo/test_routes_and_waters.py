@@ -34,14 +34,16 @@ def test_the_road_through_lachin_follows_the_story(dataset: Dataset) -> None:
     on_the_day = _routes_on(dataset, D(2020, 11, 10))
     assert "lachin-corridor-road" in on_the_day
     assert "goris-lachin-stepanakert-road" not in on_the_day
-    assert "lachin-corridor-road" in _routes_on(dataset, settings.LAST_DATE)
+    assert "lachin-corridor-road" in _routes_on(dataset, settings.ARTICLE_DATE)
     corridor = next(r for r in dataset.routes if r.id == "lachin-corridor-road")
-    assert corridor.span.end == D(2022, 8, 31)  # after the map's last day: never reached
+    assert corridor.span.end == D(2022, 8, 31)  # traffic moved to the new road on 30 August
+    assert "lachin-corridor-road" in _routes_on(dataset, D(2022, 8, 30))
+    assert "lachin-corridor-road" not in _routes_on(dataset, D(2022, 8, 31))
     assert {D(1992, 5, 18), D(2020, 11, 10)} <= set(key_dates(dataset))
 
 
 def test_the_syunik_roads_are_always_drawn_and_the_railway_stops(dataset: Dataset) -> None:
-    for day in (settings.FIRST_DATE, D(2000, 1, 1), settings.LAST_DATE):
+    for day in (dataset.span.first, D(2000, 1, 1), settings.ARTICLE_DATE, dataset.span.last):
         assert {"goris-kapan-road", "meghri-road"} <= _routes_on(dataset, day)
     assert "aras-railway" in _routes_on(dataset, D(1992, 1, 31))
     assert "aras-railway-former" not in _routes_on(dataset, D(1992, 1, 31))

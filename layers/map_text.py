@@ -20,7 +20,7 @@ from layers.catalog import layer, runtime_specs
 from layers.features import features
 
 #: The detail of a feature shown in the "Detail" column, in this order of preference.
-_DETAIL_FIELDS = ("Held by", "Date", "Operator", "Period", "Kind")
+_DETAIL_FIELDS = ("Held by", "Date", "Operator", "Shows", "Period", "Kind")
 #: Columns of the table.
 COLUMNS = ("Layer", "Name", "Status", "Detail")
 

@@ -126,8 +126,10 @@ def test_the_text_alternative_lists_holders_sites_events_and_annotations(
     rows = map_text_rows(dataset, replace(VIEW, annotations=(CALLOUT,)))
     layers = {row.layer for row in rows}
     assert {"Who held what on the date", "Events up to the date"} <= layers
-    holders = {r.detail for r in rows if r.layer == "Who held what on the date"}
-    assert holders == {"Azerbaijan", "Armenian forces"}
+    control = [r for r in rows if r.layer == "Who held what on the date"]
+    band = [r for r in control if r.name == "Approximate line of contact"]
+    assert [r.detail for r in band] == ["where the line between the two sides is uncertain"]
+    assert {r.detail for r in control if r not in band} == {"Azerbaijan", "Armenian forces"}
     assert rows[-1].name == PKF and rows[-1].detail == "Callout, blue"
     assert not map_text_rows(dataset, replace(VIEW, layers=()))
 

@@ -26,104 +26,28 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 
 from geo.errors import StateError
 
-# the ground's pieces (issue 21), kept in their own module for length; re-exported
+# the types of the entries (catalog_model.py) and the ground's pieces (catalog_ground.py),
+# kept in their own modules for length; re-exported
 from layers.catalog_ground import MAJOR_RIVER_CLASSES as MAJOR_RIVER_CLASSES
 from layers.catalog_ground import Detail as Detail
 from layers.catalog_ground import GroundSource as GroundSource
 from layers.catalog_ground import RouteSource as RouteSource
 from layers.catalog_ground import span_deg as span_deg
-from layers.catalog_parts import BoundarySource as BoundarySource
-from layers.catalog_parts import CommunitySource as CommunitySource
-from layers.catalog_parts import ControlSource as ControlSource
-from layers.catalog_parts import EventSource as EventSource
-from layers.catalog_parts import Label as Label
-from layers.catalog_parts import LayerSource as LayerSource
-
-# the layer's parts (sources, label, legend line, validity), kept in their own module for
-# length (issue 22); re-exported
-from layers.catalog_parts import LegendEntry as LegendEntry
-from layers.catalog_parts import PlaceSource as PlaceSource
-from layers.catalog_parts import SiteSource as SiteSource
-from layers.catalog_parts import UserSource as UserSource
-from layers.catalog_parts import Validity as Validity
-
-
-@dataclass(frozen=True, kw_only=True)
-class LayerSpec:
-    """One toggleable layer (see the module docstring).
-
-    ``draw_order``: stacking rank, low first (areas, then lines, then points), on the web
-    map and, within each geometry type, on paper (so sites are drawn above events, and an
-    event symbol that would cover a site symbol is moved aside). ``label``: ``None`` for a
-    layer whose features are never labelled on paper (hover only on the web).
-    ``valid``: the days the layer is drawn (``None``: every day); a layer with a validity
-    changes with the date.
-
-    ``land``: the layer's boundaries are the land drawn under every map (the offline
-    basemap, the paper maps' locator inset); its labels stand on land no one's control
-    area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
-    ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
-    animation are about: maps of change place its label first, and region maps show it in
-    an inset when it is small on the page (:mod:`layers.framing`).
-    ``names_regions``: the regions (layers labelled with role ``region``) its features
-    stand on or pass through must be named (the proposed deployment and a corridor
-    through Syunik name Syunik).
-    ``subject``: its features in force are what a briefing is about: the default extent
-    of a paper map fits them (:func:`layers.framing.subject_bounds`).
-    ``event_markers``: its features are events, drawn on paper as small numbered markers
-    keyed to the timeline (stacked events at one place share one marker).
-    ``detail``: the scale from which (some of) its features are drawn (:class:`Detail`;
-    ``()``: at every scale), read by the web map (:meth:`min_zoom`) and paper
-    (:meth:`drawn_at_span`).
-    """
-
-    id: str
-    title: str
-    group: str
-    description: str
-    source: LayerSource
-    draw_order: int
-    legend: tuple[LegendEntry, ...]
-    label: Label | None = None
-    default_visible: bool = True
-    valid: Validity | None = None
-    land: bool = False
-    frames_karabakh: bool = False
-    names_regions: bool = False
-    subject: bool = False
-    event_markers: bool = False
-    detail: tuple[Detail, ...] = ()
-
-    def min_zoom(self, style_key: str) -> int | None:
-        """The web map's zoom from which features in ``style_key`` are drawn (``None``:
-        every zoom)."""
-        zooms = [d.min_zoom for d in self.detail if d.applies_to(style_key)]
-        return max(zooms) if zooms else None
-
-    def drawn_at_span(self, style_key: str, span: float) -> bool:
-        """Whether a paper map spanning ``span`` degrees (:func:`span_deg`) draws features
-        in ``style_key``."""
-        return all(span <= d.max_span_deg for d in self.detail if d.applies_to(style_key))
-
-    @property
-    def carries_holder(self) -> bool:
-        """Whether the layer's features say who held an area (control periods): maps of
-        change keep the land's labels off those areas."""
-        return isinstance(self.source, ControlSource)
-
-    @property
-    def dated(self) -> bool:
-        """Whether the layer's features change with the date."""
-        return self.source.dated or self.valid is not None
-
-    def drawn_on(self, day: dt.date) -> bool:
-        """Whether the layer has features on ``day`` (its :attr:`valid` span)."""
-        return self.valid is None or self.valid.contains(day)
-
+from layers.catalog_model import BoundarySource as BoundarySource
+from layers.catalog_model import CommunitySource as CommunitySource
+from layers.catalog_model import ControlSource as ControlSource
+from layers.catalog_model import EventSource as EventSource
+from layers.catalog_model import Label as Label
+from layers.catalog_model import LayerSource as LayerSource
+from layers.catalog_model import LayerSpec as LayerSpec
+from layers.catalog_model import LegendEntry as LegendEntry
+from layers.catalog_model import PlaceSource as PlaceSource
+from layers.catalog_model import SiteSource as SiteSource
+from layers.catalog_model import UserSource as UserSource
+from layers.catalog_model import Validity as Validity
 
 GROUPS: tuple[str, ...] = (
     "Borders & places",
@@ -530,6 +454,18 @@ LABEL_ORDER: tuple[str, ...] = tuple(
     s.id
     for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
 )
+
+
+def label_order() -> tuple[str, ...]:
+    """:data:`LABEL_ORDER` with the labelled runtime layers in force (the user's own,
+    :func:`runtime_layers`), all in label priority order."""
+    extra = [s for s in runtime_specs() if s.label is not None]
+    if not extra:
+        return LABEL_ORDER
+    specs = [layer(i) for i in LABEL_ORDER] + extra
+    return tuple(s.id for s in sorted(specs, key=lambda s: s.label.priority))  # type: ignore[union-attr]
+
+
 #: The web map's zoom thresholds of :attr:`LayerSpec.detail` (CSS classes follow them).
 MIN_ZOOMS: tuple[int, ...] = tuple(sorted({d.min_zoom for s in LAYERS for d in s.detail}))
 #: Palette styles of minor features (:attr:`Label.minor_styles` of every layer).

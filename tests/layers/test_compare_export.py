@@ -135,9 +135,8 @@ def test_compare_png_has_the_size_and_two_drawn_maps(dataset: Dataset) -> None:
     assert abs(image.size[1] - 1200 * height / width) <= 1
 
     figure = compare_page.compare_figure(dataset, View(), BEFORE, AFTER)
-    # 100 dpi: at 60 the change's 1.5-point outline and hatching blend into the fill
-    # below and the villages' dots (issue 21) and few pixels keep the outline's colour
     pixels = np.asarray(
+        # 100 dpi: at 60 the change's hatching is thinner than a pixel on maps of the region
         Image.open(io.BytesIO(kit.figure_bytes(figure, "png", dpi=100))).convert("RGB")
     ).astype(int)
     maps = {a.get_label(): a for a in figure.axes if a.get_label() in ("before", "after")}

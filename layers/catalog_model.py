@@ -1,7 +1,10 @@
-"""The parts a catalogue entry (:class:`layers.catalog.LayerSpec`) is made of: where a
-layer's features come from (:class:`BoundarySource`, :class:`SiteSource`, ...), how they
-are labelled (:class:`Label`), a legend line (:class:`LegendEntry`) and the days a layer
-is drawn (:class:`Validity`). Re-exported by :mod:`layers.catalog`, where the entries are.
+"""What a layer is: the types of the catalogue's entries (:mod:`layers.catalog` holds the
+entries themselves and re-exports these names).
+
+:class:`LayerSpec` is one layer; its ``source`` says where its features come from
+(:class:`BoundarySource`, :class:`SiteSource`, ...; the ground's in
+:mod:`layers.catalog_ground`), :class:`Label` how they are named, :class:`LegendEntry` its
+legend lines and :class:`Validity` the days it is real.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from geo.user_layers import UserLayer
-from layers.catalog_ground import GroundSource, RouteSource
+from layers.catalog_ground import Detail, GroundSource, RouteSource
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,3 +147,76 @@ class Validity:
     def contains(self, day: dt.date) -> bool:
         """Whether the layer is drawn on ``day``."""
         return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerSpec:
+    """One toggleable layer (see the module docstring).
+
+    ``draw_order``: stacking rank, low first (areas, then lines, then points), on the web
+    map and, within each geometry type, on paper (so sites are drawn above events, and an
+    event symbol that would cover a site symbol is moved aside). ``label``: ``None`` for a
+    layer whose features are never labelled on paper (hover only on the web).
+    ``valid``: the days the layer is drawn (``None``: every day); a layer with a validity
+    changes with the date.
+
+    ``land``: the layer's boundaries are the land drawn under every map (the offline
+    basemap, the paper maps' locator inset); its labels stand on land no one's control
+    area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
+    ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
+    animation are about: maps of change place its label first, and region maps show it in
+    an inset when it is small on the page (:mod:`layers.framing`).
+    ``names_regions``: the regions (layers labelled with role ``region``) its features
+    stand on or pass through must be named (the proposed deployment and a corridor
+    through Syunik name Syunik).
+    ``subject``: its features in force are what a briefing is about: the default extent
+    of a paper map fits them (:func:`layers.framing.subject_bounds`).
+    ``event_markers``: its features are events, drawn on paper as small numbered markers
+    keyed to the timeline (stacked events at one place share one marker).
+    ``detail``: the scale from which (some of) its features are drawn (:class:`Detail`;
+    ``()``: at every scale), read by the web map (:meth:`min_zoom`) and paper
+    (:meth:`drawn_at_span`).
+    """
+
+    id: str
+    title: str
+    group: str
+    description: str
+    source: LayerSource
+    draw_order: int
+    legend: tuple[LegendEntry, ...]
+    label: Label | None = None
+    default_visible: bool = True
+    valid: Validity | None = None
+    land: bool = False
+    frames_karabakh: bool = False
+    names_regions: bool = False
+    subject: bool = False
+    event_markers: bool = False
+    detail: tuple[Detail, ...] = ()
+
+    def min_zoom(self, style_key: str) -> int | None:
+        """The web map's zoom from which features in ``style_key`` are drawn (``None``:
+        every zoom)."""
+        zooms = [d.min_zoom for d in self.detail if d.applies_to(style_key)]
+        return max(zooms) if zooms else None
+
+    def drawn_at_span(self, style_key: str, span: float) -> bool:
+        """Whether a paper map spanning ``span`` degrees (:func:`span_deg`) draws features
+        in ``style_key``."""
+        return all(span <= d.max_span_deg for d in self.detail if d.applies_to(style_key))
+
+    @property
+    def carries_holder(self) -> bool:
+        """Whether the layer's features say who held an area (control periods): maps of
+        change keep the land's labels off those areas."""
+        return isinstance(self.source, ControlSource)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the layer's features change with the date."""
+        return self.source.dated or self.valid is not None
+
+    def drawn_on(self, day: dt.date) -> bool:
+        """Whether the layer has features on ``day`` (its :attr:`valid` span)."""
+        return self.valid is None or self.valid.contains(day)

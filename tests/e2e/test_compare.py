@@ -6,6 +6,7 @@ a blank map).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,9 @@ def test_compare_mode_draws_both_dates_and_the_swipe_bar_splits_them(
         centre_before
     )
     page.screenshot(path=str(artifacts / "compare-mode-swiped.png"))
+    # The app has taken the bar's new place (it writes swipe= and reruns): a date typed
+    # during that rerun is lost (a known race, README "Compare two dates").
+    expect(page).to_have_url(re.compile(r"swipe=0\.3"), timeout=TIMEOUT_MS)
 
     # A new after date swaps the layers in the same map (no remount).
     page.locator(MAP_FRAME).evaluate("el => { el.dataset.bmMark = 'kept'; }")

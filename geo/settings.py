@@ -157,6 +157,17 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "ria24.today",  # reposts of Sputnik Armenia
     "embedy.cc",
     "groups.google.com",  # forum posts reproducing other pages
+    # Copies met by the research on the story to today (issue 23): Wikipedia mirrors and
+    # offline copies, an RSS mirror, a site mirror, press-release reposts, aggregators.
+    "the-uncensored-wiki.com",
+    "kidzsearch.com",
+    "duhoctrungquoc.vn",
+    "rssing.com",
+    "vecto.digital",
+    "ieu-monitoring.com",
+    "einpresswire.com",
+    "buzzplus.fr",
+    "asian-news.net",
 )
 
 #: Sources may be dated from this day up to the real today (a later report about earlier

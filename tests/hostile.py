@@ -142,22 +142,25 @@ def _rewrite(
     if file == "sources":
         out["url"] = JS_URL if index % 2 == 0 else f"{OUTSIDE_URL}/{record['id']}"
     if file == "communities":
-        out["held"] = [_rewrite_held(period) for period in record["held"]]
+        out["held"] = [_rewrite_held(p, long=i == 0) for i, p in enumerate(record["held"])]
     if file == "events" and not out.get("quote"):  # a quote needs its source
         out["quote"] = hostile("Quote.", long=True)
         out["quote_source"] = record["sources"][0]
     return out
 
 
-def _rewrite_held(period: dict[str, Any]) -> dict[str, Any]:
-    """A held period with the payload in its text fields (every one gets a note)."""
+def _rewrite_held(period: dict[str, Any], *, long: bool) -> dict[str, Any]:
+    """A held period with the payload in its text fields (every one gets a note); the
+    10,000-character string only where ``long`` (the first period of each community: with
+    it in every period the file would pass the 5 MiB limit of a data file)."""
     out = dict(period)
     for field in HELD_TEXT_FIELDS:
         value = out.get(field)
         if isinstance(value, str):
-            out[field] = hostile(value, long=field in LONG_FIELDS, lead=_LEADS.get(field, ""))
+            is_long = long and field in LONG_FIELDS
+            out[field] = hostile(value, long=is_long, lead=_LEADS.get(field, ""))
     if "note" not in out:
-        out["note"] = hostile("Note.", long=True, lead=FORMULA)
+        out["note"] = hostile("Note.", long=long, lead=FORMULA)
     return out
 
 

@@ -10,7 +10,7 @@ change is :func:`geo.change.compare`, worded by :mod:`layers.change_layer`. Tabl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +22,7 @@ from geo.dataset import Dataset
 from geo.dates import DaySpan, format_date
 from geo.errors import StateError
 from geo.naming import label
+from geo.presets import presets_in
 from geo.situation import state_at
 from layers import exports
 from layers.briefing.view import View
@@ -46,6 +47,8 @@ COMPARE_MAP_KEY = "compare-map"
 #: Session-state keys of the two date widgets, and their first values: the day before
 #: the ceasefire statement and the day Lachin district was handed over.
 BEFORE_KEY, AFTER_KEY = "compare_before", "compare_after"
+#: Session-state key of the preset box (:mod:`geo.presets`).
+PRESET_KEY = "compare_preset"
 DEFAULT_BEFORE, DEFAULT_AFTER = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
 #: The formats offered here, and whether each takes the two dates as a comparison
 #: (before/after page) or as a range (animation).
@@ -70,8 +73,27 @@ def default_pair(span: DaySpan) -> tuple[dt.date, dt.date]:
     return (before, after) if before < after else (span.first, span.last)
 
 
+def _apply_preset(offered: Mapping[str, tuple[dt.date, dt.date]]) -> None:
+    """Callback of the preset box: put the chosen pair into the two date widgets."""
+    chosen = st.session_state.get(PRESET_KEY)
+    if isinstance(chosen, str) and chosen in offered:
+        st.session_state[BEFORE_KEY], st.session_state[AFTER_KEY] = offered[chosen]
+
+
+def _preset_box(span: DaySpan) -> None:
+    """The named pairs of :mod:`geo.presets` within ``span`` (the comparison, the GIF
+    and the MP4 of this page all take the two dates)."""
+    offered = presets_in(span)
+    if not offered:
+        return
+    st.selectbox("Preset", [None, *offered], key=PRESET_KEY, on_change=_apply_preset,
+                 args=(offered,), format_func=lambda name: name or "Choose two dates…",
+                 help="Fills both dates; the animation export runs between them")  # fmt: skip
+
+
 def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     state = st.session_state
+    _preset_box(span)
     before, after = default_pair(span)
     state.setdefault(BEFORE_KEY, before)
     state.setdefault(AFTER_KEY, after)

@@ -20,6 +20,7 @@ import streamlit as st
 from geo.dataset import Dataset
 from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
+from geo.presets import presets_in
 from geo.user_layers import UserLayer
 from layers import exports
 from layers.briefing.atlas import ATLAS_DATE_LABELS, ATLAS_DATES, MAX_ATLAS_DATES, AtlasChoice
@@ -185,9 +186,18 @@ def atlas_controls(
     view, sheet = live.snapshot()
     st.markdown("**Atlas** (one page per date, identical maps merged)")
     covered = dataset.span
+    offered = presets_in(covered)
+    preset = st.selectbox("Preset range", [None, *offered], key="atlas:preset",
+                          format_func=lambda name: name or "From the first day to the map's day",
+                          help="Named pairs of dates (geo/presets.py)")  # fmt: skip
+    # A preset gives the range widget a key of its own: a new widget with the preset's
+    # days (the same widget would keep the range it had).
+    chosen = preset if isinstance(preset, str) and preset in offered else None
+    key = f"atlas:range:{list(offered).index(chosen)}" if chosen else "atlas:range"
+    default = offered[chosen] if chosen else (covered.first, covered.clamp(view.day))
     span = st.date_input(
-        "Dates from … to", value=(covered.first, covered.clamp(view.day)),
-        min_value=covered.first, max_value=covered.last, key="atlas:range",
+        "Dates from … to", value=default,
+        min_value=covered.first, max_value=covered.last, key=key,
         format="YYYY-MM-DD",
     )  # fmt: skip
     which = st.radio("Which dates", list(ATLAS_DATES), format_func=ATLAS_DATE_LABELS.__getitem__,

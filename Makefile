@@ -28,7 +28,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.address $(HOST)
+	$(BIN)/streamlit run server.py --server.address $(HOST)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -34,7 +34,7 @@ from layers.web.map import MAP_HEIGHT
 from ui import compare as compare_ui
 from ui import deck as deck_ui
 from ui import layout, print_panel, query_limit, streamlit_queue, upload, view_sync
-from ui.basemap import PAGE_RERUN_KEY, basemap_fallback
+from ui.basemap import PAGE_RERUN_KEY, basemap_choices, basemap_fallback, usable_view
 from ui.dates import KEPT_KEYS, date_controls, keep_in_span, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
 from ui.search import place_search
@@ -120,7 +120,8 @@ def init_state(dataset: Dataset) -> None:
     if LAST_VIEW_KEY not in state or navigated:
         params = view_sync.url_query()  # every value of a repeated key
         view, messages = view_from_query(params, span=dataset.span)
-        messages += print_panel.init_print_state(params)
+        view, unusable = usable_view(view)
+        messages += unusable + print_panel.init_print_state(params)
         state.update(messages=messages, fly=None, playing=False)
         if navigated:
             view_sync.restore_origin(view.bounds)
@@ -163,7 +164,7 @@ def layer_panel() -> None:
     st.sidebar.header("Display")
     st.sidebar.selectbox("Place names", list(CONVENTIONS), format_func=CONVENTIONS.__getitem__,
                          key="convention")  # fmt: skip
-    st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.__getitem__, key="basemap")
+    st.sidebar.radio("Basemap", basemap_choices(), format_func=BASEMAPS.__getitem__, key="basemap")
 
 
 def prepared_export(

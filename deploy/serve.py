@@ -161,9 +161,10 @@ class Cluster:
 
 
 def start_replica(name: str, run_dir: Path, env: dict[str, str]) -> Replica:
-    """Start ``streamlit run app.py`` on a free loopback port (log in ``run_dir``)."""
+    """Start ``streamlit run server.py`` (the app and its tile route) on a free loopback
+    port (log in ``run_dir``)."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", LOOPBACK]
     command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
     with (run_dir / f"{name}.log").open("wb") as log:

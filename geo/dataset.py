@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -26,11 +26,15 @@ from geo.model import (
     Community,
     ControlPeriod,
     Event,
+    GroundFeature,
     Names,
     Place,
     PublishedFigure,
+    Route,
     Site,
     Source,
+    Span,
+    Water,
 )
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
@@ -82,6 +86,13 @@ class Dataset:
     communities: tuple[Community, ...] = ()
     lines: tuple[ApproximateLine, ...] = ()
     figures: tuple[PublishedFigure, ...] = ()
+    #: Roads and railways (routes.yaml), in data order.
+    routes: tuple[Route, ...] = ()
+    #: Rivers and lakes of ground.gpkg by layer (``rivers``, ``lakes``), as records, named
+    #: where waters.yaml names them; empty without the file.
+    ground: Mapping[str, tuple[GroundFeature, ...]] = field(default_factory=dict)
+    #: The names of waters (waters.yaml) by id.
+    waters: Mapping[str, Water] = field(default_factory=dict)
 
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
@@ -184,6 +195,9 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     control = files.parse(settings.CONTROL_FILE, lambda c: _control(c, refs))
     events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
     figures = files.parse(settings.FIGURES_FILE, lambda c: published_figure(c, refs.sources))
+    routes = files.parse_optional(settings.ROUTES_FILE, lambda c: _route(c, refs))
+    ground = _load_ground(data_dir / settings.GROUND_FILE, files)
+    waters = files.parse_optional(settings.WATERS_FILE, lambda c: _water(c, refs, ground))
     problems = files.problems
     problems.extend(
         f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
@@ -195,6 +209,12 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     if sites.parsed and control.parsed and communities.parsed:
         known = {s.id for s in sites.records} | {c.id for c in control.records}
         _check_related(events, known | {c.id for c in communities.records}, problems)
+    named = _named_ground(ground or {}, waters.records, problems)
+    if named and sources and settings.GSHHG_SOURCE_ID not in sources:
+        problems.append(
+            f"{settings.SOURCES_FILE}: the source {settings.GSHHG_SOURCE_ID!r} is required "
+            f"(every river and lake of {settings.GROUND_FILE} cites it)"
+        )
     if files.broken or problems:
         raise DataError([*files.broken, *problems])  # root causes first
     return Dataset(
@@ -207,6 +227,9 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         communities=tuple(communities.records),
         lines=areas.lines,
         figures=tuple(figures.records),
+        routes=tuple(routes.records),
+        ground=named,
+        waters=_by_id([water for water, _ in waters.records]),
     )
 
 
@@ -252,6 +275,12 @@ class _Files:
             if checker.id is not None:
                 lines.setdefault(checker.id, checker.line)
         return _Loaded(built, lines, parsed=True)
+
+    def parse_optional(self, file: str, build: Callable[[RecordChecker], R]) -> _Loaded[R]:
+        """:meth:`parse` of a file the data may lack (no records then)."""
+        if not (self.data_dir / file).exists():
+            return _Loaded([], {}, parsed=True)
+        return self.parse(file, build)
 
 
 def _load_boundaries(path: Path, files: _Files) -> dict[str, gpd.GeoDataFrame] | None:
@@ -464,3 +493,133 @@ def _check_community_points(communities: _Loaded[Community], problems: list[str]
                 "(two communities of the oblast need two points)"
             )
         seen.setdefault(point, record.id)
+# --- Ground: routes, rivers and lakes, named waters (issue 21) ---------------------------
+
+_ROUTE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "name_places", "kind", "geometry")
+_WATER_FIELDS = (*_COMMON, "layer", "match", "at", "names")
+_LINE_TYPES = ("LineString", "MultiLineString")
+
+
+def _route(check: RecordChecker, refs: _Refs) -> Route:
+    """A route: ``start`` and ``end`` within the records' bounds (a route's days do not
+    widen the map's span; a use that ended after the span's last day is never reached)."""
+    check.unknown_fields(_ROUTE_FIELDS)
+    name = check.text("name") or ""
+    geometry = _geometry(check, refs)
+    if geometry is not None and geometry.geom_type not in _LINE_TYPES:
+        check.problem("geometry", f"must build a line, e.g. path: (got a {geometry.geom_type})")
+    start = check.date("start", required=False, within=RECORD_DAYS)
+    end = check.date("end", required=False, within=RECORD_DAYS)
+    if start is not None and end is not None and end <= start:
+        check.problem("end", f"must be after start {start} (got {end})")
+    return Route(
+        id=check.slug(),
+        name=name,
+        name_places=_named_places(check, "name_places", name, refs),
+        names=check.names(required=False),
+        kind=check.choice("kind", settings.ROUTE_KINDS),
+        geometry=geometry,
+        span=Span(
+            start=start,
+            end=end,
+            start_precision=check.choice("start_precision", settings.PRECISIONS, "day"),
+            end_precision=check.choice("end_precision", settings.PRECISIONS, "day"),
+        ),
+        provenance=check.provenance(refs.sources),
+    )
+
+
+def _load_ground(path: Path, files: _Files) -> dict[str, tuple[GroundFeature, ...]] | None:
+    """The rivers and lakes of ``ground.gpkg`` as records (EPSG:4326; unnamed), ``{}``
+    without the file, ``None`` when it cannot be used (the problem is recorded)."""
+    if not path.exists():
+        return {}
+    try:
+        layers = io.read_boundaries(path)
+    except DataError as exc:
+        files.broken.extend(exc.problems)
+        return None
+    ground: dict[str, tuple[GroundFeature, ...]] = {}
+    for name, columns in settings.GROUND_LAYERS.items():
+        frame = layers.get(name)
+        missing = [c for c in columns if frame is not None and c not in frame.columns]
+        if frame is None or missing:
+            lacks = "is missing" if frame is None else f"lacks columns {missing}"
+            files.problems.append(f"{path.name}: layer {name!r} {lacks}")
+            continue
+        ground[name] = tuple(
+            GroundFeature(
+                layer=name,
+                row=index,
+                river_class=int(row["class"]) if "class" in columns else None,
+                class_name=str(row["class_name"]) if "class_name" in columns else None,
+                area_km2=float(row["area_km2"]) if "area_km2" in columns else None,
+                geometry=row["geometry"],
+            )
+            for index, row in enumerate(frame.to_dict("records"))
+        )
+    return ground
+
+
+def _water(
+    check: RecordChecker, refs: _Refs, ground: Mapping[str, tuple[GroundFeature, ...]] | None
+) -> tuple[Water, tuple[int, ...]]:
+    """A water's name and the rows of its ``layer`` it names: those whose columns equal
+    ``match`` and whose geometry meets the recipe ``at`` (see data/SCHEMA.md)."""
+    check.unknown_fields(_WATER_FIELDS)
+    layer = check.choice("layer", tuple(settings.GROUND_LAYERS))
+    water = Water(
+        id=check.slug(),
+        layer=layer,
+        names=check.names() or Names(en=check.id or "?"),
+        provenance=check.provenance(refs.sources),
+    )
+    match = check.record.get("match") or {}
+    if not isinstance(match, Mapping):
+        check.problem("match", f"must be a mapping of column: value (got {shown(match)})")
+        match = {}
+    at = _geometry(check, refs, "at")
+    if ground is None or refs.context is None or at is None:
+        return water, ()  # ground.gpkg, places.yaml or the recipe is broken: not checkable
+    if not ground:
+        check.problem("layer", f"names features of {settings.GROUND_FILE}, which is missing")
+        return water, ()
+    columns = {"class": "river_class", "class_name": "class_name", "area_km2": "area_km2"}
+    unknown = sorted(str(c) for c in match if c not in columns)
+    if unknown:
+        check.problem("match", f"unknown columns {unknown} (known: {sorted(columns)})")
+        return water, ()
+    rows = tuple(
+        feature.row
+        for feature in ground.get(layer, ())
+        if all(getattr(feature, columns[c]) == v for c, v in match.items())
+        and feature.geometry.intersects(at)
+    )
+    if not rows:
+        check.problem("at", f"no feature of layer {layer!r} matching {dict(match)} meets it")
+    return water, rows
+
+
+def _named_ground(
+    ground: Mapping[str, tuple[GroundFeature, ...]],
+    waters: list[tuple[Water, tuple[int, ...]]],
+    problems: list[str],
+) -> dict[str, tuple[GroundFeature, ...]]:
+    """``ground`` with each feature named by the water selecting it; a feature selected
+    by two waters is a problem."""
+    names: dict[tuple[str, int], Water] = {}
+    for water, rows in waters:
+        for row in rows:
+            other = names.setdefault((water.layer, row), water)
+            if other is not water:
+                problems.append(
+                    f"{settings.WATERS_FILE}: record {water.id!r}, field 'at': feature {row} of "
+                    f"{water.layer!r} is already named by {other.id!r}"
+                )
+    return {
+        layer: tuple(
+            replace(f, water=w.id, names=w.names) if (w := names.get((layer, f.row))) else f
+            for f in features
+        )
+        for layer, features in ground.items()
+    }

@@ -42,3 +42,8 @@ class RecipeError(ValueError):
 
 class StateError(ValueError):
     """A requested map state (date, layer ids, naming convention) is not valid."""
+
+
+class TileError(ValueError):
+    """A basemap of the user's own (a tile package, a folder of tiles or a tile URL
+    template, :mod:`geo.tiles`) cannot be used; the message says which and why."""

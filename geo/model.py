@@ -251,3 +251,57 @@ class PublishedFigure:
     provenance: Provenance
     of_day: dt.date | None = None
     quote: str | None = None
+# --- Ground: routes and named waters (issue 21) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """A road or railway the story turns on (routes.yaml).
+
+    ``geometry`` is a line (EPSG:4326) built by a recipe, usually ``path:`` through
+    gazetteer places; ``span`` the days the route was in this use (its ``end`` may lie
+    after the map's last day: it is then never reached on the map).
+    """
+
+    id: str
+    name: str
+    kind: str
+    geometry: BaseGeometry
+    span: Span
+    provenance: Provenance
+    names: Names | None = None
+    #: Gazetteer places named in ``name`` (by their English form), written in the chosen
+    #: naming convention where the name is shown (:func:`geo.naming.compose`).
+    name_places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroundFeature:
+    """One feature of ``data/ground.gpkg`` (rivers and lakes from GSHHG/WDBII).
+
+    ``layer`` is ``rivers`` or ``lakes``; ``row`` its position in that layer; ``river_class``
+    and ``class_name`` the WDBII class of a river (``None`` for a lake); ``area_km2`` a
+    lake's geodesic area (``None`` for a river); ``geometry`` EPSG:4326. ``water`` is the id
+    of the waters.yaml record naming it, with ``names`` (``None``: unnamed, as most are).
+    """
+
+    layer: str
+    row: int
+    river_class: int | None
+    class_name: str | None
+    area_km2: float | None
+    geometry: BaseGeometry
+    water: str | None = None
+    names: Names | None = None
+
+
+@dataclass(frozen=True)
+class Water:
+    """A name given to features of ``data/ground.gpkg`` (waters.yaml): the Aras, Lake
+    Sevan. WDBII and GSHHG carry no names; this record says which features are the named
+    water and cites where the name and the identification come from."""
+
+    id: str
+    layer: str
+    names: Names
+    provenance: Provenance

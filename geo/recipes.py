@@ -93,23 +93,28 @@ def _base(key: str, value: Any, context: RecipeContext) -> BaseGeometry:
     if key == "place":
         return _place_point(value, context)
     if key == "point":
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) for v in value)
-        ):
-            raise RecipeError(f"point must be [lon, lat] (got {value!r})")
-        lon, lat = float(value[0]), float(value[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
-        return Point(lon, lat)
+        return _lon_lat(value)
     if key == "held":
         return _held(value, context)
     if key == "path":
         if not isinstance(value, list) or len(value) < 2:
             raise RecipeError(f"path must list at least two place ids (got {value!r})")
-        return LineString([_path_point(place_id, context) for place_id in value])
+        return LineString([_path_point(item, context) for item in value])
     return boundary_union(value, context)
+
+
+def _lon_lat(value: Any) -> Point:
+    """A ``[lon, lat]`` point given by a cited source."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        raise RecipeError(f"point must be [lon, lat] (got {value!r})")
+    lon, lat = float(value[0]), float(value[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise RecipeError(f"point [lon, lat] out of range (got {value!r})")
+    return Point(lon, lat)
 
 
 def _held(value: Any, context: RecipeContext) -> BaseGeometry:
@@ -136,16 +141,20 @@ def _held(value: Any, context: RecipeContext) -> BaseGeometry:
     return context.held(str(holder), day, outside_band)
 
 
-def _path_point(point_id: Any, context: RecipeContext) -> Point:
-    """A gazetteer place's point, or else a community's (communities.yaml)."""
-    community = context.communities.get(point_id) if isinstance(point_id, str) else None
-    if community is not None and point_id not in context.places:
+def _path_point(item: Any, context: RecipeContext) -> Point:
+    """A point of a ``path``: a place id, or else a community's (communities.yaml), or
+    ``[lon, lat]`` (a point given by a cited source where no gazetteer place fits, such as
+    a border tripoint)."""
+    if isinstance(item, list):
+        return _lon_lat(item)
+    community = context.communities.get(item) if isinstance(item, str) else None
+    if community is not None and item not in context.places:
         return Point(community.lon, community.lat)
     try:
-        return _place_point(point_id, context)
+        return _place_point(item, context)
     except RecipeError:
         raise RecipeError(
-            f"unknown place or community id {point_id!r} (not in places.yaml or communities.yaml)"
+            f"unknown place or community id {item!r} (not in places.yaml or communities.yaml)"
         ) from None
 
 

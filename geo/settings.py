@@ -160,7 +160,6 @@ MIRROR_HOSTS: tuple[str, ...] = (
     # Copies met by the research on the story to today (issue 23): Wikipedia mirrors and
     # offline copies, an RSS mirror, a site mirror, press-release reposts, aggregators.
     "the-uncensored-wiki.com",
-    "kidzsearch.com",
     "duhoctrungquoc.vn",
     "rssing.com",
     "vecto.digital",
@@ -168,6 +167,18 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "einpresswire.com",
     "buzzplus.fr",
     "asian-news.net",
+    # met for the roads, rivers and lakes of issue 21 (December 2026)
+    "haohe.fun",  # kiwix snapshots of Wikipedia
+    "restivo.info",
+    "qwertyu.wiki",
+    "jmedia.wiki",
+    "zxc.wiki",
+    "de-academic.com",
+    "en-academic.com",
+    "wikiup.org",
+    "206.189.44.186",  # a proxy of pl.wikipedia.org
+    "kidzsearch.com",
+    "thefreedictionary.com",  # hosts other publishers' encyclopedias
 )
 
 #: Sources may be dated from this day up to the real today (a later report about earlier
@@ -279,6 +290,26 @@ def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     return root / CACHE_FOLDER_NAME
+
+# --- Ground: roads and railways, named waters (issue 21) ------------------------------
+
+#: Curated routes (roads, railways) and the names of rivers and lakes of GROUND_FILE.
+#: Both are optional: a data folder without them has no routes and unnamed waters.
+ROUTES_FILE = "routes.yaml"
+WATERS_FILE = "waters.yaml"
+
+#: Kinds of route in routes.yaml: a road, a railway in service, a railway out of use (its
+#: track bed). Transit routes agreed or proposed (TRIPP) are sites of their own kind.
+ROUTE_KINDS: tuple[str, ...] = ("road", "railway", "former-railway")
+
+#: Layers of GROUND_FILE and the columns each must have.
+GROUND_LAYERS: dict[str, tuple[str, ...]] = {
+    "rivers": ("class", "class_name"),
+    "lakes": ("area_km2",),
+}
+
+#: The ground's source record (GSHHG 2.3.7 through GMT), cited by every river and lake.
+GSHHG_SOURCE_ID = "gshhg-2-3-7"
 
 
 def today() -> dt.date:

@@ -18,7 +18,7 @@ from geo.dataset import Dataset
 from geo.dates import DaySpan, check_plausible
 from geo.errors import StateError
 from geo.metric import polygonal
-from geo.model import ApproximateLine, ControlPeriod, Event, Site
+from geo.model import ApproximateLine, ControlPeriod, Event, Route, Site
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ class Situation:
     ``control``: the control periods in force, where two overlap the smaller one cut out of
     the larger (largest first); ``sites``: the sites in force, in data order; ``events``:
     the events begun by ``day``, in date order (:func:`in_date_order`); ``lines``: the
-    approximate-line bands in force (:mod:`geo.communities`).
+    approximate-line bands in force (:mod:`geo.communities`); ``routes``: the roads and
+    railways in force, in data order.
     """
 
     day: dt.date
@@ -36,6 +37,7 @@ class Situation:
     sites: tuple[Site, ...]
     events: tuple[Event, ...]
     lines: tuple[ApproximateLine, ...] = ()
+    routes: tuple[Route, ...] = ()
 
 
 def check_day_pair(
@@ -67,10 +69,10 @@ def check_day_pair(
     return first, last
 
 
-def in_force(record: ControlPeriod | Site | Event | ApproximateLine, day: dt.date) -> bool:
+def in_force(record: ControlPeriod | Site | Event | ApproximateLine | Route, day: dt.date) -> bool:
     """Whether ``record`` is in force on ``day``.
 
-    A control period or a site is in force within its span (start inclusive, end
+    A control period, a site or a route is in force within its span (start inclusive, end
     exclusive); an event once it has begun (it stays on the map and in the timeline).
 
     >>> from shapely.geometry import Point
@@ -101,6 +103,7 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
         events=in_date_order(e for e in dataset.events if in_force(e, day)),
         lines=tuple(line for line in dataset.lines if in_force(line, day)),
+        routes=tuple(r for r in dataset.routes if in_force(r, day)),
     )
 
 
@@ -137,6 +140,7 @@ def key_dates(dataset: Dataset) -> tuple[dt.date, ...]:
     days: set[dt.date] = {e.date for e in dataset.events}
     spans = [c.span for c in dataset.control] + [s.span for s in dataset.sites]
     spans += [p.span for c in dataset.communities for p in c.held]
+    spans += [r.span for r in dataset.routes]
     for period in spans:
         days.update(d for d in (period.start, period.end) if d is not None)
     covered = dataset.span

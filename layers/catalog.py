@@ -32,6 +32,13 @@ from typing import ClassVar
 from geo.errors import StateError
 from geo.user_layers import UserLayer
 
+# the ground's pieces (issue 21), kept in their own module for length; re-exported
+from layers.catalog_ground import MAJOR_RIVER_CLASSES as MAJOR_RIVER_CLASSES
+from layers.catalog_ground import Detail as Detail
+from layers.catalog_ground import GroundSource as GroundSource
+from layers.catalog_ground import RouteSource as RouteSource
+from layers.catalog_ground import span_deg as span_deg
+
 
 @dataclass(frozen=True, kw_only=True)
 class LegendEntry:
@@ -112,6 +119,8 @@ LayerSource = (
     | EventSource
     | CommunitySource
     | UserSource
+    | GroundSource
+    | RouteSource
 )
 
 
@@ -169,9 +178,9 @@ class LayerSpec:
     area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
     ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
     animation are about: maps of change place its label first.
-    ``detail``: a layer of local detail (the villages): the web map draws it only from
-    zoom :data:`DETAIL_WEB_ZOOM` and paper only on maps at most :data:`DETAIL_MAX_KM` wide
-    (Karabakh scale); the GIS exports always carry it.
+    ``detail``: the scale from which (some of) its features are drawn (:class:`Detail`;
+    ``()``: at every scale), read by the web map (:meth:`min_zoom`) and paper
+    (:meth:`drawn_at_span`).
     """
 
     id: str
@@ -186,7 +195,18 @@ class LayerSpec:
     valid: Validity | None = None
     land: bool = False
     frames_karabakh: bool = False
-    detail: bool = False
+    detail: tuple[Detail, ...] = ()
+
+    def min_zoom(self, style_key: str) -> int | None:
+        """The web map's zoom from which features in ``style_key`` are drawn (``None``:
+        every zoom)."""
+        zooms = [d.min_zoom for d in self.detail if d.applies_to(style_key)]
+        return max(zooms) if zooms else None
+
+    def drawn_at_span(self, style_key: str, span: float) -> bool:
+        """Whether a paper map spanning ``span`` degrees (:func:`span_deg`) draws features
+        in ``style_key``."""
+        return all(span <= d.max_span_deg for d in self.detail if d.applies_to(style_key))
 
     @property
     def carries_holder(self) -> bool:
@@ -204,19 +224,13 @@ class LayerSpec:
         return self.valid is None or self.valid.contains(day)
 
 
-#: The web map draws layers of :attr:`LayerSpec.detail` from this zoom on (about 300 km
-#: across a 1366-pixel-wide map at 40 N; the zoom from which villages' labels show).
-DETAIL_WEB_ZOOM = 9
-#: Paper maps draw layers of :attr:`LayerSpec.detail` when the view is at most this many km
-#: wide (the former oblast with its surroundings, as at :data:`DETAIL_WEB_ZOOM` on screen).
-DETAIL_MAX_KM = 300.0
-
 GROUPS: tuple[str, ...] = (
     "Borders & places",
     "Territory & control",
     "Military sites",
     "Missions & borders",
     "Events",
+    "Ground",  # rivers, lakes, roads and railways (issue 21)
 )
 
 LAYERS: tuple[LayerSpec, ...] = (
@@ -378,7 +392,8 @@ LAYERS: tuple[LayerSpec, ...] = (
                 label="Village, side not known that day", style_key="village-unknown", shape="point"
             ),
         ),
-        detail=True,
+        # Karabakh scale: from zoom 9 on screen, on paper up to about 300 km across
+        detail=(Detail(min_zoom=9, max_span_deg=2.7),),
     ),
     LayerSpec(
         id="russian-bases",
@@ -514,6 +529,65 @@ LAYERS: tuple[LayerSpec, ...] = (
             ),
         ),
     ),
+    # --- Ground: rivers, lakes, roads and railways (issue 21) ---------------------------
+    LayerSpec(
+        id="lakes",
+        title="Lakes",
+        group="Ground",
+        description="Lakes of GSHHG 2.3.7 (Lake Sevan named).",
+        source=GroundSource(layer="lakes"),
+        draw_order=8,
+        label=Label(priority=75, look="water-area"),
+        legend=(LegendEntry(label="Lake", style_key="lake", shape="polygon"),),
+    ),
+    LayerSpec(
+        id="rivers",
+        title="Rivers",
+        group="Ground",
+        description=(
+            "Rivers of the CIA World Data Bank II in GSHHG 2.3.7 (the Aras named); minor "
+            "rivers from zoom 9. It has no river around Lachin, Goris or Karabakh."
+        ),
+        source=GroundSource(layer="rivers"),
+        draw_order=46,
+        label=Label(priority=78, look="water"),
+        legend=(
+            LegendEntry(label="River", style_key="river", shape="line"),
+            LegendEntry(label="Minor river", style_key="river-minor", shape="line"),
+        ),
+        detail=(Detail(min_zoom=9, max_span_deg=2.5, styles=("river-minor",)),),
+    ),
+    LayerSpec(
+        id="roads",
+        title="Roads the story turns on",
+        group="Ground",
+        description=(
+            "The road through Lachin (the Lachin corridor from November 2020) and the M2 "
+            "through Syunik to Kapan, Meghri and Iran; schematic lines, from zoom 8."
+        ),
+        source=RouteSource(kinds=("road",)),
+        draw_order=55,
+        label=Label(priority=65, look="route"),
+        legend=(LegendEntry(label="Road (towns joined straight)", style_key="road", shape="line"),),
+        detail=(Detail(min_zoom=8, max_span_deg=4.5),),
+    ),
+    LayerSpec(
+        id="railways",
+        title="Railway along the Aras",
+        group="Ground",
+        description=(
+            "The Soviet railway Yeraskh-Julfa-Meghri-Horadiz, in service until the 1990s, "
+            "then out of use; schematic, from zoom 8."
+        ),
+        source=RouteSource(kinds=("railway", "former-railway")),
+        draw_order=54,
+        label=Label(priority=68, look="route"),
+        legend=(
+            LegendEntry(label="Railway", style_key="railway", shape="line"),
+            LegendEntry(label="Railway out of use", style_key="former-railway", shape="line"),
+        ),
+        detail=(Detail(min_zoom=8, max_span_deg=4.5),),
+    ),
 )
 
 LAYER_IDS: tuple[str, ...] = tuple(spec.id for spec in LAYERS)
@@ -525,6 +599,8 @@ LABEL_ORDER: tuple[str, ...] = tuple(
     s.id
     for s in sorted((s for s in LAYERS if s.label), key=lambda s: s.label.priority)  # type: ignore[union-attr]
 )
+#: The web map's zoom thresholds of :attr:`LayerSpec.detail` (CSS classes follow them).
+MIN_ZOOMS: tuple[int, ...] = tuple(sorted({d.min_zoom for s in LAYERS for d in s.detail}))
 #: Palette styles of minor features (:attr:`Label.minor_styles` of every layer).
 MINOR_STYLES: tuple[str, ...] = tuple(
     key for s in LAYERS if s.label for key in s.label.minor_styles

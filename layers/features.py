@@ -55,12 +55,15 @@ from geo.naming import alternatives, compose, label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
 from layers.catalog import (
+    MAJOR_RIVER_CLASSES,
     BoundarySource,
     CommunitySource,
     ControlSource,
     EventSource,
+    GroundSource,
     LayerSpec,
     PlaceSource,
+    RouteSource,
     SiteSource,
     UserSource,
     check_layer_ids,
@@ -198,6 +201,8 @@ def features(
         return list(_boundary_features(spec.id, source, dataset, convention))
     if isinstance(source, PlaceSource):
         return list(_place_features(spec.id, dataset, convention))
+    if isinstance(source, GroundSource):
+        return list(_ground_features(spec.id, source, dataset, convention))
     if situation is None:
         raise StateError(f"layer {spec.id!r} changes with the date: a situation is needed")
     if isinstance(source, UserSource):
@@ -213,6 +218,8 @@ def features(
         return list(village_features(spec.id, dataset, situation, convention))
     if isinstance(source, SiteSource):
         return list(_site_features(spec.id, source, dataset, situation, convention))
+    if isinstance(source, RouteSource):
+        return list(_route_features(spec.id, source, dataset, situation, convention))
     return list(_event_features(spec.id, dataset, situation, convention))
 
 
@@ -479,3 +486,73 @@ def user_features(layer_id: str, source: UserSource, day: dt.date) -> list[Featu
             )
         )
     return rows
+
+
+# --- Ground: rivers, lakes, roads and railways (issue 21) -------------------------------
+
+
+def _ground_features(
+    layer_id: str, source: GroundSource, dataset: Dataset, convention: str
+) -> Iterator[Feature]:
+    """Rivers (by WDBII class: ``river`` or ``river-minor``) or lakes (``lake``) of
+    ``ground.gpkg``; a feature named by ``waters.yaml`` carries its names and sources."""
+    for ground in dataset.ground.get(source.layer, ()):
+        water = dataset.waters.get(ground.water) if ground.water else None
+        if ground.river_class is None:
+            style_key, kind = "lake", "lake"
+        else:
+            major = ground.river_class in MAJOR_RIVER_CLASSES
+            style_key = "river" if major else "river-minor"
+            kind = f"river, WDBII class {ground.river_class} ({ground.class_name})"
+        details = [("Kind", kind), *_name_details(ground.names, convention)]
+        if ground.area_km2 is not None:
+            area = f"{ground.area_km2:,.1f} km² (the whole lake, as GSHHG draws it)"
+            details.append(("Area", area))
+        source_ids: tuple[str, ...] = (settings.GSHHG_SOURCE_ID,)
+        status = "confirmed"
+        if water is not None:
+            source_ids = tuple(dict.fromkeys((*water.provenance.sources, *source_ids)))
+            status = water.provenance.status
+            details += _provenance_details(status, water.provenance.note)
+        yield Feature(
+            id=f"{layer_id}-{ground.row}",
+            layer=layer_id,
+            style_key=style_key,
+            status=status,
+            label=label(ground.names, convention) if ground.names else "",
+            details=tuple(details),
+            source_ids=source_ids,
+            citations=_citations(dataset, source_ids),
+            names=ground.names,
+            geometry=ground.geometry,
+        )
+
+
+def _route_features(
+    layer_id: str, source: RouteSource, dataset: Dataset, situation: Situation, convention: str
+) -> Iterator[Feature]:
+    """The routes of ``source.kinds`` in force in ``situation``, each in the palette style
+    of its kind."""
+    for route in situation.routes:
+        if route.kind not in source.kinds:
+            continue
+        provenance = route.provenance
+        yield Feature(
+            id=route.id,
+            layer=layer_id,
+            style_key=route.kind,
+            status=provenance.status,
+            label=label(route.names, convention)
+            if route.names
+            else composed(dataset, route.name, route.name_places, convention),
+            details=(
+                ("Kind", route.kind.replace("-", " ")),
+                ("Period", route.span.describe()),
+                *_name_details(route.names, convention),
+                *_provenance_details(provenance.status, provenance.note),
+            ),
+            source_ids=provenance.sources,
+            citations=_citations(dataset, provenance.sources),
+            names=route.names,
+            geometry=route.geometry,
+        )

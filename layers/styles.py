@@ -220,6 +220,15 @@ STYLES: dict[str, Style] = {
     "village-armenian": Style(color="#ffffff", fill="#7a3510", marker="circle", radius=3.4),
     "village-azerbaijani": Style(color="#ffffff", fill="#2a8fa6", marker="circle", radius=3.4),
     "village-unknown": Style(color="#555555", fill="#ffffff", marker="circle", radius=3.0),
+    # The ground (issue 21): water in light blues (lighter than the state borders in grey),
+    # roads near-black (dashed, as schematic lines are), the railway dotted, a railway out
+    # of use a lighter dotted line.
+    "lake": Style(color="#5b9bd5", weight=0.5, fill="#c6dcef", fill_opacity=1.0),
+    "river": Style(color="#4a8bc9", weight=1.3),
+    "river-minor": Style(color="#7fb1e0", weight=0.8),
+    "road": Style(color="#2a1f17", weight=2.0),
+    "railway": Style(color="#3c3c3c", weight=2.6, dash=(1.5, 2.2)),
+    "former-railway": Style(color="#8c8c8c", weight=2.2, dash=(1.5, 2.2)),
 }
 
 #: Colours of the user's own layers (layers.user_layer), one per uploaded file in turn;
@@ -259,6 +268,14 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
     # Issue 21 (line): names of villages, smaller than towns'.
     "village": LabelStyle(placement="beside", fontsize=5.2, colour="#333333", wrap=24),
+    # the ground (issue 21)
+    "water": LabelStyle(placement="beside", fontsize=6.0, colour="#2f6ea8", style="italic"),
+    "water-area": LabelStyle(
+        placement="centre", fontsize=6.0, colour="#2f6ea8", style="italic", wrap=14
+    ),
+    "route": LabelStyle(
+        placement="beside", fontsize=5.6, colour="#2a1f17", style="italic", wrap=26
+    ),
 }
 
 

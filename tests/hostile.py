@@ -87,6 +87,9 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("title", "quote", "note"),
     "communities": ("names", "note"),
     "figures": ("what", "quote", "note"),
+    # the ground (issue 21)
+    "routes": ("name", "names", "note"),
+    "waters": ("names", "note"),
 }
 #: Free-text fields of each held period of communities.yaml (``held``).
 HELD_TEXT_FIELDS = ("claim", "quote", "note")

@@ -22,6 +22,8 @@ from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
 BASEMAPS: dict[str, str] = {
     "vector": "Offline vector basemap (no network needed)",
     "osm": "OpenStreetMap tiles (online)",
+    # issue 21: the tiles named by BRIEFING_BASEMAP or --basemap-tiles (layers.user_basemap)
+    "user": "Your basemap (tiles configured for this app)",
 }
 DEFAULT_BASEMAP = "vector"
 

@@ -20,8 +20,9 @@ from geo.dates import DaySpan
 from geo.errors import StateError
 from geo.situation import check_day_pair
 from geo.text import clean_text
+from geo.tiles import TileSource
 from geo.user_layers import UserLayer
-from layers import user_layer
+from layers import user_basemap, user_layer
 from layers.briefing.atlas import AtlasChoice, Progress
 from layers.briefing.print_options import PAPER_SIZES, PrintOptions
 from layers.briefing.view import View
@@ -134,6 +135,9 @@ class ExportOptions:
     ``compare`` is the (before, after) days of the compare formats; ``span`` the (from,
     to) days of the animations; other formats ignore them. ``user_layers``: the user's
     own layers (:mod:`geo.user_layers`), drawn and exported with the view's in every format.
+    ``basemap_tiles``: the user's basemap drawn under paper maps whose view shows it
+    (``basemap='user'``), instead of the one the environment names
+    (:mod:`layers.user_basemap`).
     """
 
     width_px: int | None = None
@@ -147,6 +151,7 @@ class ExportOptions:
     compare: tuple[dt.date, dt.date] | None = None
     span: tuple[dt.date, dt.date] | None = None
     user_layers: tuple[UserLayer, ...] = ()
+    basemap_tiles: TileSource | None = None
 
     def __post_init__(self) -> None:
         if self.paper is not None and self.paper not in _PAPERS:
@@ -203,7 +208,7 @@ def export_bytes(
     check_days(dataset.span, view, fmt, options)
     view = replace(view, title=clean_text(view.title))  # typed by a user: like data text
     options = options or ExportOptions()
-    with user_layer.showing(options.user_layers):
+    with user_layer.showing(options.user_layers), user_basemap.showing(options.basemap_tiles):
         return _EXPORTERS[fmt](dataset, view, options)
 
 

@@ -8,7 +8,9 @@ Usage::
         [--title TEXT] [--subtitle TEXT] [--banner TEXT] [--producer TEXT] [--as-of DATE] \\
         [--bounds 43.2,38.7,47.9,41.4] [--no-labels] [--data-dir DIR] \\
         [--atlas-from DATE] [--atlas-to DATE] [--atlas-dates key|events|step] [--atlas-step N] \\
-        [--extra my-events.csv --extra my-areas.geojson]
+        [--extra my-events.csv --extra my-areas.geojson] \\
+        [--basemap-tiles tiles.mbtiles|tiles/|https://.../{z}/{x}/{y}.png] \\
+        [--basemap-attribution TEXT]
     python -m layers.exports --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
     python -m layers.exports --format gif --from 2020-09-27 --to 2020-12-01 --out war.gif
 
@@ -16,6 +18,9 @@ The print options (``--title`` to ``--greyscale``) are parsed by the same functi
 the URL parameters of the app (:mod:`layers.briefing.print_options`); the before/after page and
 the animations take the title, the paper and the resolution. ``--extra`` adds the user's
 own layers (GeoJSON, GeoPackage, KML, CSV; see :mod:`geo.user_layers`).
+``--basemap-tiles`` draws a basemap of the user's own under paper maps (an MBTiles file,
+a folder of ``z/x/y`` tiles or a tile URL template; :mod:`layers.user_basemap`), with its
+attribution (``--basemap-attribution``, else the package's own) in the credits.
 
 ``--format`` defaults to the one matching the extension of ``--out`` (``.png``, ``.svg``,
 ``.html``, ``.geojson``, ``.gpkg``, ``.kml``, ``.csv``, ``.gif``, ``.mp4``; ``.pdf`` means
@@ -52,8 +57,10 @@ from typing import NoReturn, TypeVar
 from geo import io, settings
 from geo.dataset_cache import load_dataset_cached
 from geo.dates import DaySpan
-from geo.errors import DataError, StateError
+from geo.errors import DataError, StateError, TileError
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
+from geo.tile_store import open_source
+from geo.tiles import TileSource
 from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
 from layers.briefing.atlas import ATLAS_DATES, AtlasChoice
 from layers.briefing.print_options import (
@@ -67,6 +74,7 @@ from layers.briefing.print_options import (
     parse_text,
 )
 from layers.briefing.view import (
+    DEFAULT_BASEMAP,
     DEFAULT_BOUNDS,
     View,
     parse_bounds,
@@ -84,6 +92,7 @@ from layers.exports import (
     export_bytes,
     format_for,
 )
+from layers.user_basemap import USER_BASEMAP
 
 T = TypeVar("T")
 
@@ -189,7 +198,29 @@ def build_parser() -> argparse.ArgumentParser:
             f"{MAX_UPLOAD_BYTES:,} bytes; repeatable"
         ),
     )
+    add(
+        "--basemap-tiles",
+        metavar="SOURCE",
+        help=(
+            "your own basemap under paper maps: an .mbtiles file, a folder of z/x/y tiles or "
+            "a tile URL template with {z}, {x} and {y} (only this host is contacted)"
+        ),
+    )
+    add("--basemap-attribution", type=argument(parse_text), default="",
+        help="attribution of --basemap-tiles (default: the package's own)")  # fmt: skip
     return parser
+
+
+def read_basemap(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TileSource | None:
+    """The source of ``--basemap-tiles`` (usage error if it cannot be used), or ``None``."""
+    if args.basemap_tiles is None:
+        if args.basemap_attribution:
+            parser.error("--basemap-attribution goes with --basemap-tiles")
+        return None
+    try:
+        return open_source(args.basemap_tiles, args.basemap_attribution or None)
+    except TileError as exc:
+        parser.error(f"--basemap-tiles: {exc}")
 
 
 def read_extras(paths: Sequence[Path], span: DaySpan | None = None) -> tuple[UserLayer, ...]:
@@ -305,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_target(parser, args.out, args.data_dir)
     fmt = check_dates(parser, args, choose_format(parser, args.format, args.out))
     check_extent(parser, args.bounds)
+    tiles = read_basemap(parser, args)
     span = None if args.start is None else (args.start, args.end)
     try:
         dataset = load_dataset_cached(args.data_dir)
@@ -320,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         view = View(
             day=args.date or dataset.default_day, layers=args.layers, convention=args.names,
-            bounds=args.bounds,
+            bounds=args.bounds, basemap=USER_BASEMAP if tiles is not None else DEFAULT_BASEMAP,
             **({"title": args.title} if args.title else {}),
         )  # fmt: skip
         sheet = PrintOptions(
@@ -341,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare=args.compare,
             span=span,
             user_layers=extras,
+            basemap_tiles=tiles,
         )
     except StateError as exc:
         parser.error(str(exc))

@@ -31,7 +31,18 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date, format_span
-from geo.model import ApproximateLine, Community, ControlPeriod, Event, Names, Place, Site, Span
+from geo.model import (
+    ApproximateLine,
+    Community,
+    ControlPeriod,
+    Event,
+    GroundFeature,
+    Names,
+    Place,
+    Route,
+    Site,
+    Span,
+)
 from geo.naming import CONVENTIONS
 from geo.user_layers import UserFeature
 from layers.briefing.view import View
@@ -39,7 +50,9 @@ from layers.catalog import (
     CommunitySource,
     ControlSource,
     EventSource,
+    GroundSource,
     PlaceSource,
+    RouteSource,
     SiteSource,
     UserSource,
     layer,
@@ -69,7 +82,11 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("id", "text", "stable feature id (record id of the data files)"),
     Field("layer", "text", "catalogue layer id (as in URLs and --layers)"),
-    Field("kind", "text", "place or site kind (city, base, corridor, ...); empty otherwise"),
+    Field(
+        "kind",
+        "text",
+        "place, site or route kind (city, base, road, ...), river class, lake; else empty",
+    ),
     Field("style_key", "text", "palette key of the style (layers/styles.py)"),
     Field("status", "text", "confirmed, reported, proposed or approximate"),
     Field("label", "text", "name in the export's naming convention"),
@@ -212,10 +229,22 @@ class _Records:
         self.places = {f"place-{p.id}": p for p in dataset.places.values()}
         self.lines = {line.id: line for line in dataset.lines}
         self.communities = {f"village-{c.id}": c for c in dataset.communities}
+        self.routes = {r.id: r for r in dataset.routes}
 
     def find(
         self, layer_id: str, feature_id: str
-    ) -> ControlPeriod | ApproximateLine | Site | Event | Place | Community | UserFeature | None:
+    ) -> (
+        ControlPeriod
+        | ApproximateLine
+        | Site
+        | Event
+        | Place
+        | Community
+        | UserFeature
+        | Route
+        | GroundFeature
+        | None
+    ):
         """The record behind a feature, by the kind of records its layer draws."""
         source = layer(layer_id).source
         if isinstance(source, UserSource):
@@ -231,6 +260,11 @@ class _Records:
             return self.events.get(feature_id)
         if isinstance(source, PlaceSource):
             return self.places.get(feature_id)
+        if isinstance(source, RouteSource):
+            return self.routes.get(feature_id)
+        if isinstance(source, GroundSource):
+            ground = self.dataset.ground.get(source.layer, ())
+            return next((g for g in ground if f"{layer_id}-{g.row}" == feature_id), None)
         return None
 
 
@@ -255,6 +289,8 @@ def _fields(row: Feature, records: _Records, day: dt.date | None = None) -> dict
         return fields | _user_fields(record)
     if isinstance(record, Community):
         return fields | _community_fields(record, day)
+    if isinstance(record, GroundFeature):
+        return fields | _ground_fields(record, records.dataset)
     if record is not None:
         fields["note"] = record.provenance.note
     if isinstance(record, Place):
@@ -266,6 +302,9 @@ def _fields(row: Feature, records: _Records, day: dt.date | None = None) -> dict
         fields |= {"holder": record.holder, **_span(record.span)}
     elif isinstance(record, ApproximateLine):
         fields |= _span(record.span)
+    elif isinstance(record, Route):
+        fields |= {"kind": record.kind, **_span(record.span)}
+        fields["name_en"] = fields["name_en"] or record.name
     elif isinstance(record, Event):
         fields |= _event_dates(record)
         fields["quote"] = record.quote or None
@@ -286,6 +325,12 @@ def _community_fields(community: Community, day: dt.date | None) -> dict[str, An
         "note": (claim + (period.provenance.note or "")) or None,
         "quote": period.quote,
     }
+def _ground_fields(feature: GroundFeature, dataset: Dataset) -> dict[str, Any]:
+    """A river (its WDBII class) or a lake of ground.gpkg: undated; the note of the water
+    naming it, if any."""
+    water = dataset.waters.get(feature.water) if feature.water else None
+    kind = "lake" if feature.river_class is None else f"river class {feature.river_class}"
+    return {"kind": kind, "note": water.provenance.note if water else None}
 
 
 def _user_fields(feature: UserFeature) -> dict[str, Any]:

@@ -27,12 +27,14 @@ from geo.dates import format_date
 from geo.measure import Measurement
 from geo.naming import CONVENTIONS
 from geo.situation import Situation, state_at
+from geo.tiles import TileSource
 from layers.briefing.atlas import AtlasChoice, Progress, atlas_days
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import View
 from layers.catalog import LayerSpec, runtime_layers, runtime_specs
 from layers.features import view_features
 from layers.paper.layouts import MARGIN, briefing_page, finish
+from layers.paper.map_content import paper_basemap
 from layers.paper.page import (
     DEFAULT_PAPER,
     INK,
@@ -45,6 +47,7 @@ from layers.paper.page import (
     title_line,
     wrap,
 )
+from layers.user_basemap import showing
 
 
 def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
@@ -200,10 +203,12 @@ class AtlasPlan:
         first: int,
         total: int,
         specs: tuple[LayerSpec, ...],
+        tiles: TileSource | None = None,
     ) -> bytes:
         """The pages of the runs of ``days`` as one PDF (no outline), in a worker process:
-        the runtime layers ``specs`` are put in force again there."""
-        with runtime_layers(specs):
+        the runtime layers ``specs`` and the user's basemap ``tiles`` are put in force
+        again there."""
+        with runtime_layers(specs), showing(tiles):
             runs = [_run(self.dataset, self.view, run_days) for run_days in days]
             return figures_pdf(figure for _, figure in self.pages(runs, first, total))
 
@@ -273,7 +278,10 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
     tail_days = [run.days for run in tail]
     with _worker_pool() if tail else nullcontext() as pool:
         future = (
-            pool.submit(plan.part_pdf, tail_days, len(head) + 2, total, runtime_specs())
+            pool.submit(
+                plan.part_pdf,
+                *(tail_days, len(head) + 2, total, runtime_specs(), paper_basemap(plan.view)),
+            )
             if pool is not None
             else None
         )

@@ -107,6 +107,8 @@ def label_requests(
             palette = styles.STYLES[str(row.style_key)]
             if look.placement == "centre":
                 anchors, gap = interior_points(_own_part(geometry, layer_id, areas)), 0.0
+            elif geometry.geom_type in ("LineString", "MultiLineString"):  # a road, a river
+                anchors, gap = line_points(geometry), half_pt(palette) + 1.5
             else:
                 point = geometry if geometry.geom_type == "Point" else _pole(geometry)
                 half = max(
@@ -179,6 +181,19 @@ def interior_points(geometry: BaseGeometry, count: int = 9) -> tuple[tuple[float
     inside = grid[shapely.contains(geometry, grid)]
     ordered = sorted(inside, key=lambda p: (p.distance(pole), p.x, p.y))
     return ((pole.x, pole.y), *((p.x, p.y) for p in ordered[: count - 1]))
+
+
+#: Where along a line its label is tried, as fractions of its length (middle first).
+LINE_LABEL_FRACTIONS = (0.5, 0.35, 0.65, 0.2, 0.8)
+
+
+def line_points(geometry: BaseGeometry) -> tuple[tuple[float, float], ...]:
+    """Points on a line (its longest part) where its label is tried, middle first
+    (:data:`LINE_LABEL_FRACTIONS`; EPSG:4326)."""
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    longest = max(parts, key=lambda part: part.length)
+    points = (longest.interpolate(f, normalized=True) for f in LINE_LABEL_FRACTIONS)
+    return tuple((p.x, p.y) for p in points)
 
 
 def _placements(request: LabelRequest) -> Iterator[Placement]:

@@ -31,7 +31,7 @@ from layers.briefing.view import View
 from layers.features import view_features
 from layers.paper.furniture import draw_inset
 from layers.paper.map import draw_map
-from layers.paper.map_content import at_scale, prepare
+from layers.paper.map_content import at_paper_scale, prepare
 from layers.paper.measure import draw_measurement
 from layers.paper.page import (
     DEFAULT_PAPER,
@@ -111,7 +111,7 @@ def map_figure(
     ``sheet``, else of landscape ``paper``; ``measurement`` is drawn on the map.
     """
     page, margin, panel = Page(paper, sheet), 0.35, 2.55
-    frames = at_scale(view_features(dataset, view), view.bounds)
+    frames = at_paper_scale(view_features(dataset, view), view.bounds)  # credits: as drawn
     map_width = page.width - 2 * margin - panel - 0.3
     items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, map_width, 6.3)
@@ -170,7 +170,7 @@ def briefing_figure(
     stand for several days); ``number`` is (page, pages) for ``Page k of n``.
     """
     situation = state_at(dataset, view.day)
-    frames = at_scale(view_features(dataset, view, situation), view.bounds)
+    frames = at_paper_scale(view_features(dataset, view, situation), view.bounds)
     return briefing_page(
         dataset, view, situation, frames, paper=paper, labels=labels, sheet=sheet,
         measurement=measurement, when=when, number=number,
@@ -214,6 +214,7 @@ def _map_column(
     measurement: Measurement | None,
 ) -> None:
     """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
+    frames = at_paper_scale(frames, view.bounds)  # the credits and legend of what is drawn
     items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, column, FOOTER_FONT)
     entries = len(legend_items(frames))  # at most: the legend lists those in the extent

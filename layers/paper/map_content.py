@@ -17,8 +17,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.errors import TileError
+from geo.tiles import TileSource
 from layers import catalog
 from layers.briefing.view import Bounds, View
+from layers.user_basemap import USER_BASEMAP, current
 
 #: Offline vector basemap colours (not a layer: always drawn under the layers).
 SEA_COLOUR = "#dbe7f0"
@@ -39,6 +42,9 @@ class MapContent:
     lat0: float
     frames: Mapping[str, gpd.GeoDataFrame]
     land: tuple[BaseGeometry, ...]
+    #: The user's basemap drawn instead of the vector land (issue 21), when the view
+    #: shows it and one is in force (:func:`paper_basemap`).
+    tiles: TileSource | None = None
 
 
 # --- Preparation ---------------------------------------------------------------------
@@ -90,9 +96,11 @@ def prepare(
 
     Geometries stay EPSG:4326; they are clipped to the fitted extent plus a margin and
     simplified to about a thousandth of its width (invisible at print resolution).
+    Features the catalogue draws only from a scale on are left out of wider views
+    (:func:`at_paper_scale`).
     """
     extent, lat0 = fit_extent(view.bounds, *frame_in)
-    frames = at_scale(frames, extent)
+    frames = at_paper_scale(frames, view.bounds)
     min_x, min_y, max_x, max_y = extent
     pad = 0.05 * (max_x - min_x)
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
@@ -100,32 +108,40 @@ def prepare(
     clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
-    return MapContent(view, extent, lat0, clipped, tuple(g for g in land if not g.is_empty))
+    land = [g for g in land if not g.is_empty]
+    return MapContent(view, extent, lat0, clipped, tuple(land), tiles=paper_basemap(view))
 
 
-def width_km(bounds: Bounds) -> float:
-    """East-west width of ``bounds`` (EPSG:4326) in km, along its middle latitude.
+def paper_basemap(view: View) -> TileSource | None:
+    """The user's basemap a paper map of ``view`` draws: the one in force
+    (:func:`layers.user_basemap.current`) when the view shows it; ``None`` otherwise, or
+    when it cannot be used (the vector land is drawn then, and the credits say so)."""
+    if view.basemap != USER_BASEMAP:
+        return None
+    try:
+        return current()
+    except TileError:
+        return None
 
-    >>> round(width_km((46.0, 39.3, 47.6, 40.4)))
-    137
-    """
-    min_x, min_y, max_x, max_y = bounds
-    return (max_x - min_x) * 111.32 * math.cos(math.radians((min_y + max_y) / 2))
 
-
-def at_scale(
+def at_paper_scale(
     frames: Mapping[str, gpd.GeoDataFrame], bounds: Bounds
 ) -> dict[str, gpd.GeoDataFrame]:
-    """``frames`` without the layers of detail (:attr:`layers.catalog.LayerSpec.detail`)
-    when ``bounds`` is wider than :data:`layers.catalog.DETAIL_MAX_KM`: paper draws the
-    villages only at Karabakh scale."""
-    if width_km(bounds) <= catalog.DETAIL_MAX_KM:
-        return dict(frames)
-    return {
-        layer_id: frame
-        for layer_id, frame in frames.items()
-        if not ((spec := catalog.find(layer_id)) is not None and spec.detail)
-    }
+    """``frames`` without the features a paper map of ``bounds`` (the view's extent,
+    EPSG:4326) leaves out: those whose catalogue entry draws their style only on maps
+    spanning fewer degrees (:attr:`layers.catalog.LayerSpec.detail`, the paper side of
+    the web map's zoom thresholds). Frames keep their columns; layers the catalogue does
+    not hold are kept whole."""
+    span = catalog.span_deg(bounds)
+    kept: dict[str, gpd.GeoDataFrame] = {}
+    for layer_id, frame in frames.items():
+        spec = catalog.find(layer_id)
+        if spec is None or not spec.detail or frame.empty:
+            kept[layer_id] = frame
+            continue
+        shown = [spec.drawn_at_span(str(key), span) for key in frame["style_key"]]
+        kept[layer_id] = frame if all(shown) else frame[shown]
+    return kept
 
 
 def clip_geometries(

@@ -38,6 +38,8 @@ from layers.briefing.print_options import PAPER_SIZES, PrintOptions, banner_colo
 from layers.briefing.view import Bounds, View
 from layers.legend_entries import drawn_legend_entries
 from layers.paper import text_cache
+from layers.paper.map_content import paper_basemap
+from layers.user_basemap import USER_BASEMAP, credit
 
 #: Landscape paper sizes in inches (width, height); portrait pages swap them.
 PAPERS: dict[str, tuple[float, float]] = dict(PAPER_SIZES)
@@ -355,10 +357,15 @@ def footer_items(
 
 
 def basemap_note(view: View) -> list[tuple[str, dict[str, Any]]]:
-    """A footer line saying paper maps draw the offline basemap, when the screen had tiles."""
+    """A footer line saying paper maps draw the offline basemap, when the screen had tiles;
+    or naming the user's basemap and its attribution when the map draws it (issue 21)."""
     if view.basemap == "vector":
         return []
-    text = "Basemap: offline vector land and sea (the screen showed OpenStreetMap tiles)."
+    tiles = paper_basemap(view)
+    if tiles is not None:
+        return [(credit(tiles), {"color": "#444444"})]
+    screen = "your basemap" if view.basemap == USER_BASEMAP else "OpenStreetMap tiles"
+    text = f"Basemap: offline vector land and sea (the screen showed {screen})."
     return [(text, {"color": "#444444"})]
 
 

@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.metric import line_parts
 from layers import catalog, styles
+from layers.paper.basemap_tiles import draw_basemap_tiles
 from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent
 
 
@@ -64,10 +65,14 @@ def draw_layers(ax: Axes, content: MapContent) -> list[Symbol]:
     its true place. Returns the point symbols as drawn (obstacles for labels).
     """
     ax.set_facecolor(SEA_COLOUR)
-    land = [polygon_path(g) for g in content.land if isinstance(g, Polygon | MultiPolygon)]
-    ax.add_collection(
-        PatchCollection([PathPatch(p) for p in land], facecolor=LAND_COLOUR, edgecolor="none")
-    )
+    if content.tiles is not None:  # the user's basemap instead of the vector land
+        ax.apply_aspect()
+        draw_basemap_tiles(ax, content.tiles, content.extent)
+    else:
+        land = [polygon_path(g) for g in content.land if isinstance(g, Polygon | MultiPolygon)]
+        ax.add_collection(
+            PatchCollection([PathPatch(p) for p in land], facecolor=LAND_COLOUR, edgecolor="none")
+        )
     ax.apply_aspect()
     orders = draw_orders(content.frames)
     points = _point_groups(content, orders)

@@ -83,9 +83,40 @@ class ZoomClass(MacroElement):
         self._name = "ZoomClass"
         self.zoom = int(zoom)
 
+class ZoomThresholds(MacroElement):
+    """Keeps the class ``bm-below-z<N>`` on the map while its zoom is below ``N``, for each
+    of ``zooms`` (what :attr:`layers.catalog.LayerSpec.detail` draws from zoom N carries
+    ``bm-from-z<N>`` and is hidden then: :func:`layers.web.geojson.zoom_css`)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var zooms = {{ this.zooms|tojson }};
+            function update() {
+                var zoom = map.getZoom(), box = map.getContainer().classList;
+                zooms.forEach(function (z) { box.toggle('bm-below-z' + z, zoom < z); });
+            }
+            map.on('zoomend', update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, zooms: tuple[int, ...]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ZoomThresholds"
+        self.zooms = [int(z) for z in zooms]
+
+
 #: Failed tile requests after which the map says the online basemap is unavailable.
 TILE_ERRORS_NOTICE = 4
 #: What the map says then (plain text; the app offers the switch under the map).
+LOCAL_TILE_FAILURE_TEXT = (
+    "Tiles of your basemap cannot be loaded from this app's server (is it started with "
+    "“streamlit run server.py”?). Use “Switch to the offline basemap” under the map."
+)
 TILE_FAILURE_TEXT = (
     "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
     "under the map, or Display › Basemap in the sidebar."
@@ -123,11 +154,11 @@ class TileFailureNotice(MacroElement):
         """
     )
 
-    def __init__(self, threshold: int = TILE_ERRORS_NOTICE) -> None:
+    def __init__(self, threshold: int = TILE_ERRORS_NOTICE, text: str = TILE_FAILURE_TEXT) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TileFailureNotice"
         self.threshold = int(threshold)
-        self.text = TILE_FAILURE_TEXT
+        self.text = text
 
 class GeoJsonLayer(folium.GeoJson):
     """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`

@@ -117,6 +117,9 @@ def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, 
     }
     spec = find(row.layer)  # None for a derived layer (the change layer): no label
     label = spec.label if spec is not None else None
+    min_zoom = spec.min_zoom(str(row.style_key)) if spec is not None else None
+    if min_zoom is not None:
+        properties["min_zoom"] = min_zoom
     if anchor is not None and label is not None:
         lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
         properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
@@ -160,10 +163,33 @@ def circle_style(style_key: str, status: str) -> dict[str, Any]:
     return options
 
 
+#: CSS class of a feature drawn from zoom N (``bm-from-z8``); the map's container has
+#: ``bm-below-z8`` below that zoom (:class:`layers.web.elements.ZoomThresholds`).
+FROM_ZOOM_CLASS = "bm-from-z"
+BELOW_ZOOM_CLASS = "bm-below-z"
+
+
+def zoom_css(zooms: tuple[int, ...]) -> str:
+    """CSS hiding what is drawn from each zoom of ``zooms`` while the map is below it.
+
+    >>> zoom_css((8,))
+    '.bm-below-z8 .bm-from-z8 { display: none !important; }'
+    """
+    return "\n".join(
+        f".{BELOW_ZOOM_CLASS}{z} .{FROM_ZOOM_CLASS}{z} {{ display: none !important; }}"
+        for z in zooms
+    )
+
+
 def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
     """The Leaflet style of one feature of :func:`feature_collection` (Folium's
-    ``style_function``): circle-marker options for points, path options otherwise."""
+    ``style_function``): circle-marker options for points, path options otherwise; a
+    feature drawn from a zoom on (its ``min_zoom``) gets that zoom's class."""
     props = feature["properties"]
     if feature["geometry"]["type"] in ("Point", "MultiPoint"):
-        return circle_style(props["style_key"], props["status"])
-    return path_style(props["style_key"], props["status"])
+        options = circle_style(props["style_key"], props["status"])
+    else:
+        options = path_style(props["style_key"], props["status"])
+    if "min_zoom" in props:
+        options["className"] = f"{FROM_ZOOM_CLASS}{props['min_zoom']}"
+    return options

@@ -18,7 +18,7 @@ from geo.measure import Measurement
 from layers.catalog import DRAW_ORDER, MINOR_STYLES, Label, layer, runtime_specs
 from layers.styles import Style, style
 from layers.web.elements import GeoJsonLayer
-from layers.web.geojson import FeatureCollection, feature_style
+from layers.web.geojson import FROM_ZOOM_CLASS, FeatureCollection, feature_style
 from layers.web.html import escape_text
 from layers.web.legend import drawn_legend_html, marker_svg
 from layers.web.overlay import PRIORITY_CLASS, SituationState
@@ -27,24 +27,15 @@ _MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
 _M = TypeVar("_M", folium.CircleMarker, folium.Marker)
 
 
-#: CSS class of the features of a layer of detail (:attr:`layers.catalog.LayerSpec.detail`):
-#: the map hides them while zoomed out (the ``bm-zoomed-out`` class of :mod:`layers.web.map`).
-DETAIL_CLASS = "bm-detail"
-
-
-def _div_icon(look: Style, *, detail: bool = False) -> folium.DivIcon:
+def _div_icon(look: Style, *, min_zoom: int | None = None) -> folium.DivIcon:
     size = round(2 * (look.radius + look.weight))
     return folium.DivIcon(
         html=marker_svg(look),
         icon_size=(size, size),
         icon_anchor=(size // 2, size // 2),
-        class_name=f"bm-marker {DETAIL_CLASS}" if detail else "bm-marker",
+        class_name=f"bm-marker {FROM_ZOOM_CLASS}{min_zoom}" if min_zoom else "bm-marker",
     )
 
-
-def _detail_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """:func:`feature_style` with the class that hides the feature while zoomed out."""
-    return {**feature_style(feature), "className": DETAIL_CLASS}
 
 # --- layers ---------------------------------------------------------------------------
 
@@ -59,6 +50,7 @@ def _binder(tooltip_options: str) -> JsCode:
     return JsCode(
         "function(feature, layer) {"
         " layer.bindPopup(feature.properties.popup, {maxWidth: 340, maxHeight: 320});"
+        " if (feature.properties.tooltip)"  # unnamed features (most rivers): no empty box
         f" layer.bindTooltip(feature.properties.tooltip, {tooltip_options}); }}"
     )
 
@@ -90,7 +82,10 @@ def _point_label(label: Label) -> JsCode:
     return _binder(
         "(feature.geometry.type !== 'Point' ? {sticky: true} :"
         f" {{permanent: true, direction: 'right', offset: [4, 0], className: '{classes}'"
-        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')}})"
+        f" + ({_MINOR_TEST} ? ' bm-label-minor' : '')"
+        # a point drawn from some zoom on (its min_zoom): its label hides with it
+        f" + (feature.properties.min_zoom ? ' {FROM_ZOOM_CLASS}' + feature.properties.min_zoom"
+        " : '')})"
     )
 
 
@@ -157,12 +152,12 @@ def layer_group(
         _geojson(
             collection,
             layer_id,
-            style_function=_detail_style if spec.detail else feature_style,
+            style_function=feature_style,
             marker=_in_pane(folium.CircleMarker(), pane),
             **in_pane,
         ).add_to(group)
     for (style_key, status), features in by_icon.items():
-        icon = _div_icon(style(style_key, status), detail=spec.detail)
+        icon = _div_icon(style(style_key, status), min_zoom=spec.min_zoom(style_key))
         collection = {"type": "FeatureCollection", "features": features}
         marker = _in_pane(folium.Marker(icon=icon), pane)
         _geojson(collection, layer_id, marker=marker, **in_pane).add_to(group)

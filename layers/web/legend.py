@@ -10,12 +10,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from layers.catalog import DETAIL_WEB_ZOOM, GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
+from layers.catalog import GROUPS, LAYERS, LayerSpec, LegendEntry, runtime_specs
 from layers.styles import UNCERTAIN_STATUSES, Style, for_status, leaflet_style, style
+from layers.web.geojson import FROM_ZOOM_CLASS
 from layers.web.html import escape_text
-
-#: After the legend entries of a layer of detail: the web map draws it only zoomed in.
-DETAIL_NOTE = f" (from zoom {DETAIL_WEB_ZOOM})"
 
 #: Sample look for the legend line explaining uncertain (dashed, lighter) features.
 _UNCERTAIN = for_status(Style(color="#555555", fill="#999999", fill_opacity=0.35), "approximate")
@@ -162,18 +160,21 @@ def _legend(
     """The legend box: the ``extra`` groups first, then ``entries`` by layer group."""
     specs: tuple[LayerSpec, ...] = (*LAYERS, *runtime_specs())
     by_group = {entry: spec.group for spec in specs for entry in spec.legend}
-    detail = {entry for spec in specs if spec.detail for entry in spec.legend}
     parts = []
     for group_title, extra_entries in extra:
         parts.append(f"<div class='bm-legend-group'>{escape_text(group_title)}</div>")
         parts.extend(_legend_row(swatch_svg(e), e.label) for e in extra_entries)
+    zooms = {e: z for spec in specs for e in spec.legend if (z := spec.min_zoom(e.style_key))}
     for group in dict.fromkeys((*GROUPS, *(spec.group for spec in specs))):
         shown = [e for e in entries if by_group[e] == group]
         if shown:
-            parts.append(f"<div class='bm-legend-group'>{escape_text(group)}</div>")
+            # a group whose every row is drawn from some zoom on is hidden below the lowest
+            lowest = min(zooms.get(e, 0) for e in shown)
+            parts.append(
+                f"<div class='bm-legend-group{_zoom_class(lowest)}'>{escape_text(group)}</div>"
+            )
             parts.extend(
-                _legend_row(swatch_svg(e), e.label + (DETAIL_NOTE if e in detail else ""))
-                for e in shown
+                _legend_row(swatch_svg(e), e.label, _zoom_class(zooms.get(e, 0))) for e in shown
             )
     if uncertain:
         parts.append(
@@ -185,9 +186,15 @@ def _legend(
     )
 
 
-def _legend_row(swatch: str, label: str) -> str:
+def _zoom_class(zoom: int) -> str:
+    """The class (with a leading space) of a legend line of what the web map draws from
+    ``zoom`` on (hidden below it, as the features are); empty for 0 (every zoom)."""
+    return f" {FROM_ZOOM_CLASS}{zoom}" if zoom else ""
+
+
+def _legend_row(swatch: str, label: str, zoom_class: str = "") -> str:
     return (
-        "<div class='bm-legend-row' style='display:flex;align-items:center;gap:6px'>"
+        f"<div class='bm-legend-row{zoom_class}' style='display:flex;align-items:center;gap:6px'>"
         f"<span style='display:inline-flex;width:28px;justify-content:center'>{swatch}</span>"
         f"<span>{escape_text(label)}</span></div>"
     )

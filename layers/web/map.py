@@ -16,6 +16,7 @@ The rooms of the web bridge: :mod:`layers.web.geojson` (frames to GeoJSON and st
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -23,13 +24,25 @@ from shapely.geometry import mapping
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.errors import TileError
+from geo.tiles import TileSource
 from layers.briefing.view import Bounds, View
-from layers.catalog import DETAIL_WEB_ZOOM, LAND_BOUNDARIES, layer
+from layers.catalog import LAND_BOUNDARIES, MIN_ZOOMS, layer
 from layers.features import view_features
 from layers.styles import LABEL_STYLES
+from layers.user_basemap import USER_BASEMAP, current, leaflet_url
 from layers.web import assets
-from layers.web.elements import MapControl, TileFailureNotice, Verbatim, ZoomClass, figure_of
-from layers.web.geojson import feature_collections, prepare_geometry
+from layers.web.elements import (
+    LOCAL_TILE_FAILURE_TEXT,
+    TILE_FAILURE_TEXT,
+    MapControl,
+    TileFailureNotice,
+    Verbatim,
+    ZoomClass,
+    ZoomThresholds,
+    figure_of,
+)
+from layers.web.geojson import feature_collections, prepare_geometry, zoom_css
 from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
@@ -64,7 +77,6 @@ _CSS = """
 .leaflet-popup-content table { border-collapse: collapse; }
 .leaflet-tooltip.bm-label::before { display: none; }
 .bm-zoomed-out .leaflet-tooltip.bm-label-minor { display: none; }
-.bm-zoomed-out .bm-detail { display: none; }
 .bm-marker { background: none; border: none; }
 .bm-pin { background: none; border: none; }
 .bm-tile-failure { max-width: 260px; font-size: 12px; border-left: 4px solid #d84315; }
@@ -99,9 +111,9 @@ def _label_css() -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>\n"
 
 #: Below this zoom the labels of minor places (villages, airport, border point) are
-#: hidden, so the towns around Karabakh stay readable at the default view; the features of
-#: layers of detail (the villages, :attr:`layers.catalog.LayerSpec.detail`) too.
-MINOR_LABEL_ZOOM = DETAIL_WEB_ZOOM
+#: hidden, so the towns around Karabakh stay readable at the default view (the villages
+#: themselves are drawn from their :attr:`layers.catalog.LayerSpec.detail` zoom).
+MINOR_LABEL_ZOOM = 9
 
 
 # --- the map --------------------------------------------------------------------------
@@ -129,9 +141,11 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     boxes of :class:`layers.web.overlay.Overlay`, fitted to ``bounds``.
 
     ``basemap`` is ``'vector'`` (light fills of the catalogue's land,
-    :data:`layers.catalog.LAND_BOUNDARIES`, no network needed) or ``'osm'``
-    (OpenStreetMap tiles). The date and legend come with :func:`situation_group`. Leaflet
-    is loaded from the app's own server.
+    :data:`layers.catalog.LAND_BOUNDARIES`, no network needed), ``'osm'``
+    (OpenStreetMap tiles) or ``'user'`` (the user's own tiles,
+    :func:`layers.user_basemap.current`; the vector land when none can be used). The
+    date and legend come with :func:`situation_group`. Leaflet is loaded from the app's
+    own server.
     """
     fmap = folium.Map(
         location=None,
@@ -144,17 +158,55 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     )
     fmap.default_js = [("leaflet", assets.LEAFLET_JS_URL)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS_URL)]
-    css = Verbatim(_CSS + _popup_css() + _label_css())
+    zooms = f"<style>\n{zoom_css(MIN_ZOOMS)}\n</style>\n"
+    css = Verbatim(_CSS + _popup_css() + _label_css() + zooms)
     figure_of(fmap).header.add_child(css, name="briefing_css")
+    source = _user_tiles() if basemap == USER_BASEMAP else None
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=18).add_to(fmap)
         TileFailureNotice().add_to(fmap)
+    elif source is not None:
+        user_tile_layer(source).add_to(fmap)
+        TileFailureNotice(
+            text=LOCAL_TILE_FAILURE_TEXT if source.local else TILE_FAILURE_TEXT
+        ).add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
+    ZoomThresholds(MIN_ZOOMS).add_to(fmap)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
+
+def _user_tiles() -> TileSource | None:
+    """The user's basemap in force, or ``None`` (none named, or one that cannot be used:
+    the app says why, :func:`layers.user_basemap.current`)."""
+    try:
+        return current()
+    except TileError:
+        return None
+
+
+def user_tile_layer(source: TileSource) -> folium.TileLayer:
+    """The Leaflet tile layer of the user's basemap: from the app's own tile route (a
+    local package) or the user's URL template; tiles from the package's zoom range,
+    stretched beyond it, asked only inside the source's bounds where it gives them (so a
+    package of one area does not fail everywhere else); its attribution as text (escaped:
+    Leaflet writes it as HTML)."""
+    bounds: dict[str, Any] = {}
+    if source.bounds is not None:
+        bounds["bounds"] = _leaflet_bounds(source.bounds)
+    return folium.TileLayer(
+        tiles=leaflet_url(source),
+        attr=escape_text(source.attribution or source.name),
+        name=escape_text(source.name),
+        min_zoom=0,
+        max_zoom=18,
+        max_native_zoom=source.max_zoom,
+        min_native_zoom=source.min_zoom,
+        **bounds,
+    )
+
 
 # --- standalone page ------------------------------------------------------------------
 
@@ -185,10 +237,14 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     Only the view's layers, as they stood on ``view.day``, in its naming convention,
     fitted to ``view.bounds``; with title, date stamp, a legend of what is drawn, a scale
     bar and the sources of every feature shown. Leaflet is inlined (no network needed
-    with the vector basemap).
+    with the vector basemap). The user's basemap is drawn from its URL template; a local
+    package (served by the app only) gives way to the vector basemap.
     """
     frames = view_features(dataset, view)
-    fmap = base_map(dataset, view.bounds, view.basemap)
+    tiles = _user_tiles() if view.basemap == USER_BASEMAP else None
+    # a file has no server to ask for a local package's tiles: the offline land instead
+    basemap = "vector" if tiles is not None and tiles.local else view.basemap
+    fmap = base_map(dataset, view.bounds, basemap)
     _inline_leaflet(fmap)
     collections = feature_collections(frames)
     for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):

@@ -89,8 +89,10 @@ class SharedCache(Generic[V]):
 
 
 #: What the dated layers of a situation depend on: (layer ids drawn that day, control
-#: period ids, site ids, event ids), each in order.
-SituationIdentity = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+#: period ids, site ids, event ids, route ids), each in order.
+SituationIdentity = tuple[
+    tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
 
 
 def situation_identity(situation: Situation, layer_ids: Iterable[str]) -> SituationIdentity:
@@ -108,6 +110,7 @@ def situation_identity(situation: Situation, layer_ids: Iterable[str]) -> Situat
         tuple(period.id for period in situation.control),
         tuple(site.id for site in situation.sites),
         tuple(event.id for event in situation.events),
+        tuple(route.id for route in situation.routes),
     )
 
 

@@ -26,5 +26,5 @@ def test_make_run_binds_to_localhost_unless_host_is_given(extra: list[str], addr
     dry = subprocess.run(
         ["make", "-n", "run", *extra], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    (command,) = [line for line in dry.stdout.splitlines() if "streamlit run app.py" in line]
+    (command,) = [line for line in dry.stdout.splitlines() if "streamlit run server.py" in line]
     assert command.split()[-2:] == ["--server.address", address]

@@ -1,4 +1,5 @@
-"""Start ``streamlit run app.py`` on a free port and find Debian's Chromium.
+"""Start ``streamlit run server.py`` (the app and its tile route, as ``make run``) on a free
+port and find Debian's Chromium.
 
 Shared by the browser tests (tests/e2e/conftest.py) and the benchmark (bench/).
 """
@@ -58,17 +59,28 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 @contextlib.contextmanager
 def streamlit_server(
-    log_path: Path, data_dir: Path | None = None, *, today: str | None = None
+    log_path: Path,
+    data_dir: Path | None = None,
+    environ: dict[str, str] | None = None,
+    *,
+    today: str | None = None,
 ) -> Iterator[str]:
-    """Run the app (committed data unless ``data_dir`` is given, default settings; "today"
-    fixed to ``today``, YYYY-MM-DD, when given: ``$BRIEFING_TODAY``) and yield its base URL."""
+    """Run the app (committed data unless ``data_dir`` is given, default settings, no
+    basemap of the user's own unless ``environ`` names one; "today" fixed to ``today``,
+    YYYY-MM-DD, when given: ``$BRIEFING_TODAY``) and yield its base URL."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_DATA_DIR"}
+    dropped = (
+        "BRIEFING_DATA_DIR",
+        "BRIEFING_BASEMAP",
+        "BRIEFING_BASEMAP_ATTRIBUTION",
+        "BRIEFING_TODAY",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in dropped} | (environ or {})
     if data_dir is not None:
         env["BRIEFING_DATA_DIR"] = str(data_dir)
     if today is not None:
         env["BRIEFING_TODAY"] = today
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     # No source watcher (as `make serve`): the tests never edit the code, and watching the
     # checkout while pytest and Chromium write beside it overflowed inotify under load.

@@ -84,9 +84,16 @@ def test_no_site_name_hard_codes_a_convention(real: Dataset) -> None:
     assert all("/" not in site.name for site in real.sites)
 
 
+#: Places whose Russian form no source read gives (issue 21's road waypoints): the Russian
+#: convention writes their English form (data/SCHEMA.md: ru_native, else ru, else en).
+NO_RUSSIAN_FORM = {"place-davit-bek", "place-kajaran", "place-agarak"}
+
+
 def test_russian_convention_labels_every_place_in_cyrillic(real: Dataset) -> None:
     frames = layer_features(real, None, ["places"], "ru")
-    assert all(CYRILLIC.search(text) for text in frames["places"]["label"])
+    labels = dict(zip(frames["places"]["id"], frames["places"]["label"], strict=True))
+    assert {i for i, text in labels.items() if not CYRILLIC.search(text)} == NO_RUSSIAN_FORM
+    assert labels["place-kajaran"] == "Kajaran"
     entries = timeline_entries(real, dt.date(2021, 2, 23), convention="ru")
     shusha = [e.html for e in entries if e.id.startswith("shusha")]
     assert shusha and all("Шуша" in html for html in shusha)

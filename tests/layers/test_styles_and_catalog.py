@@ -47,8 +47,8 @@ def test_every_legend_entry_has_a_palette_style_and_groups_are_known() -> None:
 
 def test_layer_ids_are_checked_and_put_in_catalogue_order() -> None:
     assert catalog.check_layer_ids(["events", "countries"]) == ("countries", "events")
-    with pytest.raises(StateError, match="unknown layers \\['roads'\\]"):
-        catalog.check_layer_ids(["roads"])
+    with pytest.raises(StateError, match="unknown layers \\['highways'\\]"):
+        catalog.check_layer_ids(["highways"])
     assert catalog.layer("nkao").title.startswith("Nagorno-Karabakh")
 
 

@@ -13,8 +13,8 @@ from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.exports.gis import gis_rows
 from layers.features import Feature, features, view_features
 from layers.legend_entries import drawn_legend_entries
-from layers.paper.map_content import at_scale, prepare, width_km
-from layers.web.geojson import feature_collections
+from layers.paper.map_content import at_paper_scale, prepare
+from layers.web.geojson import FROM_ZOOM_CLASS, feature_collections
 from layers.web.groups import layer_group
 from layers.web.legend import drawn_legend_html
 
@@ -74,14 +74,16 @@ def test_the_control_layer_draws_the_approximate_line(dataset: Dataset) -> None:
 
 
 def test_paper_draws_the_villages_only_at_karabakh_scale(dataset: Dataset) -> None:
-    assert width_km(DEFAULT_BOUNDS) > catalog.DETAIL_MAX_KM >= width_km(KARABAKH)
+    (detail,) = VILLAGES.detail
+    assert catalog.span_deg(DEFAULT_BOUNDS) > detail.max_span_deg >= catalog.span_deg(KARABAKH)
     frames = view_features(dataset, View(day=ARTICLE_DAY, layers=catalog.LAYER_IDS))
-    assert VILLAGES.id not in at_scale(frames, DEFAULT_BOUNDS)
+    assert not frames[VILLAGES.id].empty
+    assert at_paper_scale(frames, DEFAULT_BOUNDS)[VILLAGES.id].empty
     near = prepare(dataset, View(day=ARTICLE_DAY, bounds=KARABAKH), frames, (8.0, 6.0))
     far = prepare(dataset, View(day=ARTICLE_DAY), frames, (8.0, 6.0))
     labels = [d.entry.label for d in drawn_legend_entries(near.frames, near.extent)]
     assert "Village held by Armenian forces" in labels and "Village held by Azerbaijan" in labels
-    assert VILLAGES.id not in far.frames
+    assert far.frames[VILLAGES.id].empty
 
 
 def test_the_web_map_hides_the_villages_when_zoomed_out(dataset: Dataset) -> None:
@@ -90,12 +92,14 @@ def test_the_web_map_hides_the_villages_when_zoomed_out(dataset: Dataset) -> Non
     fmap = folium.Map()
     layer_group(VILLAGES.id, collections[VILLAGES.id]).add_to(fmap)
     html = fmap.get_root().render()
-    assert '"className": "bm-detail"' in html
+    (detail,) = VILLAGES.detail
+    assert f'"className": "{FROM_ZOOM_CLASS}{detail.min_zoom}"' in html
     other = folium.Map()
     layer_group(CONTROL.id, collections[CONTROL.id]).add_to(other)
-    assert "bm-detail" not in other.get_root().render()
+    assert FROM_ZOOM_CLASS not in other.get_root().render()
     legend = drawn_legend_html(collections)
-    assert f"Village held by Armenian forces (from zoom {catalog.DETAIL_WEB_ZOOM})" in legend
+    row = legend.split("Village held by Armenian forces")[0].rsplit("<div", 1)[1]
+    assert f"{FROM_ZOOM_CLASS}{detail.min_zoom}" in row  # the row hides with the villages
     assert "Line of contact: uncertain band" in legend
 
 

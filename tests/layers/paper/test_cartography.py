@@ -30,7 +30,7 @@ from layers.catalog import DEFAULT_VISIBLE
 from layers.exports import export_bytes
 from layers.features import view_features
 from layers.paper import layouts, page
-from layers.paper.map_content import fit_extent
+from layers.paper.map_content import at_paper_scale, fit_extent
 from layers.paper.symbols import give_way
 from layers.styles import STYLES
 
@@ -195,11 +195,12 @@ def legend_labels(figure: Figure) -> set[str]:
 
 
 def drawn_entries(dataset: Dataset, view: View, ax: Axes) -> set[str]:
-    """Legend labels of the features inside the map frame (computed from the data)."""
+    """Legend labels of the features inside the map frame (computed from the data; the
+    features the catalogue draws only at larger scales left out of wider views)."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     frame_box = box(x0, y0, x1, y1)
     labels: set[str] = set()
-    for layer_id, frame in view_features(dataset, view).items():
+    for layer_id, frame in at_paper_scale(view_features(dataset, view), view.bounds).items():
         for entry in catalog.layer(layer_id).legend:
             rows = frame[frame["style_key"] == entry.style_key]
             if rows.geometry.intersects(frame_box).any():

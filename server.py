@@ -1,0 +1,29 @@
+"""The app's server: Streamlit serving ``app.py``, plus the route of the user's basemap tiles.
+
+Run ``streamlit run server.py`` (``make run`` does; ``streamlit run app.py`` still works,
+without the tile route). With the environment variable ``BRIEFING_BASEMAP`` naming an
+MBTiles file or a folder of ``z/x/y`` tiles, their tiles are served from this machine at
+``/briefing-tiles/<z>/<x>/<y>`` (:mod:`layers.web.tile_route`); see the README, "Your own
+basemap". A setting that cannot be used is logged here and shown in the app.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from geo.errors import TileError
+from layers.user_basemap import current
+from layers.web.tile_route import tile_routes
+
+logger = logging.getLogger("briefing.server")
+
+try:
+    _source = current()
+except TileError as exc:
+    logger.warning("the basemap of BRIEFING_BASEMAP is not served: %s", exc)
+    _source = None
+
+app = st.App(Path(__file__).with_name("app.py"), routes=tile_routes(_source))

@@ -31,13 +31,15 @@ from layers.catalog import GROUPS, LAYERS
 from layers.web import situations
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
+from ui import annotations as annotations_ui
 from ui import compare as compare_ui
+from ui import compare_state, layout, print_panel, query_limit, streamlit_queue, upload, view_sync
 from ui import deck as deck_ui
-from ui import layout, print_panel, query_limit, streamlit_queue, upload, view_sync
 from ui.basemap import PAGE_RERUN_KEY, basemap_choices, basemap_fallback, usable_view
 from ui.dates import KEPT_KEYS, date_controls, keep_in_span, play_tick, set_day, wait_and_step
 from ui.distance import distance_tool
 from ui.search import place_search
+from ui.text_alternative import text_alternative
 from ui.timeline import timeline
 
 #: Environment variable naming another data folder (see module docstring).
@@ -122,9 +124,11 @@ def init_state(dataset: Dataset) -> None:
         view, messages = view_from_query(params, span=dataset.span)
         view, unusable = usable_view(view)
         messages += unusable + print_panel.init_print_state(params)
+        messages += compare_state.restore(params, navigated=navigated)
         state.update(messages=messages, fly=None, playing=False)
         if navigated:
             view_sync.restore_origin(view.bounds)
+            compare_ui.refit(view.bounds)
         view_sync.remember_url()
     elif state.pop(DATA_ERROR_KEY, False):
         view = state[LAST_VIEW_KEY]
@@ -136,6 +140,7 @@ def init_state(dataset: Dataset) -> None:
     for spec in LAYERS:
         state[f"layer:{spec.id}"] = spec.id in view.layers
     state.update(convention=view.convention, basemap=view.basemap, bounds=view.bounds)
+    annotations_ui.restore(view.annotations)
     state[LAST_VIEW_KEY] = view
 
 
@@ -148,6 +153,7 @@ def current_view() -> View:
         convention=state["convention"],
         bounds=state["bounds"],
         basemap=state["basemap"],
+        annotations=annotations_ui.current(),
     )
 
 
@@ -227,6 +233,7 @@ def main() -> None:
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
     if not comparing and not presenting:
         mine = upload.your_layers(dataset.span)
+        annotations_ui.annotation_panel()
         print_panel.print_controls()
         map_page(dataset, days, measurement, mine)
         return
@@ -239,6 +246,7 @@ def main() -> None:
     print_panel.print_controls()  # in both modes, so the print options' widgets stay alive
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         if comparing:
+            view_sync.screen(view, sheet)  # a pan or the swipe bar writes the URL from it
             prepare = partial(prepared_export, dataset, view, mine=mine)
             compare_ui.compare_mode(dataset, view, data_version(), prepare)
             return
@@ -288,8 +296,9 @@ def map_page(
         live = view_sync.screen(view, sheet)
         left, right = layout.map_row()
         with left:
+            basemap_fallback(view)  # above the map: in the first screen (issue 24)
             map_component(dataset, view, measurement)
-            basemap_fallback(view)
+            text_alternative(dataset, view)  # what the map shows, as a table
         with right:
             timeline(dataset, view, mine)
         # In the sidebar, below the print options as before; drawn after the map so

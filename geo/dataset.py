@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +38,8 @@ from geo.model import (
 )
 from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
+from geo.recorded_days import RecordedDays as RecordedDays
+from geo.recorded_days import recorded_days as recorded_days
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -114,47 +116,6 @@ class Dataset:
         """The day a map shows unless told otherwise: the article's date
         (:data:`geo.settings.ARTICLE_DATE`), or the nearest day of the span."""
         return self.span.clamp(settings.ARTICLE_DATE)
-
-
-@dataclass(frozen=True)
-class RecordedDays:
-    """The first and last days named by the records (``None`` when none is dated), and
-    whether any control period or site is open (has no ``end``).
-
-    >>> RecordedDays(dt.date(1992, 1, 1), dt.date(2019, 6, 30), False).span(dt.date(2026, 1, 1))
-    DaySpan(first=datetime.date(1992, 1, 1), last=datetime.date(2019, 6, 30))
-    >>> RecordedDays(dt.date(1992, 1, 1), dt.date(2019, 6, 30), True).span(dt.date(2026, 1, 1))
-    DaySpan(first=datetime.date(1992, 1, 1), last=datetime.date(2026, 1, 1))
-    """
-
-    first: dt.date | None
-    last: dt.date | None
-    open: bool
-
-    def span(self, today: dt.date) -> DaySpan:
-        """The span these days make on ``today``; at least two days long (a single dated
-        day runs to the next), :data:`geo.settings.ARTICLE_DATE` standing in for none."""
-        first = self.first or settings.ARTICLE_DATE
-        last = max(self.last or first, today) if self.open else self.last or first
-        return DaySpan(first, max(last, first + dt.timedelta(days=1)))
-
-
-def recorded_days(
-    sites: Iterable[Site],
-    control: Iterable[ControlPeriod],
-    events: Iterable[Event],
-    communities: Iterable[Community] = (),
-) -> RecordedDays:
-    """The :class:`RecordedDays` of these records: starts, exclusive ends (the day the map
-    changes), event dates and inclusive event ends, and the days communities change hands
-    (a community's last period is open: it holds on to the last day)."""
-    spans = [*(s.span for s in sites), *(c.span for c in control)]
-    spans += [p.span for c in communities for p in c.held]
-    days = [d for span in spans for d in (span.start, span.end) if d is not None]
-    for event in events:
-        days += [event.date] if event.end is None else [event.date, event.end]
-    is_open = any(span.end is None for span in spans)
-    return RecordedDays(min(days, default=None), max(days, default=None), is_open)
 
 
 def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
@@ -493,6 +454,8 @@ def _check_community_points(communities: _Loaded[Community], problems: list[str]
                 "(two communities of the oblast need two points)"
             )
         seen.setdefault(point, record.id)
+
+
 # --- Ground: routes, rivers and lakes, named waters (issue 21) ---------------------------
 
 _ROUTE_FIELDS = (*_COMMON, *_SPAN, "name", "names", "name_places", "kind", "geometry")

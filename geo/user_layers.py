@@ -83,6 +83,7 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "MAX_USER_FEATURES",
     "NAME_COLUMNS",
+    "NAME_FIELD",
     "UserFeature",
     "UserLayer",
     "file_format",
@@ -91,6 +92,8 @@ __all__ = [
     "screenful",
 ]
 
+#: The label field that stands for a feature's name (:meth:`UserLayer.label_of`).
+NAME_FIELD = "(name)"
 #: Most problems listed for a person ("a screenful"); then "... and N more".
 MAX_PROBLEMS_LISTED = 20
 
@@ -110,6 +113,7 @@ class UserFeature:
 
     ``date`` is the first day the feature is shown (``None``: always shown) and
     ``precision`` how much of it the file gave: ``'year'``, ``'month'`` or ``'day'``.
+    ``named`` is False when the file gave no name (``name`` is then "Feature N").
     """
 
     row: int
@@ -118,6 +122,7 @@ class UserFeature:
     date: dt.date | None
     precision: str | None
     geometry: BaseGeometry
+    named: bool = True
 
     def describe_date(self) -> str:
         """The date as a person reads it ('October 2020'), or '' when undated."""
@@ -131,7 +136,11 @@ class UserLayer:
     """The features of one uploaded file and the problems found reading it.
 
     ``id`` is ``user-`` and a digest of the bytes (the same file gives the same id);
-    ``title`` the cleaned file name; ``problems`` every problem, plain text.
+    ``title`` the cleaned file name (or the name the user gave it); ``problems`` every
+    problem, plain text. ``colour`` is the colour the user chose (an index of the user
+    palette, ``layers.styles.USER_COLOURS``; ``None``: by upload order) and
+    ``label_field`` the field that labels its features on maps and in exports
+    (:data:`NAME_FIELD` for the name, a detail field's name, ``None``: no labels).
     """
 
     id: str
@@ -139,6 +148,24 @@ class UserLayer:
     file_format: str
     features: tuple[UserFeature, ...]
     problems: tuple[str, ...]
+    colour: int | None = None
+    label_field: str | None = None
+
+    def fields(self) -> tuple[str, ...]:
+        """The fields a label can come from: :data:`NAME_FIELD`, then the detail fields
+        of the features, in order of first appearance."""
+        found = dict.fromkeys(name for f in self.features for name, _ in f.details)
+        return (NAME_FIELD, *found)
+
+    def label_of(self, feature: UserFeature) -> str:
+        """The label of ``feature`` by :attr:`label_field` (its name when the field is
+        empty for it); "" without a label field."""
+        if self.label_field is None:
+            return ""
+        if self.label_field == NAME_FIELD:
+            return feature.name
+        value = dict(feature.details).get(self.label_field, "")
+        return value or feature.name
 
     @property
     def dated(self) -> bool:
@@ -252,4 +279,5 @@ def _feature(plain: Mapping[str, Any]) -> UserFeature:
         date=dt.date.fromisoformat(date) if date is not None else None,
         precision=str(precision) if precision is not None else None,
         geometry=geometry,
+        named=bool(plain.get("named", True)),
     )

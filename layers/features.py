@@ -477,7 +477,7 @@ def user_features(layer_id: str, source: UserSource, day: dt.date) -> list[Featu
                 layer=layer_id,
                 style_key=source.style_key,
                 status="reported",
-                label=feature.name,
+                label=user_layer.label_of(feature) or feature.name,
                 details=tuple(details),
                 source_ids=(),
                 citations=(citation,),

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from geo.user_layers import UserLayer
-from layers.catalog import LayerSpec, LegendEntry, UserSource, runtime_layers
+from layers.catalog import Label, LayerSpec, LegendEntry, UserSource, runtime_layers
 from layers.styles import USER_COLOURS
 
 #: The group of the user's layers in legends.
@@ -26,9 +26,18 @@ _SHAPES = {"Point": "point", "LineString": "line", "Polygon": "polygon"}
 _PLURAL = {"point": "points", "line": "lines", "polygon": "areas"}
 
 
+#: Names of the user palette's colours (:data:`layers.styles.USER_COLOURS`), for menus.
+COLOUR_NAMES: tuple[str, ...] = ("magenta", "teal", "brown", "green", "purple", "orange")
+#: How a user layer's labels look and rank (after the curated layers' labels).
+LABEL = Label(priority=80, look="site", permanent_on_web=True, on_slides=True)
+
+
 def user_spec(user_layer: UserLayer, index: int) -> LayerSpec:
-    """The runtime catalogue entry of the ``index``-th user layer (0-based)."""
-    style_key = f"user-{index % len(USER_COLOURS)}"
+    """The runtime catalogue entry of the ``index``-th user layer (0-based): its colour
+    the one the user chose (else by upload order), labelled when the user chose a label
+    field (:attr:`geo.user_layers.UserLayer.label_field`)."""
+    colour = index if user_layer.colour is None else user_layer.colour
+    style_key = f"user-{colour % len(USER_COLOURS)}"
     shapes = dict.fromkeys(
         _SHAPES[f.geometry.geom_type.removeprefix("Multi")] for f in user_layer.features
     )
@@ -55,7 +64,7 @@ def user_spec(user_layer: UserLayer, index: int) -> LayerSpec:
         source=UserSource(user_layer=user_layer, style_key=style_key),
         draw_order=FIRST_DRAW_ORDER + index,
         legend=legend,
-        label=None,
+        label=LABEL if user_layer.label_field else None,
     )
 
 

@@ -15,6 +15,10 @@ that the data does not hold yet (the EU mission, border posts, checkpoints, tran
 routes, ...) is added, made up and marked so (:func:`missing_kinds`), so that every layer
 of the catalogue draws hostile text.
 
+Annotations (issue 24) carry :data:`ANNOTATION_LABEL`: the first slide of the deck
+holds one of each kind, and the views of the export tests draw
+:func:`hostile_annotations`.
+
 The tests of every output (tests/test_hostile_outputs.py, tests/app/test_hostile_app.py,
 tests/e2e/test_hostile_browser.py) use the session fixtures of tests/conftest.py built
 on this module.
@@ -77,6 +81,42 @@ AT_FORMULA = "@SUM(1+1)"
 CLEAN_PAYLOAD = clean_text(PAYLOAD)
 #: Deck titles may hold at most 160 characters: the pieces that fit.
 DECK_TITLE_PAYLOAD = " ".join((JINJA, "{#", "${alert(1)}", IMG, MATHS, ":red[x]", INVISIBLE))
+
+#: An annotation label (issue 24; one line of at most 200 characters): the pieces that
+#: fit, after a spreadsheet formula (the CSV export must neutralise it).
+ANNOTATION_LABEL = " ".join(
+    (FORMULA, JINJA, "{% raw %}", "{#", "${alert(1)}", "`tick`", IMG, SCRIPT, MATHS, INVISIBLE,
+     ":red[x]")
+)  # fmt: skip
+#: What it reads as once checked (invisible marks removed).
+CLEAN_ANNOTATION_LABEL = clean_text(ANNOTATION_LABEL)
+#: Annotations of every kind with the hostile label, as a deck slide writes them.
+ANNOTATIONS: tuple[dict[str, Any], ...] = (
+    {"kind": "callout", "label": ANNOTATION_LABEL, "colour": "blue",
+     "coordinates": [[46.75, 39.82], [46.2, 40.3]]},
+    {"kind": "arrow", "label": ANNOTATION_LABEL, "colour": "red", "curved": True,
+     "coordinates": [[46.5, 39.6], [46.75, 39.76], [46.9, 39.8]]},
+    {"kind": "text", "label": ANNOTATION_LABEL, "coordinates": [45.0, 40.2]},
+    {"kind": "line", "label": ANNOTATION_LABEL, "colour": "green",
+     "coordinates": [[45.5, 39.0], [46.0, 39.2]]},
+    {"kind": "area", "label": ANNOTATION_LABEL, "colour": "orange",
+     "coordinates": [[[46.3, 39.5], [46.6, 39.5], [46.6, 39.7], [46.3, 39.5]]]},
+    {"kind": "point", "label": ANNOTATION_LABEL, "symbol": "star", "colour": "black",
+     "coordinates": [43.84, 40.79]},
+)  # fmt: skip
+
+
+def hostile_annotations() -> tuple[Any, ...]:
+    """:data:`ANNOTATIONS` as checked annotations (every kind, the hostile label)."""
+    from layers.briefing.annotations import KINDS, annotations_from_features
+
+    features = [
+        {"properties": {k: v for k, v in a.items() if k != "coordinates"},
+         "geometry": {"type": KINDS[a["kind"]], "coordinates": a["coordinates"]}}
+        for a in ANNOTATIONS
+    ]  # fmt: skip
+    return annotations_from_features(features)
+
 
 #: Free-text fields of each data file (data/SCHEMA.md); ``names`` means every form.
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -182,7 +222,10 @@ def _rewrite_deck(deck: dict[str, Any]) -> dict[str, Any]:
             dict(p, text=hostile(p["text"])) if isinstance(p, dict) else hostile(p)
             for p in slide.get("points", [])
         ]
-        slides.append(dict(slide, title=f"{number} {DECK_TITLE_PAYLOAD}", points=points))
+        drawn = {"annotations": list(ANNOTATIONS)} if number == 1 else {}
+        slides.append(
+            dict(slide, title=f"{number} {DECK_TITLE_PAYLOAD}", points=points, **drawn)
+        )
     out["slides"] = slides
     return out
 

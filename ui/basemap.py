@@ -1,8 +1,9 @@
 """The way back to the offline basemap when online tiles cannot be loaded.
 
 The map itself notices failing tiles (``layers.web.elements.TileFailureNotice``) and says
-so; the switch is this button under the map, shown while the online basemap is chosen.
-The basemaps offered include the user's own when the server names one (issue 21).
+so; the switch is this button above the map (in the first screen, where the notice is
+seen), shown while the online basemap is chosen. The basemaps offered include the user's
+own when the server names one (issue 21).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def use_offline_basemap() -> None:
 
 
 def basemap_fallback(view: View) -> None:
-    """Under the map, while the online basemap is chosen: one click to the offline one."""
+    """Above the map, while the online basemap is chosen: one click to the offline one."""
     if view.basemap == DEFAULT_BASEMAP:
         return
     st.button(

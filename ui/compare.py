@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +26,8 @@ from geo.naming import label
 from geo.presets import presets_in
 from geo.situation import state_at
 from layers import exports
-from layers.briefing.view import View
+from layers.briefing.compare_view import DEFAULT_AFTER, DEFAULT_BEFORE
+from layers.briefing.view import Bounds, View
 from layers.catalog import DRAW_ORDER, LAYERS, runtime_specs
 from layers.change_layer import (
     area_direction_label,
@@ -35,21 +37,30 @@ from layers.change_layer import (
 )
 from layers.exports import ExportOptions
 from layers.web import situations
-from layers.web.compare import AFTER_PANE, BEFORE_PANE, FIXED_PANE, compare_groups, compare_map
+from layers.web.compare import (
+    AFTER_PANE,
+    BEFORE_PANE,
+    FIXED_PANE,
+    compare_bounds,
+    compare_groups,
+    compare_map,
+)
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
 from layers.web.prepared import use_prepared
+from ui import compare_state, view_sync
+from ui.compare_state import AFTER_KEY, BEFORE_KEY, MODE_KEY
 
 #: The app's two modes (key of the sidebar radio ``mode``).
 MODES = {"map": "Map", "compare": "Compare two dates"}
 #: Constant key of the comparison map component: never remounted by a date.
 COMPARE_MAP_KEY = "compare-map"
-#: Session-state keys of the two date widgets, and their first values: the day before
-#: the ceasefire statement and the day Lachin district was handed over.
-BEFORE_KEY, AFTER_KEY = "compare_before", "compare_after"
+#: Session-state keys: the extent the comparison map is fitted to (basemap, bounds), and
+#: what it last reported (that origin, bounds).
+ORIGIN_KEY = "compare_origin"
+RETURN_KEY = "compare_return"
 #: Session-state key of the preset box (:mod:`geo.presets`).
 PRESET_KEY = "compare_preset"
-DEFAULT_BEFORE, DEFAULT_AFTER = dt.date(2020, 11, 9), dt.date(2020, 12, 1)
 #: The formats offered here, and whether each takes the two dates as a comparison
 #: (before/after page) or as a range (animation).
 COMPARE_EXPORTS = (*exports.COMPARE_FORMATS, *exports.SPAN_FORMATS)
@@ -59,9 +70,10 @@ Prepare = Callable[[str, ExportOptions], "bytes | None"]
 
 
 def mode_switch() -> bool:
-    """The sidebar's mode radio; True in comparison mode."""
+    """The sidebar's mode radio; True in comparison mode (kept in the URL with the two
+    dates and the swipe bar's place, :mod:`ui.compare_state`)."""
     mode = st.sidebar.radio(
-        "Mode", list(MODES), format_func=MODES.__getitem__, key="mode", horizontal=True
+        "Mode", list(MODES), format_func=MODES.__getitem__, key=MODE_KEY, horizontal=True
     )
     return bool(mode == "compare")
 
@@ -150,6 +162,9 @@ def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepa
         right | situations.own_layers(after),
         change_layer,
         days=(before, after),
+        swipe=compare_state.current().swipe,
+        swipe_revision=compare_state.swipe_revision(),
+        annotations=view.annotations,
     )
     use_prepared(
         groups,
@@ -159,17 +174,63 @@ def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepa
             (shown, fixed_scripts, FIXED_PANE, 2 * n + 1),
         ],
     )
-    st_folium(
-        compare_map(dataset, view.bounds, view.basemap),
+    origin = _origin(view)
+    fmap = compare_map(dataset, origin[1], view.basemap)
+    value = st_folium(
+        fmap,
         key=COMPARE_MAP_KEY,
         height=MAP_HEIGHT,
         use_container_width=True,
-        returned_objects=[],
+        returned_objects=["bounds", "all_drawings"],  # the view; the swipe bar's place
         render=False,  # no second render of the whole figure: same arguments (tested)
         feature_group_to_add=groups,
     )
+    _take_report(value, compare_bounds(dataset, origin[1]), origin, view_sync.default_bounds(fmap))
     change_tables(dataset, change, view.convention)
     export_panel(view, before, after, prepare)
+
+
+def _origin(view: View) -> tuple[str, Bounds]:
+    """The (basemap, bounds) the comparison map is fitted to: kept while the user pans
+    (a pan never remounts it), renewed with the basemap or by :func:`refit`."""
+    state = st.session_state
+    origin = state.get(ORIGIN_KEY)
+    if origin is None or origin[0] != view.basemap:
+        origin = (view.basemap, view.bounds)
+        state[ORIGIN_KEY] = origin
+    return origin
+
+
+def refit(bounds: Bounds) -> None:
+    """After Back or Forward: fit the comparison map to ``bounds`` (a remount when they
+    differ: st_folium moves a map only by centre and zoom, which cannot show the exact
+    extent the address holds)."""
+    origin = st.session_state.get(ORIGIN_KEY)
+    if origin is not None and origin[1] != bounds:
+        st.session_state[ORIGIN_KEY] = (origin[0], bounds)
+
+
+def _take_report(
+    value: Any, fitted: Bounds, origin: tuple[str, Bounds], default: Bounds | None
+) -> None:
+    """The map's report: a pan or zoom writes ``view=`` (as on the main map, without a
+    remount); a moved swipe bar writes ``swipe=``."""
+    if not value:
+        return
+    state = st.session_state
+    moved = compare_state.take_swipe(value.get("all_drawings"))
+    bounds = view_sync.reported_bounds(value)
+    previous = state.get(RETURN_KEY)
+    if bounds is not None and bounds != default and previous != (origin, bounds):
+        state[RETURN_KEY] = (origin, bounds)
+        first = previous is None or previous[0] != origin
+        if not (first and view_sync.is_fit_of(bounds, fitted)):
+            view_sync.take_bounds(bounds)  # the view and the URL (the swipe's too)
+    if moved:
+        live = state.get(view_sync.SCREEN_KEY)
+        if live is not None:
+            view_sync.sync_url(*live.snapshot())
+        st.rerun()  # the map's groups carry the bar's new place
 
 
 def change_tables(dataset: Dataset, change: Change, convention: str) -> None:

@@ -56,6 +56,7 @@ from layers.paper.deck_files import DECK_FORMATS, deck_bytes
 from layers.paper.slide_notes import notes_lines, slide_notes
 from layers.web.html import escape_markdown
 from layers.web.present import fly_to_bounds
+from ui import annotations as annotations_ui
 from ui.dates import set_day
 
 logger = logging.getLogger("briefing.deck")
@@ -137,6 +138,7 @@ def show_view(view: View) -> None:
     for spec in LAYERS:
         state[f"layer:{spec.id}"] = spec.id in view.layers
     state.update(convention=view.convention, basemap=view.basemap)
+    annotations_ui.restore(view.annotations)
     state["fly"] = fly_to_bounds(view.bounds, PRESENTATION_MAP_WIDTH, PRESENTATION_MAP_HEIGHT)
 
 

@@ -26,8 +26,11 @@ def add_point(point: tuple[float, float]) -> None:
 
 
 def forget_points() -> None:
-    """Forget the clicked points (click mode turned on or off)."""
+    """Click mode turned on or off: forget the clicked points, and the picked targets
+    (their names would stay in From and To while the line joins clicked points)."""
     st.session_state[POINTS_KEY] = []
+    st.session_state["from"] = None
+    st.session_state["to"] = None
 
 
 def clear() -> None:
@@ -54,10 +57,10 @@ def distance_tool(
     with st.sidebar.expander("Distance", expanded=False):
         clicking = st.toggle("Click two points on the map", key=CLICK_MODE_KEY,
                              on_change=forget_points)  # fmt: skip
-        a = st.selectbox(
-            "From", list(options), index=None, format_func=options.__getitem__, key="from"
-        )
-        b = st.selectbox("To", list(options), index=None, format_func=options.__getitem__, key="to")
+        a = st.selectbox("From", list(options), index=None, format_func=options.__getitem__,
+                         key="from", disabled=clicking)  # fmt: skip
+        b = st.selectbox("To", list(options), index=None, format_func=options.__getitem__,
+                         key="to", disabled=clicking)  # fmt: skip
         draw = st.checkbox("Draw on the map", value=True, key="draw_measure")
         st.button("Clear", key="measure_clear", on_click=clear)
         result = clicked_measurement()

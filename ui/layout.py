@@ -17,6 +17,11 @@ from geo.dates import DaySpan
 MAP_MIN_PX = 1060
 #: Narrowest timeline column.
 TIMELINE_MIN_PX = 300
+#: The map's height: the screen's height less what stands above the map (title and date
+#: controls: about 210 px on a laptop, 375 px at 430 px wide), at most its full 600 px,
+#: so that the whole map (its legend and scale too) is in the first screen.
+PHONE_MAP_CSS = "clamp(320px, calc(100svh - 400px), 600px)"
+LAPTOP_MAP_CSS = "clamp(420px, calc(100svh - 225px), 600px)"
 
 #: The page title; ``{years}`` is the data's span (:attr:`geo.dates.DaySpan.years`).
 TITLE = "South Caucasus: Russian military presence, {years}"
@@ -26,7 +31,8 @@ CAPTION = (
 )
 
 #: Page CSS (no data in it): less space above the header, a small title (no caption on
-#: phones: the legend says what dashes mean), the map row.
+#: phones: the legend says what dashes mean), the map row, the map's height, and text
+#: colours with enough contrast (WCAG AA, 4.5:1; axe-core, tests/e2e/test_accessibility.py).
 #: Streamlit wraps each container of a horizontal one in a layout wrapper: the flex
 #: sizes go on that wrapper (``div:has(> .st-key-...)``).
 _CSS = f"""
@@ -39,11 +45,18 @@ _CSS = f"""
 .st-key-page-header [data-testid="stMarkdownContainer"],
 .st-key-page-header [data-testid="stCaptionContainer"],
 .st-key-page-header p {{ margin-bottom: 0; }}
+[data-testid="stCaptionContainer"] {{ color: #575655; opacity: 1; }}  /* contrast 6.6:1 (was 2.8) */
+button[data-variant="segmented_control"][aria-checked="true"] p {{ color: #a0283a; }}  /* 5.9:1 */
 .st-key-map-row, .st-key-date-row {{ flex-wrap: wrap; }}
 .st-key-map-row > div:has(> .st-key-map-col) {{ flex: 3 1 {MAP_MIN_PX}px; min-width: 0; }}
 .st-key-map-row > div:has(> .st-key-timeline-col) {{ flex: 1 1 {TIMELINE_MIN_PX}px; min-width: 0; }}
+.st-key-map-col iframe[title="streamlit_folium.st_folium"] {{
+  height: {LAPTOP_MAP_CSS} !important; }}
 @media (max-width: 640px) {{
   .st-key-page-header [data-testid="stCaptionContainer"] {{ display: none; }}
+  /* the whole map on a phone's screen (the map fills its frame: layers/web/elements.py) */
+  .st-key-map-col iframe[title="streamlit_folium.st_folium"] {{
+    height: {PHONE_MAP_CSS} !important; }}
 }}
 .st-key-date-row > div:has(> .st-key-date-slider) {{ flex: 1 1 320px; min-width: 240px; }}
 </style>

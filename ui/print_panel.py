@@ -18,6 +18,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from geo.dataset import Dataset
+from geo.dates import format_date
 from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
 from geo.presets import presets_in
@@ -190,23 +191,35 @@ def atlas_controls(
     preset = st.selectbox("Preset range", [None, *offered], key="atlas:preset",
                           format_func=lambda name: name or "From the first day to the map's day",
                           help="Named pairs of dates (geo/presets.py)")  # fmt: skip
-    # A preset gives the range widget a key of its own: a new widget with the preset's
-    # days (the same widget would keep the range it had).
     chosen = preset if isinstance(preset, str) and preset in offered else None
-    key = f"atlas:range:{list(offered).index(chosen)}" if chosen else "atlas:range"
-    default = offered[chosen] if chosen else (covered.first, covered.clamp(view.day))
+    state = st.session_state
+    if chosen:  # the preset's days, in a range widget of its own
+        key = f"atlas:range:preset:{list(offered).index(chosen)}"
+        default = offered[chosen]
+    else:
+        key = state.get(ATLAS_PIN_KEY) or f"atlas:range:{view.day.isoformat()}"
+        default = (covered.first, covered.clamp(view.day))
     span = st.date_input(
         "Dates from … to", value=default,
         min_value=covered.first, max_value=covered.last, key=key,
         format="YYYY-MM-DD",
     )  # fmt: skip
+    days = [d for d in (span if isinstance(span, tuple) else (span,)) if d is not None]
+    if not chosen and tuple(days) != default:
+        state[ATLAS_PIN_KEY] = key  # the user chose a range: it no longer follows the date
+    follows = not chosen and state.get(ATLAS_PIN_KEY) is None
+    if days:
+        until = "the date on screen" if follows else "the preset" if chosen else "the range you chose"
+        st.caption(
+            escape_markdown(f"Pages from {format_date(days[0])} to {format_date(days[-1])} "
+                            f"({until}).")
+        )  # fmt: skip
     which = st.radio("Which dates", list(ATLAS_DATES), format_func=ATLAS_DATE_LABELS.__getitem__,
                      key="atlas:dates")  # fmt: skip
     st.caption(f"At most {MAX_ATLAS_DATES} pages: over decades, choose months or years.")
     step = st.number_input("N (days)", 1, 3660, 30, key="atlas:step",
                            disabled=which != "step")  # fmt: skip
     if st.button("Build the atlas (PDF)", key="atlas:build", use_container_width=True):
-        days = [d for d in (span if isinstance(span, tuple) else (span,)) if d is not None]
         first, last = (days[0], days[-1]) if days else (None, None)
         bar = st.progress(0.0, text="Preparing the atlas…")
 
@@ -239,6 +252,12 @@ def atlas_controls(
             key="download:atlas-pdf", on_click="ignore", icon=":material/download:",
             type="primary", use_container_width=True,
         )  # fmt: skip
+
+
+#: Session-state key of the atlas range's widget once the user chose a range. Until
+#: then the widget's key names the date on screen, so the range follows the date (issue
+#: 24: the atlas kept the date of the session's first run).
+ATLAS_PIN_KEY = "atlas:pinned"
 
 
 def failure_line(label: str, reason: str) -> str:

@@ -9,13 +9,24 @@ from a file reaches the page through Streamlit's plain-text paths (``st.code``) 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from geo.dates import DaySpan
 from geo.errors import DataError
-from geo.user_layers import FORMATS, MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
+from geo.text import clean_text
+from geo.user_layers import (
+    FORMATS,
+    MAX_TITLE_CHARS,
+    MAX_UPLOAD_BYTES,
+    NAME_FIELD,
+    UserLayer,
+    read_user_layer,
+    screenful,
+)
+from layers.user_layer import COLOUR_NAMES
 from layers.web.html import escape_markdown
 
 #: Session-state keys: the layers by id (in upload order), the files that could not be
@@ -54,12 +65,29 @@ def your_layers(span: DaySpan | None = None) -> tuple[UserLayer, ...]:
     for name, problems in state.get(FAILED_KEY, {}).items():
         st.sidebar.error(escape_markdown(f"{name} could not be used:"))
         st.sidebar.code("\n".join(problems), language=None, wrap_lines=True)
-    for layer in list(layers.values()):
-        _layer_row(layer)
-    return tuple(layers.values())
+    shown = []
+    for index, layer in enumerate(list(layers.values())):
+        shown.append(_layer_row(layer, index))
+    return tuple(shown)
 
 
-def _layer_row(layer: UserLayer) -> None:
+def _looks(layer: UserLayer, index: int) -> UserLayer:
+    """``layer`` with the name, colour and label field chosen in its panel."""
+    state = st.session_state
+    name = clean_text(str(state.get(f"user_name:{layer.id}", ""))).strip()[:MAX_TITLE_CHARS]
+    colour = state.get(f"user_colour:{layer.id}", index % len(COLOUR_NAMES))
+    field = state.get(f"user_label:{layer.id}")
+    return replace(
+        layer,
+        title=name or layer.title,
+        colour=colour if isinstance(colour, int) else None,
+        label_field=field if field in layer.fields() else None,
+    )
+
+
+def _layer_row(layer: UserLayer, index: int) -> UserLayer:
+    """The layer's box: what it holds, its problems, its name, colour and label field
+    (kept with the session; applied to the map, legends and every export), Remove."""
     dated = sum(f.date is not None for f in layer.features)
     box = st.sidebar.container(border=True)
     box.markdown(
@@ -72,7 +100,20 @@ def _layer_row(layer: UserLayer) -> None:
         count = len(layer.problems)
         box.caption(f"{count} problem{'s' if count != 1 else ''} found reading it:")
         box.code("\n".join(layer.shown_problems()), language=None, wrap_lines=True)
+    state = st.session_state
+    state.setdefault(f"user_name:{layer.id}", layer.title)
+    state.setdefault(f"user_colour:{layer.id}", index % len(COLOUR_NAMES))
+    box.text_input("Name", key=f"user_name:{layer.id}", max_chars=MAX_TITLE_CHARS)
+    box.selectbox("Colour", list(range(len(COLOUR_NAMES))), key=f"user_colour:{layer.id}",
+                  format_func=COLOUR_NAMES.__getitem__)  # fmt: skip
+    fields = [None, *layer.fields()]
+    box.selectbox(
+        "Labels on the map", fields, key=f"user_label:{layer.id}",
+        format_func=lambda f: "none" if f is None else ("the name" if f == NAME_FIELD else f),
+        help="The field whose value labels each feature on the map and in exports.",
+    )  # fmt: skip
     box.button("Remove", key=f"remove:{layer.id}", on_click=_remove, args=(layer.id,))
+    return _looks(layer, index)
 
 
 def _remove(layer_id: str) -> None:

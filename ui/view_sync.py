@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
@@ -40,7 +40,10 @@ from layers.briefing.view import Bounds, View, check_bounds
 from layers.web.groups import feature_groups
 from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.situations import MapLayers
-from layers.web.timeline_panel import click_targets
+from layers.web.timeline_panel import click_targets, now_card
+from ui import annotations as annotations_ui
+from ui import compare_state
+from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
@@ -138,9 +141,10 @@ def remember_url() -> None:
 
 
 def sync_url(view: View, sheet: PrintOptions) -> None:
-    """Write the view and the print options into the URL (only when they changed; each
-    change is a browser history entry)."""
-    query = view.to_query() | sheet.to_query()
+    """Write the view, the print options and, in comparison mode, the comparison
+    (:mod:`ui.compare_state`) into the URL (only when they changed; each change is a
+    browser history entry)."""
+    query = view.to_query() | sheet.to_query() | compare_state.query()
     if url_query() != _as_query(query):
         st.query_params.from_dict(query)
     st.session_state[URL_KEY] = _as_query(query)
@@ -235,7 +239,7 @@ def map_fragment(
         origin = (view.basemap, state.get("bounds", view.bounds))
         _set_origin(origin)
     fmap = base_map(dataset, origin[1], view.basemap)
-    default = _default_bounds(fmap)
+    default = default_bounds(fmap)
     value = st_folium(
         fmap,
         key=key,
@@ -251,20 +255,27 @@ def map_fragment(
             pin=state.get(PIN_KEY),
             day=view.day,
             prepared=layers.groups(),
+            annotations=annotations_ui.current(),
+            revision=annotations_ui.revision(),
+            now=now_card(dataset, view.day, view.convention) if state.get("playing") else "",
+            picking=bool(state.get(CLICK_MODE_KEY)),
         ),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
     _take_report(reported_bounds(value), default, origin)
+    if annotations_ui.take_drawings(value):
+        take_annotations()
+        st.rerun(scope="app")  # the sidebar's list, the exports and the URL follow
     entries = click_targets(dataset, view.day, convention=view.convention)
     click = on_map_value(value, entries)
     if click.new_point or click.event_id is not None:
         st.rerun(scope="app")  # draw the measured line; highlight the event's card
 
 
-#: What the map component reports: its view (bounds, zoom) and the clicks
-#: (:data:`ui.map_clicks.RETURNED_OBJECTS`).
-RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS]
+#: What the map component reports: its view (bounds, zoom), the clicks
+#: (:data:`ui.map_clicks.RETURNED_OBJECTS`) and the user's drawing (:mod:`ui.annotations`).
+RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS, *annotations_ui.RETURNED_OBJECTS]
 
 
 def _take_report(bounds: Bounds | None, default: Bounds | None, origin: Any) -> None:
@@ -288,16 +299,25 @@ def take_bounds(bounds: Bounds) -> None:
     live: Screen | None = state.get(SCREEN_KEY)
     if live is not None:
         view, sheet = live.snapshot()
-        view = View(
-            day=view.day, layers=view.layers, convention=view.convention, bounds=bounds,
-            basemap=view.basemap, title=view.title,
-        )  # fmt: skip
+        view = replace(view, bounds=bounds)
         live.update(view=view)
         state["last_view"] = view
         sync_url(view, sheet)
 
 
-def _default_bounds(fmap: Any) -> Bounds | None:
+def take_annotations() -> None:
+    """The user drew: the session's annotations go into the screen and the URL."""
+    state = st.session_state
+    live: Screen | None = state.get(SCREEN_KEY)
+    if live is not None:
+        view, sheet = live.snapshot()
+        view = replace(view, annotations=annotations_ui.current())
+        live.update(view=view)
+        state["last_view"] = view
+        sync_url(view, sheet)
+
+
+def default_bounds(fmap: Any) -> Bounds | None:
     """What st_folium returns before the browser reports (the bounds of the map's data)."""
     try:
         (south, west), (north, east) = fmap.get_bounds()

@@ -193,6 +193,7 @@ def _feature(
     return {
         "row": number,
         "name": name or f"Feature {number}",
+        "named": bool(name),
         "details": details,
         "date": day.isoformat() if day is not None else None,
         "precision": precision,

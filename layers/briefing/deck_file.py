@@ -15,12 +15,19 @@ A deck (:mod:`layers.briefing.deck`) is stored as a human-editable YAML file
           basemap: vector                    # optional (vector, osm)
         compare: {before: 2020-09-26, after: 2020-12-01}    # optional before/after pair
         highlight: [article-peacekeepers-deployed]          # event ids ringed on the map
+        annotations:                         # optional: drawn on the slide's map
+          - kind: callout                    # arrow, callout, text, line, area, point
+            label: ~1,960 Russian peacekeepers
+            colour: blue                     # black, red, blue, green, orange
+            coordinates: [[46.75, 39.82], [46.2, 40.3]]   # GeoJSON coordinates of the kind
         points:                              # talking points (speaker notes)
           - text: Russia deployed its peacekeepers under the 9 November deal.
             events: [article-peacekeepers-deployed]          # what the point rests on
           - A point resting on no event can be plain text.
 
-Event ids come from ``data/events.yaml``; quotes and sources are taken from those events,
+Annotations have the properties of :mod:`layers.briefing.annotations` (``kind``,
+``label``, ``colour``, ``curved``, ``symbol``) and the ``coordinates`` of their GeoJSON
+geometry. Event ids come from ``data/events.yaml``; quotes and sources are taken from those events,
 never typed into the deck. Loading validates everything and raises one
 :class:`~geo.errors.DataError` listing each problem with file, line, slide and field.
 Text from a deck is data: exports write it as literal text (see :mod:`layers.paper.slides`).
@@ -36,6 +43,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +56,7 @@ from geo.dates import DaySpan
 from geo.errors import DataError, StateError
 from geo.model import Event
 from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
+from layers.briefing.annotations import KINDS, Annotation, annotations_from_features
 from layers.briefing.deck import (
     CONTROL_CHARACTERS,
     MAX_EVENTS,
@@ -79,7 +88,8 @@ COMMITTED_DECKS: dict[str, Path] = {
 MAX_DECK_BYTES = 256 * 1024
 
 _DECK_FIELDS = ("title", "classification", "slides")
-_SLIDE_FIELDS = ("title", "view", "compare", "highlight", "points")
+_SLIDE_FIELDS = ("title", "view", "compare", "highlight", "points", "annotations")
+_ANNOTATION_FIELDS = ("kind", "label", "colour", "curved", "symbol", "coordinates")
 _VIEW_FIELDS = ("date", "bounds", "layers", "names", "basemap")
 _POINT_FIELDS = ("text", "events")
 _COMPARE_FIELDS = ("before", "after")
@@ -238,8 +248,10 @@ def _slide(
     compare = _compare(check, span)
     highlight = check.ids("highlight", events, "event")
     points = _points(check, events)
+    drawn = _annotations(check)
     if len(check.problems) > before or view is None:
         return None
+    view = replace(view, annotations=drawn)
     slide = Slide(view=view, points=points, highlight=highlight, compare=compare)
     for message in check_events(slide, events):
         check.problem("highlight", message)
@@ -369,6 +381,28 @@ def _points(slide: _Checker, events: Mapping[str, Event]) -> tuple[TalkingPoint,
     return tuple(points)
 
 
+def _annotations(slide: _Checker) -> tuple[Annotation, ...]:
+    """The slide's ``annotations`` (see the module docstring), every problem listed."""
+    raw = slide.sequence("annotations") or []
+    features = []
+    for index, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            features.append(item)  # reported by the check below
+            continue
+        check = slide.sub("annotations", item, prefix=f"annotations[{index}].")
+        check.unknown_fields(_ANNOTATION_FIELDS)
+        kind = item.get("kind")
+        geometry = {"type": KINDS.get(kind, "") if isinstance(kind, str) else "",
+                    "coordinates": item.get("coordinates")}  # fmt: skip
+        properties = {k: v for k, v in item.items() if k in _ANNOTATION_FIELDS[:-1]}
+        features.append({"properties": properties, "geometry": geometry})
+    try:
+        return annotations_from_features(features, slide.where("annotations"))
+    except DataError as exc:
+        slide.problems.extend(exc.problems)
+        return ()
+
+
 def deck_from_text(text: str, name: str, dataset: Dataset) -> Deck:
     """Parse and validate a deck given as text (``name`` is used in messages)."""
     return parse_deck(io.parse_document(text, name), name, dataset)
@@ -419,6 +453,10 @@ def _slide_document(slide: Slide) -> dict[str, Any]:
         document["compare"] = {"before": slide.compare.before, "after": slide.compare.after}
     if slide.highlight:
         document["highlight"] = list(slide.highlight)
+    if view.annotations:
+        document["annotations"] = [
+            {**a.properties(), "coordinates": a.geometry()["coordinates"]} for a in view.annotations
+        ]
     if slide.points:
         document["points"] = [
             {"text": p.text, "events": list(p.events)} if p.events else p.text for p in slide.points

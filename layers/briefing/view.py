@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from geo import settings
 from geo.dates import DaySpan, check_plausible
-from geo.errors import StateError
+from geo.errors import DataError, StateError
 from geo.naming import DEFAULT_CONVENTION, check_convention
 from geo.situation import check_day_pair
+from layers.briefing.annotations import Annotation, decode_query, encode_query
 from layers.briefing.print_options import QUERY_KEYS as PRINT_KEYS
 from layers.catalog import DEFAULT_VISIBLE, check_layer_ids
 
@@ -35,7 +36,8 @@ DEFAULT_BOUNDS: Bounds = (43.2, 38.7, 47.9, 41.4)
 
 @dataclass(frozen=True)
 class View:
-    """One map view. ``layers`` are catalogue ids in catalogue order.
+    """One map view. ``layers`` are catalogue ids in catalogue order; ``annotations``
+    what the user drew on it (:mod:`layers.briefing.annotations`), drawn by every output.
 
     Its day is only checked to be a day any map can show
     (:func:`geo.dates.check_plausible`): whether the data covers it is asked where the
@@ -47,6 +49,7 @@ class View:
     bounds: Bounds = DEFAULT_BOUNDS
     basemap: str = DEFAULT_BASEMAP
     title: str = field(default="South Caucasus: Russian military presence")
+    annotations: tuple[Annotation, ...] = ()
 
     def __post_init__(self) -> None:
         check_plausible(self.day)
@@ -67,6 +70,9 @@ class View:
             query["view"] = ",".join(repr(float(v)) for v in self.bounds)  # exact round trip
         if self.basemap != DEFAULT_BASEMAP:
             query["basemap"] = self.basemap
+        encoded = encode_query(self.annotations)
+        if encoded:  # None: too many for the address (kept in the session, deck, file)
+            query["ann"] = encoded
         return query
 
 
@@ -89,7 +95,9 @@ def check_bounds(bounds: Bounds) -> Bounds:
 
 
 #: The URL parameters a view reads, in the order they are parsed.
-QUERY_KEYS: tuple[str, ...] = ("date", "layers", "names", "view", "basemap")
+QUERY_KEYS: tuple[str, ...] = ("date", "layers", "names", "view", "basemap", "ann")
+#: Parameters of the page read elsewhere (the comparison's, ``ui/compare.py``).
+OTHER_KEYS: tuple[str, ...] = ("mode", "before", "after", "swipe")
 #: The parameter that stands for a whole query string Streamlit ignored (more than 1,000
 #: parameters or 512 KiB): its value is ``parameters:characters`` (see ui/query_limit.py).
 DROPPED_KEY = "_ignored_query"
@@ -120,7 +128,7 @@ def view_from_query(
     """
     messages = _dropped(params.get(DROPPED_KEY))
     messages += _unknown_keys(
-        [k for k in params if k not in (*QUERY_KEYS, *PRINT_KEYS, DROPPED_KEY)]
+        [k for k in params if k not in (*QUERY_KEYS, *PRINT_KEYS, *OTHER_KEYS, DROPPED_KEY)]
     )
     values: dict[str, object] = {}
 
@@ -138,8 +146,8 @@ def view_from_query(
             )
         try:
             values.update(parse(raw))  # type: ignore[operator]
-        except StateError as exc:
-            reason = str(exc)
+        except (StateError, DataError) as exc:
+            reason = "; ".join(exc.problems[:3]) if isinstance(exc, DataError) else str(exc)
             if len(reason) > 4 * QUOTE_CHARS:
                 reason = reason[: 4 * QUOTE_CHARS] + "…"
             messages.append(f"Ignored URL parameter {key}={_quote(raw)}: {reason}")
@@ -151,6 +159,7 @@ def view_from_query(
     attempt("names", lambda raw: {"convention": check_convention(raw)})
     attempt("view", lambda raw: {"bounds": parse_bounds(raw)})
     attempt("basemap", lambda raw: {"basemap": _parse_basemap(raw)})
+    attempt("ann", lambda raw: {"annotations": decode_query(raw)})
     return View(**values), messages  # type: ignore[arg-type]
 
 

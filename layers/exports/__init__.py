@@ -299,16 +299,18 @@ def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from geo import io
-    from layers.exports import gis, qml
+    from layers.exports import annotation_tables, gis, qml
 
     rows = gis.gis_rows(dataset, view)
-    if not rows:
+    if not rows and not view.annotations:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
     tables = gis.tables_of(rows)
+    drawn = annotation_tables.geopackage_frames(view.annotations)  # their own tables
     return io.gis_geopackage_bytes(
-        gis.geopackage_tables(tables),
+        gis.geopackage_tables(tables) | drawn,
         metadata=gis.geopackage_metadata(gis.view_record(dataset, view, rows)),
-        layer_metadata={name: gis.layer_metadata(name) for name in tables},
+        layer_metadata={name: gis.layer_metadata(name) for name in tables}
+        | {name: annotation_tables.layer_metadata(name) for name in drawn},
         styles={
             name: qml.layer_qml(gis.layer_of(name), gis.family_of(name), table["style_key"])
             for name, table in tables.items()

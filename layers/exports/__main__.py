@@ -8,7 +8,7 @@ Usage::
         [--title TEXT] [--subtitle TEXT] [--banner TEXT] [--producer TEXT] [--as-of DATE] \\
         [--bounds 43.2,38.7,47.9,41.4] [--no-labels] [--data-dir DIR] \\
         [--atlas-from DATE] [--atlas-to DATE] [--atlas-dates key|events|step] [--atlas-step N] \\
-        [--extra my-events.csv --extra my-areas.geojson] \\
+        [--extra my-events.csv --extra my-areas.geojson] [--annotations drawn.geojson] \\
         [--basemap-tiles tiles.mbtiles|tiles/|https://.../{z}/{x}/{y}.png] \\
         [--basemap-attribution TEXT]
     python -m layers.exports --compare 2020-11-09,2020-12-01 --format compare-pdf --out x.pdf
@@ -34,7 +34,10 @@ written into the data folder (the committed ``data/`` or ``--data-dir``). ``--ex
 FILE`` (repeatable) adds the user's own layer read from FILE (:mod:`geo.user_layers`:
 GeoJSON, GeoPackage, KML or CSV, read as data in a bounded worker process); problems found
 reading it are listed on stderr, one per line, and a file that cannot be used fails the
-export in one line.
+export in one line. ``--annotations FILE`` draws the annotations of an annotation file
+(GeoJSON with properties ``kind``, ``label``, ``colour``, as the app downloads it; see
+:mod:`layers.briefing.annotations`) on every format; a file that fails its checks fails
+the export in one line listing each problem with its feature and field.
 
 The validated data is kept in the user's cache folder (``$XDG_CACHE_HOME`` or
 ``~/.cache``, ``south-caucasus-briefing/``) between runs, named by the content of every
@@ -62,6 +65,8 @@ from geo.naming import CONVENTIONS, DEFAULT_CONVENTION
 from geo.tile_store import open_source
 from geo.tiles import TileSource
 from geo.user_layers import MAX_UPLOAD_BYTES, UserLayer, read_user_layer, screenful
+from layers.briefing.annotations import MAX_FILE_BYTES as MAX_ANNOTATION_BYTES
+from layers.briefing.annotations import Annotation, read_annotation_file
 from layers.briefing.atlas import ATLAS_DATES, AtlasChoice
 from layers.briefing.print_options import (
     ORIENTATIONS,
@@ -208,6 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("--basemap-attribution", type=argument(parse_text), default="",
         help="attribution of --basemap-tiles (default: the package's own)")  # fmt: skip
+    add(
+        "--annotations",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "annotations to draw (GeoJSON: kind, label, colour; as the app downloads them), "
+            f"up to {MAX_ANNOTATION_BYTES:,} bytes"
+        ),
+    )
     return parser
 
 
@@ -221,6 +235,15 @@ def read_basemap(parser: argparse.ArgumentParser, args: argparse.Namespace) -> T
         return open_source(args.basemap_tiles, args.basemap_attribution or None)
     except TileError as exc:
         parser.error(f"--basemap-tiles: {exc}")
+
+
+def read_annotations(path: Path | None) -> tuple[Annotation, ...]:
+    """The annotations of ``--annotations`` (none without it); :class:`DataError` with
+    every problem if the file cannot be used."""
+    if path is None:
+        return ()
+    data = io.read_upload(path, max_bytes=MAX_ANNOTATION_BYTES)
+    return read_annotation_file(data, path.name)
 
 
 def read_extras(paths: Sequence[Path], span: DaySpan | None = None) -> tuple[UserLayer, ...]:
@@ -350,10 +373,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"export failed: cannot use --extra: {problems}\n")
         return 1
     try:
+        drawn = read_annotations(args.annotations)
+    except DataError as exc:
+        problems = "; ".join(_one_line(p) for p in screenful(exc.problems))
+        sys.stderr.write(f"export failed: cannot use --annotations: {problems}\n")
+        return 1
+    try:
         view = View(
             day=args.date or dataset.default_day, layers=args.layers, convention=args.names,
             bounds=args.bounds, basemap=USER_BASEMAP if tiles is not None else DEFAULT_BASEMAP,
-            **({"title": args.title} if args.title else {}),
+            annotations=drawn, **({"title": args.title} if args.title else {}),
         )  # fmt: skip
         sheet = PrintOptions(
             title=args.title, subtitle=args.subtitle, banner=args.banner,

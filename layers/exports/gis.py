@@ -57,6 +57,7 @@ from layers.catalog import (
     UserSource,
     layer,
 )
+from layers.exports import annotation_tables
 from layers.features import Feature, view_feature_rows
 
 if TYPE_CHECKING:
@@ -422,7 +423,7 @@ def view_record(
         "sources": [_source_entry(dataset, source_id) for source_id in cited],
         "generator": GENERATOR,
         "schema": SCHEMA_DOC,
-    }
+    } | ({"annotations": len(view.annotations)} if view.annotations else {})
 
 
 def _source_entry(dataset: Dataset, source_id: str) -> dict[str, str | None]:
@@ -510,6 +511,7 @@ def geojson_text(dataset: Dataset, view: View) -> str:
         for name, table in tables.items()
         for row in table
     ]
+    features += annotation_tables.geojson_features(view.annotations)
     collection = {
         "type": "FeatureCollection",
         "view": view_record(dataset, view, tables),
@@ -546,4 +548,10 @@ def csv_text(dataset: Dataset, view: View) -> str:
             values = [text_value(f, row[f]) or "" for f in FIELD_NAMES]
             wkt = shapely.to_wkt(row["geometry"], rounding_precision=6)
             writer.writerow([inert_cell(v) for v in (name, *values, wkt)])
+    for name, rows in annotation_tables.annotation_rows(view.annotations).items():
+        for row in rows:
+            fields = annotation_tables.csv_row(name, row, FIELD_NAMES)
+            wkt = shapely.to_wkt(row["geometry"], rounding_precision=6)
+            cells = (name, *(fields[f] for f in FIELD_NAMES), wkt)
+            writer.writerow([inert_cell(v) for v in cells])
     return buffer.getvalue()

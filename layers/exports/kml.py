@@ -12,7 +12,7 @@ periods and sites carry a TimeSpan for Google Earth's time slider.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pygeoif
@@ -36,8 +36,10 @@ from fastkml.enums import DateTimeResolution
 from geo import settings
 from geo.dataset import Dataset
 from layers import styles
+from layers.briefing.annotations import PALETTE, Annotation
 from layers.briefing.view import View
 from layers.catalog import ControlSource, SiteSource, layer
+from layers.exports import annotation_tables
 from layers.exports.gis import family_of, gis_rows, layer_of, tables_of, text_value, view_record
 from layers.web.html import escape_text, popup_html
 
@@ -87,10 +89,14 @@ def kml_text(dataset: Dataset, view: View) -> str:
                 features=[_placemark(name, row) for row in rows],
             )
         )
+    if view.annotations:  # the user's drawing: its own folder and styles
+        folders.append(_annotation_folder(view.annotations))
+    colours = sorted({a.colour for a in view.annotations})
     document = Document(
         name=view.title,
         description=_document_html(record),
-        styles=[_style(sid, *used[sid]) for sid in sorted(used)],
+        styles=[_style(sid, *used[sid]) for sid in sorted(used)]
+        + [_annotation_style(colour) for colour in colours],
         features=folders,
     )
     body = KML(features=[document]).to_string(prettyprint=True, precision=PRECISION)
@@ -133,6 +139,40 @@ def _placemark(table: str, row: Mapping[str, Any]) -> Placemark:
         style_url=StyleUrl(url=f"#{style_id(row['style_key'], row['status'])}"),
         times=_time_span(row) if _has_period(row["layer"]) else None,
         geometry=pygeoif.shape(row["geometry"]),
+    )
+
+
+def _annotation_folder(annotations: Sequence[Annotation]) -> Folder:
+    """One placemark per annotation, named by its label (escaped by the XML writer), its
+    kind and colour in the description (escaped by :func:`popup_html`)."""
+    marks = []
+    for number, annotation in enumerate(annotations, start=1):
+        title = annotation_tables.placemark_title(annotation)
+        details = [("Kind", annotation.kind), ("Colour", annotation.colour)]
+        marks.append(
+            Placemark(
+                id=f"annotation-{number}",
+                name=title,
+                description=popup_html(title, details, [], inline_styles=True),
+                style_url=StyleUrl(url=f"#annotation-{annotation.colour}"),
+                geometry=pygeoif.shape(annotation.geometry()),  # type: ignore[arg-type]
+            )
+        )
+    return Folder(id="annotations", name="Annotations", description="What the user drew.",
+                  features=marks)  # fmt: skip
+
+
+def _annotation_style(colour: str) -> Style:
+    hex_colour = PALETTE[colour]
+    return Style(
+        id=f"annotation-{colour}",
+        styles=[
+            IconStyle(color=kml_colour(hex_colour), scale=0.9, icon_href=ICON),
+            LabelStyle(scale=0.9),
+            LineStyle(color=kml_colour(hex_colour), width=3),
+            PolyStyle(color=kml_colour(hex_colour, 0.2), fill=True, outline=True),
+            BalloonStyle(text="$[description]"),
+        ],
     )
 
 

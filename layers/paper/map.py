@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from layers import catalog
+from layers.paper.annotations import draw_annotations
 from layers.paper.furniture import draw_north_arrow, draw_scale_bar
 from layers.paper.labels import draw_labels
 from layers.paper.map_content import MapContent
@@ -54,10 +55,12 @@ def draw_map(
     content: MapContent,
     *,
     labels: bool = True,
-    label_layers: Sequence[str] = catalog.LABEL_ORDER,
+    label_layers: Sequence[str] | None = None,
 ) -> None:
-    """Draw the layers, scale bar, north arrow and labels of ``content`` into ``ax``
-    (labels of ``label_layers``, in that order; default: the catalogue's label priority).
+    """Draw the layers, scale bar, north arrow, the view's annotations
+    (:mod:`layers.paper.annotations`) and labels of ``content`` into ``ax``
+    (labels of ``label_layers``, in that order; default: the catalogue's label priority,
+    the user's labelled layers included, :func:`layers.catalog.label_order`).
 
     ``ax`` is a plain axes in EPSG:4326 degrees; its limits become ``content.extent`` and
     its aspect ``1 / cos(lat0)``; its label becomes ``"map"`` (so callers can find it).
@@ -78,10 +81,10 @@ def draw_map(
         spine.set_linewidth(0.8)
         spine.set_color("#555555")
     furniture = [*draw_scale_bar(ax, content), *draw_north_arrow(ax)]
+    furniture += draw_annotations(ax, content.view.annotations)  # the data's labels give way
     if labels:
-        draw_labels(
-            ax, content, symbols, obstacles(ax, furniture, symbols), label_layers=label_layers
-        )
+        order = catalog.label_order() if label_layers is None else label_layers
+        draw_labels(ax, content, symbols, obstacles(ax, furniture, symbols), label_layers=order)
 
 
 #: Points of room a label keeps from the map furniture.

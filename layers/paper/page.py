@@ -419,8 +419,11 @@ def page_number(page: Page, number: int, total: int, margin: float) -> None:
 
 def greyscale(figure: Figure) -> None:
     """Turn every colour of ``figure`` into its grey of equal luminance (Rec. 709), in
-    place: faces, edges and text of every artist; alpha is kept."""
-    for artist in figure.findobj():
+    place: faces, edges and text of every artist (the boxes around texts too); alpha is
+    kept."""
+    artists = figure.findobj()
+    boxes = [a.get_bbox_patch() for a in artists if isinstance(a, mpl.text.Text)]
+    for artist in [*artists, *(box for box in boxes if box is not None)]:
         for getter, setter in _COLOUR_ACCESSORS:
             get, put = getattr(artist, getter, None), getattr(artist, setter, None)
             if get is None or put is None:

@@ -20,7 +20,7 @@ Data text reaches the page only through :mod:`layers.web.html`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import folium
 import shapely
@@ -29,9 +29,11 @@ from jinja2 import Template
 
 from geo.dataset import Dataset
 from geo.dates import format_date
+from layers.briefing.annotations import Annotation
 from layers.briefing.view import DEFAULT_BOUNDS, Bounds
 from layers.catalog import DRAW_ORDER, runtime_specs
 from layers.change_layer import CHANGE_LAYER, CHANGE_LEGEND, ZOOM_MARGIN
+from layers.web.annotations import annotation_group
 from layers.web.elements import Verbatim
 from layers.web.geojson import FeatureCollection, feature_style
 from layers.web.groups import HOVER, layer_group
@@ -119,13 +121,42 @@ class SwipeControl(MacroElement):
                 L.DomEvent.preventDefault(e);
             });
             L.DomEvent.on(bar, 'pointermove', function (e) { if (dragging) { place(e.clientX); } });
+            // The app learns where the bar stands as streamlit-folium's all_drawings
+            // (the frontend reads window.drawnItems when the map fires draw:edited).
+            window.drawnItems = {toGeoJSON: function () {
+                return {type: 'FeatureCollection', features: [
+                    {type: 'Feature', properties: {swipe: Math.round(share * 1000) / 1000},
+                     geometry: null}]};
+            }};
+            var told = null;
+            function report() {
+                if (told === share.toFixed(3)) { return; }
+                told = share.toFixed(3);
+                var data = window.__GLOBAL_DATA__;
+                map.fire('draw:edited', {latlng: data ? data.last_object_clicked : null});
+            }
             L.DomEvent.on(bar, 'pointerup pointercancel', function (e) {
+                if (dragging) { report(); }
                 dragging = false;
                 map.dragging.enable();
             });
             L.DomEvent.on(bar, 'keydown', function (e) {
                 var step = {ArrowLeft: -0.05, ArrowRight: 0.05}[e.key];
-                if (step) { share = Math.min(1, Math.max(0, share + step)); clip(); }
+                if (step) {
+                    L.DomEvent.preventDefault(e);
+                    share = Math.min(1, Math.max(0, share + step));
+                    clip();
+                    report();
+                }
+            });
+            // The app's swipe (a shared address, Back, Forward): moved without a report.
+            map.on('layeradd', function (e) {
+                var given = e.layer.bmSwipe;
+                if (typeof given === 'number' && Math.abs(given - share) > 0.0005) {
+                    share = Math.min(1, Math.max(0, given));
+                    told = share.toFixed(3);
+                    clip();
+                }
             });
             map.on('move zoom resize viewreset', clip);
             map.whenReady(clip);
@@ -163,7 +194,7 @@ def compare_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     Depends only on ``bounds`` and ``basemap`` (never on the dates), so the component
     is not remounted when a date changes.
     """
-    fmap = base_map(dataset, compare_bounds(dataset, bounds), basemap)
+    fmap = base_map(dataset, compare_bounds(dataset, bounds), basemap, annotation_tool="show")
     root = fmap.get_root()
     root.header.add_child(Verbatim(_SWIPE_CSS), name="swipe_css")  # type: ignore[attr-defined]
     # Above Leaflet's overlay pane (400) so the land fill stays below, under its markers (600).
@@ -224,6 +255,32 @@ def situation_group(
     return group
 
 
+class SwipeState(MacroElement):
+    """Sets ``bmSwipe`` (the bar's place, 0 to 1) on the parent group; the map's
+    :class:`SwipeControl` moves the bar there when the group is added."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bmSwipe = {{ this.swipe }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, swipe: float, revision: int = 0) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SwipeState"
+        self.swipe = f"{float(swipe)!r} /* {int(revision)} */"
+
+
+def swipe_group(swipe: float, revision: int = 0) -> folium.FeatureGroup:
+    """An empty group placing the swipe bar at ``swipe`` (share of the width); a new
+    ``revision`` sends the same place again (after a Back or Forward step)."""
+    group = folium.FeatureGroup(name="Swipe")
+    SwipeState(swipe, revision).add_to(group)
+    return group
+
+
 def compare_groups(
     fixed: Mapping[str, FeatureCollection],
     before: Mapping[str, FeatureCollection],
@@ -231,6 +288,9 @@ def compare_groups(
     change: FeatureCollection | None,
     *,
     days: tuple[dt.date, dt.date] | None = None,
+    swipe: float = 0.5,
+    swipe_revision: int = 0,
+    annotations: Sequence[Annotation] = (),
 ) -> list[folium.FeatureGroup]:
     """Feature groups of the comparison map, as many whatever the layers toggled (one more
     on each side per user layer).
@@ -239,7 +299,8 @@ def compare_groups(
     layer id), drawn in :data:`BEFORE_PANE` and :data:`AFTER_PANE` in the catalogue's draw
     order; ``change`` is the change layer, drawn over the after day; ``fixed`` are the
     layers that do not change with the date, drawn once in :data:`FIXED_PANE`; last,
-    :func:`situation_group` (date stamp of the two ``days`` and legend). The runtime
+    :func:`situation_group` (date stamp of the two ``days`` and legend), the swipe bar's
+    place (:func:`swipe_group`) and the view's ``annotations`` (shown on both sides). The runtime
     layers in force (the user's own, :func:`layers.catalog.runtime_layers`) are drawn on
     each side above the curated ones, as on the main map.
     """
@@ -250,4 +311,6 @@ def compare_groups(
         change_group(change),
         *(layer_group(i, fixed.get(i), pane=FIXED_PANE) for i in DRAW_ORDER),
         situation_group(fixed, before, after, change, days),
+        swipe_group(swipe, swipe_revision),
+        annotation_group(annotations),
     ]

@@ -83,6 +83,37 @@ class ZoomClass(MacroElement):
         self._name = "ZoomClass"
         self.zoom = int(zoom)
 
+class FocusWithoutScroll(MacroElement):
+    """The map takes the keyboard focus on a click without scrolling the page.
+
+    Leaflet's keyboard handler focuses the map's container on mouse down; in an iframe
+    that is partly below the fold (the app's map at 1366 x 768), focusing scrolled the
+    page (44 px), the mouse came up elsewhere and the first click on the map was lost.
+    Here the handler's mouse-down focuses with ``preventScroll``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var keys = map.keyboard;
+            if (!keys) { return; }
+            var on = keys.enabled();
+            if (on) { keys.disable(); }
+            keys._onMouseDown = function () {
+                if (this._focused) { return; }
+                this._map.getContainer().focus({preventScroll: true});
+            };
+            if (on) { keys.enable(); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FocusWithoutScroll"
+
+
 class ZoomThresholds(MacroElement):
     """Keeps the class ``bm-below-z<N>`` on the map while its zoom is below ``N``, for each
     of ``zooms`` (what :attr:`layers.catalog.LayerSpec.detail` draws from zoom N carries
@@ -110,6 +141,34 @@ class ZoomThresholds(MacroElement):
         self.zooms = [int(z) for z in zooms]
 
 
+class FillFrame(MacroElement):
+    """The map fills its frame's height, and follows it when the frame is resized: the
+    page makes the frame shorter on a phone (:mod:`ui.layout`), so that the whole map,
+    its legend and scale included, fits on the screen."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function fill() {
+                var box = map.getContainer(), tall = window.innerHeight;
+                if (tall > 0 && box.offsetHeight !== tall) {
+                    box.style.height = tall + 'px';
+                    map.invalidateSize();
+                }
+            }
+            window.addEventListener('resize', fill);
+            fill();  // before the map is fitted to its extent (added after this)
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FillFrame"
+
+
 #: Failed tile requests after which the map says the online basemap is unavailable.
 TILE_ERRORS_NOTICE = 4
 #: What the map says then (plain text; the app offers the switch under the map).
@@ -119,7 +178,7 @@ LOCAL_TILE_FAILURE_TEXT = (
 )
 TILE_FAILURE_TEXT = (
     "Online map tiles are unavailable (no network?). Use “Switch to the offline basemap” "
-    "under the map, or Display › Basemap in the sidebar."
+    "above the map, or Display › Basemap in the sidebar."
 )
 
 

@@ -22,10 +22,11 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from layers.catalog import find
+from layers.catalog import EventSource, find
 from layers.styles import LABEL_STYLES, leaflet_style, style
 from layers.web.html import escape_text, popup_html
 from layers.web.labels import area_label_points, wrap_label
+from layers.web.spread import EVENT, STACK_PROPERTY
 
 #: Douglas-Peucker tolerance for outlines, in degrees (about 200 m).
 SIMPLIFY_TOLERANCE = 0.002
@@ -92,7 +93,8 @@ def feature_collection(
     """GeoJSON FeatureCollection of a feature frame, ready to embed.
 
     Each feature's ``id`` is the frame's ``id``; its properties are ``style_key``,
-    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML); a feature
+    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML), and
+    ``stack: "event"`` for an event (:mod:`layers.web.spread`); a feature
     with an entry in ``anchors`` (:func:`layers.web.labels.area_label_points`) also has
     ``label_at`` (``[lon, lat]``) and ``label`` (escaped lines joined by ``<br>``).
     """
@@ -120,6 +122,8 @@ def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, 
     min_zoom = spec.min_zoom(str(row.style_key)) if spec is not None else None
     if min_zoom is not None:
         properties["min_zoom"] = min_zoom
+    if spec is not None and isinstance(spec.source, EventSource):
+        properties[STACK_PROPERTY] = EVENT  # spread when stacked (layers.web.spread)
     if anchor is not None and label is not None:
         lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
         properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}

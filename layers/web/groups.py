@@ -7,7 +7,7 @@ and drawn into the stand-alone page).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import folium
@@ -15,8 +15,10 @@ from folium.utilities import JsCode
 
 from geo.dates import format_date
 from geo.measure import Measurement
+from layers.briefing.annotations import Annotation
 from layers.catalog import DRAW_ORDER, MINOR_STYLES, Label, layer, runtime_specs
 from layers.styles import Style, style
+from layers.web.annotations import annotation_group
 from layers.web.elements import GeoJsonLayer
 from layers.web.geojson import FROM_ZOOM_CLASS, FeatureCollection, feature_style
 from layers.web.html import escape_text
@@ -203,12 +205,18 @@ def feature_groups(
     pin: Pin | None = None,
     day: dt.date | None = None,
     prepared: Mapping[str, folium.FeatureGroup] | None = None,
+    annotations: Sequence[Annotation] = (),
+    revision: int = 0,
+    now: str = "",
+    picking: bool = False,
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
     ``collections`` lacks the layer), one per runtime layer in force (the user's own,
     :func:`layers.catalog.runtime_layers`), then the measured line (empty without a
     measurement), then the search pin (empty without one), then :func:`situation_group`
-    (date stamp of ``day`` and legend).
+    (date stamp of ``day``, legend, the playback's card ``now`` and the click mode
+    ``picking``), then the user's ``annotations``
+    (:func:`layers.web.annotations.annotation_group`, with its ``revision``).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are. ``prepared`` holds groups made beforehand for some
@@ -225,7 +233,8 @@ def feature_groups(
         *groups,
         measure_group(measurement),
         pin_group(pin),
-        situation_group(collections, day),
+        situation_group(collections, day, now=now, picking=picking),
+        annotation_group(annotations, revision),
     ]
 
 
@@ -244,14 +253,20 @@ def date_stamp(day: dt.date) -> str:
 
 
 def situation_group(
-    collections: Mapping[str, FeatureCollection], day: dt.date | None
+    collections: Mapping[str, FeatureCollection],
+    day: dt.date | None,
+    *,
+    now: str = "",
+    picking: bool = False,
 ) -> folium.FeatureGroup:
     """An empty group carrying the map's date stamp (none without ``day``) and the
     legend of what ``collections`` draw (:func:`layers.web.legend.drawn_legend_html`),
-    applied by the base map's :class:`layers.web.overlay.Overlay` when it is added."""
+    the card of the event a playback is at (``now``, escaped HTML) and whether clicks
+    pick points (``picking``), applied by the base map's
+    :class:`layers.web.overlay.Overlay` when it is added."""
     group = folium.FeatureGroup(name="Situation")
     legend = drawn_legend_html(collections)
-    SituationState(date_stamp(day) if day else "", legend).add_to(group)
+    SituationState(date_stamp(day) if day else "", legend, now, picking).add_to(group)
     return group
 
 

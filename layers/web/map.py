@@ -32,9 +32,12 @@ from layers.features import view_features
 from layers.styles import LABEL_STYLES
 from layers.user_basemap import USER_BASEMAP, current, leaflet_url
 from layers.web import assets
+from layers.web.annotations import add_tool, annotation_group
 from layers.web.elements import (
     LOCAL_TILE_FAILURE_TEXT,
     TILE_FAILURE_TEXT,
+    FillFrame,
+    FocusWithoutScroll,
     MapControl,
     TileFailureNotice,
     Verbatim,
@@ -46,6 +49,7 @@ from layers.web.geojson import feature_collections, prepare_geometry, zoom_css
 from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
+from layers.web.spread import SpreadEvents
 
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 600
@@ -80,6 +84,12 @@ _CSS = """
 .bm-marker { background: none; border: none; }
 .bm-pin { background: none; border: none; }
 .bm-tile-failure { max-width: 260px; font-size: 12px; border-left: 4px solid #d84315; }
+.bm-control.bm-now { max-width: 300px; font-size: 12px; border-left: 4px solid #d84315; }
+.bm-now .bm-now-date { font-weight: 700; }
+.bm-picking, .bm-picking .leaflet-interactive { cursor: crosshair !important; }
+.bm-picking .leaflet-pane path.leaflet-interactive,
+.bm-picking .leaflet-pane .leaflet-marker-icon.leaflet-interactive
+  { pointer-events: none !important; }
 .leaflet-tooltip.bm-measure-label { font-size: 13px; font-weight: 700; padding: 1px 5px;
   border: 1px solid #000; border-radius: 3px; background: rgba(255,255,255,0.92); }
 .bm-title h1 { font-size: 16px; margin: 0; }
@@ -136,7 +146,9 @@ def _leaflet_bounds(bounds: Bounds) -> list[list[float]]:
     return [[min_y, min_x], [max_y, max_x]]
 
 
-def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
+def base_map(
+    dataset: Dataset, bounds: Bounds, basemap: str, *, annotation_tool: str = "edit"
+) -> folium.Map:
     """A map with no data layers: basemap, scale bar, the (empty) date stamp and legend
     boxes of :class:`layers.web.overlay.Overlay`, fitted to ``bounds``.
 
@@ -145,7 +157,9 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     (OpenStreetMap tiles) or ``'user'`` (the user's own tiles,
     :func:`layers.user_basemap.current`; the vector land when none can be used). The
     date and legend come with :func:`situation_group`. Leaflet is loaded from the app's
-    own server.
+    own server. ``annotation_tool`` is ``'edit'`` (the user draws), ``'show'``
+    (annotations shown only) or ``'inline'`` (shown, the script inlined for a stand-alone
+    page): :mod:`layers.web.annotations`.
     """
     fmap = folium.Map(
         location=None,
@@ -175,6 +189,10 @@ def base_map(dataset: Dataset, bounds: Bounds, basemap: str) -> folium.Map:
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     ZoomThresholds(MIN_ZOOMS).add_to(fmap)
+    FocusWithoutScroll().add_to(fmap)  # the first click on the map is not lost
+    FillFrame().add_to(fmap)  # a phone's shorter frame (ui.layout) holds the whole map
+    SpreadEvents().add_to(fmap)  # events at one place each open their own popup
+    add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
 
@@ -244,12 +262,13 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     tiles = _user_tiles() if view.basemap == USER_BASEMAP else None
     # a file has no server to ask for a local package's tiles: the offline land instead
     basemap = "vector" if tiles is not None and tiles.local else view.basemap
-    fmap = base_map(dataset, view.bounds, basemap)
+    fmap = base_map(dataset, view.bounds, basemap, annotation_tool="inline")
     _inline_leaflet(fmap)
     collections = feature_collections(frames)
     for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):
         layer_group(layer_id, collections[layer_id]).add_to(fmap)
     situation_group(collections, view.day).add_to(fmap)
+    annotation_group(view.annotations).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = figure_of(fmap)
     root.title = escape_text(view.title)

@@ -3,11 +3,12 @@
 streamlit-folium re-renders only the feature groups when the date or the layers change
 (``st_folium(feature_group_to_add=...)``); the base map, and everything added to it, is
 drawn once. So the base map carries an :class:`Overlay`: a date stamp control (top
-right), a collapsible legend control (bottom left, off the subject; closed on narrow
-maps) and a routine that hides the lower-priority permanent labels overlapping others
-after every zoom or pan. The day's content comes with the feature groups: a
-:class:`SituationState` in a feature group sets ``bmState`` (the date stamp text and the
-legend HTML) on its group, and the overlay applies it when the group is added to the map.
+right), a collapsible legend control (bottom left, off the subject; closed on maps
+narrower than :data:`OPEN_LEGEND_MAP_PX`) and a routine that hides the lower-priority
+permanent labels overlapping others after every zoom or pan. The day's content comes
+with the feature groups: a :class:`SituationState` in a feature group sets ``bmState``
+(the date stamp text and the legend HTML) on its group, and the overlay applies it when
+the group is added to the map.
 
 Label priorities are the catalogue's :class:`layers.catalog.Label` ``priority`` (lower
 wins), carried on each label as the CSS class ``bm-p-<priority>``.
@@ -18,8 +19,9 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
-#: Below this map width (px) the legend starts closed (phones).
-NARROW_MAP_PX = 600
+#: Below this map width (px) the legend starts closed: open, it would hide the west of
+#: the map (Turkey, Kars) on a laptop's 1366 x 768 screen, and most of a phone's map.
+OPEN_LEGEND_MAP_PX = 1100
 #: CSS class prefix carrying a label's priority (``bm-p-10``).
 PRIORITY_CLASS = "bm-p-"
 
@@ -41,7 +43,13 @@ _OVERLAY_JS = """
     var stamp = box('topright', 'bm-date-stamp');
     var legend = box('bottomleft', 'bm-legend-box');
     stamp.style.display = 'none';
-    var legendOpen = map.getSize().x >= NARROW_PX;
+    // The event a playback is at (the timeline's current card, in short): seen on the
+    // map while the timeline may be below the fold.
+    var now = box('topright', 'bm-now');
+    now.setAttribute('role', 'status');
+    now.setAttribute('aria-live', 'polite');
+    now.style.display = 'none';
+    var legendOpen = null;  // decided when the legend is first shown, the map laid out
     var foldedFor = null;  // the open popup the legend folded for
 
     function priority(el) {
@@ -130,8 +138,13 @@ _OVERLAY_JS = """
     function apply(state) {
         stamp.textContent = state.date;
         stamp.style.display = state.date ? '' : 'none';
+        now.innerHTML = state.now || '';
+        now.style.display = state.now ? '' : 'none';
+        // the distance tool's click mode: features let clicks through to the map
+        map.getContainer().classList.toggle('bm-picking', !!state.picking);
         var details = legend.querySelector('details');
         if (details && foldedFor === null) { legendOpen = details.open; }
+        if (legendOpen === null) { legendOpen = map.getContainer().clientWidth >= OPEN_PX; }
         legend.innerHTML = state.legend;
         legend.style.display = state.legend ? '' : 'none';
         details = legend.querySelector('details');
@@ -200,7 +213,7 @@ class Overlay(MacroElement):
     def script(self) -> str:
         """The overlay's script for the parent map (no data in it)."""
         return (
-            _OVERLAY_JS.replace("NARROW_PX", str(int(NARROW_MAP_PX)))
+            _OVERLAY_JS.replace("OPEN_PX", str(int(OPEN_LEGEND_MAP_PX)))
             .replace("PREFIX", PRIORITY_CLASS)
             .replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
         )
@@ -210,7 +223,9 @@ class SituationState(MacroElement):
     """What the overlay shows for one situation, set on the parent feature group.
 
     ``date``: the date stamp, plain text (shown with ``textContent``, never parsed as
-    HTML). ``legend``: legend HTML, already escaped (:mod:`layers.web.legend`). Both
+    HTML). ``legend``: legend HTML, already escaped (:mod:`layers.web.legend`). ``now``:
+    the card of the event a playback is at, HTML already escaped (empty: hidden).
+    ``picking``: the distance tool's click mode (features let clicks through). All
     reach the script through ``tojson``; escaped text holds no brace, so the script
     stays inert when branca renders it again as a template.
     """
@@ -219,14 +234,17 @@ class SituationState(MacroElement):
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.bmState = {
-            date: {{ this.date|tojson }}, legend: {{ this.legend|tojson }}
+            date: {{ this.date|tojson }}, legend: {{ this.legend|tojson }},
+            now: {{ this.now|tojson }}, picking: {{ this.picking|tojson }}
         };
         {% endmacro %}
         """
     )
 
-    def __init__(self, date: str, legend: str) -> None:
+    def __init__(self, date: str, legend: str, now: str = "", picking: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SituationState"
         self.date = date
         self.legend = legend
+        self.now = now
+        self.picking = bool(picking)

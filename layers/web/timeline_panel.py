@@ -226,6 +226,21 @@ def playing_event(dataset: Dataset, day: dt.date) -> str | None:
     return index.events[begun - 1].id if begun else None
 
 
+def now_card(dataset: Dataset, day: dt.date, convention: str = DEFAULT_CONVENTION) -> str:
+    """The short card of the latest event begun by ``day`` (the one a playback is at),
+    escaped HTML for the map (date and status, title); empty if none has begun."""
+    event_id = playing_event(dataset, day)
+    if event_id is None:
+        return ""
+    event = next(e for e in event_index(dataset).events if e.id == event_id)
+    title = composed(dataset, event.title, event.title_places, convention)
+    status = escape_text(event.provenance.status)
+    return (
+        f"<div class='bm-now-date'>{escape_text(event.describe())} · {status}</div>"
+        f"<div>{escape_text(title)}</div>"
+    )
+
+
 def user_entry(user_layer: UserLayer, feature: UserFeature, day: dt.date) -> TimelineEntry:
     """The timeline card of a dated feature of a user's layer."""
     assert feature.date is not None

@@ -31,7 +31,8 @@ def test_an_uploaded_area_is_drawn_and_in_the_legend(
     }
     upload = tmp_path / "field areas.geojson"
     upload.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
-    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.geojson']").set_input_files(upload)
+    # "Your layers" (the annotations' uploader takes GeoJSON too, not GeoPackage)
+    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.gpkg']").set_input_files(upload)
     frame = map_frame(page)
     drawn = frame.locator(f"path[fill='{USER_COLOURS[0]}']")
     expect(drawn).to_have_count(1, timeout=TIMEOUT_MS)

@@ -16,7 +16,8 @@ from tests.upload_attacks import vrt_reading_a_local_file
 
 pytestmark = pytest.mark.e2e
 
-UPLOADER = "[data-testid='stFileUploaderDropzoneInput'][accept*='.geojson']"
+#: "Your layers" (the annotations' uploader takes GeoJSON too, not GeoPackage).
+UPLOADER = "[data-testid='stFileUploaderDropzoneInput'][accept*='.gpkg']"
 
 
 def test_an_ogr_vrt_upload_is_one_line_and_the_map_stays(

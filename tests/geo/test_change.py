@@ -164,7 +164,7 @@ def test_frame_and_table_carry_the_areas(dataset: Dataset) -> None:
 
     rows = change_table(change)
     assert all(tuple(row) == TABLE_COLUMNS for row in rows)
-    assert [r["what"] for r in rows] == ["area"] * 5 + ["place"] * 8 + ["site"] * 3
+    assert [r["what"] for r in rows] == ["area"] * 5 + ["place"] * 9 + ["site"] * 3
     assert "kornidzor" not in {r["id"] for r in rows}
     assert next(r for r in rows if r["id"] == "lachin")["note"] == ""
 

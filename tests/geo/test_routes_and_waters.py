@@ -34,14 +34,16 @@ def test_the_road_through_lachin_follows_the_story(dataset: Dataset) -> None:
     on_the_day = _routes_on(dataset, D(2020, 11, 10))
     assert "lachin-corridor-road" in on_the_day
     assert "goris-lachin-stepanakert-road" not in on_the_day
-    assert "lachin-corridor-road" in _routes_on(dataset, settings.LAST_DATE)
+    assert "lachin-corridor-road" in _routes_on(dataset, settings.ARTICLE_DATE)
     corridor = next(r for r in dataset.routes if r.id == "lachin-corridor-road")
-    assert corridor.span.end == D(2022, 8, 31)  # after the map's last day: never reached
+    assert corridor.span.end == D(2022, 8, 31)  # traffic moved to the new road on 30 August
+    assert "lachin-corridor-road" in _routes_on(dataset, D(2022, 8, 30))
+    assert "lachin-corridor-road" not in _routes_on(dataset, D(2022, 8, 31))
     assert {D(1992, 5, 18), D(2020, 11, 10)} <= set(key_dates(dataset))
 
 
 def test_the_syunik_roads_are_always_drawn_and_the_railway_stops(dataset: Dataset) -> None:
-    for day in (settings.FIRST_DATE, D(2000, 1, 1), settings.LAST_DATE):
+    for day in (dataset.span.first, D(2000, 1, 1), settings.ARTICLE_DATE, dataset.span.last):
         assert {"goris-kapan-road", "meghri-road"} <= _routes_on(dataset, day)
     assert "aras-railway" in _routes_on(dataset, D(1992, 1, 31))
     assert "aras-railway-former" not in _routes_on(dataset, D(1992, 1, 31))
@@ -141,7 +143,7 @@ def test_bad_routes_are_reported_by_field(make_data_dir: MakeDataDir) -> None:
         "routes.yaml",
         [
             {**ROUTE, "id": "area", "geometry": {"place": "alpha", "buffer_km": 2}},
-            {**ROUTE, "id": "late", "start": "2022-08-30"},
+            {**ROUTE, "id": "late", "start": "2101-01-01"},
             {**ROUTE, "id": "backwards", "start": "2000-01-01", "end": "1999-01-01"},
             {**ROUTE, "id": "canal", "kind": "canal"},
             {**ROUTE, "id": "nowhere", "geometry": {"path": ["alpha", [200, 0]]}},
@@ -149,7 +151,7 @@ def test_bad_routes_are_reported_by_field(make_data_dir: MakeDataDir) -> None:
     )
     problems = _problems(folder)
     assert "record 'area', field 'geometry': must build a line" in problems
-    assert "record 'late', field 'start': must be between 1991-01-01 and 2021-02-23" in problems
+    assert "record 'late', field 'start': must be between 1900-01-01 and 2100-12-31" in problems
     assert "record 'backwards', field 'end': must be after start 2000-01-01" in problems
     assert "record 'canal', field 'kind': must be one of road, railway" in problems
     assert "record 'nowhere', field 'geometry': point [lon, lat] out of range" in problems

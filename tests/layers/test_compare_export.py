@@ -136,7 +136,8 @@ def test_compare_png_has_the_size_and_two_drawn_maps(dataset: Dataset) -> None:
 
     figure = compare_page.compare_figure(dataset, View(), BEFORE, AFTER)
     pixels = np.asarray(
-        Image.open(io.BytesIO(kit.figure_bytes(figure, "png", dpi=60))).convert("RGB")
+        # 100 dpi: at 60 the change's hatching is thinner than a pixel on maps of the region
+        Image.open(io.BytesIO(kit.figure_bytes(figure, "png", dpi=100))).convert("RGB")
     ).astype(int)
     maps = {a.get_label(): a for a in figure.axes if a.get_label() in ("before", "after")}
     assert set(maps) == {"before", "after"}

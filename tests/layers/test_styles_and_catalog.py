@@ -65,7 +65,7 @@ def test_the_catalogue_names_one_land_and_the_roles_renderers_ask_for() -> None:
             assert key in styles.STYLES and key in [e.style_key for e in spec.legend], spec.id
     villages = ("village-armenian", "village-azerbaijani", "village-unknown")
     assert list(catalog.MINOR_STYLES) == ["place-minor", *villages]
-    assert [s.id for s in catalog.LAYERS if s.detail] == ["villages"]
+    assert [s.id for s in catalog.LAYERS if s.detail] == ["villages", "rivers", "roads", "railways"]
 
 
 def test_every_holder_has_a_label_and_a_palette_style() -> None:

@@ -31,6 +31,7 @@ from layers.exports import EXPORT_FORMATS, ExportOptions, export_bytes
 from layers.paper.deck_files import deck_bytes
 from tests.hostile import (
     AT_FORMULA,
+    CLEAN_ANNOTATION_LABEL,
     CLEAN_PAYLOAD,
     DECK_TITLE_PAYLOAD,
     FORMULA,
@@ -41,6 +42,7 @@ from tests.hostile import (
     MATHS,
     OUTSIDE_URL,
     PAYLOAD,
+    hostile_annotations,
 )
 
 DAY = dt.date(2020, 11, 10)
@@ -59,7 +61,7 @@ ATLAS_DAY = dt.date(1992, 6, 1)
 
 def hostile_view(fmt: str) -> View:
     day = ATLAS_DAY if fmt == "atlas-pdf" else DAY
-    return View(day=day, layers=LAYER_IDS, title=TITLE)
+    return View(day=day, layers=LAYER_IDS, title=TITLE, annotations=hostile_annotations())
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +169,7 @@ def test_every_layer_exports_hostile_names(exported: dict[str, bytes]) -> None:
         f["properties"]["layer"] for f in features if CLEAN_PAYLOAD in " ".join(all_strings(f))
     }
     assert {"eu-mission", "border-guards", "checkpoints", "transit-routes"} <= hostile_layers
-    drawn = {f["properties"]["layer"] for f in features}
+    drawn = {f["properties"]["layer"] for f in features if "layer" in f["properties"]}
     boundaries = {"countries", "nakhchivan", "provinces", "nkao", "districts", "ceasefire-line"}
     assert drawn - boundaries <= hostile_layers  # every curated layer drawn that day
 
@@ -222,6 +224,28 @@ def test_csv_values_round_trip_and_formulas_are_neutralised(exported: dict[str, 
     assert not re.search("[\ufeff\u200b\u200e\u202e]", joined)
 
 
+def test_annotation_labels_are_literal_in_every_format(exported: dict[str, bytes]) -> None:
+    """Each annotation's hostile label reads back as typed (issue 24)."""
+    label = " ".join(CLEAN_ANNOTATION_LABEL.split())
+    for fmt in ("pdf", "briefing-pdf", "atlas-pdf", "compare-pdf"):
+        text = " ".join(pdf_text(exported[fmt])[0].split())
+        assert text.count(label) >= 5, fmt  # every labelled kind (the arrow's and line's
+        # labels may be cut by the page's edge on the atlas's whole-region maps)
+    svg = exported["svg"].decode("utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt; &lt;/script&gt;" in svg
+    html = exported["html"].decode("utf-8")
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html  # a JS string, \u-escaped
+    features = json.loads(exported["geojson"])["features"]
+    drawn = [f for f in features if f["properties"]["table"].startswith("annotations_")]
+    assert [f["properties"]["label"] for f in drawn] == [CLEAN_ANNOTATION_LABEL] * 6
+    root = ET.fromstring(exported["kml"])
+    names = [e.text for e in root.iter() if e.tag.endswith("}name")]
+    assert names.count(CLEAN_ANNOTATION_LABEL) == 6
+    rows = list(csv.reader(io.StringIO(exported["csv"].decode("utf-8"))))
+    labels = [row[6] for row in rows if row[0].startswith("annotations_")]
+    assert labels == [f"'{CLEAN_ANNOTATION_LABEL}"] * 6  # the formula made inert
+
+
 @pytest.fixture(scope="module")
 def deck_exports(hostile_dataset: Dataset, hostile_data_dir: Path) -> dict[str, bytes]:
     deck = load_deck(hostile_data_dir / "decks" / "article.yaml", hostile_dataset)
@@ -252,3 +276,4 @@ def test_pptx_text_is_literal(deck_exports: dict[str, bytes]) -> None:
 def test_handout_pdf_text_is_literal(deck_exports: dict[str, bytes]) -> None:
     text, _ = pdf_text(deck_exports["handout-pdf"])
     assert_literal(text, "handout-pdf")
+    assert " ".join(CLEAN_ANNOTATION_LABEL.split()) in " ".join(text.split())  # slide 1's

@@ -48,7 +48,7 @@ def test_groups_draw_each_day_in_its_pane_and_keep_their_number(dataset: Dataset
         {}, _dated(dataset, before), _dated(dataset, after), change, days=(before, after)
     )
     empty = compare_groups({}, {}, {}, None)
-    assert len(groups) == len(empty) == 3 * len(DRAW_ORDER) + 2
+    assert len(groups) == len(empty) == 3 * len(DRAW_ORDER) + 4
     rendered = [_rendered(g) for g in groups]
     before_part = "".join(rendered[: len(DRAW_ORDER)])
     after_part = "".join(rendered[len(DRAW_ORDER) : 2 * len(DRAW_ORDER) + 1])
@@ -72,14 +72,14 @@ def test_the_last_group_stamps_both_dates_and_lists_what_changed_first(dataset: 
     groups = compare_groups(
         {}, _dated(dataset, before), _dated(dataset, after), change, days=(before, after)
     )
-    situation = _rendered(groups[-1])
+    situation = _rendered(groups[-3])
     assert "Before 9 November 2020 \\u00b7 after 1 December 2020" in situation
     legend = situation[situation.index("bmState") :]
     changed = legend.index("Passed from Armenian forces to Azerbaijan")
     assert legend.index(CHANGE_GROUP) < changed < legend.index("Held by Azerbaijan")
     # Only what is drawn: no change that day, no change legend; no dates, no stamp.
     same = compare_groups({}, _dated(dataset, after), _dated(dataset, after), None)
-    quiet = _rendered(same[-1])
+    quiet = _rendered(same[-3])
     assert CHANGE_GROUP not in quiet and "Passed from" not in quiet
     assert 'date: ""' in quiet
 
@@ -109,9 +109,9 @@ def test_the_users_layers_are_drawn_on_each_side_as_on_their_day(dataset: Datase
         groups = compare_groups({}, *collections, None, days=(before, after))
         rendered = [_rendered(g) for g in groups]
     per_side = len(DRAW_ORDER) + 1
-    assert len(groups) == 3 * len(DRAW_ORDER) + 4
+    assert len(groups) == 3 * len(DRAW_ORDER) + 6
     before_part, after_part = rendered[per_side - 1], rendered[2 * per_side - 1]
     assert "Seen before" in before_part and "Seen after" not in before_part
     assert "Seen before" in after_part and "Seen after" in after_part
     assert f'"pane": "{BEFORE_PANE}"' in before_part and f'"pane": "{AFTER_PANE}"' in after_part
-    assert "notes" in rendered[-1]  # the legend lists the user's layer
+    assert "notes" in rendered[-3]  # the situation group (before swipe, notes) lists it

@@ -36,7 +36,7 @@ def state_of(data: Dataset, day: dt.date, layer_ids: tuple[str, ...] = LAYER_IDS
     for group in groups:
         group.add_to(fmap)
     html = str(fmap.get_root().render())
-    found = re.search(r"\.bmState = \{\s*date: (\".*?\"), legend: (\".*?\")\s*\};", html)
+    found = re.search(r"\.bmState = \{\s*date: (\".*?\"), legend: (\".*?\"),", html)
     assert found is not None
     return {"date": json.loads(found.group(1)), "legend": json.loads(found.group(2))}
 

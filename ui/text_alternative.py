@@ -1,0 +1,29 @@
+"""Under the map: what the map shows on the day, as a table (the map's text alternative,
+issue 24; :func:`layers.map_text.map_text_rows`). Every cell passes through
+:func:`layers.web.html.escape_markdown` (``st.table`` reads Markdown in cells)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.dataset import Dataset
+from geo.dates import format_date
+from layers.briefing.view import View
+from layers.map_text import COLUMNS, map_text_rows
+from layers.web.html import escape_markdown
+
+
+def text_alternative(dataset: Dataset, view: View) -> None:
+    """A folded section holding the table of what the map shows on ``view.day``."""
+    rows = map_text_rows(dataset, view)
+    title = f"What the map shows on {format_date(view.day)} (as text, {len(rows)} rows)"
+    with st.expander(title, expanded=False, key="map_text"):
+        if not rows:
+            st.caption("Nothing that changes with the date is drawn.")
+            return
+        frame = pd.DataFrame(
+            [[escape_markdown(v) for v in (r.layer, r.name, r.status, r.detail)] for r in rows],
+            columns=list(COLUMNS),
+        )
+        st.table(frame, hide_index=True)

@@ -234,10 +234,17 @@ def _rewrite_deck(deck: dict[str, Any]) -> dict[str, Any]:
 _SITE_PLACES = ("goris", "kapan")
 
 
+def _on_article_day(site: dict[str, Any]) -> bool:
+    day = settings.ARTICLE_DATE.isoformat()
+    return str(site.get("start") or "") <= day < str(site.get("end") or "9999")
+
+
 def missing_kinds(sites: list[dict[str, Any]], source_id: str) -> list[dict[str, Any]]:
     """A made-up site (on :data:`_SITE_PLACES`, from 1992 on, status ``approximate``) of
-    every kind of :data:`geo.settings.SITE_KINDS` no record of ``sites`` has."""
-    held = {site["kind"] for site in sites}
+    every kind of :data:`geo.settings.SITE_KINDS` no record of ``sites`` has on the
+    article's day (the exports of the hostile copy show that day; the EU mission and the
+    checkpoint of the story after it come later)."""
+    held = {site["kind"] for site in sites if _on_article_day(site)}
     first, second = _SITE_PLACES
     areas = ("eu-mission-area", "peacekeeping-zone", "corridor", "proposed-deployment")
     shapes: dict[str, dict[str, Any]] = {"transit-route": {"path": [first, second]}}

@@ -209,7 +209,8 @@ def atlas_controls(
         state[ATLAS_PIN_KEY] = key  # the user chose a range: it no longer follows the date
     follows = not chosen and state.get(ATLAS_PIN_KEY) is None
     if days:
-        until = "the date on screen" if follows else "the preset" if chosen else "the range you chose"
+        chose = "the preset" if chosen else "the range you chose"
+        until = "the date on screen" if follows else chose
         st.caption(
             escape_markdown(f"Pages from {format_date(days[0])} to {format_date(days[-1])} "
                             f"({until}).")

@@ -67,7 +67,8 @@ _CSS = """
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 42vh; overflow-y: auto;
   font-size: 11px; line-height: 1.25; }
 .bm-control summary { cursor: pointer; }
-.bm-control.bm-legend-box { max-height: none; overflow: visible; }
+/* the open legend never reaches the zoom and drawing buttons (top left): it scrolls */
+.bm-control.bm-legend-box { max-height: calc(100vh - 190px); overflow-y: auto; }
 .bm-control.bm-date-stamp { font-size: 14px; font-weight: 700; color: #222; max-height: none;
   padding: 3px 8px; }
 .leaflet-tooltip.bm-label-hidden { visibility: hidden; }

@@ -80,12 +80,12 @@ _SPREAD_JS = """
         });
         // Drawn again only when they moved (a date change that keeps the situation
         // draws nothing new: tests/e2e/test_date_change.py).
-        var key = JSON.stringify(lines.map(function (l) {
+        var signature = JSON.stringify(lines.map(function (l) {
             return [l[0], l[1].lat.toFixed(6), l[1].lng.toFixed(6), l[2].lat.toFixed(6),
                     l[2].lng.toFixed(6)];
         }));
-        if (key === drawn) { return; }
-        drawn = key;
+        if (signature === drawn) { return; }
+        drawn = signature;
         leaders.clearLayers();
         lines.forEach(function (l) {
             L.polyline([l[1], l[2]], {color: '#444444', weight: 1, opacity: 0.8,

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from geo.dataset import load_dataset
+from geo.dataset import Dataset
 from geo.periods import key_days, period_of
 from tests.conftest import TEST_TODAY
 from tests.e2e.server import ROOT, streamlit_server
@@ -39,7 +39,7 @@ def url_2024(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_a_2024_date_draws_map_legend_timeline_and_exports(
-    browser: Any, url_2024: str, artifacts: Path
+    browser: Any, url_2024: str, artifacts: Path, dataset: Dataset
 ) -> None:
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
     page = context.new_page()
@@ -60,8 +60,7 @@ def test_a_2024_date_draws_map_legend_timeline_and_exports(
         card = page.locator("[data-event-id='peacekeepers-withdrawal-complete-2024-06-12']")
         expect(card).to_have_count(1, timeout=TIMEOUT_MS)
         expect(card).to_contain_text("12 June 2024")
-        span = load_dataset(ROOT / "data").span
-        years = f"{span.first.year}–{span.last.year}"
+        years = f"{dataset.span.first.year}–{TEST_TODAY[:4]}"  # the committed data's first year
         expect(page.get_by_text(f"Russian military presence, {years}")).to_have_count(1)
         page.screenshot(path=artifacts / "span-2024-map.png", full_page=True)
         page.get_by_text("Export", exact=True).click()
@@ -76,7 +75,7 @@ def test_a_2024_date_draws_map_legend_timeline_and_exports(
         page.locator(".st-key-key-dates button").first.click()  # key dates by period
         menu = page.get_by_role("dialog", name="Key dates")
         expect(menu.get_by_role("combobox", name="Period")).to_be_visible(timeout=TIMEOUT_MS)
-        days = key_days(load_dataset(ROOT / "data"))
+        days = key_days(dataset)
         period = days.periods[period_of(days.periods, DAY_2024)]
         label = f"{period.label} ({len(period.days)} key dates)"
         expect(menu).to_match_aria_snapshot(f'- combobox "Period": {label}')

@@ -93,19 +93,19 @@ def _apply_preset(offered: Mapping[str, tuple[dt.date, dt.date]]) -> None:
 
 
 def _preset_box(span: DaySpan) -> None:
-    """The named pairs of :mod:`geo.presets` within ``span`` (the comparison, the GIF
-    and the MP4 of this page all take the two dates)."""
+    """The named pairs of :mod:`geo.presets` within ``span``, in the sidebar beside the
+    comparison's exports (the comparison, the GIF and the MP4 all take the two dates)."""
     offered = presets_in(span)
     if not offered:
         return
-    st.selectbox("Preset", [None, *offered], key=PRESET_KEY, on_change=_apply_preset,
-                 args=(offered,), format_func=lambda name: name or "Choose two dates…",
-                 help="Fills both dates; the animation export runs between them")  # fmt: skip
+    st.sidebar.selectbox("Preset dates to compare", list(offered), index=None,
+                         placeholder="Choose two dates…", key=PRESET_KEY,
+                         on_change=_apply_preset, args=(offered,),
+                         help="Fills both dates; the animation runs between them")  # fmt: skip
 
 
 def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     state = st.session_state
-    _preset_box(span)
     before, after = default_pair(span)
     state.setdefault(BEFORE_KEY, before)
     state.setdefault(AFTER_KEY, after)
@@ -119,6 +119,7 @@ def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     after = right.date_input("After (right of the bar)", min_value=first, max_value=last,
                              key=AFTER_KEY, format="YYYY-MM-DD")  # fmt: skip
     assert isinstance(before, dt.date) and isinstance(after, dt.date)
+    _preset_box(span)  # its callback sets the dates before the next run
     return before, after
 
 

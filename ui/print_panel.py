@@ -188,8 +188,8 @@ def atlas_controls(
     st.markdown("**Atlas** (one page per date, identical maps merged)")
     covered = dataset.span
     offered = presets_in(covered)
-    preset = st.selectbox("Preset range", [None, *offered], key="atlas:preset",
-                          format_func=lambda name: name or "From the first day to the map's day",
+    preset = st.selectbox("Preset range", list(offered), index=None, key="atlas:preset",
+                          placeholder="From the first day to the map's day",
                           help="Named pairs of dates (geo/presets.py)")  # fmt: skip
     chosen = preset if isinstance(preset, str) and preset in offered else None
     state = st.session_state

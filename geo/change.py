@@ -182,6 +182,13 @@ class Change:
     sites: tuple[SiteChange, ...]
 
     @property
+    def towns(self) -> tuple[PlaceChange, ...]:
+        """The :attr:`places` that are points on the map (towns, villages, ...): not those
+        naming an area (a district's name point is its administrative centre, and the
+        area's own row says how much of it changed, issue 22)."""
+        return tuple(p for p in self.places if p.kind not in settings.BOUNDARY_NAME_KINDS)
+
+    @property
     def km2(self) -> float:
         """Total area that changed hands."""
         return sum(area.km2 for area in self.areas)

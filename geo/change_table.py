@@ -89,7 +89,7 @@ def change_table(change: Change) -> list[dict[str, str | float | None]]:
                 "note": "",
             }
         )
-    for p in change.places:
+    for p in change.towns:  # an area's name point: the area's own row says how it changed
         records = tuple(i for i in (p.before_id, p.after_id) if i is not None)
         rows.append(
             {

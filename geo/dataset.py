@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -21,6 +21,7 @@ from geo.community_records import community
 from geo.dates import DaySpan
 from geo.errors import DataError, RecipeError
 from geo.figure_records import published_figure
+from geo.ground_records import load_ground, named_ground
 from geo.model import (
     ApproximateLine,
     Community,
@@ -40,6 +41,7 @@ from geo.naming import name_span
 from geo.recipes import RecipeContext, build_geometry
 from geo.recorded_days import RecordedDays as RecordedDays
 from geo.recorded_days import recorded_days as recorded_days
+from geo.strength_records import site_strength
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -59,7 +61,7 @@ _COMMON = ("id", "status", "sources", "note")
 _SPAN = ("start", "end", "start_precision", "end_precision")
 _SITE_FIELDS = (
     *(*_COMMON, *_SPAN, "name", "names", "name_places"),
-    *("kind", "operator", "geometry", "not_held_by"),
+    *("kind", "operator", "geometry", "not_held_by", "strength"),
 )
 _CONTROL_FIELDS = (*_COMMON, *_SPAN, "area_name", "place", "holder", "geometry")
 _EVENT_FIELDS = (
@@ -157,7 +159,7 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     events = files.parse(settings.EVENTS_FILE, lambda c: _event(c, refs))
     figures = files.parse(settings.FIGURES_FILE, lambda c: published_figure(c, refs.sources))
     routes = files.parse_optional(settings.ROUTES_FILE, lambda c: _route(c, refs))
-    ground = _load_ground(data_dir / settings.GROUND_FILE, files)
+    ground = load_ground(data_dir / settings.GROUND_FILE, files.broken, files.problems)
     waters = files.parse_optional(settings.WATERS_FILE, lambda c: _water(c, refs, ground))
     problems = files.problems
     problems.extend(
@@ -170,7 +172,7 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     if sites.parsed and control.parsed and communities.parsed:
         known = {s.id for s in sites.records} | {c.id for c in control.records}
         _check_related(events, known | {c.id for c in communities.records}, problems)
-    named = _named_ground(ground or {}, waters.records, problems)
+    named = named_ground(ground or {}, waters.records, problems)
     if named and sources and settings.GSHHG_SOURCE_ID not in sources:
         problems.append(
             f"{settings.SOURCES_FILE}: the source {settings.GSHHG_SOURCE_ID!r} is required "
@@ -337,6 +339,7 @@ def _site(check: RecordChecker, refs: _Refs) -> Site:
         span=check.span(start_required=False),
         provenance=check.provenance(refs.sources),
         not_held_by=_holders(check, "not_held_by"),
+        strength=site_strength(check, refs.sources),
     )
 
 
@@ -492,38 +495,6 @@ def _route(check: RecordChecker, refs: _Refs) -> Route:
     )
 
 
-def _load_ground(path: Path, files: _Files) -> dict[str, tuple[GroundFeature, ...]] | None:
-    """The rivers and lakes of ``ground.gpkg`` as records (EPSG:4326; unnamed), ``{}``
-    without the file, ``None`` when it cannot be used (the problem is recorded)."""
-    if not path.exists():
-        return {}
-    try:
-        layers = io.read_boundaries(path)
-    except DataError as exc:
-        files.broken.extend(exc.problems)
-        return None
-    ground: dict[str, tuple[GroundFeature, ...]] = {}
-    for name, columns in settings.GROUND_LAYERS.items():
-        frame = layers.get(name)
-        missing = [c for c in columns if frame is not None and c not in frame.columns]
-        if frame is None or missing:
-            lacks = "is missing" if frame is None else f"lacks columns {missing}"
-            files.problems.append(f"{path.name}: layer {name!r} {lacks}")
-            continue
-        ground[name] = tuple(
-            GroundFeature(
-                layer=name,
-                row=index,
-                river_class=int(row["class"]) if "class" in columns else None,
-                class_name=str(row["class_name"]) if "class_name" in columns else None,
-                area_km2=float(row["area_km2"]) if "area_km2" in columns else None,
-                geometry=row["geometry"],
-            )
-            for index, row in enumerate(frame.to_dict("records"))
-        )
-    return ground
-
-
 def _water(
     check: RecordChecker, refs: _Refs, ground: Mapping[str, tuple[GroundFeature, ...]] | None
 ) -> tuple[Water, tuple[int, ...]]:
@@ -561,28 +532,3 @@ def _water(
     if not rows:
         check.problem("at", f"no feature of layer {layer!r} matching {dict(match)} meets it")
     return water, rows
-
-
-def _named_ground(
-    ground: Mapping[str, tuple[GroundFeature, ...]],
-    waters: list[tuple[Water, tuple[int, ...]]],
-    problems: list[str],
-) -> dict[str, tuple[GroundFeature, ...]]:
-    """``ground`` with each feature named by the water selecting it; a feature selected
-    by two waters is a problem."""
-    names: dict[tuple[str, int], Water] = {}
-    for water, rows in waters:
-        for row in rows:
-            other = names.setdefault((water.layer, row), water)
-            if other is not water:
-                problems.append(
-                    f"{settings.WATERS_FILE}: record {water.id!r}, field 'at': feature {row} of "
-                    f"{water.layer!r} is already named by {other.id!r}"
-                )
-    return {
-        layer: tuple(
-            replace(f, water=w.id, names=w.names) if (w := names.get((layer, f.row))) else f
-            for f in features
-        )
-        for layer, features in ground.items()
-    }

@@ -107,6 +107,15 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Strength:
+    """How many troops a site holds, as its own sources state it (sites.yaml
+    ``strength``): plain ``text`` such as "1,960 Russian peacekeepers" and ``sources``."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """A military, peacekeeping or monitoring site (sites.yaml)."""
 
@@ -123,6 +132,8 @@ class Site:
     #: Gazetteer places named in ``name`` (by their English form), written in the
     #: chosen naming convention where the name is shown (:func:`geo.naming.compose`).
     name_places: tuple[str, ...] = ()
+    #: The strength of the force at the site where a source states it (issue 22).
+    strength: Strength | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ ARTICLE_DATE = dt.date(2021, 2, 23)
 #: The boundaries' source record; like the article, the map cites it on every page.
 NATURAL_EARTH_SOURCE_ID = "natural-earth-4-1-0"
 REQUIRED_SOURCE_IDS: tuple[str, ...] = (ARTICLE_SOURCE_ID, NATURAL_EARTH_SOURCE_ID)
+#: Gazetteer places the article's story turns on (the peacekeepers' headquarters, the
+#: town taken on 8 November 2020 and the corridor's town): every map drawing them names
+#: them, whatever else must yield (:mod:`layers.story`, issue 22).
+KEY_PLACES: tuple[str, ...] = ("stepanakert", "shusha", "lachin")
 
 #: The map's span is not a setting: it runs from the first to the last dated record of
 #: the data, and to today while any period is open (:attr:`geo.dataset.Dataset.span`).
@@ -273,6 +277,11 @@ PLACE_KINDS: tuple[str, ...] = (
     "airport",
     "border-point",
 )
+
+#: Kinds of place that name an area drawn from the boundaries (their point is only the
+#: administrative centre): maps label the area, and tables of places that changed hands
+#: leave them out (the area's own row says how much of it changed, issue 22).
+BOUNDARY_NAME_KINDS: tuple[str, ...] = ("district", "province", "region", "country")
 
 #: Name keys a place may carry (see data/SCHEMA.md).
 NAME_KEYS: tuple[str, ...] = ("en", "hy", "az", "ru", "hy_native", "az_native", "ru_native")

@@ -96,7 +96,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=BoundarySource(layer="provinces", style_key="province"),
         draw_order=60,
-        label=None,
+        label=Label(priority=35, look="region", must_show="region"),
         legend=(LegendEntry(label="Armenian province", style_key="province", shape="line"),),
     ),
     LayerSpec(
@@ -112,6 +112,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             permanent_on_web=True,
             on_slides=True,
             minor_styles=("place-minor",),
+            must_show="changed",
         ),
         legend=(
             LegendEntry(label="Town or city", style_key="place", shape="point"),
@@ -129,7 +130,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=BoundarySource(layer="nkao", style_key="nkao"),
         draw_order=80,
-        label=Label(priority=20, look="area", essential=True, permanent_on_web=True),
+        label=Label(
+            priority=20, look="region", essential=True, permanent_on_web=True, must_show="always"
+        ),
         legend=(LegendEntry(label="Nagorno-Karabakh AO, 1991", style_key="nkao", shape="line"),),
         frames_karabakh=True,
     ),
@@ -174,6 +177,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         source=ControlSource(),
         draw_order=10,
         label=None,
+        subject=True,
         legend=(
             LegendEntry(
                 label="Held by Armenian forces", style_key="control-armenian", shape="polygon"
@@ -227,7 +231,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="The 102nd Military Base in Gyumri and its air base at Erebuni, Yerevan.",
         source=SiteSource(kinds=("base", "air-base")),
         draw_order=110,
-        label=Label(priority=50, look="site"),
+        label=Label(priority=50, look="site", must_show="in-force"),
+        subject=True,
         legend=(
             LegendEntry(label="Russian military base", style_key="base", shape="point"),
             LegendEntry(label="Russian air base", style_key="air-base", shape="point"),
@@ -241,7 +246,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         "no exact place named).",
         source=SiteSource(kinds=("proposed-deployment",)),
         draw_order=30,
-        label=None,
+        label=Label(priority=48, look="site", must_show="in-force"),
+        names_regions=True,
+        subject=True,
         legend=(
             LegendEntry(
                 label="Proposed deployment area", style_key="proposed-deployment", shape="polygon"
@@ -258,7 +265,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         source=SiteSource(kinds=("peacekeeping-hq", "peacekeeping-zone", "corridor")),
         draw_order=40,
-        label=Label(priority=40, look="site", essential=True),
+        label=Label(priority=40, look="site", essential=True, must_show="in-force"),
+        names_regions=True,
+        subject=True,
         legend=(
             LegendEntry(label="Peacekeeping HQ", style_key="peacekeeping-hq", shape="point"),
             LegendEntry(
@@ -276,7 +285,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Joint ceasefire monitoring centre in Aghdam district.",
         source=SiteSource(kinds=("monitoring-centre",)),
         draw_order=120,
-        label=Label(priority=45, look="site", essential=True),
+        label=Label(priority=45, look="site", essential=True, must_show="in-force"),
+        subject=True,
         legend=(
             LegendEntry(label="Monitoring centre", style_key="monitoring-centre", shape="point"),
         ),
@@ -288,7 +298,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Site of the joint exercise the article mentions.",
         source=SiteSource(kinds=("exercise",)),
         draw_order=130,
-        label=Label(priority=60, look="site"),
+        label=Label(priority=60, look="site", must_show="in-force"),
+        subject=True,
         legend=(LegendEntry(label="Joint exercise", style_key="exercise", shape="point"),),
     ),
     # After the article (issue 23): missions, border posts, checkpoints and transit routes.
@@ -346,9 +357,28 @@ LAYERS: tuple[LayerSpec, ...] = (
         source=EventSource(),
         draw_order=100,
         label=None,
+        event_markers=True,
         legend=(
-            LegendEntry(label="Event in the article", style_key="event", shape="point"),
-            LegendEntry(label="Context event", style_key="event-context", shape="point"),
+            LegendEntry(
+                label="Event in the article (numbered)",
+                style_key="event",
+                shape="point",
+            ),
+            LegendEntry(
+                label="Context event (numbered)",
+                style_key="event-context",
+                shape="point",
+            ),
+            LegendEntry(
+                label="Area or route of an event in the article",
+                style_key="event-area",
+                shape="polygon",
+            ),
+            LegendEntry(
+                label="Area or route of a context event",
+                style_key="event-context-area",
+                shape="polygon",
+            ),
             LegendEntry(
                 label="Earlier events, counted per area", style_key="event-earlier", shape="point"
             ),

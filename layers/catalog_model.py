@@ -115,6 +115,15 @@ class Label:
     every layer). ``on_slides``: a slide (large type, few labels) keeps this layer's
     labels; the legend names the rest. ``minor_styles``: palette styles of the layer's
     minor features, whose labels the web map hides when zoomed out and slides leave off.
+
+    ``must_show``: when a feature's name is part of the story and must appear on every
+    map, slide and screen that draws it (:func:`layers.story.must_show`; placed before all
+    other labels, never left out, at most a short leader line from its symbol):
+    ``always``; ``changed`` (a place whose holder changed near the date or between the
+    compared dates, and the story's key places, :data:`geo.settings.KEY_PLACES`);
+    ``in-force`` (a site in force, with its sourced strength); ``region`` (a region a
+    feature of a :attr:`LayerSpec.names_regions` layer stands on or passes through).
+    Empty: the label yields to those.
     """
 
     priority: int
@@ -123,6 +132,7 @@ class Label:
     permanent_on_web: bool = False
     on_slides: bool = False
     minor_styles: tuple[str, ...] = ()
+    must_show: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,7 +164,15 @@ class LayerSpec:
     basemap, the paper maps' locator inset); its labels stand on land no one's control
     area covers on maps of change. Exactly one layer, a :class:`BoundarySource`.
     ``frames_karabakh``: the layer outlines Nagorno-Karabakh, what the comparison and the
-    animation are about: maps of change place its label first.
+    animation are about: maps of change place its label first, and region maps show it in
+    an inset when it is small on the page (:mod:`layers.framing`).
+    ``names_regions``: the regions (layers labelled with role ``region``) its features
+    stand on or pass through must be named (the proposed deployment and a corridor
+    through Syunik name Syunik).
+    ``subject``: its features in force are what a briefing is about: the default extent
+    of a paper map fits them (:func:`layers.framing.subject_bounds`).
+    ``event_markers``: its features are events, drawn on paper as small numbered markers
+    keyed to the timeline (stacked events at one place share one marker).
     ``detail``: the scale from which (some of) its features are drawn (:class:`Detail`;
     ``()``: at every scale), read by the web map (:meth:`min_zoom`) and paper
     (:meth:`drawn_at_span`).
@@ -172,6 +190,9 @@ class LayerSpec:
     valid: Validity | None = None
     land: bool = False
     frames_karabakh: bool = False
+    names_regions: bool = False
+    subject: bool = False
+    event_markers: bool = False
     detail: tuple[Detail, ...] = ()
 
     def min_zoom(self, style_key: str) -> int | None:

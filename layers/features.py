@@ -50,7 +50,7 @@ from geo import settings
 from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.model import Event, Names
+from geo.model import Event, Names, Site
 from geo.naming import alternatives, compose, label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
@@ -77,6 +77,9 @@ if TYPE_CHECKING:
 
 #: Gazetteer kinds drawn as towns and cities; the others are minor places.
 MAJOR_PLACE_KINDS = ("city", "town")
+#: Gazetteer kinds that name a boundary feature (a district, province, region or
+#: country, whose names the boundary layers take), not a point on the map.
+BOUNDARY_PLACE_KINDS = settings.BOUNDARY_NAME_KINDS
 
 Details = tuple[tuple[str, str], ...]
 
@@ -288,12 +291,21 @@ def _boundary_features(
         )
 
 
+def place_feature_id(place_id: str) -> str:
+    """The feature id of a gazetteer place on the map.
+
+    >>> place_feature_id("shusha")
+    'place-shusha'
+    """
+    return f"place-{place_id}"
+
+
 def _place_features(layer_id: str, dataset: Dataset, convention: str) -> Iterator[Feature]:
     for place in dataset.places.values():
-        if place.kind == "district":
+        if place.kind in BOUNDARY_PLACE_KINDS:
             continue
         yield Feature(
-            id=f"place-{place.id}",
+            id=place_feature_id(place.id),
             layer=layer_id,
             style_key="place" if place.kind in MAJOR_PLACE_KINDS else "place-minor",
             status=place.provenance.status,
@@ -355,6 +367,7 @@ def _site_features(
                 ("Kind", site.kind.replace("-", " ")),
                 ("Operator", site.operator),
                 ("Period", site.span.describe()),
+                *_strength_details(dataset, site),
                 *_name_details(site.names, convention),
                 *_provenance_details(provenance.status, provenance.note),
             ),
@@ -363,6 +376,15 @@ def _site_features(
             names=site.names,
             geometry=site.geometry,
         )
+
+
+def _strength_details(dataset: Dataset, site: Site) -> list[tuple[str, str]]:
+    """``("Strength", "1,960 Russian peacekeepers (Publisher)")`` where the site records one."""
+    if site.strength is None:
+        return []
+    cited = (dataset.source(s).publisher for s in site.strength.sources)
+    publishers = "; ".join(dict.fromkeys(cited))
+    return [("Strength", f"{site.strength.text} ({publishers})")]
 
 
 def _event_features(
@@ -383,6 +405,13 @@ def _event_features(
             yield _event_feature(layer_id, dataset, event, convention)
 
 
+def event_style_key(event: Event) -> str:
+    """Palette key of an event: article or context event, a point or an area (a line or
+    an area is drawn as a dotted outline: ``event-area``, ``event-context-area``)."""
+    key = "event" if event.in_article else "event-context"
+    return key if event.geometry.geom_type in ("Point", "MultiPoint") else f"{key}-area"
+
+
 def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: str) -> Feature:
     provenance = event.provenance
     details = [("Date", event.describe())]
@@ -392,7 +421,7 @@ def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: st
     return Feature(
         id=event.id,
         layer=layer_id,
-        style_key="event" if event.in_article else "event-context",
+        style_key=event_style_key(event),
         status=provenance.status,
         label=composed(dataset, event.title, event.title_places, convention),
         details=tuple(details),

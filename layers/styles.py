@@ -26,6 +26,17 @@ HOLDER_LIGHTNESS_MARGIN = 25.0
 #: Least CIE76 colour difference between the two holder fills as seen with deuteranopia
 #: or protanopia (Machado et al. 2009, severity 1).
 HOLDER_CVD_MARGIN = 30.0
+#: Least difference in CIE L* between an overlay drawn over a holder's ground (the
+#: peacekeeping zone, HQ and corridor, the proposed deployment: :data:`OVERLAY_KEYS`) and
+#: that ground, taking the overlay's ink that stands out most (its line or its casing):
+#: the overlay must read in greyscale over the dark and the light holder alike (issue 22).
+#: A dark line on a white casing keeps at least 39 over any ground.
+OVERLAY_LIGHTNESS_MARGIN = 35.0
+#: The styles drawn over the holders' ground that :data:`OVERLAY_LIGHTNESS_MARGIN` holds for.
+OVERLAY_KEYS = ("peacekeeping-zone", "peacekeeping-hq", "corridor", "proposed-deployment")
+#: Least difference in CIE L* between the fills of article and context events (so they
+#: differ in greyscale too).
+EVENT_LIGHTNESS_MARGIN = 20.0
 
 
 @dataclass(frozen=True)
@@ -41,8 +52,15 @@ class Style:
     hatch: str | None = None
     marker: str | None = None  # 'circle', 'square', 'star', 'triangle', 'diamond'
     radius: float = 6.0
-    #: The hatch of an uncertain feature (a matplotlib hatch of one character: light).
+    #: The hatch of an uncertain feature (a matplotlib hatch of one character: light;
+    #: empty: never hatched). Hatching means uncertainty and nothing else.
     uncertain_hatch: str = "/"
+    #: A point symbol drawn as an outline only, so the ground under it (who held it)
+    #: stays readable (issue 22).
+    hollow: bool = False
+    #: A light halo drawn under the outline, line or symbol edge (an overlay keeps its
+    #: contrast over the dark and the light holder alike, in colour and in greyscale).
+    casing: str | None = None
 
 
 def for_status(style: Style, status: str) -> Style:
@@ -120,7 +138,7 @@ def matplotlib_style(style: Style, geom_type: str) -> dict[str, Any]:
     if geom_type in ("Point", "MultiPoint"):
         return {
             "marker": _MARKERS.get(style.marker or "circle", "o"),
-            "color": style.fill or style.color,
+            "color": "none" if style.hollow else style.fill or style.color,
             "edgecolor": style.color,
             "linewidth": width_pt,
             "markersize": (style.radius * 1.5) ** 2,
@@ -143,6 +161,20 @@ def matplotlib_style(style: Style, geom_type: str) -> dict[str, Any]:
     }
 
 
+def composite(style: Style, under: str) -> str:
+    """The colour of ``style``'s fill as drawn over ``under`` (``#rrggbb``), opaque.
+
+    >>> composite(Style(color="#000000", fill="#ffffff", fill_opacity=0.5), "#000000")
+    '#808080'
+    """
+    if not style.fill:
+        return under
+    top, bottom = _rgba(style.fill, 1.0), _rgba(under, 1.0)
+    alpha = style.fill_opacity
+    mixed = [alpha * a + (1 - alpha) * b for a, b in zip(top, bottom, strict=True)]
+    return "#" + "".join(f"{round(v * 255):02x}" for v in mixed[:3])
+
+
 def _rgba(hex_colour: str, alpha: float) -> tuple[float, float, float, float]:
     value = hex_colour.lstrip("#")
     red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
@@ -163,21 +195,44 @@ STYLES: dict[str, Style] = {
     "control-azerbaijani": Style(
         color="#1f6f80", weight=0.8, fill="#8fd0e0", fill_opacity=0.55, uncertain_hatch="\\"
     ),
-    "base": Style(color="#7a0019", fill="#c8102e", marker="square", radius=7.0, weight=1.5),
-    "air-base": Style(color="#7a0019", fill="#c8102e", marker="triangle", radius=7.0),
+    # Sites are hollow symbols on a white casing (issue 22): the ground under them, who
+    # held it, stays readable; overlays keep a dark line on a white casing, so they stand
+    # out over the dark and the light holder alike (tests/layers/test_palette.py).
+    "base": Style(
+        color="#8b0a1e", fill="#c8102e", marker="square", radius=7.0, weight=2.6,
+        hollow=True, casing="#ffffff",
+    ),
+    "air-base": Style(
+        color="#8b0a1e", fill="#c8102e", marker="triangle", radius=7.0, weight=2.6,
+        hollow=True, casing="#ffffff",
+    ),
     "proposed-deployment": Style(
-        color="#c8102e",
+        color="#a50d25",
         weight=2.0,
         fill="#c8102e",
         fill_opacity=0.25,
         dash=(6.0, 4.0),
         uncertain_hatch="x",
+        casing="#ffffff",
     ),
-    "peacekeeping-hq": Style(color="#4b2e83", fill="#7b5ea7", marker="diamond", radius=7.0),
-    "peacekeeping-zone": Style(color="#4b2e83", weight=2.0, fill="#7b5ea7", fill_opacity=0.12),
-    "corridor": Style(color="#4b2e83", weight=1.5, fill="#7b5ea7", fill_opacity=0.35),
-    "monitoring-centre": Style(color="#1b5e20", fill="#43a047", marker="star", radius=9.0),
-    "exercise": Style(color="#0d47a1", fill="#1e88e5", marker="circle", radius=8.0),
+    "peacekeeping-hq": Style(
+        color="#3f2373", fill="#7b5ea7", marker="diamond", radius=7.0, weight=2.6,
+        hollow=True, casing="#ffffff",
+    ),
+    "peacekeeping-zone": Style(
+        color="#3f2373", weight=2.0, fill="#7b5ea7", fill_opacity=0.12, casing="#ffffff"
+    ),
+    "corridor": Style(
+        color="#3f2373", weight=1.8, fill="#7b5ea7", fill_opacity=0.25, casing="#ffffff"
+    ),
+    "monitoring-centre": Style(
+        color="#1b5e20", fill="#43a047", marker="star", radius=9.0, weight=2.2,
+        hollow=True, casing="#ffffff",
+    ),
+    "exercise": Style(
+        color="#0d47a1", fill="#1e88e5", marker="circle", radius=8.0, weight=2.4,
+        hollow=True, casing="#ffffff",
+    ),
     # After the article (issue 23). Told apart from the older sites by shape and lightness
     # in greyscale: a light star on dark edge (EU), hollow square and triangle (posts,
     # checkpoints) against the filled ones (bases), a thick line (routes).
@@ -188,12 +243,22 @@ STYLES: dict[str, Style] = {
     "border-post": Style(color="#1b5e20", fill="#ffffff", marker="square", radius=5.5, weight=2.2),
     "checkpoint": Style(color="#111111", fill="#ffffff", marker="triangle", radius=6.5, weight=2.2),
     "transit-route": Style(color="#e65100", weight=3.5),
-    "event": Style(color="#111111", fill="#ffd54f", marker="circle", radius=6.0),
+    # Events: article events amber, context events white, apart in greyscale (L* 72 and
+    # 100); on paper small numbered markers keyed to the timeline. The area or route of
+    # an event is a dotted outline, never hatched (hatching means uncertainty only).
+    "event": Style(color="#111111", fill="#e8a200", marker="circle", radius=6.0),
     "event-context": Style(color="#555555", fill="#ffffff", marker="circle", radius=5.0),
+    "event-area": Style(color="#5c4300", weight=1.0, dash=(1.0, 2.5), uncertain_hatch=""),
+    "event-context-area": Style(color="#707070", weight=0.9, dash=(1.0, 2.5), uncertain_hatch=""),
     # Earlier events counted per area where a map has too many to draw one by one.
     "event-earlier": Style(color="#555555", fill="#bdbdbd", marker="circle", radius=7.0),
-    "place": Style(color="#333333", fill="#333333", marker="circle", radius=2.5, weight=0.5),
-    "place-minor": Style(color="#555555", fill="#555555", marker="circle", radius=1.8, weight=0.5),
+    # Towns are rings: the holder's colour shows inside them (Shusha on 10 November 2020).
+    "place": Style(
+        color="#1a1a1a", fill="#333333", marker="circle", radius=2.8, weight=1.4, hollow=True
+    ),
+    "place-minor": Style(
+        color="#3a3a3a", fill="#555555", marker="circle", radius=2.1, weight=1.0, hollow=True
+    ),
     # Areas whose holder differs between two dates (layers.change_layer), one look per
     # direction; each differs from the others in lightness and hatch so the directions
     # still read apart in greyscale: dark with back-slashes, mid-tone with slashes,
@@ -263,7 +328,11 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "country": LabelStyle(
         placement="centre", fontsize=8.5, colour="#9a9a9a", weight="bold", upper=True
     ),
-    "area": LabelStyle(placement="centre", fontsize=5.8, colour="#4a4a4a", style="italic", wrap=18),
+    "area": LabelStyle(placement="centre", fontsize=5.8, colour="#4a4a4a", style="italic", wrap=26),
+    # A region the story turns on (Nagorno-Karabakh, Syunik): larger than a district.
+    "region": LabelStyle(
+        placement="centre", fontsize=7.4, colour="#2b2b2b", weight="bold", style="italic", wrap=22
+    ),
     "place": LabelStyle(placement="beside", fontsize=6.5, colour="#222222", wrap=30),
     "site": LabelStyle(placement="beside", fontsize=6.0, colour=None, weight="bold", wrap=30),
     # Issue 21 (line): names of villages, smaller than towns'.

@@ -122,7 +122,7 @@ def hostile_annotations() -> tuple[Any, ...]:
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "sources": ("title", "publisher", "licence", "mirror_reason"),
     "places": ("names", "note", "boundary_note"),
-    "sites": ("name", "names", "operator", "note"),
+    "sites": ("name", "names", "operator", "note"),  # and strength.text (_rewrite)
     "control": ("area_name", "note"),
     "events": ("title", "quote", "note"),
     "communities": ("names", "note"),
@@ -182,6 +182,9 @@ def _rewrite(
             out[field] = hostile(value, long=long, lead=_LEADS.get(field, ""))
         elif field == "note":  # every record gets a hostile note
             out[field] = hostile("Note.", long=True, lead=FORMULA)
+    strength = out.get("strength")
+    if file == "sites" and isinstance(strength, dict):  # a site's strength (issue 22)
+        out["strength"] = dict(strength, text=hostile(str(strength["text"])))
     if file == "sources":
         out["url"] = JS_URL if index % 2 == 0 else f"{OUTSIDE_URL}/{record['id']}"
     if file == "communities":

@@ -319,14 +319,14 @@ def place_frame(dataset: Dataset, change: Change, convention: str) -> pd.DataFra
     those near an area's edge."""
     rows = {r["id"]: r for r in change_table(change) if r["what"] == "place"}
     names = []
-    for p in change.places:
+    for p in change.towns:
         place = dataset.places.get(p.place_id)
         names.append(label(place.names, convention) if place else p.name)
     return pd.DataFrame(
         {
             "Place that changed hands": names,
-            "Change": [place_direction_label(dataset, change, p) for p in change.places],
-            "Note": [rows[p.place_id]["note"] for p in change.places],
+            "Change": [place_direction_label(dataset, change, p) for p in change.towns],
+            "Note": [rows[p.place_id]["note"] for p in change.towns],
         }
     )
 

@@ -28,6 +28,8 @@ MAX_POINTS = 12
 MAX_TITLE_CHARS = 160
 MAX_TEXT_CHARS = 2000
 MAX_EVENTS = 20
+#: Longest key judgement of a slide (one line on the slide at 16 pt).
+MAX_JUDGEMENT_CHARS = 200
 
 #: Characters that text may not hold: control characters other than tab and newline
 #: (they cannot be written to PPTX or PDF text).
@@ -80,11 +82,27 @@ class Slide:
     points: tuple[TalkingPoint, ...] = ()
     highlight: tuple[str, ...] = ()
     compare: Comparison | None = None
+    #: The key judgement of the slide, one line shown on it (issue 22); empty: the
+    #: first sentence of its first talking point (:attr:`key_judgement`).
+    judgement: str = ""
 
     def __post_init__(self) -> None:
         title = _clean(self.view.title, "slide title", MAX_TITLE_CHARS)
         object.__setattr__(self, "view", replace(self.view, title=title))
         object.__setattr__(self, "highlight", tuple(dict.fromkeys(self.highlight)))
+        if self.judgement:
+            judgement = _clean(self.judgement, "key judgement", MAX_JUDGEMENT_CHARS)
+            object.__setattr__(self, "judgement", judgement)
+
+    @property
+    def key_judgement(self) -> str:
+        """The judgement shown on the slide: its own, else the first sentence of its first
+        talking point, else ''."""
+        if self.judgement or not self.points:
+            return self.judgement
+        first = self.points[0].text
+        end = re.search(r"[.!?](\s|$)", first)
+        return first[: end.start() + 1] if end else first
 
     @property
     def title(self) -> str:
@@ -106,12 +124,17 @@ class Deck:
     title: str
     slides: tuple[Slide, ...] = field(default_factory=tuple)
     classification: str | None = None
+    #: Who produced the deck, shown on its cover slide (issue 22).
+    producer: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", _clean(self.title, "deck title", MAX_TITLE_CHARS))
         if self.classification is not None:
             banner = _clean(self.classification, "classification", MAX_TITLE_CHARS)
             object.__setattr__(self, "classification", banner)
+        if self.producer is not None:
+            producer = _clean(self.producer, "producer", MAX_TITLE_CHARS)
+            object.__setattr__(self, "producer", producer)
         if len(self.slides) > MAX_SLIDES:
             raise StateError(f"a deck holds at most {MAX_SLIDES} slides")
 

@@ -5,8 +5,10 @@ A deck (:mod:`layers.briefing.deck`) is stored as a human-editable YAML file
 
     title: Russian troops in the South Caucasus
     classification: UNCLASSIFIED            # optional: a banner on every slide and page
+    producer: Briefing cell                 # optional: on the cover slide
     slides:
       - title: 10 November 2020 - the ceasefire and the peacekeepers
+        judgement: Russian troops now stand between the sides.   # optional: one line shown
         view:                                # a layers.briefing.view.View
           date: 2020-11-10
           bounds: [45.4, 38.9, 47.6, 40.5]   # min lon, min lat, max lon, max lat
@@ -60,6 +62,7 @@ from layers.briefing.annotations import KINDS, Annotation, annotations_from_feat
 from layers.briefing.deck import (
     CONTROL_CHARACTERS,
     MAX_EVENTS,
+    MAX_JUDGEMENT_CHARS,
     MAX_POINTS,
     MAX_SLIDES,
     MAX_TEXT_CHARS,
@@ -87,8 +90,8 @@ COMMITTED_DECKS: dict[str, Path] = {
 #: Largest deck file (an upload is held to the same).
 MAX_DECK_BYTES = 256 * 1024
 
-_DECK_FIELDS = ("title", "classification", "slides")
-_SLIDE_FIELDS = ("title", "view", "compare", "highlight", "points", "annotations")
+_DECK_FIELDS = ("title", "classification", "producer", "slides")
+_SLIDE_FIELDS = ("title", "judgement", "view", "compare", "highlight", "points", "annotations")
 _ANNOTATION_FIELDS = ("kind", "label", "colour", "curved", "symbol", "coordinates")
 _VIEW_FIELDS = ("date", "bounds", "layers", "names", "basemap")
 _POINT_FIELDS = ("text", "events")
@@ -213,6 +216,7 @@ def parse_deck(document: Any, file: str, dataset: Dataset) -> Deck:
     check.unknown_fields(_DECK_FIELDS)
     title = check.bounded_text("title", MAX_TITLE_CHARS)
     classification = check.bounded_text("classification", MAX_TITLE_CHARS, required=False)
+    producer = check.bounded_text("producer", MAX_TITLE_CHARS, required=False)
     raw_slides = check.sequence("slides", required=True) or []
     if not raw_slides and check.has("slides"):
         check.problem("slides", "must hold at least one slide")
@@ -227,7 +231,9 @@ def parse_deck(document: Any, file: str, dataset: Dataset) -> Deck:
         raise DataError(problems)
     assert title is not None
     built = [slide for slide in slides if slide is not None]
-    return Deck(title=title, slides=tuple(built), classification=classification)
+    return Deck(
+        title=title, slides=tuple(built), classification=classification, producer=producer
+    )
 
 
 def _slide(
@@ -244,6 +250,7 @@ def _slide(
     before = len(check.problems)
     check.unknown_fields(_SLIDE_FIELDS)
     title = check.bounded_text("title", MAX_TITLE_CHARS)
+    judgement = check.bounded_text("judgement", MAX_JUDGEMENT_CHARS, required=False)
     view = _view(check, title or "untitled", span)
     compare = _compare(check, span)
     highlight = check.ids("highlight", events, "event")
@@ -252,7 +259,10 @@ def _slide(
     if len(check.problems) > before or view is None:
         return None
     view = replace(view, annotations=drawn)
-    slide = Slide(view=view, points=points, highlight=highlight, compare=compare)
+    slide = Slide(
+        view=view, points=points, highlight=highlight, compare=compare,
+        judgement=judgement or "",
+    )  # fmt: skip
     for message in check_events(slide, events):
         check.problem("highlight", message)
     return slide if len(check.problems) == before else None
@@ -433,14 +443,18 @@ def deck_document(deck: Deck) -> dict[str, Any]:
     document: dict[str, Any] = {"title": deck.title}
     if deck.classification is not None:
         document["classification"] = deck.classification
+    if deck.producer is not None:
+        document["producer"] = deck.producer
     document["slides"] = [_slide_document(slide) for slide in deck.slides]
     return document
 
 
 def _slide_document(slide: Slide) -> dict[str, Any]:
     view = slide.view
-    document: dict[str, Any] = {
-        "title": slide.title,
+    document: dict[str, Any] = {"title": slide.title}
+    if slide.judgement:
+        document["judgement"] = slide.judgement
+    document |= {
         "view": {
             "date": view.day,
             "bounds": list(view.bounds),

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
+from geo.dates import format_date
 from geo.errors import StateError
 from geo.text import clean_text
 
@@ -116,6 +117,37 @@ class PrintOptions:
         if self.greyscale:
             query["grey"] = "1"
         return query
+
+
+def imprint_line(sheet: PrintOptions) -> str:
+    """``Produced by X · Information as of 23 February 2021`` (the parts given), or ''.
+
+    >>> imprint_line(PrintOptions(producer="Cell", as_of=dt.date(2021, 2, 23)))
+    'Produced by Cell  ·  Information as of 23 February 2021'
+    """
+    parts = []
+    if sheet.producer:
+        parts.append(f"Produced by {sheet.producer}")
+    if sheet.as_of is not None:
+        parts.append(f"Information as of {format_date(sheet.as_of)}")
+    return "  ·  ".join(parts)
+
+
+def marking_line(sheet: PrintOptions, day: dt.date, title: str = "") -> str:
+    """One line that carries the marking into a data export (CSV, KML, GeoJSON, the
+    GeoPackage): the banner (or "No classification marking given"), the title, the
+    situation date, then the producer and "as of" date where given.
+
+    >>> marking_line(PrintOptions(banner="UNCLASSIFIED"), dt.date(2020, 11, 10))
+    'UNCLASSIFIED  ·  Situation on 10 November 2020'
+    """
+    parts = [sheet.banner or "No classification marking given"]
+    if title:
+        parts.append(title)
+    parts.append(f"Situation on {format_date(day)}")
+    if imprint := imprint_line(sheet):
+        parts.append(imprint)
+    return "  ·  ".join(parts)
 
 
 _TEXT_KEYS = {"title": "title", "subtitle": "subtitle", "banner": "banner", "producer": "producer"}
@@ -246,6 +278,8 @@ __all__ = [
     "QUERY_KEYS",
     "PrintOptions",
     "banner_colours",
+    "imprint_line",
+    "marking_line",
     "parse_as_of",
     "parse_dpi",
     "parse_orientation",

@@ -288,13 +288,13 @@ def _html(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     if options.sheet.title:  # escaped by standalone_html like every text
         view = replace(view, title=options.sheet.title)
     with stable_ids():
-        return web_map.standalone_html(dataset, view).encode("utf-8")
+        return web_map.standalone_html(dataset, view, options.sheet).encode("utf-8")
 
 
 def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from layers.exports import gis
 
-    return gis.geojson_text(dataset, view).encode("utf-8")
+    return gis.geojson_text(dataset, view, options.sheet).encode("utf-8")
 
 
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
@@ -308,7 +308,7 @@ def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     drawn = annotation_tables.geopackage_frames(view.annotations)  # their own tables
     return io.gis_geopackage_bytes(
         gis.geopackage_tables(tables) | drawn,
-        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, rows)),
+        metadata=gis.geopackage_metadata(gis.view_record(dataset, view, rows, options.sheet)),
         layer_metadata={name: gis.layer_metadata(name) for name in tables}
         | {name: annotation_tables.layer_metadata(name) for name in drawn},
         styles={
@@ -322,13 +322,13 @@ def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 def _kml(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from layers.exports import kml
 
-    return kml.kml_text(dataset, view).encode("utf-8")
+    return kml.kml_text(dataset, view, options.sheet).encode("utf-8")
 
 
 def _csv(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from layers.exports import gis
 
-    return gis.csv_text(dataset, view).encode("utf-8")
+    return gis.csv_text(dataset, view, options.sheet).encode("utf-8-sig")  # BOM: Excel
 
 
 def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
@@ -340,7 +340,7 @@ def _compare(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
         before, after = options.compare
         return compare_page.compare_bytes(
             dataset, view, before, after, fmt.removeprefix("compare-"), paper=options.sheet.paper,
-            labels=options.labels, dpi=options.png_dpi(),
+            labels=options.labels, dpi=options.png_dpi(), sheet=options.sheet,
         )  # fmt: skip
 
     return render
@@ -362,7 +362,7 @@ def _animation(fmt: str) -> Callable[[Dataset, View, ExportOptions], bytes]:
         start, end = options.span
         return encode(
             dataset, view, start, end, paper=options.sheet.paper, labels=options.labels,
-            width_px=options.width_px, dpi=options.dpi,
+            width_px=options.width_px, dpi=options.dpi, sheet=options.sheet,
         )  # fmt: skip
 
     return render

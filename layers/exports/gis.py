@@ -45,6 +45,7 @@ from geo.model import (
 )
 from geo.naming import CONVENTIONS
 from geo.user_layers import UserFeature
+from layers.briefing.print_options import PrintOptions, marking_line
 from layers.briefing.view import View
 from layers.catalog import (
     CommunitySource,
@@ -395,17 +396,26 @@ def period_end(day: dt.date, precision: str) -> dt.date:
 
 
 def view_record(
-    dataset: Dataset, view: View, tables: Mapping[str, Sequence[Row]]
+    dataset: Dataset,
+    view: View,
+    tables: Mapping[str, Sequence[Row]],
+    sheet: PrintOptions | None = None,
 ) -> dict[str, Any]:
-    """What the export shows: date, layers, naming, extent, tables (the rows of
-    :func:`gis_rows`) and sources cited.
+    """What the export shows: date, the marking of the print options (``sheet``: banner,
+    producer, "as of" date, and the one line of :func:`marking_line`), layers, naming,
+    extent, tables (the rows of :func:`gis_rows`) and sources cited.
 
     The GeoJSON export carries it as the foreign member ``view``; the GeoPackage as
     dataset metadata (:func:`geopackage_metadata`).
     """
     cited = sorted({s for t in tables.values() for row in t for s in row["source_ids"]})
+    sheet = sheet or PrintOptions()
     return {
         "date": view.day.isoformat(),
+        "marking": marking_line(sheet, view.day, view.title),
+        "banner": sheet.banner,
+        "as_of": sheet.as_of.isoformat() if sheet.as_of else "",
+        "producer": sheet.producer,
         "title": view.title,
         "layers": list(view.layers),
         "names": view.convention,
@@ -493,12 +503,12 @@ def geopackage_tables(tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.G
     return joined
 
 
-def geojson_text(dataset: Dataset, view: View) -> str:
+def geojson_text(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:
     """A GeoJSON FeatureCollection (EPSG:4326) of the view's tables.
 
     Each feature's properties are the fields of :data:`FIELDS` plus ``table`` (its table
     name); ``start`` / ``end`` are ISO dates, ``source_ids`` and ``sources`` lists. The
-    foreign member ``view`` is :func:`view_record`.
+    foreign member ``view`` is :func:`view_record` (with the marking of ``sheet``).
     """
     tables = gis_rows(dataset, view)
     features = [
@@ -514,7 +524,7 @@ def geojson_text(dataset: Dataset, view: View) -> str:
     features += annotation_tables.geojson_features(view.annotations)
     collection = {
         "type": "FeatureCollection",
-        "view": view_record(dataset, view, tables),
+        "view": view_record(dataset, view, tables, sheet),
         "features": features,
     }
     return json.dumps(collection, ensure_ascii=False, indent=1)
@@ -537,11 +547,23 @@ def inert_cell(text: str) -> str:
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
-def csv_text(dataset: Dataset, view: View) -> str:
-    """The view's tables as one CSV: ``table``, the fields of :data:`FIELDS`, and ``wkt``
-    (the geometry, EPSG:4326). Every cell is :func:`inert_cell`."""
+#: First characters of the marking line of a CSV export (a comment to CSV readers that
+#: know them: ``pandas.read_csv(..., comment="#")``; one cell A1 in a spreadsheet).
+CSV_MARKING_PREFIX = "# "
+
+
+def csv_text(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:
+    """The view's tables as one CSV: a first line carrying the marking
+    (:data:`CSV_MARKING_PREFIX` and :func:`marking_line` of ``sheet``: banner, title,
+    situation date, producer, "as of"), then the header ``table``, the fields of
+    :data:`FIELDS` and ``wkt`` (the geometry, EPSG:4326), then the rows. Every cell is
+    :func:`inert_cell`. Written as UTF-8 with a byte-order mark (the exporter), so that
+    Excel reads Xankəndi, Şuşa and Cyrillic right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # one physical line whatever the title holds (a comment to readers that skip them)
+    marking = " ".join(marking_line(sheet or PrintOptions(), view.day, view.title).split())
+    writer.writerow([CSV_MARKING_PREFIX + marking])
     writer.writerow(["table", *FIELD_NAMES, "wkt"])
     for name, table in gis_tables(dataset, view).items():
         for row in table.to_dict("records"):

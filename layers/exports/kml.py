@@ -19,7 +19,9 @@ import pygeoif
 from fastkml import (
     KML,
     BalloonStyle,
+    Data,
     Document,
+    ExtendedData,
     Folder,
     IconStyle,
     KmlDateTime,
@@ -37,6 +39,7 @@ from geo import settings
 from geo.dataset import Dataset
 from layers import styles
 from layers.briefing.annotations import PALETTE, Annotation
+from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import View
 from layers.catalog import ControlSource, SiteSource, layer
 from layers.exports import annotation_tables
@@ -68,11 +71,14 @@ def style_id(style_key: str, status: str) -> str:
     return f"{style_key}-uncertain" if status in styles.UNCERTAIN_STATUSES else style_key
 
 
-def kml_text(dataset: Dataset, view: View) -> str:
-    """The KML document of ``view`` (see the module docstring)."""
+def kml_text(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:
+    """The KML document of ``view`` (see the module docstring), carrying the marking of
+    ``sheet``: its banner before the document's name, the marking line first in its
+    description, and ``banner``, ``as_of``, ``producer`` and ``marking`` as the
+    document's ExtendedData."""
     rows = gis_rows(dataset, view)
     tables = tables_of(rows)
-    record = view_record(dataset, view, rows)
+    record = view_record(dataset, view, rows, sheet)
     used: dict[str, tuple[str, str]] = {}
     folders = []
     for name, table in tables.items():
@@ -89,12 +95,18 @@ def kml_text(dataset: Dataset, view: View) -> str:
                 features=[_placemark(name, row) for row in rows],
             )
         )
+    marking = [
+        Data(name=key, value=str(record[key]), display_name=key.replace("_", " "))
+        for key in ("marking", "banner", "as_of", "producer")
+    ]
+    banner = str(record["banner"])
     if view.annotations:  # the user's drawing: its own folder and styles
         folders.append(_annotation_folder(view.annotations))
     colours = sorted({a.colour for a in view.annotations})
     document = Document(
-        name=view.title,
+        name=f"{banner} | {view.title}" if banner else view.title,
         description=_document_html(record),
+        extended_data=ExtendedData(elements=marking),
         styles=[_style(sid, *used[sid]) for sid in sorted(used)]
         + [_annotation_style(colour) for colour in colours],
         features=folders,
@@ -105,6 +117,7 @@ def kml_text(dataset: Dataset, view: View) -> str:
 
 def _document_html(record: Mapping[str, Any]) -> str:
     lines = [
+        ("Marking", record["marking"]),
         ("Date", record["date"]),
         ("Naming", record["naming"]),
         ("Layers", ", ".join(record["layers"])),

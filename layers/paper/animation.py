@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from geo import io
@@ -37,23 +38,21 @@ from geo.dates import format_date
 from geo.errors import StateError
 from geo.naming import CONVENTIONS
 from geo.situation import FrameDate, frame_dates, state_at
-from layers import catalog
+from layers import catalog, styles
+from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import View
 from layers.features import layer_features, runtime_features
+from layers.framing import change_bounds
 from layers.paper import map as paper_map
 from layers.paper import page as kit
-from layers.paper.compare import (
-    LABEL_LAYERS,
-    focus_bounds,
-    held_areas,
-    label_content,
-    merged_frames,
-)
+from layers.paper.compare import LABEL_LAYERS, held_areas, label_content, merged_frames
 from layers.paper.furniture import draw_inset
+from layers.paper.header import header
 from layers.paper.labels import draw_labels
-from layers.paper.map_content import prepare
+from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, prepare
 from layers.paper.page import Page
 from layers.paper.symbols import draw_layers
+from layers.story import NOTHING, MustShow, must_show
 
 #: Most frames of one animation (one per day the map changes in the range): a server must
 #: not render a thousand frames on one click; over decades, animate a part of the span.
@@ -73,6 +72,9 @@ PANEL = 2.55
 STRIP_SIZE = (3.5, 0.74)
 STRIP_DATE_FONT = 17.0
 STRIP_EVENT_FONT = 7.0
+#: Type size of the credits under the map: about 10 pixels high in a frame 1,024 pixels
+#: wide (issue 22: the 6.3 pt of the paper page came out 7 pixels high).
+FOOTER_FONT = 8.2
 
 
 def durations(dates: Sequence[FrameDate]) -> list[int]:
@@ -90,11 +92,12 @@ def frame_dpi(paper: str, width_px: int | None, dpi: float | None) -> float:
     return dpi or DEFAULT_WIDTH_PX / kit.PAPERS[paper][0]
 
 
-def strip_box(paper: str, dpi: float) -> tuple[int, int, int, int]:
-    """Pixel box (left, top, right, bottom) of the date strip in a frame."""
+def strip_box(paper: str, dpi: float, *, banner: bool = False) -> tuple[int, int, int, int]:
+    """Pixel box (left, top, right, bottom) of the date strip in a frame (below the
+    banner when the frame has one)."""
     width = kit.PAPERS[paper][0]
     left = round((width - MARGIN - STRIP_SIZE[0]) * dpi)
-    top = round(MARGIN * 0.5 * dpi)
+    top = round((MARGIN * 0.5 + (kit.BANNER_HEIGHT if banner else 0.0)) * dpi)
     return left, top, left + round(STRIP_SIZE[0] * dpi), top + round(STRIP_SIZE[1] * dpi)
 
 
@@ -135,13 +138,16 @@ def date_strip(
 
 @dataclass(frozen=True)
 class _Base:
-    """The page drawn once: its figure, the map axes, and the view and frame size the
-    dated layers are prepared with."""
+    """The page drawn once: its figure, the map axes, the view and frame size the dated
+    layers are prepared with, what must show over the range and the boxes the static
+    labels took (the markers of each frame keep clear of them)."""
 
     figure: Figure
     ax: Axes
     view: View
     frame_in: tuple[float, float]
+    story: MustShow
+    taken: tuple[Bbox, ...]
 
 
 def _layer_frames(
@@ -170,11 +176,12 @@ def _in_order(
     return {k: shown[k] if k in shown else others[k].iloc[0:0] for k in ids}
 
 
+def _dates(start: dt.date, end: dt.date, count: int) -> str:
+    return f"{format_date(start)} to {format_date(end)}, one frame per change ({count})"
+
+
 def _subtitle(view: View, start: dt.date, end: dt.date, count: int) -> str:
-    return (
-        f"{format_date(start)} to {format_date(end)}, one frame per change ({count})"
-        f"  ·  place names: {CONVENTIONS[view.convention]}"
-    )
+    return f"{_dates(start, end, count)}  ·  place names: {CONVENTIONS[view.convention]}"
 
 
 def _base(
@@ -187,38 +194,44 @@ def _base(
     paper: str,
     labels: bool,
     dpi: float,
+    sheet: PrintOptions | None = None,
 ) -> _Base:
     """Header, the map's static layers and labels, legend (of ``every`` frame), inset
-    and credits."""
-    page = Page(paper)
+    and credits (in :data:`FOOTER_FONT`: legible in a frame 1,024 pixels wide)."""
+    sheet = replace(sheet or PrintOptions(paper=paper), paper=paper, orientation="landscape")
+    page = Page(paper, sheet)
     page.figure.set_dpi(dpi)
-    top = page.height - MARGIN
-    title = kit.title_line(view.title, page.width - 2 * MARGIN)
-    page.text(MARGIN, top, title, fontsize=kit.TITLE_SIZE, fontweight="bold", va="top",
-              color=kit.INK)  # fmt: skip
-    subtitle = _subtitle(view, dates[0].day, dates[-1].day, len(dates))
-    page.text(MARGIN, top - 0.34, subtitle, fontsize=9.5, va="top", color="#333333")
-    map_top = top - 0.72
+    start, end = dates[0].day, dates[-1].day
+    top = header(page, view, MARGIN, dates=_dates(start, end, len(dates)),
+                 line=_subtitle(view, start, end, len(dates)),
+                 right_in=STRIP_SIZE[0] + 0.2)  # fmt: skip
+    map_top = top - 0.1
     map_width = page.width - 2 * MARGIN - PANEL - 0.3
     items = kit.footer_items(dataset, every)
-    footer = kit.footer_height(items, map_width, 6.3)
-    map_bottom = MARGIN + footer + 0.12
+    footer = kit.footer_height(items, map_width, FOOTER_FONT)
+    map_bottom = page.bottom + MARGIN + footer + 0.12
     frame_in = (map_width, map_top - map_bottom)
-    content = prepare(dataset, view, static, frame_in)
+    story = must_show(dataset, every, (start, end)) if labels else NOTHING
+    content = prepare(dataset, view, static, frame_in, story=story)
     ax = page.axes(MARGIN, map_bottom, *frame_in)
-    paper_map.draw_map(ax, content, labels=False)
-    if labels:
-        held = held_areas(every)
-        draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
-    page.paragraphs(MARGIN, MARGIN + footer, map_width, items, 6.3)
+    held = held_areas(every)
+    placer = paper_map.draw_map(
+        ax, content, labels=labels, label_layers=LABEL_LAYERS,
+        labelled=label_content(content, held),
+    )  # fmt: skip
+    page.paragraphs(MARGIN, page.bottom + MARGIN + footer, map_width, items, FOOTER_FONT)
     panel_x = page.width - MARGIN - PANEL
+    # the legend first, the locator under it where there is room (never over the legend)
+    legend_ax = page.axes(panel_x, map_bottom, PANEL, map_top - map_bottom)
+    legend = kit.draw_legend(legend_ax, every, extent=content.extent)
     inset_h = PANEL * 0.62
-    draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
-    page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
-              color=kit.MUTED)  # fmt: skip
-    legend_bottom = map_bottom + inset_h + 0.35
-    kit.draw_legend(page.axes(panel_x, legend_bottom, PANEL, map_top - legend_bottom), every)
-    return _Base(page.figure, ax, view, frame_in)
+    room = (kit.bottom_of(page, legend) if legend else map_top) - map_bottom - 0.3
+    if room >= inset_h:
+        draw_inset(page.axes(panel_x, map_bottom, PANEL, inset_h), dataset, content.extent)
+        page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7,
+                  color=kit.MUTED)  # fmt: skip
+    taken = tuple(Bbox(b.reshape(2, 2)) for b in placer.taken.boxes)
+    return _Base(page.figure, ax, view, frame_in, story, taken)
 
 
 def _draw_dated(
@@ -226,9 +239,10 @@ def _draw_dated(
 ) -> list[Artist]:
     """Add the layers of ``frames`` (the others empty) to the base map; return the
     artists added."""
-    content = prepare(dataset, replace(base.view, day=day), frames, base.frame_in)
+    content = prepare(dataset, replace(base.view, day=day), frames, base.frame_in, story=base.story)
     before = set(base.ax.get_children())
-    draw_layers(base.ax, replace(content, land=()))
+    symbols = draw_layers(base.ax, replace(content, land=()))
+    draw_labels(base.ax, content, symbols, base.taken, labels=False)  # the numbered markers
     return [a for a in base.ax.get_children() if a not in before]
 
 
@@ -242,6 +256,7 @@ def render_frames(
     labels: bool = True,
     width_px: int | None = None,
     dpi: float | None = None,
+    sheet: PrintOptions | None = None,
 ) -> Iterator[tuple[FrameDate, Image.Image]]:
     """Each frame date of ``[start, end]`` with its RGB frame, in order.
 
@@ -262,14 +277,14 @@ def render_frames(
             f"{end.isoformat()}: an animation shows at most {MAX_FRAMES} frames; choose a "
             "shorter range"
         )
-    view = replace(view, bounds=focus_bounds(dataset, view, (d.day for d in dates)))
+    view = replace(view, bounds=change_bounds(dataset, view, [d.day for d in dates]))
     resolution = frame_dpi(paper, width_px, dpi)
     static, per_day = _layer_frames(dataset, view, [d.day for d in dates])
     every = _in_order(view, {**static, **merged_frames(*per_day)}, {})
     first = per_day[0] if per_day else {}
     base = _base(dataset, view, _in_order(view, static, first), every, dates, paper=paper,
-                 labels=labels, dpi=resolution)  # fmt: skip
-    left, top, right, bottom = strip_box(paper, resolution)
+                 labels=labels, dpi=resolution, sheet=sheet)  # fmt: skip
+    left, top, right, bottom = strip_box(paper, resolution, banner=bool(sheet and sheet.banner))
     canvas = base.figure.canvas
     assert isinstance(canvas, FigureCanvasAgg)
     # Everything but the map is drawn once; each frame restores it and draws the map.
@@ -290,12 +305,38 @@ def render_frames(
         yield frame_date, image
 
 
+def reserved_colours() -> list[tuple[int, int, int]]:
+    """The colours every GIF palette holds exactly (issue 22): every palette style's line,
+    fill and fill as drawn over the land, the land, the sea, the page's inks and white,
+    so that the map keeps the legend's colours (median cut alone turned the article
+    events' amber into the Armenian-held brown)."""
+    hexes = [LAND_COLOUR, SEA_COLOUR, "#ffffff", "#000000", kit.INK, kit.MUTED, kit.ALERT_COLOUR]
+    for look in styles.STYLES.values():
+        hexes += [look.color, *([look.fill] if look.fill else [])]
+        if look.fill and 0 < look.fill_opacity < 1:
+            hexes.append(styles.composite(look, LAND_COLOUR))
+        if look.casing:
+            hexes.append(look.casing)
+    colours = [tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in hexes]
+    return list(dict.fromkeys(colours))  # type: ignore[arg-type]
+
+
 def _palette(images: Sequence[Image.Image]) -> Image.Image:
-    """One 256-colour palette for all frames (median cut of every third pixel of each)."""
+    """One 256-colour palette for all frames: the :func:`reserved_colours`, then a median
+    cut of every third pixel of each frame for the rest."""
+    reserved = reserved_colours()
     samples = [np.asarray(image)[::3, ::3] for image in images]
     width = max(s.shape[1] for s in samples)
     padded = [np.pad(s, ((0, 0), (0, width - s.shape[1]), (0, 0)), mode="edge") for s in samples]
-    return Image.fromarray(np.concatenate(padded)).quantize(256, method=Image.Quantize.MEDIANCUT)
+    cut = Image.fromarray(np.concatenate(padded)).quantize(
+        256 - len(reserved), method=Image.Quantize.MEDIANCUT
+    )
+    found = cut.getpalette() or []
+    colours = [*reserved, *(tuple(found[i : i + 3]) for i in range(0, len(found), 3))]
+    flat = [v for colour in colours[:256] for v in colour]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat + [0] * (768 - len(flat)))
+    return palette
 
 
 def gif_bytes(
@@ -308,10 +349,11 @@ def gif_bytes(
     labels: bool = True,
     width_px: int | None = None,
     dpi: float | None = None,
+    sheet: PrintOptions | None = None,
 ) -> bytes:
     """The animated GIF of ``[start, end]`` (looping; see :func:`durations`)."""
     rendered = list(render_frames(dataset, view, start, end, paper=paper, labels=labels,
-                                  width_px=width_px, dpi=dpi))  # fmt: skip
+                                  width_px=width_px, dpi=dpi, sheet=sheet))  # fmt: skip
     images = [image for _, image in rendered]
     palette = _palette(images)
     frames = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
@@ -338,6 +380,7 @@ def mp4_bytes(
     labels: bool = True,
     width_px: int | None = None,
     dpi: float | None = None,
+    sheet: PrintOptions | None = None,
 ) -> bytes:
     """The same animation as H.264 MP4 at :data:`MP4_FPS` frames per second.
 
@@ -351,7 +394,7 @@ def mp4_bytes(
     except ImportError as exc:  # pragma: no cover - pinned in requirements.txt
         raise StateError("MP4 export needs the imageio-ffmpeg package") from exc
     rendered = list(render_frames(dataset, view, start, end, paper=paper, labels=labels,
-                                  width_px=width_px, dpi=dpi))  # fmt: skip
+                                  width_px=width_px, dpi=dpi, sheet=sheet))  # fmt: skip
     width, height = rendered[0][1].size
     size = (width - width % 2, height - height % 2)  # H.264 4:2:0 needs even sides
     repeats = [ms * MP4_FPS // 1000 for ms in durations([d for d, _ in rendered])]

@@ -23,8 +23,8 @@ from matplotlib.text import Annotation as TextArtist
 
 from layers.briefing.annotations import Annotation
 from layers.briefing.arrows import PAPER_SIZES, arrow_outline
-from layers.paper.labels import HALO
 from layers.paper.page import INK
+from layers.paper.placement import HALO
 
 #: Stacking: above the layers, the measured line and the data's labels.
 ZORDER = 11.0

@@ -29,10 +29,11 @@ from geo.naming import CONVENTIONS
 from geo.situation import Situation, state_at
 from geo.tiles import TileSource
 from layers.briefing.atlas import AtlasChoice, Progress, atlas_days
-from layers.briefing.print_options import PrintOptions
+from layers.briefing.print_options import PrintOptions, imprint_line
 from layers.briefing.view import View
 from layers.catalog import LayerSpec, runtime_layers, runtime_specs
 from layers.features import view_features
+from layers.paper.header import shorten_to, title_line
 from layers.paper.layouts import MARGIN, briefing_page, finish
 from layers.paper.map_content import paper_basemap
 from layers.paper.page import (
@@ -40,11 +41,9 @@ from layers.paper.page import (
     INK,
     Page,
     figures_pdf,
-    imprint_line,
     outlined_pdfs,
     page_number,
     paragraph_height,
-    title_line,
     wrap,
 )
 from layers.user_basemap import showing
@@ -127,10 +126,11 @@ def atlas_cover(
     top = page.top - 1.0
     page.text(MARGIN + 0.4, top, title, fontsize=22, fontweight="bold", va="top", color=INK)
     first, last = groups[0][0], groups[-1][-1]
+    span = f"{format_date(first)} to {format_date(last)}"
     lines = [
-        title_line(page.sheet.subtitle, width, 11)
+        f"{shorten_to(page.sheet.subtitle, width * 0.6, 11)}  ·  {span}"
         if page.sheet.subtitle
-        else f"{format_date(first)} to {format_date(last)}",
+        else span,
         f"{len(groups)} map pages  ·  place names: {CONVENTIONS[view.convention]}",
     ]
     if imprint := imprint_line(page.sheet):

@@ -30,11 +30,11 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.naming import CONVENTIONS, label
 from layers import catalog, styles
-from layers.briefing.view import DEFAULT_BOUNDS, Bounds, View
+from layers.briefing.print_options import PrintOptions
+from layers.briefing.view import Bounds, View
 from layers.change_layer import (
     CHANGE_LAYER,
     CHANGE_LEGEND,
-    ZOOM_MARGIN,
     area_direction_label,
     change_features,
     direction_label,
@@ -43,11 +43,13 @@ from layers.change_layer import (
     place_direction_label,
 )
 from layers.features import view_features
+from layers.framing import change_bounds
 from layers.paper import map as paper_map
 from layers.paper import page as kit
-from layers.paper.labels import draw_labels
+from layers.paper.header import header
 from layers.paper.map_content import MapContent, prepare
 from layers.paper.page import Page, paragraph_height, wrap
+from layers.story import must_show
 
 MARGIN = 0.35
 #: Width in inches of the change table column on the right.
@@ -229,10 +231,10 @@ def _place_rows(
     dataset: Dataset, change: Change, convention: str, width: float, fit: TableFit
 ) -> list[Row]:
     rows = [_heading("Places that changed hands", width)]
-    if not change.places:
+    if not change.towns:
         return [*rows, Row((Cell("None.", 0.0, width),), "note")]
     by_direction: dict[tuple[str, str], list[PlaceChange]] = {}
-    for p in change.places:
+    for p in change.towns:  # an area's name point: the area rows say how it changed
         by_direction.setdefault((p.from_holder, p.to_holder), []).append(p)
     (xa, wa), (xb, wb) = _cols(width, 2.3, 1.7)
     for (from_holder, to_holder), places in by_direction.items():
@@ -290,14 +292,17 @@ def _size(row: Row, fontsize: float) -> float:
     return fontsize + 1.6 if row.kind == "heading" else fontsize
 
 
-def _lines(cell: Cell, fontsize: float) -> list[str]:
-    return wrap(cell.text, cell.width, fontsize) if cell.text else [""]
+def _lines(cell: Cell, fontsize: float, kind: str = "body") -> list[str]:
+    """The cell's text wrapped to its width, as measured in its row's look."""
+    look = _ROW_LOOK[kind]
+    weight, style = look.get("fontweight", "normal"), look.get("fontstyle", "normal")
+    return wrap(cell.text, cell.width, fontsize, weight=weight, style=style) if cell.text else [""]
 
 
 def row_height(row: Row, fontsize: float) -> float:
     """Height in inches of ``row`` at ``fontsize`` (its tallest wrapped cell plus space)."""
     size = _size(row, fontsize)
-    lines = max(len(_lines(c, size)) for c in row.cells)
+    lines = max(len(_lines(c, size, row.kind)) for c in row.cells)
     space = 0.06 + HEADING_LEAD if row.kind == "heading" else 0.035
     return paragraph_height(lines, size) + space
 
@@ -340,7 +345,7 @@ def draw_table(
         for cell in row.cells:
             anchor = x + cell.x + (cell.width if cell.align == "right" else 0.0)
             page.text(
-                anchor, y - lead, "\n".join(_lines(cell, size)), fontsize=size, va="top",
+                anchor, y - lead, "\n".join(_lines(cell, size, row.kind)), fontsize=size, va="top",
                 ha=cell.align, linespacing=1.25, **look,
             )  # fmt: skip
         y -= row_height(row, fit.fontsize)
@@ -429,19 +434,8 @@ def footer_items(
 
 
 def focus_bounds(dataset: Dataset, view: View, days: Iterable[dt.date]) -> Bounds:
-    """The extent to draw: the view's, unless it is the default extent; then that of the
-    control areas in force on any of ``days``, with a margin of
-    :data:`layers.change_layer.ZOOM_MARGIN` degrees (EPSG:4326), so that what changes
-    hands is large enough to read."""
-    if view.bounds != DEFAULT_BOUNDS:
-        return view.bounds
-    wanted = tuple(days)
-    areas = [c.geometry for c in dataset.control if any(c.span.contains(d) for d in wanted)]
-    if not areas:
-        return view.bounds
-    min_x, min_y, max_x, max_y = shapely.union_all(areas).bounds
-    m = ZOOM_MARGIN
-    return (min_x - m, min_y - m, max_x + m, max_y + m)
+    """The extent of a map of change (:func:`layers.framing.change_bounds`)."""
+    return change_bounds(dataset, view, days)
 
 
 def held_areas(*frame_sets: Mapping[str, gpd.GeoDataFrame]) -> BaseGeometry:
@@ -481,6 +475,11 @@ def compare_subtitle(change: Change, view: View) -> str:
     )
 
 
+def compare_dates(change: Change) -> str:
+    """``What changed between 9 November 2020 and 1 December 2020``."""
+    return f"What changed between {format_date(change.before)} and {format_date(change.after)}"
+
+
 def compare_figure(
     dataset: Dataset,
     view: View,
@@ -489,11 +488,15 @@ def compare_figure(
     *,
     paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
+    sheet: PrintOptions | None = None,
 ) -> Figure:
     """The before/after page of ``view``'s layers, naming and extent (its day is unused;
-    the default extent is narrowed by :func:`focus_bounds`).
+    the default extent is that of the areas that changed hands,
+    :func:`layers.framing.change_bounds`), dressed by ``sheet`` (banner, title, subtitle
+    before the dates, producer; always landscape).
 
-    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size.
+    Returns a fresh landscape :class:`~matplotlib.figure.Figure` of ``paper`` size (the
+    sheet's when given).
 
     Raises
     ------
@@ -501,29 +504,24 @@ def compare_figure(
         If a day is outside the map's span or ``before`` is later than ``after``.
     """
     change = compare(dataset, before, after)
-    view = replace(view, bounds=focus_bounds(dataset, view, (before, after)))
-    page = Page(paper)
+    view = replace(view, bounds=change_bounds(dataset, view, (before, after)))
+    sheet = replace(sheet or PrintOptions(paper=paper), orientation="landscape")
+    page = Page(sheet.paper, sheet)
     old = view_features(dataset, replace(view, day=before))
     new = view_features(dataset, replace(view, day=after))
     new_with_change = {**new, CHANGE_LAYER: change_features(dataset, change)}
     every = merged_frames(old, new_with_change)
-
-    top = page.height - MARGIN
-    title = kit.title_line(view.title, page.width - 2 * MARGIN)
-    page.text(MARGIN, top, title, fontsize=kit.TITLE_SIZE, fontweight="bold", va="top",
-              color=kit.INK)  # fmt: skip
-    page.text(MARGIN, top - 0.34, compare_subtitle(change, view), fontsize=9.5, va="top",
-              color="#333333")  # fmt: skip
-    top -= 0.62
+    top = header(page, view, MARGIN, dates=compare_dates(change),
+                 line=compare_subtitle(change, view))  # fmt: skip
 
     left_width = page.width - 2 * MARGIN - TABLE_WIDTH - GAP
-    text_width = left_width - 0.45  # bold caveat text runs wider than the wrapping estimate
+    text_width = left_width
     # Room for the legend and footer of everything the two days hold; both are then
     # drawn from what the maps show (the frames clipped to the extent), which is no more.
     footer = kit.footer_height(footer_items(dataset, every), text_width, FOOTER_FONT)
     ncols = 3
     legend_h = (-(-len(legend_items(every)) // ncols) + 1.5) * LEGEND_FONT * 1.75 / 72
-    legend_bottom = MARGIN + footer + 0.1
+    legend_bottom = page.bottom + MARGIN + footer + 0.1
     map_bottom = legend_bottom + legend_h + 0.12
     map_top = top - 0.26
     map_width = (left_width - 0.2) / 2
@@ -532,11 +530,13 @@ def compare_figure(
     held = held_areas(old, new)
     for index, (day, frames) in enumerate(((before, old), (after, new_with_change))):
         x = MARGIN + index * (map_width + 0.2)
-        content = prepare(dataset, replace(view, day=day), frames, frame_in)
+        story = must_show(dataset, frames, (before, after), change=change)
+        content = prepare(dataset, replace(view, day=day), frames, frame_in, story=story)
         ax = page.axes(x, map_bottom, *frame_in)
-        paper_map.draw_map(ax, content, labels=False)
-        if labels:
-            draw_labels(ax, label_content(content, held), label_layers=LABEL_LAYERS)
+        paper_map.draw_map(
+            ax, content, labels=labels, label_layers=LABEL_LAYERS,
+            labelled=label_content(content, held),
+        )  # fmt: skip
         ax.set_label("before" if index == 0 else "after")
         caption = f"{'Before' if index == 0 else 'After'}: {format_date(day)}"
         page.text(x, map_top + 0.05, caption, fontsize=10, fontweight="bold", va="bottom",
@@ -545,11 +545,14 @@ def compare_figure(
     visible = merged_frames(*shown)
     draw_legend(page, legend_items(visible), (MARGIN, legend_bottom, left_width, legend_h), ncols)
     page.paragraphs(
-        MARGIN, MARGIN + footer, text_width, footer_items(dataset, visible), FOOTER_FONT
-    )
+        MARGIN, page.bottom + MARGIN + footer, text_width, footer_items(dataset, visible),
+        FOOTER_FONT,
+    )  # fmt: skip
     table_x = page.width - MARGIN - TABLE_WIDTH
-    draw_table(page, dataset, change, view.convention,
-               (table_x, MARGIN, TABLE_WIDTH, top - MARGIN))  # fmt: skip
+    table_box = (table_x, page.bottom + MARGIN, TABLE_WIDTH, top - page.bottom - MARGIN)
+    draw_table(page, dataset, change, view.convention, table_box)
+    if sheet.greyscale:
+        kit.greyscale(page.figure)
     return page.figure
 
 
@@ -568,7 +571,10 @@ def compare_bytes(
     paper: str = kit.DEFAULT_PAPER,
     labels: bool = True,
     dpi: float = kit.DEFAULT_DPI,
+    sheet: PrintOptions | None = None,
 ) -> bytes:
     """The before/after page as ``fmt`` (``'pdf'`` or ``'png'``) bytes (deterministic)."""
-    figure = compare_figure(dataset, view, before, after, paper=paper, labels=labels)
+    figure = compare_figure(
+        dataset, view, before, after, paper=paper, labels=labels, sheet=sheet
+    )
     return kit.figure_bytes(figure, fmt, dpi=dpi, title=compare_title(view, before, after))

@@ -15,6 +15,7 @@ text nodes, matplotlib draws it with ``parse_math=False``; nothing is parsed as 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,16 +26,23 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from geo import settings
 from geo.dataset import Dataset
+from geo.dates import format_date
 from geo.errors import StateError
 from layers.briefing.deck import Deck
+from layers.briefing.print_options import banner_colours
 from layers.paper import page as kit
+from layers.paper.header import fit_lines
 from layers.paper.page import paragraph_height, wrap
 from layers.paper.slide_notes import notes_lines, notes_text, slide_notes
 from layers.paper.slides import (
     AS_OF_PT,
     BANNER_PT,
+    JUDGEMENT_LEAD,
+    JUDGEMENT_PT,
     MIN_AS_OF_PT,
+    NUMBER_PT,
     SLIDE_SIZE,
     SOURCE_PT,
     SizedPage,
@@ -56,36 +64,48 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 
 INK = _rgb("222222")
-GREY = _rgb("555555")
-BANNER_FILL = _rgb("333333")
-WHITE = _rgb("FFFFFF")
+GREY = _rgb("444444")
+JUDGEMENT_INK = _rgb("7A1020")
+COVER_TITLE_PT = 36.0
 #: Handout paper (portrait) and its type sizes in points.
 HANDOUT_MARGIN = 0.55
 NOTE_PT = 8.4
-#: Height of the handout's map panel as a share of its width (flatter than the slide's,
-#: to leave the notes room).
+#: Least height of the handout's map panel as a share of its width, and as a share of the
+#: page's height (issue 22: at least half the page; the notes go on to another page).
 HANDOUT_PANEL_ASPECT = 0.37
+HANDOUT_MAP_SHARE = 0.5
 
 
 # --- PowerPoint ----------------------------------------------------------------------
 
 
 def deck_pptx(dataset: Dataset, deck: Deck) -> bytes:
-    """The deck as a 16:9 PowerPoint file (bytes); see the module docstring."""
+    """The deck as a 16:9 PowerPoint file (bytes, identical for identical decks); see
+    the module docstring. A cover slide (title, dates, classification, producer) comes
+    first; each slide carries its number ("3 / 7") and its key judgement."""
     presentation = Presentation()
     presentation.slide_width = Inches(SLIDE_SIZE[0])
     presentation.slide_height = Inches(SLIDE_SIZE[1])
     presentation.core_properties.title = deck.title
+    _cover(presentation, dataset, deck)
     layout = presentation.slide_layouts[5]  # "Title Only": the title stays a real title
-    for slide in deck.slides:
+    count = len(deck.slides)
+    for number, slide in enumerate(deck.slides, start=1):
         frames = slide_frames(dataset, slide)
         page = presentation.slides.add_slide(layout)
-        place = slide_layout(slide.title)
+        line = source_line(dataset, slide, frames)
+        place = slide_layout(
+            slide.title, slide.key_judgement, line, banner=bool(deck.classification)
+        )
         width, height = place.picture_frame[2:]
-        _title(page, slide.title, place)
+        _title(page, "\n".join(place.title_lines), place)
         as_of = as_of_line(slide)
         as_of_pt = line_size(as_of, place.as_of_box[2], AS_OF_PT, MIN_AS_OF_PT)
         _text_box(page, place.as_of_box, as_of, as_of_pt, GREY)
+        if place.judgement_lines:
+            box = _text_box(page, place.judgement_box, "\n".join(place.judgement_lines),
+                            JUDGEMENT_PT, JUDGEMENT_INK, bold=True)  # fmt: skip
+            box.name = "Key judgement"
         picture = slide_picture(dataset, slide, frames, frame_in=(width, height))
         with Image.open(io.BytesIO(picture)) as image:
             size = image.size
@@ -93,19 +113,73 @@ def deck_pptx(dataset: Dataset, deck: Deck) -> bytes:
         page.shapes.add_picture(
             io.BytesIO(picture), Inches(left), Inches(top), Inches(fitted_w), Inches(fitted_h)
         )
-        line = source_line(dataset, slide, frames)
-        _text_box(page, place.source_box, line, SOURCE_PT, GREY)
+        _text_box(page, place.source_box, "\n".join(place.source_lines), SOURCE_PT, GREY)
+        marker = _text_box(page, place.number_box, f"{number} / {count}", NUMBER_PT, GREY,
+                           align=PP_ALIGN.RIGHT)  # fmt: skip
+        marker.name = "Slide number"
         if deck.classification:
-            _banner(page, deck.classification, 0.0)
-            _banner(page, deck.classification, SLIDE_SIZE[1] - 0.3)
+            _banners(page, deck.classification)
         notes = slide_notes(dataset, slide, frames)
         page.notes_slide.notes_text_frame.text = notes_text(notes)
     buffer = io.BytesIO()
     presentation.save(buffer)
+    return fixed_zip_times(buffer.getvalue())
+
+
+#: The time written for every member of a PPTX (python-pptx stamps the clock's):
+#: identical decks give identical bytes.
+ZIP_TIME = (2021, 2, 23, 0, 0, 0)
+
+
+def fixed_zip_times(data: bytes) -> bytes:
+    """The zip ``data`` rewritten with every member stamped :data:`ZIP_TIME` (same
+    names, order and contents)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
     return buffer.getvalue()
 
 
+def cover_lines(deck: Deck) -> list[str]:
+    """The lines under the cover's title: the span of the slides' dates, the number of
+    slides and the producer."""
+    days = sorted(slide.view.day for slide in deck.slides)
+    count = f"{len(deck.slides)} slides"
+    if not days:
+        lines = [count]
+    elif days[0] == days[-1]:
+        lines = [f"Situation on {format_date(days[0])}  ·  {count}"]
+    else:
+        span = f"{format_date(days[0])} to {format_date(days[-1])}"
+        lines = [f"Situations from {span}  ·  {count}"]
+    if deck.producer:
+        lines.append(f"Produced by {deck.producer}")
+    return lines
+
+
+def _cover(presentation: Any, dataset: Dataset, deck: Deck) -> None:
+    """The cover slide: title, dates, producer, subject article and classification."""
+    page = presentation.slides.add_slide(presentation.slide_layouts[6])  # blank
+    width = SLIDE_SIZE[0] - 1.6
+    title = "\n".join(fit_lines(deck.title, width, COVER_TITLE_PT, weight="bold", max_lines=3))
+    box = _text_box(page, (0.8, 1.9, width, 2.1), title, COVER_TITLE_PT, INK, bold=True)
+    box.name = "Cover title"
+    box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    _text_box(page, (0.8, 4.2, width, 1.0), "\n".join(cover_lines(deck)), 20.0, GREY)
+    article = dataset.source(settings.ARTICLE_SOURCE_ID)
+    subject = f"Subject: {kit.short_citation(article)}, '{article.title}'"
+    _text_box(page, (0.8, 5.5, width, 0.8), subject, 16.0, GREY)
+    if deck.classification:
+        _banners(page, deck.classification)
+
+
 def _title(page: Any, text: str, place: SlideLayout) -> None:
+    """The slide's title placeholder at :data:`TITLE_PT` in its box, never auto-fitted."""
     shape = page.shapes.title
     left, top, width, height = place.title_box
     shape.left, shape.top = Inches(left), Inches(top)
@@ -151,13 +225,21 @@ def _text_box(
     return shape
 
 
+def _banners(page: Any, text: str) -> None:
+    """The classification banner at the top and bottom of a slide, coloured like the
+    paper banner (:func:`layers.briefing.print_options.banner_colours`)."""
+    for top in (0.0, SLIDE_SIZE[1] - 0.3):
+        _banner(page, text, top)
+
+
 def _banner(page: Any, text: str, top: float) -> None:
+    background, ink = banner_colours(text)
     shape = _text_box(
-        page, (0.0, top, SLIDE_SIZE[0], 0.3), text, BANNER_PT, WHITE, bold=True,
+        page, (0.0, top, SLIDE_SIZE[0], 0.3), text, BANNER_PT, _rgb(ink.lstrip("#")), bold=True,
         align=PP_ALIGN.CENTER,
     )  # fmt: skip
     shape.fill.solid()
-    shape.fill.fore_color.rgb = BANNER_FILL
+    shape.fill.fore_color.rgb = _rgb(background.lstrip("#"))
     shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     shape.name = "Classification banner"
 
@@ -192,7 +274,11 @@ def handout_figures(
             margin, top, text_w, [(slide.title, {"fontweight": "bold", "color": "#111111"})], size
         )
         top = page.paragraphs(margin, top, text_w, [(as_of_line(slide), {"color": "#444444"})], 9)
-        panel_h = text_w * HANDOUT_PANEL_ASPECT
+        if slide.key_judgement:
+            judgement = (f"{JUDGEMENT_LEAD}{slide.key_judgement}",
+                         {"fontweight": "bold", "color": "#7a1020"})  # fmt: skip
+            top = page.paragraphs(margin, top, text_w, [judgement], 10)
+        panel_h = max(text_w * HANDOUT_PANEL_ASPECT, height * HANDOUT_MAP_SHARE)
         box = (margin, top - 0.08 - panel_h, text_w, panel_h)
         draw_panel(page, dataset, slide, frames, box, legend_pt=8.0, min_legend_pt=6.5)
         top = box[1] - 0.1

@@ -42,12 +42,14 @@ def scale_bar(extent: Bounds, lat0: float, share: float = 0.22) -> tuple[float, 
     return km, km / km_per_degree
 
 
-def draw_scale_bar(ax: Axes, content: MapContent) -> list[Artist]:
-    """A two-part black and white scale bar in the lower-left corner of the map; returns
-    its artists (obstacles for labels)."""
+def draw_scale_bar(ax: Axes, content: MapContent, *, right: bool = False) -> list[Artist]:
+    """A two-part black and white scale bar in the lower-left (``right``: lower-right)
+    corner of the map; returns its artists (obstacles for labels)."""
     min_x, min_y, max_x, max_y = content.extent
     km, degrees = scale_bar(content.extent, content.lat0)
     x0, y0 = min_x + 0.03 * (max_x - min_x), min_y + 0.045 * (max_y - min_y)
+    if right:
+        x0 = max_x - 0.03 * (max_x - min_x) - degrees - 0.026 * (max_x - min_x)
     height = 0.012 * (max_y - min_y)
     panel = ax.add_patch(
         Rectangle(
@@ -84,13 +86,13 @@ def draw_scale_bar(ax: Axes, content: MapContent) -> list[Artist]:
     return artists
 
 
-def draw_north_arrow(ax: Axes) -> list[Artist]:
-    """A north arrow in the upper-right corner (north is up on this projection); returns
-    its artist (an obstacle for labels)."""
+def draw_north_arrow(ax: Axes, at: tuple[float, float] = (0.955, 0.955)) -> list[Artist]:
+    """A north arrow whose tip is at ``at`` (axes fractions; default the upper-right
+    corner; north is up on this projection); returns its artist (an obstacle for labels)."""
     arrow = ax.annotate(
         "N",
-        xy=(0.955, 0.955),
-        xytext=(0.955, 0.865),
+        xy=at,
+        xytext=(at[0], at[1] - 0.09),
         xycoords="axes fraction",
         ha="center",
         va="center",

@@ -1,81 +1,35 @@
-"""Labels on a paper map, placed by importance (the catalogue's label priority), each
-at the first candidate position clear of the labels placed before and of the map
-furniture and point symbols; essential labels (:class:`layers.catalog.Label`) try
-smaller sizes and leader lines before overlapping anything. Label text is data: drawn
-as plain text, never as maths.
+"""Labels on a paper map, placed by importance: first the names the story must show
+(:func:`layers.story.must_show`: never left out, at most a short leader line from their
+symbol), then the numbered event markers (:mod:`layers.paper.markers`), then the other
+labels by the catalogue's label priority, each clear of what was placed before, of the
+map furniture and point symbols, and of ground whose holder changed where it is small on
+the page (facts above decoration, issue 22); positions that cross a boundary line are
+tried last (:mod:`layers.paper.placement`). Label text is data: drawn as plain text,
+never as maths.
 """
 
 from __future__ import annotations
 
-import functools
-import math
 import textwrap
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patheffects import Stroke
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox, IdentityTransform
+from matplotlib.transforms import Bbox
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from layers import catalog, styles
+from layers.briefing.view import Bounds
+from layers.features import place_feature_id
 from layers.paper.map_content import MapContent
+from layers.paper.markers import marker_requests
+from layers.paper.placement import LabelRequest, Placer
 from layers.paper.symbols import Symbol, half_pt
-
-
-@dataclass(frozen=True)
-class LabelRequest:
-    """One label to place: ``text`` (plain, already in the naming convention) in ``look``
-    and ``colour`` for a feature; ``anchors`` are the points (EPSG:4326) tried in turn,
-    ``gap_pt`` how far a ``beside`` label keeps from its point; ``essential`` labels are
-    never left out."""
-
-    text: str
-    look: styles.LabelStyle
-    colour: str
-    anchors: tuple[tuple[float, float], ...]
-    gap_pt: float
-    essential: bool
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a label went: anchor, offset in points, alignment, font size and whether a
-    leader line joins it to its anchor."""
-
-    anchor: tuple[float, float]
-    offset: tuple[float, float]
-    ha: str
-    va: str
-    fontsize: float
-    leader: bool = False
-
-
-#: Font-size factors an essential label tries before a leader line.
-ESSENTIAL_SIZES = (1.0, 0.85)
-#: Distances (points) of a label at the end of a leader line, and the directions tried
-#: (evenly spread, starting north-east).
-LEADER_DISTANCES = (16.0, 26.0, 40.0, 56.0, 76.0)
-LEADER_ANGLES = 16
-_DIRECTIONS = (
-    (1, 1, "left", "bottom"),
-    (1, -1, "left", "top"),
-    (-1, 1, "right", "bottom"),
-    (-1, -1, "right", "top"),
-    (1, 0, "left", "center"),
-    (-1, 0, "right", "center"),
-    (0, 1, "center", "bottom"),
-    (0, -1, "center", "top"),
-)
 
 
 def label_requests(
@@ -83,20 +37,24 @@ def label_requests(
     symbols: Sequence[Symbol] = (),
     label_layers: Sequence[str] = catalog.LABEL_ORDER,
 ) -> list[LabelRequest]:
-    """The labels of ``content`` in placement order: by ``label_layers`` (default: the
-    catalogue's label priority, :data:`layers.catalog.LABEL_ORDER`), then in feature order.
+    """The labels of ``content`` in placement order: the must-show names first
+    (``content.story``), then by ``label_layers`` (default: the catalogue's label
+    priority, :data:`layers.catalog.LABEL_ORDER`), then in feature order.
 
     An area label is anchored in the part of its area that carries no label of its own
     (AZERBAIJAN away from the oblast and the districts, which are labelled themselves); a
-    point label keeps clear of the largest of the ``symbols`` drawn at its point.
+    point label keeps clear of the largest of the ``symbols`` drawn at its point. A
+    must-show site's sourced strength is a second line under its name.
     """
     inner = box(*content.extent)
     areas = _labelled_areas(content, inner)
+    story = content.story
     requests: list[LabelRequest] = []
     named_points: set[tuple[str, tuple[float, float]]] = set()  # a name once at a point
     for layer_id in label_layers:
         frame = content.frames.get(layer_id)
-        label = catalog.layer(layer_id).label
+        spec = catalog.find(layer_id)
+        label = spec.label if spec is not None else None
         if frame is None or frame.empty or label is None:
             continue
         look = styles.LABEL_STYLES[label.look]
@@ -117,14 +75,71 @@ def label_requests(
                 )
                 anchors, gap = ((point.x, point.y),), half + 1.5
                 here = (str(row.label), (round(point.x, 5), round(point.y, 5)))
-                if here in named_points:  # e.g. a town that is also a village of the line
-                    continue
+                if here in named_points and str(row.id) not in story:
+                    continue  # e.g. a town that is also a village of the line
                 named_points.add(here)
             text = str(row.label).upper() if look.upper else str(row.label)
             if look.wrap is not None:
                 text = textwrap.fill(text, look.wrap)
-            requests.append(LabelRequest(text, look, palette.color, anchors, gap, label.essential))
-    return requests
+            must = str(row.id) in story
+            note = story.notes.get(str(row.id)) if must else None
+            if note:
+                text = f"{text}\n{textwrap.fill(note, look.wrap or 40)}"
+            requests.append(
+                LabelRequest(
+                    text, look, palette.color, anchors, gap, label.essential, must=must,
+                    feature_id=str(row.id),
+                )
+            )  # fmt: skip
+    requests = _named_by_neighbour(_once_per_point(requests))
+    return [r for r in requests if r.must] + [r for r in requests if not r.must]
+
+
+def _once_per_point(requests: list[LabelRequest]) -> list[LabelRequest]:
+    """``requests`` with one point label per name and point (a town that is also a
+    village of the line): a must-show one wins, else the first."""
+    first: dict[tuple[str, tuple[float, float]], int] = {}
+    for index, request in enumerate(requests):
+        if request.look.placement == "centre" or len(request.anchors) != 1:
+            continue
+        key = (" ".join(request.text.split()), request.anchors[0])
+        if key not in first or (request.must and not requests[first[key]].must):
+            first[key] = index
+    kept = set(first.values())
+    return [
+        r
+        for i, r in enumerate(requests)
+        if r.look.placement == "centre" or len(r.anchors) != 1 or i in kept
+    ]
+
+
+def _named_by_neighbour(requests: list[LabelRequest]) -> list[LabelRequest]:
+    """``requests`` without the point labels that another label at the same point
+    already holds in full (Stepanakert under "Russian peacekeeping force headquarters
+    (Stepanakert / Xankəndi)"): one label says both, and is must-show if either was."""
+    dropped: set[int] = set()
+    must: set[int] = set()
+    for index, request in enumerate(requests):
+        if request.look.placement == "centre":
+            continue
+        flat = " ".join(request.text.split())
+        for other_index, other in enumerate(requests):
+            if (
+                other_index != index
+                and other_index not in dropped
+                and other.anchors[:1] == request.anchors[:1]
+                and len(other.text) > len(request.text)
+                and flat in " ".join(other.text.split())
+            ):
+                dropped.add(index)
+                if request.must:
+                    must.add(other_index)
+                break
+    return [
+        replace(r, must=True) if i in must else r
+        for i, r in enumerate(requests)
+        if i not in dropped
+    ]
 
 
 def _same_point(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -196,30 +211,58 @@ def line_points(geometry: BaseGeometry) -> tuple[tuple[float, float], ...]:
     return tuple((p.x, p.y) for p in points)
 
 
-def _placements(request: LabelRequest) -> Iterator[Placement]:
-    """Candidate placements of ``request``, best first."""
-    sizes = ESSENTIAL_SIZES if request.essential else (1.0,)
-    for factor in sizes:
-        size = request.look.fontsize * factor
-        for anchor in request.anchors:
-            if request.look.placement == "centre":
-                yield Placement(anchor, (0.0, 0.0), "center", "center", size)
+#: Ground whose holder changed is kept free of labels and markers where its part on the
+#: page is smaller than this (points across): larger areas show around them anyway.
+PROTECT_MAX_PT = 30.0
+#: Points around a place that changed holder kept free (its symbol is a ring).
+PROTECT_PLACE_PT = 3.0
+
+
+def protected(ax: Axes, content: MapContent) -> list[Bbox]:
+    """Display boxes of the ground whose holder changed (``content.story.changed``) that
+    is small on the page, and of the places that changed holder: no label or marker may
+    cover them (facts above decoration)."""
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    per_pt = figure.dpi / 72
+    inner = box(*content.extent)
+    boxes: list[Bbox] = []
+    for area in content.story.changed:
+        for part in getattr(area.intersection(inner), "geoms", [area.intersection(inner)]):
+            if part.is_empty or part.area == 0:
                 continue
-            for dx, dy, ha, va in _DIRECTIONS:
-                gap = request.gap_pt
-                rise = dy * gap * (0.5 if dx else 1.0)
-                yield Placement(anchor, (dx * gap, rise), ha, va, size)
-    if not request.essential:
-        return
-    size = request.look.fontsize * ESSENTIAL_SIZES[-1]
-    for distance in LEADER_DISTANCES:
-        for step in range(LEADER_ANGLES):
-            angle = 2 * math.pi * step / LEADER_ANGLES + math.pi / 4
-            east, north = math.cos(angle), math.sin(angle)
-            ha = "left" if east > 0.3 else "right" if east < -0.3 else "center"
-            va = "bottom" if north > 0.3 else "top" if north < -0.3 else "center"
-            offset = (east * distance, north * distance)
-            yield Placement(request.anchors[0], offset, ha, va, size, leader=True)
+            (x0, y0), (x1, y1) = ax.transData.transform(np.reshape(part.bounds, (2, 2)))
+            if max(abs(x1 - x0), abs(y1 - y0)) < PROTECT_MAX_PT * per_pt:
+                boxes.append(Bbox.from_extents(x0, y0, x1, y1).padded(per_pt))
+    for point in changed_points(content):
+        x, y = ax.transData.transform(point)
+        half = PROTECT_PLACE_PT * per_pt
+        boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    return boxes
+
+
+def changed_points(content: MapContent) -> list[tuple[float, float]]:
+    """Points (EPSG:4326) of the places on the map whose holder changed in the window."""
+    wanted = {place_feature_id(p) for p in content.story.changed_places}
+    points = []
+    for frame in content.frames.values():
+        if frame.empty:
+            continue
+        rows = frame[frame["id"].isin(wanted) & (frame.geom_type == "Point")]
+        points += [(g.x, g.y) for g in rows.geometry]
+    return points
+
+
+def boundary_lines(content: MapContent) -> list[BaseGeometry]:
+    """The boundary lines drawn on the map (outlines of the layers of
+    ``data/boundaries.gpkg``), EPSG:4326, which labels prefer not to cross."""
+    lines: list[BaseGeometry] = []
+    for layer_id, frame in content.frames.items():
+        spec = catalog.find(layer_id)
+        if spec is None or not isinstance(spec.source, catalog.BoundarySource) or frame.empty:
+            continue
+        lines += [g.boundary if g.geom_type.endswith("Polygon") else g for g in frame.geometry]
+    return lines
 
 
 def draw_labels(
@@ -229,177 +272,23 @@ def draw_labels(
     obstacles: Iterable[Bbox] = (),
     *,
     label_layers: Sequence[str] = catalog.LABEL_ORDER,
-) -> None:
-    """Label features by importance in the view's naming convention (``label`` column).
-
-    Labels are placed in ``label_layers`` order (default: the catalogue's priority order,
-    :func:`label_requests`), each at
-    the first of its candidate positions (:func:`_placements`) that stays inside the map
-    and clear of the labels placed before and of the ``obstacles`` (display boxes: map
-    furniture, point symbols). An essential label (countries, the oblast, the districts,
-    peacekeeping and the monitoring centre) then tries smaller sizes and leader lines and,
-    failing all, is placed where it overlaps least; other labels are left out.
-    """
-    figure = ax.get_figure(root=True)
-    assert isinstance(figure, Figure)
-    canvas = figure.canvas
-    agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    renderer = agg.get_renderer()  # type: ignore[no-untyped-call]
-    frame_box = ax.get_window_extent(renderer)
-    frame = (frame_box.x0, frame_box.y0, frame_box.x1, frame_box.y1)
-    taken = _Boxes([(b.x0, b.y0, b.x1, b.y1) for b in obstacles])
-    to_display, per_pt = ax.transData, figure.dpi / 72
-    for request in label_requests(content, symbols, label_layers):
-        chosen: Placement | None = None
-        least: tuple[float, Placement] | None = None
-        for placement in _placements(request):
-            extent = _measure(request, placement, to_display, per_pt)
-            if not _inside(extent, frame):
-                continue
-            if not taken.overlaps(extent):
-                chosen = placement
-                break
-            if request.essential:
-                covered = taken.covered(extent)
-                if least is None or covered < least[0]:
-                    least = (covered, placement)
-        if chosen is None and request.essential:
-            chosen = least[1] if least else next(_placements(request))
-        if chosen is not None:
-            taken.add(_expanded(_measure(request, chosen, to_display, per_pt), 1.04, 1.1))
-            _draw_label(ax, request, chosen)
-
-
-Box = tuple[float, float, float, float]
-
-
-class _Boxes:
-    """Display boxes ``(x0, y0, x1, y1)`` taken on a map, tested against a new box at once
-    (the tests of :meth:`matplotlib.transforms.Bbox.overlaps`, edges touching count)."""
-
-    def __init__(self, boxes: Sequence[Box]) -> None:
-        array = np.asarray(boxes, dtype=float).reshape(-1, 4)
-        self.boxes = np.column_stack(
-            (
-                np.minimum(array[:, 0], array[:, 2]),
-                np.minimum(array[:, 1], array[:, 3]),
-                np.maximum(array[:, 0], array[:, 2]),
-                np.maximum(array[:, 1], array[:, 3]),
-            )
-        )
-
-    def add(self, box: Box) -> None:
-        self.boxes = np.vstack((self.boxes, _Boxes([box]).boxes))
-
-    def overlaps(self, box: Box) -> bool:
-        b = self.boxes
-        x0, x1 = sorted(box[::2])
-        y0, y1 = sorted(box[1::2])
-        hits = (x0 <= b[:, 2]) & (b[:, 0] <= x1) & (y0 <= b[:, 3]) & (b[:, 1] <= y1)
-        return bool(hits.any())
-
-    def covered(self, box: Box) -> float:
-        """Area (display units) ``box`` shares with the taken boxes, summed."""
-        b = self.boxes
-        width = np.minimum(box[2], b[:, 2]) - np.maximum(box[0], b[:, 0])
-        height = np.minimum(box[3], b[:, 3]) - np.maximum(box[1], b[:, 1])
-        return float((np.maximum(width, 0.0) * np.maximum(height, 0.0)).sum())
-
-
-def _inside(box: Box, frame: Box) -> bool:
-    """Both corners of ``box`` in ``frame`` or on its edge."""
-    return all(frame[0] <= x <= frame[2] for x in box[::2]) and all(
-        frame[1] <= y <= frame[3] for y in box[1::2]
-    )
-
-
-def _expanded(box: Box, sw: float, sh: float) -> Box:
-    """``box`` grown about its centre by the factors ``sw`` and ``sh`` (as
-    :meth:`matplotlib.transforms.Bbox.expanded`)."""
-    dw, dh = (sw - 1) * (box[2] - box[0]) / 2, (sh - 1) * (box[3] - box[1]) / 2
-    return (box[0] - dw, box[1] - dh, box[2] + dw, box[3] + dh)
-
-
-def _measure(request: LabelRequest, placement: Placement, to_display: Any, per_pt: float) -> Box:
-    """The display box of ``request`` placed at ``placement``: the text's box about its
-    own position (:func:`text_box`, measured once) moved to the anchor plus the offset."""
-    look = request.look
-    x0, y0, x1, y1 = text_box(
-        request.text, placement.fontsize, look.weight, look.style, placement.ha, placement.va,
-        per_pt * 72,
+    labels: bool = True,
+    markers_off: Bounds | None = None,
+) -> Placer:
+    """Place the must-show names, the numbered event markers, then the other labels
+    (see the module docstring); ``labels=False`` draws the markers only. Returns the
+    placer (what was placed, and the boxes taken)."""
+    placer = Placer(
+        ax, [*obstacles, *protected(ax, content)], lines=boundary_lines(content),
+        points=[(s.x, s.y) for s in symbols],
     )  # fmt: skip
-    ax_, ay_ = to_display.transform(placement.anchor)
-    x, y = ax_ + placement.offset[0] * per_pt, ay_ + placement.offset[1] * per_pt
-    return (x0 + x, y0 + y, x1 + x, y1 + y)
-
-
-_TEXT_BOX_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=8192)
-def text_box(
-    text: str, fontsize: float, weight: str, style: str, ha: str, va: str, dpi: float
-) -> Box:
-    """The display box (pixels at ``dpi``) of a plain-text label about its position (the
-    text's anchor point at the origin), as matplotlib lays it out (Agg metrics, the
-    default font family). Depends only on its arguments (and the rcParams fonts, which
-    paper output never changes), so it is measured once per process; the cache is
-    bounded (:func:`functools.lru_cache`)."""
-    with _TEXT_BOX_LOCK:
-        figure = _measuring_figure(dpi)
-        probe = Text(
-            0, 0, text, fontsize=fontsize, fontweight=weight, fontstyle=style,
-            ha=ha, va=va, parse_math=False, transform=IdentityTransform(),
-        )  # fmt: skip
-        probe.set_figure(figure)
-        extent = probe.get_window_extent(figure.canvas.get_renderer())  # type: ignore[attr-defined]
-    return (float(extent.x0), float(extent.y0), float(extent.x1), float(extent.y1))
-
-
-@functools.lru_cache(maxsize=8)
-def _measuring_figure(dpi: float) -> Figure:
-    figure = Figure(dpi=dpi)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-#: The white halo behind every label: a stroked outline drawn as its own artist under
-#: the text, so that the text itself stays text in PDF and SVG (a path effect on the text
-#: would turn it into outlines).
-HALO = Stroke(linewidth=2.2, foreground="white")
-
-
-def _draw_label(ax: Axes, request: LabelRequest, placement: Placement) -> None:
-    """The haloed label (data text: never read as maths), with its leader line."""
-    look = request.look
-    font: dict[str, Any] = {"fontsize": placement.fontsize, "color": look.colour or request.colour}
-    font |= {"fontweight": look.weight, "fontstyle": look.style}
-    common: dict[str, Any] = {
-        "xy": placement.anchor,
-        "xytext": placement.offset,
-        "textcoords": "offset points",
-        "ha": placement.ha,
-        "va": placement.va,
-        "parse_math": False,
-        "multialignment": "center" if look.placement == "centre" else "left",
-    }
-    zorder = 6.0 if look.placement == "centre" else 6.5
-    if placement.leader:
-        ax.annotate(
-            "",
-            xy=placement.anchor,
-            xytext=placement.offset,
-            textcoords="offset points",
-            zorder=zorder - 0.02,
-            arrowprops={
-                "arrowstyle": "-",
-                "color": font["color"],
-                "linewidth": 0.6,
-                "shrinkA": 0,
-                "shrinkB": 1.5,
-            },
-        )
-    ax.annotate(request.text, **common, zorder=zorder - 0.01, path_effects=[HALO], **font)
-    ax.annotate(request.text, **common, zorder=zorder, **font)
-
-
+    requests = label_requests(content, symbols, label_layers) if labels else []
+    for request in requests:
+        if request.must:
+            placer.place(request)
+    for request in marker_requests(content, outside=markers_off):
+        placer.place(request)
+    for request in requests:
+        if not request.must:
+            placer.place(request)
+    return placer

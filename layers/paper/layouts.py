@@ -2,95 +2,130 @@
 :mod:`layers.paper.atlas`).
 
 The map page is the map of the view (drawn by :mod:`layers.paper.map`, EPSG:4326 with
-aspect ``1 / cos(lat0)``) with a side panel (legend, inset), caveat and credits. A
-briefing page is landscape A4 or Letter: on the left the map with its legend, locator
-inset, caveat and credits; on the right the timeline of the events in force on the view's
-date (begun by it), with dates, titles, quotes and sources.
+aspect ``1 / cos(lat0)``) with a side panel (legend, inset), the key of the numbered
+event markers, caveat and credits. A landscape briefing has the map with its legend,
+inset, caveat and credits on the left and the timeline of the events in force on the
+view's date (begun by it) on the right; a portrait one (A3 or A4 portrait) the map across
+the page, then legend and inset, then the timeline in columns (:mod:`layers.paper.timeline`).
+
+Framing for the subject (issue 22): with no extent chosen, the map shows what the page is
+about (:func:`layers.framing.subject_bounds`) and fills its frame; a chosen extent is kept
+exactly, the map takes its shape and the page lays itself out around it. A region map on
+which Nagorno-Karabakh is small gets an inset of it (:mod:`layers.paper.insets`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import replace
 
 import geopandas as gpd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from geo.dataset import Dataset
-from geo.dates import format_date
 from geo.measure import Measurement
-from geo.model import Event
 from geo.situation import Situation, state_at
-from layers import styles
+from layers import catalog
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import View
 from layers.features import view_features
-from layers.paper.furniture import draw_inset
+from layers.framing import chosen, subject_bounds
+from layers.paper.event_key import KeyEntry, draw_key, key_entries, key_height
+from layers.paper.header import header
+from layers.paper.insets import (
+    InsetPlan,
+    draw_karabakh_inset,
+    draw_locator,
+    plan_karabakh_inset,
+)
 from layers.paper.map import draw_map
-from layers.paper.map_content import at_paper_scale, prepare
+from layers.paper.map_content import MapContent, at_paper_scale, fit_frame, prepare
 from layers.paper.measure import draw_measurement
 from layers.paper.page import (
     DEFAULT_PAPER,
-    INK,
-    MUTED,
     Page,
     basemap_note,
+    bottom_of,
     draw_legend,
     figure_bytes,
     footer_height,
     footer_items,
     greyscale,
-    header,
     legend_items,
     page_number,
-    paragraph_height,
-    short_citation,
-    wrap,
 )
+from layers.paper.timeline import (  # noqa: F401 - the timeline's names, as before
+    FITS,
+    GAP,
+    TimelineFit,
+    TimelineLayout,
+    draw_timeline,
+    event_paragraphs,
+    fit_timeline,
+    flow,
+    paragraphs_height,
+)
+from layers.story import event_numbers
 
 MARGIN = 0.35
 #: Width in inches of the map column on landscape A4; the timeline takes the rest.
 MAP_COLUMN = 6.1
 #: Share of the page width (inside the margins and the gap) the map column takes.
 MAP_SHARE = MAP_COLUMN / (11.69 - 2 * MARGIN - 0.3)
-GAP = 0.3
 #: Font size of the legend under the map.
 LEGEND_FONT = 6.3
 FOOTER_FONT = 5.8
 INSET_WIDTH = 1.9
+#: Width in inches of the map page's side panel (legend, inset).
+PANEL = 2.55
+#: Share of a portrait briefing's height (below the header) the map may take.
+PORTRAIT_MAP_SHARE = 0.56
 
 
-@dataclass(frozen=True)
-class TimelineFit:
-    """How much of the timeline to show.
-
-    ``fontsize`` in points; ``quote_lines`` cuts quotes (None = whole); ``context`` is how
-    context events (not in the article) appear: ``full``, ``no-quote`` or ``compact`` (one
-    paragraph: date, title and publishers); ``columns`` is 1 or 2.
-    """
-
-    fontsize: float
-    quote_lines: int | None
-    context: str
-    columns: int = 1
+def _events_drawn(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
+    """How many events the frames hold (an upper bound of the key's length)."""
+    return sum(
+        len(frame)
+        for layer_id, frame in frames.items()
+        if (spec := catalog.find(layer_id)) is not None and spec.event_markers
+    )
 
 
-#: Tried in turn until the timeline fits the column; the last one may drop early events.
-FITS: tuple[TimelineFit, ...] = (
-    TimelineFit(7.2, None, "full"),
-    TimelineFit(7.0, None, "no-quote"),
-    TimelineFit(6.8, 4, "compact"),
-    TimelineFit(6.4, 3, "compact"),
-    TimelineFit(6.6, 4, "compact", 2),
-    TimelineFit(6.2, 3, "compact", 2),
-    TimelineFit(5.8, 2, "compact", 2),
-)
-
-Paragraph = tuple[list[str], dict[str, Any]]
+def place_map(
+    page: Page,
+    dataset: Dataset,
+    view: View,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    box: tuple[float, float, float, float],
+    *,
+    labels: bool,
+    measurement: Measurement | None,
+) -> tuple[Axes, MapContent, InsetPlan | None]:
+    """The map of ``view`` drawn in ``box`` (left, top, width, height in inches): at the
+    subject's extent filling the box, or at the chosen extent in its own shape (as large
+    as the box allows, from the box's top left); with the inset of Nagorno-Karabakh where
+    it is small on the map (:func:`layers.paper.insets.plan_karabakh_inset`)."""
+    left, top, width, height = box
+    bounds = subject_bounds(view, frames)
+    extent, (map_w, map_h) = fit_frame(bounds, (width, height), flexible=not chosen(view))
+    content = prepare(dataset, replace(view, bounds=extent), frames, (map_w, map_h))
+    ax = page.axes(left, top - map_h, map_w, map_h)
+    plan = plan_karabakh_inset(content, (map_w, map_h))
+    if plan is None:
+        draw_map(ax, content, labels=labels)
+    else:
+        arrow = (0.955, plan.frame[1] - 0.03) if plan.corner == "top right" else (0.955, 0.955)
+        draw_map(
+            ax, content, labels=labels, north_at=arrow, avoid=[plan.frame],
+            markers_off=plan.extent, scale_right=plan.corner == "bottom left",
+        )  # fmt: skip
+    if measurement is not None:
+        draw_measurement(ax, measurement)
+    if plan is not None:
+        draw_karabakh_inset(dataset, content, ax, plan, labels=labels)
+    return ax, content, plan
 
 
 # --- Map page ------------------------------------------------------------------------
@@ -105,32 +140,43 @@ def map_figure(
     sheet: PrintOptions | None = None,
     measurement: Measurement | None = None,
 ) -> Figure:
-    """The stand-alone map page: header, map, side panel (legend, inset), caveat, credits.
+    """The stand-alone map page: header, map, side panel (legend, inset), the key of the
+    event markers, caveat, credits.
 
     Returns a fresh :class:`~matplotlib.figure.Figure` of the paper (and orientation) of
     ``sheet``, else of landscape ``paper``; ``measurement`` is drawn on the map.
     """
-    page, margin, panel = Page(paper, sheet), 0.35, 2.55
-    frames = at_paper_scale(view_features(dataset, view), view.bounds)  # credits: as drawn
-    map_width = page.width - 2 * margin - panel - 0.3
+    page = Page(paper, sheet)
+    frames = view_features(dataset, view)
+    frames = at_paper_scale(frames, subject_bounds(view, frames))  # credits: as drawn
+    top = header(page, view, MARGIN)
+    box_w = page.width - 2 * MARGIN - PANEL - 0.3
+    full_w = page.width - 2 * MARGIN
     items = footer_items(dataset, frames) + basemap_note(view)
-    footer = footer_height(items, map_width, 6.3)
-    map_top = header(page, view, margin)
-    map_bottom = page.bottom + margin + footer + 0.12
-    content = prepare(dataset, view, frames, (map_width, map_top - map_bottom))
-    ax = page.axes(margin, map_bottom, map_width, map_top - map_bottom)
-    draw_map(ax, content, labels=labels)
-    if measurement is not None:
-        draw_measurement(ax, measurement)
-    page.paragraphs(margin, page.bottom + margin + footer, map_width, items, 6.3)
-    panel_x = page.width - margin - panel
-    inset_h = panel * 0.62
-    draw_inset(page.axes(panel_x, map_bottom, panel, inset_h), dataset, content.extent)
-    page.text(panel_x, map_bottom + inset_h + 0.06, "Location of the map", fontsize=7, color=MUTED)
-    legend_bottom = map_bottom + inset_h + 0.35
-    legend_ax = page.axes(panel_x, legend_bottom, panel, map_top - legend_bottom)
-    draw_legend(legend_ax, content.frames, extent=content.extent)
+    footer = footer_height(items, full_w, 6.3)
+    most = [KeyEntry(0, False, "", "")] * _events_drawn(frames)
+    floor = page.bottom + MARGIN + footer + key_height(most, full_w) + 0.15
+    ax, content, plan = place_map(
+        page, dataset, view, frames, (MARGIN, top, box_w, top - floor),
+        labels=labels, measurement=measurement,
+    )  # fmt: skip
+    map_w, map_h = _size(page, ax)
+    y = draw_key(page, key_entries(content), MARGIN, top - map_h - 0.3, full_w)
+    page.paragraphs(MARGIN, y - 0.06, full_w, items, 6.3)
+    panel_x = MARGIN + map_w + 0.3
+    legend_ax = page.axes(panel_x, top - map_h, PANEL, map_h)
+    legend = draw_legend(legend_ax, content.frames, extent=content.extent)
+    room = (bottom_of(page, legend) if legend else top) - (top - map_h) - 0.3
+    if plan is None and room > 1.0:
+        slot = (panel_x, top - map_h, PANEL, min(room, PANEL * 0.62 + 0.18))
+        draw_locator(page, dataset, content.extent, slot)
     return finish(page)
+
+
+def _size(page: Page, ax: Axes) -> tuple[float, float]:
+    """Width and height in inches of ``ax`` on ``page``."""
+    position = ax.get_position()
+    return position.width * page.width, position.height * page.height
 
 
 def finish(page: Page) -> Figure:
@@ -163,7 +209,7 @@ def briefing_figure(
     when: str | None = None,
     number: tuple[int, int] | None = None,
 ) -> Figure:
-    """The briefing page of ``view``: map column on the left, timeline on the right.
+    """The briefing page of ``view``: map and timeline (see the module docstring).
 
     Returns a fresh :class:`~matplotlib.figure.Figure` of the paper of ``sheet`` (else
     landscape ``paper``). ``when`` replaces the date in the subtitle (atlas pages that
@@ -194,13 +240,44 @@ def briefing_page(
     (``view_features(dataset, view, situation)``)."""
     page = Page(paper, sheet)
     top = header(page, view, MARGIN, when=when)
-    column = MAP_SHARE * (page.width - 2 * MARGIN - GAP)
-    _map_column(page, dataset, view, frames, top, labels, column, measurement)
-    x = MARGIN + column + GAP
-    draw_timeline(page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day)
+    numbers = event_numbers(frames)
+    if page.height > page.width:
+        _portrait(page, dataset, view, situation, frames, top, labels, measurement, numbers)
+    else:
+        column = MAP_SHARE * (page.width - 2 * MARGIN - GAP)
+        box = (MARGIN, top, column, page.bottom + MARGIN)
+        _map_column(page, dataset, view, frames, box, labels, measurement, ncols=2)
+        x = MARGIN + column + GAP
+        draw_timeline(
+            page, dataset, situation.events, x, top, page.width - MARGIN - x, view.day, numbers
+        )
     if number is not None:
         page_number(page, *number, MARGIN)
     return finish(page)
+
+
+def _portrait(
+    page: Page,
+    dataset: Dataset,
+    view: View,
+    situation: Situation,
+    frames: dict[str, gpd.GeoDataFrame],
+    top: float,
+    labels: bool,
+    measurement: Measurement | None,
+    numbers: Mapping[str, int],
+) -> None:
+    """A portrait briefing: the map across the page, legend and inset under it, the
+    credits, then the timeline in columns below."""
+    width = page.width - 2 * MARGIN
+    floor = top - PORTRAIT_MAP_SHARE * (top - page.bottom - MARGIN)
+    bottom = _map_column(
+        page, dataset, view, frames, (MARGIN, top, width, floor), labels, measurement, ncols=3,
+        extra=1.9,
+    )  # fmt: skip
+    draw_timeline(
+        page, dataset, situation.events, MARGIN, bottom - 0.15, width, view.day, numbers
+    )
 
 
 def _map_column(
@@ -208,232 +285,41 @@ def _map_column(
     dataset: Dataset,
     view: View,
     frames: dict[str, gpd.GeoDataFrame],
-    top: float,
+    box: tuple[float, float, float, float],
     labels: bool,
-    column: float,
     measurement: Measurement | None,
-) -> None:
-    """Map, then legend and inset side by side, then caveat and credits (all in inches)."""
-    frames = at_paper_scale(frames, view.bounds)  # the credits and legend of what is drawn
+    *,
+    ncols: int,
+    extra: float = 0.0,
+) -> float:
+    """Map, then legend and inset side by side, then caveat and credits, in ``box``
+    (left, top, width, and the lowest y the column may reach, in inches; the map keeps
+    ``extra`` inches more of it for the band under it). Returns the y below the column."""
+    left, top, column, lowest = box
+    frames = at_paper_scale(frames, subject_bounds(view, frames))  # credits: as drawn
     items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, column, FOOTER_FONT)
     entries = len(legend_items(frames))  # at most: the legend lists those in the extent
-    legend_h = (math.ceil(entries / 2) + 1.4) * LEGEND_FONT * 1.75 / 72
+    legend_h = (math.ceil(entries / ncols) + 1.4) * LEGEND_FONT * 1.75 / 72
     inset_w = min(INSET_WIDTH, column * 0.36)
-    inset_h = inset_w * 0.62
-    band = max(legend_h, inset_h + 0.15)
-    band_bottom = page.bottom + MARGIN + footer + 0.1
-    map_bottom = band_bottom + band + 0.15
-    content = prepare(dataset, view, frames, (column, top - map_bottom))
-    ax = page.axes(MARGIN, map_bottom, column, top - map_bottom)
-    draw_map(ax, content, labels=labels)
-    if measurement is not None:
-        draw_measurement(ax, measurement)
-    legend_w = column - inset_w - 0.2
+    band = max(legend_h, inset_w * 0.62 + 0.15, extra)
+    map_room = top - lowest - footer - band - 0.35
+    ax, content, plan = place_map(
+        page, dataset, view, frames, (left, top, column, map_room), labels=labels,
+        measurement=measurement,
+    )  # fmt: skip
+    map_h = _size(page, ax)[1]
+    band_top = top - map_h - 0.15
+    legend_w = column - (inset_w + 0.2 if plan is None else 0.0)
     draw_legend(
-        page.axes(MARGIN, band_bottom, legend_w, band),
-        content.frames,
-        extent=content.extent,
-        ncols=2,
-        fontsize=LEGEND_FONT,
-    )
-    inset_x = MARGIN + column - inset_w
-    inset_top = band_bottom + band
-    draw_inset(page.axes(inset_x, inset_top - inset_h, inset_w, inset_h), dataset, content.extent)
-    page.text(
-        inset_x,
-        inset_top - inset_h - 0.04,
-        "Location of the map",
-        fontsize=6,
-        color=MUTED,
-        va="top",
-    )
-    page.paragraphs(MARGIN, page.bottom + MARGIN + footer, column, items, FOOTER_FONT)
-
-
-# --- Timeline ------------------------------------------------------------------------
-
-
-def event_paragraphs(
-    dataset: Dataset, event: Event, fit: TimelineFit, width: float
-) -> list[Paragraph]:
-    """Wrapped lines of one event and their styles.
-
-    Date line (bold), title, quote in quotation marks (italic, maybe cut to
-    ``fit.quote_lines`` lines) and the source, as ``(lines, text keywords)`` pairs; a
-    context event under a ``compact`` fit is one paragraph.
-    """
-    size = fit.fontsize
-    quoted = bool(event.quote) and (event.in_article or fit.context == "full")
-    source_ids = (
-        [event.quote_source] if quoted and event.quote_source else event.provenance.sources
-    )
-    when = event.describe()
-    sources = [dataset.source(s) for s in source_ids]
-    if not event.in_article and fit.context == "compact":
-        publishers = "; ".join(dict.fromkeys(s.publisher for s in sources))
-        text = f"{when} – {event.title} ({publishers})"
-        return [(wrap(text, width, size - 0.4), {"fontsize": size - 0.4, "color": "#333333"})]
-    tag = " · in the article" if event.in_article else ""
-    paragraphs: list[Paragraph] = [
-        (wrap(f"{when}{tag}", width, size * 1.08), {"fontsize": size, "fontweight": "bold"}),
-        (wrap(event.title, width, size), {"fontsize": size}),
-    ]
-    if quoted:
-        lines = wrap(f"“{event.quote}”", width, size - 0.4)
-        if fit.quote_lines is not None and len(lines) > fit.quote_lines:
-            lines = [*lines[: fit.quote_lines - 1], lines[fit.quote_lines - 1].rstrip() + " […]"]
-        paragraphs.append(
-            (lines, {"fontsize": size - 0.4, "fontstyle": "italic", "color": "#333333"})
-        )
-    cited = "; ".join(short_citation(s) for s in sources)
-    paragraphs.append(
-        (
-            wrap(f"Source: {cited}", width, size - 1.2),
-            {"fontsize": size - 1.2, "color": MUTED},
-        )
-    )
-    return paragraphs
-
-
-def paragraphs_height(paragraphs: Sequence[Paragraph]) -> float:
-    """Height in inches of an event's paragraphs plus the space after it."""
-    return sum(paragraph_height(len(lines), kw["fontsize"]) for lines, kw in paragraphs) + 0.07
-
-
-def flow(heights: Sequence[float], height: float, columns: int) -> list[int] | None:
-    """Column index of each block when blocks fill ``columns`` columns of ``height`` in turn.
-
-    Returns None when they do not fit.
-    """
-    placed: list[int] = []
-    column, used = 0, 0.0
-    for block in heights:
-        if used + block > height and used > 0:
-            column, used = column + 1, 0.0
-        if column >= columns or block > height:
-            return None
-        placed.append(column)
-        used += block
-    return placed
-
-
-@dataclass(frozen=True)
-class TimelineLayout:
-    """The chosen fit, the paragraphs and column of each event shown (oldest first), and
-    how many of the oldest events were left out."""
-
-    fit: TimelineFit
-    blocks: list[list[Paragraph]]
-    columns: list[int]
-    dropped: int
-
-
-def fit_timeline(
-    dataset: Dataset, events: Sequence[Event], width: float, height: float
-) -> TimelineLayout:
-    """Lay the events out with the first :data:`FITS` entry that fits ``height`` inches.
-
-    ``width`` and ``height`` are the column's size in inches. With the last fit, the
-    oldest events are left out until the rest fits (room is kept for a note saying so).
-    """
-    rows = list(events)
-    for fit in FITS:
-        blocks = _blocks(dataset, rows, fit, width)
-        placed = flow([paragraphs_height(b) for b in blocks], height, fit.columns)
-        if placed is not None:
-            return TimelineLayout(fit, blocks, placed, 0)
-    room = height - paragraph_height(2, FITS[-1].fontsize)
-    for dropped in range(1, len(rows) + 1):
-        heights = [paragraphs_height(b) for b in blocks[dropped:]]
-        placed = flow(heights, room, FITS[-1].columns)
-        if placed is not None:
-            return TimelineLayout(FITS[-1], blocks[dropped:], placed, dropped)
-    return TimelineLayout(FITS[-1], [], [], len(rows))
-
-
-def _blocks(
-    dataset: Dataset, rows: list[Event], fit: TimelineFit, width: float
-) -> list[list[Paragraph]]:
-    text_width = (width - GAP * (fit.columns - 1)) / fit.columns - 0.18
-    return [event_paragraphs(dataset, row, fit, text_width) for row in rows]
-
-
-def draw_timeline(
-    page: Page,
-    dataset: Dataset,
-    events: Sequence[Event],
-    x: float,
-    top: float,
-    width: float,
-    day: dt.date,
-) -> None:
-    """The timeline column: heading, then each of ``events`` (inches on ``page``).
-
-    ``events`` are those in force on ``day`` (:attr:`geo.situation.Situation.events`), in
-    date order. Each event gets the map's event symbol (filled: in the article; hollow: context).
-    """
-    page.text(
-        x,
-        top,
-        f"Timeline up to {format_date(day)}",
-        fontsize=10,
-        fontweight="bold",
-        va="top",
-        color=INK,
-    )
-    y0 = top - 0.3
-    if not events:
-        page.text(x, y0, "No events in the data up to this date.", fontsize=7, va="top")
-        return
-    layout = fit_timeline(dataset, events, width, y0 - MARGIN - page.bottom)
-    fit = layout.fit
-    if layout.dropped:
-        plural = "s" if layout.dropped > 1 else ""
-        note = f"{layout.dropped} earlier event{plural} not shown (see the atlas)."
-        page.text(
-            x,
-            y0,
-            note,
-            fontsize=fit.fontsize - 0.5,
-            va="top",
-            fontstyle="italic",
-            color=MUTED,
-        )
-        y0 -= paragraph_height(2, fit.fontsize)
-    column_width = (width - GAP * (fit.columns - 1)) / fit.columns
-    shown = events[layout.dropped :]
-    tops = [y0] * fit.columns
-    for row, block, column in zip(shown, layout.blocks, layout.columns, strict=True):
-        left = x + column * (column_width + GAP)
-        marker_y = tops[column] - block[0][1]["fontsize"] * 0.6 / 72
-        _event_marker(page, left + 0.06, marker_y, row.in_article)
-        tops[column] = _draw_block(page, left + 0.18, tops[column], block)
-
-
-def _draw_block(page: Page, x: float, y: float, block: list[Paragraph]) -> float:
-    for lines, kwargs in block:
-        page.text(x, y, "\n".join(lines), va="top", linespacing=1.25, **kwargs)
-        y -= paragraph_height(len(lines), kwargs["fontsize"])
-    return y - 0.07
-
-
-def _event_marker(page: Page, x: float, y: float, in_article: bool) -> None:
-    look = styles.style("event" if in_article else "event-context")
-    kwargs = styles.matplotlib_style(look, "Point")
-    page.figure.add_artist(
-        Line2D(
-            [x / page.width],
-            [y / page.height],
-            transform=page.figure.transFigure,
-            linestyle="none",
-            marker=kwargs["marker"],
-            markersize=5.5,
-            markerfacecolor=kwargs["color"],
-            markeredgecolor=kwargs["edgecolor"],
-            markeredgewidth=kwargs["linewidth"],
-        )
-    )
+        page.axes(left, band_top - band, legend_w, band), content.frames, extent=content.extent,
+        ncols=ncols, fontsize=LEGEND_FONT,
+    )  # fmt: skip
+    if plan is None:
+        slot = (left + column - inset_w, band_top - band, inset_w, band)
+        draw_locator(page, dataset, content.extent, slot, caption_above=False)
+    footer_top = band_top - band - 0.1
+    return page.paragraphs(left, footer_top, column, items, FOOTER_FONT)
 
 
 def briefing_pdf(

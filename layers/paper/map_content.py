@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +21,7 @@ from geo.errors import TileError
 from geo.tiles import TileSource
 from layers import catalog
 from layers.briefing.view import Bounds, View
+from layers.story import NOTHING, MustShow, event_numbers, must_show
 from layers.user_basemap import USER_BASEMAP, current
 
 #: Offline vector basemap colours (not a layer: always drawn under the layers).
@@ -34,7 +35,9 @@ class MapContent:
 
     ``extent`` (min lon, min lat, max lon, max lat, EPSG:4326) is the view's bounds grown
     to the shape of the map frame; ``frames`` are the layer frames of
-    :func:`layers.features.layer_features` clipped to the extent and simplified.
+    :func:`layers.features.layer_features` clipped to the extent and simplified;
+    ``story`` what must show (:func:`layers.story.must_show`); ``numbers`` the events'
+    numbers (:func:`layers.story.event_numbers`, from the frames before clipping).
     """
 
     view: View
@@ -42,6 +45,8 @@ class MapContent:
     lat0: float
     frames: Mapping[str, gpd.GeoDataFrame]
     land: tuple[BaseGeometry, ...]
+    story: MustShow = NOTHING
+    numbers: Mapping[str, int] = field(default_factory=dict)
     #: The user's basemap drawn instead of the vector land (issue 21), when the view
     #: shows it and one is in force (:func:`paper_basemap`).
     tiles: TileSource | None = None
@@ -86,16 +91,49 @@ def _keep_inside(low: float, high: float, floor: float, ceiling: float) -> tuple
     return low + shift, high + shift
 
 
+def fit_frame(
+    bounds: Bounds, box_in: tuple[float, float], *, flexible: bool
+) -> tuple[Bounds, tuple[float, float]]:
+    """The extent to draw and the size (inches) of the map frame for ``bounds`` in a box
+    of ``box_in`` (width, height) inches.
+
+    ``flexible`` (the extent was chosen for the subject, not by the user): the extent is
+    grown to the box's shape (:func:`fit_extent`) and the map fills the box. Otherwise
+    the extent is ``bounds`` exactly (``--bounds`` honoured) and the frame takes its
+    shape, as large as the box allows; the page lays itself out around it. Either way a
+    frame cut by the region's edge shrinks with it.
+    """
+    if flexible:
+        extent, lat0 = fit_extent(bounds, *box_in)
+    else:
+        extent, lat0 = bounds, (bounds[1] + bounds[3]) / 2
+    width_deg = (extent[2] - extent[0]) * math.cos(math.radians(lat0))
+    height_deg = extent[3] - extent[1]
+    aspect = width_deg / height_deg
+    width, height = box_in
+    if width / height > aspect:
+        width = height * aspect
+    else:
+        height = width / aspect
+    return extent, (width, height)
+
+
 def prepare(
     dataset: Dataset,
     view: View,
     frames: Mapping[str, gpd.GeoDataFrame],
     frame_in: tuple[float, float],
+    *,
+    story: MustShow | None = None,
+    numbers: Mapping[str, int] | None = None,
 ) -> MapContent:
     """Clip and simplify ``frames`` for a map frame of ``frame_in`` inches (width, height).
 
     Geometries stay EPSG:4326; they are clipped to the fitted extent plus a margin and
     simplified to about a thousandth of its width (invisible at print resolution).
+    ``story``: what must show (default: :func:`layers.story.must_show` of the view's day);
+    ``numbers``: the events' numbers (default: :func:`layers.story.event_numbers` of
+    ``frames``; an inset passes its main map's).
     Features the catalogue draws only from a scale on are left out of wider views
     (:func:`at_paper_scale`).
     """
@@ -109,7 +147,12 @@ def prepare(
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
     land = [g for g in land if not g.is_empty]
-    return MapContent(view, extent, lat0, clipped, tuple(land), tiles=paper_basemap(view))
+    if story is None:
+        story = must_show(dataset, frames, [view.day])
+    return MapContent(
+        view, extent, lat0, clipped, tuple(land), story,
+        event_numbers(frames) if numbers is None else numbers, tiles=paper_basemap(view),
+    )  # fmt: skip
 
 
 def paper_basemap(view: View) -> TileSource | None:

@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
@@ -32,13 +33,13 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.model import Source
-from geo.naming import CONVENTIONS
 from layers import styles
 from layers.briefing.print_options import PAPER_SIZES, PrintOptions, banner_colours
 from layers.briefing.view import Bounds, View
 from layers.legend_entries import drawn_legend_entries
 from layers.paper import text_cache
 from layers.paper.map_content import paper_basemap
+from layers.paper.text_metrics import text_width_in
 from layers.user_basemap import USER_BASEMAP, credit
 
 #: Landscape paper sizes in inches (width, height); portrait pages swap them.
@@ -137,13 +138,13 @@ def draw_legend(
     extent: Bounds | None = None,
     ncols: int = 1,
     fontsize: float = 7.0,
-) -> None:
+) -> Legend | None:
     """Draw the legend of what the map draws in ``extent`` into ``ax`` (an empty axes,
-    axis hidden)."""
+    axis hidden); return it (``None`` when nothing is drawn)."""
     ax.set_axis_off()
     items = legend_items(frames, extent)
     if not items:
-        return
+        return None
     legend = ax.legend(
         [h for h, _ in items],
         [label for _, label in items],
@@ -162,6 +163,15 @@ def draw_legend(
         columnspacing=1.2,
     )
     legend.get_title().set_fontweight("bold")
+    return legend
+
+
+def bottom_of(page: Page, artist: Artist) -> float:
+    """The y in inches of the lower edge of ``artist`` drawn on ``page``."""
+    canvas = page.figure.canvas
+    agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(page.figure)
+    extent = artist.get_window_extent(agg.get_renderer())  # type: ignore[no-untyped-call]
+    return float(extent.y0) / page.figure.dpi
 
 
 def uncertain_shown(frames: Mapping[str, gpd.GeoDataFrame]) -> bool:
@@ -229,33 +239,26 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def wrap(text: str, width_in: float, fontsize: float, max_lines: int | None = None) -> list[str]:
-    """Wrap ``text`` to lines fitting ``width_in`` inches at ``fontsize`` points; with
+def wrap(
+    text: str,
+    width_in: float,
+    fontsize: float,
+    max_lines: int | None = None,
+    *,
+    weight: str = "normal",
+    style: str = "normal",
+) -> list[str]:
+    """Wrap ``text`` to lines fitting ``width_in`` inches at ``fontsize`` points, as
+    matplotlib measures them in ``weight`` and ``style`` (bold and italic run wider); with
     ``max_lines``, the last line kept ends with an ellipsis when text was left out."""
     chars = max(10, int(width_in * 72 / (fontsize * CHAR_WIDTH)))
-    return textwrap.wrap(text, chars, max_lines=max_lines, placeholder=" …") or [""]
-
-
-#: Size of a page title, in points.
-TITLE_SIZE = 15.0
-
-
-def title_line(title: str, width_in: float, fontsize: float = TITLE_SIZE) -> str:
-    """A page title as one line fitting ``width_in`` inches: line breaks and runs of
-    spaces become one space, and a title too long for the line ends with "…" (a typed
-    title of several lines or thousands of characters must not run over the map).
-
-    >>> title_line("Two\\n\\nlines", 5.0)
-    'Two lines'
-    """
-    return wrap(" ".join(title.split()), width_in, fontsize, max_lines=1)[0]
-
-
-def subtitle(view: View, when: str | None = None) -> str:
-    """``Situation on 9 November 2020 · place names: Both forms (neutral)`` (``when``
-    instead of the view's date when given)."""
-    day = when or format_date(view.day)
-    return f"Situation on {day}  ·  place names: {CONVENTIONS[view.convention]}"
+    for _ in range(8):
+        lines = textwrap.wrap(text, chars, max_lines=max_lines, placeholder=" …") or [""]
+        widest = max(text_width_in(line, fontsize, weight, style) for line in lines)
+        if widest <= width_in or chars <= 10:
+            return lines
+        chars = max(10, int(chars * width_in / widest) - 1)
+    return lines
 
 
 # --- Page layout ---------------------------------------------------------------------
@@ -305,7 +308,9 @@ class Page:
         down from ``top``; return the y (inches) below them."""
         y = top
         for text, kwargs in items:
-            lines = wrap(text, width, fontsize, MAX_CREDIT_LINES)
+            look = {"weight": kwargs.get("fontweight", "normal"),
+                    "style": kwargs.get("fontstyle", "normal")}  # fmt: skip
+            lines = wrap(text, width, fontsize, MAX_CREDIT_LINES, **look)
             self.text(
                 x, y, "\n".join(lines), fontsize=fontsize, va="top", linespacing=1.25, **kwargs
             )
@@ -373,40 +378,13 @@ def footer_height(items: list[tuple[str, dict[str, Any]]], width: float, fontsiz
     """Height in inches the footer paragraphs take at ``width`` inches (each at most
     :data:`MAX_CREDIT_LINES` lines)."""
     return sum(
-        paragraph_height(len(wrap(t, width, fontsize, MAX_CREDIT_LINES)), fontsize) + 0.03
-        for t, _ in items
+        paragraph_height(
+            len(wrap(t, width, fontsize, MAX_CREDIT_LINES, weight=k.get("fontweight", "normal"))),
+            fontsize,
+        )
+        + 0.03
+        for t, k in items
     )
-
-
-def header(page: Page, view: View, margin: float, *, when: str | None = None) -> float:
-    """Title and subtitle at the top (from the page's print options where given, else the
-    view's title and date line; ``when`` replaces the view's date in it), each one line
-    (:func:`title_line`), the producer and "as of" line at the top right; return the y
-    (inches) below them."""
-    sheet = page.sheet
-    top = page.top - margin
-    width = page.width - 2 * margin
-    title = title_line(sheet.title or view.title, width)
-    page.text(margin, top, title, fontsize=TITLE_SIZE, fontweight="bold", va="top", color=INK)
-    line = title_line(sheet.subtitle, width, 9.5) if sheet.subtitle else subtitle(view, when)
-    page.text(margin, top - 0.34, line, fontsize=9.5, va="top", color="#333333")
-    imprint = imprint_line(sheet)
-    if imprint:
-        page.text(
-            page.width - margin, top + 0.02, imprint, fontsize=7.5, va="top", ha="right",
-            color=MUTED,
-        )  # fmt: skip
-    return top - 0.62
-
-
-def imprint_line(sheet: PrintOptions) -> str:
-    """``Produced by X · Information as of 23 February 2021`` (the parts given), or ''."""
-    parts = []
-    if sheet.producer:
-        parts.append(f"Produced by {sheet.producer}")
-    if sheet.as_of is not None:
-        parts.append(f"Information as of {format_date(sheet.as_of)}")
-    return "  ·  ".join(parts)
 
 
 def page_number(page: Page, number: int, total: int, margin: float) -> None:
@@ -419,11 +397,22 @@ def page_number(page: Page, number: int, total: int, margin: float) -> None:
 
 def greyscale(figure: Figure) -> None:
     """Turn every colour of ``figure`` into its grey of equal luminance (Rec. 709), in
-    place: faces, edges and text of every artist (the boxes around texts too); alpha is
-    kept."""
-    artists = figure.findobj()
-    boxes = [a.get_bbox_patch() for a in artists if isinstance(a, mpl.text.Text)]
-    for artist in [*artists, *(box for box in boxes if box is not None)]:
+    place: faces, edges and text of every artist, the boxes of texts (event markers),
+    the arrows of annotations (leader lines) and the strokes of path effects (halos,
+    casings); alpha is kept."""
+    artists = list(figure.findobj())
+    for artist in list(artists):
+        for extra in (
+            getattr(artist, "get_bbox_patch", lambda: None)(),
+            getattr(artist, "arrow_patch", None),
+        ):
+            if extra is not None:
+                artists.append(extra)
+    for artist in artists:
+        for effect in artist.get_path_effects() or []:
+            style = getattr(effect, "_gc", None)
+            if isinstance(style, dict) and "foreground" in style:
+                style["foreground"] = _grey(style["foreground"])
         for getter, setter in _COLOUR_ACCESSORS:
             get, put = getattr(artist, getter, None), getattr(artist, setter, None)
             if get is None or put is None:
@@ -443,6 +432,13 @@ def greyscale(figure: Figure) -> None:
             grey = rgba[:, :3] @ [0.2126, 0.7152, 0.0722]
             rgba[:, 0] = rgba[:, 1] = rgba[:, 2] = grey
             put(rgba if isinstance(value, np.ndarray) else tuple(rgba[0]))
+
+
+def _grey(colour: Any) -> tuple[float, float, float, float]:
+    """The grey of equal luminance (Rec. 709) of one colour."""
+    red, green, blue, alpha = mpl.colors.to_rgba(colour)
+    grey = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return (grey, grey, grey, alpha)
 
 
 _COLOUR_ACCESSORS = (

@@ -19,6 +19,7 @@ from geo.model import Event, Source
 from layers.briefing.deck import Slide
 from layers.features import view_features
 from layers.paper import page as kit
+from layers.story import event_numbers
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class SlideNotes:
     highlighted: tuple[Evidence, ...]
     sources: tuple[str, ...]
     map_credit: str
+    #: The slide's key judgement (shown on it, issue 22).
+    judgement: str = ""
+    #: The numbered event markers on the map: ``"3 · 8 May 1992 – Armenian forces take
+    #: Shusha"``, in number order (the numbers of :func:`layers.story.event_numbers`).
+    on_map: tuple[str, ...] = ()
 
 
 def full_citation(source: Source) -> str:
@@ -99,7 +105,15 @@ def slide_notes(
     )
     highlighted = tuple(evidence(events[e]) for e in slide.highlight if e in events)
     sources = tuple(full_citation(dataset.source(s)) for s in numbers)
-    return SlideNotes(points, highlighted, sources, map_credit(dataset, frames))
+    marked = event_numbers(frames)
+    on_map = tuple(
+        f"{number} · {event_when(events[e])} – {events[e].title}"
+        for e, number in sorted(marked.items(), key=lambda item: item[1])
+        if e in events
+    )
+    return SlideNotes(
+        points, highlighted, sources, map_credit(dataset, frames), slide.key_judgement, on_map
+    )
 
 
 def map_credit(dataset: Dataset, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
@@ -121,6 +135,8 @@ def notes_lines(notes: SlideNotes) -> list[tuple[str, str]]:
     """The notes as ``(kind, text)`` lines: ``heading``, ``point``, ``quote``, ``event``,
     ``source`` or ``credit``; the PPTX notes and the handout are written from them."""
     lines: list[tuple[str, str]] = []
+    if notes.judgement:
+        lines += [("heading", "Key judgement"), ("point", notes.judgement)]
     if notes.points:
         lines.append(("heading", "Talking points"))
     for number, point in enumerate(notes.points, start=1):
@@ -133,6 +149,9 @@ def notes_lines(notes: SlideNotes) -> list[tuple[str, str]]:
     if notes.highlighted:
         lines.append(("heading", "Highlighted on the map"))
         lines += [("event", f"{i.when} – {i.title} {_refs(i.refs)}") for i in notes.highlighted]
+    if notes.on_map:
+        lines.append(("heading", "Events on the map (numbers as on the markers)"))
+        lines += [("event", line) for line in notes.on_map]
     if notes.sources:
         lines.append(("heading", "Sources"))
         lines += [("source", f"[{n}] {text}") for n, text in enumerate(notes.sources, start=1)]

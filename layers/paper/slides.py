@@ -54,6 +54,7 @@ from layers.briefing.deck import Slide
 from layers.features import view_features
 from layers.paper import map as paper_map
 from layers.paper import page as kit
+from layers.paper.header import fit_lines, subtitle
 from layers.paper.map_content import MapContent, prepare
 from layers.paper.page import Page
 
@@ -66,22 +67,30 @@ PICTURE_DPI = 150.0
 #: zlib level of the slide pictures: 1 writes them about four times faster than the
 #: default 6, for files about a third larger.
 PNG_COMPRESSION = 1
-#: Map frame on the slide: left, top, width, height in inches.
+#: Map frame on the slide: left, top, width, height in inches (the top and height follow
+#: the texts above and below, :func:`slide_layout`).
 PICTURE_FRAME = (0.4, 1.42, 12.53, 5.3)
 #: Share of the picture's width given to the legend.
 LEGEND_SHARE = 0.31
-#: Type sizes on the slide, in points.
-TITLE_PT = 28.0
-MIN_TITLE_PT = 22.0
-AS_OF_PT = 20.0
-MIN_AS_OF_PT = 16.0
+#: Type sizes on the slide, in points: one title size on every slide (issue 22: titles
+#: shrunk by PowerPoint's auto-fit came out 23 to 28 pt), the key judgement, and a source
+#: line readable when projected (at least 14 pt).
+TITLE_PT = 26.0
+AS_OF_PT = 18.0
+MIN_AS_OF_PT = 14.0
+JUDGEMENT_PT = 17.0
+#: Words before the key judgement on the slide.
+JUDGEMENT_LEAD = "Key judgement: "
+NUMBER_PT = 14.0
 #: Legend type on the slide: 18 pt, down to 14 pt only if the entries would not fit.
 LEGEND_PT = 18.0
 MIN_LEGEND_PT = 14.0
-SOURCE_PT = 11.0
+SOURCE_PT = 14.0
 BANNER_PT = 14.0
-#: Highlighted events: ring colour and the legend label.
+#: Highlighted events: ring colour, its size in points across (wide enough to ring a
+#: site symbol and its casing without covering it, issue 22) and the legend label.
 HIGHLIGHT_COLOUR = "#d81b60"
+HIGHLIGHT_RING_PT = 24.0
 HIGHLIGHT_LABEL = "Highlighted event (see notes)"
 
 #: Short caveat of approximate or proposed shapes, for the source line.
@@ -95,7 +104,7 @@ def as_of_line(slide: Slide) -> str:
     """``Situation on 10 November 2020 · place names: ...``; with a comparison,
     ``Situation on 1 December 2020 · compared with 10 November 2020 · names: ...``."""
     if slide.compare is None:
-        return kit.subtitle(slide.view)
+        return subtitle(slide.view)
     day, before = format_date(slide.view.day), format_date(slide.compare.before)
     names = CONVENTIONS[slide.view.convention]
     return f"Situation on {day}  ·  compared with {before}  ·  names: {names}"
@@ -109,7 +118,7 @@ def line_size(text: str, width_in: float, largest: float, smallest: float) -> fl
 
 
 def source_line(
-    dataset: Dataset, slide: Slide, frames: Mapping[str, gpd.GeoDataFrame], limit: int = 230
+    dataset: Dataset, slide: Slide, frames: Mapping[str, gpd.GeoDataFrame], limit: int = 190
 ) -> str:
     """The slide's source line: the article, the publishers of the slide's events (as
     many as fit ``limit`` characters), the boundaries, and the caveat when uncertain
@@ -179,13 +188,16 @@ def draw_panel(
 def few_labels(content: MapContent) -> MapContent:
     """``content`` with labels kept only for the layers whose catalogue label is kept on
     slides, minor features left out (:class:`layers.catalog.Label`: country names and
-    towns and cities); the legend names the rest."""
+    towns and cities), and for every name that must show (:mod:`layers.story`:
+    Nagorno-Karabakh, Syunik, the sites in force, the key places); the legend names the
+    rest."""
     frames: dict[str, gpd.GeoDataFrame] = {}
     for layer_id, frame in content.frames.items():
         spec = catalog.find(layer_id)
         label = spec.label if spec is not None and spec.label and spec.label.on_slides else None
         minor = frame["style_key"].isin(label.minor_styles if label else ())
         kept = ~minor if label else minor  # all False: the layer keeps no label
+        kept = kept | frame["id"].astype(str).isin(content.story.labels)
         if frame.empty or kept.all():
             frames[layer_id] = frame
             continue
@@ -205,8 +217,8 @@ def _draw_highlights(ax: Axes, dataset: Dataset, slide: Slide) -> bool:
         for part in _parts(geometry):
             if part.geom_type == "Point":
                 ax.scatter(
-                    [part.x], [part.y], s=190, facecolor="none", edgecolor=HIGHLIGHT_COLOUR,
-                    linewidth=1.8, zorder=4.6, path_effects=halo,
+                    [part.x], [part.y], s=HIGHLIGHT_RING_PT**2, facecolor="none",
+                    edgecolor=HIGHLIGHT_COLOUR, linewidth=1.8, zorder=4.6, path_effects=halo,
                 )  # fmt: skip
             elif isinstance(part, LineString):
                 lines = LineCollection(
@@ -335,42 +347,62 @@ def fit_picture(
 # --- Layout of a slide ------------------------------------------------------------
 
 
-#: Width of a character as a share of the type size, for bold titles (wide fallback fonts
-#: such as DejaVu Sans Bold included).
-TITLE_CHAR_WIDTH = 0.62
-
-
 @dataclass(frozen=True)
 class SlideLayout:
-    """Where things go on a slide (inches): a title of one or two lines, the situation
-    line, the picture frame (left, top, width, height) and the source line."""
+    """Where things go on a slide (inches; boxes are left, top, width, height): the title
+    in :data:`TITLE_PT` (one size on every slide: one or two lines, then shortened with
+    "…"), the situation line, the key judgement (one or two lines), the picture frame,
+    the source line (:data:`SOURCE_PT`, at most two lines) and the slide number."""
 
     title_pt: float
+    title_lines: tuple[str, ...]
     title_box: tuple[float, float, float, float]
     as_of_box: tuple[float, float, float, float]
+    judgement_lines: tuple[str, ...]
+    judgement_box: tuple[float, float, float, float]
     picture_frame: tuple[float, float, float, float]
+    source_lines: tuple[str, ...]
     source_box: tuple[float, float, float, float]
+    number_box: tuple[float, float, float, float]
 
 
-def slide_layout(title: str) -> SlideLayout:
-    """The layout for ``title``: one line at :data:`TITLE_PT` down to
-    :data:`MIN_TITLE_PT`, else two lines at the larger of the two that fits (the
-    picture frame gives up the room of the second line)."""
-    left, top, width, height = PICTURE_FRAME
-    longest = max((len(line) for line in title.splitlines()), default=1)
-    one_line = width * 72 / (max(longest, 1) * TITLE_CHAR_WIDTH)
-    lines = len(title.splitlines()) or 1
-    if lines == 1 and one_line >= MIN_TITLE_PT:
-        size, extra = min(TITLE_PT, float(int(one_line))), 0.0
-    else:
-        size, extra = (24.0 if one_line * 2 >= 24.0 else MIN_TITLE_PT), 0.4
-    source_top = top + height + 0.02
-    return SlideLayout(
-        title_pt=size,
-        title_box=(left, 0.34, width, 0.62 + extra),
-        as_of_box=(left, 0.98 + extra, width, 0.42),
-        picture_frame=(left, top + extra, width, height - extra),
-        source_box=(left, source_top, width, 0.42),
+#: Inches of one line of type of ``size`` points (line spacing 1.2).
+def _line_in(size: float) -> float:
+    return size * 1.2 / 72
+
+
+def slide_layout(
+    title: str, judgement: str = "", source: str = "", *, banner: bool = False
+) -> SlideLayout:
+    """The layout of a slide titled ``title`` with its key ``judgement`` and ``source``
+    line: every text measured, so the picture takes what is left."""
+    left, width = PICTURE_FRAME[0], PICTURE_FRAME[2]
+    top = 0.38 if banner else 0.3
+    title_lines = tuple(fit_lines(title, width, TITLE_PT, weight="bold", max_lines=2))
+    title_h = len(title_lines) * _line_in(TITLE_PT) + 0.05
+    as_of_top = top + title_h
+    judgement_top = as_of_top + _line_in(AS_OF_PT) + 0.06
+    judgement_lines = (
+        tuple(fit_lines(f"{JUDGEMENT_LEAD}{judgement}", width, JUDGEMENT_PT, weight="bold"))
+        if judgement
+        else ()
     )
-
-
+    judgement_h = len(judgement_lines) * _line_in(JUDGEMENT_PT)
+    bottom = SLIDE_SIZE[1] - (0.36 if banner else 0.22)
+    source_lines = tuple(fit_lines(source, width - 1.0, SOURCE_PT, max_lines=2)) if source else ()
+    source_h = max(1, len(source_lines)) * _line_in(SOURCE_PT)
+    source_top = bottom - source_h
+    picture_top = judgement_top + judgement_h + 0.08
+    picture_h = source_top - 0.06 - picture_top
+    return SlideLayout(
+        title_pt=TITLE_PT,
+        title_lines=title_lines,
+        title_box=(left, top, width, title_h),
+        as_of_box=(left, as_of_top, width, _line_in(AS_OF_PT)),
+        judgement_lines=judgement_lines,
+        judgement_box=(left, judgement_top, width, judgement_h),
+        picture_frame=(left, picture_top, width, picture_h),
+        source_lines=source_lines,
+        source_box=(left, source_top, width - 1.0, source_h),
+        number_box=(left + width - 0.9, source_top, 0.9, _line_in(NUMBER_PT)),
+    )

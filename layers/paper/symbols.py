@@ -1,7 +1,10 @@
 """The layers of a paper map drawn into an Axes (EPSG:4326): the land, then every
 feature with its palette style (:mod:`layers.styles`), areas under lines under points,
 each in the catalogue's draw order; a point symbol that would be mostly hidden by one
-drawn above it gives way (:func:`give_way`).
+drawn above it gives way (:func:`give_way`). Hollow symbols and white casings keep the
+ground under a site readable and an overlay visible over either holder (issue 22); the
+points of an event layer (:attr:`layers.catalog.LayerSpec.event_markers`) are not drawn
+here but as numbered markers (:mod:`layers.paper.markers`).
 """
 
 from __future__ import annotations
@@ -13,16 +16,20 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.affinity
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
-from shapely.geometry import MultiPolygon, Polygon
+from matplotlib.patheffects import withStroke
+from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from geo.metric import line_parts
 from layers import catalog, styles
+from layers.community_features import LINE_STYLE
+from layers.features import place_feature_id
 from layers.paper.basemap_tiles import draw_basemap_tiles
 from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent
 
@@ -76,9 +83,12 @@ def draw_layers(ax: Axes, content: MapContent) -> list[Symbol]:
     ax.apply_aspect()
     orders = draw_orders(content.frames)
     points = _point_groups(content, orders)
+    facts = fact_points(content)
     symbols: list[Symbol] = []
     for layer_id, frame in content.frames.items():
         draw_order = orders[layer_id]
+        if marked(layer_id):
+            frame = frame[~frame.geom_type.isin(("Point", "MultiPoint"))]
         for (key, status, geom_type), group in frame.groupby(
             ["style_key", "status", frame.geom_type], sort=True
         ):
@@ -87,11 +97,108 @@ def draw_layers(ax: Axes, content: MapContent) -> list[Symbol]:
             if str(geom_type).endswith("Point"):
                 above = [g for g in points if g[0] > draw_order]
                 placed = give_way(ax, list(group.geometry), half_pt(look), above)
+                placed = clear_of(ax, placed, facts, look)
                 symbols += placed
                 _draw_points(ax, placed, look, zorder)
             else:
                 _draw_geometries(ax, list(group.geometry), look, str(geom_type), zorder)
+    draw_facts(ax, content)
     return symbols
+
+
+#: Ground whose holder changed and whose part on the page is smaller than this (points
+#: across) is drawn again above every line and outline (facts above decoration).
+FACT_MAX_PT = 30.0
+#: Stacking rank of that ground: above lines (3.x), below point symbols (4.x).
+FACT_ZORDER = 3.95
+
+
+def small_changes(ax: Axes, content: MapContent) -> list[BaseGeometry]:
+    """The parts of the ground whose holder changed (``content.story.changed``) inside
+    the extent that are smaller than :data:`FACT_MAX_PT` across on the page (EPSG:4326)."""
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    per_pt = figure.dpi / 72
+    inner = box(*content.extent)
+    small = []
+    for area in content.story.changed:
+        clipped = area.intersection(inner)
+        for part in getattr(clipped, "geoms", [clipped]):
+            if part.is_empty or part.area == 0:
+                continue
+            (x0, y0), (x1, y1) = ax.transData.transform(np.reshape(part.bounds, (2, 2)))
+            if max(abs(x1 - x0), abs(y1 - y0)) < FACT_MAX_PT * per_pt:
+                small.append(part)
+    return small
+
+
+#: Radius in points of the ground kept clear around a place whose holder changed: its
+#: holder is drawn again there above every line (its town ring shows it inside).
+FACT_DISC_PT = 5.0
+
+
+def fact_discs(ax: Axes, content: MapContent) -> list[BaseGeometry]:
+    """Discs on the page (ellipses in EPSG:4326 degrees) of :data:`FACT_DISC_PT` points
+    around the places whose holder changed (:func:`fact_points`)."""
+    points = fact_points(content)
+    if not points:
+        return []
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    radius_px = FACT_DISC_PT * figure.dpi / 72
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    discs = []
+    for point in points:
+        x, y = to_display.transform(point)
+        (x1, _), (_, y1) = to_data.transform([(x + radius_px, y), (x, y + radius_px)])
+        rx, ry = abs(x1 - point[0]), abs(y1 - point[1])
+        disc = shapely.Point(0, 0).buffer(1.0, quad_segs=8)
+        discs.append(shapely.affinity.translate(shapely.affinity.scale(disc, rx, ry,
+                                                origin=(0, 0)), *point))  # fmt: skip
+    return discs
+
+
+def draw_facts(ax: Axes, content: MapContent) -> None:
+    """Draw again, opaque and above every line and outline, the holder of the ground whose
+    holder changed where it is small on the page, and around each place whose holder
+    changed (a town taken, such as Shusha on 10 November 2020, :func:`fact_discs`): no
+    outline, casing or hatching of another layer hides it."""
+    _redraw_holders(ax, content, small_changes(ax, content), edges=True)
+    # around a place taken: its holder only (the approximate-line band yields to the fact)
+    _redraw_holders(ax, content, fact_discs(ax, content), edges=False)
+
+
+def _redraw_holders(
+    ax: Axes, content: MapContent, shapes: list[BaseGeometry], *, edges: bool
+) -> None:
+    """The holders' areas inside ``shapes`` drawn again at :data:`FACT_ZORDER` (with their
+    outline where ``edges``; else without, and without the approximate-line band)."""
+    if not shapes:
+        return
+    ground = shapely.union_all(shapes)
+    for layer_id, frame in content.frames.items():
+        spec = catalog.find(layer_id)
+        if spec is None or not spec.carries_holder or frame.empty:
+            continue
+        for row in frame.itertuples(index=False):
+            if not edges and str(row.style_key) == LINE_STYLE:
+                continue
+            part = row.geometry.intersection(ground)
+            if part.is_empty or not isinstance(part, Polygon | MultiPolygon):
+                continue
+            look = styles.style(str(row.style_key), str(row.status))
+            patch = PathPatch(
+                polygon_path(part), facecolor=styles.composite(look, LAND_COLOUR),
+                edgecolor=look.color if edges else "none", linewidth=0.5 if edges else 0.0,
+                hatch=look.hatch if edges else None, zorder=FACT_ZORDER,
+            )  # fmt: skip
+            ax.add_patch(patch)
+
+
+def marked(layer_id: str) -> bool:
+    """Whether the layer's points are drawn as numbered event markers."""
+    spec = catalog.find(layer_id)
+    return spec is not None and spec.event_markers
 
 
 def draw_orders(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, float]:
@@ -113,6 +220,8 @@ def _point_groups(
     """``(draw_order, half size in points, coordinates)`` of every point style drawn."""
     groups: list[tuple[float, float, np.ndarray]] = []
     for layer_id, frame in content.frames.items():
+        if marked(layer_id):
+            continue
         points = frame[frame.geom_type.isin(("Point", "MultiPoint"))]
         for key, group in points.groupby("style_key", sort=True):
             coords = shapely.get_coordinates(np.asarray(list(group.geometry), dtype=object))
@@ -172,6 +281,60 @@ def give_way(
     return symbols
 
 
+#: Points a symbol keeps between its edge and a place whose holder changed.
+FACT_CLEARANCE_PT = 3.0
+
+
+def fact_points(content: MapContent) -> list[tuple[float, float]]:
+    """The points (EPSG:4326) no symbol may cover: the places on the map whose holder
+    changed in the story's window (``content.story``)."""
+    wanted = {place_feature_id(p) for p in content.story.changed_places}
+    points = []
+    for frame in content.frames.values():
+        if frame.empty:
+            continue
+        rows = frame[frame["id"].isin(wanted) & (frame.geom_type == "Point")]
+        points += [(g.x, g.y) for g in rows.geometry]
+    return points
+
+
+def clear_of(
+    ax: Axes, symbols: list[Symbol], facts: list[tuple[float, float]], look: styles.Style
+) -> list[Symbol]:
+    """``symbols`` moved off the places whose holder changed (``facts``): a symbol (with
+    its casing) covering such a place, other than the place's own ring, is moved straight
+    away from it until it keeps :data:`FACT_CLEARANCE_PT` points clear; a tick then joins
+    it to its true place (facts above decoration, issue 22)."""
+    if not facts:
+        return symbols
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    per_pt = figure.dpi / 72
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    reach = symbols[0].half_pt * 1.42 + (1.0 if look.casing else 0.0) if symbols else 0.0
+    moved = []
+    for symbol in symbols:
+        here = to_display.transform((symbol.x, symbol.y))
+        for fact in facts:
+            if _same(symbol.home, fact):
+                continue
+            centre = to_display.transform(fact)
+            away = here - centre
+            gap = float(np.hypot(*away)) / per_pt
+            need = reach + FACT_CLEARANCE_PT
+            if gap >= need:
+                continue
+            unit = away / np.hypot(*away) if gap > 0.01 else np.array([0.0, 1.0])
+            here = centre + unit * need * per_pt
+        x, y = to_data.transform(here)
+        moved.append(Symbol(float(x), float(y), symbol.half_pt, symbol.home))
+    return moved
+
+
+def _same(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) < 1e-7 and abs(a[1] - b[1]) < 1e-7
+
+
 def _draw_points(ax: Axes, symbols: list[Symbol], look: styles.Style, zorder: float) -> None:
     kwargs = styles.matplotlib_style(look, "Point")
     moved = [s for s in symbols if (s.x, s.y) != s.home]
@@ -180,6 +343,7 @@ def _draw_points(ax: Axes, symbols: list[Symbol], look: styles.Style, zorder: fl
         ax.add_collection(
             LineCollection(ticks, colors=look.color, linewidths=0.6, zorder=zorder - 0.0005)
         )
+    casing = [withStroke(linewidth=kwargs["linewidth"] + 1.4, foreground=look.casing)]
     ax.scatter(
         [s.x for s in symbols],
         [s.y for s in symbols],
@@ -190,6 +354,7 @@ def _draw_points(ax: Axes, symbols: list[Symbol], look: styles.Style, zorder: fl
         linewidth=kwargs["linewidth"],
         alpha=kwargs["alpha"],
         zorder=zorder,
+        path_effects=casing if look.casing else [],
     )
 
 
@@ -197,6 +362,8 @@ def _draw_geometries(
     ax: Axes, geometries: list[BaseGeometry], look: styles.Style, geom_type: str, zorder: float
 ) -> None:
     kwargs = styles.matplotlib_style(look, geom_type)
+    if look.casing:
+        _draw_casing(ax, geometries, look, geom_type, zorder)
     if geom_type.endswith("LineString"):
         segments = [np.asarray(line.coords) for g in geometries for line in line_parts(g)]
         collection = LineCollection(
@@ -212,6 +379,33 @@ def _draw_geometries(
     else:
         patches = [PathPatch(polygon_path(g)) for g in geometries]
         ax.add_collection(PatchCollection(patches, zorder=zorder, **kwargs))
+
+
+#: Points a casing is wider than the line or outline it lies under.
+CASING_EXTRA_PT = 2.2
+
+
+def _draw_casing(
+    ax: Axes, geometries: list[BaseGeometry], look: styles.Style, geom_type: str, zorder: float
+) -> None:
+    """The white casing under an overlay's line or outline (solid, a little wider)."""
+    width = look.weight * 0.75 + CASING_EXTRA_PT
+    if geom_type.endswith("LineString"):
+        segments = [np.asarray(line.coords) for g in geometries for line in line_parts(g)]
+    else:
+        segments = [
+            np.asarray(ring.coords)
+            for g in geometries
+            for polygon in (g.geoms if isinstance(g, MultiPolygon) else [g])
+            if isinstance(polygon, Polygon)
+            for ring in (polygon.exterior, *polygon.interiors)
+        ]
+    casing = LineCollection(
+        segments, colors=look.casing, linewidths=width, zorder=zorder - 0.0004, alpha=0.9
+    )
+    casing.set_capstyle("round")
+    casing.set_joinstyle("round")
+    ax.add_collection(casing)
 
 
 def polygon_path(geometry: BaseGeometry) -> MplPath:

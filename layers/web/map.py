@@ -26,6 +26,7 @@ from geo import settings
 from geo.dataset import Dataset
 from geo.errors import TileError
 from geo.tiles import TileSource
+from layers.briefing.print_options import PrintOptions, banner_colours, imprint_line
 from layers.briefing.view import Bounds, View
 from layers.catalog import LAND_BOUNDARIES, MIN_ZOOMS, layer
 from layers.features import view_features
@@ -98,6 +99,9 @@ body.bm-page { display: flex; flex-direction: column; margin: 0; font: 13px syst
 body.bm-page .folium-map { order: 1; flex: none; }
 body.bm-page .bm-sources { order: 2; padding: 4px 12px; }
 body.bm-page .bm-sources h2 { font-size: 14px; }
+body.bm-page .bm-banner { order: 0; padding: 3px 12px; font-weight: bold; text-align: center; }
+body.bm-page .bm-banner.bm-bottom { order: 3; }
+body.bm-page .bm-asof { order: 0; padding: 2px 12px; color: #555; }
 </style>
 """
 
@@ -250,14 +254,34 @@ def _inline_leaflet(fmap: folium.Map) -> None:
     header.add_child(Verbatim(f"<script>{assets.leaflet_js()}</script>"), name="leaflet_js")
 
 
-def standalone_html(dataset: Dataset, view: View) -> str:
+def marking_html(sheet: PrintOptions | None) -> tuple[str, str]:
+    """The classification banner of the print options as the page's first and last
+    element (coloured like the paper banner), with the producer and "as of" line under
+    the first; ``('', '')`` without them. User text: escaped."""
+    if sheet is None or not (sheet.banner or sheet.as_of or sheet.producer):
+        return "", ""
+    top = bottom = ""
+    if sheet.banner:
+        background, ink = banner_colours(sheet.banner)
+        style = f"background:{background};color:{ink}"
+        text = escape_text(sheet.banner)
+        top = f"<div class='bm-banner bm-top' role='note' style='{style}'>{text}</div>"
+        bottom = f"<div class='bm-banner bm-bottom' role='note' style='{style}'>{text}</div>"
+    if imprint := imprint_line(sheet):
+        top += f"<div class='bm-asof'>{escape_text(imprint)}</div>"
+    return top, bottom
+
+
+def standalone_html(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:
     """A complete, self-contained HTML page of the map for ``view``.
 
     Only the view's layers, as they stood on ``view.day``, in its naming convention,
     fitted to ``view.bounds``; with title, date stamp, a legend of what is drawn, a scale
-    bar and the sources of every feature shown. Leaflet is inlined (no network needed
-    with the vector basemap). The user's basemap is drawn from its URL template; a local
-    package (served by the app only) gives way to the vector basemap.
+    bar and the sources of every feature shown; the classification banner of ``sheet``
+    at the top and bottom of the page with its "as of" date (issue 22). Leaflet is
+    inlined (no network needed with the vector basemap). The user's basemap is drawn from
+    its URL template; a local package (served by the app only) gives way to the vector
+    basemap.
     """
     frames = view_features(dataset, view)
     tiles = _user_tiles() if view.basemap == USER_BASEMAP else None
@@ -273,6 +297,11 @@ def standalone_html(dataset: Dataset, view: View) -> str:
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = figure_of(fmap)
     root.title = escape_text(view.title)
+    top, bottom = marking_html(sheet)
+    if top:
+        root.html.add_child(Verbatim(top), name="marking_top")
     root.html.add_child(Verbatim(_sources_html(dataset, frames)), name="sources")
+    if bottom:
+        root.html.add_child(Verbatim(bottom), name="marking_bottom")
     root.html.add_child(Verbatim("<script>document.body.classList.add('bm-page');</script>"))
     return str(root.render())

@@ -153,3 +153,23 @@ def test_consistency_fields_are_validated(make_data_dir: MakeDataDir) -> None:
     assert len(problems) == 2, problems
     assert any("'boundary_note': needs 'country'" in p for p in problems)
     assert any("'not_held_by'" in p and "'russian'" in p for p in problems)
+
+
+def test_site_strength_is_sourced_text(make_data_dir: MakeDataDir) -> None:
+    """A site's ``strength`` (issue 22) is text with its own sources; a bad one is a
+    problem on the field, naming what is wrong."""
+    sites = copy.deepcopy(SITES)
+    sites[0]["strength"] = {"text": "1,960 servicemen", "sources": ["src-a"]}
+    data = load_dataset(make_data_dir(sites=sites))
+    strength = data.sites[0].strength
+    assert strength is not None
+    assert (strength.text, strength.sources) == ("1,960 servicemen", ("src-a",))
+    sites[0]["strength"] = {"text": "", "sources": ["nowhere"]}
+    with pytest.raises(DataError) as caught:
+        load_dataset(make_data_dir(sites=sites))
+    (problem,) = caught.value.problems
+    assert "field 'strength'" in problem and "text must be" in problem
+    assert "unknown source id 'nowhere'" in problem
+    sites[0]["strength"] = "about two thousand"
+    with pytest.raises(DataError, match="must be a mapping of text and sources"):
+        load_dataset(make_data_dir(sites=sites))

@@ -283,9 +283,10 @@ def test_the_pptx_has_a_titled_16_9_slide_per_deck_slide_with_one_unstretched_pi
     width, height = presentation.slide_width, presentation.slide_height
     assert width is not None and height is not None
     assert width / height == pytest.approx(16 / 9, rel=1e-3)
-    assert len(presentation.slides) == len(deck.slides)
-    for page, slide in zip(presentation.slides, deck.slides, strict=True):
-        assert page.shapes.title is not None and page.shapes.title.text == slide.title
+    assert len(presentation.slides) == len(deck.slides) + 1  # the cover first (issue 22)
+    for page, slide in zip(list(presentation.slides)[1:], deck.slides, strict=True):
+        assert page.shapes.title is not None
+        assert " ".join(page.shapes.title.text.split()) == slide.title
         pictures = [s for s in page.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == 1
         picture = pictures[0]
@@ -307,7 +308,7 @@ def test_the_speaker_notes_hold_the_points_quotes_and_full_citations(
     deck, data = article_pptx
     presentation = Presentation(io.BytesIO(data))
     events = {e.id: e for e in dataset.events}
-    for page, slide in zip(presentation.slides, deck.slides, strict=True):
+    for page, slide in zip(list(presentation.slides)[1:], deck.slides, strict=True):
         notes = page.notes_slide.notes_text_frame.text
         for point in slide.points:
             assert point.text in notes
@@ -351,10 +352,10 @@ def test_hostile_text_is_literal_in_the_pptx_text_and_notes(
     small: Dataset, hostile_deck: dk.Deck
 ) -> None:
     presentation = Presentation(io.BytesIO(deck_files.deck_pptx(small, hostile_deck)))
-    page = presentation.slides[0]
+    page = presentation.slides[1]  # after the cover
     texts = "\n".join(s.text_frame.text for s in page.shapes if s.has_text_frame)
     notes = page.notes_slide.notes_text_frame.text
-    assert "Slide " + HOSTILE_TEXT in texts
+    assert " ".join(("Slide " + HOSTILE_TEXT).split()) in " ".join(texts.split())
     assert "Point " + HOSTILE_TEXT in notes
     assert "SECRET {{7*7}}" in texts and "49" not in texts
 
@@ -371,8 +372,10 @@ def test_hostile_text_is_literal_in_the_handout(small: Dataset, hostile_deck: dk
 def test_the_handout_has_a_page_per_slide_with_its_notes(small: Dataset, tmp_path: Path) -> None:
     deck = df.load_deck(write(tmp_path, GOOD), small)
     reader = PdfReader(io.BytesIO(deck_files.handout_pdf(small, deck)))
-    assert len(reader.pages) == 2
-    first = reader.pages[0].extract_text()
+    texts = [page.extract_text() for page in reader.pages]
+    starts = [t for t in texts if "notes continued" not in t]
+    assert len(starts) == 2  # one page per slide (its notes may go on to another)
+    first = "\n".join(texts[: texts.index(starts[1])])
     assert "Slide 1 of 2" in first and "Talking points" in first
     assert "Something happened." in first and "“It happened.”" in first
     assert "Somebody, 'A page'. https://example.org/a" in first
@@ -397,7 +400,7 @@ def test_the_cli_writes_a_deck_and_reports_a_broken_one(
     out = tmp_path / "brief.pptx"
     args = ["--deck", str(deck_path), "--out", str(out), "--data-dir", str(folder)]
     assert deck_export.main(args) == 0
-    assert len(Presentation(str(out)).slides) == 2
+    assert len(Presentation(str(out)).slides) == 3  # the cover and the two slides
     assert "2 slides" in capsys.readouterr().out
     broken = write(tmp_path, BAD, "bad.yaml")
     handout = tmp_path / "handout.pdf"
@@ -415,3 +418,39 @@ def test_deck_text_is_normalised_like_data_text() -> None:
     slide = dk.Slide(View(title="Ko\u0308ln \ufeff"), points=(point,))
     assert slide.title == "Köln"
     assert dk.Deck("\u200bDeck", (slide,), classification="\ufeffSECRET").classification == "SECRET"
+
+
+def test_the_pptx_opens_with_a_cover_and_numbers_every_slide(
+    article_pptx: tuple[dk.Deck, bytes],
+) -> None:
+    """Issue 22: a cover slide (title, dates, subject), then on every slide its number,
+    its key judgement as a visible line, one title size and a source line of 14 pt or
+    more (11 pt could not be read when projected)."""
+    deck, data = article_pptx
+    pages = list(Presentation(io.BytesIO(data)).slides)
+    cover, rest = pages[0], pages[1:]
+    cover_text = " ".join(
+        " ".join(s.text_frame.text.split()) for s in cover.shapes if s.has_text_frame
+    )
+    assert deck.title in cover_text
+    assert "Situations from " in cover_text and f"{len(deck.slides)} slides" in cover_text
+    assert not [s for s in cover.shapes if s.shape_type == 13]  # no map on the cover
+    count = len(deck.slides)
+    title_sizes: set[int] = set()
+    for number, (page, slide) in enumerate(zip(rest, deck.slides, strict=True), start=1):
+        boxes = [s for s in page.shapes if s.has_text_frame]
+        texts = [" ".join(s.text_frame.text.split()) for s in boxes]
+        assert f"{number} / {count}" in texts
+        if slide.key_judgement:
+            body = [t for s, t in zip(boxes, texts, strict=True) if s != page.shapes.title]
+            assert any(slide.key_judgement[:40] in t for t in body), slide.title
+        (source,) = [s for s, t in zip(boxes, texts, strict=True) if t.startswith("Sources:")]
+        sizes = [r.font.size for p in source.text_frame.paragraphs for r in p.runs]
+        assert sizes and all(size is not None and size.pt >= 14 for size in sizes)
+        title = page.shapes.title
+        assert title is not None
+        title_sizes |= {
+            r.font.size for p in title.text_frame.paragraphs for r in p.runs if r.font.size
+        }
+    assert len(title_sizes) == 1  # one title size, never auto-shrunk
+    assert any(slide.key_judgement for slide in deck.slides)

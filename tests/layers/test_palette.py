@@ -91,3 +91,46 @@ def test_the_simulation_can_tell_apart_what_deficient_vision_confuses() -> None:
     matrix = SIMULATIONS["deuteranopia"]
     deuteranope = float(np.linalg.norm(lab(matrix @ red) - lab(matrix @ green)))
     assert normal > 3 * deuteranope
+
+
+def overlay_contrast(key: str, ground: np.ndarray, matrix: np.ndarray | None = None) -> float:
+    """How far the ink of overlay ``key`` that stands out most (its line, its casing, a
+    point symbol's fill) lies from ``ground`` (linear RGB): CIE L* difference, or, with a
+    colour-vision ``matrix``, CIE76 difference of the simulated colours."""
+    look = styles.style(key, "confirmed")
+    inks = [look.color, *([look.casing] if look.casing else [])]
+    if look.marker and look.fill and not look.hollow:
+        inks.append(look.fill)
+    if matrix is None:
+        return max(float(abs(lab(linear(rgb(ink)))[0] - lab(ground)[0])) for ink in inks)
+    return max(
+        float(np.linalg.norm(lab(matrix @ linear(rgb(ink))) - lab(matrix @ ground)))
+        for ink in inks
+    )
+
+
+@pytest.mark.parametrize("holder", HOLDERS)
+@pytest.mark.parametrize("key", styles.OVERLAY_KEYS)
+def test_overlays_keep_greyscale_contrast_against_both_holders(key: str, holder: str) -> None:
+    """Issue 22: the peacekeeping HQ, zone and corridor disappeared into the dark grey of
+    the Armenian-held area on greyscale prints."""
+    ground = drawn(holder, "confirmed")
+    assert overlay_contrast(key, ground) >= styles.OVERLAY_LIGHTNESS_MARGIN
+
+
+@pytest.mark.parametrize("deficiency", sorted(SIMULATIONS))
+@pytest.mark.parametrize("holder", HOLDERS)
+@pytest.mark.parametrize("key", styles.OVERLAY_KEYS)
+def test_overlays_stay_apart_from_both_holders_with_colour_vision_deficiencies(
+    key: str, holder: str, deficiency: str
+) -> None:
+    ground = drawn(holder, "confirmed")
+    assert overlay_contrast(key, ground, SIMULATIONS[deficiency]) >= styles.HOLDER_CVD_MARGIN
+
+
+def test_article_and_context_events_differ_in_greyscale() -> None:
+    article, context = (
+        lab(linear(rgb(styles.style(key, "confirmed").fill or "")))[0]
+        for key in ("event", "event-context")
+    )
+    assert abs(article - context) >= styles.EVENT_LIGHTNESS_MARGIN

@@ -150,7 +150,7 @@ def test_qml_follows_the_one_style_definition() -> None:
     options = [(o.get("name"), o.get("value")) for o in root.iter("Option")]
     assert ("style", "diagonal_x") in options  # hatch 'xx'
     assert ("customdash", "6;4") in options
-    assert ("line_color", "200,16,46,255") in options
+    assert ("line_color", "165,13,37,255") in options  # #a50d25, issue 22
     line = layer_qml("ceasefire-line", "lines", ["ceasefire-line"])
     assert 'name="customdash" value="8;4"' in line and "179,38,30,255" in line
 
@@ -265,8 +265,8 @@ def test_csv_cells_cannot_run_as_formulas(make_data_dir: MakeDataDir) -> None:
     formula = '=HYPERLINK("https://example.org/x","click")'
     sites = [dict(SITES[0], name=formula, operator="+1+1", note="@SUM(A1)")]
     data = load_dataset(make_data_dir(sites=sites))
-    text = export_bytes(data, View(day=DAY, layers=("russian-bases",)), "csv").decode()
-    rows = list(csv.DictReader(io.StringIO(text)))
+    text = export_bytes(data, View(day=DAY, layers=("russian-bases",)), "csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))  # after the marking line
     assert len(rows) == 1
     row = rows[0]
     assert row["label"] == "'" + formula and row["operator"] == "'+1+1"

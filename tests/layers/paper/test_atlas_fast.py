@@ -18,7 +18,7 @@ from layers.briefing.view import View
 from layers.paper import atlas as paper_atlas
 from layers.paper import layouts, page
 from layers.paper.atlas import AtlasPlan
-from layers.paper.labels import text_box
+from layers.paper.text_metrics import text_box
 from tests.conftest import MakeDataDir
 
 BOUNDS = (44.8, 39.8, 47.2, 41.2)

@@ -95,7 +95,6 @@ NO_RUSSIAN_FORM = {
     *(
         f"place-{i}"
         for i in (
-            "sev-lich",
             "verin-shorzha",
             "jermuk",
             "yeghegnadzor",

@@ -161,6 +161,16 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "ria24.today",  # reposts of Sputnik Armenia
     "embedy.cc",
     "groups.google.com",  # forum posts reproducing other pages
+    # Copies met by the research on the story to today (issue 23): Wikipedia mirrors and
+    # offline copies, an RSS mirror, a site mirror, press-release reposts, aggregators.
+    "the-uncensored-wiki.com",
+    "duhoctrungquoc.vn",
+    "rssing.com",
+    "vecto.digital",
+    "ieu-monitoring.com",
+    "einpresswire.com",
+    "buzzplus.fr",
+    "asian-news.net",
     # met for the roads, rivers and lakes of issue 21 (December 2026)
     "haohe.fun",  # kiwix snapshots of Wikipedia
     "restivo.info",

@@ -188,22 +188,25 @@ def _rewrite(
     if file == "sources":
         out["url"] = JS_URL if index % 2 == 0 else f"{OUTSIDE_URL}/{record['id']}"
     if file == "communities":
-        out["held"] = [_rewrite_held(period) for period in record["held"]]
+        out["held"] = [_rewrite_held(p, long=i == 0) for i, p in enumerate(record["held"])]
     if file == "events" and not out.get("quote"):  # a quote needs its source
         out["quote"] = hostile("Quote.", long=True)
         out["quote_source"] = record["sources"][0]
     return out
 
 
-def _rewrite_held(period: dict[str, Any]) -> dict[str, Any]:
-    """A held period with the payload in its text fields (every one gets a note)."""
+def _rewrite_held(period: dict[str, Any], *, long: bool) -> dict[str, Any]:
+    """A held period with the payload in its text fields (every one gets a note); the
+    10,000-character string only where ``long`` (the first period of each community: with
+    it in every period the file would pass the 5 MiB limit of a data file)."""
     out = dict(period)
     for field in HELD_TEXT_FIELDS:
         value = out.get(field)
         if isinstance(value, str):
-            out[field] = hostile(value, long=field in LONG_FIELDS, lead=_LEADS.get(field, ""))
+            is_long = long and field in LONG_FIELDS
+            out[field] = hostile(value, long=is_long, lead=_LEADS.get(field, ""))
     if "note" not in out:
-        out["note"] = hostile("Note.", long=True, lead=FORMULA)
+        out["note"] = hostile("Note.", long=long, lead=FORMULA)
     return out
 
 
@@ -234,10 +237,17 @@ def _rewrite_deck(deck: dict[str, Any]) -> dict[str, Any]:
 _SITE_PLACES = ("goris", "kapan")
 
 
+def _on_article_day(site: dict[str, Any]) -> bool:
+    day = settings.ARTICLE_DATE.isoformat()
+    return str(site.get("start") or "") <= day < str(site.get("end") or "9999")
+
+
 def missing_kinds(sites: list[dict[str, Any]], source_id: str) -> list[dict[str, Any]]:
     """A made-up site (on :data:`_SITE_PLACES`, from 1992 on, status ``approximate``) of
-    every kind of :data:`geo.settings.SITE_KINDS` no record of ``sites`` has."""
-    held = {site["kind"] for site in sites}
+    every kind of :data:`geo.settings.SITE_KINDS` no record of ``sites`` has on the
+    article's day (the exports of the hostile copy show that day; the EU mission and the
+    checkpoint of the story after it come later)."""
+    held = {site["kind"] for site in sites if _on_article_day(site)}
     first, second = _SITE_PLACES
     areas = ("eu-mission-area", "peacekeeping-zone", "corridor", "proposed-deployment")
     shapes: dict[str, dict[str, Any]] = {"transit-route": {"path": [first, second]}}

@@ -5,18 +5,13 @@ article (EU mission, border-guard post, checkpoint, transit route).
 Everything here is made up, for tests only, on the tiny geography of
 tests/conftest.py (``make_data_dir``): the places Alpha (west, "Armenia") and Beta (east,
 "Azerbaijan"). Nothing is a fact; the records cite the synthetic source ``src-a``. The
-browser test of a 2024 date (:func:`write_2024_data`) adds made-up records, marked so, to a
-copy of the committed data until the records after the article are researched.
+browser test of a 2024 date uses the committed data's real records of 2024.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from tests.conftest import EVENTS
 
@@ -88,53 +83,3 @@ def records_to_2030() -> dict[str, list[dict[str, Any]]]:
         _event("ev-2030", "Something planned for 2030", "2030-03-01", status="proposed"),
     ]
     return {"sites": sites, "events": events}
-
-
-#: The day the browser test shows: within the synthetic records of 2024 below.
-DAY_2024 = dt.date(2024, 6, 15)
-#: The made-up source every synthetic record of :func:`write_2024_data` cites.
-SYNTHETIC_SOURCE = {
-    "id": "synthetic-test",
-    "title": "Made-up records for the browser test of a 2024 date (not real)",
-    "publisher": "This project's tests",
-}
-_MADE_UP = "Made up for the browser test of a 2024 date: not a fact."
-
-
-def records_of_2024() -> dict[str, list[dict[str, Any]]]:
-    """Made-up sites of every new kind and an event of 2024, on gazetteer places of the
-    committed data, each with status ``approximate`` and a note saying it is not real."""
-
-    def made_up(**fields: Any) -> dict[str, Any]:
-        return {**fields, "status": "approximate", "sources": ["synthetic-test"], "note": _MADE_UP}
-
-    def site(site_id: str, kind: str, geometry: dict[str, Any]) -> dict[str, Any]:
-        name = f"Test {kind.replace('-', ' ')} (made up)"
-        return made_up(id=site_id, name=name, kind=kind, operator="Nobody",
-                       geometry=geometry, start="2024-01-01")  # fmt: skip
-
-    return {
-        "sites": [
-            site("test-eu-base", "eu-mission-base", {"place": "goris"}),
-            site("test-eu-area", "eu-mission-area", {"place": "goris", "buffer_km": 12}),
-            site("test-border-post", "border-post", {"place": "meghri"}),
-            site("test-checkpoint", "checkpoint", {"place": "kornidzor"}),
-            site("test-route", "transit-route", {"path": ["meghri", "kapan"]}),
-        ],
-        "events": [
-            made_up(id="test-event-2024", title="Test event of 2024 (made up)",
-                    date="2024-06-01", precision="day", geometry={"place": "kapan"}),
-        ],
-    }
-
-
-def write_2024_data(source: Path, target: Path) -> Path:
-    """Copy the data folder ``source`` to ``target`` and add :func:`records_of_2024` and
-    their source; returns ``target``."""
-    shutil.copytree(source, target)
-    extra = {"sources": [SYNTHETIC_SOURCE], **records_of_2024()}
-    for name, records in extra.items():
-        path = target / f"{name}.yaml"
-        with path.open("a", encoding="utf-8") as file:
-            file.write("\n" + yaml.safe_dump(records, sort_keys=False, allow_unicode=True))
-    return target

@@ -10,7 +10,7 @@ change is :func:`geo.change.compare`, worded by :mod:`layers.change_layer`. Tabl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,6 +23,7 @@ from geo.dataset import Dataset
 from geo.dates import DaySpan, format_date
 from geo.errors import StateError
 from geo.naming import label
+from geo.presets import presets_in
 from geo.situation import state_at
 from layers import exports
 from layers.briefing.compare_view import DEFAULT_AFTER, DEFAULT_BEFORE
@@ -58,6 +59,8 @@ COMPARE_MAP_KEY = "compare-map"
 #: what it last reported (that origin, bounds).
 ORIGIN_KEY = "compare_origin"
 RETURN_KEY = "compare_return"
+#: Session-state key of the preset box (:mod:`geo.presets`).
+PRESET_KEY = "compare_preset"
 #: The formats offered here, and whether each takes the two dates as a comparison
 #: (before/after page) or as a range (animation).
 COMPARE_EXPORTS = (*exports.COMPARE_FORMATS, *exports.SPAN_FORMATS)
@@ -82,6 +85,25 @@ def default_pair(span: DaySpan) -> tuple[dt.date, dt.date]:
     return (before, after) if before < after else (span.first, span.last)
 
 
+def _apply_preset(offered: Mapping[str, tuple[dt.date, dt.date]]) -> None:
+    """Callback of the preset box: put the chosen pair into the two date widgets."""
+    chosen = st.session_state.get(PRESET_KEY)
+    if isinstance(chosen, str) and chosen in offered:
+        st.session_state[BEFORE_KEY], st.session_state[AFTER_KEY] = offered[chosen]
+
+
+def _preset_box(span: DaySpan) -> None:
+    """The named pairs of :mod:`geo.presets` within ``span``, in the sidebar beside the
+    comparison's exports (the comparison, the GIF and the MP4 all take the two dates)."""
+    offered = presets_in(span)
+    if not offered:
+        return
+    st.sidebar.selectbox("Preset dates to compare", list(offered), index=None,
+                         placeholder="Choose two dates…", key=PRESET_KEY,
+                         on_change=_apply_preset, args=(offered,),
+                         help="Fills both dates; the animation runs between them")  # fmt: skip
+
+
 def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     state = st.session_state
     before, after = default_pair(span)
@@ -97,6 +119,7 @@ def _date_inputs(span: DaySpan) -> tuple[dt.date, dt.date]:
     after = right.date_input("After (right of the bar)", min_value=first, max_value=last,
                              key=AFTER_KEY, format="YYYY-MM-DD")  # fmt: skip
     assert isinstance(before, dt.date) and isinstance(after, dt.date)
+    _preset_box(span)  # its callback sets the dates before the next run
     return before, after
 
 

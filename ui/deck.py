@@ -1,7 +1,8 @@
 """The deck panel and the presentation mode of the app (widgets only).
 
 The deck lives in the session (``st.session_state``) and nowhere else: it starts empty
-or from the article's deck (``data/decks/article.yaml``), is edited here (add the current
+or from a committed deck (the article's, ``data/decks/article.yaml``, or the story after it,
+``data/decks/after-the-article.yaml``), is edited here (add the current
 view as a slide, reorder, delete, edit title, talking points and highlighted events),
 downloaded and uploaded as YAML (:mod:`layers.briefing.deck` validates and caps an upload; nothing
 is ever written to ``data/``), and exported as PPTX or handout PDF on click
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -42,6 +44,7 @@ from layers.briefing.deck import (
 )
 from layers.briefing.deck_file import (
     ARTICLE_DECK,
+    COMMITTED_DECKS,
     MAX_DECK_BYTES,
     deck_from_bytes,
     deck_to_yaml,
@@ -147,18 +150,19 @@ def _set_deck(new: Deck, message: str | None = None) -> None:
 # --- callbacks -----------------------------------------------------------------------
 
 
-def on_start(dataset: Dataset | None) -> None:
-    """Start from the article's deck (``dataset`` given) or from an empty deck."""
+def on_start(dataset: Dataset | None, path: Path = ARTICLE_DECK) -> None:
+    """Start from the committed deck at ``path`` (``dataset`` given; the article's by
+    default) or from an empty deck."""
     st.session_state.update({EDITING_KEY: None, PROBLEMS_KEY: None})
     if dataset is None:
         _set_deck(Deck(title=EMPTY_TITLE), "Started an empty deck.")
         return
     try:
-        started = load_deck(ARTICLE_DECK, dataset)
+        started = load_deck(path, dataset)
     except DataError as exc:
         st.session_state[PROBLEMS_KEY] = exc.problems
         return
-    _set_deck(started, f"Loaded the article's deck ({len(started.slides)} slides).")
+    _set_deck(started, f"Loaded the deck {started.title!r} ({len(started.slides)} slides).")
 
 
 def points_from_text(text: str, old: Sequence[TalkingPoint] = ()) -> list[TalkingPoint]:
@@ -315,10 +319,12 @@ def deck_panel(dataset: Dataset, view: View) -> None:
     current = deck()
     events = {event.id: event for event in dataset.events}
     with st.sidebar.expander("Deck", expanded=bool(state.get(PROBLEMS_KEY))):
-        cols = st.columns(2)
-        cols[0].button("Article deck", key="deck_article", on_click=on_start, args=(dataset,),
-                       help="Start from data/decks/article.yaml")  # fmt: skip
-        cols[1].button("Empty deck", key="deck_empty", on_click=on_start, args=(None,))
+        cols = st.columns(len(COMMITTED_DECKS) + 1)
+        for col, (label, path) in zip(cols, COMMITTED_DECKS.items(), strict=False):
+            key = "deck_article" if path == ARTICLE_DECK else f"deck_{path.stem.replace('-', '_')}"
+            col.button(label, key=key, on_click=on_start, args=(dataset, path),
+                       help=f"Start from data/decks/{path.name}")  # fmt: skip
+        cols[-1].button("Empty deck", key="deck_empty", on_click=on_start, args=(None,))
         if state.get(MESSAGE_KEY):
             st.caption(escape_markdown(state[MESSAGE_KEY]))
         _slide_list(current)

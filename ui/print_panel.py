@@ -21,6 +21,7 @@ from geo.dataset import Dataset
 from geo.dates import format_date
 from geo.errors import DataError, RecipeError, StateError
 from geo.measure import Measurement
+from geo.presets import presets_in
 from geo.user_layers import UserLayer
 from layers import exports
 from layers.briefing.atlas import ATLAS_DATE_LABELS, ATLAS_DATES, MAX_ATLAS_DATES, AtlasChoice
@@ -186,20 +187,30 @@ def atlas_controls(
     view, sheet = live.snapshot()
     st.markdown("**Atlas** (one page per date, identical maps merged)")
     covered = dataset.span
+    offered = presets_in(covered)
+    preset = st.selectbox("Preset range", list(offered), index=None, key="atlas:preset",
+                          placeholder="From the first day to the map's day",
+                          help="Named pairs of dates (geo/presets.py)")  # fmt: skip
+    chosen = preset if isinstance(preset, str) and preset in offered else None
     state = st.session_state
-    key = state.get(ATLAS_PIN_KEY) or f"atlas:range:{view.day.isoformat()}"
-    default = (covered.first, covered.clamp(view.day))
+    if chosen:  # the preset's days, in a range widget of its own
+        key = f"atlas:range:preset:{list(offered).index(chosen)}"
+        default = offered[chosen]
+    else:
+        key = state.get(ATLAS_PIN_KEY) or f"atlas:range:{view.day.isoformat()}"
+        default = (covered.first, covered.clamp(view.day))
     span = st.date_input(
         "Dates from … to", value=default,
         min_value=covered.first, max_value=covered.last, key=key,
         format="YYYY-MM-DD",
     )  # fmt: skip
     days = [d for d in (span if isinstance(span, tuple) else (span,)) if d is not None]
-    if tuple(days) != default:
+    if not chosen and tuple(days) != default:
         state[ATLAS_PIN_KEY] = key  # the user chose a range: it no longer follows the date
-    follows = state.get(ATLAS_PIN_KEY) is None
+    follows = not chosen and state.get(ATLAS_PIN_KEY) is None
     if days:
-        until = "the date on screen" if follows else "the range you chose"
+        chose = "the preset" if chosen else "the range you chose"
+        until = "the date on screen" if follows else chose
         st.caption(
             escape_markdown(f"Pages from {format_date(days[0])} to {format_date(days[-1])} "
                             f"({until}).")

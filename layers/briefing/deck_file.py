@@ -79,6 +79,13 @@ from layers.catalog import DEFAULT_VISIBLE, LAYER_IDS
 #: Folder of the committed decks, and the article's deck.
 DECKS_DIR: Path = settings.DATA_DIR / "decks"
 ARTICLE_DECK: Path = DECKS_DIR / "article.yaml"
+#: The deck of the story after the article (issue 23): 2021 to today.
+AFTER_DECK: Path = DECKS_DIR / "after-the-article.yaml"
+#: The committed decks the app offers, by the words of their button: the article's first.
+COMMITTED_DECKS: dict[str, Path] = {
+    "Article deck": ARTICLE_DECK,
+    "After the article": AFTER_DECK,
+}
 
 #: Largest deck file (an upload is held to the same).
 MAX_DECK_BYTES = 256 * 1024

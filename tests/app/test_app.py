@@ -420,3 +420,25 @@ def test_a_stale_url_without_a_history_step_keeps_the_view(dataset: Dataset) -> 
     assert at.slider(key="day_slider").value == dt.date(2020, 9, 27)
     assert at.query_params["date"] == "2020-09-27"  # the app's own address again
     assert map_args(at)["script"] == script  # the map is not refitted (no remount)
+
+
+def test_an_atlas_preset_sets_its_range(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranges: list[tuple[object, object]] = []
+
+    def fake(dataset: Dataset, view: object, fmt: str, options: Any) -> bytes:
+        ranges.append((options.atlas.first, options.atlas.last))
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(exports, "export_bytes", fake)
+    at = run_app()
+    at.selectbox(key="atlas:preset").set_value(
+        "The peacekeepers and the monitoring centre leave: 1 April vs 1 July 2024"
+    ).run()
+    assert not at.exception
+    at.button(key="atlas:build").click().run()
+    assert ranges == [(dt.date(2024, 4, 1), dt.date(2024, 7, 1))]
+    at.selectbox(key="atlas:preset").set_value(None).run()  # back to the map's day
+    at.button(key="atlas:build").click().run()
+    assert ranges[-1] == (dataset.span.first, ARTICLE_DAY)

@@ -203,3 +203,27 @@ def test_the_users_layer_is_on_the_comparison_map_and_in_its_exports(
     assert not at.exception and not at.error
     (options,) = asked
     assert options.compare == (BEFORE, AFTER) and [u.id for u in options.user_layers] == [layer_id]
+
+
+def test_a_preset_fills_both_dates_for_the_comparison_and_its_animation(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = compare_app()
+    label = "The September 2023 offensive: 18 September vs 15 October 2023"
+    at.selectbox(key="compare_preset").set_value(label).run()
+    assert not at.exception and not at.error
+    assert at.date_input(key="compare_before").value == dt.date(2023, 9, 18)
+    assert at.date_input(key="compare_after").value == dt.date(2023, 10, 15)
+    assert any("18 September 2023 and 15 October 2023" in h.value for h in at.subheader)
+    seen: list[Any] = []
+
+    def fake(dataset: Dataset, view: object, fmt: str, options: Any) -> bytes:
+        seen.append((fmt, options.span))
+        return b"GIF89a"
+
+    monkeypatch.setattr(exports, "export_bytes", fake)
+    at.button(key="prepare-compare:gif").click().run()
+    assert seen and seen[-1] == ("gif", (dt.date(2023, 9, 18), dt.date(2023, 10, 15)))
+    at.selectbox(key="compare_preset").set_value("The article's day vs today").run()
+    assert at.date_input(key="compare_before").value == settings.ARTICLE_DATE
+    assert at.date_input(key="compare_after").value == dataset.span.last

@@ -253,3 +253,21 @@ def test_a_hostile_slide_title_shows_literally(dataset: Dataset) -> None:
     assert ":red[" not in text and "**bold**" not in text and "![i](" not in text
     assert "\\<script\\>" in text and "<script>" not in text
     assert not any(":material/" in m.value for m in at.markdown)
+
+
+def test_the_deck_after_the_article_is_offered_beside_the_article_s(dataset: Dataset) -> None:
+    at = run_app()
+    at.button(key="deck_after_the_article").click().run()
+    assert not at.exception
+    after = session_deck(at)
+    assert after.title == "After the article: Russian forces in Armenia, 2021 to today"
+    assert len(after.slides) >= 6 and after == df.load_deck(df.AFTER_DECK, dataset)
+    assert "After the article" in shown(at) and "7 slides" in shown(at)
+    at.button(key="deck_present").click().run()
+    at.button(key="deck_next").click().run()
+    assert not at.exception
+    assert at.session_state["day_slider"] == after.slides[1].view.day  # a day after 2021
+    assert after.slides[1].view.day.year == 2023
+    at.button(key="deck_exit").click().run()
+    at.button(key="deck_article").click().run()  # the article's deck is still there
+    assert session_deck(at).title != after.title and len(session_deck(at).slides) == 7

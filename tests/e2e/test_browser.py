@@ -162,6 +162,12 @@ def test_clicking_a_site_opens_its_popup_with_status_and_sources(
     page: Any, artifacts: Path
 ) -> None:
     frame = map_frame(page)
+    # At Gyumri the border-guard detachment's marker sits on the base's (issue 23): the
+    # base's popup is asked for with the border guards' layer off, then it is back on.
+    guards = page.locator(".st-key-layer-border-guards input[type=checkbox]")
+    guards.uncheck(force=True)
+    expect(frame.locator(".bm-marker")).not_to_have_count(0, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(2000)  # the layer's markers leave the map
     markers = frame.locator(".bm-marker")
     assert markers.count() >= 3
     text = ""
@@ -170,7 +176,7 @@ def test_clicking_a_site_opens_its_popup_with_status_and_sources(
         popup = frame.locator(".leaflet-popup-content")
         popup.first.wait_for(timeout=TIMEOUT_MS)
         text = "\n".join(popup.all_inner_texts())
-        if "102nd" in text:
+        if "Russian 102nd Military Base" in text:
             break
     assert "Russian 102nd Military Base" in text
     assert "Status" in text and "confirmed" in text
@@ -186,6 +192,7 @@ def test_clicking_a_site_opens_its_popup_with_status_and_sources(
     page.screenshot(path=artifacts / "map-popup-102nd-base.png", full_page=True)
     frame.locator(".leaflet-popup-close-button").click()
     expect(legend).to_have_attribute("open", "", timeout=TIMEOUT_MS)  # back when it closes
+    guards.check(force=True)
 
 
 def test_minor_place_labels_show_only_when_zoomed_in(page: Any, artifacts: Path) -> None:

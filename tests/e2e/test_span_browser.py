@@ -1,13 +1,12 @@
 """The app in headless Chromium on a date of 2024 (issue 23): the map, its legend and date
-stamp, the timeline card of that year and one export download.
-
-The records after the article are researched separately; until they land, the data is a
-copy of the committed data with made-up records of 2024, marked so
-(tests/span_data.py :func:`write_2024_data`). Screenshots go to tests/artifacts/.
+stamp, the timeline card of that year and one export download, on the committed data and
+its real records of 2024 (the EU mission, the Russian border guards, the peacekeepers'
+withdrawal). Screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -19,20 +18,23 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from geo.dataset import Dataset
+from geo.periods import key_days, period_of
 from tests.conftest import TEST_TODAY
 from tests.e2e.server import ROOT, streamlit_server
 from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, date_field, map_frame, wait_for_paths
-from tests.span_data import DAY_2024, write_2024_data
 
 pytestmark = pytest.mark.e2e
+
+#: A day after the peacekeepers left (12 June 2024) and before the Russian border guards
+#: left Zvartnots (1 August 2024).
+DAY_2024 = dt.date(2024, 6, 15)
 
 
 @pytest.fixture(scope="module")
 def url_2024(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on the committed data plus the made-up records of 2024."""
-    folder = write_2024_data(ROOT / "data", tmp_path_factory.mktemp("span") / "data")
+    """The app on the committed data."""
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with streamlit_server(log, folder, today=TEST_TODAY) as url:
+    with streamlit_server(log, ROOT / "data", today=TEST_TODAY) as url:
         yield url
 
 
@@ -50,12 +52,14 @@ def test_a_2024_date_draws_map_legend_timeline_and_exports(
         frame = map_frame(page)
         expect(frame.locator(".bm-legend")).to_contain_text("EU mission base", timeout=TIMEOUT_MS)
         legend = frame.locator(".bm-legend").inner_text()
-        for label in ("EU mission area", "Border-guard post", "Checkpoint", "Transit route"):
+        for label in ("EU mission area", "Border-guard post", "Russian military base"):
             assert label in legend
+        for gone in ("Peacekeeping HQ", "Monitoring centre", "Checkpoint", "Transit route"):
+            assert gone not in legend, gone  # left, closed, or never drawn (no route)
         expect(frame.get_by_text("Situation on 15 June 2024")).to_have_count(1)
-        card = page.locator("[data-event-id='test-event-2024']")
+        card = page.locator("[data-event-id='peacekeepers-withdrawal-complete-2024-06-12']")
         expect(card).to_have_count(1, timeout=TIMEOUT_MS)
-        expect(card).to_contain_text("1 June 2024")
+        expect(card).to_contain_text("12 June 2024")
         years = f"{dataset.span.first.year}–{TEST_TODAY[:4]}"  # the committed data's first year
         expect(page.get_by_text(f"Russian military presence, {years}")).to_have_count(1)
         page.screenshot(path=artifacts / "span-2024-map.png", full_page=True)
@@ -71,7 +75,10 @@ def test_a_2024_date_draws_map_legend_timeline_and_exports(
         page.locator(".st-key-key-dates button").first.click()  # key dates by period
         menu = page.get_by_role("dialog", name="Key dates")
         expect(menu.get_by_role("combobox", name="Period")).to_be_visible(timeout=TIMEOUT_MS)
-        expect(menu).to_match_aria_snapshot('- combobox "Period": 2024 (2 key dates)')
+        days = key_days(dataset)
+        period = days.periods[period_of(days.periods, DAY_2024)]
+        label = f"{period.label} ({len(period.days)} key dates)"
+        expect(menu).to_match_aria_snapshot(f'- combobox "Period": {label}')
         page.screenshot(path=artifacts / "span-2024-key-dates.png")
         page.locator(".st-key-key-latest button").click()
         expect(date_field(page)).to_have_value(TEST_TODAY, timeout=TIMEOUT_MS)

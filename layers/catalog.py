@@ -324,7 +324,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         description="Posts of the Russian border guards on Armenia's borders.",
         source=SiteSource(kinds=("border-post",)),
         draw_order=115,
-        label=Label(priority=55, look="site"),
+        # No names on paper: the detachments sit on towns (Gyumri, under the 102nd base)
+        # whose names matter more; the legend and the popups name them.
+        label=None,
         legend=(LegendEntry(label="Border-guard post", style_key="border-post", shape="point"),),
     ),
     LayerSpec(

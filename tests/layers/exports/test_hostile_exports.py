@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from pptx import Presentation
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 
 from geo.dataset import Dataset
 from layers.briefing.deck_file import load_deck
@@ -92,9 +92,17 @@ def assert_literal(text: str, what: str) -> None:
     assert "49 {% raw %}" not in flat, what  # what Jinja would have made of it
 
 
+#: pypdf's parsing budget per content stream, raised for these pages: the hostile copy
+#: puts its long strings in every record, and a compare page of it holds more than the
+#: default 2,000,000 tokens (our own PDFs, read back; never a user's file).
+PDF_TOKENS = 20_000_000
+
+
 def pdf_text(data: bytes) -> tuple[str, dict[str, Any]]:
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages), dict(reader.metadata or {})
+    with apply_configuration(stream_parsing_work_maximum_count=PDF_TOKENS):
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        return text, dict(reader.metadata or {})
 
 
 @pytest.mark.parametrize("fmt", [f for f, s in EXPORT_FORMATS.items() if s.extension == "pdf"])

@@ -68,8 +68,10 @@ _CSS = """
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 42vh; overflow-y: auto;
   font-size: 11px; line-height: 1.25; }
 .bm-control summary { cursor: pointer; }
-/* the open legend never reaches the zoom and drawing buttons (top left): it scrolls */
-.bm-control.bm-legend-box { max-height: calc(100vh - 190px); overflow-y: auto; }
+/* the open legend never reaches the zoom and drawing buttons (top left): it scrolls, by
+   wheel, touch or keyboard, without a scroll bar widening it over the map on a phone */
+.bm-control.bm-legend-box { max-height: calc(100vh - 190px); overflow-y: auto;
+  scrollbar-width: none; max-width: 55vw; }  /* a phone's map keeps Karabakh clear */
 .bm-control.bm-date-stamp { font-size: 14px; font-weight: 700; color: #222; max-height: none;
   padding: 3px 8px; }
 .leaflet-tooltip.bm-label-hidden { visibility: hidden; }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -94,7 +95,10 @@ def _get(source: TileSource, path: str) -> tuple[int, bytes, dict[str, str]]:
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    asyncio.run(route.handle(scope, receive, send))  # type: ignore[arg-type]
+    # In a thread of its own: after the browser tests, Playwright's event loop runs in the
+    # main thread for the rest of the session (asyncio.run would refuse to start).
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(route.handle(scope, receive, send))).result()  # type: ignore[arg-type]
     start = sent[0]
     headers = {k.decode(): v.decode() for k, v in start["headers"]}  # type: ignore[attr-defined]
     body = b"".join(m.get("body", b"") for m in sent[1:])  # type: ignore[misc]

@@ -308,7 +308,9 @@ def _source_days() -> tuple[dt.date, dt.date]:
 
 
 def _place(check: RecordChecker, refs: _Refs) -> Place:
-    check.unknown_fields((*_COMMON, "kind", "lon", "lat", "names", "country", "boundary_note"))
+    check.unknown_fields(
+        (*_COMMON, "kind", "lon", "lat", "names", "country", "boundary_note", "ground")
+    )
     country = check.text("country", required=False)
     boundary_note = check.text("boundary_note", required=False)
     if boundary_note is not None and country is None:
@@ -322,6 +324,7 @@ def _place(check: RecordChecker, refs: _Refs) -> Place:
         provenance=check.provenance(refs.sources),
         country=country,
         boundary_note=boundary_note,
+        ground=check.flag("ground"),
     )
 
 

@@ -104,6 +104,9 @@ class Place:
     country: str | None = None
     #: Why the point may fall outside that country's polygon (see data/SCHEMA.md).
     boundary_note: str | None = None
+    #: A settlement recorded only so the ground reads at large scale (issue 21): drawn by
+    #: the Ground group's villages layer, not among the towns (``places.yaml`` ``ground``).
+    ground: bool = False
 
 
 @dataclass(frozen=True)

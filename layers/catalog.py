@@ -15,7 +15,7 @@ names a layer id. Adding a layer is one entry in :data:`LAYERS` (see "Adding a l
 >>> layer("control").source.dated
 True
 >>> [spec.id for spec in LAYERS if spec.label and spec.label.permanent_on_web]
-['countries', 'places', 'nkao', 'districts', 'villages']
+['countries', 'places', 'nkao', 'districts', 'villages', 'ground-villages']
 >>> LAND.id, LAND_BOUNDARIES, [s.id for s in LAYERS if s.carries_holder]
 ('countries', 'countries', ['control'])
 """
@@ -419,8 +419,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         title="Roads the story turns on",
         group="Ground",
         description=(
-            "The road through Lachin (the Lachin corridor from November 2020) and the M2 "
-            "through Syunik to Kapan, Meghri and Iran; schematic lines, from zoom 8."
+            "The road through Lachin (the Lachin corridor from November 2020), the M2 "
+            "through Syunik to Kapan, Meghri and Iran, and the M1 Yerevan-Gyumri; schematic "
+            "lines, from zoom 8."
         ),
         source=RouteSource(kinds=("road",)),
         draw_order=55,
@@ -430,11 +431,12 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="railways",
-        title="Railway along the Aras",
+        title="Railways",
         group="Ground",
         description=(
-            "The Soviet railway Yeraskh-Julfa-Meghri-Horadiz, in service until the 1990s, "
-            "then out of use; schematic, from zoom 8."
+            "The Soviet railway Yeraskh-Julfa-Meghri-Horadiz and the line Gyumri-Kars, in "
+            "service until the 1990s, then out of use; the lines from Gyumri to Yerevan and "
+            "Tbilisi; schematic, from zoom 8."
         ),
         source=RouteSource(kinds=("railway", "former-railway")),
         draw_order=54,
@@ -444,6 +446,24 @@ LAYERS: tuple[LayerSpec, ...] = (
             LegendEntry(label="Railway out of use", style_key="former-railway", shape="line"),
         ),
         detail=(Detail(min_zoom=8, max_span_deg=4.5),),
+    ),
+    # Issue 21 (the ground around Gyumri): villages with no contested side, named at large
+    # scale (places.yaml records with `ground: true`), at the scale of the villages above.
+    LayerSpec(
+        id="ground-villages",
+        title="Villages",
+        group="Ground",
+        description=(
+            "Villages recorded so the ground reads when zoomed in (around Gyumri); "
+            "from zoom 9."
+        ),
+        source=PlaceSource(ground=True),
+        draw_order=133,
+        label=Label(
+            priority=80, look="village", permanent_on_web=True, minor_styles=("village-ground",)
+        ),
+        legend=(LegendEntry(label="Village", style_key="village-ground", shape="point"),),
+        detail=(Detail(min_zoom=9, max_span_deg=2.7),),
     ),
 )
 

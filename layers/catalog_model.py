@@ -45,9 +45,11 @@ class BoundarySource:
 
 @dataclass(frozen=True, kw_only=True)
 class PlaceSource:
-    """The gazetteer's places (``places.yaml``) except districts."""
+    """The gazetteer's places (``places.yaml``) except districts: those the story names, or
+    with ``ground=True`` only the settlements recorded for the ground (``ground: true``)."""
 
     dated: ClassVar[bool] = False
+    ground: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

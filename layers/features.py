@@ -203,7 +203,7 @@ def features(
     if isinstance(source, BoundarySource):
         return list(_boundary_features(spec.id, source, dataset, convention))
     if isinstance(source, PlaceSource):
-        return list(_place_features(spec.id, dataset, convention))
+        return list(_place_features(spec.id, source, dataset, convention))
     if isinstance(source, GroundSource):
         return list(_ground_features(spec.id, source, dataset, convention))
     if situation is None:
@@ -300,14 +300,17 @@ def place_feature_id(place_id: str) -> str:
     return f"place-{place_id}"
 
 
-def _place_features(layer_id: str, dataset: Dataset, convention: str) -> Iterator[Feature]:
+def _place_features(
+    layer_id: str, source: PlaceSource, dataset: Dataset, convention: str
+) -> Iterator[Feature]:
     for place in dataset.places.values():
-        if place.kind in BOUNDARY_PLACE_KINDS:
+        if place.kind in BOUNDARY_PLACE_KINDS or place.ground != source.ground:
             continue
+        minor = "village-ground" if place.ground else "place-minor"
         yield Feature(
             id=place_feature_id(place.id),
             layer=layer_id,
-            style_key="place" if place.kind in MAJOR_PLACE_KINDS else "place-minor",
+            style_key="place" if place.kind in MAJOR_PLACE_KINDS else minor,
             status=place.provenance.status,
             label=label(place.names, convention),
             details=(

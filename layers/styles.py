@@ -294,6 +294,9 @@ STYLES: dict[str, Style] = {
     "road": Style(color="#2a1f17", weight=2.0),
     "railway": Style(color="#3c3c3c", weight=2.6, dash=(1.5, 2.2)),
     "former-railway": Style(color="#8c8c8c", weight=2.2, dash=(1.5, 2.2)),
+    # Villages of the ground (no contested side, e.g. around Gyumri): small dark grey dots,
+    # apart from the hollow minor places and the villages with a side.
+    "village-ground": Style(color="#ffffff", fill="#4d4d4d", marker="circle", radius=2.6),
 }
 
 #: Colours of the user's own layers (layers.user_layer), one per uploaded file in turn;

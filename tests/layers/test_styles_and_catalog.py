@@ -64,8 +64,9 @@ def test_the_catalogue_names_one_land_and_the_roles_renderers_ask_for() -> None:
         for key in spec.label.minor_styles if spec.label else ():
             assert key in styles.STYLES and key in [e.style_key for e in spec.legend], spec.id
     villages = ("village-armenian", "village-azerbaijani", "village-unknown")
-    assert list(catalog.MINOR_STYLES) == ["place-minor", *villages]
-    assert [s.id for s in catalog.LAYERS if s.detail] == ["villages", "rivers", "roads", "railways"]
+    assert list(catalog.MINOR_STYLES) == ["place-minor", *villages, "village-ground"]
+    detailed = ["villages", "rivers", "roads", "railways", "ground-villages"]
+    assert [s.id for s in catalog.LAYERS if s.detail] == detailed
 
 
 def test_every_holder_has_a_label_and_a_palette_style() -> None:

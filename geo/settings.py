@@ -183,6 +183,8 @@ MIRROR_HOSTS: tuple[str, ...] = (
     "206.189.44.186",  # a proxy of pl.wikipedia.org
     "kidzsearch.com",
     "thefreedictionary.com",  # hosts other publishers' encyclopedias
+    # met for the ground around Gyumri (issue 21, December 2026)
+    "keenetic.name",  # kiwix snapshots of Wikipedia
 )
 
 #: Sources may be dated from this day up to the real today (a later report about earlier

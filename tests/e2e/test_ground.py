@@ -1,5 +1,6 @@
 """The ground in headless Chromium (issue 21): at zoom 10 over the Lachin corridor and over
-Gyumri the map shows roads and rivers; zoomed out, roads and minor rivers are hidden.
+Gyumri the map shows roads and rivers (and, over Gyumri, railways and named villages);
+zoomed out, roads, minor rivers and those villages are hidden.
 
 Screenshots go to tests/artifacts/ (look at them); reviewed copies are in docs/ground/.
 """
@@ -23,6 +24,16 @@ SHOWN = """cls => Array.from(document.querySelectorAll('path.' + cls))
 STROKED = """colour => Array.from(document.querySelectorAll('path'))
     .filter(p => p.getAttribute('stroke') === colour
                  && getComputedStyle(p).display !== 'none').length"""
+#: Number of paths filled with a colour (a point symbol's fill) shown in the map.
+FILLED = """colour => Array.from(document.querySelectorAll('path'))
+    .filter(p => p.getAttribute('fill') === colour
+                 && getComputedStyle(p).display !== 'none').length"""
+#: The texts of the permanent labels shown (not hidden by the decluttering or the zoom).
+LABELS = """() => Array.from(document.querySelectorAll('.leaflet-tooltip.bm-label'))
+    .filter(t => !t.classList.contains('bm-label-hidden')
+                 && getComputedStyle(t).display !== 'none'
+                 && getComputedStyle(t).visibility !== 'hidden')
+    .map(t => t.textContent.trim())"""
 
 LACHIN = (39.6, 46.55)  # lat, lon: between Goris, Lachin and Stepanakert
 GYUMRI = (40.79, 43.85)
@@ -65,10 +76,21 @@ def test_zoom_10_over_the_lachin_corridor_shows_the_roads(page: Any, artifacts: 
     page.locator(MAP_FRAME).screenshot(path=artifacts / "ground-lachin-zoom10.png")
 
 
-def test_zoom_10_over_gyumri_shows_the_rivers(page: Any, artifacts: Path) -> None:
+def test_zoom_10_over_gyumri_shows_roads_rivers_and_villages(page: Any, artifacts: Path) -> None:
     frame = fly(page, GYUMRI, 10)
     assert frame.evaluate(SHOWN, "bm-from-z9") >= 1  # minor rivers near Gyumri (WDBII)
     assert frame.evaluate(STROKED, "#7fb1e0") >= 1
+    # the M1 and the railways to Yerevan, Tbilisi and (out of use) Kars
+    assert frame.evaluate(STROKED, "#2a1f17") >= 1  # a road
+    assert frame.evaluate(STROKED, "#3c3c3c") >= 1  # a railway in use
+    assert frame.evaluate(STROKED, "#8c8c8c") >= 1  # the railway to Kars, out of use
+    assert frame.evaluate(FILLED, "#4d4d4d") >= 2  # villages of the ground
+    labels = set(frame.evaluate(LABELS))
+    assert {"Gyumri", "Arapi"} <= labels  # the town's name and a village's, both placed
+    legend = page.locator(MAP_FRAME).element_handle().content_frame()
+    for row in ("Road", "Railway", "Village"):
+        assert legend.locator(".bm-legend-row:visible", has_text=row).count() >= 1, row
     page.locator(MAP_FRAME).screenshot(path=artifacts / "ground-gyumri-zoom10.png")
     frame = fly(page, GYUMRI, 8)
-    assert frame.evaluate(SHOWN, "bm-from-z9") == 0
+    assert frame.evaluate(SHOWN, "bm-from-z9") == 0  # minor rivers and villages hidden
+    assert frame.evaluate(FILLED, "#4d4d4d") == 0

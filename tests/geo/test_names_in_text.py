@@ -102,6 +102,7 @@ NO_RUSSIAN_FORM = {
             "baghanis-ayrum",
             "voskepar",
             "chankatagh",
+            "vanadzor",  # the ground around Gyumri: no Russian form in the pages read
         )
     ),
 }

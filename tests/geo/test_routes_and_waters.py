@@ -53,7 +53,7 @@ def test_the_syunik_roads_are_always_drawn_and_the_railway_stops(dataset: Datase
 
 
 def test_every_route_is_a_schematic_line_that_says_so(dataset: Dataset) -> None:
-    assert len(dataset.routes) == 6
+    assert len(dataset.routes) == 11  # 6 of Karabakh and Syunik, 5 around Gyumri
     for route in dataset.routes:
         assert route.geometry.geom_type == "LineString"
         assert route.provenance.status == "approximate"  # towns joined straight

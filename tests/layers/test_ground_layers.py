@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from shapely.geometry import box
 
 from geo import settings
 from geo.dataset import Dataset
@@ -49,7 +50,13 @@ def test_features_carry_names_classes_and_dates(dataset: Dataset) -> None:
     assert list(frames["lakes"].loc[frames["lakes"]["label"] != "", "label"]) == ["Lake Sevan"]
     roads = dict(zip(frames["roads"]["id"], frames["roads"]["label"], strict=True))
     assert roads["goris-lachin-stepanakert-road"] == "Goris–Laçın–Xankəndi road"
-    assert set(frames["railways"]["style_key"]) == {"former-railway"}
+    railways = dict(zip(frames["railways"]["id"], frames["railways"]["style_key"], strict=True))
+    assert railways == {  # in 2000 the lines to Iran and to Turkey are out of use
+        "aras-railway-former": "former-railway",
+        "gyumri-kars-railway-former": "former-railway",
+        "yerevan-gyumri-railway": "railway",
+        "gyumri-tbilisi-railway": "railway",
+    }
     ru = layer_features(dataset, None, ["rivers"], "ru")["rivers"]
     assert "Аракс" in set(ru["label"])
     aras = rivers[rivers["label"] == "Araz"].iloc[0]
@@ -137,3 +144,42 @@ def test_gis_exports_hold_the_ground_whatever_the_extent(dataset: Dataset, fmt: 
     )
     assert by_id["rivers-10"]["kind"] == "river class 2" and by_id["rivers-10"]["name_en"] == "Aras"
     assert sum(f["properties"]["layer"] == "rivers" for f in features) == 67
+
+
+#: About the web map's view at zoom 10 over Gyumri (1,500 x 1,000 px): 2 x 1 degrees.
+GYUMRI_ZOOM_10 = (42.8, 40.3, 44.9, 41.3)
+
+
+def test_the_villages_of_the_ground_are_their_own_layer_at_village_scale(
+    dataset: Dataset,
+) -> None:
+    spec = catalog.layer("ground-villages")
+    assert isinstance(spec.source, catalog.PlaceSource) and spec.source.ground
+    assert spec.group == "Ground" and spec.min_zoom("village-ground") == 9
+    assert spec.label is not None and spec.label.permanent_on_web
+    frames = view_features(dataset, View(layers=("places", "ground-villages")))
+    ground = set(frames["ground-villages"]["id"])
+    assert {"place-arapi", "place-musayelyan"} <= ground
+    assert not ground & set(frames["places"]["id"])  # not among the towns
+    assert set(frames["ground-villages"]["style_key"]) == {"village-ground"}
+    web = feature_collection(frames["ground-villages"])["features"][0]
+    assert feature_style(web)["className"] == "bm-from-z9"
+    near = at_paper_scale(view_features(dataset, View(bounds=GYUMRI_ZOOM_10)), GYUMRI_ZOOM_10)
+    assert len(near["ground-villages"]) >= 2
+    wide = at_paper_scale(view_features(dataset, View()), DEFAULT_BOUNDS)
+    assert len(wide["ground-villages"]) == 0  # the region's default extent: too wide
+
+
+def test_zoom_10_over_gyumri_holds_a_road_railways_and_villages(dataset: Dataset) -> None:
+    """What the browser test sees there, in the features: the M1, a railway in use, the
+    railway to Kars out of use, the villages (main before this had only rivers and a lake)."""
+    frames = view_features(dataset, View(day=DAY, bounds=GYUMRI_ZOOM_10))
+    area = box(*GYUMRI_ZOOM_10)
+
+    def inside(layer_id: str) -> set[str]:
+        frame = frames[layer_id]
+        return set(frame.loc[frame.intersects(area), "style_key"])
+
+    assert inside("roads") == {"road"}
+    assert inside("railways") == {"railway", "former-railway"}
+    assert inside("ground-villages") == {"village-ground"}

@@ -20,14 +20,19 @@ pytestmark = pytest.mark.e2e
 #: Number of a class's paths shown (not hidden by the zoom classes) in the map.
 SHOWN = """cls => Array.from(document.querySelectorAll('path.' + cls))
     .filter(p => getComputedStyle(p).display !== 'none').length"""
-#: Number of paths of a colour (a palette style's stroke) shown in the map.
-STROKED = """colour => Array.from(document.querySelectorAll('path'))
-    .filter(p => p.getAttribute('stroke') === colour
-                 && getComputedStyle(p).display !== 'none').length"""
-#: Number of paths filled with a colour (a point symbol's fill) shown in the map.
-FILLED = """colour => Array.from(document.querySelectorAll('path'))
-    .filter(p => p.getAttribute('fill') === colour
-                 && getComputedStyle(p).display !== 'none').length"""
+#: Whether a path is drawn inside the map's view (Leaflet keeps the paths of features out of
+#: view in the page, with an empty outline): shown, with a box meeting the frame's window.
+_IN_VIEW = """p => {
+    if (getComputedStyle(p).display === 'none') return false;
+    const r = p.getBoundingClientRect();
+    return r.width + r.height > 0 && r.right > 0 && r.bottom > 0
+        && r.left < window.innerWidth && r.top < window.innerHeight; }"""
+#: Number of paths of a colour (a palette style's stroke) drawn in the map's view.
+STROKED = f"""colour => Array.from(document.querySelectorAll('path'))
+    .filter(p => p.getAttribute('stroke') === colour).filter({_IN_VIEW}).length"""
+#: Number of paths filled with a colour (a point symbol's fill) drawn in the map's view.
+FILLED = f"""colour => Array.from(document.querySelectorAll('path'))
+    .filter(p => p.getAttribute('fill') === colour).filter({_IN_VIEW}).length"""
 #: The texts of the permanent labels shown (not hidden by the decluttering or the zoom).
 LABELS = """() => Array.from(document.querySelectorAll('.leaflet-tooltip.bm-label'))
     .filter(t => !t.classList.contains('bm-label-hidden')

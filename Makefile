@@ -34,13 +34,19 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# The tests run in WORKERS processes (pytest-xdist; `auto`: one per core). A test module
+# stays in one process (--dist loadscope), so its module fixtures are built once; each
+# process starts its own app server and browser for the browser tests. WORKERS=1 keeps
+# to one process.
+WORKERS ?= auto
+
 # The tests include the benchmark's own (its peers' pages in the browser), so they set up
 # the benchmark's dependencies too.
 test: lint $(VENV)/.bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope
 
 fast: $(VENV)/.dev
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest -m "not e2e" -n $(WORKERS) --dist loadscope
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt

@@ -35,7 +35,14 @@ COUNTRIES = {
     "az": ("ERMƏNİSTAN", "AZƏRBAYCAN", "İRAN"),
     "ru": ("АРМЕНИЯ", "АЗЕРБАЙДЖАН", "ИРАН"),
 }
-ARMENIA = {"dual": "Armenia", "en": "Armenia", "hy": "Հայաստան", "az": "Ermənistan", "ru": "Армения"}
+#: Armenia as each convention writes it (in tooltips and the GIS exports' label).
+ARMENIA = {
+    "dual": "Armenia",
+    "en": "Armenia",
+    "hy": "Հայաստան",
+    "az": "Ermənistan",
+    "ru": "Армения",
+}
 OBLAST = {
     "dual": "Nagorno-Karabakh Autonomous Oblast",
     "en": "Nagorno-Karabakh Autonomous Oblast",

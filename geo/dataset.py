@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from geo import io, settings
 from geo._validate import RECORD_DAYS, RecordChecker, check_unique_ids, mirror_host, shown
+from geo.boundary_names import boundary_name, by_feature
 from geo.communities import CommunityAreas, community_areas
 from geo.community_records import community
 from geo.dates import DaySpan
@@ -24,6 +25,7 @@ from geo.figure_records import published_figure
 from geo.ground_records import load_ground, named_ground
 from geo.model import (
     ApproximateLine,
+    BoundaryName,
     Community,
     ControlPeriod,
     Event,
@@ -97,6 +99,9 @@ class Dataset:
     ground: Mapping[str, tuple[GroundFeature, ...]] = field(default_factory=dict)
     #: The names of waters (waters.yaml) by id.
     waters: Mapping[str, Water] = field(default_factory=dict)
+    #: Names of countries, the oblast and provinces by language (boundary_names.yaml),
+    #: keyed by (boundary layer, English name of the feature); issue 22.
+    boundary_names: Mapping[tuple[str, str], BoundaryName] = field(default_factory=dict)
 
     def source(self, source_id: str) -> Source:
         """The source with this id (ids are validated at load time)."""
@@ -161,7 +166,11 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
     routes = files.parse_optional(settings.ROUTES_FILE, lambda c: _route(c, refs))
     ground = load_ground(data_dir / settings.GROUND_FILE, files.broken, files.problems)
     waters = files.parse_optional(settings.WATERS_FILE, lambda c: _water(c, refs, ground))
+    named_bounds = files.parse_optional(
+        settings.BOUNDARY_NAMES_FILE, lambda c: boundary_name(c, refs.sources, boundaries)
+    )
     problems = files.problems
+    bound_names = by_feature(named_bounds.records, named_bounds.lines, problems)
     problems.extend(
         f"{settings.SOURCES_FILE}: the source {source_id!r} is required (every map cites it)"
         for source_id in settings.REQUIRED_SOURCE_IDS
@@ -193,6 +202,7 @@ def load_dataset(data_dir: Path = settings.DATA_DIR) -> Dataset:
         routes=tuple(routes.records),
         ground=named,
         waters=_by_id([water for water, _ in waters.records]),
+        boundary_names=bound_names,
     )
 
 

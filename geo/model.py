@@ -319,3 +319,17 @@ class Water:
     layer: str
     names: Names
     provenance: Provenance
+
+
+@dataclass(frozen=True)
+class BoundaryName:
+    """The names of a feature of ``data/boundaries.gpkg`` (boundary_names.yaml): a
+    country, the oblast, a province. ``layer`` and ``feature`` (the English ``name`` of
+    the row) say which feature; ``names`` hold its forms by language (a country has no
+    point, so it is not a gazetteer place)."""
+
+    id: str
+    layer: str
+    feature: str
+    names: Names
+    provenance: Provenance

@@ -64,6 +64,54 @@ def label(names: Names, convention: str = DEFAULT_CONVENTION) -> str:
     return chosen or names.en
 
 
+def language_label(names: Names, convention: str = DEFAULT_CONVENTION) -> str:
+    """The name of a country, the oblast or a province (``boundary_names.yaml``) under
+    ``convention``: the form of the convention's language in that language's own script.
+
+    These names are one name translated, not rival names (Armenia, Ermənistan, Армения), so
+    ``dual`` gives the English form alone, as :func:`label` drops a form that only spells
+    the same name another way. ``hy`` writes the Armenian script (``hy_native``; the
+    Latin-script ``hy`` of the places holds Armenian names, and a country has none other
+    than its English one), ``ru`` the Cyrillic; a form the data lacks falls back to the
+    English one.
+
+    >>> armenia = Names(en="Armenia", az="Ermənistan", hy_native="Հայաստան", ru_native="Армения")
+    >>> [language_label(armenia, c) for c in CONVENTIONS]
+    ['Armenia', 'Armenia', 'Հայաստան', 'Ermənistan', 'Армения']
+    >>> language_label(Names(en="Shirak", ru_native="Ширакская область"), "az")
+    'Shirak'
+    """
+    check_convention(convention)
+    chosen = {
+        "hy": names.hy_native or names.hy,
+        "az": names.az,
+        "ru": names.ru_native or names.ru,
+    }.get(convention)
+    return chosen or names.en
+
+
+#: Azerbaijani (as Turkish) has two i's: dotted i/İ and dotless ı/I. Python's str.upper()
+#: maps "i" to "I", which in Azerbaijani is the capital of "ı".
+_AZ_UPPER = str.maketrans({"i": "İ", "ı": "I"})
+
+
+def upper(text: str, names: Names | None = None) -> str:
+    """``text`` (a label) in capitals, by the rules of its language: where it is the
+    Azerbaijani form of ``names``, "i" becomes "İ" (Türkiyə, TÜRKİYƏ); Armenian and
+    Cyrillic letters have capitals of their own (Unicode).
+
+    >>> upper("Türkiyə", Names(en="Turkey", az="Türkiyə"))
+    'TÜRKİYƏ'
+    >>> upper("İran", Names(en="Iran", az="İran")), upper("Iran", Names(en="Iran", az="İran"))
+    ('İRAN', 'IRAN')
+    >>> upper("Հայաստան"), upper("Грузия")
+    ('ՀԱՅԱՍՏԱՆ', 'ГРУЗИЯ')
+    """
+    if names is not None and text != names.en and text in (names.az, names.az_native):
+        text = text.translate(_AZ_UPPER)
+    return text.upper()
+
+
 def _spelling_key(form: str) -> str:
     """Lowercase letters and digits of a Latin-script form, without diacritics."""
     letters = unicodedata.normalize("NFKD", form.casefold())

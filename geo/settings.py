@@ -309,6 +309,10 @@ def cache_dir() -> Path:
 ROUTES_FILE = "routes.yaml"
 WATERS_FILE = "waters.yaml"
 
+#: Names of boundary features (countries, the oblast, provinces) in each language (issue
+#: 22). Optional: without it they are named in English.
+BOUNDARY_NAMES_FILE = "boundary_names.yaml"
+
 #: Kinds of route in routes.yaml: a road, a railway in service, a railway out of use (its
 #: track bed). Transit routes agreed or proposed (TRIPP) are sites of their own kind.
 ROUTE_KINDS: tuple[str, ...] = ("road", "railway", "former-railway")

@@ -51,7 +51,7 @@ from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
 from geo.model import Event, Names, Site
-from geo.naming import alternatives, compose, label
+from geo.naming import alternatives, compose, label, language_label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
 from layers.catalog import (
@@ -269,12 +269,20 @@ def _place_names(dataset: Dataset, place_id: str | None) -> Names | None:
 def _boundary_features(
     layer_id: str, source: BoundarySource, dataset: Dataset, convention: str
 ) -> Iterator[Feature]:
-    source_ids = (settings.NATURAL_EARTH_SOURCE_ID,)
     for index, row in enumerate(boundary_records(dataset.boundaries, source.layer)):
         english = row.name
         place_id = f"{source.names_prefix}{english.lower()}" if source.names_prefix else None
-        names = _place_names(dataset, place_id) or Names(en=english)
-        details = [("Layer", layer_id.replace("-", " ")), *_name_details(names, convention)]
+        named = dataset.boundary_names.get((source.layer, english))  # issue 22
+        names = named.names if named else _place_names(dataset, place_id) or Names(en=english)
+        shown = language_label(names, convention) if named else label(names, convention)
+        others = [form for form in names.all() if form != shown]
+        name_details = [("Also known as", ", ".join(others))] if named and others else []
+        details = [("Layer", layer_id.replace("-", " ")), *name_details]
+        if not named:
+            details += _name_details(names, convention)
+        source_ids: tuple[str, ...] = (settings.NATURAL_EARTH_SOURCE_ID,)
+        if named:  # where the names come from
+            source_ids += tuple(s for s in named.provenance.sources if s not in source_ids)
         if row.area_km2 is not None:
             details.append(("Area", f"{row.area_km2:,.0f} km²"))
         yield Feature(
@@ -282,7 +290,7 @@ def _boundary_features(
             layer=layer_id,
             style_key=source.style_key,
             status="confirmed",
-            label=label(names, convention),
+            label=shown,
             details=tuple(details),
             source_ids=source_ids,
             citations=_citations(dataset, source_ids),

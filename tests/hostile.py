@@ -130,6 +130,8 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     # the ground (issue 21)
     "routes": ("name", "names", "note"),
     "waters": ("names", "note"),
+    # names of countries, the oblast and provinces (issue 22); `feature` is a key
+    "boundary_names": ("names", "note"),
 }
 #: Free-text fields of each held period of communities.yaml (``held``).
 HELD_TEXT_FIELDS = ("claim", "quote", "note")

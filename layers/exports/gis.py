@@ -96,6 +96,9 @@ FIELDS: tuple[Field, ...] = (
     Field("name_hy", "text", "Armenian form (Latin script), where recorded"),
     Field("name_az", "text", "Azerbaijani form (Latin script), where recorded"),
     Field("name_ru", "text", "Russian form, where recorded"),
+    # issue 22: the native scripts (country names are written in them)
+    Field("name_hy_native", "text", "Armenian form in Armenian script, where recorded"),
+    Field("name_ru_native", "text", "Russian form in Cyrillic, where recorded"),
     Field("holder", "text", "control areas and villages: armenian, azerbaijani (or unknown)"),
     Field("operator", "text", "sites: who runs the site"),
     Field("start", "date", "first day (as recorded, to date_precision)"),
@@ -287,6 +290,7 @@ def _fields(row: Feature, records: _Records, day: dt.date | None = None) -> dict
     if names is not None:
         fields |= {"name_en": names.en, "name_hy": names.hy, "name_az": names.az}
         fields["name_ru"] = names.ru
+        fields |= {"name_hy_native": names.hy_native, "name_ru_native": names.ru_native}
     if isinstance(record, UserFeature):
         return fields | _user_fields(record)
     if isinstance(record, Community):

@@ -23,6 +23,7 @@ from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
+from geo.naming import upper
 from layers import catalog, styles
 from layers.briefing.view import Bounds
 from layers.features import place_feature_id
@@ -78,7 +79,9 @@ def label_requests(
                 if here in named_points and str(row.id) not in story:
                     continue  # e.g. a town that is also a village of the line
                 named_points.add(here)
-            text = str(row.label).upper() if look.upper else str(row.label)
+            text = str(row.label)
+            if look.upper:  # capitals by the label's language (Türkiyə: TÜRKİYƏ)
+                text = upper(text, getattr(row, "names", None))
             if look.wrap is not None:
                 text = textwrap.fill(text, look.wrap)
             must = str(row.id) in story

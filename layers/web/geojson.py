@@ -22,6 +22,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.naming import upper
 from layers.catalog import EventSource, find
 from layers.styles import LABEL_STYLES, leaflet_style, style
 from layers.web.html import escape_text, popup_html
@@ -125,7 +126,9 @@ def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, 
     if spec is not None and isinstance(spec.source, EventSource):
         properties[STACK_PROPERTY] = EVENT  # spread when stacked (layers.web.spread)
     if anchor is not None and label is not None:
-        lines = wrap_label(str(row.label), LABEL_STYLES[label.look].wrap)
+        look = LABEL_STYLES[label.look]  # capitals by the label's language (Türkiyə: TÜRKİYƏ)
+        text = upper(str(row.label), getattr(row, "names", None)) if look.upper else str(row.label)
+        lines = wrap_label(text, look.wrap)
         properties |= {"label_at": list(anchor), "label": "<br>".join(map(escape_text, lines))}
     return {
         "type": "Feature",

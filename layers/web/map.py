@@ -119,7 +119,8 @@ def _label_css() -> str:
     rules = []
     for key, look in LABEL_STYLES.items():
         size = max(MIN_LABEL_PX, round(look.fontsize * LABEL_PX_PER_PT))
-        upper = " text-transform: uppercase; letter-spacing: 0.12em;" if look.upper else ""
+        # capitals are written by layers.web.geojson (by language: CSS would need a lang)
+        upper = " letter-spacing: 0.12em;" if look.upper else ""
         rules.append(
             f".leaflet-tooltip.bm-look-{key} {{ font-size: {size}px;"
             f" color: {look.colour or '#222222'}; font-style: {look.style};"

@@ -307,3 +307,17 @@ def test_handout_pdf_text_is_literal(deck_exports: dict[str, bytes]) -> None:
     text, _ = pdf_text(deck_exports["handout-pdf"])
     assert_literal(text, "handout-pdf")
     assert " ".join(CLEAN_ANNOTATION_LABEL.split()) in " ".join(text.split())  # slide 1's
+
+
+def test_names_of_countries_oblast_and_provinces_are_hostile_and_inert(
+    exported: dict[str, bytes],
+) -> None:
+    """boundary_names.yaml (issue 22) carries the payload into the countries', the oblast's
+    and the provinces' labels; in capitals (the country look) it is still text."""
+    features = json.loads(exported["geojson"])["features"]
+    hostile_layers = {
+        f["properties"]["layer"] for f in features if CLEAN_PAYLOAD in " ".join(all_strings(f))
+    }
+    assert {"countries", "nkao", "provinces"} <= hostile_layers
+    svg = exported["svg"].decode("utf-8")
+    assert "<IMG" not in svg and "&lt;IMG SRC=X ONERROR=ALERT(1)&gt;" in svg

@@ -24,6 +24,7 @@ from shapely.geometry import Point, box
 from geo import settings
 from geo.dataset import Dataset
 from geo.errors import StateError
+from geo.naming import language_label, upper
 from layers import catalog
 from layers.briefing.view import View, check_bounds
 from layers.catalog import DEFAULT_VISIBLE
@@ -66,17 +67,19 @@ def label_texts(ax: Axes) -> list[Text]:
     ]
 
 
-def countries_on(dataset: Dataset, ax: Axes) -> list[str]:
+def countries_on(dataset: Dataset, ax: Axes, convention: str = "dual") -> list[str]:
     """The country names whose land takes a real part (2 %) of the map's extent (the map
-    is framed for its subject since issue 22, so Georgia or Russia may be off it)."""
+    is framed for its subject since issue 22, so Georgia or Russia may be off it), in
+    capitals as ``convention`` writes them (boundary_names.yaml, issue 22)."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     frame = box(x0, y0, x1, y1)
     countries = dataset.boundaries["countries"]
-    return [
-        name.upper()
-        for name, geometry in zip(countries["name"], countries.geometry, strict=True)
-        if name.upper() in COUNTRIES and geometry.intersection(frame).area > 0.02 * frame.area
-    ]
+    shown = []
+    for name, geometry in zip(countries["name"], countries.geometry, strict=True):
+        if name.upper() in COUNTRIES and geometry.intersection(frame).area > 0.02 * frame.area:
+            names = dataset.boundary_names[("countries", name)].names
+            shown.append(upper(language_label(names, convention), names))
+    return shown
 
 
 # --- Print text is text -------------------------------------------------------------
@@ -140,7 +143,7 @@ def test_essential_labels_are_all_placed_without_overlaps(
     shown = flat(" ".join(t.get_text() for t in labels))
     frames = view_features(dataset, view)
     oblast = str(frames["nkao"].label.iloc[0]).split(" / ")[0]
-    for name in (*countries_on(dataset, ax), oblast, *district_names(dataset, view)):
+    for name in (*countries_on(dataset, ax, convention), oblast, *district_names(dataset, view)):
         assert name in shown, name
     for layer_id in ("monitoring", "peacekeeping"):
         for label in frames[layer_id].label:

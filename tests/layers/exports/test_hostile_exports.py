@@ -102,17 +102,17 @@ PDF_FORMATS = [f for f, s in EXPORT_FORMATS.items() if s.extension == "pdf"]
 
 
 def pdf_text(data: bytes) -> tuple[str, dict[str, Any]]:
-    """The text of a PDF and its metadata. The text in the order it is drawn, as poppler's
-    ``pdftotext -raw`` reads it where it is installed (``.ci/run`` installs it): pypdf takes about a minute of CPU on
-    the hostile atlas (41 MB), pdftotext 3 s; pypdf otherwise. The metadata from pypdf."""
+    """The text of a PDF and its metadata. The text in the order it is drawn, as
+    poppler's ``pdftotext -raw`` reads it where it is installed (``.ci/run`` installs
+    it; pypdf takes about a minute of CPU on the hostile atlas of 41 MB, pdftotext 3 s),
+    else pypdf's. The metadata from pypdf."""
     with apply_configuration(stream_parsing_work_maximum_count=PDF_TOKENS):
         reader = PdfReader(io.BytesIO(data))
         metadata = dict(reader.metadata or {})
         if shutil.which("pdftotext") is None:
             return "\n".join(page.extract_text() for page in reader.pages), metadata
-    done = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
-    )
+    command = ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"]
+    done = subprocess.run(command, input=data, capture_output=True, check=True)
     return done.stdout.decode("utf-8"), metadata
 
 

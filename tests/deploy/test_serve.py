@@ -7,7 +7,6 @@ file order and share one cluster: the last one stops a replica.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import time
@@ -19,6 +18,7 @@ import pytest
 
 from deploy.serve import Cluster, cluster, haproxy_path, is_healthy
 from deploy.warmup import Session
+from tests.async_run import run_async
 
 pytestmark = [pytest.mark.e2e, pytest.mark.deploy]
 
@@ -65,7 +65,7 @@ def open_session(url: str, cookie: str | None = None) -> tuple[str, str, list[st
             statuses = f"{loaded.status}/{changed.status}"
             return replica, statuses, loaded.exceptions + changed.exceptions
 
-    return asyncio.run(drive())
+    return run_async(drive)
 
 
 def test_both_replicas_serve_the_app_through_the_proxy(served: Cluster) -> None:

@@ -4,10 +4,8 @@ their attribution."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ from layers.exports.__main__ import main
 from layers.paper import layouts, page
 from layers.web.map import base_map, standalone_html
 from layers.web.tile_route import tile_routes
+from tests.async_run import run_async
 from tests.hostile import IMG, JINJA, MATHS
 from tests.tile_package import COLOURS, EDGE_LAT, EDGE_LON, png, write_mbtiles
 
@@ -95,10 +94,7 @@ def _get(source: TileSource, path: str) -> tuple[int, bytes, dict[str, str]]:
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    # In a thread of its own: after the browser tests, Playwright's event loop runs in the
-    # main thread for the rest of the session (asyncio.run would refuse to start).
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(lambda: asyncio.run(route.handle(scope, receive, send))).result()  # type: ignore[arg-type]
+    run_async(lambda: route.handle(scope, receive, send))  # type: ignore[arg-type]
     start = sent[0]
     headers = {k.decode(): v.decode() for k, v in start["headers"]}  # type: ignore[attr-defined]
     body = b"".join(m.get("body", b"") for m in sent[1:])  # type: ignore[misc]

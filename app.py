@@ -40,7 +40,7 @@ from ui.dates import KEPT_KEYS, date_controls, keep_in_span, play_tick, set_day,
 from ui.distance import distance_tool
 from ui.search import place_search
 from ui.text_alternative import text_alternative
-from ui.timeline import timeline
+from ui.timeline import timeline, timeline_frame
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -56,6 +56,11 @@ logger = logging.getLogger("briefing.app")
 #: a flag set while the data cannot be loaded.
 LAST_VIEW_KEY = "last_view"
 DATA_ERROR_KEY = "data_error"
+#: Session-state flag: the date's fragment has drawn the timeline's cards once (a
+#: session's first run leaves them for a second run, :func:`map_page`).
+FILLED_KEY = "page_filled"
+#: The warnings of this run (shown again by the run that follows a session's first).
+SHOWN_KEY = "messages_shown"
 
 
 #: A data folder and the stamp of its files (see geo.io.folder_stamp): caches keyed by it
@@ -222,7 +227,8 @@ def main() -> None:
     days = key_days(dataset)
     init_state(dataset)
     keep_in_span(days)
-    for message in st.session_state.pop("messages", []):
+    shown = st.session_state[SHOWN_KEY] = st.session_state.pop("messages", [])
+    for message in shown:
         st.warning(escape_markdown(message))
     presenting = deck_ui.presenting()
     if not presenting:
@@ -289,6 +295,7 @@ def map_page(
     sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`)."""
     if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
+    first = not st.session_state.get(FILLED_KEY)
     play_tick(days)
     date_controls(days)
     view, sheet = synced_view()
@@ -300,10 +307,16 @@ def map_page(
             map_component(dataset, view, measurement)
             text_alternative(dataset, view)  # what the map shows, as a table
         with right:
-            timeline(dataset, view, mine)
+            if first:  # the map first: the browser lays out the cards after its iframe
+                timeline_frame()
+            else:
+                timeline(dataset, view, mine)
         # In the sidebar, below the print options as before; drawn after the map so
         # that the map's update reaches the browser first on a date change.
         sidebar_panels(dataset, view, live, measurement, mine)
+    if first:  # a session's first run: the cards at once, in the next run
+        st.session_state.update({FILLED_KEY: True, "messages": st.session_state[SHOWN_KEY]})
+        st.rerun(scope="app")  # Streamlit allows no fragment's rerun from a page's run
     wait_and_step(fragment=True)
 
 

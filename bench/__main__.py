@@ -146,12 +146,17 @@ def main() -> None:
     if "gif" not in skip:
         figures["gif"] = gif_figures(fewer)
     if "browser" not in skip:
+        from bench import date_payload, first_map  # issue 25: the first map's trace, bytes
+
         with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
             figures["browser"] = browser.first_map_times(url, repeat=max(5, repeat))
             figures["date_change"] = browser.date_change_times(url, repeat=max(5, repeat))
+            figures["first_map_trace"] = first_map.trace(url, repeat=max(5, repeat))
+            figures["date_payload"] = date_payload.date_payload(url)
         with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
             warm(url)  # as `make serve` does before serving
             figures["browser_warmed"] = browser.first_map_times(url, repeat=1)
+    figures["load_average"] = Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3]
     if "peers" not in skip:
         figures["peers"] = peers_browser.peer_browser_figures(max(5, repeat))
     if "cli" not in skip:

@@ -223,6 +223,10 @@ def report(figures: Mapping[str, Any]) -> None:
             printer(figures[name])
         if name == "gif" and "browser" in figures:
             _browser(figures)
+    # issue 25, the web side: each web figure beside its goal (bench/web_goals.py)
+    from bench import web_goals
+
+    web_goals.report(figures)
     if "process_peak_rss_mib" in figures:
         print(f"\nPeak RSS of this process: {figures['process_peak_rss_mib']:.0f} MiB")
     print("\nBudgets (CLI: a fresh process with the validated-data cache filled;")

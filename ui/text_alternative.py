@@ -13,12 +13,21 @@ from layers.briefing.view import View
 from layers.map_text import COLUMNS, map_text_rows
 from layers.web.html import escape_markdown
 
+#: Key of the folded section (its state: open or not).
+EXPANDER_KEY = "map_text"
+
 
 def text_alternative(dataset: Dataset, view: View) -> None:
-    """A folded section holding the table of what the map shows on ``view.day``."""
+    """A folded section holding the table of what the map shows on ``view.day``.
+
+    The table is sent only while the section is open (opening it reruns the date's
+    fragment): folded, its 170-odd rows cost the browser more than the whole map before
+    the map could be drawn (``python -m bench.first_map``, issue 25)."""
     rows = map_text_rows(dataset, view)
     title = f"What the map shows on {format_date(view.day)} (as text, {len(rows)} rows)"
-    with st.expander(title, expanded=False, key="map_text"):
+    with st.expander(title, expanded=False, key=EXPANDER_KEY, on_change="rerun") as section:
+        if not section.open:
+            return
         if not rows:
             st.caption("Nothing that changes with the date is drawn.")
             return

@@ -65,6 +65,15 @@ def _shift_page(by: int) -> None:
     st.session_state[PAGE_KEY] = (day, focus, shift + by)
 
 
+def timeline_frame() -> None:
+    """The timeline's heading and its empty box, as :func:`timeline` draws them: a
+    session's first run sends these (the map's iframe then loads before the browser lays
+    out the cards) and the cards follow in a run asked for at once (app.py ``map_page``)."""
+    st.subheader("Timeline")
+    with st.container(height=MAP_HEIGHT, key="timeline"):
+        st.caption("Loading the events…")
+
+
 def timeline(dataset: Dataset, view: View, mine: Sequence[UserLayer] = ()) -> None:
     """The events in date order (with the dated features of the user's layers ``mine``);
     later ones greyed; a button per event sets the date. A long timeline shows a window

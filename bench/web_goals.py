@@ -1,0 +1,80 @@
+"""The web map's figures of issue 25 beside their goals and the peers' figures of the same
+run: "figure  ours  leafmap  explore  goal  ok/over" (printed by :mod:`bench.report`).
+
+The first map is timed from navigation to the map painted (:mod:`bench.first_map`, a
+fresh browser context per visit; the peers' ``navigation_to_map_s``); the first visit
+after ``make serve``'s warm-up is :func:`bench.browser.first_map_times` on a warmed
+server (its load plus map). Nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+#: Goals of issue 25 (unit in the label).
+GOALS = {
+    "first map painted, warm server (s)": 1.0,
+    "first map, first visit after warm-up (s)": 2.0,
+    "date change painted, p95 (ms)": 150.0,
+    "playback by day (map updates/s, at least)": 10.0,
+}
+
+
+def _get(figures: Mapping[str, Any], *path: str) -> Any:
+    value: Any = figures
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _num(value: Any, scale: float = 1.0) -> float | None:
+    return float(value) * scale if isinstance(value, int | float) else None
+
+
+def rows(figures: Mapping[str, Any]) -> list[tuple[str, float | None, float | None, float | None]]:
+    """(label, ours, leafmap, explore) for each goal; None where not measured."""
+    peers = figures.get("peers") or {}
+    warmed = figures.get("browser_warmed") or {}
+    cold = None
+    if "cold_load_s" in warmed and "cold_map_after_load_s" in warmed:
+        cold = warmed["cold_load_s"] + warmed["cold_map_after_load_s"]
+    painted = _num(_get(figures, "first_map_trace", "map painted", "median"), 1 / 1000)
+    return [
+        ("first map painted, warm server (s)", painted,
+         _num(_get(peers, "leafmap", "navigation_to_map_s")),
+         _num(_get(peers, "explore", "navigation_to_map_s"))),
+        ("first map, first visit after warm-up (s)", cold, None, None),
+        ("date change painted, p95 (ms)",
+         _num(_get(figures, "date_change", "all_painted", "p95_s"), 1000),
+         _num(_get(peers, "leafmap", "date_change_p95_s"), 1000),
+         _num(_get(peers, "explore", "date_change_p95_s"), 1000)),
+        ("playback by day (map updates/s, at least)", None, None, None),
+    ]  # fmt: skip
+
+
+def report(figures: Mapping[str, Any]) -> None:
+    """Print each web goal with our figure, the peers' and the verdict, then what a date
+    change sends (:mod:`bench.date_payload`) and the load average of the run."""
+    cell = "{:>10}"
+    print("\nWeb map, issue 25 goals (same run, same Chromium)")
+    print(f"{'figure':<44}" + "".join(cell.format(h) for h in
+                                      ("ours", "leafmap", "explore", "goal", "")))  # fmt: skip
+    for label, ours, leafmap, explore in rows(figures):
+        goal = GOALS[label]
+        at_least = "at least" in label
+        verdict = "not measured"
+        if ours is not None:
+            verdict = "ok" if (ours >= goal if at_least else ours <= goal) else "over"
+        values = [f"{v:.2f}" if v is not None else "-" for v in (ours, leafmap, explore)]
+        goal_text = f"{'>=' if at_least else '<='} {goal:g}"
+        print(f"{label:<44}" + "".join(cell.format(v) for v in (*values, goal_text)), verdict)
+    payload = figures.get("date_payload")
+    if isinstance(payload, Mapping):
+        print("date change sent (KiB): " + ", ".join(
+            f"{key.removesuffix('_kib')} {value:.0f}" for key, value in payload.items()
+            if key.endswith("_kib")))  # fmt: skip
+    if "load_average" in figures:
+        print("load average at the end of the browser section:", *figures["load_average"])

@@ -23,9 +23,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from geo.errors import StateError
 
@@ -47,6 +48,10 @@ from layers.catalog_model import LegendEntry as LegendEntry
 from layers.catalog_model import PlaceSource as PlaceSource
 from layers.catalog_model import SiteSource as SiteSource
 from layers.catalog_model import UserSource as UserSource
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 from layers.catalog_model import Validity as Validity
 
 GROUPS: tuple[str, ...] = (
@@ -515,6 +520,21 @@ def find(layer_id: str) -> LayerSpec | None:
     derived elsewhere (such as the change layer of a comparison, which brings its own look
     and legend)."""
     return next((spec for spec in (*LAYERS, *_RUNTIME.get()) if spec.id == layer_id), None)
+
+
+def shapes_where(
+    frames: Mapping[str, gpd.GeoDataFrame], role: Callable[[LayerSpec], bool]
+) -> list[BaseGeometry]:
+    """The non-empty geometries of the frames (any CRS, as given) whose catalogue entry
+    has ``role`` (e.g. ``lambda spec: spec.frames_karabakh``); layers the catalogue does
+    not know are skipped."""
+    return [
+        geometry
+        for layer_id, frame in frames.items()
+        if (spec := find(layer_id)) is not None and role(spec)
+        for geometry in frame.geometry
+        if geometry is not None and not geometry.is_empty
+    ]
 
 
 def layer(layer_id: str) -> LayerSpec:

@@ -112,13 +112,7 @@ def karabakh_bounds(frames: Mapping[str, gpd.GeoDataFrame]) -> Bounds | None:
     """The extent of the oblast's inset: its outline (the features of the
     ``frames_karabakh`` layer) with :data:`INSET_MARGIN` degrees around; ``None`` when the
     layer is not drawn."""
-    shapes = [
-        geometry
-        for layer_id, frame in frames.items()
-        if (spec := catalog.find(layer_id)) is not None and spec.frames_karabakh
-        for geometry in frame.geometry
-        if geometry is not None and not geometry.is_empty
-    ]
+    shapes = catalog.shapes_where(frames, lambda spec: spec.frames_karabakh)
     if not shapes:
         return None
     min_x, min_y, max_x, max_y = shapely.union_all(shapes).bounds

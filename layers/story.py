@@ -134,13 +134,7 @@ def must_show(
 def _story_ground(frames: Mapping[str, gpd.GeoDataFrame]) -> BaseGeometry | None:
     """The union of the features of the layers that name the regions under them, shrunk a
     little so that a shape merely touching a region's outline does not name it."""
-    shapes = [
-        geometry
-        for layer_id, frame in frames.items()
-        if (spec := catalog.find(layer_id)) is not None and spec.names_regions
-        for geometry in frame.geometry
-        if geometry is not None and not geometry.is_empty
-    ]
+    shapes = catalog.shapes_where(frames, lambda spec: spec.names_regions)
     if not shapes:
         return None
     union = shapely.union_all(shapes)

@@ -34,6 +34,40 @@ class Verbatim(Element):
         return self.text
 
 
+class MapScript(MacroElement):
+    """A fixed script written for the parent map: ``source`` with each key of
+    :meth:`substitutions` replaced by its value and ``MAP`` by the map's variable.
+
+    For the base map's behaviour (the overlay, the event spread): the script holds no
+    data, only numbers and names chosen in Python, so it is written as it is, never
+    compiled as a template. Subclasses set ``_name`` and ``source``.
+    """
+
+    source = ""
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.script }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    def substitutions(self) -> dict[str, str]:
+        """Placeholders of :attr:`source` and their values (replaced in this order)."""
+        return {}
+
+    @property
+    def script(self) -> str:
+        """The script for the parent map."""
+        text = self.source
+        for placeholder, value in self.substitutions().items():
+            text = text.replace(placeholder, value)
+        return text.replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
+
+
 class MapControl(MacroElement):
     """A Leaflet control at ``position`` holding ``html`` (already escaped)."""
 

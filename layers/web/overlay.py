@@ -19,6 +19,8 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
+from layers.web.elements import MapScript
+
 #: Below this map width (px) the legend starts closed: open, it would hide the west of
 #: the map (Turkey, Kars) on a laptop's 1366 x 768 screen, and most of a phone's map.
 OPEN_LEGEND_MAP_PX = 1100
@@ -194,29 +196,18 @@ _OVERLAY_JS = """
 """
 
 
-class Overlay(MacroElement):
+class Overlay(MapScript):
     """The date stamp, the legend box and label decluttering of a map (see module doc)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.script }}
-        {% endmacro %}
-        """
-    )
+    source = _OVERLAY_JS
 
     def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self._name = "Overlay"
 
-    @property
-    def script(self) -> str:
-        """The overlay's script for the parent map (no data in it)."""
-        return (
-            _OVERLAY_JS.replace("OPEN_PX", str(int(OPEN_LEGEND_MAP_PX)))
-            .replace("PREFIX", PRIORITY_CLASS)
-            .replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
-        )
+    def substitutions(self) -> dict[str, str]:
+        """The legend's width threshold and the priority class prefix."""
+        return {"OPEN_PX": str(int(OPEN_LEGEND_MAP_PX)), "PREFIX": PRIORITY_CLASS}
 
 
 class SituationState(MacroElement):

@@ -15,8 +15,7 @@ marker the keyboard can reach its tooltip's text as ``aria-label`` (its accessib
 
 from __future__ import annotations
 
-from branca.element import MacroElement
-from jinja2 import Template
+from layers.web.elements import MapScript
 
 #: Distance of the ring from the shared point, in CSS pixels (more events, wider ring).
 RING_PX = 14
@@ -106,27 +105,15 @@ _SPREAD_JS = """
 """
 
 
-class SpreadEvents(MacroElement):
+class SpreadEvents(MapScript):
     """Spreads stacked event markers on a ring around their point (module docstring)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.script }}
-        {% endmacro %}
-        """
-    )
+    source = _SPREAD_JS
 
     def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self._name = "SpreadEvents"
 
-    @property
-    def script(self) -> str:
-        """The script for the parent map (no data in it)."""
-        return (
-            _SPREAD_JS.replace("PROPERTY", STACK_PROPERTY)
-            .replace("EVENT", EVENT)
-            .replace("RING", str(int(RING_PX)))
-            .replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
-        )
+    def substitutions(self) -> dict[str, str]:
+        """The stack property, its event value and the ring's radius."""
+        return {"PROPERTY": STACK_PROPERTY, "EVENT": EVENT, "RING": str(int(RING_PX))}

@@ -20,11 +20,11 @@ from geo.situation import frame_dates
 from layers.briefing.view import View
 from layers.change_layer import CHANGE_LEGEND, change_features, format_km2
 from layers.exports import ExportOptions, export_bytes
-from layers.exports import __main__ as export
 from layers.paper import animation
 from layers.paper import compare as compare_page
 from layers.paper import page as kit
 from layers.styles import STYLES, change_style_key
+from tests.cli_runner import run_cli as run
 from tests.conftest import CONTROL, SOURCES, MakeDataDir
 
 D = dt.date
@@ -261,15 +261,6 @@ def test_mp4_is_an_h264_video_of_the_same_length(make_data_dir: MakeDataDir) -> 
 
 
 # --- the command line ------------------------------------------------------------------
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        status = export.main(args)
-    except SystemExit as exc:
-        status = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_cli_writes_the_compare_pdf_and_the_gif(

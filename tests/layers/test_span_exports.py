@@ -19,8 +19,8 @@ from geo.errors import StateError
 from layers import exports
 from layers.briefing.atlas import MAX_ATLAS_DATES, AtlasChoice, atlas_days
 from layers.briefing.view import View
-from layers.exports import __main__ as cli
 from layers.paper import animation
+from tests.cli_runner import run_cli as run
 from tests.conftest import MakeDataDir
 from tests.span_data import LAST_2019, NEW_KINDS, records_to_2019, records_to_2030
 
@@ -28,16 +28,6 @@ D = dt.date
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 #: The view of the synthetic geography (tests/conftest.py), every layer shown.
 BOUNDS = "44.8,39.8,47.2,41.2"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit status, stdout, stderr)."""
-    try:
-        status = cli.main(args)
-    except SystemExit as exc:
-        status = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_cli_exports_2029_from_data_running_to_2030(

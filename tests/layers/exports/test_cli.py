@@ -14,19 +14,10 @@ from pypdf import PdfReader
 
 from layers.catalog import LAYER_IDS
 from layers.exports import __main__ as cli
+from tests.cli_runner import run_cli as run
 from tests.conftest import MakeDataDir
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit status, stdout, stderr)."""
-    try:
-        status = cli.main(args)
-    except SystemExit as exc:
-        status = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_writes_a_pdf(

@@ -231,7 +231,8 @@ def goal_rows(figures: Mapping[str, Any]) -> list[tuple[str, str, str, str, str]
     def add(name: str, value: float, goal: float | None, unit: str, load: str) -> None:
         verdict = "-" if goal is None else ("ok" if value <= goal else "over")
         shown = f"<= {goal:.3g} {unit}" if goal is not None else "no goal"
-        rows.append((name, f"{value:.3g} {unit}", shown, verdict, load))
+        rows.append((name, f"{value:.3g} {unit}" if value < 1000 else f"{value:.0f} {unit}",
+                     shown, verdict, load))  # fmt: skip
 
     if paper:
         load = _load_text(paper)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench import browser, cli, growth, load, maps, paper, peers_browser, server
 from bench.report import report
-from bench.timing import median_seconds, peak_mib, sizes
+from bench.timing import load_average, median_seconds, peak_mib, sizes
 from deploy.serve import haproxy_path
 from deploy.warmup import warm
 from geo.change import clear_cache, compare
@@ -70,21 +70,22 @@ def map_figures(repeat: int) -> dict[str, dict[str, float]]:
 
 def change_figures(repeat: int) -> dict[str, float]:
     """Median ms of geo.change.compare for each pair of CHANGE_PAIRS, with the
-    per-situation cache cleared before each run ("cold") and kept ("warm")."""
+    per-situation cache cleared before each run ("cold") and kept ("warm"), and the
+    1-minute load average before and after (``load_before``, ``load_after``)."""
     dataset = load_dataset()
 
     def cold(a: dt.date, b: dt.date) -> None:
         clear_cache()
         compare(dataset, a, b)
 
-    figures: dict[str, float] = {}
+    figures: dict[str, float] = {"load_before": load_average()}
     for a, b in CHANGE_PAIRS:
         label = f"{a.isoformat()} -> {b.isoformat()}"
         figures[f"{label} cold"] = 1000 * median_seconds(lambda a=a, b=b: cold(a, b), repeat)
         figures[f"{label} warm"] = 1000 * median_seconds(
             lambda a=a, b=b: compare(dataset, a, b), repeat
         )
-    return figures
+    return figures | {"load_after": load_average()}
 
 
 def deck_figures(repeat: int) -> dict[str, float]:

@@ -15,6 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from bench.timing import load_average
 from geo.dataset import load_dataset
 from layers import exports
 from layers.briefing.atlas import atlas_days
@@ -51,11 +52,11 @@ def atlas_figures(repeat: int) -> dict[str, float]:
     merged: 32 map pages and the cover) as PDF, and the default view's map PDF, briefing
     PDF and map PNG: ``<name>_wall_s`` (median), ``<name>_wall_max_s``, ``<name>_cpu_s``
     (median), and ``atlas_pages``; ``atlas_cold_text_*``: the atlas with the PDF text
-    cache emptied first."""
+    cache emptied first; ``load_before`` / ``load_after``: the 1-minute load average."""
     dataset = load_dataset()
     view = View()
     runs = paper_atlas.atlas_runs(dataset, view, atlas_days(dataset, view.day))
-    figures: dict[str, float] = {"atlas_pages": float(len(runs) + 1)}
+    figures: dict[str, float] = {"atlas_pages": float(len(runs) + 1), "load_before": load_average()}
     for name, fmt in (
         ("atlas", "atlas-pdf"),
         ("map_pdf", "pdf"),
@@ -71,7 +72,7 @@ def atlas_figures(repeat: int) -> dict[str, float]:
 
     times = wall_and_cpu(cold_atlas, repeat)
     figures |= {f"atlas_cold_text_{key}": value for key, value in times.items()}
-    return figures
+    return figures | {"load_after": load_average()}
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -49,3 +50,12 @@ def sizes(text: str) -> tuple[int, int]:
     """Bytes of ``text`` as UTF-8, raw and gzip-compressed (level 6, as servers use)."""
     raw = text.encode("utf-8")
     return len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0))
+
+
+def load_average() -> float:
+    """The 1-minute load average of this machine (``/proc/loadavg``; 0.0 where there is
+    none), printed beside the figures of a shared machine."""
+    try:
+        return float(Path("/proc/loadavg").read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0

@@ -9,6 +9,8 @@ on which the map changes are listed here (:func:`key_dates`, :func:`frame_dates`
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -99,12 +101,40 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
     control = [c for c in dataset.control if in_force(c, day)]
     return Situation(
         day=day,
-        control=tuple(_specific_over_general(control)),
+        control=resolved_control(tuple(control)),
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
         events=in_date_order(e for e in dataset.events if in_force(e, day)),
         lines=tuple(line for line in dataset.lines if in_force(line, day)),
         routes=tuple(r for r in dataset.routes if in_force(r, day)),
     )
+
+
+#: How many sets of control periods in force keep their resolved shapes
+#: (:func:`resolved_control`); the committed data has about a hundred key dates. Shared
+#: by all sessions: derived from data only.
+RESOLVED_SITUATIONS = 256
+
+_RESOLVED: OrderedDict[tuple[ControlPeriod, ...], tuple[ControlPeriod, ...]] = OrderedDict()
+_RESOLVED_LOCK = threading.Lock()
+
+
+def resolved_control(periods: tuple[ControlPeriod, ...]) -> tuple[ControlPeriod, ...]:
+    """:func:`_specific_over_general` of ``periods`` (the control periods in force on a
+    day, in data order), kept for the :data:`RESOLVED_SITUATIONS` sets last asked: every
+    day with the same records in force has the same map, and cutting the smaller areas
+    out of the larger ones is most of a situation's cost. Keyed by the records' values,
+    so an edited record is a new entry."""
+    with _RESOLVED_LOCK:
+        found = _RESOLVED.get(periods)
+        if found is not None:
+            _RESOLVED.move_to_end(periods)
+            return found
+    resolved = tuple(_specific_over_general(list(periods)))
+    with _RESOLVED_LOCK:
+        _RESOLVED[periods] = resolved
+        while len(_RESOLVED) > RESOLVED_SITUATIONS:
+            _RESOLVED.popitem(last=False)
+    return resolved
 
 
 def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -148,28 +148,40 @@ def latest_events(rows: list[Feature], limit: int) -> list[Feature]:
 
 
 def view_features(
-    dataset: Dataset, view: View, situation: Situation | None = None
+    dataset: Dataset,
+    view: View,
+    situation: Situation | None = None,
+    *,
+    fixed: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Frames of the view's layers on its day, in its naming convention, then those of
     the runtime layers in force (the user's own, :func:`layers.catalog.runtime_layers`).
 
-    Pass ``situation`` (``state_at(dataset, view.day)``) when the caller needs it too.
+    Pass ``situation`` (``state_at(dataset, view.day)``) when the caller needs it too;
+    ``fixed``: frames of :func:`fixed_frames` taken instead of built again (many days).
     """
-    rows = view_feature_rows(dataset, view, situation)
-    return {layer_id: feature_frame(features) for layer_id, features in rows.items()}
+    fixed = fixed or {}
+    rows = view_feature_rows(dataset, view, situation, skip=tuple(fixed))
+    return {i: fixed[i] if i in fixed else feature_frame(r) for i, r in rows.items()}
+
+
+def fixed_frames(dataset: Dataset, view: View) -> dict[str, gpd.GeoDataFrame]:
+    """Frames of the view's layers that never change with the date (boundaries, places,
+    ground), shared by :func:`view_features` between days: never change them in place."""
+    ids = [i for i in check_layer_ids(tuple(view.layers)) if not layer(i).dated]
+    return {i: feature_frame(features(dataset, None, layer(i), view.convention)) for i in ids}
 
 
 def view_feature_rows(
-    dataset: Dataset, view: View, situation: Situation | None = None
+    dataset: Dataset, view: View, situation: Situation | None = None, *, skip: tuple[str, ...] = ()
 ) -> dict[str, list[Feature]]:
-    """The features of :func:`view_features` as records, without frames (and without
-    importing pandas: the data exports of the command line need none, issue 15)."""
-    if situation is None and any(layer(i).dated for i in view.layers):
+    """The features of :func:`view_features` as records, without frames (no pandas: the
+    command line's data exports need none, issue 15); the layers ``skip`` left empty."""
+    if situation is None and any(layer(i).dated for i in view.layers if i not in skip):
         situation = state_at(dataset, view.day)
-    rows = {
-        layer_id: features(dataset, situation, layer(layer_id), view.convention)
-        for layer_id in check_layer_ids(tuple(view.layers))
-    }
+    ids = check_layer_ids(tuple(view.layers))
+    rows = {i: [] if i in skip else features(dataset, situation, layer(i), view.convention)
+            for i in ids}  # fmt: skip
     return rows | runtime_feature_rows(view.day)
 
 

@@ -32,7 +32,7 @@ from layers.briefing.atlas import AtlasChoice, Progress, atlas_days
 from layers.briefing.print_options import PrintOptions, imprint_line
 from layers.briefing.view import View
 from layers.catalog import LayerSpec, runtime_layers, runtime_specs
-from layers.features import view_features
+from layers.features import fixed_frames, view_features
 from layers.paper.header import shorten_to, title_line
 from layers.paper.layouts import MARGIN, briefing_page, finish
 from layers.paper.map_content import paper_basemap
@@ -60,6 +60,25 @@ def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
     return hash(tuple(parts))
 
 
+class _SignatureParts:
+    """:func:`map_signature` of many days' frames (equal for the same maps), the frames
+    shared between days (``fixed``, :func:`layers.features.fixed_frames`) hashed once."""
+
+    def __init__(self, fixed: Mapping[str, gpd.GeoDataFrame]) -> None:
+        self._fixed = fixed
+        self._parts = {layer_id: map_signature({layer_id: f}) for layer_id, f in fixed.items()}
+
+    def signature(self, frames: Mapping[str, gpd.GeoDataFrame]) -> int:
+        return hash(
+            tuple(
+                self._parts[layer_id]
+                if self._fixed.get(layer_id) is frame
+                else map_signature({layer_id: frame})
+                for layer_id, frame in frames.items()
+            )
+        )
+
+
 def group_identical(
     dataset: Dataset, view: View, days: Sequence[dt.date]
 ) -> list[tuple[dt.date, ...]]:
@@ -82,10 +101,12 @@ def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[At
     built once (for its signature and its page)."""
     runs: list[AtlasRun] = []
     last_signature: int | None = None
+    fixed = fixed_frames(dataset, view)  # the same every day: built and hashed once
+    signed = _SignatureParts(fixed)
     for day in days:
         situation = state_at(dataset, day)
-        frames = view_features(dataset, replace(view, day=day), situation)
-        signature = map_signature(frames)
+        frames = view_features(dataset, replace(view, day=day), situation, fixed=fixed)
+        signature = signed.signature(frames)
         if runs and signature == last_signature:
             runs[-1] = AtlasRun((*runs[-1].days, day), situation, frames)
         else:
@@ -209,7 +230,8 @@ class AtlasPlan:
         the runtime layers ``specs`` and the user's basemap ``tiles`` are put in force
         again there."""
         with runtime_layers(specs), showing(tiles):
-            runs = [_run(self.dataset, self.view, run_days) for run_days in days]
+            fixed = fixed_frames(self.dataset, self.view)
+            runs = [_run(self.dataset, self.view, run_days, fixed) for run_days in days]
             return figures_pdf(figure for _, figure in self.pages(runs, first, total))
 
     def title(self) -> str:
@@ -236,9 +258,15 @@ def atlas_figures(
         yield when, figure
 
 
-def _run(dataset: Dataset, view: View, days: tuple[dt.date, ...]) -> AtlasRun:
+def _run(
+    dataset: Dataset,
+    view: View,
+    days: tuple[dt.date, ...],
+    fixed: Mapping[str, gpd.GeoDataFrame],
+) -> AtlasRun:
     situation = state_at(dataset, days[-1])
-    return AtlasRun(days, situation, view_features(dataset, replace(view, day=days[-1]), situation))
+    frames = view_features(dataset, replace(view, day=days[-1]), situation, fixed=fixed)
+    return AtlasRun(days, situation, frames)
 
 
 #: An atlas of at least this many map pages is written in two halves, the second drawn by

@@ -50,6 +50,7 @@ def label_requests(
     inner = box(*content.extent)
     areas = _labelled_areas(content, inner)
     story = content.story
+    at_point = _SymbolHalves(symbols)
     requests: list[LabelRequest] = []
     named_points: set[tuple[str, tuple[float, float]]] = set()  # a name once at a point
     for layer_id in label_layers:
@@ -70,10 +71,7 @@ def label_requests(
                 anchors, gap = line_points(geometry), half_pt(palette) + 1.5
             else:
                 point = geometry if geometry.geom_type == "Point" else _pole(geometry)
-                half = max(
-                    [half_pt(palette)]
-                    + [s.half_pt for s in symbols if _same_point((s.x, s.y), (point.x, point.y))]
-                )
+                half = max([half_pt(palette), *at_point.halves(point.x, point.y)])
                 anchors, gap = ((point.x, point.y),), half + 1.5
                 here = (str(row.label), (round(point.x, 5), round(point.y, 5)))
                 if here in named_points and str(row.id) not in story:
@@ -145,8 +143,20 @@ def _named_by_neighbour(requests: list[LabelRequest]) -> list[LabelRequest]:
     ]
 
 
-def _same_point(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return abs(a[0] - b[0]) < 1e-7 and abs(a[1] - b[1]) < 1e-7
+class _SymbolHalves:
+    """The half sizes (points) of the ``symbols`` drawn at a point (within 1e-7 degrees
+    on each axis), looked up in arrays rather than one symbol at a time."""
+
+    def __init__(self, symbols: Sequence[Symbol]) -> None:
+        self.xy = np.array([(s.x, s.y) for s in symbols], dtype=float).reshape(-1, 2)
+        self.half = [s.half_pt for s in symbols]
+
+    def halves(self, x: float, y: float) -> list[float]:
+        """The half sizes of the symbols at ``(x, y)``, in the symbols' order."""
+        if not self.half:
+            return []
+        near = (np.abs(self.xy[:, 0] - x) < 1e-7) & (np.abs(self.xy[:, 1] - y) < 1e-7)
+        return [self.half[i] for i in np.flatnonzero(near)]
 
 
 def _labelled_areas(content: MapContent, inner: BaseGeometry) -> list[tuple[str, BaseGeometry]]:

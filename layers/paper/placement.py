@@ -196,6 +196,7 @@ class Placer:
         self.frame = (frame_box.x0, frame_box.y0, frame_box.x1, frame_box.y1)
         self.taken = Boxes([(b.x0, b.y0, b.x1, b.y1) for b in self.obstacles])
         self.to_display = self.ax.transData
+        self._anchors: dict[tuple[float, float], np.ndarray] = {}
         self.per_pt = figure.dpi / 72
         self.tree = shapely.STRtree(list(self._display_lines()))
         xy = np.asarray(self.points, dtype=float).reshape(-1, 2)
@@ -208,12 +209,20 @@ class Placer:
                 if len(coords) >= 2:
                     yield LineString(self.to_display.transform(coords))
 
+    def display(self, anchor: tuple[float, float]) -> np.ndarray:
+        """``anchor`` (EPSG:4326) in display pixels, transformed once per anchor (the
+        axes do not move while labels are placed; every candidate box asks again)."""
+        found = self._anchors.get(anchor)
+        if found is None:
+            found = self._anchors[anchor] = self.to_display.transform(anchor)
+        return found
+
     def ambiguous(self, extent: Box, anchor: tuple[float, float]) -> bool:
         """Whether the box ``extent`` lies nearer another symbol's point than its own
         ``anchor`` (a reader would give the label to the wrong place)."""
         if not len(self.dots):
             return False
-        own = self.to_display.transform(anchor)
+        own = self.display(anchor)
         others = self.dots[np.hypot(*(self.dots - own).T) > 0.5 * self.per_pt]
         if not len(others):
             return False
@@ -243,7 +252,7 @@ class Placer:
             x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
             x0, x1 = _shift(x0, x1, placement.ha, pad)
             y0, y1 = _shift(y0, y1, placement.va, pad)
-        ax_, ay_ = self.to_display.transform(placement.anchor)
+        ax_, ay_ = self.display(placement.anchor)
         x, y = ax_ + placement.offset[0] * self.per_pt, ay_ + placement.offset[1] * self.per_pt
         return (x0 + x, y0 + y, x1 + x, y1 + y)
 
@@ -258,6 +267,8 @@ class Placer:
             if not _inside(extent, self.frame):
                 continue
             overlap = self.taken.overlaps(extent)
+            if overlap and not keep:
+                continue  # neither chosen nor a fallback: lines and neighbours need not be tried
             crossed = self.crossed(extent)
             # a leader line says whose label it is: only a label beside its point can mislead
             wrong = (

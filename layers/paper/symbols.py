@@ -257,9 +257,8 @@ def give_way(
         if half >= 0.6 * half_pt and len(xy)
     ]
     moved_at: dict[tuple[float, float], int] = {}
-    symbols: list[Symbol] = []
-    for x, y in coords:
-        here = to_display.transform((x, y))
+    targets: list[np.ndarray] = []
+    for here in to_display.transform(coords) if len(coords) else coords:  # all at once
         target = here
         for half, centres in blockers:
             gaps = np.hypot(*(centres - here).T) / per_pt
@@ -276,9 +275,12 @@ def give_way(
             unit = away / np.hypot(*away)
             target = centre + unit * (half + half_pt + 0.8) * per_pt
             break
-        tx, ty = to_data.transform(target)
-        symbols.append(Symbol(float(tx), float(ty), half_pt, (float(x), float(y))))
-    return symbols
+        targets.append(target)
+    placed = to_data.transform(np.reshape(targets, (-1, 2))) if targets else np.empty((0, 2))
+    return [
+        Symbol(float(tx), float(ty), half_pt, (float(x), float(y)))
+        for (tx, ty), (x, y) in zip(placed, coords, strict=True)
+    ]
 
 
 #: Points a symbol keeps between its edge and a place whose holder changed.
@@ -289,6 +291,8 @@ def fact_points(content: MapContent) -> list[tuple[float, float]]:
     """The points (EPSG:4326) no symbol may cover: the places on the map whose holder
     changed in the story's window (``content.story``)."""
     wanted = {place_feature_id(p) for p in content.story.changed_places}
+    if not wanted:
+        return []
     points = []
     for frame in content.frames.values():
         if frame.empty:

@@ -75,3 +75,23 @@ def test_a_smaller_area_in_force_is_cut_out_of_a_larger_one(make_data_dir: MakeD
     assert not after["whole"].contains(beta)
     assert after["town"].contains(beta)
     assert after["whole"].contains(Point(46.9, 40.9))
+
+
+def test_a_resolved_situation_is_kept_per_records_and_an_edited_record_is_not_served(
+    make_data_dir: MakeDataDir,
+) -> None:
+    from dataclasses import replace
+
+    from shapely.geometry import box
+
+    from geo import situation
+
+    data = load_dataset(make_data_dir())
+    day = dt.date(2021, 2, 23)
+    first = state_at(data, day).control
+    assert state_at(data, day).control is first  # the same set of records: kept
+    assert first == tuple(situation._specific_over_general(list(first)))
+    edited = (replace(first[0], geometry=box(45.0, 39.0, 45.1, 39.1)), *first[1:])
+    resolved = situation.resolved_control(edited)
+    assert resolved[0].geometry.equals(box(45.0, 39.0, 45.1, 39.1))
+    assert state_at(data, day).control is first  # the original entry is untouched

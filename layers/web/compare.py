@@ -123,15 +123,19 @@ class SwipeControl(MacroElement):
             L.DomEvent.on(bar, 'pointermove', function (e) { if (dragging) { place(e.clientX); } });
             // The app learns where the bar stands as streamlit-folium's all_drawings
             // (the frontend reads window.drawnItems when the map fires draw:edited).
+            // Each report is named (this frame's id, a count): streamlit-folium hands the
+            // app the last report again on every run, and only a new one is a move.
+            var frameId = Math.random().toString(36).slice(2), reports = 0;
             window.drawnItems = {toGeoJSON: function () {
                 return {type: 'FeatureCollection', features: [
-                    {type: 'Feature', properties: {swipe: Math.round(share * 1000) / 1000},
-                     geometry: null}]};
+                    {type: 'Feature', properties: {swipe: Math.round(share * 1000) / 1000,
+                     report: frameId + ':' + reports}, geometry: null}]};
             }};
             var told = null;
             function report() {
                 if (told === share.toFixed(3)) { return; }
                 told = share.toFixed(3);
+                reports += 1;
                 var data = window.__GLOBAL_DATA__;
                 map.fire('draw:edited', {latlng: data ? data.last_object_clicked : null});
             }

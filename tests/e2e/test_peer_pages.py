@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.maps import PEER_MAPS
 from bench.peer_assets import PeerAssets, external_urls
@@ -38,7 +39,9 @@ def test_peer_page_draws_from_local_copies(browser: Any, dataset: Dataset, name:
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{base}/peer.html", wait_until="load")
-        page.wait_for_load_state("networkidle")
+        # drawn, not "network idle": the refused tile requests kept the network busy for
+        # over 30 s once, with the tests on two processes
+        expect(page.locator(FEATURE).nth(50)).to_be_attached(timeout=60_000)
         drawn = page.locator(FEATURE).count()
         context.close()
     assert dict(router.missing) == {}

@@ -43,7 +43,7 @@ def _fmt(value: object, form: str = "{:.2f}") -> str:
     return form.format(value) if isinstance(value, int | float) else str(value)
 
 
-def _get(figures: Mapping[str, Any], *path: str) -> Any:
+def figure_at(figures: Mapping[str, Any], *path: str) -> Any:
     """``figures[path[0]][path[1]]...`` or None where a step is missing."""
     value: Any = figures
     for key in path:
@@ -115,7 +115,7 @@ def _browser(figures: Mapping[str, Any]) -> None:
     )
     for label, ours_key, peer_key in lines:
         cells = [_fmt(shown.get(ours_key, "-"))]
-        cells += [_fmt(_get(peers, p, peer_key) or "-") if peer_key else "-" for p in PEERS]
+        cells += [_fmt(figure_at(peers, p, peer_key) or "-") if peer_key else "-" for p in PEERS]
         print(_row(label, *cells))
     warmed = figures.get("browser_warmed") or {}
     print(_row("first visit to a warmed server: map", _fmt(warmed.get("cold_map_after_load_s"))))
@@ -194,24 +194,30 @@ def measured(figures: Mapping[str, Any]) -> dict[str, float | None]:
     load_best = min(runs, key=lambda row: row["change_p95_s"]) if runs else None
     change = figures.get("change")
     return {
-        "payload_gzip_kib": _get(figures, "maps", "ours", "payload_gzip_kib"),
-        "date_change_ms": _scaled(_get(figures, "app", "date_change_s"), 1000),
-        "compare_after_change_ms": _scaled(_get(figures, "app", "compare_after_change_s"), 1000),
-        "map_after_load_s": _get(figures, "browser", "cold_map_after_load_s"),
-        "warm_map_after_load_s": _get(figures, "browser", "map_after_load_s"),
-        "date_change_p95_ms": _scaled(_get(figures, "date_change", "all_painted", "p95_s"), 1000),
-        "briefing_pdf_s": _get(figures, "paper", "briefing_pdf_wall_s"),
-        "atlas_s": _get(figures, "paper", "atlas_wall_s"),
+        "payload_gzip_kib": figure_at(figures, "maps", "ours", "payload_gzip_kib"),
+        "date_change_ms": _scaled(figure_at(figures, "app", "date_change_s"), 1000),
+        "compare_after_change_ms": _scaled(
+            figure_at(figures, "app", "compare_after_change_s"), 1000
+        ),
+        "map_after_load_s": figure_at(figures, "browser", "cold_map_after_load_s"),
+        "warm_map_after_load_s": figure_at(figures, "browser", "map_after_load_s"),
+        "date_change_p95_ms": _scaled(
+            figure_at(figures, "date_change", "all_painted", "p95_s"), 1000
+        ),
+        "briefing_pdf_s": figure_at(figures, "paper", "briefing_pdf_wall_s"),
+        "atlas_s": figure_at(figures, "paper", "atlas_wall_s"),
         "change_ms": max(
             (v for k, v in change.items() if k.endswith((" cold", " warm"))), default=None
-        ) if change else None,
-        "deck_pptx_s": _get(figures, "deck", "deck_pptx_s"),
-        "war_gif_s": _get(figures, "gif", "war_gif_s"),
-        "cli_geojson_cold_s": _get(figures, "cli", "geojson_cached", "median_s"),
-        "cli_gpkg_cold_s": _get(figures, "cli", "gpkg_cached", "median_s"),
+        )
+        if change
+        else None,
+        "deck_pptx_s": figure_at(figures, "deck", "deck_pptx_s"),
+        "war_gif_s": figure_at(figures, "gif", "war_gif_s"),
+        "cli_geojson_cold_s": figure_at(figures, "cli", "geojson_cached", "median_s"),
+        "cli_gpkg_cold_s": figure_at(figures, "cli", "gpkg_cached", "median_s"),
         "load_25_median_s": load_best["change_median_s"] if load_best else None,
         "load_25_p95_s": load_best["change_p95_s"] if load_best else None,
-        "growth_10k_date_change_ms": _get(figures, "growth", LARGEST, "app_date_change_ms"),
+        "growth_10k_date_change_ms": figure_at(figures, "growth", LARGEST, "app_date_change_ms"),
     }
 
 

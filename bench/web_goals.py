@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bench.report import figure_at  # report imports this module inside report()
+
 #: Goals of issue 25 (unit in the label).
 GOALS = {
     "first map painted, warm server (s)": 1.0,
@@ -19,15 +21,6 @@ GOALS = {
     "date change painted, p95 (ms)": 150.0,
     "playback by day (map updates/s, at least)": 10.0,
 }
-
-
-def _get(figures: Mapping[str, Any], *path: str) -> Any:
-    value: Any = figures
-    for key in path:
-        if not isinstance(value, Mapping) or key not in value:
-            return None
-        value = value[key]
-    return value
 
 
 def _num(value: Any, scale: float = 1.0) -> float | None:
@@ -41,16 +34,16 @@ def rows(figures: Mapping[str, Any]) -> list[tuple[str, float | None, float | No
     cold = None
     if "cold_load_s" in warmed and "cold_map_after_load_s" in warmed:
         cold = warmed["cold_load_s"] + warmed["cold_map_after_load_s"]
-    painted = _num(_get(figures, "first_map_trace", "map painted", "median"), 1 / 1000)
+    painted = _num(figure_at(figures, "first_map_trace", "map painted", "median"), 1 / 1000)
     return [
         ("first map painted, warm server (s)", painted,
-         _num(_get(peers, "leafmap", "navigation_to_map_s")),
-         _num(_get(peers, "explore", "navigation_to_map_s"))),
+         _num(figure_at(peers, "leafmap", "navigation_to_map_s")),
+         _num(figure_at(peers, "explore", "navigation_to_map_s"))),
         ("first map, first visit after warm-up (s)", cold, None, None),
         ("date change painted, p95 (ms)",
-         _num(_get(figures, "date_change", "all_painted", "p95_s"), 1000),
-         _num(_get(peers, "leafmap", "date_change_p95_s"), 1000),
-         _num(_get(peers, "explore", "date_change_p95_s"), 1000)),
+         _num(figure_at(figures, "date_change", "all_painted", "p95_s"), 1000),
+         _num(figure_at(peers, "leafmap", "date_change_p95_s"), 1000),
+         _num(figure_at(peers, "explore", "date_change_p95_s"), 1000)),
         ("playback by day (map updates/s, at least)", None, None, None),
     ]  # fmt: skip
 

@@ -69,5 +69,8 @@ def report(figures: Mapping[str, Any]) -> None:
         print("date change sent (KiB): " + ", ".join(
             f"{key.removesuffix('_kib')} {value:.0f}" for key, value in payload.items()
             if key.endswith("_kib")))  # fmt: skip
+        if "groups_as_stubs" in payload:
+            print(f"kept groups sent as stubs / in full: {payload['groups_as_stubs']:.0f} / "
+                  f"{payload['groups_in_full']:.0f}")
     if "load_average" in figures:
         print("load average at the end of the browser section:", *figures["load_average"])

@@ -4,7 +4,9 @@ Run ``streamlit run server.py`` (``make run`` does; ``streamlit run app.py`` sti
 without the tile route). With the environment variable ``BRIEFING_BASEMAP`` naming an
 MBTiles file or a folder of ``z/x/y`` tiles, their tiles are served from this machine at
 ``/briefing-tiles/<z>/<x>/<y>`` (:mod:`layers.web.tile_route`); see the README, "Your own
-basemap". A setting that cannot be used is logged here and shown in the app.
+basemap". A setting that cannot be used is logged here and shown in the app. The files
+whose URL names their content are sent with a year of browser caching
+(:mod:`layers.web.cache_headers`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from geo.errors import TileError
 from layers.user_basemap import current
+from layers.web.cache_headers import CacheHeaders
 from layers.web.tile_route import tile_routes
 
 logger = logging.getLogger("briefing.server")
@@ -26,4 +30,9 @@ except TileError as exc:
     logger.warning("the basemap of BRIEFING_BASEMAP is not served: %s", exc)
     _source = None
 
-app = st.App(Path(__file__).with_name("app.py"), routes=tile_routes(_source))
+app = st.App(
+    Path(__file__).with_name("app.py"),
+    routes=tile_routes(_source),
+    # A year of browser caching for the files whose URL names their content.
+    middleware=[Middleware(CacheHeaders)],
+)

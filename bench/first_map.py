@@ -228,6 +228,27 @@ def trace(url: str, repeat: int = 7) -> dict[str, dict[str, float]]:
     with _browser() as browser:
         first = visit(browser, url)
         runs = [visit(browser, url) for _ in range(repeat)]
+    return _summary(first, runs)
+
+
+def compare(urls: list[str], repeat: int = 7) -> list[dict[str, dict[str, float]]]:
+    """:func:`trace` of several servers with their visits interleaved (one unmeasured
+    visit each, then ``repeat`` rounds of one visit to each in turn), so that a shared
+    machine's load weighs on each alike: before and after a change, side by side."""
+    if chromium_path() is None:
+        return [{"skipped": {}} for _ in urls]
+    runs: list[list[dict[str, float]]] = [[] for _ in urls]
+    with _browser() as browser:
+        firsts = [visit(browser, url) for url in urls]
+        for _ in range(repeat):
+            for index, url in enumerate(urls):
+                runs[index].append(visit(browser, url))
+    return [_summary(first, kept) for first, kept in zip(firsts, runs, strict=True)]
+
+
+def _summary(
+    first: Mapping[str, float], runs: list[dict[str, float]]
+) -> dict[str, dict[str, float]]:
     keys = list(dict.fromkeys(k for run in runs for k in run))
     result: dict[str, dict[str, float]] = {}
     for key in keys:
@@ -268,11 +289,20 @@ def print_trace(result: Mapping[str, Mapping[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--url", help="an app already running (else one is started here)")
+    parser.add_argument("--url", action="append", default=[],
+                        help="an app already running (else one is started here); given "
+                        "twice or more, the servers' visits alternate (before and after "
+                        "a change, each traced in turn)")  # fmt: skip
     args = parser.parse_args()
     print("load average:", Path("/proc/loadavg").read_text(encoding="utf-8").strip())
+    if len(args.url) > 1:
+        for url, result in zip(args.url, compare(args.url, args.repeat), strict=True):
+            print(f"\n{url} (visits interleaved with the other servers')")
+            print_trace(result)
+        print("load average:", Path("/proc/loadavg").read_text(encoding="utf-8").strip())
+        return
     if args.url:
-        print_trace(trace(args.url, args.repeat))
+        print_trace(trace(args.url[0], args.repeat))
         return
     with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
         print_trace(trace(url, args.repeat))

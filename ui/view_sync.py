@@ -47,6 +47,7 @@ from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
+from ui.timeline import map_reported
 
 #: Session-state keys of this module.
 ORIGIN_KEY = "map_origin"  # (basemap, bounds) the base map is fitted to
@@ -263,7 +264,10 @@ def map_fragment(
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
-    _take_report(reported_bounds(value), default, origin)
+    bounds = reported_bounds(value)
+    _take_report(bounds, default, origin)
+    if bounds is not None and bounds != default:
+        map_reported()  # the map is drawn: the timeline waiting for it is filled now
     if annotations_ui.take_drawings(value):
         take_annotations()
         st.rerun(scope="app")  # the sidebar's list, the exports and the URL follow

@@ -56,9 +56,9 @@ logger = logging.getLogger("briefing.app")
 #: a flag set while the data cannot be loaded.
 LAST_VIEW_KEY = "last_view"
 DATA_ERROR_KEY = "data_error"
-#: Session-state flag: the date's fragment has run once (a session's first run leaves
-#: the timeline's cards and the sidebar's export and deck panels for the run the map's
-#: first report asks for, :func:`map_page`).
+#: Session-state flag: the date's fragment has run once (a session's first run in a
+#: browser draws the map alone and leaves the timeline's cards, the sidebar and the
+#: key-date menu's widgets to the run the map's first report asks for, :func:`map_page`).
 FILLED_KEY = "page_filled"
 #: The warnings of this run (shown again by the run that fills a session's first page).
 SHOWN_KEY = "messages_shown"
@@ -235,6 +235,14 @@ def main() -> None:
     if not presenting:
         layout.header(dataset.span)
     comparing = not presenting and compare_ui.mode_switch()
+    if not comparing and not presenting and first_page():
+        # The map alone (no measurement, no user's layers yet in a new session); the
+        # sidebar's panels follow it with the timeline (map_page). The sidebar is there
+        # from the start, so that the page does not move when they come.
+        st.sidebar.header("Layers")
+        st.sidebar.caption("Loading the panels…")
+        map_page(dataset, days, None, ())
+        return
     layer_panel()
     place_search(cached_gazetteer(data_version()))
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
@@ -296,7 +304,7 @@ def map_page(
     sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`)."""
     if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
-    first = not st.session_state.get(FILLED_KEY) and browser_session()
+    first = first_page()
     if first:  # the rest follows the map's first report (ui.timeline.wait_for_map)
         st.session_state.update({FILLED_KEY: True, "messages": st.session_state[SHOWN_KEY]})
         wait_for_map()
@@ -323,6 +331,12 @@ def map_page(
         if not first:
             sidebar_panels(dataset, view, live, measurement, mine)
     wait_and_step(fragment=True)
+
+
+def first_page() -> bool:
+    """Whether this run draws a session's first page in a browser: the map alone, the
+    rest in the run the map's first report asks for (:func:`map_page`)."""
+    return not st.session_state.get(FILLED_KEY) and browser_session()
 
 
 def browser_session() -> bool:

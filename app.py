@@ -301,7 +301,12 @@ def map_page(
 
     A widget in here whose change the rest of the page must show asks for a whole-page
     run: starting a presentation (the deck panel), the offline basemap button (the
-    sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`)."""
+    sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`).
+
+    A session's first page in a browser (:func:`first_page`) holds the map alone, so that
+    the browser lays out little before it loads the map's frame (issue 25): no timeline
+    cards (an empty box), no sidebar panels, no key-date menu widgets; the map's first
+    report asks for the run that draws them (:func:`ui.timeline.wait_for_map`)."""
     if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
     first = first_page()

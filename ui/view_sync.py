@@ -233,6 +233,8 @@ def map_fragment(
     not drawn are empty groups, prepared once. Clicks are handled by
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
+    The map's first report (sent once its script has drawn it) fills a session's first
+    page (:func:`ui.timeline.map_reported`).
     """
     state = st.session_state
     origin = state.get(ORIGIN_KEY)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,7 +55,7 @@ _RECORDER = """(() => {
 
 
 def test_first_visit_fills_the_timeline_after_the_map_is_drawn_without_reloading_its_frame(
-    browser: Any, app_url: str
+    browser: Any, app_url: str, artifacts: Path
 ) -> None:
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     context.add_init_script(_RECORDER)
@@ -77,6 +78,7 @@ def test_first_visit_fills_the_timeline_after_the_map_is_drawn_without_reloading
         assert page.locator(MAP_FRAME).count() == 1
         assert page.evaluate("() => window.bmMapDocuments") == 1
         assert map_frame(page).locator(".leaflet-overlay-pane path").count() > 50
+        page.screenshot(path=artifacts / "first-map-filled.png")  # looked at: map and cards
         section = page.locator("[data-testid='stExpander']", has_text="What the map shows")
         assert section.locator("table").count() == 0  # folded: not sent
         section.locator("summary").click()

@@ -40,7 +40,7 @@ from ui.dates import KEPT_KEYS, date_controls, keep_in_span, play_tick, set_day,
 from ui.distance import distance_tool
 from ui.search import place_search
 from ui.text_alternative import text_alternative
-from ui.timeline import timeline, timeline_frame
+from ui.timeline import filled, timeline, timeline_frame, wait_for_map
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -56,10 +56,11 @@ logger = logging.getLogger("briefing.app")
 #: a flag set while the data cannot be loaded.
 LAST_VIEW_KEY = "last_view"
 DATA_ERROR_KEY = "data_error"
-#: Session-state flag: the date's fragment has drawn the timeline's cards once (a
-#: session's first run leaves them for a second run, :func:`map_page`).
+#: Session-state flag: the date's fragment has run once (a session's first run in a
+#: browser draws the map alone and leaves the timeline's cards, the sidebar and the
+#: key-date menu's widgets to the run the map's first report asks for, :func:`map_page`).
 FILLED_KEY = "page_filled"
-#: The warnings of this run (shown again by the run that follows a session's first).
+#: The warnings of this run (shown again by the run that fills a session's first page).
 SHOWN_KEY = "messages_shown"
 
 
@@ -234,6 +235,14 @@ def main() -> None:
     if not presenting:
         layout.header(dataset.span)
     comparing = not presenting and compare_ui.mode_switch()
+    if not comparing and not presenting and first_page():
+        # The map alone (no measurement, no user's layers yet in a new session); the
+        # sidebar's panels follow it with the timeline (map_page). The sidebar is there
+        # from the start, so that the page does not move when they come.
+        st.sidebar.header("Layers")
+        st.sidebar.caption("Loading the panels…")
+        map_page(dataset, days, None, ())
+        return
     layer_panel()
     place_search(cached_gazetteer(data_version()))
     measurement = distance_tool(dataset, lambda a, b: cached_measure(data_version(), a, b))
@@ -293,12 +302,22 @@ def map_page(
 
     A widget in here whose change the rest of the page must show asks for a whole-page
     run: starting a presentation (the deck panel), the offline basemap button (the
-    sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`)."""
+    sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`).
+
+    A session's first page in a browser (:func:`first_page`) holds the map alone, so that
+    the browser lays out little before it loads the map's frame (issue 25): no timeline
+    cards (an empty box), no sidebar panels, no key-date menu widgets; the map's first
+    report asks for the run that draws them (:func:`ui.timeline.wait_for_map`)."""
     if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
-    first = not st.session_state.get(FILLED_KEY)
+    first = first_page()
+    if first:  # the rest follows the map's first report (ui.timeline.wait_for_map)
+        st.session_state.update({FILLED_KEY: True, "messages": st.session_state[SHOWN_KEY]})
+        wait_for_map()
+    else:
+        filled()
     play_tick(days)
-    date_controls(days)
+    date_controls(days, menu=not first)
     view, sheet = synced_view()
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         live = view_sync.screen(view, sheet)
@@ -313,12 +332,25 @@ def map_page(
             else:
                 timeline(dataset, view, mine)
         # In the sidebar, below the print options as before; drawn after the map so
-        # that the map's update reaches the browser first on a date change.
-        sidebar_panels(dataset, view, live, measurement, mine)
-    if first:  # a session's first run: the cards at once, in the next run
-        st.session_state.update({FILLED_KEY: True, "messages": st.session_state[SHOWN_KEY]})
-        st.rerun(scope="app")  # Streamlit allows no fragment's rerun from a page's run
+        # that the map's update reaches the browser first on a date change (and not on
+        # a session's first run: they follow the map).
+        if not first:
+            sidebar_panels(dataset, view, live, measurement, mine)
     wait_and_step(fragment=True)
+
+
+def first_page() -> bool:
+    """Whether this run draws a session's first page in a browser: the map alone, the
+    rest in the run the map's first report asks for (:func:`map_page`)."""
+    return not st.session_state.get(FILLED_KEY) and browser_session()
+
+
+def browser_session() -> bool:
+    """Whether a browser's front end runs this session (it sends its time zone with
+    every run): only a front end draws the map and reports it, which a session's first
+    run waits for (:func:`map_page`). Any other client (a test of the script, a
+    protocol-level load test) gets the whole page in every run."""
+    return st.context.timezone is not None
 
 
 def sidebar_panels(

@@ -8,7 +8,8 @@ tiles, their tiles are served from this machine at ``/briefing-tiles/<z>/<x>/<y>
 (:mod:`layers.web.tile_route`); see the README, "Your own basemap". The scripts of the
 map's kept groups are served at ``/briefing-groups/<key>.js``
 (:mod:`layers.web.group_route`). A setting that cannot be used is logged here and shown in
-the app.
+the app. The files whose URL names their content are sent with a year of browser caching
+(:mod:`layers.web.cache_headers`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from geo.errors import TileError
 from layers.user_basemap import current
+from layers.web.cache_headers import CacheHeaders
 from layers.web.group_route import group_routes
 from layers.web.tile_route import tile_routes
 
@@ -31,4 +34,9 @@ except TileError as exc:
     logger.warning("the basemap of BRIEFING_BASEMAP is not served: %s", exc)
     _source = None
 
-app = st.App(Path(__file__).with_name("app.py"), routes=tile_routes(_source) + group_routes())
+app = st.App(
+    Path(__file__).with_name("app.py"),
+    routes=tile_routes(_source) + group_routes(),
+    # A year of browser caching for the files whose URL names their content.
+    middleware=[Middleware(CacheHeaders)],
+)

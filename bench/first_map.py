@@ -3,7 +3,9 @@
 ``python -m bench.first_map [--repeat N] [--url URL]`` opens the app in a fresh browser
 context (empty HTTP cache) ``N`` times against a server started here (or at ``URL``),
 after one unmeasured visit that warms the server, and prints each phase's median and
-p95 in milliseconds from navigation.
+p95 in milliseconds from navigation; then the load event and the map painted of return
+visits (a second visit in the same context, the browser's cache filled by the first).
+With ``--url`` given twice, the two servers' visits alternate (before and after a change).
 
 Every time is taken in the page on one clock (``performance.timeOrigin + now()``, epoch
 ms, comparable between the page and the map's frame): an init script that runs in every
@@ -113,10 +115,18 @@ def _resources(frame: Any) -> list[dict[str, Any]]:
     )
 
 
-def visit(browser: Any, url: str) -> dict[str, float]:
-    """One visit in a fresh context: each phase's end in ms from navigation."""
+def visit(browser: Any, url: str, *, again: bool = False) -> dict[str, float]:
+    """One visit in a fresh context (empty HTTP cache): each phase's end in ms from
+    navigation; with ``again``, of a second visit in the same context (a return visit:
+    the files the browser may keep are in its cache)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(_RECORDER)
+    if again:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        _map_frame(page).wait_for_function("() => 'painted' in window.bmMarks",
+                                           timeout=TIMEOUT_MS)  # fmt: skip
+        page.close()
     page = context.new_page()
     received: list[str] = []
     sent: list[str] = []
@@ -228,6 +238,46 @@ def trace(url: str, repeat: int = 7) -> dict[str, dict[str, float]]:
     with _browser() as browser:
         first = visit(browser, url)
         runs = [visit(browser, url) for _ in range(repeat)]
+        again = [visit(browser, url, again=True) for _ in range(max(1, repeat // 2))]
+    return _with_returns(_summary(first, runs), again)
+
+
+def _with_returns(
+    result: dict[str, dict[str, float]], again: list[dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """``result`` with the load event and the map painted of the return visits."""
+    for key in ("load event", "map painted"):
+        values = [run[key] for run in again if key in run]
+        if values:
+            result[f"return visit: {key}"] = {"median": statistics.median(values),
+                                              "p95": quantile(values, 95),
+                                              "first": float("nan")}  # fmt: skip
+    return result
+
+
+def compare(urls: list[str], repeat: int = 7) -> list[dict[str, dict[str, float]]]:
+    """:func:`trace` of several servers with their visits interleaved (one unmeasured
+    visit each, then ``repeat`` rounds of one visit to each in turn), so that a shared
+    machine's load weighs on each alike: before and after a change, side by side."""
+    if chromium_path() is None:
+        return [{"skipped": {}} for _ in urls]
+    runs: list[list[dict[str, float]]] = [[] for _ in urls]
+    again: list[list[dict[str, float]]] = [[] for _ in urls]
+    with _browser() as browser:
+        firsts = [visit(browser, url) for url in urls]
+        for _ in range(repeat):
+            for index, url in enumerate(urls):
+                runs[index].append(visit(browser, url))
+        for _ in range(max(1, repeat // 2)):
+            for index, url in enumerate(urls):
+                again[index].append(visit(browser, url, again=True))
+    return [_with_returns(_summary(first, kept), returns)
+            for first, kept, returns in zip(firsts, runs, again, strict=True)]  # fmt: skip
+
+
+def _summary(
+    first: Mapping[str, float], runs: list[dict[str, float]]
+) -> dict[str, dict[str, float]]:
     keys = list(dict.fromkeys(k for run in runs for k in run))
     result: dict[str, dict[str, float]] = {}
     for key in keys:
@@ -268,11 +318,20 @@ def print_trace(result: Mapping[str, Mapping[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--url", help="an app already running (else one is started here)")
+    parser.add_argument("--url", action="append", default=[],
+                        help="an app already running (else one is started here); given "
+                        "twice or more, the servers' visits alternate (before and after "
+                        "a change, each traced in turn)")  # fmt: skip
     args = parser.parse_args()
     print("load average:", Path("/proc/loadavg").read_text(encoding="utf-8").strip())
+    if len(args.url) > 1:
+        for url, result in zip(args.url, compare(args.url, args.repeat), strict=True):
+            print(f"\n{url} (visits interleaved with the other servers')")
+            print_trace(result)
+        print("load average:", Path("/proc/loadavg").read_text(encoding="utf-8").strip())
+        return
     if args.url:
-        print_trace(trace(args.url, args.repeat))
+        print_trace(trace(args.url[0], args.repeat))
         return
     with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
         print_trace(trace(url, args.repeat))

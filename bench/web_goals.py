@@ -4,7 +4,8 @@ run: "figure  ours  leafmap  explore  goal  ok/over" (printed by :mod:`bench.rep
 The first map is timed from navigation to the map painted (:mod:`bench.first_map`, a
 fresh browser context per visit; the peers' ``navigation_to_map_s``); the first visit
 after ``make serve``'s warm-up is :func:`bench.browser.first_map_times` on a warmed
-server (its load plus map). Nothing here passes or fails.
+server (its load plus map). The trace's main marks follow, with a return visit (the
+browser's cache filled). Nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def report(figures: Mapping[str, Any]) -> None:
         values = [f"{v:.2f}" if v is not None else "-" for v in (ours, leafmap, explore)]
         goal_text = f"{'>=' if at_least else '<='} {goal:g}"
         print(f"{label:<44}" + "".join(cell.format(v) for v in (*values, goal_text)), verdict)
+    trace = figures.get("first_map_trace")
+    if isinstance(trace, Mapping):
+        marks = ("load event", "map delta", "component page start", "leaflet.js end",
+                 "map painted", "return visit: map painted")  # fmt: skip
+        found = [(mark, figure_at(trace, mark, "median")) for mark in marks]
+        shown = [f"{mark} {value:.0f}" for mark, value in found if isinstance(value, int | float)]
+        print("first map, median ms after navigation (bench.first_map): " + ", ".join(shown))
     payload = figures.get("date_payload")
     if isinstance(payload, Mapping):
         print("date change sent (KiB): " + ", ".join(

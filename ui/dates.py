@@ -132,9 +132,10 @@ def play_delay() -> float:
     return base / speed
 
 
-def date_controls(days: KeyDays) -> None:
+def date_controls(days: KeyDays, *, menu: bool = True) -> None:
     """Slider; a row: typed date, previous/next step, one Play/Pause button, and a menu of
-    the key dates by period, the step unit and the speed."""
+    the key dates by period, the step unit and the speed (its button only, without
+    ``menu``: a session's first run leaves the menu's widgets to the run after the map)."""
     first, last = days.span.first, days.span.last
     state = st.session_state
     state.setdefault("play_speed", DEFAULT_SPEED)
@@ -166,11 +167,12 @@ def date_controls(days: KeyDays) -> None:
                icon=":material/pause:" if playing else ":material/play_arrow:",
                width=110)  # fmt: skip
     with row.popover("Key dates", key="key-dates", icon=":material/event:"):
-        key_date_menu(days)
-        st.segmented_control("Step (◀ ▶ and Play)", list(STEP_UNITS), key=STEP_KEY,
-                             format_func=STEP_UNITS.__getitem__, required=True)  # fmt: skip
-        st.segmented_control("Speed (steps a second while playing)", list(SPEEDS),
-                             key="play_speed", required=True)  # fmt: skip
+        if menu:
+            key_date_menu(days)
+            st.segmented_control("Step (◀ ▶ and Play)", list(STEP_UNITS), key=STEP_KEY,
+                                 format_func=STEP_UNITS.__getitem__, required=True)  # fmt: skip
+            st.segmented_control("Speed (steps a second while playing)", list(SPEEDS),
+                                 key="play_speed", required=True)  # fmt: skip
     problem = state.pop("day_problem", None)
     if problem:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move

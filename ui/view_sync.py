@@ -48,6 +48,7 @@ from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.search import PIN_KEY
+from ui.timeline import map_reported
 
 #: Session-state keys of this module.
 ORIGIN_KEY = "map_origin"  # (basemap, bounds) the base map is fitted to
@@ -236,6 +237,8 @@ def map_fragment(
     not drawn are empty groups, prepared once. Clicks are handled by
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
+    The map's first report (sent once its script has drawn it) fills a session's first
+    page (:func:`ui.timeline.map_reported`).
     """
     state = st.session_state
     origin = state.get(ORIGIN_KEY)
@@ -272,6 +275,8 @@ def map_fragment(
     if reported is not None and reported != default:
         frame.confirmed = True  # the frame is mounted and ran what it was sent
     _take_report(reported, default, origin)
+    if reported is not None and reported != default:
+        map_reported()  # the map is drawn: the timeline waiting for it is filled now
     if annotations_ui.take_drawings(value):
         take_annotations()
         st.rerun(scope="app")  # the sidebar's list, the exports and the URL follow

@@ -32,10 +32,11 @@ from geo import io
 from layers.briefing import annotations as model
 from layers.briefing.arrows import CURVE_STEPS, WEB_SIZES
 from layers.web.assets import STATIC_DIR
+from layers.web.cache_headers import versioned
 
 #: The tool's script, as the app's server publishes it and as a file (for inlining).
 ANNOTATE_JS_FILE: Path = STATIC_DIR / "briefing" / "annotate.js"
-ANNOTATE_JS_URL = "/app/static/briefing/annotate.js"
+ANNOTATE_JS_URL = versioned("/app/static/briefing/annotate.js", ANNOTATE_JS_FILE)
 #: Changes the tool keeps for its Undo button.
 UNDO_STEPS = 50
 #: The toolbar buttons: a symbol (hidden from screen readers) and a short name.

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from geo import io
+from layers.web.cache_headers import versioned
 
 #: Folder Streamlit serves at ``/app/static`` (next to ``app.py``).
 STATIC_DIR: Path = Path(__file__).resolve().parents[2] / "static"
@@ -20,9 +21,10 @@ LEAFLET_VERSION = "1.9.4"
 LEAFLET_JS_FILE = STATIC_DIR / "leaflet" / "leaflet.js"
 LEAFLET_CSS_FILE = STATIC_DIR / "leaflet" / "leaflet.css"
 
-#: URLs of the same files as the Streamlit server publishes them (same origin as the app).
-LEAFLET_JS_URL = "/app/static/leaflet/leaflet.js"
-LEAFLET_CSS_URL = "/app/static/leaflet/leaflet.css"
+#: URLs of the same files as the Streamlit server publishes them (same origin as the app),
+#: each with its file's digest, so that the browser keeps them (:mod:`.cache_headers`).
+LEAFLET_JS_URL = versioned("/app/static/leaflet/leaflet.js", LEAFLET_JS_FILE)
+LEAFLET_CSS_URL = versioned("/app/static/leaflet/leaflet.css", LEAFLET_CSS_FILE)
 
 
 @cache

@@ -45,6 +45,9 @@ def test_a_date_change_resends_only_the_dates_part_and_the_sidebar_follows(
     try:
         page.goto(app_url, wait_until="domcontentloaded")
         wait_for_paths(page, minimum=50)
+        # The sidebar follows the map (the run its first report asks for, issue 25).
+        sidebar = page.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text(LAYER_PANEL).wait_for(timeout=TIMEOUT_MS)
         assert any(LAYER_PANEL in frame for frame in received)  # the whole page, once
         mark_iframe(page)
         received.clear()

@@ -41,6 +41,8 @@ def open_app(context: Any, app_url: str, query: str = "") -> Any:
     page = context.new_page()
     page.goto(f"{app_url}/{query}", wait_until="domcontentloaded")
     wait_for_paths(page, minimum=50)
+    # The timeline's cards follow the map (the run its first report asks for, issue 25).
+    page.locator(".st-key-timeline [data-event-id]").first.wait_for(timeout=TIMEOUT_MS)
     return page
 
 

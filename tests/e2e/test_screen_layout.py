@@ -164,7 +164,7 @@ def test_area_labels_stay_on_their_areas_when_leaflet_css_arrives_late(
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     held: list[Any] = []
-    page.route("**/leaflet.css", lambda route: held.append(route))
+    page.route("**/leaflet.css?*", lambda route: held.append(route))  # ?v=<digest>
     page.goto(app_url, wait_until="domcontentloaded")
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".bm-look-country").first.wait_for(state="attached", timeout=TIMEOUT_MS)

@@ -1,10 +1,14 @@
-"""The app's server: Streamlit serving ``app.py``, plus the route of the user's basemap tiles.
+"""The app's server: Streamlit serving ``app.py``, plus the routes of the user's basemap tiles
+and of the map's kept groups.
 
 Run ``streamlit run server.py`` (``make run`` does; ``streamlit run app.py`` still works,
-without the tile route). With the environment variable ``BRIEFING_BASEMAP`` naming an
-MBTiles file or a folder of ``z/x/y`` tiles, their tiles are served from this machine at
-``/briefing-tiles/<z>/<x>/<y>`` (:mod:`layers.web.tile_route`); see the README, "Your own
-basemap". A setting that cannot be used is logged here and shown in the app.
+without these routes: a map frame that lost its groups then cannot fetch them). With the
+environment variable ``BRIEFING_BASEMAP`` naming an MBTiles file or a folder of ``z/x/y``
+tiles, their tiles are served from this machine at ``/briefing-tiles/<z>/<x>/<y>``
+(:mod:`layers.web.tile_route`); see the README, "Your own basemap". The scripts of the
+map's kept groups are served at ``/briefing-groups/<key>.js``
+(:mod:`layers.web.group_route`). A setting that cannot be used is logged here and shown in
+the app.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import streamlit as st
 
 from geo.errors import TileError
 from layers.user_basemap import current
+from layers.web.group_route import group_routes
 from layers.web.tile_route import tile_routes
 
 logger = logging.getLogger("briefing.server")
@@ -26,4 +31,4 @@ except TileError as exc:
     logger.warning("the basemap of BRIEFING_BASEMAP is not served: %s", exc)
     _source = None
 
-app = st.App(Path(__file__).with_name("app.py"), routes=tile_routes(_source))
+app = st.App(Path(__file__).with_name("app.py"), routes=tile_routes(_source) + group_routes())

@@ -17,7 +17,6 @@ imports it when called: importing this module loads no Streamlit.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from jinja2 import Template
 
 from layers.catalog import DRAW_ORDER, layer
 from layers.web.geojson import FeatureCollection
+from layers.web.group_store import script_key
 from layers.web.groups import layer_group
 
 _SCRIPT = Template(
@@ -142,8 +142,7 @@ def kept_script(script: str, index: int) -> str:
     drawn again); with another key, it removes the old group and draws the new one. A
     new map window (a remount) has no kept groups and draws them all.
     """
-    key = hashlib.blake2b(script.encode("utf-8"), digest_size=12).hexdigest()
-    return _KEPT.format(index=index, key=key, script=script)
+    return _KEPT.format(index=index, key=script_key(script), script=script)
 
 
 def group_script(group: folium.FeatureGroup, index: int) -> str:

@@ -103,7 +103,8 @@ def day_keys(
     for index, (first, situation) in enumerate(found):
         last = found[index + 1][0] - dt.timedelta(days=1) if index + 1 < len(found) else end
         key = identity_key(situation_identity(situation, ids))
-        result.extend(DayKey(first + dt.timedelta(days=n), key) for n in range((last - first).days + 1))
+        count = (last - first).days + 1
+        result.extend(DayKey(first + dt.timedelta(days=n), key) for n in range(count))
     return tuple(result)
 
 
@@ -114,14 +115,16 @@ class DayPlan:
     ``days``: per day its ISO date, date stamp (plain text) and the index of its
     situation in ``situations``; each situation: its dated groups as ``(position, key)``
     (the position of :data:`layers.web.prepared.POSITION`, the store's key of its script),
-    its legend (escaped HTML) and the card of the latest event begun (escaped HTML).
+    the index of its legend in ``legends`` (escaped HTML; a few legends serve many
+    situations) and the card of the latest event begun (escaped HTML).
     ``cut``: the playback stops before the end asked for (:data:`MAX_DAYS`,
     :data:`MAX_SITUATIONS`)."""
 
     start: dt.date
     end: dt.date
     days: tuple[tuple[str, str, int], ...]
-    situations: tuple[tuple[tuple[tuple[int, str], ...], str, str], ...]
+    situations: tuple[tuple[tuple[tuple[int, str], ...], int, str], ...]
+    legends: tuple[str, ...] = ()
     cut: bool = False
 
     def payload(self, plan_id: str, speed: float, *, route: str, ahead: int) -> str:
@@ -139,6 +142,7 @@ class DayPlan:
                 {"groups": [list(g) for g in groups], "legend": legend, "now": now}
                 for groups, legend, now in self.situations
             ],
+            "legends": list(self.legends),
         }
         return js_string(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -170,7 +174,8 @@ def day_plan(
     shown_fixed = {k: v for k, v in fixed.items() if k in view.layers} | own_layers(start)
     found = segments(dataset, start, end, dated)
     index: dict[Hashable, int] = {}
-    situations: list[tuple[tuple[tuple[int, str], ...], str, str]] = []
+    situations: list[tuple[tuple[tuple[int, str], ...], int, str]] = []
+    legends: dict[str, int] = {}
     days: list[tuple[str, str, int]] = []
     for number, (first, situation) in enumerate(found):
         identity = situation_identity(situation, dated)
@@ -185,10 +190,10 @@ def day_plan(
             groups = tuple(
                 sorted((POSITION[i], register(frame_script(s.script))) for i, s in scripts.items())
             )
-            legend = drawn_legend_html(shown_fixed | collections)
+            legend = legends.setdefault(drawn_legend_html(shown_fixed | collections), len(legends))
             situations.append((groups, legend, now_card(dataset, first, view.convention)))
         last = found[number + 1][0] - dt.timedelta(days=1) if number + 1 < len(found) else end
         for n in range((last - first).days + 1):
             day = first + dt.timedelta(days=n)
             days.append((day.isoformat(), date_stamp(day), index[identity]))
-    return DayPlan(start, end, tuple(days), tuple(situations), cut)
+    return DayPlan(start, end, tuple(days), tuple(situations), tuple(legends), cut)

@@ -13,10 +13,10 @@ Every tick (``speed`` days a second) the player writes the day's date stamp (pla
 text, ``textContent``); where the day's situation differs from the one shown it runs
 that situation's dated groups (kept groups, :func:`layers.web.prepared.kept_script`:
 only those whose script changed are drawn again), fetched beforehand from the app's
-route ``/briefing-groups/<key>.js`` by content key, ``ahead`` days before their day. A
-group not fetched yet when its day comes holds the playback on the day before for that
-tick (it never skips a situation); the legend and the card of the latest event follow
-at each change.
+route ``/briefing-groups/<key>.js`` (:mod:`layers.web.group_route`) by content key,
+``ahead`` days before their day. A group not fetched yet when its day comes holds the
+playback on the day before for that tick (it never skips a situation); the legend and
+the card of the latest event follow at each change.
 
 The player reports where it stopped (on its Pause button, at the end, or when the app
 asks it to stop) through streamlit-folium's ``last_geocoder_result`` (this map has no
@@ -36,8 +36,6 @@ from jinja2 import Template
 from layers.web.annotations import js_string
 from layers.web.elements import MapScript
 
-#: The app's route of the groups' scripts (content-addressed, ``<key>.js``).
-GROUP_ROUTE = "/briefing-groups/"
 #: Days a situation's groups are fetched before their day (at least).
 AHEAD_DAYS = 8
 
@@ -52,7 +50,7 @@ _PLAYER_JS = """
     function fetchGroup(key) {
         if (scripts[key] || loading[key]) { return; }
         loading[key] = true;
-        fetch(plan.route + encodeURIComponent(key) + '.js', {credentials: 'same-origin'})
+        fetch(plan.route + '/' + encodeURIComponent(key) + '.js', {credentials: 'same-origin'})
             .then(function (reply) {
                 if (!reply.ok) { throw new Error('group ' + key + ': ' + reply.status); }
                 return reply.text();
@@ -106,7 +104,7 @@ _PLAYER_JS = """
         if (changed) {
             if (draw(s, again)) { stats.swaps += 1; }
             var before = overlay.state(), situation = plan.situations[s];
-            overlay.apply({date: day[1], legend: situation.legend, now: situation.now,
+            overlay.apply({date: day[1], legend: plan.legends[situation.legend], now: situation.now,
                            picking: before.picking});
         } else {
             overlay.stamp(day[1]);
@@ -160,7 +158,7 @@ _PLAYER_JS = """
         report(reason);
     }
     function controls() {
-        var div = L.DomUtil.create('div', 'bm-control bm-playback', null);
+        var div = L.DomUtil.create('div', 'leaflet-control bm-control bm-playback', null);
         var button = L.DomUtil.create('button', 'bm-playback-pause', div);
         button.type = 'button';
         button.textContent = 'Pause';

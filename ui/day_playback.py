@@ -41,6 +41,7 @@ from ui.dates import BY_DAY_KEY, set_day
 #: Session-state keys: the end day chosen, the speed, the day the frame stopped at (to
 #: apply), the last report taken, and the plan sent (its id and payload).
 UNTIL_KEY = "by_day_until"
+UNTIL_DAY_KEY = "by_day_until_day"  # the day shown when Until was typed (kept as typed)
 SPEED_KEY = "by_day_speed"
 STOPPED_KEY = "by_day_stopped"
 REPORT_KEY = "by_day_report"
@@ -71,11 +72,12 @@ def by_day_menu(days: KeyDays) -> None:
     day: dt.date = state["day_slider"]
     state.setdefault(SPEED_KEY, DEFAULT_SPEED)
     until = typed_until(days)
-    if until is None or until <= day:
+    if (until is None or until <= day) and state.get(UNTIL_DAY_KEY) != day:
         fallback = default_until(days, day) or days.latest  # follows the date
         state[UNTIL_KEY] = fallback.isoformat()
     st.text_input(
         "Until", key=UNTIL_KEY, max_chars=10, placeholder="YYYY-MM-DD", width=140,
+        on_change=lambda: state.update({UNTIL_DAY_KEY: state["day_slider"]}),
         help="The last day played, YYYY-MM-DD (at first the end of the shown day's period "
         "of key dates, else the latest day).",
     )  # fmt: skip
@@ -122,10 +124,16 @@ def start(days: KeyDays) -> None:
 
 
 def apply_stopped() -> None:
-    """Move the date to where the frame stopped (call before the date widgets)."""
-    day = st.session_state.pop(STOPPED_KEY, None)
+    """Move the date to where the frame stopped; end a playback whose first day is no
+    longer the date (the user chose another: that day wins). Call before the date
+    widgets."""
+    state = st.session_state
+    day = state.pop(STOPPED_KEY, None)
     if isinstance(day, dt.date):
         set_day(day)
+    play = state.get(BY_DAY_KEY)
+    if play and state.get("day_slider") != play["start"]:
+        state.pop(BY_DAY_KEY, None)
 
 
 def frame_payload(version: Hashable, dataset: Dataset, view: View) -> str:

@@ -51,9 +51,8 @@ def stamp_day(text: str) -> dt.date:
     return dt.datetime.strptime(text.removeprefix("Situation on "), "%d %B %Y").date()
 
 
-def test_playback_by_day_steps_days_swaps_layers_pauses_and_the_date_follows(
-    page: Any, dataset: Dataset, artifacts: Path
-) -> None:
+def play_by_day(page: Any, speed: str) -> Any:
+    """From START to UNTIL at ``speed``; the map's date stamp, once playing."""
     type_date(page, START)
     stamp = map_frame(page).locator(".bm-date-stamp")
     expect(stamp).to_have_text(f"Situation on {format_date(dt.date.fromisoformat(START))}",
@@ -64,18 +63,30 @@ def test_playback_by_day_steps_days_swaps_layers_pauses_and_the_date_follows(
     until = page.locator(".st-key-by_day_until input")
     until.fill(UNTIL)
     until.press("Enter")
-    page.locator(".st-key-by_day_speed").get_by_text("20/s").click()
+    page.locator(".st-key-by_day_speed").get_by_text(speed, exact=True).click()
     page.get_by_role("button", name="Play by day").click()
     page.keyboard.press("Escape")  # the menu closes (it would cover the map's corner)
+    expect(map_frame(page).locator(".bm-playback-pause")).to_be_visible(timeout=TIMEOUT_MS)
+    return stamp
+
+
+def wait_for_day(page: Any, iso: str) -> None:
+    """Until the frame's playback shows ``iso`` or a later day."""
+    map_frame(page).locator("body").evaluate(
+        """(body, iso) => new Promise(done => { const wait = () =>
+            (window.bmPlayback.day || '') >= iso ? done() : setTimeout(wait, 20);
+            wait(); })""",
+        iso,
+    )
+
+
+def test_playback_by_day_steps_days_swaps_layers_pauses_and_the_date_follows(
+    page: Any, dataset: Dataset, artifacts: Path
+) -> None:
+    stamp = play_by_day(page, "20/s")
     frame = map_frame(page).locator("body")
     pause = map_frame(page).locator(".bm-playback-pause")
-    expect(pause).to_be_visible(timeout=TIMEOUT_MS)
-    # Well past the change (and before the end: 137 days at 20 a second)
-    frame.evaluate(
-        """() => new Promise(done => { const wait = () =>
-            (window.bmPlayback.day || '') >= '2020-11-29' ? done() : setTimeout(wait, 20);
-            wait(); })"""
-    )
+    wait_for_day(page, "2020-11-29")  # well past the change, before the end (137 days)
     page.screenshot(path=artifacts / "day-playback.png")
     pause.click()
     expect(pause).to_have_count(0)
@@ -99,4 +110,21 @@ def test_playback_by_day_steps_days_swaps_layers_pauses_and_the_date_follows(
     expect(page).to_have_url(re.compile(f"date={shown.isoformat()}"), timeout=TIMEOUT_MS)
     expect(stamp).to_have_text(f"Situation on {format_date(shown)}")
     assert frame.evaluate("() => window.bmPlayback.swaps") >= 2
+    assert iframe_kept(page)
+
+
+def test_the_rows_pause_stops_the_frame_where_it_is(page: Any, dataset: Dataset) -> None:
+    """The app's Pause: the frame is sent a stop (with the first day's groups, drawn again
+    by that run) and shows, then reports, the day it was at, with that day's layers."""
+    stamp = play_by_day(page, "5/s")
+    wait_for_day(page, "2020-11-21")
+    page.locator(".st-key-play button").click()
+    expect(map_frame(page).locator(".bm-playback-pause")).to_have_count(0, timeout=TIMEOUT_MS)
+    shown = stamp_day(str(stamp.text_content()))
+    assert dt.date(2020, 11, 21) <= shown < dt.date.fromisoformat(UNTIL)
+    expect(date_field(page)).to_have_value(shown.isoformat(), timeout=TIMEOUT_MS)
+    expect(stamp).to_have_text(f"Situation on {format_date(shown)}")
+    held = map_frame(page).locator(f"path[fill='{AZERBAIJANI_FILL}']")
+    expect(held).to_have_count(held_areas(dataset, shown.isoformat(), "azerbaijani"))
+    expect(page.locator(".st-key-play button")).to_contain_text("Play")
     assert iframe_kept(page)

@@ -88,3 +88,16 @@ def test_a_plan_is_cut_before_too_many_situations(
     assert plan.end == dt.date.fromisoformat(plan.days[-1][0]) < END
     after = state_at(dataset, plan.end + dt.timedelta(days=1))
     assert plan.end < END and after.day == plan.end + dt.timedelta(days=1)
+
+
+def test_hostile_text_in_the_plan_stays_text(hostile_dataset: Dataset) -> None:
+    """Event titles (the cards) and legends reach the frame escaped, inside a JavaScript
+    string literal of JSON: no tag, template or brace survives as such."""
+    plan = day_plan("h", hostile_dataset, View(day=START), END, register=lambda s: "k")
+    payload = plan.payload("p", 10, route="/briefing-groups", ahead=8)
+    assert not set("<>{}$`") & set(payload)
+    data = json.loads(json.loads(payload))
+    cards = " ".join(s["now"] for s in data["situations"])
+    assert "alert(1)" in cards  # the hostile titles are there, as text
+    assert "<img" not in cards and "<script" not in cards and "{{7*7}}" not in cards
+    assert "&lt;img src=x onerror=alert(1)&gt;" in cards

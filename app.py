@@ -275,6 +275,7 @@ def main() -> None:
     print_panel.print_controls()  # in both modes, so the print options' widgets stay alive
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         if comparing:
+            view_sync.forget_frame()  # the main map's frame goes; a new one gets every group
             view_sync.screen(view, sheet)  # a pan or the swipe bar writes the URL from it
             prepare = partial(prepared_export, dataset, view, mine=mine)
             compare_ui.compare_mode(dataset, view, data_version(), prepare)

@@ -37,6 +37,7 @@ from geo.dataset import Dataset
 from geo.measure import Measurement
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import Bounds, View, check_bounds
+from layers.web.frame_groups import FrameGroups
 from layers.web.groups import feature_groups
 from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.situations import MapLayers
@@ -53,6 +54,9 @@ ORIGIN_KEY = "map_origin"  # (basemap, bounds) the base map is fitted to
 RETURN_KEY = "map_return"  # (origin, last bounds the component reported)
 URL_KEY = "url_query"  # the query the app last wrote or restored
 SCREEN_KEY = "screen"
+#: (mount, record) of the groups the mounted map frame has (layers.web.frame_groups): the
+#: mount is the base map's origin and the height (another one remounts the frame).
+FRAME_KEY = "map_frame_groups"
 #: Decimal places kept of a reported bound (about 1 cm; the round trip stays within 1 %).
 DIGITS = 7
 
@@ -243,6 +247,7 @@ def map_fragment(
         _set_origin(origin)
     fmap = base_map(dataset, origin[1], view.basemap)
     default = default_bounds(fmap)
+    frame = frame_groups(origin, height)
     value = st_folium(
         fmap,
         key=key,
@@ -252,7 +257,7 @@ def map_fragment(
         # render=False remounted the map in some full browser-suite runs (a deck slide
         # change, a shared view reopened wider): keep st_folium's own render.
         render=True,
-        feature_group_to_add=feature_groups(
+        feature_group_to_add=frame.send(feature_groups(
             layers.collections,
             measurement,
             pin=state.get(PIN_KEY),
@@ -263,11 +268,14 @@ def map_fragment(
             now=now_card(dataset, view.day, view.convention) if state.get("playing") else "",
             picking=bool(state.get(CLICK_MODE_KEY)),
             playback=playback,
-        ),
+        )),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
-    _take_report(reported_bounds(value), default, origin)
+    reported = reported_bounds(value)
+    if reported is not None and reported != default:
+        frame.confirmed = True  # the frame is mounted and ran what it was sent
+    _take_report(reported, default, origin)
     if day_playback.take_report(value):
         st.rerun(scope="app")  # the date, the timeline and the address follow
     if annotations_ui.take_drawings(value):
@@ -277,6 +285,25 @@ def map_fragment(
     click = on_map_value(value, entries)
     if click.new_point or click.event_id is not None:
         st.rerun(scope="app")  # draw the measured line; highlight the event's card
+
+
+def frame_groups(origin: Any, height: int) -> FrameGroups:
+    """The record of the groups the map frame mounted for ``origin`` and ``height`` has
+    (a new, empty one when either changed: the frame is then a new one). Once the frame
+    has reported, a kept group it has is sent as a stub; if it lacks it after all (a
+    remount the server did not see), the frame fetches it from the app's route."""
+    state = st.session_state
+    mount = (origin, height)
+    record = state.get(FRAME_KEY)
+    if record is None or record[0] != mount:
+        record = state[FRAME_KEY] = (mount, FrameGroups())
+    groups: FrameGroups = record[1]
+    return groups
+
+
+def forget_frame() -> None:
+    """The main map is not drawn in this run (comparison mode): its frame goes."""
+    st.session_state.pop(FRAME_KEY, None)
 
 
 #: What the map component reports: its view (bounds, zoom), the clicks

@@ -30,7 +30,6 @@ from layers.catalog import check_layer_ids, layer
 from layers.web.annotations import js_string
 from layers.web.groups import date_stamp
 from layers.web.legend import drawn_legend_html
-from layers.web.prepared import POSITION, RESET
 from layers.web.situations import (
     SITUATIONS_KEPT,
     fixed_layers,
@@ -114,7 +113,8 @@ class DayPlan:
 
     ``days``: per day its ISO date, date stamp (plain text) and the index of its
     situation in ``situations``; each situation: its dated groups as ``(position, key)``
-    (the position of :data:`layers.web.prepared.POSITION`, the store's key of its script),
+    (its position in the groups handed to st_folium, and the key of its script:
+    :attr:`layers.web.prepared.PreparedScript.key`, the store's and the frame's),
     the index of its legend in ``legends`` (escaped HTML; a few legends serve many
     situations) and the card of the latest event begun (escaped HTML).
     ``cut``: the playback stops before the end asked for (:data:`MAX_DAYS`,
@@ -145,12 +145,6 @@ class DayPlan:
             "legends": list(self.legends),
         }
         return js_string(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-
-
-def frame_script(script: str) -> str:
-    """A prepared group's script as the frame runs it on its own: without the reset of
-    streamlit-folium's list of groups that the first group of a render carries."""
-    return script[len(RESET) :] if script.startswith(RESET) else script
 
 
 def day_plan(
@@ -187,9 +181,8 @@ def day_plan(
             collections, scripts = situation_layers(
                 version, dataset, situation, dated, view.convention
             )
-            groups = tuple(
-                sorted((POSITION[i], register(frame_script(s.script))) for i, s in scripts.items())
-            )
+            # the group's own script, under the key the frame's kept groups use
+            groups = tuple(sorted((s.index, register(s.body)) for s in scripts.values()))
             legend = legends.setdefault(drawn_legend_html(shown_fixed | collections), len(legends))
             situations.append((groups, legend, now_card(dataset, first, view.convention)))
         last = found[number + 1][0] - dt.timedelta(days=1) if number + 1 < len(found) else end

@@ -43,26 +43,44 @@ _PLAYER_JS = """
 (function (map) {
     var frameId = Math.random().toString(36).slice(2), reports = 0;
     var plan = null, at = 0, playing = false, timer = null, next = 0, period = 100;
-    var shown = {}, scripts = {}, loading = {}, box = null, painted = null;
+    var scripts = {}, loading = {}, box = null, painted = null;
     var stats = window.bmPlayback = {plan: null, playing: false, day: null, ticks: 0,
         swaps: 0, waits: 0, paints: 0, fetched: 0, started: 0, stopped: 0};
+    // The app's path before the component's (Streamlit may serve under a base path).
+    var path = location.pathname, cut = path.indexOf('/component/');
+    var base = cut >= 0 ? path.slice(0, cut) : '';
 
-    function fetchGroup(key) {
+    // The kept groups of the frame (layers.web.prepared.RESET): the group shown at an
+    // index (briefingKept), the groups made by key (briefingGroups).
+    function shown(g) {
+        var slot = (window.briefingKept || {})[g[0]];
+        return !!slot && slot.key === g[1];
+    }
+    function made(g) {
+        return !!window.briefingGroups && window.briefingGroups.has(g[1]);
+    }
+    function fetchGroup(g) {
+        var key = g[1], index = g[0];
         if (scripts[key] || loading[key]) { return; }
         loading[key] = true;
-        fetch(plan.route + '/' + encodeURIComponent(key) + '.js', {credentials: 'same-origin'})
+        fetch(base + plan.route + '/' + encodeURIComponent(key) + '.js',
+              {credentials: 'same-origin'})
             .then(function (reply) {
                 if (!reply.ok) { throw new Error('group ' + key + ': ' + reply.status); }
                 return reply.text();
             })
-            .then(function (text) { scripts[key] = new Function(text); stats.fetched += 1; })
+            .then(function (text) {
+                scripts[key] = new Function(
+                    text + '\nreturn feature_group_feature_group_' + index + ';');
+                stats.fetched += 1;
+            })
             .catch(function (error) { console.warn(error); })
             .then(function () { delete loading[key]; });
     }
-    // The groups of situation s the frame lacks (neither shown nor fetched).
+    // The groups of situation s the frame lacks (neither shown, made nor fetched).
     function missing(s) {
         return plan.situations[s].groups.filter(function (g) {
-            return shown[g[0]] !== g[1] && !scripts[g[1]];
+            return !shown(g) && !made(g) && !scripts[g[1]];
         });
     }
     function prefetch(from) {
@@ -72,20 +90,23 @@ _PLAYER_JS = """
             var s = plan.days[i][2];
             if (!seen[s]) {
                 seen[s] = true;
-                missing(s).forEach(function (g) { fetchGroup(g[1]); });
+                missing(s).forEach(fetchGroup);
             }
         }
     }
-    // Run the situation's groups that differ from those shown (all it has with
-    // ``again``: streamlit-folium drew the start day's again), then put the groups
-    // above the lowest one drawn back on top, in order.
-    function draw(s, again) {
+    // Show the situation's groups not shown (a group made before is shown again, one
+    // fetched is made; the frame's own rule otherwise: briefingKeep fetches it at once),
+    // then put the groups above the lowest one shown back on top, in order.
+    function draw(s) {
         var low = Infinity;
-        window.briefingRedrawn = false;
         plan.situations[s].groups.forEach(function (g) {
-            if (!again && shown[g[0]] === g[1]) { return; }
-            if (scripts[g[1]]) { scripts[g[1]](); low = Math.min(low, g[0]); }
-            shown[g[0]] = g[1];
+            if (shown(g)) { return; }
+            if (!made(g) && scripts[g[1]]) {
+                window.briefingPlace(g[0], g[1], scripts[g[1]]());
+            } else {
+                window.briefingKeep(g[0], g[1]);
+            }
+            low = Math.min(low, g[0]);
         });
         if (low === Infinity) { return false; }
         var kept = window.briefingKept || {};
@@ -102,7 +123,7 @@ _PLAYER_JS = """
         at = i;
         stats.day = day[0];
         if (changed) {
-            if (draw(s, again)) { stats.swaps += 1; }
+            if (draw(s)) { stats.swaps += 1; }
             var before = overlay.state(), situation = plan.situations[s];
             overlay.apply({date: day[1], legend: plan.legends[situation.legend], now: situation.now,
                            picking: before.picking});
@@ -174,9 +195,6 @@ _PLAYER_JS = """
         halt();
         plan = given;
         at = 0;
-        shown = {};
-        // the start day's groups are drawn (the app sent them): shown, not fetched
-        plan.situations[plan.days[0][2]].groups.forEach(function (g) { shown[g[0]] = g[1]; });
         period = 1000 / plan.speed;
         stats.plan = plan.id;
         stats.ticks = stats.swaps = stats.waits = stats.paints = 0;

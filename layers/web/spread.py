@@ -83,7 +83,10 @@ _SPREAD_JS = """
             return [l[0], l[1].lat.toFixed(6), l[1].lng.toFixed(6), l[2].lat.toFixed(6),
                     l[2].lng.toFixed(6)];
         }));
-        if (signature === drawn) { return; }
+        if (signature === drawn) {  // kept above groups drawn again since (their order
+            leaders.eachLayer(function (line) { line.bringToFront(); });  // on a new page)
+            return;
+        }
         drawn = signature;
         leaders.clearLayers();
         lines.forEach(function (l) {

@@ -9,6 +9,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from layers.web.frame_groups import expand
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -20,8 +22,18 @@ def run_app(query: dict[str, str] | None = None, *, timeout: float = 60) -> AppT
     return at.run()
 
 
-def map_args(at: AppTest) -> dict[str, Any]:
-    """The arguments the app passed to the st_folium component."""
+def sent_map_args(at: AppTest) -> dict[str, Any]:
+    """The arguments the app passed to the st_folium component, as sent (a kept group the
+    map's frame has is a stub, :mod:`layers.web.frame_groups`)."""
     (component,) = at.get("component_instance")
     args: dict[str, Any] = json.loads(component.proto.json_args)
+    return args
+
+
+def map_args(at: AppTest) -> dict[str, Any]:
+    """The arguments the app passed to the st_folium component, each stub of a kept group
+    replaced by the group's script (what the map's frame draws)."""
+    args = sent_map_args(at)
+    if args.get("feature_group"):
+        args["feature_group"] = expand(args["feature_group"])
     return args

@@ -15,7 +15,6 @@ from layers.briefing.view import View
 from layers.catalog import LAYERS
 from layers.web import day_plan as plans
 from layers.web.day_plan import day_keys, day_plan
-from layers.web.prepared import RESET
 from layers.web.situations import fixed_layers, situation_identity, situation_layers
 
 START, END = dt.date(2020, 11, 1), dt.date(2020, 12, 10)
@@ -64,14 +63,11 @@ def test_the_plan_names_each_days_situation_and_its_registered_groups(dataset: D
     by_day = {k.day.isoformat(): k.key for k in day_keys(dataset, START, END, dated)}
     for (day, _, s), (other, _, t) in itertools.pairwise(plan.days):
         assert (s == t) == (by_day[day] == by_day[other])
-    # a situation's groups are the scripts a date change sends, minus the first's reset
+    # a situation's groups are those a date change sends (their own scripts, registered)
     day = dt.date(2020, 11, 20)
     _, scripts = situation_layers("v", dataset, state_at(dataset, day), dated, view.convention)
     groups = dict(plan.situations[plan.days[19][2]][0])
-    for script in scripts.values():
-        text = script.script.removeprefix(RESET)
-        assert registered[text] in groups.values()
-    assert not any(s.startswith(RESET) for s in registered)
+    assert {s.index: registered[s.body] for s in scripts.values()} == groups
     assert len(plan.legends) < len(plan.situations)  # one legend for many situations
     payload = plan.payload("p", 20, route="/briefing-groups", ahead=40)
     assert not set("<>{}$`") & set(payload)  # a JavaScript string literal, data escaped

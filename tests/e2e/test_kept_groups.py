@@ -1,0 +1,117 @@
+"""Kept groups sent once (issue 25, "send only what changed"): after a few date changes
+the map's frame is sent stubs for the groups it has, draws every layer in the draw
+order, and a frame that lost its groups fetches them from ``/briefing-groups/<key>.js``
+synchronously and draws the same map as a fresh tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_browser import (
+    MAP_FRAME,
+    TIMEOUT_MS,
+    iframe_kept,
+    map_frame,
+    mark_iframe,
+    page,
+    type_date,
+    wait_for_paths,
+)
+
+pytestmark = pytest.mark.e2e
+__all__ = ["page"]  # the fixture, imported for this module's tests
+
+#: Every path, marker and label the frame draws, in document order: pane, fill, stroke,
+#: class, text (their coordinates left out: the same layers in the same order counts).
+DRAWN = """() => [...document.querySelectorAll(
+    '.leaflet-map-pane path, .leaflet-marker-icon, .leaflet-tooltip-pane > *')].map(e => {
+  const pane = [...e.closest('.leaflet-pane').classList].find(c => c !== 'leaflet-pane');
+  return [e.tagName, pane, e.getAttribute('fill'), e.getAttribute('stroke'),
+          e.getAttribute('class'), e.textContent].join('|');
+})"""
+
+#: What the last run sent the frame: each kept group's index and key, as a stub or in
+#: full (streamlit-folium keeps the last ``feature_group`` it ran).
+SENT = """() => {
+  const text = window.__GLOBAL_DATA__.last_feature_group;
+  const stubs = [...text.matchAll(/window\\.briefingKeep\\((\\d+), "([0-9a-f]{24})"\\)/g)];
+  const full = [...text.matchAll(/slot\\.key === "([0-9a-f]{24})"/g)];
+  return {stubs: stubs.map(m => [Number(m[1]), m[2]]), full: full.map(m => m[1]),
+          length: text.length};
+}"""
+
+
+def stamp(page: Any) -> Any:
+    return map_frame(page).locator(".bm-date-stamp")
+
+
+def change_to(page: Any, iso: str, label: str) -> None:
+    type_date(page, iso)
+    expect(stamp(page)).to_have_text(f"Situation on {label}", timeout=TIMEOUT_MS)
+
+
+def drawn(page: Any) -> tuple[list[str], list[str]]:
+    """The paths in document order (their order is the draw order: what is drawn above
+    what), then the markers and labels sorted (a kept group's labels stay where they
+    were added, as before the stubs: their order in the page draws nothing)."""
+    found: list[str] = map_frame(page).locator("body").evaluate(DRAWN)
+    paths = [item for item in found if item.startswith("path|")]
+    return paths, sorted(item for item in found if not item.startswith("path|"))
+
+
+def fresh_tab(page: Any, app_url: str, iso: str, label: str) -> tuple[list[str], list[str]]:
+    """What a new tab (a new session: every group sent in full) draws on ``iso``."""
+    tab = page.context.new_page()
+    try:
+        tab.goto(f"{app_url}/?date={iso}")
+        wait_for_paths(tab, 50)
+        expect(stamp(tab)).to_have_text(f"Situation on {label}", timeout=TIMEOUT_MS)
+        return drawn(tab)
+    finally:
+        tab.close()
+
+
+def test_kept_groups_are_sent_once_and_a_lost_frame_fetches_them(
+    page: Any, app_url: str
+) -> None:
+    mark_iframe(page)
+    route: list[str] = []
+    page.on("request", lambda r: route.append(r.url) if "/briefing-groups/" in r.url else None)
+    days = [
+        ("2020-09-26", "26 September 2020"),
+        ("2020-12-02", "2 December 2020"),
+        ("2021-02-23", "23 February 2021"),
+        ("2020-09-26", "26 September 2020"),  # back: groups the frame made before
+        ("2020-12-02", "2 December 2020"),
+    ]
+    for iso, label in days:
+        change_to(page, iso, label)
+    sent = map_frame(page).locator("body").evaluate(SENT)
+    stubbed = dict(sent["stubs"])
+    assert len(stubbed) >= 20  # the fixed layers and the dated ones seen before
+    assert not set(stubbed.values()) & set(sent["full"])  # no kept group's script again
+    assert sent["length"] < 200_000  # was about 714 KiB of groups on every change
+    assert not route  # the frame had every group it was sent a stub for
+    assert drawn(page) == fresh_tab(page, app_url, "2020-12-02", "2 December 2020")
+
+    # The frame loses its groups (as a remount the server did not see would)
+    body = map_frame(page).locator("body")
+    body.evaluate(
+        """() => {
+          Object.values(window.briefingKept).forEach(s => map_div.removeLayer(s.group));
+          window.briefingKept = {};
+          window.briefingGroups = new Map();
+          window.briefingFetched = 0;
+        }"""
+    )
+    change_to(page, "2020-12-03", "3 December 2020")  # the same situation: all stubs
+    fetched = body.evaluate("() => window.briefingFetched")
+    assert fetched == len(map_frame(page).locator("body").evaluate(SENT)["stubs"]) >= 20
+    assert len(route) == fetched and all(url.endswith(".js") for url in route)
+    # every layer drawn, in the draw order (the event leaders above the groups drawn again)
+    assert drawn(page) == fresh_tab(page, app_url, "2020-12-03", "3 December 2020")
+    assert iframe_kept(page)  # never remounted
+    assert page.locator(MAP_FRAME).count() == 1

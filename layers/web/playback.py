@@ -71,7 +71,7 @@ _PLAYER_JS = """
             })
             .then(function (text) {
                 scripts[key] = new Function(
-                    text + '\nreturn feature_group_feature_group_' + index + ';');
+                    text + '\\nreturn feature_group_feature_group_' + index + ';');
                 stats.fetched += 1;
             })
             .catch(function (error) { console.warn(error); })

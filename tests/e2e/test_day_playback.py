@@ -93,7 +93,8 @@ def test_playback_by_day_steps_days_swaps_layers_pauses_and_the_date_follows(
     shown = stamp_day(str(stamp.text_content()))
     log: list[list[Any]] = frame.evaluate("() => window.stampLog")
     seen = [(stamp_day(text), count) for text, count in log]
-    days = [day for day, _ in seen]
+    # the same stamp written again (a run of the app redraws the first day) is no day
+    days = [day for index, (day, _) in enumerate(seen) if index == 0 or seen[index - 1][0] != day]
     # day by day: every day from the start to the day shown, in order, none skipped
     first = dt.date.fromisoformat(START)
     assert days[: (shown - first).days + 1] == [

@@ -10,9 +10,10 @@ takes it when the group is added, as the overlay takes the date stamp. Base map
 unchanged, so the map is never remounted.
 
 Every tick (``speed`` days a second) the player writes the day's date stamp (plain
-text, ``textContent``); where the day's situation differs from the one shown it runs
-that situation's dated groups (kept groups, :func:`layers.web.prepared.kept_script`:
-only those whose script changed are drawn again), fetched beforehand from the app's
+text, ``textContent``); where the day's situation differs from the one shown it shows
+that situation's dated groups whose key differs, with the frame's own kept groups
+(:data:`layers.web.prepared.RESET`: a group made before is shown again, not made
+again; a new one made from its script), fetched beforehand from the app's
 route ``/briefing-groups/<key>.js`` (:mod:`layers.web.group_route`) by content key,
 ``ahead`` days before their day. A group not fetched yet when its day comes holds the
 playback on the day before for that tick (it never skips a situation); the legend and

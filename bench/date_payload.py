@@ -5,8 +5,9 @@ page and moves the date through :data:`bench.browser.TYPED`; for each change it 
 the bytes received, the map component's delta among them, and in that delta the
 ``feature_group`` script (every group's script, st_folium sends it whole) and the part of
 it the map's frame runs again (the groups whose key changed: the others are kept by
-:func:`layers.web.prepared.kept_script` and only their text is parsed). Nothing here
-passes or fails.
+:func:`layers.web.prepared.kept_script`), and the kept groups sent as stubs (the frame
+has them: :mod:`layers.web.frame_groups`; the session sends the map's first report, as
+a mounted frame does, before the changes). Nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -41,6 +42,47 @@ def _map_args(raw: bytes) -> dict[str, Any] | None:
     return args
 
 
+#: The view the map's frame reports once it is mounted (as the browser does: the app
+#: sends stubs for the groups a frame has only once it has reported).
+_REPORT = {
+    "bounds": {"_southWest": {"lat": 38.9, "lng": 44.1}, "_northEast": {"lat": 40.9, "lng": 47.9}},
+    "zoom": 8,
+    "last_clicked": None,
+    "last_object_clicked": None,
+    "last_object_clicked_tooltip": None,
+    "all_drawings": None,
+}
+
+
+async def _report_view(session: Session, frames: list[bytes]) -> None:
+    """Send the map's first report (its view) as the mounted frame would."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    for raw in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            continue
+        element = msg.delta.new_element
+        if element.WhichOneof("type") == "component_instance":
+            message = BackMsg()
+            message.rerun_script.fragment_id = msg.delta.fragment_id
+            widget = message.rerun_script.widget_states.widgets.add()
+            widget.id = element.component_instance.id
+            widget.json_value = json.dumps(_REPORT)
+            await session._run(message)
+            return
+    raise RuntimeError("the page drew no map")
+
+
+def _stubs(script: str) -> dict[str, int]:
+    """Each stub's key and its length (:data:`layers.web.frame_groups.STUB`)."""
+    from layers.web.frame_groups import STUB
+
+    return {found.group(2): len(found.group(0)) for found in STUB.finditer(script)}
+
+
 def _groups(script: str) -> dict[str, int]:
     """Each kept group's key and the length of its script (split at each group)."""
     parts = re.split(r"var feature_group_feature_group_\d+ = \(function \(kept\)", script)
@@ -68,7 +110,8 @@ async def _measure(url: str) -> list[dict[str, float]]:
 
         ws.recv = spy  # type: ignore[method-assign]
         await session.load()
-        before: dict[str, int] = {}
+        await _report_view(session, frames)
+        before: set[str] = set()
         for day in (*TYPED, *TYPED):
             frames.clear()
             start = time.perf_counter()
@@ -76,16 +119,20 @@ async def _measure(url: str) -> list[dict[str, float]]:
             seconds = time.perf_counter() - start
             args = next((a for a in map(_map_args, frames) if a is not None), None)
             script = str(args.get("feature_group", "")) if args else ""
-            groups = _groups(script)
+            groups, stubs = _groups(script), _stubs(script)
             changed = sum(size for key, size in groups.items() if key not in before)
             rows.append({
                 "received_kib": run.received_bytes / 1024,
                 "map_delta_kib": len(json.dumps(args)) / 1024 if args else 0.0,
                 "feature_group_kib": len(script) / 1024,
                 "changed_groups_kib": changed / 1024,
+                "full_groups_kib": sum(groups.values()) / 1024,
+                "stubs_kib": sum(stubs.values()) / 1024,
+                "groups_in_full": float(len(groups)),
+                "groups_as_stubs": float(len(stubs)),
                 "server_ms": seconds * 1000,
             })
-            before = groups or before
+            before = (set(groups) | set(stubs)) or before
     return rows
 
 

@@ -70,6 +70,9 @@ def report(figures: Mapping[str, Any]) -> None:
         print("date change sent (KiB): " + ", ".join(
             f"{key.removesuffix('_kib')} {value:.0f}" for key, value in payload.items()
             if key.endswith("_kib")))  # fmt: skip
+        if "groups_as_stubs" in payload:
+            print(f"kept groups sent as stubs / in full: {payload['groups_as_stubs']:.0f} / "
+                  f"{payload['groups_in_full']:.0f}")
     played = figures.get("day_playback")
     if isinstance(played, Mapping) and "paints_per_s" in played:
         print(f"playback by day: {played['days']} days at {played['speed_days_per_s']:g}/s in "

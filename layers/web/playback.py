@@ -60,9 +60,11 @@ _PLAYER_JS = """
     function made(g) {
         return !!window.briefingGroups && window.briefingGroups.has(g[1]);
     }
+    var failed = {};  // key -> when its fetch failed: asked again a second later
     function fetchGroup(g) {
         var key = g[1], index = g[0];
         if (scripts[key] || loading[key]) { return; }
+        if (failed[key] && performance.now() - failed[key] < 1000) { return; }
         loading[key] = true;
         fetch(base + plan.route + '/' + encodeURIComponent(key) + '.js',
               {credentials: 'same-origin'})
@@ -75,7 +77,7 @@ _PLAYER_JS = """
                     text + '\\nreturn feature_group_feature_group_' + index + ';');
                 stats.fetched += 1;
             })
-            .catch(function (error) { console.warn(error); })
+            .catch(function (error) { failed[key] = performance.now(); console.warn(error); })
             .then(function () { delete loading[key]; });
     }
     // The groups of situation s the frame lacks (neither shown, made nor fetched).

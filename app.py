@@ -33,10 +33,27 @@ from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
 from ui import annotations as annotations_ui
 from ui import compare as compare_ui
-from ui import compare_state, layout, print_panel, query_limit, streamlit_queue, upload, view_sync
+from ui import (
+    compare_state,
+    day_playback,
+    layout,
+    print_panel,
+    query_limit,
+    streamlit_queue,
+    upload,
+    view_sync,
+)
 from ui import deck as deck_ui
 from ui.basemap import PAGE_RERUN_KEY, basemap_choices, basemap_fallback, usable_view
-from ui.dates import KEPT_KEYS, date_controls, keep_in_span, play_tick, set_day, wait_and_step
+from ui.dates import (
+    BY_DAY_KEY,
+    KEPT_KEYS,
+    date_controls,
+    keep_in_span,
+    play_tick,
+    set_day,
+    wait_and_step,
+)
 from ui.distance import distance_tool
 from ui.search import place_search
 from ui.text_alternative import text_alternative
@@ -208,14 +225,19 @@ def prepared_export(
 
 
 def map_component(
-    dataset: Dataset, view: View, measurement: Measurement | None, height: int = MAP_HEIGHT
+    dataset: Dataset,
+    view: View,
+    measurement: Measurement | None,
+    height: int = MAP_HEIGHT,
+    *,
+    playback: str = "",
 ) -> None:
     """The map: constant base, the view's layers as feature groups (prepared once per
     situation for every session, :mod:`layers.web.situations`), optional fly-to; in a
     fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
     layers = situations.map_layers(data_version(), dataset, view)
     fly = st.session_state["fly"]
-    view_sync.map_fragment(dataset, view, layers, measurement, fly, MAP_KEY, height)
+    view_sync.map_fragment(dataset, view, layers, measurement, fly, MAP_KEY, height, playback)
 
 
 def main() -> None:
@@ -253,6 +275,7 @@ def main() -> None:
         map_page(dataset, days, measurement, mine)
         return
     play_tick(days)
+    st.session_state.pop(BY_DAY_KEY, None)  # the map playing by day is not drawn
     if comparing:  # the main date's widgets are not drawn: keep their values
         kept = [key for key in KEPT_KEYS if key in st.session_state]
         st.session_state.update({key: st.session_state[key] for key in kept}, playing=False)
@@ -317,14 +340,19 @@ def map_page(
     else:
         filled()
     play_tick(days)
-    date_controls(days, menu=not first)
+    day_playback.apply_stopped()  # where a playback by day stopped
+    date_controls(days, day_playback.by_day_menu, menu=not first)
     view, sheet = synced_view()
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         live = view_sync.screen(view, sheet)
         left, right = layout.map_row()
         with left:
             basemap_fallback(view)  # above the map: in the first screen (issue 24)
-            map_component(dataset, view, measurement)
+            playback = day_playback.frame_payload(data_version(), dataset, view)
+            map_component(dataset, view, measurement, playback=playback)
+            note = day_playback.playing_note()
+            if note:
+                st.caption(escape_markdown(note))
             text_alternative(dataset, view)  # what the map shows, as a table
         with right:
             if first:  # the map first: the browser lays out the cards after its iframe

@@ -154,6 +154,7 @@ def main() -> None:
             figures["date_change"] = browser.date_change_times(url, repeat=max(5, repeat))
             figures["first_map_trace"] = first_map.trace(url, repeat=max(5, repeat))
             figures["date_payload"] = date_payload.date_payload(url)
+            figures["day_playback"] = browser.day_playback_rate(url)
         with tempfile.TemporaryDirectory() as folder, streamlit_server(Path(folder) / "log") as url:
             warm(url)  # as `make serve` does before serving
             figures["browser_warmed"] = browser.first_map_times(url, repeat=1)

@@ -274,3 +274,61 @@ def busiest(path: Path, top: int = 15) -> list[tuple[str, float]]:
             totals[stack[-1][1]] -= duration  # the parent's self time excludes it
         stack.append((event["ts"] + event.get("dur", 0), event["name"]))
     return [(name, round(ms, 1)) for name, ms in totals.most_common(top)]
+
+
+# --- playback by day ------------------------------------------------------------------
+
+#: A range through the 2020 war and the handovers: 22 key dates, many situations.
+PLAYBACK_RANGE = (dt.date(2020, 9, 27), dt.date(2020, 12, 31))
+
+
+def day_playback_rate(
+    url: str, days: tuple[dt.date, dt.date] = PLAYBACK_RANGE, speed: str = "20/s"
+) -> dict[str, object]:
+    """Map updates a second of a playback by day over ``days`` at ``speed`` (the fastest
+    offered), counted in the map's frame by the player (``window.bmPlayback``): the date
+    stamps painted (a new stamp seen by an animation frame) and the dated groups swapped,
+    from its first day to its last; the ticks it waited for a group not fetched yet, and
+    the groups fetched. Its steady pace would be ``speed`` days a second."""
+    if chromium_path() is None:
+        return {"skipped": "Debian chromium not installed"}
+    from playwright.sync_api import sync_playwright
+
+    start, until = days
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        try:
+            context, page = _open(browser, url)
+            _typed(page, start)
+            page.locator(".st-key-by-day button").first.click()
+            field = page.locator(".st-key-by_day_until input")
+            field.fill(until.isoformat())
+            field.press("Enter")
+            page.locator(".st-key-by_day_speed").get_by_text(speed, exact=True).click()
+            page.get_by_role("button", name="Play by day").click()
+            page.keyboard.press("Escape")
+            frame = page.frame_locator(MAP_FRAME).locator("body")
+            stats = frame.evaluate(
+                """async () => {
+                  for (let i = 0; i < 12000; i++) {
+                    const s = window.bmPlayback;
+                    if (s && s.plan && !s.playing && s.stopped > s.started) return s;
+                    await new Promise(r => setTimeout(r, 10));
+                  }
+                  throw new Error('the playback by day never ended');
+                }"""
+            )
+            context.close()
+        finally:
+            browser.close()
+    seconds = (stats["stopped"] - stats["started"]) / 1000
+    return {
+        "days": (until - start).days + 1,
+        "speed_days_per_s": float(speed.removesuffix("/s")),
+        "seconds": seconds,
+        "paints_per_s": stats["paints"] / seconds,
+        "ticks_per_s": stats["ticks"] / seconds,
+        "swaps": stats["swaps"],
+        "waits": stats["waits"],
+        "fetched": stats["fetched"],
+    }

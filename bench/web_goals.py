@@ -45,7 +45,8 @@ def rows(figures: Mapping[str, Any]) -> list[tuple[str, float | None, float | No
          _num(figure_at(figures, "date_change", "all_painted", "p95_s"), 1000),
          _num(figure_at(peers, "leafmap", "date_change_p95_s"), 1000),
          _num(figure_at(peers, "explore", "date_change_p95_s"), 1000)),
-        ("playback by day (map updates/s, at least)", None, None, None),
+        ("playback by day (map updates/s, at least)",
+         _num(figure_at(figures, "day_playback", "paints_per_s")), None, None),
     ]  # fmt: skip
 
 
@@ -80,5 +81,12 @@ def report(figures: Mapping[str, Any]) -> None:
         if "groups_as_stubs" in payload:
             print(f"kept groups sent as stubs / in full: {payload['groups_as_stubs']:.0f} / "
                   f"{payload['groups_in_full']:.0f}")
+    played = figures.get("day_playback")
+    if isinstance(played, Mapping) and "paints_per_s" in played:
+        print(f"playback by day: {played['days']} days at {played['speed_days_per_s']:g}/s in "
+              f"{played['seconds']:.2f} s: stamps painted {played['paints_per_s']:.1f}/s, "
+              f"days shown {played['ticks_per_s']:.1f}/s, {played['swaps']} group swaps, "
+              f"{played['waits']} ticks waiting for a group, {played['fetched']} groups "
+              "fetched")  # fmt: skip
     if "load_average" in figures:
         print("load average at the end of the browser section:", *figures["load_average"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -43,6 +44,8 @@ DEFAULT_SPEED = "1/s"
 STEP_KEY = "play_step"
 DEFAULT_STEP = "key"
 PERIOD_KEY, PERIOD_DAY_KEY, PICK_KEY = "key_period", "key_period_day", "key_pick"
+#: Session-state key of the playback by day under way (:mod:`ui.day_playback`).
+BY_DAY_KEY = "by_day"
 #: The widgets whose values a comparison keeps while the date row is not drawn.
 KEPT_KEYS = (*DAY_KEYS, "play_speed", STEP_KEY)
 
@@ -107,8 +110,19 @@ def on_pick() -> None:
     st.session_state[PICK_KEY] = None
 
 
+def by_day_playing() -> bool:
+    """Whether a playback by day is under way (not asked to stop)."""
+    play = st.session_state.get(BY_DAY_KEY)
+    return play is not None and not play["stop"]
+
+
 def toggle_play() -> None:
-    """Play or pause stepping."""
+    """Play or pause stepping; pause a playback by day (the map's frame is asked to stop
+    and report where it is, :mod:`ui.day_playback`)."""
+    if by_day_playing():
+        play = st.session_state[BY_DAY_KEY]
+        st.session_state[BY_DAY_KEY] = play | {"stop": True, "reapply": True}
+        return
     st.session_state["playing"] = not st.session_state.get("playing", False)
     st.session_state["play_tick"] = False
 
@@ -132,10 +146,14 @@ def play_delay() -> float:
     return base / speed
 
 
-def date_controls(days: KeyDays, *, menu: bool = True) -> None:
-    """Slider; a row: typed date, previous/next step, one Play/Pause button, and a menu of
-    the key dates by period, the step unit and the speed (its button only, without
-    ``menu``: a session's first run leaves the menu's widgets to the run after the map)."""
+def date_controls(
+    days: KeyDays, by_day: Callable[[KeyDays], None] | None = None, *, menu: bool = True
+) -> None:
+    """Slider; a row: typed date, previous/next step, one Play/Pause button, a menu of
+    the key dates by period, the step unit and the speed, and the menu ``by_day`` draws
+    (the playback by day, :func:`ui.day_playback.by_day_menu`); the menus' buttons only,
+    without ``menu``: a session's first run leaves their widgets to the run after the
+    map."""
     first, last = days.span.first, days.span.last
     state = st.session_state
     state.setdefault("play_speed", DEFAULT_SPEED)
@@ -162,7 +180,7 @@ def date_controls(days: KeyDays, *, menu: bool = True) -> None:
     back, ahead = ("◀ Previous", "Next ▶") if unit == "key" else (f"◀ {word}", f"{word} ▶")
     row.button(back, on_click=on_step, args=(days, False), key="prev")
     row.button(ahead, on_click=on_step, args=(days, True), key="next")
-    playing = bool(state.get("playing"))
+    playing = bool(state.get("playing")) or by_day_playing()
     row.button("Pause" if playing else "Play", key="play", on_click=toggle_play,
                icon=":material/pause:" if playing else ":material/play_arrow:",
                width=110)  # fmt: skip
@@ -173,6 +191,10 @@ def date_controls(days: KeyDays, *, menu: bool = True) -> None:
                                  format_func=STEP_UNITS.__getitem__, required=True)  # fmt: skip
             st.segmented_control("Speed (steps a second while playing)", list(SPEEDS),
                                  key="play_speed", required=True)  # fmt: skip
+    if by_day is not None:
+        with row.popover("By day", key="by-day", icon=":material/calendar_view_day:"):
+            if menu:
+                by_day(days)
     problem = state.pop("day_problem", None)
     if problem:
         st.toast(escape_markdown(problem), icon="⚠️")  # a toast: the layout does not move

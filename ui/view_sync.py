@@ -43,7 +43,7 @@ from layers.web.map import MAP_HEIGHT, base_map
 from layers.web.situations import MapLayers
 from layers.web.timeline_panel import click_targets, now_card
 from ui import annotations as annotations_ui
-from ui import compare_state
+from ui import compare_state, day_playback
 from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
@@ -228,12 +228,15 @@ def map_fragment(
     fly: tuple[tuple[float, float], int] | None,
     key: str,
     height: int = MAP_HEIGHT,
+    playback: str = "",
 ) -> None:
     """The map, rerun alone when the user pans or zooms (see the module docstring).
 
     ``layers`` are the map-ready layers of the view's date and the groups of some of them
     already made into script (:func:`layers.web.situations.map_layers`; the others are
-    built here); ``fly`` an optional (centre, zoom) to move to without a remount. Layers
+    built here); ``fly`` an optional (centre, zoom) to move to without a remount;
+    ``playback`` what the map's player is handed (:func:`ui.day_playback.frame_payload`).
+    Layers
     not drawn are empty groups, prepared once. Clicks are handled by
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
@@ -267,6 +270,7 @@ def map_fragment(
             revision=annotations_ui.revision(),
             now=now_card(dataset, view.day, view.convention) if state.get("playing") else "",
             picking=bool(state.get(CLICK_MODE_KEY)),
+            playback=playback,
         )),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
@@ -277,6 +281,8 @@ def map_fragment(
     _take_report(reported, default, origin)
     if reported is not None and reported != default:
         map_reported()  # the map is drawn: the timeline waiting for it is filled now
+    if day_playback.take_report(value):
+        st.rerun(scope="app")  # the date, the timeline and the address follow
     if annotations_ui.take_drawings(value):
         take_annotations()
         st.rerun(scope="app")  # the sidebar's list, the exports and the URL follow
@@ -307,7 +313,13 @@ def forget_frame() -> None:
 
 #: What the map component reports: its view (bounds, zoom), the clicks
 #: (:data:`ui.map_clicks.RETURNED_OBJECTS`) and the user's drawing (:mod:`ui.annotations`).
-RETURNED_OBJECTS = ["bounds", "zoom", *CLICK_OBJECTS, *annotations_ui.RETURNED_OBJECTS]
+RETURNED_OBJECTS = [
+    "bounds",
+    "zoom",
+    *CLICK_OBJECTS,
+    *annotations_ui.RETURNED_OBJECTS,
+    *day_playback.RETURNED_OBJECTS,
+]
 
 
 def _take_report(bounds: Bounds | None, default: Bounds | None, origin: Any) -> None:

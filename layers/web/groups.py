@@ -29,6 +29,7 @@ from layers.web.geojson import (
 from layers.web.html import escape_text
 from layers.web.legend import drawn_legend_html, marker_svg
 from layers.web.overlay import PRIORITY_CLASS, SituationState
+from layers.web.playback import playback_group
 
 _MEASURE = {"color": "#000000", "weight": 2.5, "dash_array": "2 6"}
 _M = TypeVar("_M", folium.CircleMarker, folium.Marker)
@@ -216,6 +217,7 @@ def feature_groups(
     revision: int = 0,
     now: str = "",
     picking: bool = False,
+    playback: str = "",
 ) -> list[folium.FeatureGroup]:
     """One group per catalogue layer in :data:`layers.catalog.DRAW_ORDER` (empty where
     ``collections`` lacks the layer), one per runtime layer in force (the user's own,
@@ -223,7 +225,8 @@ def feature_groups(
     measurement), then the search pin (empty without one), then :func:`situation_group`
     (date stamp of ``day``, legend, the playback's card ``now`` and the click mode
     ``picking``), then the user's ``annotations``
-    (:func:`layers.web.annotations.annotation_group`, with its ``revision``).
+    (:func:`layers.web.annotations.annotation_group`, with its ``revision``), then the
+    ``playback`` by day handed to the map's player (:func:`layers.web.playback.playback_group`).
 
     The list always has the same length, so the app can hand it to ``st_folium``
     whatever the layer toggles are. ``prepared`` holds groups made beforehand for some
@@ -242,6 +245,7 @@ def feature_groups(
         pin_group(pin),
         situation_group(collections, day, now=now, picking=picking),
         annotation_group(annotations, revision),
+        playback_group(playback),
     ]
 
 

@@ -50,6 +50,7 @@ from layers.web.geojson import feature_collections, prepare_geometry, zoom_css
 from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
+from layers.web.playback import PLAYER_CSS, DayPlayer
 from layers.web.spread import SpreadEvents
 
 #: Height of the map in the app, in pixels.
@@ -201,6 +202,9 @@ def base_map(
     FillFrame().add_to(fmap)  # a phone's shorter frame (ui.layout) holds the whole map
     SpreadEvents().add_to(fmap)  # events at one place each open their own popup
     add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
+    if annotation_tool == "edit":  # the app's map: it plays by day (layers.web.playback)
+        figure_of(fmap).header.add_child(Verbatim(PLAYER_CSS), name="player_css")
+        DayPlayer().add_to(fmap)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
 

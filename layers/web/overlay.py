@@ -137,7 +137,9 @@ _OVERLAY_JS = """
         if (resized && !watched.has(el)) { watched.add(el); resized.observe(el); }
     }
 
+    var last = {date: '', legend: '', now: '', picking: false};
     function apply(state) {
+        last = state;
         stamp.textContent = state.date;
         stamp.style.display = state.date ? '' : 'none';
         now.innerHTML = state.now || '';
@@ -180,6 +182,16 @@ _OVERLAY_JS = """
         var details = legend.querySelector('details');
         if (details) { details.open = true; }
     });
+    // For the playback by day (layers.web.playback): the state shown, applied again
+    // with another date stamp, legend or card; the stamp alone on every day.
+    map.bmOverlay = {
+        apply: apply,
+        state: function () { return last; },
+        stamp: function (text) {
+            stamp.textContent = text;
+            stamp.style.display = text ? '' : 'none';
+        }
+    };
     map.on('layeradd', function (e) {
         if (e.layer.bmState) { apply(e.layer.bmState); }
         schedule();

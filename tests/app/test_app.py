@@ -37,7 +37,10 @@ def test_default_run_shows_the_article_date_without_errors(dataset: Dataset) -> 
     assert at.text_input(key="day_input").value == ARTICLE_DAY.isoformat()
     args = map_args(at)
     # the view (bounds, zoom: few reruns, in the map's fragment) and the clicks, not moves
-    assert args["returned_objects"] == ["bounds", "zoom", *RETURNED_OBJECTS, "all_drawings"]
+    # the view, clicks, the drawing, and where a playback by day stopped (ui.day_playback)
+    assert args["returned_objects"] == [
+        "bounds", "zoom", *RETURNED_OBJECTS, "all_drawings", "last_geocoder_result"
+    ]
     assert "aghdam-district-azerbaijani" in args["feature_group"]
     assert "russian-102nd-base" in args["feature_group"]
     assert any(link.startswith("/app/static/leaflet/leaflet.js?v=") for link in args["js_links"])

@@ -67,15 +67,17 @@ def test_every_layer_with_features_is_in_the_rendered_map(dataset: Dataset) -> N
     for layer_id, frame in frames.items():
         for feature_id in frame["id"]:
             assert f'"id": "{feature_id}"' in html, (layer_id, feature_id)
-    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 4  # line, pin, situation, notes
+    # line, pin, situation, notes, playback by day
+    assert html.count("L.featureGroup(") == len(LAYER_IDS) + 5
 
 
 def test_feature_groups_always_cover_the_whole_catalogue(dataset: Dataset) -> None:
     frames = layer_features(dataset, state_at(dataset, ARTICLE_DAY), ["control"], "dual")
     groups = feature_groups(feature_collections(frames))
-    assert len(groups) == len(DRAW_ORDER) + 4  # measured line, pin, situation, annotations
+    # measured line, pin, situation, annotations, playback by day
+    assert len(groups) == len(DRAW_ORDER) + 5
     filled = [g.layer_name for g in groups if g._children]
-    assert filled == ["Who held what on the date", "Situation", "Annotations"]
+    assert filled == ["Who held what on the date", "Situation", "Annotations", "Playback"]
 
 
 def test_base_map_does_not_depend_on_date_or_layers(dataset: Dataset) -> None:

@@ -108,6 +108,17 @@ class Dataset:
         return self.sources[source_id]
 
     @cached_property
+    def events_in_date_order(self) -> tuple[Event, ...]:
+        """The events sorted by date, then id (the timeline's order), sorted once: the
+        events begun by a day are a prefix of it (:attr:`event_dates`)."""
+        return tuple(sorted(self.events, key=lambda e: (e.date, e.id)))
+
+    @cached_property
+    def event_dates(self) -> tuple[dt.date, ...]:
+        """The date of each event of :attr:`events_in_date_order`, for bisection."""
+        return tuple(event.date for event in self.events_in_date_order)
+
+    @cached_property
     def recorded(self) -> RecordedDays:
         """The first and last days the records name, and whether any period is open."""
         return recorded_days(self.sites, self.control, self.events, self.communities)

@@ -8,6 +8,7 @@ on which the map changes are listed here (:func:`key_dates`, :func:`frame_dates`
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -103,7 +104,7 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
         day=day,
         control=resolved_control(tuple(control)),
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
-        events=in_date_order(e for e in dataset.events if in_force(e, day)),
+        events=dataset.events_in_date_order[: bisect.bisect_right(dataset.event_dates, day)],
         lines=tuple(line for line in dataset.lines if in_force(line, day)),
         routes=tuple(r for r in dataset.routes if in_force(r, day)),
     )

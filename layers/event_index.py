@@ -1,10 +1,10 @@
 """The events of a dataset indexed by date once, and what is made from each event once.
 
 A date change at 10,000 events must not rebuild 10,000 of anything: the events begun by
-a day are a prefix of the events in date order (:func:`geo.situation.in_date_order`), so
-:meth:`EventIndex.begun` is a bisection, and per-event products (map features, timeline
-titles) are made once per dataset and naming convention by :meth:`EventIndex.per_event`
-and sliced afterwards.
+a day are a prefix of the events in date order
+(:attr:`geo.dataset.Dataset.events_in_date_order`), so :meth:`EventIndex.begun` is a
+bisection, and per-event products (map features, timeline titles) are made once per
+dataset and naming convention by :meth:`EventIndex.per_event` and sliced afterwards.
 
 :func:`event_index` keeps one index per live dataset (at most :data:`MAX_INDEXES`,
 least recently used dropped), keyed by the dataset object itself: a reloaded or edited
@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 
 from geo.dataset import Dataset
 from geo.model import Event
-from geo.situation import in_date_order
 
 T = TypeVar("T")
 
@@ -36,8 +35,8 @@ class EventIndex:
     """The events of one dataset in date order, with per-event products made once."""
 
     def __init__(self, dataset: Dataset) -> None:
-        self.events: tuple[Event, ...] = in_date_order(dataset.events)
-        self.dates: tuple[dt.date, ...] = tuple(event.date for event in self.events)
+        self.events: tuple[Event, ...] = dataset.events_in_date_order
+        self.dates: tuple[dt.date, ...] = dataset.event_dates
         self.positions: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         self._made: dict[Hashable, tuple[Any, ...]] = {}
         self._lock = threading.Lock()

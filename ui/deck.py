@@ -353,9 +353,20 @@ def _slide_list(current: Deck) -> None:
                    help="Present from this slide")  # fmt: skip
 
 
-def _highlight_options(events: dict[str, Event], view: View) -> list[str]:
-    """Ids of the events begun by the view's date (a slide highlights no later one)."""
-    return [e.id for e in sorted(events.values(), key=lambda e: e.date) if e.date <= view.day]
+#: Events a slide offers to highlight: the latest ones begun by its date (a menu of
+#: 10,000 events would be sent with every date change and unusable).
+HIGHLIGHT_CHOICES = 200
+
+
+def highlight_options(
+    events: dict[str, Event], view: View, kept: Sequence[str] = ()
+) -> list[str]:
+    """Ids of the :data:`HIGHLIGHT_CHOICES` latest events begun by the view's date (a
+    slide highlights no later one), in date order, with the ``kept`` ones (already
+    highlighted) among them wherever they are."""
+    begun = [e for e in sorted(events.values(), key=lambda e: e.date) if e.date <= view.day]
+    latest = {e.id for e in begun[-HIGHLIGHT_CHOICES:]}
+    return [e.id for e in begun if e.id in latest or e.id in kept]
 
 
 def _editor(index: int, view: View, events: dict[str, Event]) -> None:
@@ -363,7 +374,7 @@ def _editor(index: int, view: View, events: dict[str, Event]) -> None:
     st.markdown(f"**Edit slide {index + 1}**")
     st.text_input("Title", key="deck_edit_title", max_chars=160)
     st.text_area("Talking points (one per line)", key="deck_edit_points")
-    options = _highlight_options(events, slide.view)
+    options = highlight_options(events, slide.view, slide.highlight)
     st.multiselect("Highlighted events", options, key="deck_edit_highlight",
                    format_func=lambda i: event_label(events[i]))  # fmt: skip
     st.checkbox("Replace its map with the current view", key="deck_edit_view")
@@ -378,7 +389,7 @@ def _add_form(view: View, events: dict[str, Event]) -> None:
     st.text_input("Slide title", key="deck_new_title", max_chars=160,
                   placeholder=f"Situation on {format_date(view.day)}")  # fmt: skip
     st.text_area("Talking points (one per line)", key="deck_new_points")
-    options = _highlight_options(events, view)
+    options = highlight_options(events, view)
     state = st.session_state
     state["deck_new_highlight"] = [i for i in state.get("deck_new_highlight", []) if i in options]
     st.multiselect("Highlighted events", options, key="deck_new_highlight",

@@ -5,6 +5,7 @@ add (a boxed control, the zoom class, the tile-failure notice).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import folium
@@ -267,13 +268,26 @@ class GeoJsonLayer(folium.GeoJson):
     for a second template pass to resolve.
     """
 
+    def __init__(
+        self, *args: Any, style_key: Callable[[dict[str, Any]], Hashable] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        """folium's ``GeoJson``; ``style_key`` (optional) says what ``style_function``
+        depends on: it is then called once per key, not once per feature (at 10,000
+        events, styling each feature and writing its style as JSON to group them was a
+        tenth of a new situation's time; the map's script is the same)."""
+        super().__init__(*args, **kwargs)
+        self.style_key = style_key
+
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
         """Style map (as ``GeoJson.render``), the add-to-parent call (as
         ``Layer.render``), then the script, verbatim, and the children."""
         self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
         if (self.style or self.highlight) and self.data["features"]:
             mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
-            if self.style:
+            if self.style and self.style_key is not None:
+                self.style_map = keyed_style_map(mapper, self.style_function, self.style_key)
+            elif self.style:
                 self.style_map = mapper.get_style_map(self.style_function)
             if self.highlight:
                 self.highlight_map = mapper.get_highlight_map(self.highlight_function)
@@ -288,6 +302,26 @@ class GeoJsonLayer(folium.GeoJson):
         for child in self._children.values():
             child.render(**kwargs)
 
+
+
+def keyed_style_map(
+    mapper: GeoJsonStyleMapper,
+    function: Callable[[dict[str, Any]], dict[str, Any]],
+    key_of: Callable[[dict[str, Any]], Hashable],
+) -> dict[str, Any]:
+    """``mapper.get_style_map(function)`` (styles as JSON text -> ids of the features
+    drawn so, the commonest as ``default``), calling ``function`` once per ``key_of``
+    value. For styles holding no map element (folium renders those in its own mapper)."""
+    styles: dict[Hashable, str] = {}
+    mapping: dict[str, Any] = {}
+    for feature in mapper.data["features"]:
+        key = key_of(feature)
+        text = styles.get(key)
+        if text is None:
+            text = styles[key] = mapper._to_key(function(feature))
+        mapping.setdefault(text, []).append(mapper.get_feature_id(feature))
+    mapper._set_default_key(mapping)
+    return mapping
 
 
 def figure_of(fmap: Element) -> Figure:

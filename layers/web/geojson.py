@@ -188,6 +188,14 @@ def zoom_css(zooms: tuple[int, ...]) -> str:
     )
 
 
+def feature_style_key(feature: dict[str, Any]) -> Hashable:
+    """What :func:`feature_style` depends on: features with equal keys have equal styles
+    (:class:`layers.web.elements.GeoJsonLayer` styles each key once)."""
+    props = feature["properties"]
+    is_point = feature["geometry"]["type"] in ("Point", "MultiPoint")
+    return is_point, props["style_key"], props["status"], props.get("min_zoom")
+
+
 def feature_style(feature: dict[str, Any]) -> dict[str, Any]:
     """The Leaflet style of one feature of :func:`feature_collection` (Folium's
     ``style_function``): circle-marker options for points, path options otherwise; a

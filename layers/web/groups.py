@@ -20,7 +20,12 @@ from layers.catalog import DRAW_ORDER, MINOR_STYLES, Label, layer, runtime_specs
 from layers.styles import Style, style
 from layers.web.annotations import annotation_group
 from layers.web.elements import GeoJsonLayer
-from layers.web.geojson import FROM_ZOOM_CLASS, FeatureCollection, feature_style
+from layers.web.geojson import (
+    FROM_ZOOM_CLASS,
+    FeatureCollection,
+    feature_style,
+    feature_style_key,
+)
 from layers.web.html import escape_text
 from layers.web.legend import drawn_legend_html, marker_svg
 from layers.web.overlay import PRIORITY_CLASS, SituationState
@@ -155,6 +160,7 @@ def layer_group(
             collection,
             layer_id,
             style_function=feature_style,
+            style_key=feature_style_key,
             marker=_in_pane(folium.CircleMarker(), pane),
             **in_pane,
         ).add_to(group)
@@ -193,6 +199,7 @@ def _area_labels(
         name=f"{layer_id}-labels",
         marker=_in_pane(folium.CircleMarker(), pane),
         style_function=lambda _: _ANCHOR,
+        style_key=lambda _: None,
         on_each_feature=_area_label(label),
         **in_pane,
     ).add_to(group)

@@ -95,3 +95,14 @@ def test_a_resolved_situation_is_kept_per_records_and_an_edited_record_is_not_se
     resolved = situation.resolved_control(edited)
     assert resolved[0].geometry.equals(box(45.0, 39.0, 45.1, 39.1))
     assert state_at(data, day).control is first  # the original entry is untouched
+
+
+def test_events_of_a_day_are_those_begun_in_date_then_id_order() -> None:
+    """The events in force come from the dataset's date order by bisection: on every
+    day with an event, the day before and after, they are exactly the events begun by
+    then (the day's own included), sorted by date, then id."""
+    data = load_dataset()
+    days = {event.date + dt.timedelta(days=d) for event in data.events for d in (-1, 0, 1)}
+    for day in sorted(d for d in days if data.span.first <= d <= data.span.last):
+        begun = sorted((e for e in data.events if e.date <= day), key=lambda e: (e.date, e.id))
+        assert state_at(data, day).events == tuple(begun), day

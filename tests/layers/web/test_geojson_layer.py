@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from unittest import mock
 
 import folium
@@ -27,8 +28,16 @@ def _same_names(text: str) -> str:
     return _NAMES.sub("_X", text)
 
 
+class _FoliumGeoJson(folium.GeoJson):
+    """folium's own GeoJson, taking (and ignoring) GeoJsonLayer's ``style_key``: it styles
+    every feature and writes the script through branca's templates."""
+
+    def __init__(self, *args: Any, style_key: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
 def _with_folium_geojson() -> mock._patch[type[folium.GeoJson]]:
-    return mock.patch.object(web_groups, "GeoJsonLayer", folium.GeoJson)
+    return mock.patch.object(web_groups, "GeoJsonLayer", _FoliumGeoJson)
 
 
 def test_the_standalone_page_is_the_same_as_with_folium_geojson(dataset: Dataset) -> None:
@@ -77,3 +86,24 @@ def test_no_template_is_compiled_from_the_data(dataset: Dataset) -> None:
             sf._get_feature_group_string(group, map=fmap, idx=index)
     assert compiled  # the spy saw branca's elements
     assert not any("FeatureCollection" in text for text in compiled)
+
+
+def test_a_style_is_made_once_per_style_key(dataset: Dataset) -> None:
+    """The style map of a layer of many features comes from one call of the style
+    function per style key, and equals folium's, which calls it for every feature."""
+    from folium.features import GeoJsonStyleMapper
+
+    from layers.web.elements import keyed_style_map
+    from layers.web.geojson import feature_style, feature_style_key
+
+    frames = view_features(dataset, View(day=dt.date(2021, 2, 23)))
+    collections = feature_collections(frames)
+    data = max(collections.values(), key=lambda c: len(c["features"]))
+    assert len(data["features"]) > 50
+    layer = folium.GeoJson(data, style_function=feature_style)
+    mapper = GeoJsonStyleMapper(data, layer.feature_identifier, layer)
+    calls = mock.Mock(side_effect=feature_style)
+    ours = keyed_style_map(mapper, calls, feature_style_key)
+    assert ours == mapper.get_style_map(feature_style)
+    assert calls.call_count == len({feature_style_key(f) for f in data["features"]})
+    assert calls.call_count < len(data["features"]) / 5

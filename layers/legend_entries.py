@@ -53,8 +53,9 @@ def drawn_legend_entries(
             continue
         shown = frame if window is None else frame[frame.geometry.intersects(window)]
         spec = catalog.find(layer_id)
+        pairs = list(zip(shown["style_key"], shown["status"], strict=True))
         for entry in spec.legend if spec is not None else ():  # derived layers: own legend
-            statuses = set(shown.loc[shown["style_key"] == entry.style_key, "status"])
+            statuses = {status for key, status in pairs if key == entry.style_key}
             if not statuses:
                 continue
             uncertain = statuses <= set(styles.UNCERTAIN_STATUSES)

@@ -11,6 +11,7 @@ by a worker process at the same time (two cores: about half the time).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import multiprocessing as mp
 import threading
@@ -229,6 +230,7 @@ class AtlasPlan:
         """The pages of the runs of ``days`` as one PDF (no outline), in a worker process:
         the runtime layers ``specs`` and the user's basemap ``tiles`` are put in force
         again there."""
+        gc.freeze()  # this process only draws pages: what it inherited is never garbage
         with runtime_layers(specs), showing(tiles):
             fixed = fixed_frames(self.dataset, self.view)
             runs = [_run(self.dataset, self.view, run_days, fixed) for run_days in days]
@@ -278,12 +280,21 @@ SPLIT_PAGES = 8
 
 def _worker_pool() -> ProcessPoolExecutor:
     """One worker process: forked when this process runs a single thread (CLI, bench),
-    else started from a fork server (forking a threaded server is unsafe)."""
+    else started from a fork server (forking a threaded server is unsafe). A fork server
+    worker is started at once (the server imports the paper modules, a second or more)
+    so that it gets ready while this process groups the days; a forked one starts when
+    its pages are asked for, with everything this process has prepared by then."""
     if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
         return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
     context = mp.get_context("forkserver")
     context.set_forkserver_preload(["layers.paper.atlas"])
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """Nothing: the first task of a worker, which makes it start."""
 
 
 def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
@@ -297,20 +308,22 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
     title = plan.title()
     if progress is None:
         progress = _ignore
-    runs = plan.runs()
-    total = len(runs) + 1
-    half = (len(runs) + 1) // 2 if len(runs) >= SPLIT_PAGES else len(runs)
-    head, tail = runs[:half], runs[half:]
-    titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
-    cover = plan.cover(runs)
-    tail_days = [run.days for run in tail]
-    with _worker_pool() if tail else nullcontext() as pool:
+    days = atlas_days(plan.dataset, plan.view.day, plan.choice)
+    # at most one page a day: a worker is started before the days are grouped
+    with _worker_pool() if len(days) >= SPLIT_PAGES else nullcontext() as pool:
+        runs = atlas_runs(plan.dataset, plan.view, days)
+        total = len(runs) + 1
+        half = (len(runs) + 1) // 2 if len(runs) >= SPLIT_PAGES else len(runs)
+        head, tail = runs[:half], runs[half:]
+        titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
+        cover = plan.cover(runs)
+        tail_days = [run.days for run in tail]
         future = (
             pool.submit(
                 plan.part_pdf,
                 *(tail_days, len(head) + 2, total, runtime_specs(), paper_basemap(plan.view)),
             )
-            if pool is not None
+            if pool is not None and tail
             else None
         )
 

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from layers import catalog, styles
+from layers.features import frame_rows
 from layers.paper.header import shorten_to
 from layers.paper.map_content import MapContent
 from layers.paper.markers import MARKER_STYLES, markers
@@ -42,7 +43,7 @@ def key_entries(content: MapContent) -> list[KeyEntry]:
         spec = catalog.find(layer_id)
         if spec is None or not spec.event_markers or frame.empty:
             continue
-        for row in frame.itertuples(index=False):
+        for row in frame_rows(frame):
             number = content.numbers.get(str(row.id))
             if number is None or number not in shown:
                 continue

@@ -18,6 +18,7 @@ from shapely.geometry import Point, box
 from geo.dataset import Dataset
 from layers import catalog
 from layers.briefing.view import Bounds
+from layers.features import frame_rows
 from layers.framing import karabakh_bounds, needs_karabakh_inset
 from layers.paper.furniture import draw_inset
 from layers.paper.map import draw_map
@@ -94,7 +95,7 @@ def _must_points(content: MapContent) -> list[shapely.Geometry]:
         row.geometry.buffer(0.12)
         for frame in content.frames.values()
         if not frame.empty
-        for row in frame.itertuples(index=False)
+        for row in frame_rows(frame)
         if str(row.id) in content.story and row.geometry.geom_type == "Point"
     ]
 
@@ -107,7 +108,7 @@ def _subject(content: MapContent) -> shapely.Geometry:
         spec = catalog.find(layer_id)
         if frame.empty or spec is None:
             continue
-        for row in frame.itertuples(index=False):
+        for row in frame_rows(frame):
             if spec.subject or str(row.id) in content.story:
                 geometry = row.geometry
                 shapes.append(geometry.buffer(0.08) if geometry.geom_type == "Point" else geometry)

@@ -26,7 +26,7 @@ from shapely.ops import polylabel
 from geo.naming import upper
 from layers import catalog, styles
 from layers.briefing.view import Bounds
-from layers.features import place_feature_id
+from layers.features import frame_rows, place_feature_id
 from layers.paper.map_content import MapContent
 from layers.paper.markers import marker_requests
 from layers.paper.placement import LabelRequest, Placer
@@ -60,7 +60,7 @@ def label_requests(
         if frame is None or frame.empty or label is None:
             continue
         look = styles.LABEL_STYLES[label.look]
-        for row in frame.itertuples(index=False):
+        for row in frame_rows(frame):
             geometry = row.geometry.intersection(inner)
             if geometry.is_empty or not row.label:
                 continue
@@ -167,7 +167,7 @@ def _labelled_areas(content: MapContent, inner: BaseGeometry) -> list[tuple[str,
         label = catalog.layer(layer_id).label
         if frame is None or label is None or styles.LABEL_STYLES[label.look].placement != "centre":
             continue
-        for row in frame.itertuples(index=False):
+        for row in frame_rows(frame):
             if row.label:
                 areas.append((layer_id, row.geometry.intersection(inner)))
     return areas

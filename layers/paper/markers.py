@@ -18,6 +18,7 @@ from shapely.ops import polylabel
 
 from layers import catalog, styles
 from layers.briefing.view import Bounds
+from layers.features import frame_rows
 from layers.paper.map_content import MapContent
 from layers.paper.placement import LabelRequest
 from layers.story import number_list
@@ -75,7 +76,7 @@ def markers(content: MapContent) -> list[Marker]:
         spec = catalog.find(layer_id)
         if spec is None or not spec.event_markers or frame.empty:
             continue
-        for row in frame.itertuples(index=False):
+        for row in frame_rows(frame):
             number = content.numbers.get(str(row.id))
             point = anchor_of(row.geometry)
             if number is None or not inner.contains(Point(point)):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
+from pathlib import Path
 
+import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -105,3 +109,45 @@ def test_text_boxes_are_measured_per_text_size_and_alignment() -> None:
     assert text_box("Shusha", 8.0, "normal", "normal", "left", "bottom", 100.0) != text_box(
         "Shusha", 9.0, "normal", "normal", "left", "bottom", 100.0
     )
+
+
+def _raster(pdf: bytes, number: int, directory: Path) -> np.ndarray:
+    """Page ``number`` (1-based) of ``pdf`` rasterised by poppler at 40 dpi (RGB)."""
+    source = directory / f"page-{number}-{len(list(directory.iterdir()))}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", str(number), "-l", str(number), "-png", "-singlefile",
+         str(source), str(source.with_suffix(""))],
+        check=True, timeout=60,
+    )  # fmt: skip
+    image: np.ndarray = mpimg.imread(source.with_suffix(".png"))
+    return image
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed"
+)
+def test_atlas_pages_look_like_the_same_pages_exported_alone(
+    synthetic: Dataset, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Whatever the atlas draws once for every page (base layers, fonts, legend,
+    furniture), its pages are drawn as the briefing of their day alone: the first map
+    page (drawn here) and the last (by the worker) give the same pixels."""
+    view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
+    runs = paper_atlas.atlas_runs(synthetic, view, atlas_days(synthetic, view.day))
+    monkeypatch.setattr(paper_atlas, "SPLIT_PAGES", 2)
+    atlas = paper_atlas.atlas_pdf(AtlasPlan(dataset=synthetic, view=view))
+    total = len(runs) + 1
+    shown = []
+    for number in (2, total):
+        run = runs[number - 2]
+        single = layouts.briefing_figure(
+            synthetic, View(day=run.days[-1], bounds=BOUNDS),
+            when=paper_atlas.format_days(run.days), number=(number, total),
+        )  # fmt: skip
+        alone = _raster(page.figure_bytes(single, "pdf"), 1, tmp_path)
+        drawn = _raster(atlas, number, tmp_path)
+        assert drawn.shape == alone.shape
+        assert np.array_equal(drawn, alone), f"atlas page {number} differs from its day alone"
+        shown.append(drawn)
+    assert not np.array_equal(shown[0], shown[1])  # two different maps: the comparison can fail

@@ -67,7 +67,9 @@ def test_map_comes_first_wide_with_stamp_legend_and_country_names(
     box = page.locator(MAP_FRAME).bounding_box()
     assert box is not None
     assert box["y"] < height * 0.5  # the map starts in the first half of the first screen
-    timeline = page.get_by_role("heading", name="Timeline").bounding_box()
+    heading = page.get_by_role("heading", name="Timeline")
+    expect(heading).to_be_visible(timeout=TIMEOUT_MS)  # it follows the map's first report
+    timeline = heading.bounding_box()
     assert timeline is not None
     if width >= 1600:
         assert box["width"] >= 2 / 3 * width

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from layers.user_basemap import ATTRIBUTION_ENV, BASEMAP_ENV, TILE_ROUTE
 from tests.e2e.server import streamlit_server
@@ -50,7 +51,10 @@ def test_the_tiles_come_from_the_apps_own_server(
     tab.goto(f"{tiles_url}/?basemap=user&view=46.0,39.35,47.1,40.25", wait_until="domcontentloaded")
     tab.locator(MAP_FRAME).wait_for(timeout=4 * TIMEOUT_MS)  # a fresh server: first run
     wait_for_paths(tab, minimum=20)
-    assert tab.get_by_text("Your basemap (tiles configured for this app)").count() == 1
+    # the sidebar's panels follow the map's first report
+    expect(tab.get_by_text("Your basemap (tiles configured for this app)")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
     frame = tab.locator(MAP_FRAME).element_handle().content_frame()
     frame.wait_for_function(
         f"() => ({TILES})().filter(t => t[1] === 256).length >= 4",

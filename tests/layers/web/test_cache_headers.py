@@ -3,11 +3,11 @@ its content, nothing changed for any other answer."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from layers.web.assets import LEAFLET_JS_FILE, LEAFLET_JS_URL
 from layers.web.cache_headers import IMMUTABLE, CacheHeaders, versioned
+from tests.async_run import run_async
 
 
 def _answer(path: str, query: bytes = b"", status: int = 200) -> dict[bytes, bytes]:
@@ -27,7 +27,7 @@ def _answer(path: str, query: bytes = b"", status: int = 200) -> dict[bytes, byt
         return {"type": "http.request"}
 
     scope = {"type": "http", "path": path, "query_string": query}
-    asyncio.run(CacheHeaders(app)(scope, receive, send))
+    run_async(lambda: CacheHeaders(app)(scope, receive, send))  # Playwright may hold the loop
     return dict(sent[0]["headers"])
 
 

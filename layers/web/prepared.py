@@ -141,7 +141,10 @@ FRAME_GROUPS = 96
 #: kept groups: ``briefingKept[index]`` is the group shown at ``index`` (its key and
 #: Leaflet group); ``briefingGroups`` the groups the frame made, by key, the most recently
 #: used last, at most :data:`FRAME_GROUPS` (off the map unless shown); ``briefingPlace``
-#: shows a group at an index (the one shown there before is taken off the map);
+#: shows a group at an index (the one shown there before is taken off the map by
+#: ``briefingOff``, at once: Leaflet fades a removed label out, hidden at once but left in
+#: the tooltip pane for 200 ms, so a swapped day's group left its labels beside the new
+#: day's, same text at the same place, in the page for that long);
 #: ``briefingKeep`` runs a stub: the group shown already, else made before, else its
 #: script fetched SYNCHRONOUSLY from the app's route (``/briefing-groups/<key>.js``,
 #: :mod:`layers.web.group_route`) and run, so the groups are always complete and in order.
@@ -155,9 +158,14 @@ window.briefingUse = function (key, group) {
   made.set(key, group);
   while (made.size > @FRAME_GROUPS@) { made.delete(made.keys().next().value); }
 };
+window.briefingOff = function (group) {
+  var fade = map_div._fadeAnimated;
+  map_div._fadeAnimated = false;
+  try { map_div.removeLayer(group); } finally { map_div._fadeAnimated = fade; }
+};
 window.briefingPlace = function (index, key, group) {
   var slot = window.briefingKept[index];
-  if (slot && slot.group !== group) { map_div.removeLayer(slot.group); }
+  if (slot && slot.group !== group) { window.briefingOff(slot.group); }
   window.briefingRedrawn = true;
   window.briefingKept[index] = {key: key, group: group};
   window.briefingUse(key, group);
@@ -183,7 +191,7 @@ window.briefingKeep = function (index, key) {
   if (group) { map_div.addLayer(group); } else {
     try { group = window.briefingFetch(index, key); } catch (error) {
       console.error(error);
-      if (slot) { map_div.removeLayer(slot.group); delete window.briefingKept[index]; }
+      if (slot) { window.briefingOff(slot.group); delete window.briefingKept[index]; }
       return L.featureGroup();
     }
   }

@@ -97,11 +97,12 @@ def test_kept_groups_are_sent_once_and_a_lost_frame_fetches_them(
     assert not route  # the frame had every group it was sent a stub for
     assert drawn(page) == fresh_tab(page, app_url, "2020-12-02", "2 December 2020")
 
-    # The frame loses its groups (as a remount the server did not see would)
+    # The frame loses its groups (as a remount the server did not see would: its new page
+    # holds none of their labels)
     body = map_frame(page).locator("body")
     body.evaluate(
         """() => {
-          Object.values(window.briefingKept).forEach(s => map_div.removeLayer(s.group));
+          Object.values(window.briefingKept).forEach(s => window.briefingOff(s.group));
           window.briefingKept = {};
           window.briefingGroups = new Map();
           window.briefingFetched = 0;
@@ -115,3 +116,39 @@ def test_kept_groups_are_sent_once_and_a_lost_frame_fetches_them(
     assert drawn(page) == fresh_tab(page, app_url, "2020-12-03", "3 December 2020")
     assert iframe_kept(page)  # never remounted
     assert page.locator(MAP_FRAME).count() == 1
+
+
+#: Shows again, in one go, the groups the frame showed before (``before``: index -> key)
+#: where another is shown now, then the ones shown now: after each swap, the labels in the
+#: tooltip pane and the labels open on the map (the swapped groups' labels counted).
+SWAP = """(body, before) => {
+  const labels = () => {
+    let open = 0;
+    map_div.eachLayer(l => { if (l instanceof L.Tooltip) { open += 1; } });
+    return [document.querySelectorAll('.leaflet-tooltip-pane > *').length, open];
+  };
+  const now = Object.fromEntries(
+    Object.entries(window.briefingKept).map(([i, s]) => [i, s.key]));
+  const swapped = Object.keys(now).filter(i => before[i] && before[i] !== now[i]);
+  swapped.forEach(i => window.briefingKeep(Number(i), before[i]));
+  const then = labels();
+  swapped.forEach(i => window.briefingKeep(Number(i), now[i]));
+  return {swapped: swapped.length, then: then, again: labels()};
+}"""
+
+
+def test_a_group_taken_off_the_map_takes_its_labels_at_once(page: Any) -> None:
+    """Leaflet fades a removed label out (hidden, but in the page for 200 ms): a kept
+    group swapped for another day's takes its labels off the page at once, so the page
+    never holds two days' labels (the same text at the same place)."""
+    change_to(page, "2020-09-26", "26 September 2020")
+    body = map_frame(page).locator("body")
+    before = body.evaluate(
+        "() => Object.fromEntries(Object.entries(window.briefingKept)"
+        ".map(([i, s]) => [i, s.key]))"
+    )
+    change_to(page, "2020-12-02", "2 December 2020")
+    found = body.evaluate(SWAP, before)
+    assert found["swapped"] > 0
+    assert found["then"][0] == found["then"][1] > 0  # each label in the page is open
+    assert found["again"][0] == found["again"][1] > 0

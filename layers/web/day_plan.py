@@ -101,7 +101,7 @@ def day_keys(
     result: list[DayKey] = []
     for index, (first, situation) in enumerate(found):
         last = found[index + 1][0] - dt.timedelta(days=1) if index + 1 < len(found) else end
-        key = identity_key(situation_identity(situation, ids))
+        key = identity_key(situation_identity(situation, ids, dataset=dataset))
         count = (last - first).days + 1
         result.extend(DayKey(first + dt.timedelta(days=n), key) for n in range(count))
     return tuple(result)
@@ -172,7 +172,7 @@ def day_plan(
     legends: dict[str, int] = {}
     days: list[tuple[str, str, int]] = []
     for number, (first, situation) in enumerate(found):
-        identity = situation_identity(situation, dated)
+        identity = situation_identity(situation, dated, dataset=dataset)
         if identity not in index:
             if len(index) == MAX_SITUATIONS:
                 cut, end = True, first - dt.timedelta(days=1)

@@ -89,28 +89,48 @@ class SharedCache(Generic[V]):
 
 
 #: What the dated layers of a situation depend on: (layer ids drawn that day, control
-#: period ids, site ids, event ids, route ids), each in order.
+#: period ids, site ids, event ids, route ids, approximate-line ids, and the start of the
+#: period each community is held in, ``None`` before its first), each in order.
 SituationIdentity = tuple[
-    tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[dt.date | None, ...],
 ]
 
 
-def situation_identity(situation: Situation, layer_ids: Iterable[str]) -> SituationIdentity:
-    """The identity of ``situation`` for the dated layers ``layer_ids``: two days with
-    equal identities have equal features in those layers (same records in force, same
-    layers within their validity). The date is not part of it.
+def situation_identity(
+    situation: Situation, layer_ids: Iterable[str], *, dataset: Dataset
+) -> SituationIdentity:
+    """The identity of ``situation`` (a day of ``dataset``) for the dated layers
+    ``layer_ids``: two days with equal identities have equal features in those layers
+    (same records in force, same layers within their validity, every community held by
+    the same period). The date is not part of it.
 
     Feature frames are built from the records alone (see :mod:`layers.features`): a
     control period's area after overlaps are cut depends only on the periods in force.
+    The villages (their side on the day) and the approximate line's band are not implied
+    by the control periods: in 1991 and 1992 communities changed hands on days no control
+    period starts or ends, and two such days once shared the first day's villages.
     """
     ids = check_layer_ids(tuple(layer_ids))
     drawn = tuple(i for i in ids if layer(i).drawn_on(situation.day))
+    day = situation.day
+    held = tuple(
+        period.span.start if (period := community.held_on(day)) is not None else None
+        for community in dataset.communities
+    )
     return (
         drawn,
         tuple(period.id for period in situation.control),
         tuple(site.id for site in situation.sites),
         tuple(event.id for event in situation.events),
         tuple(route.id for route in situation.routes),
+        tuple(line.id for line in situation.lines),
+        held,
     )
 
 
@@ -166,7 +186,7 @@ def situation_layers(
     prepared once and shared by every session and every day with the same situation
     (:func:`situation_identity`). ``pane`` and ``offset`` place the groups as the
     comparison map wants them (:func:`layers.web.prepared.prepare_all`)."""
-    identity = situation_identity(situation, layer_ids)
+    identity = situation_identity(situation, layer_ids, dataset=dataset)
 
     def make() -> SituationLayers:
         collections = dated_collections(dataset, situation, layer_ids, convention)

@@ -28,7 +28,10 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
 def test_every_day_has_a_key_and_days_of_equal_situations_share_it(dataset: Dataset) -> None:
     keys = day_keys(dataset, START, END, DATED)
     assert [k.day for k in keys] == _days(START, END)
-    identities = [situation_identity(state_at(dataset, day), DATED) for day in _days(START, END)]
+    identities = [
+        situation_identity(state_at(dataset, day), DATED, dataset=dataset)
+        for day in _days(START, END)
+    ]
     pairs = list(zip(keys, identities, strict=True))
     for (a, ia), (b, ib) in itertools.pairwise(pairs):
         assert (a.key == b.key) == (ia == ib), (a.day, b.day)

@@ -110,7 +110,9 @@ def test_prepared_groups_send_what_st_folium_makes_of_the_layers(
 
 def test_two_days_of_one_situation_share_one_prepared_object(dataset: Dataset) -> None:
     first, second = (state_at(dataset, day) for day in SAME)
-    assert situation_identity(first, DATED) == situation_identity(second, DATED)
+    assert situation_identity(first, DATED, dataset=dataset) == situation_identity(
+        second, DATED, dataset=dataset
+    )
     one = situations.situation_layers("v1", dataset, first, DATED, "en")
     assert situations.situation_layers("v1", dataset, second, DATED, "en") is one
 
@@ -148,8 +150,8 @@ def test_each_prepared_entry_is_what_the_day_draws(dataset: Dataset) -> None:
 def test_a_layer_outside_its_validity_changes_the_identity(dataset: Dataset) -> None:
     before, after = state_at(dataset, dt.date(1994, 5, 11)), state_at(dataset, dt.date(1994, 5, 12))
     assert (
-        situation_identity(before, ("ceasefire-line",))[0]
-        != situation_identity(after, ("ceasefire-line",))[0]
+        situation_identity(before, ("ceasefire-line",), dataset=dataset)[0]
+        != situation_identity(after, ("ceasefire-line",), dataset=dataset)[0]
     )
 
 
@@ -233,3 +235,26 @@ def test_the_main_map_layers_are_the_fixed_the_dated_and_nothing_else(dataset: D
     assert {k: layers.collections[k] for k in ("control", "events")} == feature_collections(frames)
     again = situations.map_layers("v1", dataset, replace(view, day=SAME[1]))
     assert again.scripts["control"] is layers.scripts["control"]  # one situation, one entry
+
+
+def test_days_with_one_identity_draw_the_same_villages_and_line(dataset: Dataset) -> None:
+    """Around every day a community changes hands (and a line band starts or ends), two
+    days with equal identities hold every community by the same side and draw the same
+    bands: in 1991 and 1992 communities changed hands on days no control period starts
+    or ends, and the shared cache once drew such a day with another day's villages."""
+    from layers.community_features import village_features
+
+    days = {p.span.start for c in dataset.communities for p in c.held}
+    days |= {d for line in dataset.lines for d in (line.span.start, line.span.end) if d}
+    drawn: dict[object, tuple[object, dt.date]] = {}
+    for first in sorted(days):
+        for day in (first - dt.timedelta(days=1), first):
+            if not dataset.span.first <= day <= dataset.span.last:
+                continue
+            situation = state_at(dataset, day)
+            sides = tuple((f.id, f.style_key, f.status)
+                          for f in village_features("v", dataset, situation, "en"))  # fmt: skip
+            seen = (sides, tuple(line.id for line in situation.lines))
+            identity = situation_identity(situation, DATED, dataset=dataset)
+            earlier = drawn.setdefault(identity, (seen, day))
+            assert earlier[0] == seen, (day, earlier[1])

@@ -52,7 +52,7 @@ from geo import settings
 from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.model import Event, Names, Site
+from geo.model import Event, Names, Route, Site
 from geo.naming import alternatives, compose, label, language_label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
@@ -292,6 +292,14 @@ def composed(dataset: Dataset, text: str, place_ids: Iterable[str], convention: 
     return compose(text, places, convention)
 
 
+def record_label(dataset: Dataset, record: Site | Route, convention: str) -> str:
+    """The map label of a site or route: its own names in ``convention`` where it has
+    them, else its name with the places it names written in ``convention``."""
+    if record.names:
+        return label(record.names, convention)
+    return composed(dataset, record.name, record.name_places, convention)
+
+
 def _place_names(dataset: Dataset, place_id: str | None) -> Names | None:
     place = dataset.places.get(place_id) if place_id else None
     return place.names if place else None
@@ -402,9 +410,7 @@ def _site_features(
             layer=layer_id,
             style_key=site.kind,
             status=provenance.status,
-            label=label(site.names, convention)
-            if site.names
-            else composed(dataset, site.name, site.name_places, convention),
+            label=record_label(dataset, site, convention),
             details=(
                 ("Kind", site.kind.replace("-", " ")),
                 ("Operator", site.operator),

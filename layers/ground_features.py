@@ -17,9 +17,9 @@ from layers.catalog import MAJOR_RIVER_CLASSES, GroundSource, RouteSource
 from layers.features import (
     Feature,
     citations_of,
-    composed,
     name_details,
     provenance_details,
+    record_label,
 )
 
 
@@ -74,9 +74,7 @@ def route_features(
             layer=layer_id,
             style_key=route.kind,
             status=provenance.status,
-            label=label(route.names, convention)
-            if route.names
-            else composed(dataset, route.name, route.name_places, convention),
+            label=record_label(dataset, route, convention),
             details=(
                 ("Kind", route.kind.replace("-", " ")),
                 ("Period", route.span.describe()),

@@ -33,6 +33,7 @@ from layers.briefing import annotations as model
 from layers.briefing.arrows import CURVE_STEPS, WEB_SIZES
 from layers.web.assets import STATIC_DIR
 from layers.web.cache_headers import versioned
+from layers.web.elements import GroupValue
 
 #: The tool's script, as the app's server publishes it and as a file (for inlining).
 ANNOTATE_JS_FILE: Path = STATIC_DIR / "briefing" / "annotate.js"
@@ -190,24 +191,6 @@ def add_tool(fmap: folium.Map, *, editable: bool, inline: bool = False) -> None:
     AnnotationTool(editable=editable).add_to(fmap)
 
 
-class AnnotationState(MacroElement):
-    """Sets ``bmAnnotations`` (the annotations' GeoJSON features as JSON text) on the
-    parent feature group; the tool loads them when the group is added."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bmAnnotations = {{ this.payload }};
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "AnnotationState"
-        self.payload = payload
-
-
 def annotation_group(
     annotations: Sequence[model.Annotation], revision: int = 0
 ) -> folium.FeatureGroup:
@@ -217,5 +200,5 @@ def annotation_group(
     group = folium.FeatureGroup(name="Annotations")
     features = [a.feature() for a in annotations]
     payload = js_string(json.dumps(features, ensure_ascii=False, separators=(",", ":")))
-    AnnotationState(f"{payload} /* {int(revision)} */").add_to(group)
+    GroupValue("bmAnnotations", f"{payload} /* {int(revision)} */").add_to(group)
     return group

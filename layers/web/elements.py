@@ -254,6 +254,28 @@ class TileFailureNotice(MacroElement):
         self.threshold = int(threshold)
         self.text = text
 
+class GroupValue(MacroElement):
+    """Sets the property ``prop`` (a JavaScript name, from code) of the parent feature
+    group to ``payload`` (a JavaScript literal of data text made by
+    :func:`layers.web.annotations.js_string`: no brace, so inert when branca renders the
+    script again as a template); the map's script reading it takes it when the group is
+    added (the annotations' ``bmAnnotations``, the playback's ``bmPlayback``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.{{ this.prop }} = {{ this.payload }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, prop: str, payload: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "GroupValue"
+        self.prop = prop
+        self.payload = payload
+
+
 class GeoJsonLayer(folium.GeoJson):
     """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`
     text (folium 0.20's ``GeoJson.render``, ``Layer.render`` and

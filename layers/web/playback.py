@@ -31,11 +31,9 @@ from __future__ import annotations
 import json
 
 import folium
-from branca.element import MacroElement
-from jinja2 import Template
 
 from layers.web.annotations import js_string
-from layers.web.elements import MapScript
+from layers.web.elements import GroupValue, MapScript
 
 #: Days a situation's groups are fetched before their day (at least).
 AHEAD_DAYS = 8
@@ -257,30 +255,12 @@ class DayPlayer(MapScript):
         self._name = "DayPlayer"
 
 
-class PlaybackState(MacroElement):
-    """Sets ``bmPlayback`` (the plan as JSON text, or empty: no playback) on the parent
-    feature group; the map's :class:`DayPlayer` takes it when the group is added."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bmPlayback = {{ this.payload }};
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "PlaybackState"
-        self.payload = payload
-
-
 def playback_group(payload: str = "") -> folium.FeatureGroup:
     """An empty group handing the player ``payload``: a JavaScript string literal of the
     plan's JSON (:meth:`layers.web.day_plan.DayPlan.payload`), of a stop
     (:func:`stop_payload`), or nothing (no playback: a playing frame stops)."""
     group = folium.FeatureGroup(name="Playback")
-    PlaybackState(payload or '""').add_to(group)
+    GroupValue("bmPlayback", payload or '""').add_to(group)
     return group
 
 

@@ -43,6 +43,8 @@ from ui.dates import BY_DAY_KEY, set_day
 UNTIL_KEY = "by_day_until"
 UNTIL_DAY_KEY = "by_day_until_day"  # the day shown when Until was typed (kept as typed)
 SPEED_KEY = "by_day_speed"
+#: The By day menu's widgets that hold a value (kept while the menu is folded).
+MENU_KEYS = (UNTIL_KEY, SPEED_KEY)
 STOPPED_KEY = "by_day_stopped"
 REPORT_KEY = "by_day_report"
 PLAN_KEY = "by_day_plan"

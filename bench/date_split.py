@@ -171,10 +171,8 @@ def _marks(
         hit = [t for t, n in after if n == wanted]
         if hit:
             out[key] = hit[0] - start
-    out["runs"] = sum(1 for t in reruns)
-    profiles = [n for _, n in after if n.startswith("page_profile:")]
-    if profiles:
-        out["server exec (duration)"] = float(profiles[0].split(":")[1]) / 1000
+    out["runs"] = len(reruns)
+    out["deltas received"] = sum(1 for _, n in after if n in ("delta", "map_delta"))
     dom = [t for t, _ in top["d"] if t >= start]
     if dom:
         out["dom_first"], out["dom_last"] = dom[0] - start, dom[-1] - start
@@ -220,7 +218,7 @@ def print_split(runs: list[dict[str, float]]) -> None:
         median = statistics.median(values)
         print(f"{label:<48}{median:>8.0f}{quantile(values, 95):>8.0f}{median - before:>8.0f}")
         before = median
-    for key in ("server exec (duration)", "long tasks (duration)", "runs", "renders"):
+    for key in ("long tasks (duration)", "deltas received", "runs", "renders"):
         values = [run[key] for run in runs if key in run]
         if values:
             print(f"{key:<48}{statistics.median(values):>8.1f}{quantile(values, 95):>8.1f}")

@@ -166,7 +166,7 @@ def on_start(dataset: Dataset | None, path: Path = ARTICLE_DECK) -> None:
     try:
         started = load_deck(path, dataset)
     except DataError as exc:
-        st.session_state[PROBLEMS_KEY] = exc.problems
+        st.session_state.update({PROBLEMS_KEY: exc.problems, PANEL_KEY: True})  # shown open
         return
     _set_deck(started, f"Loaded the deck {started.title!r} ({len(started.slides)} slides).")
 
@@ -280,8 +280,7 @@ def on_upload(dataset: Dataset) -> None:
     try:
         loaded = deck_from_bytes(data, uploaded.name, dataset)
     except DataError as exc:
-        state[PROBLEMS_KEY] = exc.problems
-        state[MESSAGE_KEY] = None
+        state.update({PROBLEMS_KEY: exc.problems, MESSAGE_KEY: None, PANEL_KEY: True})
         return
     state[PROBLEMS_KEY] = None
     state[EDITING_KEY] = None
@@ -324,8 +323,6 @@ def deck_panel(dataset: Dataset, view: View) -> None:
     state = st.session_state
     current = deck()
     events = {event.id: event for event in dataset.events}
-    if state.get(PROBLEMS_KEY):
-        state[PANEL_KEY] = True  # a deck file's problems are shown at once
     section = st.sidebar.expander("Deck", key=PANEL_KEY, on_change="rerun")
     with section:
         if not unfolded(section.open, keep=FORM_KEYS):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, run_app
+from ui.map_first import WAITING_KEY
 from ui.text_alternative import EXPANDER_KEY
-from ui.timeline import WAITING_KEY
 
 
 def test_the_folded_text_alternative_sends_no_table_until_opened() -> None:
@@ -68,7 +68,7 @@ def test_a_client_without_a_front_end_gets_the_whole_page_at_once() -> None:
 def _reporting_script() -> None:
     import streamlit as st
 
-    from ui.timeline import WAITING_KEY, map_reported
+    from ui.map_first import WAITING_KEY, map_reported
 
     runs = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
     if runs == 1:

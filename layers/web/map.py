@@ -40,6 +40,7 @@ from layers.web.elements import (
     FillFrame,
     FocusWithoutScroll,
     MapControl,
+    PopupBuilder,
     TileFailureNotice,
     Verbatim,
     ZoomClass,
@@ -201,6 +202,7 @@ def base_map(
     FocusWithoutScroll().add_to(fmap)  # the first click on the map is not lost
     FillFrame().add_to(fmap)  # a phone's shorter frame (ui.layout) holds the whole map
     SpreadEvents().add_to(fmap)  # events at one place each open their own popup
+    PopupBuilder().add_to(fmap)  # popups built when opened (layers.web.html.POPUP_JS)
     add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
     if annotation_tool == "edit":  # the app's map: it plays by day (layers.web.playback)
         figure_of(fmap).header.add_child(Verbatim(PLAYER_CSS), name="player_css")

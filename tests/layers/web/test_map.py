@@ -19,7 +19,7 @@ from layers.features import layer_features, view_features
 from layers.styles import STYLES
 from layers.web.geojson import COORD_DECIMALS, feature_collections, feature_style, prepare_geometry
 from layers.web.groups import feature_groups
-from layers.web.html import POPUP_STYLES
+from layers.web.html import POPUP_STYLES, parts_html
 from layers.web.map import base_map, standalone_html
 from tests.conftest import MakeDataDir
 
@@ -216,7 +216,7 @@ def test_standalone_page_cites_each_source_once(dataset: Dataset) -> None:
 def test_popup_look_is_in_the_page_stylesheet_not_on_every_feature(dataset: Dataset) -> None:
     html = standalone_html(dataset, View())
     popups = [
-        feature["properties"]["popup"]
+        parts_html(feature["properties"]["popup"])
         for collection in feature_collections(view_features(dataset, View())).values()
         for feature in collection["features"]
     ]

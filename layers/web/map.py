@@ -53,6 +53,7 @@ from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
 from layers.web.playback import PLAYER_CSS, DayPlayer
 from layers.web.spread import SpreadEvents
+from layers.web.tooltips import BatchedTooltips
 
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 600
@@ -196,6 +197,7 @@ def base_map(
         ).add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
+    BatchedTooltips().add_to(fmap)  # labels placed together (before any is added)
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     ZoomThresholds(MIN_ZOOMS).add_to(fmap)

@@ -4,8 +4,8 @@ per run of days whose maps are identical, in one bookmarked PDF.
 What an atlas shows is planned once, by an :class:`AtlasPlan` (the data, the view, the
 paper, labels, print options, measured distance and which dates,
 :class:`layers.briefing.atlas.AtlasChoice`); :func:`atlas_figures` and :func:`atlas_pdf`
-both take it. From :data:`SPLIT_PAGES` map pages on, the second half of the PDF is drawn
-by a worker process at the same time (two cores: about half the time).
+both take it. From :data:`SPLIT_PAGES` map pages on, every other map page is drawn by a
+worker process at the same time (two cores: about half the time; :func:`split_pages`).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ itself (matplotlib applied the kerning when it laid the text out) and the text i
 and copied through the ToUnicode map, which does not come from the font file. So the
 subsets here leave them out (the glyph outlines, metrics, character map and hinting
 stay: the pages look the same and their text is the same), and a subset once made is
-kept for the next PDF with the same font and glyphs (an atlas's second half, the same
-export asked again).
+kept for the next PDF with the same font and glyphs (the same export asked again, in
+this process or a worker forked from it).
 
 This replaces, only inside :func:`cached_pdf_subsets` and only for the PDF backend,
 the two names ``backend_pdf`` reads of ``matplotlib.backends._backend_pdf_ps`` to embed

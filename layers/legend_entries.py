@@ -51,9 +51,11 @@ def drawn_legend_entries(
     for layer_id, frame in frames.items():
         if frame.empty:
             continue
-        shown = frame if window is None else frame[frame.geometry.intersects(window)]
         spec = catalog.find(layer_id)
-        pairs = list(zip(shown["style_key"], shown["status"], strict=True))
+        pairs = list(zip(frame["style_key"], frame["status"], strict=True))
+        if window is not None:  # a mask on the pairs: no frame made per layer
+            inside = frame.geometry.intersects(window).to_numpy()
+            pairs = [pair for pair, kept in zip(pairs, inside, strict=True) if kept]
         for entry in spec.legend if spec is not None else ():  # derived layers: own legend
             statuses = {status for key, status in pairs if key == entry.style_key}
             if not statuses:

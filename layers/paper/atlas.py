@@ -4,8 +4,8 @@ per run of days whose maps are identical, in one bookmarked PDF.
 What an atlas shows is planned once, by an :class:`AtlasPlan` (the data, the view, the
 paper, labels, print options, measured distance and which dates,
 :class:`layers.briefing.atlas.AtlasChoice`); :func:`atlas_figures` and :func:`atlas_pdf`
-both take it. From :data:`SPLIT_PAGES` map pages on, the second half of the PDF is drawn
-by a worker process at the same time (two cores: about half the time).
+both take it. From :data:`SPLIT_PAGES` map pages on, every other map page is drawn by a
+worker process at the same time (two cores: about half the time; :func:`split_pages`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import multiprocessing as mp
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
@@ -206,11 +206,12 @@ class AtlasPlan:
         )  # fmt: skip
 
     def pages(
-        self, runs: Sequence[AtlasRun], first: int, total: int
+        self, runs: Sequence[AtlasRun], first: int | Sequence[int], total: int
     ) -> Iterator[tuple[str, Figure]]:
-        """The map pages of ``runs``, numbered from ``first`` of ``total``, each with its
-        outline title (the days it stands for)."""
-        for number, run in enumerate(runs, start=first):
+        """The map pages of ``runs``, numbered from ``first`` (or each by ``first``'s
+        numbers) of ``total``, each with its outline title (the days it stands for)."""
+        numbers = range(first, first + len(runs)) if isinstance(first, int) else first
+        for number, run in zip(numbers, runs, strict=True):
             when = format_days(run.days)
             figure = briefing_page(
                 self.dataset, replace(self.view, day=run.days[-1]), run.situation, run.frames,
@@ -222,19 +223,19 @@ class AtlasPlan:
     def part_pdf(
         self,
         days: Sequence[tuple[dt.date, ...]],
-        first: int,
+        numbers: Sequence[int],
         total: int,
         specs: tuple[LayerSpec, ...],
         tiles: TileSource | None = None,
     ) -> bytes:
-        """The pages of the runs of ``days`` as one PDF (no outline), in a worker process:
-        the runtime layers ``specs`` and the user's basemap ``tiles`` are put in force
-        again there."""
+        """The pages of the runs of ``days``, numbered ``numbers`` of ``total``, as one
+        PDF (no outline), in a worker process: the runtime layers ``specs`` and the
+        user's basemap ``tiles`` are put in force again there."""
         gc.freeze()  # this process only draws pages: what it inherited is never garbage
         with runtime_layers(specs), showing(tiles):
             fixed = fixed_frames(self.dataset, self.view)
             runs = [_run(self.dataset, self.view, run_days, fixed) for run_days in days]
-            return figures_pdf(figure for _, figure in self.pages(runs, first, total))
+            return figures_pdf(figure for _, figure in self.pages(runs, numbers, total))
 
     def title(self) -> str:
         """The document title: the print options' title, else the view's, "atlas"."""
@@ -271,11 +272,27 @@ def _run(
     return AtlasRun(days, situation, frames)
 
 
-#: An atlas of at least this many map pages is written in two halves, the second drawn by
-#: a worker process while this one draws the first (two cores: about half the time). The
+#: An atlas of at least this many map pages is written in two halves, one drawn by a
+#: worker process while this one draws the other (two cores: about half the time). The
 #: halves are fixed by the page count alone, so the file is the same with or without the
 #: worker (each half embeds its own font subsets).
 SPLIT_PAGES = 8
+
+
+def split_pages(pages: int) -> tuple[list[int], list[int]]:
+    """The map pages (0-based) this process draws and those its worker draws: every
+    other page each (this one the first), so both halves hold early and late days alike
+    (a later day's page holds more and costs up to twice an early one's), below
+    :data:`SPLIT_PAGES` all here.
+
+    >>> split_pages(5)
+    ([0, 1, 2, 3, 4], [])
+    >>> split_pages(9)
+    ([0, 2, 4, 6, 8], [1, 3, 5, 7])
+    """
+    if pages < SPLIT_PAGES:
+        return list(range(pages)), []
+    return list(range(0, pages, 2)), list(range(1, pages, 2))
 
 
 def _worker_pool() -> ProcessPoolExecutor:
@@ -301,45 +318,66 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
     """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page.
 
     Every page goes through one :class:`~matplotlib.backends.backend_pdf.PdfPages` per
-    half (fonts subset once per half); from :data:`SPLIT_PAGES` map pages on, the second
-    half is drawn by a worker process at the same time. ``progress`` hears of the first
-    half's pages as they are drawn, then of the second half's when it is done.
+    half (fonts subset once per half); from :data:`SPLIT_PAGES` map pages on, every
+    other map page is drawn by a worker process at the same time
+    (:func:`split_pages`). ``progress`` hears of the pages as this process draws its
+    own (counting the worker's as going at the same pace), then of the rest when the
+    worker is done.
     """
     title = plan.title()
     if progress is None:
         progress = _ignore
     days = atlas_days(plan.dataset, plan.view.day, plan.choice)
     # at most one page a day: a worker is started before the days are grouped
-    with _worker_pool() if len(days) >= SPLIT_PAGES else nullcontext() as pool:
+    with _worker_pool() if len(days) >= SPLIT_PAGES else nullcontext() as pool, _frozen():
         runs = atlas_runs(plan.dataset, plan.view, days)
         total = len(runs) + 1
-        half = (len(runs) + 1) // 2 if len(runs) >= SPLIT_PAGES else len(runs)
-        head, tail = runs[:half], runs[half:]
+        mine, theirs = split_pages(len(runs))
         titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
         cover = plan.cover(runs)
-        tail_days = [run.days for run in tail]
-        future = (
-            pool.submit(
-                plan.part_pdf,
-                *(tail_days, len(head) + 2, total, runtime_specs(), paper_basemap(plan.view)),
-            )
-            if pool is not None and tail
-            else None
-        )
+        future = None
+        if pool is not None and theirs:
+            their_days = [runs[i].days for i in theirs]
+            future = pool.submit(
+                plan.part_pdf, their_days, [i + 2 for i in theirs], total, runtime_specs(),
+                paper_basemap(plan.view),
+            )  # fmt: skip
+        told = 0
 
-        def first_half() -> Iterator[Figure]:
-            yield cover
-            progress(1, total)
-            for number, (_, figure) in enumerate(plan.pages(head, 2, total), start=2):
-                yield figure
+        def tell(upto: int) -> None:
+            nonlocal told
+            for number in range(told + 1, upto + 1):
                 progress(number, total)
+            told = max(told, upto)
 
-        parts = [figures_pdf(first_half(), title=title)]
+        def own_pages() -> Iterator[Figure]:
+            yield cover
+            tell(1)
+            numbers = [i + 2 for i in mine]
+            pages = plan.pages([runs[i] for i in mine], numbers, total)
+            for (_, figure), number in zip(pages, numbers, strict=True):
+                yield figure
+                tell(min(number + 1, total - 1) if theirs else number)  # the worker: the next
+
+        parts = [figures_pdf(own_pages(), title=title)]
         if future is not None:
             parts.append(future.result())
-    for number in range(len(head) + 2, total + 1):
-        progress(number, total)
-    return outlined_pdfs(parts, titles)
+    tell(total)
+    where = {i: (0, k + 1) for k, i in enumerate(mine)} | {i: (1, k) for k, i in enumerate(theirs)}
+    return outlined_pdfs(parts, titles, order=[(0, 0)] + [where[i] for i in range(len(runs))])
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """While the pages are drawn, what this process held before (the data, the modules)
+    is left out of the collector's full passes (scanning it again every few pages was
+    about 8 % of the pages' CPU, README "Performance"); given back to it afterwards. The
+    worker freezes what it inherited (:meth:`AtlasPlan.part_pdf`)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _ignore(done: int, total: int) -> None:

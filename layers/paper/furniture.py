@@ -17,7 +17,7 @@ from geo.dataset import Dataset
 from geo.metric import geodesic_km
 from layers import catalog
 from layers.briefing.view import Bounds
-from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent, clip_geometries
+from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent, land_in
 from layers.paper.page import ALERT_COLOUR, INK
 from layers.paper.symbols import polygon_path
 
@@ -122,7 +122,7 @@ def draw_inset(ax: Axes, dataset: Dataset, extent: Bounds) -> None:
     min_x, min_y, max_x, max_y = settings.REGION_BBOX
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
     geometries = (
-        [] if countries is None else clip_geometries(countries.geometry, settings.REGION_BBOX, 0.03)
+        [] if countries is None else land_in(countries, settings.REGION_BBOX, 0.03)
     )
     ax.set_facecolor(SEA_COLOUR)
     patches = [PathPatch(polygon_path(g)) for g in geometries if not g.is_empty]

@@ -32,6 +32,7 @@ from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import View
 from layers.features import view_features
 from layers.framing import chosen, subject_bounds
+from layers.legend_entries import drawn_legend_entries
 from layers.paper.event_key import KeyEntry, draw_key, key_entries, key_height
 from layers.paper.header import header
 from layers.paper.insets import (
@@ -53,7 +54,6 @@ from layers.paper.page import (
     footer_height,
     footer_items,
     greyscale,
-    legend_items,
     page_number,
 )
 from layers.paper.timeline import (  # noqa: F401 - the timeline's names, as before
@@ -299,7 +299,7 @@ def _map_column(
     frames = at_paper_scale(frames, subject_bounds(view, frames))  # credits: as drawn
     items = footer_items(dataset, frames) + basemap_note(view)
     footer = footer_height(items, column, FOOTER_FONT)
-    entries = len(legend_items(frames))  # at most: the legend lists those in the extent
+    entries = len(drawn_legend_entries(frames))  # at most: those in the extent are drawn
     legend_h = (math.ceil(entries / ncols) + 1.4) * LEGEND_FONT * 1.75 / 72
     inset_w = min(INSET_WIDTH, column * 0.36)
     band = max(legend_h, inset_w * 0.62 + 0.15, extra)

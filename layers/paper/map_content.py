@@ -7,8 +7,11 @@ clipped to it and simplified (:func:`prepare`). EPSG:4326 throughout; the drawin
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -143,10 +146,9 @@ def prepare(
     pad = 0.05 * (max_x - min_x)
     window = (min_x - pad, min_y - pad, max_x + pad, max_y + pad)
     tolerance = (max_x - min_x) / 1200
-    clipped = {name: _clip_frame(frame, window, tolerance) for name, frame in frames.items()}
+    clipped = {name: clipped_frame(frame, window, tolerance) for name, frame in frames.items()}
     countries = dataset.boundaries.get(catalog.LAND_BOUNDARIES)
-    land = () if countries is None else clip_geometries(countries.geometry, window, tolerance)
-    land = [g for g in land if not g.is_empty]
+    land = () if countries is None else land_in(countries, window, tolerance)
     if story is None:
         story = must_show(dataset, frames, [view.day])
     return MapContent(
@@ -182,9 +184,14 @@ def at_paper_scale(
         if spec is None or not spec.detail or frame.empty:
             kept[layer_id] = frame
             continue
-        shown = [spec.drawn_at_span(str(key), span) for key in frame["style_key"]]
-        kept[layer_id] = frame if all(shown) else frame[shown]
+        shown = tuple(spec.drawn_at_span(str(key), span) for key in frame["style_key"])
+        kept[layer_id] = frame if all(shown) else _shown_rows(frame, shown)
     return kept
+
+
+def _shown_rows(frame: gpd.GeoDataFrame, shown: tuple[bool, ...]) -> gpd.GeoDataFrame:
+    """The rows of ``frame`` whose ``shown`` is true, selected once per frame (:func:`_once`)."""
+    return _once(frame, ("shown", shown), lambda: frame[list(shown)])
 
 
 def clip_geometries(
@@ -197,12 +204,71 @@ def clip_geometries(
     return list(shapely.clip_by_rect(simple, *window))
 
 
-def _clip_frame(frame: gpd.GeoDataFrame, window: Bounds, tolerance: float) -> gpd.GeoDataFrame:
+def land_in(
+    countries: gpd.GeoDataFrame, window: Bounds, tolerance: float
+) -> tuple[BaseGeometry, ...]:
+    """The geometries of ``countries`` (EPSG:4326) simplified with ``tolerance`` and
+    clipped to ``window``, empty ones left out; made once per frame, window and
+    tolerance (:func:`_once`)."""
+
+    def make() -> tuple[BaseGeometry, ...]:
+        clipped = clip_geometries(countries.geometry, window, tolerance)
+        return tuple(g for g in clipped if not g.is_empty)
+
+    return _once(countries, ("land", window, tolerance), make)
+
+
+def clipped_frame(frame: gpd.GeoDataFrame, window: Bounds, tolerance: float) -> gpd.GeoDataFrame:
+    """``frame`` (EPSG:4326) with its geometries simplified with ``tolerance`` and clipped
+    to ``window``, features left empty dropped; made once per frame, window and
+    tolerance (:func:`_once`: the layers that do not change with the day, on every
+    atlas page of the same extent)."""
     if frame.empty:
         return frame
-    result = frame.copy()
-    result["geometry"] = clip_geometries(frame.geometry, window, tolerance)
-    kept: gpd.GeoDataFrame = result[~result.geometry.is_empty]
-    return kept
+
+    def make() -> gpd.GeoDataFrame:
+        result = frame.copy()
+        result["geometry"] = clip_geometries(frame.geometry, window, tolerance)
+        kept: gpd.GeoDataFrame = result[~result.geometry.is_empty]
+        return kept
+
+    return _once(frame, ("clip", window, tolerance), make)
+
+
+# --- Made once per frame and extent ---------------------------------------------------
+
+#: Most results :func:`_once` keeps (an atlas page clips about 25 frames; the frames that
+#: do not change with the day are asked for on every page and stay).
+MAX_KEPT = 256
+_T = TypeVar("_T")
+_KEPT: OrderedDict[tuple[int, Hashable], tuple[object, object]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+
+
+def _once(source: object, key: Hashable, make: Callable[[], _T]) -> _T:
+    """``make()``, kept for the same ``source`` object (by identity: frames are not
+    hashable, and the layers that do not change with the day are the same objects on
+    every page of an atlas and in every session) and ``key`` (what else it depends on).
+    The entry holds ``source`` itself, so its identity cannot pass to another object
+    while it is kept; least recently used entries go beyond :data:`MAX_KEPT`. Results
+    are shared: callers never change them (frames are copied before being changed)."""
+    slot = (id(source), key)
+    with _KEPT_LOCK:
+        hit = _KEPT.get(slot)
+        if hit is not None and hit[0] is source:
+            _KEPT.move_to_end(slot)
+            return hit[1]  # type: ignore[return-value]
+    value = make()
+    with _KEPT_LOCK:
+        _KEPT[slot] = (source, value)
+        while len(_KEPT) > MAX_KEPT:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def clear_kept() -> None:
+    """Forget everything :func:`_once` kept (tests)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
 
 

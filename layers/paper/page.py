@@ -37,7 +37,7 @@ from layers import styles
 from layers.briefing.print_options import PAPER_SIZES, PrintOptions, banner_colours
 from layers.briefing.view import Bounds, View
 from layers.legend_entries import drawn_legend_entries
-from layers.paper import text_cache
+from layers.paper import font_subsets, text_cache
 from layers.paper.map_content import paper_basemap
 from layers.paper.text_metrics import text_width_in
 from layers.user_basemap import USER_BASEMAP, credit
@@ -462,7 +462,9 @@ def print_rc() -> Iterator[None]:
     ``<text>`` elements, SVG ids hashed with :data:`SVG_HASH_SALT` (identical reruns).
     rcParams are process-wide, so vector saves are serialised by a lock; PNG saves need
     no rcParam and run in parallel. PDF text repeated from page to page or save to save
-    is laid out once (:func:`layers.paper.text_cache.cached_pdf_text`; same bytes).
+    is laid out once (:func:`layers.paper.text_cache.cached_pdf_text`; same bytes), and
+    each embedded font subset made once per font and glyph set, without the layout tables
+    no PDF viewer reads (:func:`layers.paper.font_subsets.cached_pdf_subsets`).
     """
     fonts_as_text = mpl.rc_context(
         {
@@ -472,7 +474,8 @@ def print_rc() -> Iterator[None]:
             "svg.hashsalt": SVG_HASH_SALT,
         }
     )
-    with _SAVE_LOCK, fonts_as_text, text_cache.cached_pdf_text():
+    subsets = font_subsets.cached_pdf_subsets()
+    with _SAVE_LOCK, fonts_as_text, text_cache.cached_pdf_text(), subsets:
         yield
 
 
@@ -562,14 +565,24 @@ def outlined_pdf(pages: Iterable[tuple[str, Figure]], *, title: str | None = Non
     return outlined_pdfs([pdf], titles)
 
 
-def outlined_pdfs(parts: Sequence[bytes], titles: Sequence[str]) -> bytes:
-    """The PDFs ``parts`` (written by :func:`figures_pdf`) one after the other in one file,
-    with the metadata of the first and one outline entry (bookmark) per page, titled by
-    ``titles`` (one line each, :func:`metadata_title`); deterministic."""
+def outlined_pdfs(
+    parts: Sequence[bytes],
+    titles: Sequence[str],
+    *,
+    order: Sequence[tuple[int, int]] | None = None,
+) -> bytes:
+    """The pages of the PDFs ``parts`` (written by :func:`figures_pdf`) in one file, with
+    the metadata of the first and one outline entry (bookmark) per page, titled by
+    ``titles`` (one line each, :func:`metadata_title`); deterministic. ``order``: the
+    (part, page in part) of each page of the file, the first part's pages in their own
+    order (default: the parts one after the other)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
-    for part in parts[1:]:
-        for part_page in PdfReader(io.BytesIO(part)).pages:
-            writer.add_page(part_page)
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    if order is None:
+        order = [(i, k) for i, reader in enumerate(readers) for k in range(len(reader.pages))]
+    for position, (index, k) in enumerate(order):
+        if index != 0:
+            writer.insert_page(readers[index].pages[k], index=position)
     for index, name in enumerate(titles):
         writer.add_outline_item(title=metadata_title(name), page_number=index)
     writer.page_mode = "/UseOutlines"

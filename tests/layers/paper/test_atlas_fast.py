@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.image as mpimg
@@ -19,8 +20,9 @@ from pypdf import PdfReader
 from geo.dataset import Dataset, load_dataset
 from layers.briefing.atlas import atlas_days
 from layers.briefing.view import View
+from layers.features import view_features
 from layers.paper import atlas as paper_atlas
-from layers.paper import layouts, page
+from layers.paper import layouts, map_content, page
 from layers.paper.atlas import AtlasPlan
 from layers.paper.text_metrics import text_box
 from tests.conftest import MakeDataDir
@@ -131,15 +133,17 @@ def test_atlas_pages_look_like_the_same_pages_exported_alone(
     synthetic: Dataset, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Whatever the atlas draws once for every page (base layers, fonts, legend,
-    furniture), its pages are drawn as the briefing of their day alone: the first map
-    page (drawn here) and the last (by the worker) give the same pixels."""
+    furniture, clipped layers kept per extent), its pages are drawn as the briefing of
+    their day alone: the first map page (drawn here) and the second (by the worker,
+    which draws every other page) give the same pixels."""
     view = View(day=dt.date(2021, 2, 23), bounds=BOUNDS)
     runs = paper_atlas.atlas_runs(synthetic, view, atlas_days(synthetic, view.day))
     monkeypatch.setattr(paper_atlas, "SPLIT_PAGES", 2)
     atlas = paper_atlas.atlas_pdf(AtlasPlan(dataset=synthetic, view=view))
     total = len(runs) + 1
     shown = []
-    for number in (2, total):
+    assert paper_atlas.split_pages(len(runs))[1][0] == 1  # page 3 is the worker's
+    for number in (2, 3):
         run = runs[number - 2]
         single = layouts.briefing_figure(
             synthetic, View(day=run.days[-1], bounds=BOUNDS),
@@ -151,3 +155,29 @@ def test_atlas_pages_look_like_the_same_pages_exported_alone(
         assert np.array_equal(drawn, alone), f"atlas page {number} differs from its day alone"
         shown.append(drawn)
     assert not np.array_equal(shown[0], shown[1])  # two different maps: the comparison can fail
+
+
+def test_clipping_is_done_once_per_frame_and_extent(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layers that do not change with the day are clipped once per extent (the same
+    frames on every atlas page of that extent), as a fresh clipping would clip them."""
+    view = View()
+    frames = view_features(dataset, view)
+    map_content.clear_kept()
+    first = map_content.prepare(dataset, view, frames, (6.0, 5.0))
+    again = map_content.prepare(dataset, view, frames, (6.0, 5.0))
+    shown = [name for name, frame in first.frames.items() if not frame.empty]
+    assert len(shown) > 5
+    assert all(again.frames[name] is first.frames[name] for name in shown)
+    assert again.land == first.land and len(first.land) > 3
+    elsewhere = map_content.prepare(dataset, replace(view, bounds=BOUNDS), frames, (6.0, 5.0))
+    assert any(elsewhere.frames[name] is not first.frames[name] for name in shown)
+    monkeypatch.setattr(map_content, "_once", lambda source, key, make: make())
+    fresh = map_content.prepare(dataset, view, frames, (6.0, 5.0))
+    for name in first.frames:
+        mine, theirs = first.frames[name], fresh.frames[name]
+        assert list(mine.index) == list(theirs.index)
+        pairs = zip(mine.geometry, theirs.geometry, strict=True)
+        assert all(a.equals_exact(b, 0) for a, b in pairs)
+    assert all(a.equals_exact(b, 0) for a, b in zip(first.land, fresh.land, strict=True))

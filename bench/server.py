@@ -11,6 +11,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from bench.apptest_cache import share_script_cache
 from bench.dates import DATE_CYCLE
 from bench.timing import load_average
 
@@ -43,6 +44,7 @@ def _component_key(at: AppTest) -> str:
 def app_reruns(repeat: int = 7) -> dict[str, object]:
     """Median server time of a plain rerun and of a date change, and whether the map's
     component key (its identity in the browser) survived every date change."""
+    share_script_cache()  # the script compiled once, as the server does
     at = AppTest.from_file(APP, default_timeout=120).run()
     key = _component_key(at)
     reruns, changes = [], []
@@ -69,6 +71,7 @@ def compare_reruns(repeat: int = 7) -> dict[str, object]:
     mode (a date not shown before, so the app's per-day caches miss), whether the
     comparison map's component key survived every change, and the 1-minute load average
     before and after."""
+    share_script_cache()  # the script compiled once, as the server does
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.sidebar.radio(key="mode").set_value("compare").run()
     key = _component_key(at)

@@ -23,6 +23,7 @@ from layers.briefing.compare_view import (
     CompareView,
     compare_from_query,
 )
+from ui.map_reports import first_sight
 
 #: Session-state keys: the mode radio, the two date widgets, the swipe bar's place.
 MODE_KEY = "mode"
@@ -107,12 +108,10 @@ def take_swipe(value: object) -> bool:
         return False
     state = st.session_state
     report = props.get("report") if isinstance(props, Mapping) else None
-    if isinstance(report, str):
-        # streamlit-folium returns the map's last report on every run: one already taken
-        # is no move (after a Back step set the bar from the address, it would undo it)
-        if state.get(SWIPE_REPORT_KEY) == report:
-            return False
-        state[SWIPE_REPORT_KEY] = report
+    # a report already taken is no move (after a Back step set the bar from the address,
+    # it would undo it); a value without a name is taken as it is
+    if isinstance(report, str) and not first_sight(SWIPE_REPORT_KEY, report):
+        return False
     if state.get(SWIPE_KEY, DEFAULT_SWIPE) == swipe:
         return False
     state[SWIPE_KEY] = swipe

@@ -37,6 +37,7 @@ from layers.web import group_store
 from layers.web.day_plan import day_plan
 from layers.web.playback import AHEAD_DAYS, stop_payload
 from ui.dates import BY_DAY_KEY, set_day
+from ui.map_reports import first_sight
 
 #: Session-state keys: the end day chosen, the speed, the day the frame stopped at (to
 #: apply), the last report taken, and the plan sent (its id and payload).
@@ -185,10 +186,9 @@ def take_report(value: Mapping[str, Any] | None) -> bool:
     if not isinstance(report, Mapping):
         return False
     name = report.get("report")
+    if not isinstance(name, str) or not first_sight(REPORT_KEY, name):
+        return False  # unnamed, or the map's last report handed again
     state = st.session_state
-    if not isinstance(name, str) or state.get(REPORT_KEY) == name:
-        return False  # the map's last report, handed again
-    state[REPORT_KEY] = name
     play = state.get(BY_DAY_KEY)
     if not play or report.get("plan") != play["id"]:
         return False  # of an earlier playback

@@ -35,14 +35,14 @@ KEY_PATTERN = re.compile(rf"[0-9a-f]{{{2 * DIGEST_SIZE}}}")
 
 #: Scripts kept at most. The shared caches keep at most 128 scripts of each dated layer
 #: (15 in the catalogue; ``SITUATIONS_KEPT``, the main map's and a comparison side's
-#: together: a layer's identities, :mod:`layers.web.situations`), plus the fixed layers' scripts (32 sets of 9) and the
-#: empty groups (512): 128 * 15 + 32 * 9 + 512 = 2,720 < 4,096.
+#: together: a layer's identities, :mod:`layers.web.situations`), plus the fixed layers'
+#: scripts (32 sets of 9) and the empty groups (512): 128 * 15 + 32 * 9 + 512 = 2,720 < 4,096.
 MAX_ENTRIES = 4096
 #: Characters of script kept at most (counted as UTF-8 bytes would be, about the same for
 #: this ASCII-escaped script). A situation's dated groups are about 370 KiB on the
 #: committed data (the whole map's groups 714 KiB), so 128 of each layer are at most
-#: about 46 MiB; the strings are the very objects the layers' caches hold, so the store adds little while
-#: they are kept there.
+#: about 46 MiB; the strings are the very objects the layers' caches hold, so the store
+#: adds little while they are kept there.
 MAX_BYTES = 96 * 1024 * 1024
 
 

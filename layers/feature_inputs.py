@@ -51,10 +51,10 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
 
     >>> from geo.dataset import load_dataset
     >>> from geo.situation import state_at
-    >>> from layers.catalog import layer
+    >>> from layers.catalog import LAYERS
     >>> data = load_dataset()
-    >>> day = dt.date(2021, 2, 23)
-    >>> layer_identity(data, state_at(data, day), layer("russian-bases"))
+    >>> bases = next(s for s in LAYERS if getattr(s.source, "kinds", ()) == ("base", "air-base"))
+    >>> layer_identity(data, state_at(data, dt.date(2021, 2, 23)), bases)
     ('site', ('russian-102nd-base', 'erebuni-air-base'))
     """
     day = situation.day
@@ -65,7 +65,7 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
         return ON
     if isinstance(source, ControlSource):  # the areas, then the approximate-line bands
         control = tuple(period.id for period in situation.control)
-        return "control", control, tuple(line.id for line in situation.lines)
+        return "periods", control, tuple(line.id for line in situation.lines)
     if isinstance(source, CommunitySource):
         return "held", tuple(_held_index(community.held, day) for community in dataset.communities)
     if isinstance(source, SiteSource):
@@ -75,7 +75,7 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
         routes = situation.routes
         return "route", tuple(route.id for route in routes if route.kind in source.kinds)
     if isinstance(source, EventSource):
-        return "events", tuple(event.id for event in situation.events)
+        return "begun", tuple(event.id for event in situation.events)
     return "day", day  # the user's own layers: never shared between days
 
 

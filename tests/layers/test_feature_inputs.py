@@ -86,8 +86,8 @@ def _without(kind: str, position: int) -> Identity:
 
 @pytest.mark.parametrize(
     ("kind", "position", "layer_id"),
-    [("control", 1, "control"), ("held", 1, "villages"), ("site", 1, "peacekeeping"),
-     ("route", 1, "roads"), ("events", 1, "events")],
+    [("periods", 1, "control"), ("held", 1, "villages"), ("site", 1, "peacekeeping"),
+     ("route", 1, "roads"), ("begun", 1, "events")],
 )  # fmt: skip
 def test_an_identity_missing_an_input_is_caught(
     dataset: Dataset, kind: str, position: int, layer_id: str

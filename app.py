@@ -56,9 +56,10 @@ from ui.dates import (
     wait_and_step,
 )
 from ui.distance import distance_tool
+from ui.map_first import first_page, start_page
 from ui.search import place_search
 from ui.text_alternative import text_alternative
-from ui.timeline import filled, timeline, timeline_frame, wait_for_map
+from ui.timeline import timeline, timeline_frame
 
 #: Environment variable naming another data folder (see module docstring).
 DATA_DIR_ENV = "BRIEFING_DATA_DIR"
@@ -74,10 +75,6 @@ logger = logging.getLogger("briefing.app")
 #: a flag set while the data cannot be loaded.
 LAST_VIEW_KEY = "last_view"
 DATA_ERROR_KEY = "data_error"
-#: Session-state flag: the date's fragment has run once (a session's first run in a
-#: browser draws the map alone and leaves the timeline's cards, the sidebar and the
-#: key-date menu's widgets to the run the map's first report asks for, :func:`map_page`).
-FILLED_KEY = "page_filled"
 #: The warnings of this run (shown again by the run that fills a session's first page).
 SHOWN_KEY = "messages_shown"
 
@@ -337,21 +334,20 @@ def map_page(
     run: starting a presentation (the deck panel), the offline basemap button (the
     sidebar's basemap radio, :data:`ui.basemap.PAGE_RERUN_KEY`).
 
-    A session's first page in a browser (:func:`first_page`) holds the map alone, so that
+    A session's first page in a browser (:mod:`ui.map_first`) holds the map alone, so that
     the browser lays out little before it loads the map's frame (issue 25): no timeline
-    cards (an empty box), no sidebar panels, no key-date menu widgets; the map's first
-    report asks for the run that draws them (:func:`ui.timeline.wait_for_map`)."""
+    cards (an empty box), no sidebar panels; the map's first report asks for the run
+    that draws them (:mod:`ui.map_first`). The date row's menus and the
+    sidebar's Export and Deck panels send a browser their widgets only while open
+    (:mod:`ui.folding`): a date change lays out little besides the map and the cards."""
     if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
-    first = first_page()
-    if first:  # the rest follows the map's first report (ui.timeline.wait_for_map)
-        st.session_state.update({FILLED_KEY: True, "messages": st.session_state[SHOWN_KEY]})
-        wait_for_map()
-    else:
-        filled()
+    first = start_page()  # the map alone: the rest follows its first report (ui.map_first)
+    if first:  # the run that fills the page shows this run's warnings again
+        st.session_state["messages"] = st.session_state[SHOWN_KEY]
     play_tick(days)
     day_playback.apply_stopped()  # where a playback by day stopped
-    date_controls(days, day_playback.by_day_menu, menu=not first)
+    date_controls(days, day_playback.by_day_menu, day_playback.MENU_KEYS)
     view, sheet = synced_view()
     with user_layer.showing(mine):  # the user's own layers, on the map and in every export
         live = view_sync.screen(view, sheet)
@@ -375,20 +371,6 @@ def map_page(
         if not first:
             sidebar_panels(dataset, view, live, measurement, mine)
     wait_and_step(fragment=True)
-
-
-def first_page() -> bool:
-    """Whether this run draws a session's first page in a browser: the map alone, the
-    rest in the run the map's first report asks for (:func:`map_page`)."""
-    return not st.session_state.get(FILLED_KEY) and browser_session()
-
-
-def browser_session() -> bool:
-    """Whether a browser's front end runs this session (it sends its time zone with
-    every run): only a front end draws the map and reports it, which a session's first
-    run waits for (:func:`map_page`). Any other client (a test of the script, a
-    protocol-level load test) gets the whole page in every run."""
-    return st.context.timezone is not None
 
 
 def sidebar_panels(

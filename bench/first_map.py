@@ -144,9 +144,13 @@ def visit(browser: Any, url: str, *, again: bool = False) -> dict[str, float]:
     )
     inner = frame.evaluate("() => window.bmMarks")
     nav = page.evaluate("() => performance.getEntriesByType('navigation')[0].toJSON()")
-    files = _resources(page) + _resources(frame)
+    inside = _resources(frame)
+    files = inside + _resources(page)  # the frame's own requests first
     context.close()
-    return phases(top, inner, nav, files, received, sent)
+    result = phases(top, inner, nav, files, received, sent)
+    # bytes the frame's files took over the network (0: all from the browser's cache)
+    result["KiB the frame's files fetched"] = sum(float(f["size"]) for f in inside) / 1024
+    return result
 
 
 def _bytes(payload: Any) -> bytes:
@@ -257,7 +261,8 @@ def _with_returns(
 
 def compare(urls: list[str], repeat: int = 7) -> list[dict[str, dict[str, float]]]:
     """:func:`trace` of several servers with their visits interleaved (one unmeasured
-    visit each, then ``repeat`` rounds of one visit to each in turn), so that a shared
+    visit each, then ``repeat`` rounds of one visit to each in turn, the order turned each
+    round), so that a shared
     machine's load weighs on each alike: before and after a change, side by side."""
     if chromium_path() is None:
         return [{"skipped": {}} for _ in urls]
@@ -265,14 +270,25 @@ def compare(urls: list[str], repeat: int = 7) -> list[dict[str, dict[str, float]
     again: list[list[dict[str, float]]] = [[] for _ in urls]
     with _browser() as browser:
         firsts = [visit(browser, url) for url in urls]
-        for _ in range(repeat):
-            for index, url in enumerate(urls):
-                runs[index].append(visit(browser, url))
-        for _ in range(max(1, repeat // 2)):
-            for index, url in enumerate(urls):
-                again[index].append(visit(browser, url, again=True))
+        for round_ in range(repeat):
+            for index in _turns(len(urls), round_):
+                runs[index].append(visit(browser, urls[index]))
+        for round_ in range(max(1, repeat // 2)):
+            for index in _turns(len(urls), round_):
+                again[index].append(visit(browser, urls[index], again=True))
     return [_with_returns(_summary(first, kept), returns)
             for first, kept, returns in zip(firsts, runs, again, strict=True)]  # fmt: skip
+
+
+def _turns(count: int, round_: int) -> list[int]:
+    """The servers' order in round ``round_``: turned by one each round, so that none is
+    always the one visited after a given other (the browser's and the machine's state
+    left by a visit weighs on each alike).
+
+    >>> _turns(3, 0), _turns(3, 1)
+    ([0, 1, 2], [1, 2, 0])
+    """
+    return [(round_ + index) % count for index in range(count)]
 
 
 def _summary(

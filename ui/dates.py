@@ -29,6 +29,7 @@ from geo.errors import StateError
 from geo.periods import STEP_UNITS, KeyDays, period_of, step
 from layers.briefing.view import parse_day
 from layers.web.html import escape_markdown
+from ui.folding import unfolded
 
 #: Session-state keys of the widgets holding the date.
 DAY_KEYS = ("day_slider", "day_input")
@@ -44,6 +45,8 @@ DEFAULT_SPEED = "1/s"
 STEP_KEY = "play_step"
 DEFAULT_STEP = "key"
 PERIOD_KEY, PERIOD_DAY_KEY, PICK_KEY = "key_period", "key_period_day", "key_pick"
+#: Keys of the menus (their state: open or not; their CSS class ``st-key-…``).
+MENU_KEY, BY_DAY_MENU_KEY = "key-dates", "by-day"
 #: Session-state key of the playback by day under way (:mod:`ui.day_playback`).
 BY_DAY_KEY = "by_day"
 #: The widgets whose values a comparison keeps while the date row is not drawn.
@@ -147,13 +150,15 @@ def play_delay() -> float:
 
 
 def date_controls(
-    days: KeyDays, by_day: Callable[[KeyDays], None] | None = None, *, menu: bool = True
+    days: KeyDays,
+    by_day: Callable[[KeyDays], None] | None = None,
+    by_day_keys: tuple[str, ...] = (),
 ) -> None:
     """Slider; a row: typed date, previous/next step, one Play/Pause button, a menu of
     the key dates by period, the step unit and the speed, and the menu ``by_day`` draws
-    (the playback by day, :func:`ui.day_playback.by_day_menu`); the menus' buttons only,
-    without ``menu``: a session's first run leaves their widgets to the run after the
-    map."""
+    (the playback by day, :func:`ui.day_playback.by_day_menu`, whose widgets' keys are
+    ``by_day_keys``). A browser is sent the menus' widgets only while a menu is open
+    (:mod:`ui.folding`): on a date change it lays out their buttons alone."""
     first, last = days.span.first, days.span.last
     state = st.session_state
     state.setdefault("play_speed", DEFAULT_SPEED)
@@ -184,16 +189,19 @@ def date_controls(
     row.button("Pause" if playing else "Play", key="play", on_click=toggle_play,
                icon=":material/pause:" if playing else ":material/play_arrow:",
                width=110)  # fmt: skip
-    with row.popover("Key dates", key="key-dates", icon=":material/event:"):
-        if menu:
+    menu = row.popover("Key dates", key=MENU_KEY, icon=":material/event:", on_change="rerun")
+    with menu:
+        if unfolded(menu.open, keep=(PERIOD_KEY, STEP_KEY, "play_speed")):
             key_date_menu(days)
             st.segmented_control("Step (◀ ▶ and Play)", list(STEP_UNITS), key=STEP_KEY,
                                  format_func=STEP_UNITS.__getitem__, required=True)  # fmt: skip
             st.segmented_control("Speed (steps a second while playing)", list(SPEEDS),
                                  key="play_speed", required=True)  # fmt: skip
     if by_day is not None:
-        with row.popover("By day", key="by-day", icon=":material/calendar_view_day:"):
-            if menu:
+        icon = ":material/calendar_view_day:"
+        other = row.popover("By day", key=BY_DAY_MENU_KEY, icon=icon, on_change="rerun")
+        with other:
+            if unfolded(other.open, keep=by_day_keys):
                 by_day(days)
     problem = state.pop("day_problem", None)
     if problem:

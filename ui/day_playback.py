@@ -36,7 +36,7 @@ from layers.briefing.view import View, parse_day
 from layers.web import group_store
 from layers.web.day_plan import day_plan
 from layers.web.playback import AHEAD_DAYS, stop_payload
-from ui.dates import BY_DAY_KEY, set_day
+from ui.dates import BY_DAY_KEY, BY_DAY_MENU_KEY, set_day
 from ui.map_reports import first_sight
 
 #: Session-state keys: the end day chosen, the speed, the day the frame stopped at (to
@@ -44,6 +44,8 @@ from ui.map_reports import first_sight
 UNTIL_KEY = "by_day_until"
 UNTIL_DAY_KEY = "by_day_until_day"  # the day shown when Until was typed (kept as typed)
 SPEED_KEY = "by_day_speed"
+#: The By day menu's widgets that hold a value (kept while the menu is folded).
+MENU_KEYS = (UNTIL_KEY, SPEED_KEY)
 STOPPED_KEY = "by_day_stopped"
 REPORT_KEY = "by_day_report"
 PLAN_KEY = "by_day_plan"
@@ -122,6 +124,7 @@ def start(days: KeyDays) -> None:
         "reapply": True,
         "signature": None,
     }
+    state[BY_DAY_MENU_KEY] = False  # the menu folds: open, it covers the map's corner
 
 
 def apply_stopped() -> None:

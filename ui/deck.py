@@ -58,6 +58,7 @@ from layers.web.html import escape_markdown
 from layers.web.present import fly_to_bounds
 from ui import annotations as annotations_ui
 from ui.dates import set_day
+from ui.folding import unfolded
 
 logger = logging.getLogger("briefing.deck")
 
@@ -69,6 +70,11 @@ PRESENTING_KEY = "presenting"
 EDITING_KEY = "deck_editing"
 PROBLEMS_KEY = "deck_problems"
 MESSAGE_KEY = "deck_message"
+#: Key of the Deck panel (its state: open or not, :mod:`ui.folding`).
+PANEL_KEY = "deck-panel"
+#: The panel's widgets holding what the user typed or chose (kept while it is folded).
+FORM_KEYS = ("deck_new_title", "deck_new_points", "deck_new_highlight", "deck_edit_title",
+             "deck_edit_points", "deck_edit_highlight", "deck_edit_view")  # fmt: skip
 #: Title of a new, empty deck.
 EMPTY_TITLE = "Briefing deck"
 #: Height of the map in presentation mode (px), and the width assumed when choosing the
@@ -160,7 +166,7 @@ def on_start(dataset: Dataset | None, path: Path = ARTICLE_DECK) -> None:
     try:
         started = load_deck(path, dataset)
     except DataError as exc:
-        st.session_state[PROBLEMS_KEY] = exc.problems
+        st.session_state.update({PROBLEMS_KEY: exc.problems, PANEL_KEY: True})  # shown open
         return
     _set_deck(started, f"Loaded the deck {started.title!r} ({len(started.slides)} slides).")
 
@@ -274,8 +280,7 @@ def on_upload(dataset: Dataset) -> None:
     try:
         loaded = deck_from_bytes(data, uploaded.name, dataset)
     except DataError as exc:
-        state[PROBLEMS_KEY] = exc.problems
-        state[MESSAGE_KEY] = None
+        state.update({PROBLEMS_KEY: exc.problems, MESSAGE_KEY: None, PANEL_KEY: True})
         return
     state[PROBLEMS_KEY] = None
     state[EDITING_KEY] = None
@@ -318,7 +323,10 @@ def deck_panel(dataset: Dataset, view: View) -> None:
     state = st.session_state
     current = deck()
     events = {event.id: event for event in dataset.events}
-    with st.sidebar.expander("Deck", expanded=bool(state.get(PROBLEMS_KEY))):
+    section = st.sidebar.expander("Deck", key=PANEL_KEY, on_change="rerun")
+    with section:
+        if not unfolded(section.open, keep=FORM_KEYS):
+            return  # folded: a browser is sent its widgets when it is opened
         cols = st.columns(len(COMMITTED_DECKS) + 1)
         for col, (label, path) in zip(cols, COMMITTED_DECKS.items(), strict=False):
             key = "deck_article" if path == ARTICLE_DECK else f"deck_{path.stem.replace('-', '_')}"

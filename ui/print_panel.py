@@ -35,6 +35,7 @@ from layers.briefing.print_options import (
     print_options_from_query,
 )
 from layers.web.html import escape_markdown
+from ui.folding import unfolded
 from ui.view_sync import Screen
 
 logger = logging.getLogger("briefing.app")
@@ -55,6 +56,8 @@ KEYS = {
 LAST_SHEET_KEY = "last_sheet"
 #: Session-state key of the finished atlas: (file name, bytes).
 ATLAS_KEY = "atlas_file"
+#: Key of the Export panel (its state: open or not, :mod:`ui.folding`).
+EXPORT_KEY = "export-panel"
 #: Longest error text shown (the rest is in the server log).
 MESSAGE_CHARS = 300
 
@@ -125,7 +128,10 @@ def export_panel(
     is shown here, in one line, on the page's next run (the traceback of an unexpected
     failure goes to the server log, never to the page)."""
     view, _ = live.snapshot()
-    with st.sidebar.expander("Export", expanded=False):
+    section = st.sidebar.expander("Export", key=EXPORT_KEY, on_change="rerun")
+    with section:
+        if not unfolded(section.open, keep=atlas_keys()):
+            return  # folded: a browser is sent its buttons when it is opened
         st.caption("Exports show the map as on screen: extent, date, layers, names, "
                    "the measured distance and the print options.")  # fmt: skip
         failure = live.take_failure()
@@ -259,6 +265,16 @@ def atlas_controls(
 #: then the widget's key names the date on screen, so the range follows the date (issue
 #: 24: the atlas kept the date of the session's first run).
 ATLAS_PIN_KEY = "atlas:pinned"
+
+
+def atlas_keys() -> tuple[str, ...]:
+    """The atlas widgets' keys that hold the user's choices (kept while the Export panel
+    is folded): the preset, the range once chosen (its widget's key), the dates and N."""
+    pinned = st.session_state.get(ATLAS_PIN_KEY)
+    chosen = st.session_state.get("atlas:preset")
+    offered = [k for k in st.session_state if str(k).startswith("atlas:range:preset:")]
+    ranges = ([pinned] if isinstance(pinned, str) else []) + (offered if chosen else [])
+    return ("atlas:preset", *ranges, "atlas:dates", "atlas:step")
 
 
 def failure_line(label: str, reason: str) -> str:

@@ -21,6 +21,7 @@ from layers.web.timeline_panel import (
     timeline_page,
 )
 from ui.dates import set_day
+from ui.map_first import still_waiting
 
 #: Session-state keys: the highlighted event, the last scroll request (id, number) and
 #: the window of a long timeline (day, focus id or None, shift in windows; see
@@ -66,33 +67,10 @@ def _shift_page(by: int) -> None:
     st.session_state[PAGE_KEY] = (day, focus, shift + by)
 
 
-#: Session-state flag: the timeline's box is empty and waits for the map to report.
-WAITING_KEY = "timeline_waiting"
 #: Seconds after which the empty box asks for the filling run itself, should the map
 #: never report (a frame that failed to load): longer than the map takes on a loaded
 #: machine, so that the cards are not laid out while it is drawn.
 FALLBACK_SECONDS = 4.0
-
-
-def wait_for_map() -> None:
-    """A session's first run: the timeline's cards (and the other parts the first
-    paint does not need) are drawn by the run the map's first report asks for
-    (:func:`map_reported`), once the map is drawn; :func:`timeline_frame` draws the
-    empty box meanwhile."""
-    st.session_state[WAITING_KEY] = True
-
-
-def filled() -> None:
-    """Any run that draws the cards: the map's report no longer needs to ask for one."""
-    st.session_state.pop(WAITING_KEY, None)
-
-
-def map_reported() -> None:
-    """The map reported (its first report comes when its script has drawn it; from
-    :func:`ui.view_sync.map_fragment`): while the timeline waits, ask for a run of the
-    whole page, which fills it."""
-    if st.session_state.pop(WAITING_KEY, False):
-        st.rerun(scope="app")
 
 
 @st.fragment(run_every=FALLBACK_SECONDS)
@@ -100,11 +78,11 @@ def timeline_frame() -> None:
     """The timeline's heading and its empty box, as :func:`timeline` draws them: a
     session's first run sends these, so that the browser lays out only the map before
     its iframe loads (issue 25). The cards come with the run the map's first report
-    asks for (:func:`map_reported`); should no report come, this fragment's own rerun
+    asks for (:func:`ui.map_first.map_reported`); should no report come, this fragment's own rerun
     after :data:`FALLBACK_SECONDS` asks for that run instead."""
     ctx = get_script_run_ctx()
     timer = ctx is not None and bool(ctx.fragment_ids_this_run)  # not the page's run
-    if timer and st.session_state.pop(WAITING_KEY, False):
+    if timer and still_waiting():
         st.rerun(scope="app")
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT, key="timeline"):

@@ -47,8 +47,8 @@ from ui import compare_state, day_playback
 from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
+from ui.map_first import map_reported
 from ui.search import PIN_KEY
-from ui.timeline import map_reported
 
 #: Session-state keys of this module.
 ORIGIN_KEY = "map_origin"  # (basemap, bounds) the base map is fitted to
@@ -241,7 +241,7 @@ def map_fragment(
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
     The map's first report (sent once its script has drawn it) fills a session's first
-    page (:func:`ui.timeline.map_reported`).
+    page (:func:`ui.map_first.map_reported`).
     """
     state = st.session_state
     origin = state.get(ORIGIN_KEY)

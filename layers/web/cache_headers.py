@@ -71,14 +71,33 @@ def immutable(path: str, query: bytes) -> bool:
     return bool(_HASHED_BUILD_FILE.search(path))
 
 
-class CacheHeaders:
-    """ASGI middleware: :data:`IMMUTABLE` on the 200 answers :func:`immutable` names."""
+def app_page(path: str) -> bool:
+    """Whether ``path`` may answer with the app's page (Streamlit's ``index.html``), not
+    a file, a component's page or one of Streamlit's own routes.
 
-    def __init__(self, app: ASGIApp) -> None:
+    >>> [app_page(p) for p in ("/", "/app", "/_stcore/health", "/component/x/index.html")]
+    [True, True, False, False]
+    """
+    return not path.startswith(("/_stcore/", "/component/", "/app/static/", "/static/"))
+
+
+class CacheHeaders:
+    """ASGI middleware: :data:`IMMUTABLE` on the 200 answers :func:`immutable` names;
+    with ``preload`` (a ``Link`` header's value, :func:`layers.web.frame_files.link_header`),
+    that header on the app's page (an HTML answer to a path :func:`app_page` allows)."""
+
+    def __init__(self, app: ASGIApp, preload: str = "") -> None:
         self.app = app
+        self.preload = preload.encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not immutable(scope["path"], scope["query_string"]):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.preload and app_page(scope["path"]):
+            await self.app(scope, receive, self._with_preload(send))
+            return
+        if not immutable(scope["path"], scope["query_string"]):
             await self.app(scope, receive, send)
             return
 
@@ -91,3 +110,16 @@ class CacheHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_header)
+
+    def _with_preload(self, send: Send) -> Send:
+        """``send`` adding the ``Link`` header to a 200 HTML answer."""
+
+        async def send_with_link(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = list(message.get("headers", []))
+                kinds = [v for k, v in headers if k.lower() == b"content-type"]
+                if kinds and kinds[0].startswith(b"text/html"):
+                    message = {**message, "headers": [*headers, (b"link", self.preload)]}
+            await send(message)
+
+        return send_with_link

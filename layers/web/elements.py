@@ -15,6 +15,8 @@ from folium.features import GeoJsonStyleMapper
 from folium.utilities import get_obj_in_upper_tree
 from jinja2 import Template
 
+from layers.web.html import POPUP_JS
+
 
 class Verbatim(Element):
     """An element whose text is written into the page as it is.
@@ -67,6 +69,17 @@ class MapScript(MacroElement):
         for placeholder, value in self.substitutions().items():
             text = text.replace(placeholder, value)
         return text.replace("MAP", self._parent.get_name())  # type: ignore[union-attr]
+
+
+class PopupBuilder(MapScript):
+    """Defines ``window.bmPopup`` (:data:`layers.web.html.POPUP_JS`): the features' popups
+    are built from their escaped parts when they open, not sent as HTML up front."""
+
+    source = POPUP_JS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupBuilder"
 
 
 class MapControl(MacroElement):

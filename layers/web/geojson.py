@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.naming import upper
 from layers.catalog import EventSource, find
 from layers.styles import LABEL_STYLES, leaflet_style, style
-from layers.web.html import escape_text, popup_html
+from layers.web.html import escape_text, popup_parts
 from layers.web.labels import area_label_points, wrap_label
 from layers.web.spread import EVENT, STACK_PROPERTY
 
@@ -150,7 +150,8 @@ def feature_collection(
     """GeoJSON FeatureCollection of a feature frame, ready to embed.
 
     Each feature's ``id`` is the frame's ``id``; its properties are ``style_key``,
-    ``status``, ``tooltip`` (escaped label) and ``popup`` (escaped popup HTML), and
+    ``status``, ``tooltip`` (escaped label) and ``popup`` (the popup's escaped
+    :func:`layers.web.html.popup_parts`, built into HTML when it opens), and
     ``stack: "event"`` for an event (:mod:`layers.web.spread`); a feature
     with an entry in ``anchors`` (:func:`layers.web.labels.area_label_points`) also has
     ``label_at`` (``[lon, lat]``) and ``label`` (escaped lines joined by ``<br>``).
@@ -172,7 +173,7 @@ def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, 
         "style_key": row.style_key,
         "status": row.status,
         "tooltip": escape_text(row.label),
-        "popup": popup_html(row.label, row.details, row.citations),
+        "popup": popup_parts(row.label, row.details, row.citations),
     }
     spec = find(row.layer)  # None for a derived layer (the change layer): no label
     label = spec.label if spec is not None else None

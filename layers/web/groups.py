@@ -50,14 +50,17 @@ def _div_icon(look: Style, *, min_zoom: int | None = None) -> folium.DivIcon:
 
 def _binder(tooltip_options: str) -> JsCode:
     """``onEachFeature`` binding each feature's pre-escaped ``popup`` and ``tooltip``
-    properties (built by :mod:`layers.web.html`) directly in Leaflet.
+    properties (built by :mod:`layers.web.html`) directly in Leaflet. The popup is made
+    when it opens (Leaflet calls the function then) from the feature's escaped parts
+    (:data:`layers.web.html.POPUP_JS`), so the first map receives no popup HTML.
 
     One small function instead of folium's GeoJsonPopup/GeoJsonTooltip, which compile a
     Jinja template on every render and cost tens of milliseconds per rerun.
     """
     return JsCode(
         "function(feature, layer) {"
-        " layer.bindPopup(feature.properties.popup, {maxWidth: 340, maxHeight: 320});"
+        " layer.bindPopup(function () { return window.bmPopup(feature.properties.popup); },"
+        " {maxWidth: 340, maxHeight: 320});"
         " if (feature.properties.tooltip)"  # unnamed features (most rivers): no empty box
         f" layer.bindTooltip(feature.properties.tooltip, {tooltip_options}); }}"
     )

@@ -54,6 +54,21 @@ POPUP_CSS = "".join(
 )
 
 
+#: A popup's pieces, each escaped by :func:`escape_text`: its title, its definition
+#: table's cells (field, value, field, value, ...) and its sources.
+PopupParts = tuple[str, list[str], list[str]]
+
+
+def popup_parts(
+    title: str, details: Iterable[tuple[str, str]], sources: Iterable[str]
+) -> PopupParts:
+    """The pieces of :func:`popup_html`, every one escaped by :func:`escape_text` (the one
+    escaping path): what a web map's feature carries instead of its popup's HTML, which
+    :data:`POPUP_JS` builds from them when the popup opens (the same HTML)."""
+    cells = [escape_text(text) for pair in details for text in pair]
+    return escape_text(title), cells, [escape_text(s) for s in sources]
+
+
 def popup_html(
     title: str,
     details: Iterable[tuple[str, str]],
@@ -67,16 +82,38 @@ def popup_html(
     ``inline_styles`` the same rules come as ``style`` attributes instead, for a
     document that has no stylesheet of ours.
     """
+    return parts_html(popup_parts(title, details, sources), inline_styles=inline_styles)
+
+
+def parts_html(parts: PopupParts, *, inline_styles: bool = False) -> str:
+    """The popup's HTML from its escaped :func:`popup_parts` (as :data:`POPUP_JS` makes
+    it in the browser, without ``inline_styles``)."""
     div, th, ul = (
         (f" style='{POPUP_STYLES[part]}'" if inline_styles else "") for part in ("div", "th", "ul")
     )
+    title, cells, sources = parts
     rows = "".join(
-        f"<tr><th{th}>{escape_text(field)}</th><td>{escape_text(value)}</td></tr>"
-        for field, value in details
+        f"<tr><th{th}>{field}</th><td>{value}</td></tr>"
+        for field, value in zip(cells[::2], cells[1::2], strict=True)
     )
-    cited = "".join(f"<li>{escape_text(s)}</li>" for s in sources)
+    cited = "".join(f"<li>{source}</li>" for source in sources)
     return (
-        f"<div class='bm-popup'{div}><b>{escape_text(title)}</b>"
+        f"<div class='bm-popup'{div}><b>{title}</b>"
         f"<table>{rows}</table>"
         f"<div><i>Sources</i><ul{ul}>{cited}</ul></div></div>"
     )
+
+
+#: Defines ``window.bmPopup(parts)``: the HTML of :func:`parts_html` (no inline styles)
+#: from a feature's :func:`popup_parts`, whose text is already escaped; joined here
+#: between fixed tags only, so data text stays text (the base map carries it,
+#: :class:`layers.web.elements.PopupBuilder`; a popup is built when it opens).
+POPUP_JS = """window.bmPopup = function (parts) {
+  var html = "<div class='bm-popup'><b>" + parts[0] + "</b><table>", cells = parts[1], i;
+  for (i = 0; i + 1 < cells.length; i += 2) {
+    html += "<tr><th>" + cells[i] + "</th><td>" + cells[i + 1] + "</td></tr>";
+  }
+  html += "</table><div><i>Sources</i><ul>";
+  for (i = 0; i < parts[2].length; i++) { html += "<li>" + parts[2][i] + "</li>"; }
+  return html + "</ul></div></div>";
+};"""

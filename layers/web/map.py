@@ -40,6 +40,7 @@ from layers.web.elements import (
     FillFrame,
     FocusWithoutScroll,
     MapControl,
+    PopupBuilder,
     TileFailureNotice,
     Verbatim,
     ZoomClass,
@@ -52,6 +53,7 @@ from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
 from layers.web.playback import PLAYER_CSS, DayPlayer
 from layers.web.spread import SpreadEvents
+from layers.web.tooltips import BatchedTooltips
 
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 600
@@ -195,12 +197,14 @@ def base_map(
         ).add_to(fmap)
     else:
         _land(dataset).add_to(fmap)
+    BatchedTooltips().add_to(fmap)  # labels placed together (before any is added)
     Overlay().add_to(fmap)
     ZoomClass(MINOR_LABEL_ZOOM).add_to(fmap)
     ZoomThresholds(MIN_ZOOMS).add_to(fmap)
     FocusWithoutScroll().add_to(fmap)  # the first click on the map is not lost
     FillFrame().add_to(fmap)  # a phone's shorter frame (ui.layout) holds the whole map
     SpreadEvents().add_to(fmap)  # events at one place each open their own popup
+    PopupBuilder().add_to(fmap)  # popups built when opened (layers.web.html.POPUP_JS)
     add_tool(fmap, editable=annotation_tool == "edit", inline=annotation_tool == "inline")
     if annotation_tool == "edit":  # the app's map: it plays by day (layers.web.playback)
         figure_of(fmap).header.add_child(Verbatim(PLAYER_CSS), name="player_css")

@@ -77,12 +77,16 @@ _OVERLAY_JS = """
     function place(tip) {
         if (tip._updatePosition) { tip._updatePosition(); } else { tip.update(); }
     }
+    // Labels waiting to be placed (layers.web.tooltips) are placed now, before a read.
+    function placed() {
+        if (window.bmPlaceTooltips) { window.bmPlaceTooltips(); }
+    }
     function side(tip, left, later) {
         if (!!tip.bmLeft === left) { return; }
         tip.bmLeft = left;
         tip.options.direction = left ? 'left' : 'right';
         tip.options.offset = [left ? -4 : 4, 0];
-        if (!later) { place(tip); }
+        if (!later) { place(tip); placed(); }
     }
     // Labels in priority order (lower first): a label overlapping one already placed,
     // or the map's furniture (controls), is hidden; a label beside its point that
@@ -104,6 +108,7 @@ _OVERLAY_JS = """
         });
         // Place each again with its size now (see watch()).
         labels.forEach(function (label) { place(label.tip); });
+        placed();
         labels.sort(function (a, b) { return a.p - b.p || a.i - b.i; });
         var hidden = [];
         labels.forEach(function (label) {

@@ -1,15 +1,16 @@
 """What the first run of a session sends before the map can be drawn (issue 25): the
 folded text alternative holds no table until it is opened; in a browser, the timeline's
 cards, the sidebar's panels and the key-date menu's widgets wait for the run the map's
-first report asks for (ui.timeline)."""
+first report asks for (ui.timeline); the key-date menu's widgets come when it is opened
+(ui.folding, tests/app/test_folded_menus.py)."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, run_app
+from ui.map_first import WAITING_KEY
 from ui.text_alternative import EXPANDER_KEY
-from ui.timeline import WAITING_KEY
 
 
 def test_the_folded_text_alternative_sends_no_table_until_opened() -> None:
@@ -53,7 +54,7 @@ def test_a_browsers_first_run_sends_the_map_and_leaves_the_rest_to_the_next_run(
     assert "Loading the panels…" not in [c.value for c in at.sidebar.caption]
     layers = {c.key: c.value for c in at.sidebar.checkbox if c.key.startswith("layer:")}
     assert len(layers) > 10 and layers["layer:russian-bases"]  # the view's layers, kept
-    assert "Period" in [s.label for s in at.selectbox]
+    assert "Period" not in [s.label for s in at.selectbox]  # folded: sent when opened
     assert WAITING_KEY not in at.session_state
 
 
@@ -67,7 +68,7 @@ def test_a_client_without_a_front_end_gets_the_whole_page_at_once() -> None:
 def _reporting_script() -> None:
     import streamlit as st
 
-    from ui.timeline import WAITING_KEY, map_reported
+    from ui.map_first import WAITING_KEY, map_reported
 
     runs = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
     if runs == 1:

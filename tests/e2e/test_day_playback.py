@@ -64,8 +64,9 @@ def play_by_day(page: Any, speed: str) -> Any:
     until.fill(UNTIL)
     until.press("Enter")
     page.locator(".st-key-by_day_speed").get_by_text(speed, exact=True).click()
-    page.get_by_role("button", name="Play by day").click()
-    page.keyboard.press("Escape")  # the menu closes (it would cover the map's corner)
+    play = page.get_by_role("button", name="Play by day")
+    play.click()
+    expect(play).to_be_hidden(timeout=TIMEOUT_MS)  # the menu folds (it covers the map's corner)
     expect(map_frame(page).locator(".bm-playback-pause")).to_be_visible(timeout=TIMEOUT_MS)
     return stamp
 

@@ -126,3 +126,44 @@ def test_the_map_frames_files_are_kept_by_the_browser_a_year(app_url: str) -> No
         bundle = re.search(r'src="\./(static/js/main\.[0-9a-f]{8}\.js)"', reply.read().decode())
     assert bundle is not None
     assert _cache_control(component + bundle.group(1)) == IMMUTABLE
+
+
+#: The frame's own requests for its files: path and query, and the bytes that came over
+#: the network (0 when the browser's cache answered).
+_FRAME_FILES = """() => performance.getEntriesByType('resource')
+  .map((r) => ({url: r.name.slice(location.origin.length), size: r.transferSize}))
+  .filter((r) => r.url.startsWith('/app/static/') || r.url.includes('/static/js/main.'))"""
+
+
+def _frame(page: Any) -> Any:
+    for _ in range(600):
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url:
+                return frame
+        page.wait_for_timeout(10)
+    raise AssertionError("no map frame")
+
+
+def test_the_page_preloads_the_files_the_map_frame_loads_and_the_frame_takes_them_from_the_cache(
+    browser: Any, app_url: str
+) -> None:
+    found: list[tuple[str, int]] = []
+    for _ in range(2):  # the first visit after a start registers the component (warm-up)
+        context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        page = context.new_page()
+        try:
+            answer = page.goto(app_url)
+            assert answer is not None
+            link = answer.headers.get("link", "")
+            wait_for_paths(page, 51)
+            found = [(f["url"], f["size"]) for f in _frame(page).evaluate(_FRAME_FILES)]
+        finally:
+            context.close()
+    preloaded = re.findall(r"<([^>]+)>; rel=preload; as=(?:script|style)", link)
+    for url in (LEAFLET_JS_URL, LEAFLET_CSS_URL, ANNOTATE_JS_URL):
+        assert url in preloaded, link
+    assert any("/static/js/main." in url for url in preloaded), link
+    # every file the frame loaded was named by the page, and came from the browser's cache
+    assert len(found) == 4, found
+    assert {url for url, _ in found} == set(preloaded), (found, preloaded)
+    assert all(size == 0 for _, size in found), found

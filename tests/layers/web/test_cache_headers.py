@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.web.assets import LEAFLET_JS_FILE, LEAFLET_JS_URL
+from layers.web.annotations import ANNOTATE_JS_URL
+from layers.web.assets import LEAFLET_CSS_URL, LEAFLET_JS_FILE, LEAFLET_JS_URL
 from layers.web.cache_headers import IMMUTABLE, CacheHeaders, versioned
+from layers.web.frame_files import frame_files, link_header
 from tests.async_run import run_async
 
 
@@ -54,3 +56,43 @@ def test_the_url_changes_with_the_file(tmp_path: Any) -> None:
     edited = tmp_path / "leaflet.js"
     edited.write_text("/* another version */", encoding="utf-8")
     assert versioned("/app/static/leaflet/leaflet.js", edited) != LEAFLET_JS_URL
+
+
+def _preloaded(path: str, kind: bytes, status: int = 200) -> bytes | None:
+    """The ``Link`` header the middleware (with a preload) sends for an answer of
+    content type ``kind``, or ``None``."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", kind)]})  # fmt: skip
+        await send({"type": "http.response.body", "body": b""})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "path": path, "query_string": b""}
+    middleware = CacheHeaders(app, preload=link_header(frame_files()))
+    run_async(lambda: middleware(scope, receive, send))
+    return dict(sent[0]["headers"]).get(b"link")
+
+
+def test_the_apps_page_names_the_map_frames_files_for_preloading() -> None:
+    link = _preloaded("/", b"text/html; charset=utf-8")
+    assert link is not None
+    text = link.decode()
+    for url, kind in (
+        (LEAFLET_JS_URL, "script"), (ANNOTATE_JS_URL, "script"), (LEAFLET_CSS_URL, "style"),
+    ):
+        assert f"<{url}>; rel=preload; as={kind}" in text
+    bundle = "/component/streamlit_folium.st_folium/static/js/main."
+    assert f"<{bundle}" in text  # the component's hashed bundle, found in its build
+    # nothing else carries it: a script, a component's page, an error, Streamlit's routes
+    assert _preloaded("/app/static/leaflet/leaflet.js", b"text/javascript") is None
+    assert _preloaded("/component/streamlit_folium.st_folium/index.html", b"text/html") is None
+    assert _preloaded("/", b"text/html", status=304) is None
+    assert _preloaded("/_stcore/health", b"text/html") is None

@@ -19,7 +19,7 @@ from layers.features import layer_features, view_features
 from layers.styles import STYLES
 from layers.web.geojson import COORD_DECIMALS, feature_collections, feature_style, prepare_geometry
 from layers.web.groups import feature_groups
-from layers.web.html import POPUP_STYLES
+from layers.web.html import POPUP_STYLES, parts_html, popup_html, popup_parts
 from layers.web.map import base_map, standalone_html
 from tests.conftest import MakeDataDir
 
@@ -216,7 +216,7 @@ def test_standalone_page_cites_each_source_once(dataset: Dataset) -> None:
 def test_popup_look_is_in_the_page_stylesheet_not_on_every_feature(dataset: Dataset) -> None:
     html = standalone_html(dataset, View())
     popups = [
-        feature["properties"]["popup"]
+        parts_html(feature["properties"]["popup"])
         for collection in feature_collections(view_features(dataset, View())).values()
         for feature in collection["features"]
     ]
@@ -227,3 +227,15 @@ def test_popup_look_is_in_the_page_stylesheet_not_on_every_feature(dataset: Data
         selector = ".bm-popup" if part == "div" else f".bm-popup {part}"
         assert f"{selector} {{ {rule} }}" in html
     assert "style='text-align:left" not in html
+
+
+def test_a_popup_is_sent_as_escaped_parts_that_make_the_same_html() -> None:
+    hostile = "<img src=x onerror=alert(1)> ${alert(1)} `x` {{7*7}} </script> \\ &"
+    details = [(hostile, hostile), ("Status", "reported")]
+    parts = popup_parts(hostile, details, [hostile, "Source two"])
+    title, cells, sources = parts
+    assert len(cells) == 4 and len(sources) == 2
+    for text in (title, *cells, *sources):  # every piece escaped: no markup, no template
+        assert not set(text) & set("<>`${}\\"), text
+    assert parts_html(parts) == popup_html(hostile, details, [hostile, "Source two"])
+    assert "&lt;img src=x onerror=alert(1)&gt;" in parts_html(parts)

@@ -42,9 +42,10 @@ from layers.web.timeline_panel import now_card
 #: The longest playback (days): ten years, about 6 minutes at 10 days a second; the
 #: frame is sent every day's stamp at the start.
 MAX_DAYS = 3_660
-#: The most situations one playback steps through: the shared cache keeps
-#: :data:`layers.web.situations.SITUATIONS_KEPT`, and a playback must not push out the
-#: situations it is about to show.
+#: The most situations one playback steps through: the shared caches keep
+#: :data:`layers.web.situations.SITUATIONS_KEPT` identities of each dated layer (a
+#: situation has at most one of each), and a playback must not push out the situations
+#: it is about to show.
 MAX_SITUATIONS = SITUATIONS_KEPT // 2
 
 

@@ -313,6 +313,7 @@ class GeoJsonLayer(folium.GeoJson):
         tenth of a new situation's time; the map's script is the same)."""
         super().__init__(*args, **kwargs)
         self.style_key = style_key
+        _write_collections_once()
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
         """Style map (as ``GeoJson.render``), the add-to-parent call (as
@@ -337,6 +338,20 @@ class GeoJsonLayer(folium.GeoJson):
         for child in self._children.values():
             child.render(**kwargs)
 
+
+
+def _write_collections_once() -> None:
+    """Have Jinja's ``tojson`` in folium's templates write a FeatureCollection's features
+    as :func:`layers.web.geojson.collection_json` does (each shared feature written once,
+    the same text): folium writes a GeoJson's data twice a render (its own render and
+    streamlit_folium's), and a new situation's layers wrote every feature again though
+    most were the previous day's (issue 25). Anything else is written by ``json.dumps``
+    as before. The environment is folium's, shared by its templates; set once."""
+    from layers.web.geojson import collection_json  # imports this module
+
+    policies = folium.GeoJson._template.environment.policies
+    if policies.get("json.dumps_function") is not collection_json:
+        policies["json.dumps_function"] = collection_json
 
 
 def keyed_style_map(

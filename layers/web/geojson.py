@@ -10,6 +10,7 @@ once and reused (bounded, shared read-only).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -60,7 +61,23 @@ FeatureCollection = dict[str, Any]
 
 #: GeoJSON features already made (see :func:`_prepared`), at most this many kept.
 MAX_PREPARED_FEATURES = 20_000
-_PREPARED: OrderedDict[Hashable, tuple[BaseGeometry, dict[str, Any]]] = OrderedDict()
+
+
+class _Made:
+    """A feature :func:`_prepared` made: its geometry (held, so its ``id`` stays its
+    own), the feature, and the feature's JSON text once written (:func:`feature_json`)."""
+
+    __slots__ = ("feature", "geometry", "text")
+
+    def __init__(self, geometry: BaseGeometry, feature: dict[str, Any]) -> None:
+        self.geometry = geometry
+        self.feature = feature
+        self.text: str | None = None
+
+
+_PREPARED: OrderedDict[Hashable, _Made] = OrderedDict()
+#: The same entries by the ``id`` of their feature (:func:`feature_json`).
+_BY_FEATURE: dict[int, _Made] = {}
 _PREPARED_LOCK = threading.Lock()
 
 
@@ -77,15 +94,54 @@ def _prepared(
         return make()
     with _PREPARED_LOCK:
         held = _PREPARED.get(key)
-        if held is not None and held[0] is geometry:
+        if held is not None and held.geometry is geometry:
             _PREPARED.move_to_end(key)
-            return held[1]
+            return held.feature
     feature = make()
     with _PREPARED_LOCK:
-        _PREPARED[key] = (geometry, feature)
+        old = _PREPARED.pop(key, None)
+        if old is not None:
+            _BY_FEATURE.pop(id(old.feature), None)
+        made = _PREPARED[key] = _Made(geometry, feature)
+        _BY_FEATURE[id(feature)] = made
         while len(_PREPARED) > MAX_PREPARED_FEATURES:
-            _PREPARED.popitem(last=False)
+            _, dropped = _PREPARED.popitem(last=False)
+            _BY_FEATURE.pop(id(dropped.feature), None)
     return feature
+
+
+def feature_json(feature: dict[str, Any]) -> str:
+    """``json.dumps(feature, sort_keys=True)``, written once for a feature this module
+    made and keeps (shared and never modified, so its text never changes) and reused."""
+    with _PREPARED_LOCK:
+        made = _BY_FEATURE.get(id(feature))
+        if made is None or made.feature is not feature:
+            made = None
+        elif made.text is not None:
+            return made.text
+    text = json.dumps(feature, sort_keys=True)
+    if made is not None:
+        made.text = text
+    return text
+
+
+def collection_json(data: Any, **kwargs: Any) -> str:
+    """``json.dumps(data, **kwargs)``, with a FeatureCollection's features written by
+    :func:`feature_json` (each once) when ``kwargs`` are Jinja's ``tojson``'s (sorted
+    keys): the same text. Jinja's ``json.dumps_function`` for the Leaflet templates
+    (:mod:`layers.web.elements`): folium writes a GeoJson's data with ``tojson`` twice a
+    render, and at 10,000 events writing the features again on each date change was most
+    of a control layer's script time (issue 25)."""
+    if (
+        kwargs == {"sort_keys": True}
+        and type(data) is dict
+        and data.keys() == {"type", "features"}
+        and data["type"] == "FeatureCollection"
+        and type(data["features"]) is list
+    ):
+        features = ", ".join(map(feature_json, data["features"]))
+        return f'{{"features": [{features}], "type": "FeatureCollection"}}'
+    return json.dumps(data, **kwargs)
 
 
 def feature_collection(

@@ -12,8 +12,8 @@ Bounded by entries and by bytes (:data:`MAX_ENTRIES`, :data:`MAX_BYTES`), the le
 recently registered or fetched first out. The app registers a group's script each time it
 sends its key (in full or as a stub), so a key a frame can be asked to fetch was
 registered a few milliseconds earlier and is among the newest entries; the bounds are set
-so that every script of the situations the shared caches keep
-(:data:`layers.web.situations.SITUATIONS_KEPT` situations) fits at once.
+so that every script the shared caches keep (:data:`layers.web.situations.SITUATIONS_KEPT`
+identities of each dated layer) fits at once.
 
 Pure Python: no Streamlit, no Folium. Thread-safe (the app's script threads register,
 the server's event loop reads).
@@ -33,16 +33,16 @@ DIGEST_SIZE = 12
 #: A well-formed key: exactly this many lowercase hex digits and nothing else.
 KEY_PATTERN = re.compile(rf"[0-9a-f]{{{2 * DIGEST_SIZE}}}")
 
-#: Scripts kept at most. The shared caches keep at most 128 situations of the main map or
-#: of a comparison side (``SITUATIONS_KEPT``), each with at most one script per dated
-#: layer (15 in the catalogue), plus the fixed layers' scripts (32 sets of 9) and the
-#: empty groups (512): 128 * 15 + 32 * 9 + 512 = 2,720 < 4,096.
+#: Scripts kept at most. The shared caches keep at most 128 scripts of each dated layer
+#: (15 in the catalogue; ``SITUATIONS_KEPT``, the main map's and a comparison side's
+#: together: a layer's identities, :mod:`layers.web.situations`), plus the fixed layers'
+#: scripts (32 sets of 9) and the empty groups (512): 128 * 15 + 32 * 9 + 512 = 2,720 < 4,096.
 MAX_ENTRIES = 4096
 #: Characters of script kept at most (counted as UTF-8 bytes would be, about the same for
 #: this ASCII-escaped script). A situation's dated groups are about 370 KiB on the
-#: committed data (the whole map's groups 714 KiB), so 128 situations are about 46 MiB; the
-#: strings are the very objects the situations cache holds, so the store adds little while
-#: they are kept there.
+#: committed data (the whole map's groups 714 KiB), so 128 of each layer are at most
+#: about 46 MiB; the strings are the very objects the layers' caches hold, so the store
+#: adds little while they are kept there.
 MAX_BYTES = 96 * 1024 * 1024
 
 

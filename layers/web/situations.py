@@ -3,15 +3,19 @@ has it: the cross-session caches of the web maps.
 
 The records in force (control periods, sites, events) change on only a few dozen days of
 the map's span, so the features of the layers that change with the date are the same on
-every day between two changes. :func:`situation_identity` names what those features
-depend on (the ids of the records in force, in order, and which dated layers are drawn
-that day), without the date itself; :func:`situation_layers` keeps each situation's
-features and their groups as Leaflet script (:mod:`layers.web.prepared`) under it, with
-the data's version, the naming convention, the layer ids and the groups' place. The
-layers that never change with the date are prepared once per naming
-(:func:`fixed_layers`, :func:`fixed_scripts`), the change layer of a comparison once per
-pair of days (:func:`change_layer`). :func:`map_layers` puts together what the main map
-draws on a day.
+every day between two changes, and most layers change on few of those days. Each dated
+layer is prepared under its own identity (:func:`layers.feature_inputs.layer_identity`:
+the records in force it draws, whether it is drawn that day), without the date itself:
+:func:`situation_layers` keeps each layer's features and its group as Leaflet script
+(:mod:`layers.web.prepared`) under it, with the data's version, the naming convention and
+the group's place, so a day where only the events changed prepares only the events.
+:func:`situation_identity` names a day's whole set (a playback's situations). A dated
+layer's features are made from its own frame alone: no dated layer has area labels,
+whose anchors are placed among all the frames at once
+(:func:`layers.web.geojson.feature_collections`). The layers that never change with the
+date are prepared once per naming (:func:`fixed_layers`, :func:`fixed_scripts`), the
+change layer of a comparison once per pair of days (:func:`change_layer`).
+:func:`map_layers` puts together what the main map draws on a day.
 
 Every cache is bounded (:class:`SharedCache`), keyed by what its values depend on, and
 read-only once made: sessions share the values and never modify them. ``version`` names
@@ -35,6 +39,7 @@ from geo.situation import Situation, state_at
 from layers.briefing.view import View
 from layers.catalog import LAYERS, check_layer_ids, layer
 from layers.change_layer import change_features
+from layers.feature_inputs import layer_identity
 from layers.features import layer_features, runtime_features
 from layers.web.geojson import (
     EVENT_MARKER_LIMIT,
@@ -42,7 +47,14 @@ from layers.web.geojson import (
     feature_collection,
     feature_collections,
 )
-from layers.web.prepared import PreparedGroup, PreparedScript, groups, prepare_all
+from layers.web.prepared import (
+    POSITION,
+    PreparedGroup,
+    PreparedScript,
+    groups,
+    prepare,
+    prepare_all,
+)
 
 V = TypeVar("V")
 
@@ -88,27 +100,20 @@ class SharedCache(Generic[V]):
             self._values.clear()
 
 
-#: What the dated layers of a situation depend on: (layer ids drawn that day, control
-#: period ids, site ids, event ids, route ids, approximate-line ids, and the start of the
-#: period each community is held in, ``None`` before its first), each in order.
-SituationIdentity = tuple[
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[dt.date | None, ...],
-]
+#: What the dated layers of a situation depend on: each layer id with its identity on the
+#: day (:func:`layers.feature_inputs.layer_identity`), in the order asked for.
+SituationIdentity = tuple[tuple[str, Hashable], ...]
 
 
 def situation_identity(
     situation: Situation, layer_ids: Iterable[str], *, dataset: Dataset
 ) -> SituationIdentity:
     """The identity of ``situation`` (a day of ``dataset``) for the dated layers
-    ``layer_ids``: two days with equal identities have equal features in those layers
-    (same records in force, same layers within their validity, every community held by
-    the same period). The date is not part of it.
+    ``layer_ids``: each layer's own identity (:func:`layers.feature_inputs.layer_identity`:
+    the records in force it draws, whether it is drawn that day). Two days with equal
+    identities have equal features in those layers; the date is not part of it. Each
+    layer is prepared and shared under its own identity (:func:`situation_layers`); this
+    one names a day's whole set (a playback's situations, :mod:`layers.web.day_plan`).
 
     Feature frames are built from the records alone (see :mod:`layers.features`): a
     control period's area after overlaps are cut depends only on the periods in force.
@@ -117,21 +122,7 @@ def situation_identity(
     period starts or ends, and two such days once shared the first day's villages.
     """
     ids = check_layer_ids(tuple(layer_ids))
-    drawn = tuple(i for i in ids if layer(i).drawn_on(situation.day))
-    day = situation.day
-    held = tuple(
-        period.span.start if (period := community.held_on(day)) is not None else None
-        for community in dataset.communities
-    )
-    return (
-        drawn,
-        tuple(period.id for period in situation.control),
-        tuple(site.id for site in situation.sites),
-        tuple(event.id for event in situation.events),
-        tuple(route.id for route in situation.routes),
-        tuple(line.id for line in situation.lines),
-        held,
-    )
+    return tuple((i, layer_identity(dataset, situation, layer(i))) for i in ids)
 
 
 def dated_collections(
@@ -148,8 +139,8 @@ def dated_collections(
     return feature_collections(frames)
 
 
-#: Situations kept prepared, for all sessions (the data has a few dozen situations; an
-#: entry holds the dated layers' features and script, a few hundred KiB at most).
+#: Identities kept prepared per dated layer, for all sessions (the data has a few dozen
+#: situations; an entry holds one layer's features and script, a few hundred KiB at most).
 SITUATIONS_KEPT = 128
 #: Fixed layers kept (per data version and naming), and their scripts (per place too).
 FIXED_KEPT = 16
@@ -159,8 +150,33 @@ CHANGES_KEPT = 32
 
 #: A situation's dated layers: their map-ready features and their groups as script.
 SituationLayers = tuple[dict[str, FeatureCollection], dict[str, PreparedScript]]
+#: One dated layer prepared: its map-ready features and its group as script.
+LayerEntry = tuple[FeatureCollection, PreparedScript]
 
-_SITUATIONS: SharedCache[SituationLayers] = SharedCache(SITUATIONS_KEPT)
+
+class LayerCaches:
+    """One :class:`SharedCache` of :data:`SITUATIONS_KEPT` entries per layer id, made
+    when first asked for: a layer that changes every day (the events) never pushes out
+    the entries of one that rarely changes (the villages)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._caches: dict[str, SharedCache[LayerEntry]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, layer_id: str) -> SharedCache[LayerEntry]:
+        """The cache of ``layer_id``."""
+        with self._lock:
+            return self._caches.setdefault(layer_id, SharedCache(self.size))
+
+    def clear(self) -> None:
+        """Forget every value (tests, benchmarks)."""
+        with self._lock:
+            for cache in self._caches.values():
+                cache.clear()
+
+
+_LAYERS = LayerCaches(SITUATIONS_KEPT)
 _FIXED: SharedCache[dict[str, FeatureCollection]] = SharedCache(FIXED_KEPT)
 _FIXED_SCRIPTS: SharedCache[dict[str, PreparedScript]] = SharedCache(FIXED_SCRIPTS_KEPT)
 _CHANGES: SharedCache[tuple[Change, FeatureCollection]] = SharedCache(CHANGES_KEPT)
@@ -168,7 +184,8 @@ _CHANGES: SharedCache[tuple[Change, FeatureCollection]] = SharedCache(CHANGES_KE
 
 def clear() -> None:
     """Forget every prepared layer (tests, benchmarks; results never depend on it)."""
-    for cache in (_SITUATIONS, _FIXED, _FIXED_SCRIPTS, _CHANGES):
+    _LAYERS.clear()
+    for cache in (_FIXED, _FIXED_SCRIPTS, _CHANGES):
         cache.clear()
 
 
@@ -182,17 +199,23 @@ def situation_layers(
     pane: str | None = None,
     offset: int = 0,
 ) -> SituationLayers:
-    """The dated catalogue layers ``layer_ids`` of ``situation`` in ``convention``,
-    prepared once and shared by every session and every day with the same situation
-    (:func:`situation_identity`). ``pane`` and ``offset`` place the groups as the
-    comparison map wants them (:func:`layers.web.prepared.prepare_all`)."""
-    identity = situation_identity(situation, layer_ids, dataset=dataset)
+    """The dated catalogue layers ``layer_ids`` of ``situation`` in ``convention``, each
+    prepared once and shared by every session and every day with the same identity of
+    that layer (:func:`layers.feature_inputs.layer_identity`): a day where only the
+    events differ prepares only the events. ``pane`` and ``offset`` place the groups as
+    the comparison map wants them (:func:`layers.web.prepared.prepare_all`)."""
+    collections: dict[str, FeatureCollection] = {}
+    scripts: dict[str, PreparedScript] = {}
+    for layer_id in check_layer_ids(layer_ids):
+        identity = layer_identity(dataset, situation, layer(layer_id))
 
-    def make() -> SituationLayers:
-        collections = dated_collections(dataset, situation, layer_ids, convention)
-        return collections, prepare_all(collections, pane=pane, offset=offset)
+        def make(layer_id: str = layer_id) -> LayerEntry:
+            data = dated_collections(dataset, situation, (layer_id,), convention)[layer_id]
+            return data, prepare(layer_id, data, pane=pane, at=POSITION[layer_id] + offset)
 
-    return _SITUATIONS.get((version, identity, convention, layer_ids, pane, offset), make)
+        key = (version, identity, convention, pane, offset)
+        collections[layer_id], scripts[layer_id] = _LAYERS.of(layer_id).get(key, make)
+    return collections, scripts
 
 
 def fixed_layers(

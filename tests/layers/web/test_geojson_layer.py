@@ -107,3 +107,30 @@ def test_a_style_is_made_once_per_style_key(dataset: Dataset) -> None:
     assert ours == mapper.get_style_map(feature_style)
     assert calls.call_count == len({feature_style_key(f) for f in data["features"]})
     assert calls.call_count < len(data["features"]) / 5
+
+
+@pytest.mark.parametrize("day", [dt.date(1994, 5, 12), dt.date(2021, 2, 23)])
+def test_features_written_once_give_the_same_text_and_scripts(
+    dataset: Dataset, hostile_dataset: Dataset, day: dt.date
+) -> None:
+    """A FeatureCollection's features are written once (layers.web.geojson.feature_json)
+    and joined: the same JSON as json.dumps, and the same group scripts as Jinja's own
+    tojson writes, hostile text included (its escapes are applied to the whole text)."""
+    import json
+
+    from layers.web import prepared
+    from layers.web.geojson import collection_json
+
+    for data in (dataset, hostile_dataset):
+        collections = feature_collections(view_features(data, View(day=day)))
+        prepared.prepare("events", collections["events"])  # the policy is in place
+        policies = folium.GeoJson._template.environment.policies
+        assert policies["json.dumps_function"] is collection_json
+        for collection in collections.values():
+            for _ in range(2):  # written, then from the features' texts
+                text = collection_json(collection, sort_keys=True)
+                assert text == json.dumps(collection, sort_keys=True)
+        fast = {k: prepared.prepare(k, v).body for k, v in collections.items()}
+        with mock.patch.dict(policies, {"json.dumps_function": None}):
+            plain = {k: prepared.prepare(k, v).body for k, v in collections.items()}
+        assert fast == plain and sum(len(b) for b in fast.values()) > 100_000

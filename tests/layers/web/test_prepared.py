@@ -114,7 +114,43 @@ def test_two_days_of_one_situation_share_one_prepared_object(dataset: Dataset) -
         second, DATED, dataset=dataset
     )
     one = situations.situation_layers("v1", dataset, first, DATED, "en")
-    assert situations.situation_layers("v1", dataset, second, DATED, "en") is one
+    two = situations.situation_layers("v1", dataset, second, DATED, "en")
+    for layer_id in DATED:  # each layer's entry is shared
+        assert two[0][layer_id] is one[0][layer_id] and two[1][layer_id] is one[1][layer_id]
+
+
+def test_a_day_where_only_the_events_changed_prepares_only_the_events(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each dated layer is prepared under its own identity: an event beginning does not
+    prepare the villages, the control areas or the sites again."""
+    before, after = _days_where_only_events_differ(dataset)
+    one = situations.situation_layers("v1", dataset, state_at(dataset, before), DATED, "en")
+    made: list[str] = []
+    original = situations.prepare
+
+    def counted(layer_id: str, *args: Any, **kwargs: Any) -> prepared.PreparedScript:
+        made.append(layer_id)
+        return original(layer_id, *args, **kwargs)
+
+    monkeypatch.setattr(situations, "prepare", counted)
+    two = situations.situation_layers("v1", dataset, state_at(dataset, after), DATED, "en")
+    assert made == ["events"]
+    assert two[1]["events"].key != one[1]["events"].key
+    assert all(two[1][i] is one[1][i] for i in DATED if i != "events")
+
+
+def _days_where_only_events_differ(dataset: Dataset) -> tuple[dt.date, dt.date]:
+    """The first day after 1994 on which an event begins and nothing else changes."""
+    for day in sorted({event.date for event in dataset.events}):
+        if day < dt.date(1995, 1, 1):
+            continue
+        before, after = state_at(dataset, day - dt.timedelta(days=1)), state_at(dataset, day)
+        if before.control == after.control and before.sites == after.sites and (
+            before.routes == after.routes and before.lines == after.lines
+        ) and all(c.held_on(day) == c.held_on(before.day) for c in dataset.communities):
+            return before.day, day
+    raise AssertionError("no such day in the data")
 
 
 def test_another_situation_naming_layer_set_or_data_is_another_entry(dataset: Dataset) -> None:
@@ -149,9 +185,8 @@ def test_each_prepared_entry_is_what_the_day_draws(dataset: Dataset) -> None:
 
 def test_a_layer_outside_its_validity_changes_the_identity(dataset: Dataset) -> None:
     before, after = state_at(dataset, dt.date(1994, 5, 11)), state_at(dataset, dt.date(1994, 5, 12))
-    assert (
-        situation_identity(before, ("ceasefire-line",), dataset=dataset)[0]
-        != situation_identity(after, ("ceasefire-line",), dataset=dataset)[0]
+    assert situation_identity(before, ("ceasefire-line",), dataset=dataset) != (
+        situation_identity(after, ("ceasefire-line",), dataset=dataset)
     )
 
 

@@ -67,8 +67,10 @@ def app_date_changes(folder: Path) -> dict[str, float]:
     timeline shown after it."""
     from streamlit.testing.v1 import AppTest
 
+    from bench.apptest_cache import share_script_cache
     from bench.server import APP
 
+    share_script_cache()  # the script compiled once, as the server does
     os.environ["BRIEFING_DATA_DIR"] = str(folder)
     at = AppTest.from_file(APP, default_timeout=300).run()
     at.run()  # warm

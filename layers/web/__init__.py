@@ -2,7 +2,3 @@
 elements), the layers prepared once for every session (:mod:`layers.web.situations`), its
 legend, the timeline panel beside it, the one escaping path for HTML
 (:mod:`layers.web.html`) and the vendored Leaflet assets."""
-
-from layers.web.folium_render import keep_rendered_text
-
-keep_rendered_text()  # folium's rendered pieces are text, not templates (issue 25)

@@ -15,26 +15,11 @@ from folium.features import GeoJsonStyleMapper
 from folium.utilities import get_obj_in_upper_tree
 from jinja2 import Template
 
+from layers.web.folium_render import Verbatim as Verbatim
+from layers.web.folium_render import keep_rendered_text
 from layers.web.html import POPUP_JS
 
-
-class Verbatim(Element):
-    """An element whose text is written into the page as it is.
-
-    branca's ``Element(template=text)`` compiles ``text`` as a Jinja template, so data in
-    it would run (``{{ ... }}``) or break the page (``{#``). This element is never
-    compiled: use it for every piece of HTML, CSS or script built in Python (data in it
-    escaped with :func:`layers.web.html.escape_text` first).
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "Verbatim"
-        self.text = text
-
-    def render(self, **kwargs: object) -> str:
-        """The text, unchanged."""
-        return self.text
+keep_rendered_text()  # folium's rendered pieces are text, not templates again (issue 25)
 
 
 class MapScript(MacroElement):
@@ -270,9 +255,9 @@ class TileFailureNotice(MacroElement):
 class GroupValue(MacroElement):
     """Sets the property ``prop`` (a JavaScript name, from code) of the parent feature
     group to ``payload`` (a JavaScript literal of data text made by
-    :func:`layers.web.annotations.js_string`: no brace, so inert when branca renders the
-    script again as a template); the map's script reading it takes it when the group is
-    added (the annotations' ``bmAnnotations``, the playback's ``bmPlayback``)."""
+    :func:`layers.web.annotations.js_string`); the map's script reading it takes it when
+    the group is added (the annotations' ``bmAnnotations``, the playback's
+    ``bmPlayback``)."""
 
     _template = Template(
         """
@@ -290,18 +275,9 @@ class GroupValue(MacroElement):
 
 
 class GeoJsonLayer(folium.GeoJson):
-    """folium's ``GeoJson`` whose rendered script joins the page as :class:`Verbatim`
-    text (folium 0.20's ``GeoJson.render``, ``Layer.render`` and
-    ``MacroElement.render`` otherwise).
-
-    ``MacroElement.render`` wraps each element's rendered script in
-    ``Element(template=script)``, so branca compiles the whole embedded GeoJSON as a
-    Jinja template on every render: with 10,000 events that took half a second per date
-    change, though streamlit-folium renders the script macro again itself and never uses
-    that copy. Nothing is lost: data text reaches the GeoJSON escaped, braces included
-    (:func:`layers.web.html.escape_text`), and these layers have no element-valued styles
-    for a second template pass to resolve.
-    """
+    """folium's ``GeoJson`` whose style map is made once per style key (folium 0.20's
+    ``GeoJson.render`` and ``Layer.render`` otherwise; its script joins the page as text,
+    as every element's does, :mod:`layers.web.folium_render`)."""
 
     def __init__(
         self, *args: Any, style_key: Callable[[dict[str, Any]], Hashable] | None = None,
@@ -317,7 +293,7 @@ class GeoJsonLayer(folium.GeoJson):
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
         """Style map (as ``GeoJson.render``), the add-to-parent call (as
-        ``Layer.render``), then the script, verbatim, and the children."""
+        ``Layer.render``), then the script and the children (``MacroElement.render``)."""
         self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
         if (self.style or self.highlight) and self.data["features"]:
             mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
@@ -333,10 +309,7 @@ class GeoJsonLayer(folium.GeoJson):
                 element_name=self.get_name(), element_parent_name=self._parent.get_name()
             )
             self.add_child(adder, name=self.get_name() + "_add")
-        script = self._template.module.__dict__["script"](self, kwargs)
-        figure_of(self).script.add_child(Verbatim(script), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+        MacroElement.render(self, **kwargs)  # type: ignore[no-untyped-call]
 
 
 

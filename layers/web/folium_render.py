@@ -11,7 +11,8 @@ method so the rendered text goes to the figure as it is (:class:`Verbatim`); eve
 is byte for byte what folium gave for text that holds no template syntax, which the
 escaping path guarantees for data (``bench.export_digests`` compares every export).
 
-Installed once, when :mod:`layers.web` is imported.
+Installed when :mod:`layers.web.elements` is imported (every module that builds a folium
+map or group imports it); :class:`Verbatim` is defined here and used from there.
 """
 
 from __future__ import annotations
@@ -22,14 +23,21 @@ from branca.element import Element, Figure, MacroElement
 
 
 class Verbatim(Element):
-    """A piece of a figure that renders as the text it was given."""
+    """An element whose text is written into the page as it is.
+
+    branca's ``Element(template=text)`` compiles ``text`` as a Jinja template, so data in
+    it would run (``{{ ... }}``) or break the page (``{#``). This element is never
+    compiled: use it for every piece of HTML, CSS or script built in Python (data in it
+    escaped with :func:`layers.web.html.escape_text` first).
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "Verbatim"
         self.text = text
 
-    def render(self, **kwargs: Any) -> str:
+    def render(self, **kwargs: object) -> str:
+        """The text, unchanged."""
         return self.text
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Callable
 
 import folium
 import pytest
 from branca.element import Element, MacroElement
 
-import layers.web  # noqa: F401  (installs the rendering)
+import layers.web.elements  # noqa: F401  (installs the rendering)
 from layers.web import folium_render
 
 
@@ -63,3 +65,15 @@ def test_rendered_text_is_not_a_template_again(monkeypatch: pytest.MonkeyPatch) 
     with monkeypatch.context() as original:  # what folium alone does with the same text
         original.setattr(MacroElement, "render", folium_render.branca_render)
         assert "a 49 b c" in _page(build, original)
+
+
+def test_the_pure_web_modules_load_without_branca() -> None:
+    """The rendering is installed by the module that builds folium elements, not by the
+    package: the escaping path and the group store (the KML export, the group route)
+    stay free of branca and Jinja."""
+    code = (
+        "import sys, layers.web.html, layers.web.group_store; "
+        "print(sorted(m for m in ('branca', 'folium', 'jinja2') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -41,15 +41,10 @@ def start_page() -> bool:
     return False
 
 
-def map_reported() -> None:
-    """The map reported (its first report comes when its script has drawn it; from
-    :func:`ui.view_sync.map_fragment`): while the timeline waits, ask for a run of the
-    whole page, which fills it."""
+def fill_if_waiting() -> None:
+    """While the timeline waits, ask for a run of the whole page, which fills it: on the
+    map's report (its first comes when its script has drawn it; from
+    :func:`ui.view_sync.map_fragment`), or from the empty box's own timer should no
+    report come (:func:`ui.timeline.timeline_frame`)."""
     if st.session_state.pop(WAITING_KEY, False):
         st.rerun(scope="app")
-
-
-def still_waiting() -> bool:
-    """Whether the timeline still waits for the map (and no longer: the caller asks for
-    the filling run)."""
-    return bool(st.session_state.pop(WAITING_KEY, False))

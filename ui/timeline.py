@@ -21,7 +21,7 @@ from layers.web.timeline_panel import (
     timeline_page,
 )
 from ui.dates import set_day
-from ui.map_first import still_waiting
+from ui.map_first import fill_if_waiting
 
 #: Session-state keys: the highlighted event, the last scroll request (id, number) and
 #: the window of a long timeline (day, focus id or None, shift in windows; see
@@ -78,12 +78,12 @@ def timeline_frame() -> None:
     """The timeline's heading and its empty box, as :func:`timeline` draws them: a
     session's first run sends these, so that the browser lays out only the map before
     its iframe loads (issue 25). The cards come with the run the map's first report
-    asks for (:func:`ui.map_first.map_reported`); should no report come, this fragment's own rerun
-    after :data:`FALLBACK_SECONDS` asks for that run instead."""
+    asks for (:func:`ui.map_first.fill_if_waiting`); should no report come, this
+    fragment's own rerun after :data:`FALLBACK_SECONDS` asks for that run instead."""
     ctx = get_script_run_ctx()
     timer = ctx is not None and bool(ctx.fragment_ids_this_run)  # not the page's run
-    if timer and still_waiting():
-        st.rerun(scope="app")
+    if timer:
+        fill_if_waiting()
     st.subheader("Timeline")
     with st.container(height=MAP_HEIGHT, key="timeline"):
         st.caption("Loading the events…")

@@ -47,7 +47,7 @@ from ui import compare_state, day_playback
 from ui.distance import CLICK_MODE_KEY
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
-from ui.map_first import map_reported
+from ui.map_first import fill_if_waiting
 from ui.search import PIN_KEY
 
 #: Session-state keys of this module.
@@ -241,7 +241,7 @@ def map_fragment(
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
     reruns the whole page (the line and the timeline are drawn outside the fragment).
     The map's first report (sent once its script has drawn it) fills a session's first
-    page (:func:`ui.map_first.map_reported`).
+    page (:func:`ui.map_first.fill_if_waiting`).
     """
     state = st.session_state
     origin = state.get(ORIGIN_KEY)
@@ -280,7 +280,7 @@ def map_fragment(
         frame.confirmed = True  # the frame is mounted and ran what it was sent
     _take_report(reported, default, origin)
     if reported is not None and reported != default:
-        map_reported()  # the map is drawn: the timeline waiting for it is filled now
+        fill_if_waiting()  # the map is drawn: the timeline waiting for it is filled now
     if day_playback.take_report(value):
         st.rerun(scope="app")  # the date, the timeline and the address follow
     if annotations_ui.take_drawings(value):

@@ -68,13 +68,13 @@ def test_a_client_without_a_front_end_gets_the_whole_page_at_once() -> None:
 def _reporting_script() -> None:
     import streamlit as st
 
-    from ui.map_first import WAITING_KEY, map_reported
+    from ui.map_first import WAITING_KEY, fill_if_waiting
 
     runs = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
     if runs == 1:
         st.session_state[WAITING_KEY] = True  # a first run, waiting
     else:
-        map_reported()  # every later run: the map reports
+        fill_if_waiting()  # every later run: the map reports
 
 
 def test_the_maps_report_asks_for_one_run_while_the_timeline_waits() -> None:

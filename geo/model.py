@@ -229,7 +229,13 @@ class Community:
 
     def held_on(self, day: dt.date) -> HeldPeriod | None:
         """The period in force on ``day``, or ``None`` before the first one."""
-        return next((p for p in self.held if p.span.contains(day)), None)
+        index = self.held_index(day)
+        return None if index is None else self.held[index]
+
+    def held_index(self, day: dt.date) -> int | None:
+        """The index in ``held`` of the period in force on ``day``, or ``None`` before
+        the first one."""
+        return next((i for i, p in enumerate(self.held) if p.span.contains(day)), None)
 
 
 @dataclass(frozen=True)

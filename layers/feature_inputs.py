@@ -17,11 +17,9 @@ every change day and fails for an identity that misses an input.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Hashable
 
 from geo.dataset import Dataset
-from geo.model import HeldPeriod
 from geo.situation import Situation
 from layers.catalog import (
     BoundarySource,
@@ -49,6 +47,7 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
     ``held``; ``None`` before the first). A layer drawn from no dated record (a user's
     layer) is named by its day.
 
+    >>> import datetime as dt
     >>> from geo.dataset import load_dataset
     >>> from geo.situation import state_at
     >>> from layers.catalog import LAYERS
@@ -67,7 +66,7 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
         control = tuple(period.id for period in situation.control)
         return "periods", control, tuple(line.id for line in situation.lines)
     if isinstance(source, CommunitySource):
-        return "held", tuple(_held_index(community.held, day) for community in dataset.communities)
+        return "held", tuple(community.held_index(day) for community in dataset.communities)
     if isinstance(source, SiteSource):
         sites = situation.sites
         return "site", tuple(site.id for site in sites if site.kind in source.kinds)
@@ -78,11 +77,3 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
         return "begun", tuple(event.id for event in situation.events)
     return "day", day  # the user's own layers: never shared between days
 
-
-def _held_index(held: tuple[HeldPeriod, ...], day: dt.date) -> int | None:
-    """The index of the period of ``held`` in force on ``day``
-    (:meth:`geo.model.Community.held_on`'s), None if none is."""
-    for index, period in enumerate(held):
-        if period.span.contains(day):
-            return index
-    return None

@@ -30,7 +30,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import shapely
 from pyproj import CRS
@@ -212,23 +212,35 @@ class _Held:
     equal_area: BaseGeometry  # EQUAL_AREA_CRS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Control:
     """The control of one situation: its records and the union of their equal-area shapes
-    (geometries prepared for fast predicates)."""
+    (geometries prepared for fast predicates). Compared and hashed by identity: one
+    object per set of records in force while cached (:func:`_control`)."""
 
     held: tuple[_Held, ...]
     union: BaseGeometry
 
 
+#: What changed between two situations: the areas, and each holder's area on both days.
+_PairChange: TypeAlias = tuple[tuple[AreaChange, ...], dict[str, HolderArea]]
+
 _CACHE: OrderedDict[tuple[ControlPeriod, ...], _Control] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
+#: The areas that changed hands between two situations and the area each holder held,
+#: kept per pair of situations (:class:`_Control` objects, by identity): two days with
+#: the same records in force as two others (most days of a comparison after the war)
+#: need no overlay again. As many pairs as situations are kept.
+_PAIRS: OrderedDict[tuple[_Control, _Control], _PairChange] = OrderedDict()
+
 
 def clear_cache() -> None:
-    """Forget the cached situations (for benchmarks; results never depend on the cache)."""
+    """Forget the cached situations and pairs (for benchmarks; results never depend on
+    the cache)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        _PAIRS.clear()
 
 
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
@@ -242,16 +254,16 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     check_day_pair(before, after, dataset.span)
     old, new = _control(dataset, before), _control(dataset, after)
     held_before, held_after = old.held, new.held
-    areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))
+    areas, by_holder = _pair(old, new)
     by_direction: dict[str, float] = {}
     for area in areas:
         by_direction[area.direction] = by_direction.get(area.direction, 0.0) + area.km2
     return Change(
         before=before,
         after=after,
-        areas=tuple(areas),
+        areas=areas,
         km2_by_direction=by_direction,
-        km2_by_holder=_holder_totals(held_before, held_after),
+        km2_by_holder=dict(by_holder),
         places=tuple(_place_changes(dataset, held_before, held_after)),
         sites=tuple(_site_changes(dataset.sites, before, after)),
     )
@@ -279,6 +291,23 @@ def _control(dataset: Dataset, day: dt.date) -> _Control:
         while len(_CACHE) > CACHE_SITUATIONS:
             _CACHE.popitem(last=False)
     return control
+
+
+def _pair(old: _Control, new: _Control) -> _PairChange:
+    """The areas that changed hands from ``old`` to ``new`` (by direction, then largest
+    first) and each holder's area on both sides, made once per pair of situations."""
+    with _CACHE_LOCK:
+        found = _PAIRS.get((old, new))
+        if found is not None:
+            _PAIRS.move_to_end((old, new))
+            return found
+    areas = tuple(sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2)))
+    found = (areas, _holder_totals(old.held, new.held))
+    with _CACHE_LOCK:
+        _PAIRS[(old, new)] = found
+        while len(_PAIRS) > CACHE_SITUATIONS:
+            _PAIRS.popitem(last=False)
+    return found
 
 
 def _project(control: Sequence[ControlPeriod]) -> tuple[_Held, ...]:

@@ -1,0 +1,116 @@
+"""ui.folium_call: st_folium's arguments, byte for byte, with the base map's part made
+once per base map (issue 25)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import streamlit_folium
+
+from geo.dataset import Dataset
+from geo.measure import measure
+from layers.briefing.view import DEFAULT_BOUNDS, View
+from layers.web import situations
+from layers.web.groups import feature_groups
+from layers.web.map import base_map
+from ui import folium_call
+
+RETURNED = ["bounds", "zoom", "last_object_clicked", "all_drawings"]
+DAYS = (dt.date(2020, 9, 26), dt.date(2020, 11, 20), dt.date(2021, 2, 23))
+
+
+def _groups(dataset: Dataset, day: dt.date, *, measured: bool = False) -> list[Any]:
+    """The main map's groups on ``day`` (made anew: st_folium adds them to a map)."""
+    view = View(day=day, layers=("countries", "control", "events", "russian-bases"), convention="en")
+    layers = situations.map_layers("v-test", dataset, view)
+    keys = sorted(dataset.places)[:2]
+    measurement = measure(dataset, f"place:{keys[0]}", f"place:{keys[1]}") if measured else None
+    return feature_groups(
+        layers.collections, measurement, day=day, prepared=layers.groups(), now="now"
+    )
+
+
+class _Captured:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+        def component(**kwargs: Any) -> str:
+            kwargs.pop("on_change")  # a closure made on each call
+            self.calls.append(kwargs)
+            return "value"
+
+        monkeypatch.setattr(streamlit_folium, "_component_func", component)
+
+
+@pytest.mark.parametrize("basemap", ["vector", "osm"])
+def test_the_component_gets_st_folium_s_arguments(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch, basemap: str
+) -> None:
+    folium_call.clear()
+    captured = _Captured(monkeypatch)
+    made: list[object] = []
+
+    def make_map() -> Any:
+        made.append(basemap)
+        return base_map(dataset, DEFAULT_BOUNDS, basemap)
+
+    for index, day in enumerate(DAYS):
+        measured = index == 1  # a group not prepared beforehand
+        streamlit_folium.st_folium(
+            make_map(),
+            key="map",
+            height=500,
+            use_container_width=True,
+            returned_objects=RETURNED,
+            render=True,
+            feature_group_to_add=_groups(dataset, day, measured=measured),
+            center=(40.0, 45.0) if index == 2 else None,
+            zoom=9 if index == 2 else None,
+        )
+        value, bounds = folium_call.st_folium_once(
+            make_map,
+            ("test", basemap),
+            owner=dataset,
+            key="map",
+            height=500,
+            returned_objects=RETURNED,
+            render=True,
+            feature_group_to_add=_groups(dataset, day, measured=measured),
+            center=(40.0, 45.0) if index == 2 else None,
+            zoom=9 if index == 2 else None,
+        )
+        assert value == "value"
+        assert bounds == base_map(dataset, DEFAULT_BOUNDS, basemap).get_bounds()
+        expected, got = captured.calls[-2:]
+        assert got == expected, day
+    assert len(made) == len(DAYS) + 1  # st_folium's every time, ours once
+
+
+def test_another_owner_or_key_makes_its_base_map_again(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folium_call.clear()
+    captured = _Captured(monkeypatch)
+    made: list[str] = []
+
+    def make_map(basemap: str) -> Any:
+        made.append(basemap)
+        return base_map(dataset, DEFAULT_BOUNDS, basemap)
+
+    def call(key: object, owner: object, basemap: str) -> None:
+        folium_call.st_folium_once(
+            lambda: make_map(basemap), key, owner=owner, key="map", height=500,
+            returned_objects=RETURNED, feature_group_to_add=_groups(dataset, DAYS[0]),
+        )  # fmt: skip
+
+    call("a", dataset, "vector")
+    call("a", dataset, "vector")
+    call("b", dataset, "osm")
+    call("a", object(), "vector")  # another data under the same key: made again
+    call(None, dataset, "vector")  # no key: st_folium's own call
+    call(None, dataset, "vector")
+    assert made == ["vector", "osm", "vector", "vector", "vector"]
+    assert captured.calls[0]["script"] != captured.calls[2]["script"]  # vector and osm
+    assert all(c == captured.calls[0] for c in (captured.calls[1], captured.calls[3]))

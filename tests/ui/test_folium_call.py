@@ -11,6 +11,7 @@ import streamlit_folium
 
 from geo.dataset import Dataset
 from geo.measure import measure
+from geo.situation import state_at
 from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.web import situations
 from layers.web.groups import feature_groups
@@ -23,7 +24,8 @@ DAYS = (dt.date(2020, 9, 26), dt.date(2020, 11, 20), dt.date(2021, 2, 23))
 
 def _groups(dataset: Dataset, day: dt.date, *, measured: bool = False) -> list[Any]:
     """The main map's groups on ``day`` (made anew: st_folium adds them to a map)."""
-    view = View(day=day, layers=("countries", "control", "events", "russian-bases"), convention="en")
+    shown = ("countries", "control", "events", "russian-bases")
+    view = View(day=day, layers=shown, convention="en")
     layers = situations.map_layers("v-test", dataset, view)
     keys = sorted(dataset.places)[:2]
     measurement = measure(dataset, f"place:{keys[0]}", f"place:{keys[1]}") if measured else None
@@ -114,3 +116,45 @@ def test_another_owner_or_key_makes_its_base_map_again(
     assert made == ["vector", "osm", "vector", "vector", "vector"]
     assert captured.calls[0]["script"] != captured.calls[2]["script"]  # vector and osm
     assert all(c == captured.calls[0] for c in (captured.calls[1], captured.calls[3]))
+
+
+def test_the_comparison_map_gets_st_folium_s_arguments(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison map (no second render of the figure, the swipe bar's panes): the
+    same arguments as st_folium's for two pairs of dates, the base map made once."""
+    from layers.web.compare import AFTER_PANE, BEFORE_PANE, compare_groups, compare_map
+
+    folium_call.clear()
+    captured = _Captured(monkeypatch)
+    fixed = situations.fixed_layers("v-test", dataset, "en")
+    made: list[object] = []
+
+    def make_map() -> Any:
+        made.append(1)
+        return compare_map(dataset, DEFAULT_BOUNDS, "vector")
+
+    def groups(before: dt.date, after: dt.date) -> list[Any]:
+        left, _ = situations.situation_layers(
+            "v-test", dataset, state_at(dataset, before), ("control", "events"), "en",
+            pane=BEFORE_PANE,
+        )  # fmt: skip
+        right, _ = situations.situation_layers(
+            "v-test", dataset, state_at(dataset, after), ("control", "events"), "en",
+            pane=AFTER_PANE, offset=40,
+        )  # fmt: skip
+        return compare_groups(fixed, left, right, None, days=(before, after))
+
+    for before, after in ((DAYS[0], DAYS[1]), (DAYS[0], DAYS[2])):
+        returned = ["bounds", "all_drawings"]
+        streamlit_folium.st_folium(
+            make_map(), key="compare", height=500, use_container_width=True,
+            returned_objects=returned, render=False, feature_group_to_add=groups(before, after),
+        )  # fmt: skip
+        folium_call.st_folium_once(
+            make_map, ("compare-test",), owner=dataset, key="compare", height=500,
+            returned_objects=returned, render=False, feature_group_to_add=groups(before, after),
+        )  # fmt: skip
+        expected, got = captured.calls[-2:]
+        assert got == expected
+    assert len(made) == 3

@@ -15,6 +15,11 @@ only the feature groups are made into script on each run, on a bare map named as
 :func:`layers.web.prepared.group_body` does). The component's arguments are those
 ``st_folium`` gives, byte for byte (a test compares them), so the component keeps its
 identity (no remount). Without a key it is ``st_folium`` itself.
+
+The text ``st_folium`` makes of a prepared group (:class:`layers.web.prepared.PreparedGroup`,
+its script made beforehand) depends only on its position and script, so it is kept too:
+the comparison map hands 76 groups on every run, most of them the same as on the run
+before.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ import folium.elements
 import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
+
+from layers.web.prepared import PreparedGroup
 
 #: How many base maps are kept (a few per data version: basemap and the fitted bounds of
 #: the sessions' first views). Shared by all sessions; derived from data only.
@@ -62,9 +69,12 @@ _LOCK = threading.Lock()
 
 
 def clear() -> None:
-    """Forget the base maps kept (for tests and benchmarks)."""
+    """Forget the base maps and group texts kept (for tests and benchmarks)."""
+    global _group_chars
     with _LOCK:
         _BASES.clear()
+        _GROUP_TEXT.clear()
+        _group_chars = 0
 
 
 def _walk(fig: Any) -> Iterator[Any]:
@@ -147,6 +157,40 @@ def _host() -> folium.Map:
     return host
 
 
+#: The text ``st_folium`` makes of a prepared group at a position, by (position, the
+#: group's script): the same for every run and session that hands that group there (the
+#: comparison map's 76 groups, or a kept group's stub). At most :data:`GROUP_TEXT_CHARS`
+#: characters are kept, the least recently used out first.
+_GROUP_TEXT: OrderedDict[tuple[int, str], str] = OrderedDict()
+GROUP_TEXT_CHARS = 32_000_000
+_group_chars = 0
+
+
+def _group_string(group: folium.FeatureGroup, host: folium.Map, idx: int) -> str:
+    """``st_folium``'s text of ``group`` at position ``idx`` (its
+    ``_get_feature_group_string``). For a :class:`~layers.web.prepared.PreparedGroup`
+    that text depends only on the position and the group's script (no element inside
+    it is named by folium): kept and reused."""
+    global _group_chars
+    if type(group) is not PreparedGroup or group._children:
+        return str(streamlit_folium._get_feature_group_string(group, map=host, idx=idx))
+    key = (idx, group.prepared_script)
+    with _LOCK:
+        text = _GROUP_TEXT.get(key)
+        if text is not None:
+            _GROUP_TEXT.move_to_end(key)
+            return text
+    text = str(streamlit_folium._get_feature_group_string(group, map=host, idx=idx))
+    with _LOCK:
+        if key not in _GROUP_TEXT:
+            _GROUP_TEXT[key] = text
+            _group_chars += len(text) + len(key[1])
+        while _group_chars > GROUP_TEXT_CHARS and _GROUP_TEXT:
+            (_, script), old = _GROUP_TEXT.popitem(last=False)
+            _group_chars -= len(old) + len(script)
+    return text
+
+
 def _bounds_dict(bounds: list[list[Any]]) -> dict[str, dict[str, Any]]:
     south_west, north_east = bounds
     return {
@@ -212,8 +256,7 @@ def st_folium_once(
     host = _host()
     groups = list(feature_group_to_add)
     feature_group_string = "".join(
-        streamlit_folium._get_feature_group_string(group, map=host, idx=idx)
-        for idx, group in enumerate(groups)
+        _group_string(group, host, idx) for idx, group in enumerate(groups)
     )
     css_links, js_links = _links(
         base.links + tuple(info for group in groups for info in _link_info(_walk(group)))

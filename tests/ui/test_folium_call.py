@@ -158,3 +158,40 @@ def test_the_comparison_map_gets_st_folium_s_arguments(
         expected, got = captured.calls[-2:]
         assert got == expected
     assert len(made) == 3
+
+
+def test_a_prepared_group_s_text_is_made_once_per_position(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same prepared groups at the same positions on a second run: st_folium's text
+    of each is made again only for the groups not prepared (the date stamp, the
+    measured line, ...); the arguments stay the same."""
+    from layers.web.prepared import PreparedGroup
+
+    folium_call.clear()
+    captured = _Captured(monkeypatch)
+    made: list[int] = []
+    real = streamlit_folium._get_feature_group_string
+
+    def counted(group: Any, map: Any, idx: int = 0) -> str:
+        made.append(idx)
+        return str(real(group, map=map, idx=idx))
+
+    monkeypatch.setattr(streamlit_folium, "_get_feature_group_string", counted)
+
+    def run() -> list[Any]:
+        groups = _groups(dataset, DAYS[2])
+        folium_call.st_folium_once(
+            lambda: base_map(dataset, DEFAULT_BOUNDS, "vector"), ("text-test",), owner=dataset,
+            key="map", height=500, returned_objects=RETURNED, feature_group_to_add=groups,
+        )  # fmt: skip
+        return groups
+
+    groups = run()
+    assert len(made) == len(groups)
+    made.clear()
+    run()
+    prepared = [i for i, g in enumerate(groups) if type(g) is PreparedGroup]
+    assert len(prepared) > 20
+    assert made == [i for i in range(len(groups)) if i not in prepared]
+    assert captured.calls[0] == captured.calls[1]

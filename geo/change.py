@@ -225,6 +225,9 @@ class _Control:
 #: What changed between two situations: the areas, and each holder's area on both days.
 _PairChange: TypeAlias = tuple[tuple[AreaChange, ...], dict[str, HolderArea]]
 
+#: The places that changed hands, with the places and countries they were found in.
+_PlacesFound: TypeAlias = tuple[object, object, tuple[PlaceChange, ...]]
+
 _CACHE: OrderedDict[tuple[ControlPeriod, ...], _Control] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
@@ -233,6 +236,9 @@ _CACHE_LOCK = threading.Lock()
 #: the same records in force as two others (most days of a comparison after the war)
 #: need no overlay again. As many pairs as situations are kept.
 _PAIRS: OrderedDict[tuple[_Control, _Control], _PairChange] = OrderedDict()
+#: The places that changed hands between two situations, with the places and countries
+#: they were found in (the dataset's, by identity).
+_PLACES: OrderedDict[tuple[_Control, _Control], _PlacesFound] = OrderedDict()
 
 
 def clear_cache() -> None:
@@ -241,6 +247,7 @@ def clear_cache() -> None:
     with _CACHE_LOCK:
         _CACHE.clear()
         _PAIRS.clear()
+        _PLACES.clear()
 
 
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
@@ -253,7 +260,6 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     """
     check_day_pair(before, after, dataset.span)
     old, new = _control(dataset, before), _control(dataset, after)
-    held_before, held_after = old.held, new.held
     areas, by_holder = _pair(old, new)
     by_direction: dict[str, float] = {}
     for area in areas:
@@ -264,7 +270,7 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
         areas=areas,
         km2_by_direction=by_direction,
         km2_by_holder=dict(by_holder),
-        places=tuple(_place_changes(dataset, held_before, held_after)),
+        places=_kept_place_changes(dataset, old, new),
         sites=tuple(_site_changes(dataset.sites, before, after)),
     )
 
@@ -308,6 +314,25 @@ def _pair(old: _Control, new: _Control) -> _PairChange:
         while len(_PAIRS) > CACHE_SITUATIONS:
             _PAIRS.popitem(last=False)
     return found
+
+
+def _kept_place_changes(
+    dataset: Dataset, old: _Control, new: _Control
+) -> tuple[PlaceChange, ...]:
+    """:func:`_place_changes` from ``old`` to ``new``, made once per pair of situations
+    and the dataset's places and countries (held by the entry, compared by identity)."""
+    places, countries = dataset.places, dataset.boundaries["countries"]
+    with _CACHE_LOCK:
+        found = _PLACES.get((old, new))
+        if found is not None and found[0] is places and found[1] is countries:
+            _PLACES.move_to_end((old, new))
+            return found[2]
+    changes = tuple(_place_changes(dataset, old.held, new.held))
+    with _CACHE_LOCK:
+        _PLACES[(old, new)] = (places, countries, changes)
+        while len(_PLACES) > CACHE_SITUATIONS:
+            _PLACES.popitem(last=False)
+    return changes
 
 
 def _project(control: Sequence[ControlPeriod]) -> tuple[_Held, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -253,6 +254,13 @@ def test_days_with_the_same_records_in_force_share_the_overlay(dataset: Dataset)
     ]
     assert again.areas is first.areas
     assert again.km2_by_holder == first.km2_by_holder
+    assert again.places is first.places and first.places
+    fewer = dict(list(dataset.places.items())[: len(dataset.places) // 2])
+    smaller = dataclasses.replace(dataset, places=fewer)
+    other_places = compare(smaller, D(2020, 11, 9), D(2021, 1, 15))
+    assert other_places.areas is first.areas  # the same control: the same areas
+    assert other_places.places is not first.places  # other places: found again
+    assert {p.place_id for p in other_places.places} < {p.place_id for p in first.places}
     assert again.after == D(2021, 1, 15)  # the days are the pair's own
     other = compare(dataset, D(2020, 11, 9), D(2020, 11, 20))  # before Aghdam's handover
     assert other.areas is not first.areas

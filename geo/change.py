@@ -42,7 +42,7 @@ from geo.dataset import Dataset
 from geo.locate import polygon_country
 from geo.metric import project
 from geo.model import ControlPeriod, Place, Site
-from geo.situation import check_day_pair, in_force, state_at
+from geo.situation import check_day_pair, in_force, same_records, state_at
 
 _LON_0 = (settings.REGION_BBOX[0] + settings.REGION_BBOX[2]) / 2
 _LAT_0 = (settings.REGION_BBOX[1] + settings.REGION_BBOX[3]) / 2
@@ -228,7 +228,7 @@ _PairChange: TypeAlias = tuple[tuple[AreaChange, ...], dict[str, HolderArea]]
 #: The places that changed hands, with the places and countries they were found in.
 _PlacesFound: TypeAlias = tuple[object, object, tuple[PlaceChange, ...]]
 
-_CACHE: OrderedDict[tuple[ControlPeriod, ...], _Control] = OrderedDict()
+_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[ControlPeriod, ...], _Control]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 #: The areas that changed hands between two situations and the area each holder held,
@@ -279,21 +279,22 @@ def _control(dataset: Dataset, day: dt.date) -> _Control:
     """The control records in force on ``day``, as the map draws them (cached).
 
     The situation's control depends only on which records are in force (the rule of
-    :func:`geo.situation.state_at`), so the result is cached under those records: equal
-    records (same id, geometry, period, ...) share an entry, edited ones do not.
+    :func:`geo.situation.state_at`), so the result is cached under those records (by
+    identity: the same record objects share an entry, edited ones do not).
     """
-    key = tuple(c for c in dataset.control if in_force(c, day))
+    records = tuple(c for c in dataset.control if in_force(c, day))
+    key = tuple(map(id, records))  # each entry holds its records (see geo.situation)
     with _CACHE_LOCK:
-        control = _CACHE.get(key)
-        if control is not None:
+        found = _CACHE.get(key)
+        if found is not None and same_records(found[0], records):
             _CACHE.move_to_end(key)
-            return control
+            return found[1]
     held = _project(state_at(dataset, day).control)
     union = shapely.union_all([h.equal_area for h in held])
     shapely.prepare([union, *(h.equal_area for h in held)])
     control = _Control(held=held, union=union)
     with _CACHE_LOCK:
-        _CACHE[key] = control
+        _CACHE[key] = (records, control)
         while len(_CACHE) > CACHE_SITUATIONS:
             _CACHE.popitem(last=False)
     return control

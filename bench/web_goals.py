@@ -6,7 +6,8 @@ The first map is timed from navigation to the live (interactive) map painted
 ``navigation_to_map_s``); the static first map shown in front of it while Streamlit boots
 (:mod:`layers.web.first_map`, a preview that cannot be used yet) has a row of its own,
 never counted as the map. The first visit after ``make serve``'s warm-up is
-:func:`bench.browser.first_map_times` on a warmed server (its load plus the live map). The trace's main marks follow, with a return visit (the
+:func:`bench.browser.first_map_times` on a warmed server (its load plus the live map).
+The trace's main marks follow, with a return visit (the
 browser's cache filled). Nothing here passes or fails.
 """
 

@@ -5,8 +5,13 @@ state, drawn by :func:`layers.web.map.preview_html`, with its overlay sized as
 
 The app's first run (and the warm-up's, ``deploy/warmup.py``) asks for it; it is made in
 a thread of its own so that the run does not wait for it, and pages are served without
-the overlay until it is ready. ``BRIEFING_FIRST_MAP=off`` in the environment switches it
-off (the app's page is then served as Streamlit sends it).
+the overlay until it is ready.
+
+It is OFF unless ``BRIEFING_FIRST_MAP=on`` (or ``deferred``) is in the environment: the
+preview's frame draws its map on the page's main thread while Streamlit's bundle runs
+there, and on the 2-core machine that delayed the live map by 0.3-0.6 s (README,
+"A static first map in front of the app"). Off, the app's page is served as Streamlit
+sends it.
 """
 
 from __future__ import annotations
@@ -26,9 +31,20 @@ from ui.layout import LAPTOP_MAP_CSS, PHONE_MAP_CSS
 SETTING_ENV = "BRIEFING_FIRST_MAP"
 
 
+#: Its values: the preview's frame loaded at once; loaded after the page's own scripts
+#: (DOMContentLoaded). Anything else (the default): no static first map.
+ON, DEFERRED = "on", "deferred"
+
+
+def setting() -> str:
+    """``$BRIEFING_FIRST_MAP``, lower case."""
+    return os.environ.get(SETTING_ENV, "").strip().lower()
+
+
 def enabled() -> bool:
-    """Whether the static first map is on (``$BRIEFING_FIRST_MAP`` is not ``off``)."""
-    return os.environ.get(SETTING_ENV, "").strip().lower() != "off"
+    """Whether the static first map is on (``$BRIEFING_FIRST_MAP`` is ``on`` or
+    ``deferred``)."""
+    return setting() in (ON, DEFERRED)
 
 
 def default_view(dataset: Dataset) -> View:
@@ -46,7 +62,11 @@ def build(version: object, dataset: Dataset) -> first_map.Prepared:
     digest = first_map.digest_of(page)
     url = f"{first_map.ROUTE}/{digest}.html"
     block = first_map.overlay_html(
-        url, date_stamp(view.day), height=LAPTOP_MAP_CSS, phone_height=PHONE_MAP_CSS
+        url,
+        date_stamp(view.day),
+        height=LAPTOP_MAP_CSS,
+        phone_height=PHONE_MAP_CSS,
+        deferred=setting() == DEFERRED,
     )
     return first_map.Prepared(version, page, digest, block.encode("utf-8"))
 

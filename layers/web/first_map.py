@@ -70,6 +70,12 @@ _CSS = """<style>
 SWAP_JS = """<script>(function () {
   var box = document.getElementById('bm-first-map');
   if (!box) { return; }
+  var later = box.querySelector('iframe[data-src]');
+  if (later) {  // loaded once the page's own scripts have run (its DOMContentLoaded)
+    document.addEventListener('DOMContentLoaded', function () {
+      later.src = later.getAttribute('data-src');
+    });
+  }
   var LIVE = 'iframe[title="streamlit_folium.st_folium"]';
   var ERRORS = '[data-testid="stException"], [data-testid="stAlert"], [role="dialog"]';
   var timer = null;
@@ -123,9 +129,12 @@ class Prepared:
         return f"{ROUTE}/{self.digest}.html"
 
 
-def overlay_html(url: str, date_text: str, *, height: str, phone_height: str) -> str:
+def overlay_html(
+    url: str, date_text: str, *, height: str, phone_height: str, deferred: bool = False
+) -> str:
     """The overlay: the preview frame of ``url`` (a path of ours), the label with
-    ``date_text`` (escaped), its style and :data:`SWAP_JS`.
+    ``date_text`` (escaped), its style and :data:`SWAP_JS`. A ``deferred`` frame starts
+    loading when the app's page has run its own scripts (DOMContentLoaded), not at once.
 
     >>> block = overlay_html("/p.html", "<b>1 May</b>", height="600px", phone_height="320px")
     >>> "&lt;b&gt;1 May&lt;/b&gt;" in block and "<b>1 May" not in block
@@ -136,7 +145,8 @@ def overlay_html(url: str, date_text: str, *, height: str, phone_height: str) ->
     return (
         f"{css}<div id='{OVERLAY_ID}' role='status' aria-busy='true' "
         f"aria-label='{escape_text(LOADING_TEXT)}'>"
-        f"<iframe title='{escape_text(FRAME_TITLE)}' src='{escape_text(url)}' "
+        f"<iframe title='{escape_text(FRAME_TITLE)}' {'data-src' if deferred else 'src'}="
+        f"'{escape_text(url)}' "
         f"tabindex='-1' aria-hidden='true'></iframe><p>{label}</p></div>{SWAP_JS}"
     )
 

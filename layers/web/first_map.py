@@ -56,12 +56,12 @@ _CSS = """<style>
 #bm-first-map { position: absolute; z-index: 99; top: 212px; left: 316px; right: 16px;
   height: {height}; pointer-events: none; background: #dfe8ee; }
 @media (max-width: 1399px) { #bm-first-map { top: 268px; } }
-@media (max-width: 767px) { #bm-first-map { left: 16px; top: 375px; height: {phone_height}; } }
+@media (max-width: 767px) { #bm-first-map { left: 16px; top: 355px; height: {phone_height}; } }
 #bm-first-map iframe { border: 0; width: 100%; height: 100%; display: block; }
 #bm-first-map p { position: absolute; left: 50%; bottom: 36px; transform: translateX(-50%);
   margin: 0; padding: 4px 10px; border-radius: 4px; background: rgba(255,255,255,0.94);
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 600 13px/1.3 system-ui, sans-serif;
-  color: #222; white-space: nowrap; }
+  color: #222; max-width: calc(100% - 24px); width: max-content; text-align: center; }
 </style>"""
 
 #: The swap (fixed, no data): follow the live map's frame, go when it has painted, on an

@@ -27,7 +27,7 @@ from layers.web.stable_ids import stable_ids
 from ui.basemap import usable_view
 from ui.layout import LAPTOP_MAP_CSS, PHONE_MAP_CSS
 
-#: Environment variable switching the static first map off (``off``).
+#: Environment variable switching the static first map on (see :data:`ON`).
 SETTING_ENV = "BRIEFING_FIRST_MAP"
 
 

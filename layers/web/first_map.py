@@ -20,7 +20,8 @@ stamp is written and painted, when the app shows an error or a dialog, or after
 One preview per process (:func:`prepare`, made off the script's thread by the app's first
 run, :mod:`ui.static_first`), named by the digest of its page; no page gets an overlay
 until it is ready. Text from data reaches the overlay only through
-:func:`layers.web.html.escape_text`.
+:func:`layers.web.html.escape_text`. Off unless ``BRIEFING_FIRST_MAP=on``
+(:mod:`ui.static_first` says why).
 """
 
 from __future__ import annotations

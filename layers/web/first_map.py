@@ -147,7 +147,7 @@ def overlay_html(
         f"{css}<div id='{OVERLAY_ID}' role='status' aria-busy='true' "
         f"aria-label='{escape_text(LOADING_TEXT)}'>"
         f"<iframe title='{escape_text(FRAME_TITLE)}' {'data-src' if deferred else 'src'}="
-        f"'{escape_text(url)}' "
+        f"'{escape_text(url)}' sandbox='allow-scripts' "
         f"tabindex='-1' aria-hidden='true'></iframe><p>{label}</p></div>{SWAP_JS}"
     )
 

@@ -25,25 +25,27 @@ from ui.static_first import SETTING_ENV
 
 pytestmark = pytest.mark.e2e
 
-#: In the page: when the live map's frame appears. In the preview's frame: when its map
-#: has drawn its layers, and whether the live map's frame existed then.
+#: The preview's frame (sandboxed: it cannot reach the page) tells the page when its map
+#: has drawn its layers, with its date stamp; the page notes whether the live map's frame
+#: existed when it heard it.
 RECORDER = """(() => {
   const LIVE = 'iframe[title="streamlit_folium.st_folium"]';
   if (window === window.top) {
     const seen = window.bmSeen = {};
-    new MutationObserver(() => {
-      if (!('live_frame' in seen) && document.querySelector(LIVE)) seen.live_frame = true;
-    }).observe(document, {childList: true, subtree: true});
+    window.addEventListener('message', (e) => {
+      if (!e.data || !e.data.bmStaticDrawn || seen.static_drawn) return;
+      seen.static_drawn = true;
+      seen.live_frame_then = !!document.querySelector(LIVE);
+      seen.stamp = e.data.stamp;
+    });
     return;
   }
   if (location.pathname.indexOf('/briefing-first-map/') !== 0) return;
   const timer = setInterval(() => {
     if (document.querySelectorAll('.leaflet-overlay-pane path').length > 50) {
       clearInterval(timer);
-      const seen = window.parent.bmSeen;
-      seen.static_drawn = true;
-      seen.live_frame_then = !!window.parent.document.querySelector(LIVE);
-      seen.stamp = (document.querySelector('.bm-date-stamp') || {}).textContent || '';
+      const stamp = (document.querySelector('.bm-date-stamp') || {}).textContent || '';
+      window.parent.postMessage({bmStaticDrawn: true, stamp: stamp}, '*');
     }
   }, 4);
 })();"""
@@ -113,6 +115,7 @@ def test_the_default_address_shows_the_static_map_first_then_only_the_live_one(
     assert box.get_attribute("aria-busy") == "true"
     assert LOADING_TEXT in box.inner_text() and seen["stamp"] in box.inner_text()
     assert box.locator("iframe").get_attribute("title") == FRAME_TITLE
+    assert box.locator("iframe").get_attribute("sandbox") == "allow-scripts"
     tab.screenshot(path=artifacts / "static-first-map.png")
     wait_for_paths(tab, minimum=50)
     tab.wait_for_function(GONE, timeout=TIMEOUT_MS)

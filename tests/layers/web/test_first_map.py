@@ -78,7 +78,8 @@ def test_the_overlay_is_a_labelled_busy_preview_and_escapes_its_text() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in block
     assert "aria-busy='true'" in block and first_map.LOADING_TEXT in block
     assert f"title='{FRAME_TITLE}'" in block and "streamlit_folium" not in FRAME_TITLE
-    assert re.search(r"<iframe[^>]* src='/briefing-first-map/x\.html'", block)
+    frame = r"<iframe[^>]* src='/briefing-first-map/x\.html' sandbox='allow-scripts'"
+    assert re.search(frame, block)
     later = overlay_html("/p.html", "day", height="1px", phone_height="1px", deferred=True)
     assert "data-src='/p.html'" in later and " src='" not in later
 

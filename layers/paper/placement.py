@@ -25,6 +25,7 @@ from shapely.geometry import LineString, box
 from shapely.geometry.base import BaseGeometry
 
 from layers import styles
+from layers.paper.halo import draw_halo
 from layers.paper.text_metrics import Box, text_box
 
 
@@ -307,12 +308,6 @@ def _shift(low: float, high: float, align: str, pad: float) -> tuple[float, floa
     return low, high
 
 
-#: The white halo behind every label: a stroked outline drawn as its own artist under
-#: the text, so that the text itself stays text in PDF and SVG (a path effect on the text
-#: would turn it into outlines).
-HALO = Stroke(linewidth=2.2, foreground="white")
-
-
 def draw_label(ax: Axes, request: LabelRequest, placement: Placement) -> None:
     """The haloed label (data text: never read as maths), with its leader line; a marker
     in its box."""
@@ -334,7 +329,7 @@ def draw_label(ax: Axes, request: LabelRequest, placement: Placement) -> None:
         return
     if placement.leader:
         _leader(ax, placement, font["color"], zorder - 0.02, LEADER_SHRINK_PT)
-    ax.annotate(request.text, **common, zorder=zorder - 0.01, path_effects=[HALO], **font)
+    draw_halo(ax, request.text, **common, zorder=zorder - 0.01, **font)
     ax.annotate(request.text, **common, zorder=zorder, **font)
 
 

@@ -36,6 +36,8 @@ from matplotlib.backends import backend_pdf
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
+from layers.paper.halo import StrokedTextPdf
+
 #: The matplotlib release whose internals this module replaces (major.minor).
 MATPLOTLIB_VERSION = "3.11"
 #: Most entries each cache keeps. The atlas of the committed data lays out about 750
@@ -190,7 +192,7 @@ class _CachingTextToPath(TextToPath):
         return verts.copy(), codes.copy()
 
 
-class _CachingRendererPdf(backend_pdf.RendererPdf):
+class _CachingRendererPdf(StrokedTextPdf):
     """``RendererPdf`` measuring and laying out each string once per font and size."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

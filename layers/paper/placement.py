@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patheffects import Normal, Stroke
 from matplotlib.transforms import Bbox
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from layers import styles
@@ -173,6 +173,10 @@ def expanded(box: Box, sw: float, sh: float) -> Box:
     return (box[0] - dw, box[1] - dh, box[2] + dw, box[3] + dh)
 
 
+#: Segments in each piece of a boundary line tested against label boxes.
+LINE_PIECE = 8
+
+
 @dataclass
 class Placer:
     """Places requests one after the other on ``ax`` (see the module docstring).
@@ -204,11 +208,18 @@ class Placer:
         self.dots = self.to_display.transform(xy) if len(xy) else xy
 
     def _display_lines(self) -> Iterator[LineString]:
+        """The boundary lines in display pixels, in pieces of at most
+        :data:`LINE_PIECE` segments (the same points: a box crosses the line where it
+        crosses a piece), so that the tree's boxes are tight and a box is tested
+        exactly against a few segments rather than a whole border."""
         for line in self.lines:
             for part in getattr(line, "geoms", [line]):
                 coords = np.asarray(part.coords)
-                if len(coords) >= 2:
-                    yield LineString(self.to_display.transform(coords))
+                if len(coords) < 2:
+                    continue
+                shown = self.to_display.transform(coords)
+                for start in range(0, len(shown) - 1, LINE_PIECE):
+                    yield LineString(shown[start : start + LINE_PIECE + 1])
 
     def display(self, anchor: tuple[float, float]) -> np.ndarray:
         """``anchor`` (EPSG:4326) in display pixels, transformed once per anchor (the
@@ -238,7 +249,7 @@ class Placer:
 
     def crossed(self, extent: Box) -> bool:
         """Whether the box ``extent`` crosses a boundary line."""
-        return bool(len(self.tree.query(box(*extent), predicate="intersects")))
+        return bool(len(self.tree.query(shapely.box(*extent), predicate="intersects")))
 
     def measure(self, request: LabelRequest, placement: Placement) -> Box:
         """The display box of ``request`` at ``placement`` (its text's box, measured once,

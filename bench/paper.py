@@ -52,8 +52,9 @@ def atlas_figures(repeat: int) -> dict[str, float]:
     """The atlas of the default view (its key dates up to 23 February 2021, identical maps
     merged: 32 map pages and the cover) as PDF, and the default view's map PDF, briefing
     PDF and map PNG: ``<name>_wall_s`` (median), ``<name>_wall_max_s``, ``<name>_cpu_s``
-    (median), ``<name>_kib`` (the file's size), and ``atlas_pages``; ``atlas_cold_text_*``: the atlas with the PDF text
-    cache emptied first; ``load_before`` / ``load_after``: the 1-minute load average."""
+    (median), ``<name>_kib`` (the file's size), and ``atlas_pages``;
+    ``atlas_cold_text_*``: the atlas with the PDF text cache emptied first;
+    ``load_before`` / ``load_after``: the 1-minute load average."""
     dataset = load_dataset()
     view = View()
     runs = paper_atlas.atlas_runs(dataset, view, atlas_days(dataset, view.day))

@@ -40,6 +40,7 @@ from ui import (
     layout,
     print_panel,
     query_limit,
+    static_first,
     streamlit_queue,
     upload,
     view_sync,
@@ -254,6 +255,7 @@ def main() -> None:
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
     layout.page_style()
     dataset = dataset_or_stop()
+    static_first.prepare(data_version(), dataset)  # once per process, in a thread
     days = key_days(dataset)
     init_state(dataset)
     keep_in_span(days)

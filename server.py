@@ -10,7 +10,9 @@ map's kept groups are served at ``/briefing-groups/<key>.js``
 (:mod:`layers.web.group_route`). A setting that cannot be used is logged here and shown in
 the app. The files whose URL names their content are sent with a year of browser caching
 (:mod:`layers.web.cache_headers`), and the app's page names the files of the map's frame for
-the browser to fetch at once (:mod:`layers.web.frame_files`).
+the browser to fetch at once (:mod:`layers.web.frame_files`). The page of the default
+view (``/`` without a query) shows a static first map until the live one has painted
+(:mod:`layers.web.first_map`, :mod:`layers.web.first_map_route`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from starlette.middleware import Middleware
 from geo.errors import TileError
 from layers.user_basemap import current
 from layers.web.cache_headers import CacheHeaders
+from layers.web.first_map_route import FirstMapPage, first_map_routes
 from layers.web.frame_files import frame_files, link_header
 from layers.web.group_route import group_routes
 from layers.web.tile_route import tile_routes
@@ -38,8 +41,12 @@ except TileError as exc:
 
 app = st.App(
     Path(__file__).with_name("app.py"),
-    routes=tile_routes(_source) + group_routes(),
+    routes=tile_routes(_source) + group_routes() + first_map_routes(),
     # A year of browser caching for the files whose URL names their content; the page
     # names the map frame's files, so the browser fetches them while Streamlit boots.
-    middleware=[Middleware(CacheHeaders, preload=link_header(frame_files()))],
+    middleware=[
+        Middleware(CacheHeaders, preload=link_header(frame_files())),
+        # The default view's page with a static first map while Streamlit boots.
+        Middleware(FirstMapPage),
+    ],
 )

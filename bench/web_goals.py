@@ -1,10 +1,13 @@
 """The web map's figures of issue 25 beside their goals and the peers' figures of the same
 run: "figure  ours  leafmap  explore  goal  ok/over" (printed by :mod:`bench.report`).
 
-The first map is timed from navigation to the map painted (:mod:`bench.first_map`, a
-fresh browser context per visit; the peers' ``navigation_to_map_s``); the first visit
-after ``make serve``'s warm-up is :func:`bench.browser.first_map_times` on a warmed
-server (its load plus map). The trace's main marks follow, with a return visit (the
+The first map is timed from navigation to the live (interactive) map painted
+(:mod:`bench.first_map`, a fresh browser context per visit; the peers'
+``navigation_to_map_s``); the static first map shown in front of it while Streamlit boots
+(:mod:`layers.web.first_map`, a preview that cannot be used yet) has a row of its own,
+never counted as the map. The first visit after ``make serve``'s warm-up is
+:func:`bench.browser.first_map_times` on a warmed server (its load plus the live map).
+The trace's main marks follow, with a return visit (the
 browser's cache filled). Nothing here passes or fails.
 """
 
@@ -17,8 +20,9 @@ from bench.report import figure_at  # report imports this module inside report()
 
 #: Goals of issue 25 (unit in the label).
 GOALS = {
-    "first map painted, warm server (s)": 1.0,
-    "first map, first visit after warm-up (s)": 2.0,
+    "live map painted, warm server (s)": 1.0,
+    "static first map (preview) painted, warm (s)": 1.0,
+    "live map, first visit after warm-up (s)": 2.0,
     "date change painted, p95 (ms)": 150.0,
     "playback by day (map updates/s, at least)": 10.0,
 }
@@ -35,12 +39,15 @@ def rows(figures: Mapping[str, Any]) -> list[tuple[str, float | None, float | No
     cold = None
     if "cold_load_s" in warmed and "cold_map_after_load_s" in warmed:
         cold = warmed["cold_load_s"] + warmed["cold_map_after_load_s"]
-    painted = _num(figure_at(figures, "first_map_trace", "map painted", "median"), 1 / 1000)
+    trace = "first_map_trace"
+    painted = _num(figure_at(figures, trace, "live map painted", "median"), 1 / 1000)
+    preview = _num(figure_at(figures, trace, "static first map painted", "median"), 1 / 1000)
     return [
-        ("first map painted, warm server (s)", painted,
+        ("live map painted, warm server (s)", painted,
          _num(figure_at(peers, "leafmap", "navigation_to_map_s")),
          _num(figure_at(peers, "explore", "navigation_to_map_s"))),
-        ("first map, first visit after warm-up (s)", cold, None, None),
+        ("static first map (preview) painted, warm (s)", preview, None, None),
+        ("live map, first visit after warm-up (s)", cold, None, None),
         ("date change painted, p95 (ms)",
          _num(figure_at(figures, "date_change", "all_painted", "p95_s"), 1000),
          _num(figure_at(peers, "leafmap", "date_change_p95_s"), 1000),
@@ -68,8 +75,9 @@ def report(figures: Mapping[str, Any]) -> None:
         print(f"{label:<44}" + "".join(cell.format(v) for v in (*values, goal_text)), verdict)
     trace = figures.get("first_map_trace")
     if isinstance(trace, Mapping):
-        marks = ("load event", "map delta", "component page start", "leaflet.js end",
-                 "map painted", "return visit: map painted")  # fmt: skip
+        marks = ("load event", "static first map painted", "map delta", "component page start",
+                 "leaflet.js end", "live map painted", "static first map removed",
+                 "return visit: live map painted")  # fmt: skip
         found = [(mark, figure_at(trace, mark, "median")) for mark in marks]
         shown = [f"{mark} {value:.0f}" for mark, value in found if isinstance(value, int | float)]
         print("first map, median ms after navigation (bench.first_map): " + ", ".join(shown))

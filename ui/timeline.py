@@ -1,10 +1,18 @@
 """The timeline beside the map: cards, a button per event, the highlighted event and
-scrolling it into view (an event clicked on the map, or the one a playback is at)."""
+scrolling it into view (an event clicked on the map, or the one a playback is at).
+
+In a browser the page of cards is one element, the component of
+:mod:`layers.web.timeline_cards` (issue 25: each card as a Markdown element and a button
+was most of what a date change made the browser lay out again); any other client (a test
+of the script, the load test) gets each card as Markdown and a "Show on map" button
+keyed ``event:<id>``, which do the same (:func:`on_event`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -14,13 +22,14 @@ from geo.dates import DaySpan
 from geo.user_layers import UserLayer
 from layers.briefing.view import View
 from layers.web.map import MAP_HEIGHT
+from layers.web.timeline_cards import PICKED, cards_css, cards_data, cards_js
 from layers.web.timeline_panel import (
     TimelineEntry,
     playing_event,
-    scroll_script,
     timeline_page,
 )
 from ui.dates import set_day
+from ui.folding import browser_session
 from ui.map_first import fill_if_waiting
 
 #: Session-state keys: the highlighted event, the last scroll request (id, number) and
@@ -29,6 +38,14 @@ from ui.map_first import fill_if_waiting
 SELECTED_KEY = "selected_event"
 SCROLL_KEY = "timeline_scroll"
 PAGE_KEY = "timeline_page"
+#: Key of the cards' component (its state holds the card last picked).
+CARDS_KEY = "timeline_cards"
+
+#: The cards' component: the page of cards and their buttons drawn in the page itself
+#: (no iframe), styles in the page's tree (the tests and the page find the cards).
+_cards = st.components.v2.component(
+    "briefing.timeline_cards", js=cards_js(), css=cards_css(), isolate_styles=False
+)
 
 
 def select_event(event_id: str, *, scroll: bool = True) -> None:
@@ -48,6 +65,16 @@ def on_event(entry: TimelineEntry, span: DaySpan) -> None:
     set_day(span.clamp(entry.date))
     st.session_state["fly"] = (entry.center, entry.zoom)
     select_event(entry.id, scroll=False)
+
+
+def _picked(entries: Mapping[str, TimelineEntry], span: DaySpan) -> None:
+    """A card's "Show on map" was pressed in the cards' component: :func:`on_event` for
+    that card (one of ``entries``, the page the browser showed)."""
+    value = st.session_state.get(CARDS_KEY)
+    picked = value.get(PICKED) if isinstance(value, Mapping) else None
+    entry = entries.get(picked) if isinstance(picked, str) else None
+    if entry is not None:
+        on_event(entry, span)
 
 
 def page_request(day: dt.date) -> tuple[str | None, int]:
@@ -89,6 +116,15 @@ def timeline_frame() -> None:
         st.caption("Loading the events…")
 
 
+def _plain_cards(entries: Sequence[TimelineEntry], span: DaySpan) -> None:
+    """The cards as Markdown and "Show on map" buttons keyed ``event:<id>``, for a client
+    without a front end (where nothing would run the cards' component)."""
+    for entry in entries:
+        st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
+        st.button("Show on map", key=f"event:{entry.id}", on_click=on_event,
+                  args=(entry, span), type="secondary" if entry.past else "tertiary")  # fmt: skip
+
+
 def timeline(dataset: Dataset, view: View, mine: Sequence[UserLayer] = ()) -> None:
     """The events in date order (with the dated features of the user's layers ``mine``);
     later ones greyed; a button per event sets the date. A long timeline shows a window
@@ -118,14 +154,14 @@ def timeline(dataset: Dataset, view: View, mine: Sequence[UserLayer] = ()) -> No
             st.caption(page.caption())
             st.button(f"Earlier ({page.earlier:,} more)", key="timeline:earlier",
                       on_click=_shift_page, args=(-1,), disabled=not page.earlier)  # fmt: skip
-        for entry in page.entries:
-            st.markdown(entry.html, unsafe_allow_html=True)  # escaped by layers.web.timeline_panel
-            st.button("Show on map", key=f"event:{entry.id}", on_click=on_event,
-                      args=(entry, dataset.span),
-                      type="secondary" if entry.past else "tertiary")  # fmt: skip
+        if browser_session():
+            _cards(
+                key=CARDS_KEY,
+                data=cards_data(page.entries, state.get(SCROLL_KEY)),
+                on_picked_change=partial(_picked, {e.id: e for e in page.entries}, dataset.span),
+            )
+        else:
+            _plain_cards(page.entries, dataset.span)
         if page.earlier or page.later:
             st.button(f"Later ({page.later:,} more)", key="timeline:later",
                       on_click=_shift_page, args=(1,), disabled=not page.later)  # fmt: skip
-        request = state.get(SCROLL_KEY)
-        if request:  # same request, same page: Streamlit does not run it again
-            st.iframe(scroll_script(*request), height=1)

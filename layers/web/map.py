@@ -48,7 +48,7 @@ from layers.web.elements import (
     figure_of,
 )
 from layers.web.geojson import feature_collections, prepare_geometry, zoom_css
-from layers.web.groups import layer_group, situation_group
+from layers.web.groups import date_stamp, layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
 from layers.web.overlay import Overlay
 from layers.web.playback import PLAYER_CSS, DayPlayer
@@ -283,6 +283,38 @@ def marking_html(sheet: PrintOptions | None) -> tuple[str, str]:
     return top, bottom
 
 
+def _view_map(
+    dataset: Dataset,
+    view: View,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    basemap: str,
+    *,
+    annotation_tool: str,
+) -> folium.Map:
+    """:func:`base_map` with ``frames`` (the view's layers on its day) drawn as feature
+    groups, the date stamp and legend of what is drawn, and the view's annotations."""
+    fmap = base_map(dataset, view.bounds, basemap, annotation_tool=annotation_tool)
+    collections = feature_collections(frames)
+    for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):
+        layer_group(layer_id, collections[layer_id]).add_to(fmap)
+    situation_group(collections, view.day).add_to(fmap)
+    annotation_group(view.annotations).add_to(fmap)
+    return fmap
+
+
+def preview_html(dataset: Dataset, view: View) -> str:
+    """The map of ``view`` alone as a page for the app's own server: the map of
+    :func:`standalone_html` (the view's layers on its day, date stamp, legend, scale
+    bar) without its title, sources or banner, Leaflet and the annotation tool loaded
+    from the app's static files (the URLs the app's page preloads). The static first map
+    shown while the app boots (:mod:`layers.web.first_map`)."""
+    frames = view_features(dataset, view)
+    fmap = _view_map(dataset, view, frames, view.basemap, annotation_tool="show")
+    root = figure_of(fmap)
+    root.title = escape_text(date_stamp(view.day))
+    return str(root.render())
+
+
 def standalone_html(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:
     """A complete, self-contained HTML page of the map for ``view``.
 
@@ -298,13 +330,8 @@ def standalone_html(dataset: Dataset, view: View, sheet: PrintOptions | None = N
     tiles = _user_tiles() if view.basemap == USER_BASEMAP else None
     # a file has no server to ask for a local package's tiles: the offline land instead
     basemap = "vector" if tiles is not None and tiles.local else view.basemap
-    fmap = base_map(dataset, view.bounds, basemap, annotation_tool="inline")
+    fmap = _view_map(dataset, view, frames, basemap, annotation_tool="inline")
     _inline_leaflet(fmap)
-    collections = feature_collections(frames)
-    for layer_id in sorted(collections, key=lambda i: layer(i).draw_order):
-        layer_group(layer_id, collections[layer_id]).add_to(fmap)
-    situation_group(collections, view.day).add_to(fmap)
-    annotation_group(view.annotations).add_to(fmap)
     MapControl(_title_html(view), position="topleft", css_class="bm-title").add_to(fmap)
     root = figure_of(fmap)
     root.title = escape_text(view.title)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -294,7 +293,7 @@ def event_html(
     """One timeline card: date, status, title (``event.title`` unless given), quote and
     its source, citations.
 
-    The card carries ``data-event-id`` (found by :func:`scroll_script`) and, when
+    The card carries ``data-event-id`` (the cards' component scrolls to it) and, when
     ``selected``, the class ``bm-event-selected`` and a highlight."""
     status = event.provenance.status
     colour = _STATUS_COLOURS.get(status, "#555555")
@@ -380,34 +379,3 @@ def clicked_event(
         and abs(entry.center[1] - at[1]) <= CLICK_TOLERANCE_DEG
     ]
     return here[-1].id if here else None
-
-
-def scroll_script(event_id: str, nonce: int) -> str:
-    """A page (for ``streamlit.components.v1.html``) whose script scrolls the timeline
-    card of ``event_id`` to the middle of its scrolling container in the parent page.
-
-    Only the nearest scrolling ancestor moves (never the page). ``nonce`` makes each
-    request a different page, so Streamlit remounts it and the script runs again.
-    """
-    target = json.dumps(event_id).replace("<", "\\u003c")
-    return (
-        f"<script>/* {int(nonce)} */\n"
-        "(function () {\n"
-        f"  var id = {target}, tries = 0;\n"
-        "  function scroll() {\n"
-        "    var doc = window.parent.document, card = null;\n"
-        "    doc.querySelectorAll('[data-event-id]').forEach(function (el) {\n"
-        "      if (el.getAttribute('data-event-id') === id) { card = el; } });\n"
-        "    if (!card) { if (tries++ < 40) { setTimeout(scroll, 50); } return; }\n"
-        "    var box = card.parentElement;\n"
-        "    while (box && !(box.scrollHeight > box.clientHeight + 1 &&\n"
-        "        /(auto|scroll)/.test(window.parent.getComputedStyle(box).overflowY))) {\n"
-        "      box = box.parentElement; }\n"
-        "    if (!box) { return; }\n"
-        "    var c = card.getBoundingClientRect(), b = box.getBoundingClientRect();\n"
-        "    box.scrollTop += (c.top - b.top) - (b.height - Math.min(c.height, b.height)) / 2;\n"
-        "  }\n"
-        "  scroll();\n"
-        "})();\n"
-        "</script>"
-    )

@@ -37,3 +37,13 @@ def map_args(at: AppTest) -> dict[str, Any]:
     if args.get("feature_group"):
         args["feature_group"] = expand(args["feature_group"])
     return args
+
+
+def timeline_cards(at: AppTest) -> list[list[Any]]:
+    """The cards a browser's session gave the timeline's component (``[id, html, past]``
+    in order; :mod:`layers.web.timeline_cards`)."""
+    (component,) = [
+        e for e in at.get("bidi_component") if e.proto.component_name == "briefing.timeline_cards"
+    ]
+    cards: list[list[Any]] = json.loads(component.proto.json)["cards"]
+    return cards

@@ -144,7 +144,8 @@ def test_broken_data_shows_every_problem_and_no_traceback(
 
 def test_picking_an_event_sets_its_date_and_flies_there(dataset: Dataset) -> None:
     event = next(e for e in dataset.events if e.id == "monitoring-centre-opened")
-    at = run_app()
+    at = run_app()  # no front end: the cards' buttons (a browser's component clicks the
+    # same callback: tests/e2e/test_timeline_cards.py)
     at.button(key=f"event:{event.id}").click().run()
     assert at.slider(key="day_slider").value == event.date
     args = map_args(at)

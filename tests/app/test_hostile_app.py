@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from layers.briefing.view import View
 from layers.exports import file_name
 from layers.web.html import WORD_JOINER
+from tests.app.helpers import timeline_cards
 from tests.hostile import CLEAN_PAYLOAD
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -104,3 +105,23 @@ def test_exports_prepared_in_the_app_succeed(
     at.run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
+
+
+def test_the_timeline_component_gets_only_inert_cards(
+    hostile_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a browser's session the cards go to the timeline's component (its script
+    inserts each card's html as markup, ids and labels as text): every card inert."""
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(hostile_data_dir))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.context["timezone"] = "Europe/Berlin"  # a browser's front end sends its time zone
+    at.query_params["date"] = "2020-11-10"
+    at.run()
+    at.run()  # the run the map's first report asks for
+    assert not at.exception
+    cards = timeline_cards(at)
+    assert len(cards) >= 20
+    for _, html, _ in cards:
+        assert_html_card_inert(html)
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert any("&#123;&#123;7*7&#125;&#125;" in html for _, html, _ in cards)

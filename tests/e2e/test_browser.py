@@ -151,7 +151,10 @@ def test_previous_key_date_button_moves_the_date(page: Any) -> None:
 
 def test_clicking_an_event_sets_its_date(page: Any, artifacts: Path) -> None:
     mark_iframe(page)
-    page.locator(".st-key-event-aghdam-handed-over-2020 button").click()
+    card = page.locator(".bm-card").filter(
+        has=page.locator("[data-event-id='aghdam-handed-over-2020']")
+    )  # the timeline's component (layers.web.timeline_cards)
+    card.get_by_role("button", name="Show on map").click()
     expect(date_field(page)).to_have_value("2020-11-20", timeout=TIMEOUT_MS)
     assert iframe_kept(page)
     page.wait_for_timeout(1000)

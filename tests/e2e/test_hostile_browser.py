@@ -95,5 +95,11 @@ def test_hostile_data_stays_text_in_the_browser(
         assert where.locator(INJECTED).count() == 0
         assert where.evaluate(LIVE_SCRIPTS) == 0
     assert "{{7*7}}" in page.locator("body").inner_text()  # timeline: literal, not 49
+    # the timeline's component (layers.web.timeline_cards): every card holds the payload
+    # as text, and its buttons' labels are text too
+    cards = page.locator(".bm-timeline .bm-card")
+    assert cards.count() >= 20
+    assert all("<img src=x onerror=alert(1)>" in t for t in cards.all_inner_texts())
+    assert set(page.locator(".bm-timeline button").all_inner_texts()) == {"Show on map"}
     context.close()
     assert problems == []

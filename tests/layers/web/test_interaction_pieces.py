@@ -14,7 +14,7 @@ from layers.briefing.view import DEFAULT_BOUNDS
 from layers.web.elements import TILE_ERRORS_NOTICE
 from layers.web.groups import measure_group, measure_label, pin_group
 from layers.web.map import base_map
-from layers.web.timeline_panel import clicked_event, current_event, scroll_script, timeline_entries
+from layers.web.timeline_panel import clicked_event, current_event, timeline_entries
 
 DAY = dt.date(2021, 2, 23)
 
@@ -64,12 +64,6 @@ def test_current_event_is_the_latest_reached(dataset: Dataset) -> None:
     assert current_event(entries, dt.date(1990, 1, 1)) is None
     day = entries[3].date
     assert current_event(entries, day) == [e.id for e in entries if e.date <= day][-1]
-
-
-def test_the_scroll_script_quotes_the_id_and_changes_with_each_request() -> None:
-    page = scroll_script("x'</script><b>", 1)
-    assert "</script><b>" not in page.removesuffix("</script>")
-    assert page != scroll_script("x'</script><b>", 2)
 
 
 def test_the_distance_is_a_permanent_label_on_the_line() -> None:

@@ -32,27 +32,29 @@ def _cpu() -> float:
 
 def wall_and_cpu(run: Callable[[], object], repeat: int) -> dict[str, float]:
     """Median and worst wall seconds, and median CPU seconds, of ``repeat`` runs after
-    one unmeasured run."""
-    run()
+    one unmeasured run; ``kib``: the size of what the unmeasured run made, if bytes."""
+    made = run()
     walls, cpus = [], []
     for _ in range(repeat):
         wall, cpu = time.perf_counter(), _cpu()
         run()
         walls.append(time.perf_counter() - wall)
         cpus.append(_cpu() - cpu)
+    sizes = {"kib": len(made) / 1024} if isinstance(made, bytes) else {}
     return {
         "wall_s": statistics.median(walls),
         "wall_max_s": max(walls),
         "cpu_s": statistics.median(cpus),
-    }
+    } | sizes
 
 
 def atlas_figures(repeat: int) -> dict[str, float]:
     """The atlas of the default view (its key dates up to 23 February 2021, identical maps
     merged: 32 map pages and the cover) as PDF, and the default view's map PDF, briefing
     PDF and map PNG: ``<name>_wall_s`` (median), ``<name>_wall_max_s``, ``<name>_cpu_s``
-    (median), and ``atlas_pages``; ``atlas_cold_text_*``: the atlas with the PDF text
-    cache emptied first; ``load_before`` / ``load_after``: the 1-minute load average."""
+    (median), ``<name>_kib`` (the file's size), and ``atlas_pages``;
+    ``atlas_cold_text_*``: the atlas with the PDF text cache emptied first;
+    ``load_before`` / ``load_after``: the 1-minute load average."""
     dataset = load_dataset()
     view = View()
     runs = paper_atlas.atlas_runs(dataset, view, atlas_days(dataset, view.day))

@@ -23,8 +23,8 @@ from matplotlib.text import Annotation as TextArtist
 
 from layers.briefing.annotations import Annotation
 from layers.briefing.arrows import PAPER_SIZES, arrow_outline
+from layers.paper.halo import draw_halo
 from layers.paper.page import INK
-from layers.paper.placement import HALO
 
 #: Stacking: above the layers, the measured line and the data's labels.
 ZORDER = 11.0
@@ -153,7 +153,7 @@ def _text(
         "annotation_clip": True, "multialignment": "center" if ha == "center" else "left",
     }  # fmt: skip
     label = wrapped(annotation.label)
-    ax.annotate(label, **common, zorder=z, path_effects=[HALO])  # type: ignore[arg-type]
+    draw_halo(ax, label, **common, zorder=z)
     text: TextArtist = ax.annotate(label, **common, zorder=z + 0.005)  # type: ignore[arg-type]
     return [text]
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
@@ -26,8 +28,8 @@ from shapely.ops import polylabel
 from geo.naming import upper
 from layers import catalog, styles
 from layers.briefing.view import Bounds
-from layers.features import frame_rows, place_feature_id
-from layers.paper.map_content import MapContent
+from layers.features import frame_rows
+from layers.paper.map_content import MapContent, _once
 from layers.paper.markers import marker_requests
 from layers.paper.placement import LabelRequest, Placer
 from layers.paper.symbols import Symbol, half_pt
@@ -47,8 +49,7 @@ def label_requests(
     point label keeps clear of the largest of the ``symbols`` drawn at its point. A
     must-show site's sourced strength is a second line under its name.
     """
-    inner = box(*content.extent)
-    areas = _labelled_areas(content, inner)
+    areas = _labelled_areas(content)
     story = content.story
     at_point = _SymbolHalves(symbols)
     requests: list[LabelRequest] = []
@@ -60,8 +61,7 @@ def label_requests(
         if frame is None or frame.empty or label is None:
             continue
         look = styles.LABEL_STYLES[label.look]
-        for row in frame_rows(frame):
-            geometry = row.geometry.intersection(inner)
+        for row, geometry in rows_inside(frame, content.extent):
             if geometry.is_empty or not row.label:
                 continue
             palette = styles.STYLES[str(row.style_key)]
@@ -159,18 +159,31 @@ class _SymbolHalves:
         return [self.half[i] for i in np.flatnonzero(near)]
 
 
-def _labelled_areas(content: MapContent, inner: BaseGeometry) -> list[tuple[str, BaseGeometry]]:
-    """``(layer id, area)`` of every feature labelled in its centre, inside ``inner``."""
+def _labelled_areas(content: MapContent) -> list[tuple[str, BaseGeometry]]:
+    """``(layer id, area)`` of every feature labelled in its centre, inside the extent."""
     areas: list[tuple[str, BaseGeometry]] = []
     for layer_id in catalog.LABEL_ORDER:
         frame = content.frames.get(layer_id)
         label = catalog.layer(layer_id).label
         if frame is None or label is None or styles.LABEL_STYLES[label.look].placement != "centre":
             continue
-        for row in frame_rows(frame):
+        for row, part in rows_inside(frame, content.extent):
             if row.label:
-                areas.append((layer_id, row.geometry.intersection(inner)))
+                areas.append((layer_id, part))
     return areas
+
+
+def rows_inside(frame: gpd.GeoDataFrame, extent: Bounds) -> list[tuple[Any, BaseGeometry]]:
+    """The rows of ``frame`` (:func:`layers.features.frame_rows`) with the part of their
+    geometry inside ``extent`` (EPSG:4326); made once per frame object and extent
+    (:func:`layers.paper.map_content._once`: the same clipped frames on every atlas page
+    of an extent). Shared: never changed."""
+
+    def make() -> list[tuple[Any, BaseGeometry]]:
+        inner = box(*extent)
+        return [(row, row.geometry.intersection(inner)) for row in frame_rows(frame)]
+
+    return _once(frame, ("rows inside", extent), make)
 
 
 def _own_part(
@@ -256,14 +269,7 @@ def protected(ax: Axes, content: MapContent) -> list[Bbox]:
 
 def changed_points(content: MapContent) -> list[tuple[float, float]]:
     """Points (EPSG:4326) of the places on the map whose holder changed in the window."""
-    wanted = {place_feature_id(p) for p in content.story.changed_places}
-    points = []
-    for frame in content.frames.values():
-        if frame.empty:
-            continue
-        rows = frame[frame["id"].isin(wanted) & (frame.geom_type == "Point")]
-        points += [(g.x, g.y) for g in rows.geometry]
-    return points
+    return list(content.changed_points)
 
 
 def boundary_lines(content: MapContent) -> list[BaseGeometry]:

@@ -6,6 +6,7 @@ clipped to it and simplified (:func:`prepare`). EPSG:4326 throughout; the drawin
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from geo.errors import TileError
 from geo.tiles import TileSource
 from layers import catalog
 from layers.briefing.view import Bounds, View
+from layers.features import place_feature_id
 from layers.story import NOTHING, MustShow, event_numbers, must_show
 from layers.user_basemap import USER_BASEMAP, current
 
@@ -53,6 +55,25 @@ class MapContent:
     #: The user's basemap drawn instead of the vector land (issue 21), when the view
     #: shows it and one is in force (:func:`paper_basemap`).
     tiles: TileSource | None = None
+
+    @functools.cached_property
+    def changed_points(self) -> tuple[tuple[float, float], ...]:
+        """The points (EPSG:4326) of the places on the map whose holder changed in the
+        story's window (``story.changed_places``), frame by frame in row order; found
+        once per content (symbols and labels both keep clear of them)."""
+        wanted = {place_feature_id(p) for p in self.story.changed_places}
+        points: list[tuple[float, float]] = []
+        if not wanted:
+            return ()
+        for frame in self.frames.values():
+            if frame.empty:
+                continue
+            ids = frame["id"].isin(wanted)
+            if not ids.any():
+                continue
+            rows = frame[ids]
+            points += [(g.x, g.y) for g in rows.geometry[rows.geom_type == "Point"]]
+        return tuple(points)
 
 
 # --- Preparation ---------------------------------------------------------------------

@@ -37,7 +37,7 @@ from layers import styles
 from layers.briefing.print_options import PAPER_SIZES, PrintOptions, banner_colours
 from layers.briefing.view import Bounds, View
 from layers.legend_entries import drawn_legend_entries
-from layers.paper import font_subsets, text_cache
+from layers.paper import font_subsets, halo, text_cache
 from layers.paper.map_content import paper_basemap
 from layers.paper.text_metrics import text_width_in
 from layers.user_basemap import USER_BASEMAP, credit
@@ -464,7 +464,8 @@ def print_rc() -> Iterator[None]:
     no rcParam and run in parallel. PDF text repeated from page to page or save to save
     is laid out once (:func:`layers.paper.text_cache.cached_pdf_text`; same bytes), and
     each embedded font subset made once per font and glyph set, without the layout tables
-    no PDF viewer reads (:func:`layers.paper.font_subsets.cached_pdf_subsets`).
+    no PDF viewer reads (:func:`layers.paper.font_subsets.cached_pdf_subsets`), and label
+    halos are stroked text rather than outlines (:func:`layers.paper.halo.pdf_halos_as_text`).
     """
     fonts_as_text = mpl.rc_context(
         {
@@ -475,7 +476,8 @@ def print_rc() -> Iterator[None]:
         }
     )
     subsets = font_subsets.cached_pdf_subsets()
-    with _SAVE_LOCK, fonts_as_text, text_cache.cached_pdf_text(), subsets:
+    halos = halo.pdf_halos_as_text()
+    with _SAVE_LOCK, fonts_as_text, text_cache.cached_pdf_text(), halos, subsets:
         yield
 
 

@@ -21,10 +21,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patheffects import Normal, Stroke
 from matplotlib.transforms import Bbox
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from layers import styles
+from layers.paper.halo import draw_halo
 from layers.paper.text_metrics import Box, text_box
 
 
@@ -172,6 +173,10 @@ def expanded(box: Box, sw: float, sh: float) -> Box:
     return (box[0] - dw, box[1] - dh, box[2] + dw, box[3] + dh)
 
 
+#: Segments in each piece of a boundary line tested against label boxes.
+LINE_PIECE = 8
+
+
 @dataclass
 class Placer:
     """Places requests one after the other on ``ax`` (see the module docstring).
@@ -203,11 +208,18 @@ class Placer:
         self.dots = self.to_display.transform(xy) if len(xy) else xy
 
     def _display_lines(self) -> Iterator[LineString]:
+        """The boundary lines in display pixels, in pieces of at most
+        :data:`LINE_PIECE` segments (the same points: a box crosses the line where it
+        crosses a piece), so that the tree's boxes are tight and a box is tested
+        exactly against a few segments rather than a whole border."""
         for line in self.lines:
             for part in getattr(line, "geoms", [line]):
                 coords = np.asarray(part.coords)
-                if len(coords) >= 2:
-                    yield LineString(self.to_display.transform(coords))
+                if len(coords) < 2:
+                    continue
+                shown = self.to_display.transform(coords)
+                for start in range(0, len(shown) - 1, LINE_PIECE):
+                    yield LineString(shown[start : start + LINE_PIECE + 1])
 
     def display(self, anchor: tuple[float, float]) -> np.ndarray:
         """``anchor`` (EPSG:4326) in display pixels, transformed once per anchor (the
@@ -237,7 +249,7 @@ class Placer:
 
     def crossed(self, extent: Box) -> bool:
         """Whether the box ``extent`` crosses a boundary line."""
-        return bool(len(self.tree.query(box(*extent), predicate="intersects")))
+        return bool(len(self.tree.query(shapely.box(*extent), predicate="intersects")))
 
     def measure(self, request: LabelRequest, placement: Placement) -> Box:
         """The display box of ``request`` at ``placement`` (its text's box, measured once,
@@ -307,12 +319,6 @@ def _shift(low: float, high: float, align: str, pad: float) -> tuple[float, floa
     return low, high
 
 
-#: The white halo behind every label: a stroked outline drawn as its own artist under
-#: the text, so that the text itself stays text in PDF and SVG (a path effect on the text
-#: would turn it into outlines).
-HALO = Stroke(linewidth=2.2, foreground="white")
-
-
 def draw_label(ax: Axes, request: LabelRequest, placement: Placement) -> None:
     """The haloed label (data text: never read as maths), with its leader line; a marker
     in its box."""
@@ -334,7 +340,7 @@ def draw_label(ax: Axes, request: LabelRequest, placement: Placement) -> None:
         return
     if placement.leader:
         _leader(ax, placement, font["color"], zorder - 0.02, LEADER_SHRINK_PT)
-    ax.annotate(request.text, **common, zorder=zorder - 0.01, path_effects=[HALO], **font)
+    draw_halo(ax, request.text, **common, zorder=zorder - 0.01, **font)
     ax.annotate(request.text, **common, zorder=zorder, **font)
 
 

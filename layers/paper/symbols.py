@@ -31,9 +31,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.metric import line_parts
 from layers import catalog, styles
 from layers.community_features import LINE_STYLE
-from layers.features import frame_rows, place_feature_id
+from layers.features import frame_rows
 from layers.paper.basemap_tiles import draw_basemap_tiles
-from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent
+from layers.paper.map_content import LAND_COLOUR, SEA_COLOUR, MapContent, _once
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,7 @@ def draw_layers(ax: Axes, content: MapContent) -> list[Symbol]:
     symbols: list[Symbol] = []
     for layer_id, frame in content.frames.items():
         draw_order = orders[layer_id]
-        if marked(layer_id):
-            frame = frame[~frame.geom_type.isin(("Point", "MultiPoint"))]
-        columns = (frame["style_key"], frame["status"], frame.geom_type)
-        for (key, status, geom_type), group in style_groups(frame, columns):
+        for (key, status, geom_type), group in _drawn_groups(frame, marked(layer_id)):
             look = styles.style(str(key), str(status))
             zorder = _zorder(look, str(geom_type), draw_order)
             if str(geom_type).endswith("Point"):
@@ -242,6 +239,21 @@ def draw_orders(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, float]:
     return orders
 
 
+def _drawn_groups(
+    frame: gpd.GeoDataFrame, markers: bool
+) -> list[tuple[tuple[Any, ...], list[BaseGeometry]]]:
+    """:func:`style_groups` of ``frame`` by style, status and geometry type, its points
+    left out where they are drawn as event ``markers``; made once per frame object
+    (:func:`layers.paper.map_content._once`: the layers that do not change with the day
+    are the same clipped frames on every atlas page of an extent). Shared: never changed."""
+
+    def make() -> list[tuple[tuple[Any, ...], list[BaseGeometry]]]:
+        drawn = frame[~frame.geom_type.isin(("Point", "MultiPoint"))] if markers else frame
+        return style_groups(drawn, (drawn["style_key"], drawn["status"], drawn.geom_type))
+
+    return _once(frame, ("drawn groups", markers), make)
+
+
 def _point_groups(
     content: MapContent, orders: Mapping[str, float]
 ) -> list[tuple[float, float, np.ndarray]]:
@@ -250,12 +262,25 @@ def _point_groups(
     for layer_id, frame in content.frames.items():
         if marked(layer_id):
             continue
-        points = frame[frame.geom_type.isin(("Point", "MultiPoint"))]
-        for (key,), group in style_groups(points, (points["style_key"],)):
-            coords = shapely.get_coordinates(np.asarray(group, dtype=object))
-            half = half_pt(styles.STYLES[str(key)])
-            groups.append((orders[layer_id], half, coords))
+        groups += [(orders[layer_id], half, coords) for half, coords in _frame_points(frame)]
     return groups
+
+
+def _frame_points(frame: gpd.GeoDataFrame) -> list[tuple[float, np.ndarray]]:
+    """``(half size in points, coordinates)`` of each point style of ``frame``, in style
+    order; made once per frame object (as :func:`_drawn_groups`). Shared: never changed."""
+
+    def make() -> list[tuple[float, np.ndarray]]:
+        points = frame[frame.geom_type.isin(("Point", "MultiPoint"))]
+        return [
+            (
+                half_pt(styles.STYLES[str(key)]),
+                shapely.get_coordinates(np.asarray(group, dtype=object)),
+            )
+            for (key,), group in style_groups(points, (points["style_key"],))
+        ]
+
+    return _once(frame, ("point groups",), make)
 
 
 def give_way(
@@ -318,16 +343,7 @@ FACT_CLEARANCE_PT = 3.0
 def fact_points(content: MapContent) -> list[tuple[float, float]]:
     """The points (EPSG:4326) no symbol may cover: the places on the map whose holder
     changed in the story's window (``content.story``)."""
-    wanted = {place_feature_id(p) for p in content.story.changed_places}
-    if not wanted:
-        return []
-    points = []
-    for frame in content.frames.values():
-        if frame.empty:
-            continue
-        rows = frame[frame["id"].isin(wanted) & (frame.geom_type == "Point")]
-        points += [(g.x, g.y) for g in rows.geometry]
-    return points
+    return list(content.changed_points)
 
 
 def clear_of(

@@ -36,6 +36,8 @@ from matplotlib.backends import backend_pdf
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
+from layers.paper.halo import StrokedTextPdf
+
 #: The matplotlib release whose internals this module replaces (major.minor).
 MATPLOTLIB_VERSION = "3.11"
 #: Most entries each cache keeps. The atlas of the committed data lays out about 750
@@ -100,6 +102,7 @@ class _Item:
 _LAYOUTS: _Lru[Hashable, tuple[_Item, ...]] = _Lru(MAX_LAYOUTS)
 _SIZES: _Lru[Hashable, tuple[float, float, float]] = _Lru(MAX_SIZES)
 _PATHS: _Lru[Hashable, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = _Lru(MAX_PATHS)
+_HEIGHTS: _Lru[Hashable, tuple[Any, Any, Any]] = _Lru(MAX_SIZES)
 _FACES: dict[tuple[str, int], _Face] = {}
 #: The font last handed out by a caching renderer in this thread, with its key.
 _LAST_FONT = threading.local()
@@ -107,13 +110,16 @@ _LAST_FONT = threading.local()
 
 def clear() -> None:
     """Empty every cache (tests)."""
-    for cache in (_LAYOUTS, _SIZES, _PATHS):
+    for cache in (_LAYOUTS, _SIZES, _PATHS, _HEIGHTS):
         cache.clear()
 
 
 def cache_sizes() -> dict[str, int]:
     """How many entries each cache holds."""
-    return {"layouts": len(_LAYOUTS), "sizes": len(_SIZES), "paths": len(_PATHS)}
+    return {
+        "layouts": len(_LAYOUTS), "sizes": len(_SIZES), "paths": len(_PATHS),
+        "heights": len(_HEIGHTS),
+    }  # fmt: skip
 
 
 def _font_key(prop: FontProperties) -> tuple[Hashable, ...]:
@@ -190,7 +196,7 @@ class _CachingTextToPath(TextToPath):
         return verts.copy(), codes.copy()
 
 
-class _CachingRendererPdf(backend_pdf.RendererPdf):
+class _CachingRendererPdf(StrokedTextPdf):
     """``RendererPdf`` measuring and laying out each string once per font and size."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -219,6 +225,37 @@ class _CachingRendererPdf(backend_pdf.RendererPdf):
             return width, height, descent
 
         return _SIZES.get(key, make)
+
+    def _get_font_height_metrics(self, prop: FontProperties) -> tuple[Any, Any, Any]:
+        """The ascent, descent and line gap of the font of ``prop`` (``Text._get_layout``
+        asks for them for every text drawn), read from its tables once per font and size
+        exactly as ``Text._get_layout`` reads them at the PDF's 72 dpi."""
+        if mpl.rcParams["pdf.use14corefonts"]:
+            return super()._get_font_height_metrics(prop)  # type: ignore[no-untyped-call,no-any-return]
+        key = (_font_key(prop), prop.get_size_in_points())
+        return _HEIGHTS.get(key, lambda: _height_metrics(prop))
+
+
+def _height_metrics(prop: FontProperties) -> tuple[Any, Any, Any]:
+    """``Text._get_layout``'s font metrics (matplotlib 3.11) at the PDF's 72 dpi."""
+    font: Any = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+    dpi = 72  # FigureCanvasPdf.print_pdf: "self.figure.dpi = 72"
+    possible = [
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ]
+    for table_name, linegap_key, ascent_key, descent_key in possible:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * dpi / 72
+        line_gap = table[linegap_key] * scale
+        min_ascent = table[ascent_key] * scale
+        min_descent = -table[descent_key] * scale
+        return min_ascent, min_descent, line_gap
+    return None, None, None
 
 
 _PATCH_LOCK = threading.RLock()

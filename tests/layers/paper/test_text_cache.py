@@ -14,6 +14,8 @@ from matplotlib import _text_helpers, patheffects
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends import backend_pdf
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.text import Text
 
 from geo.dataset import Dataset
 from layers.briefing.view import View
@@ -120,3 +122,30 @@ def test_caches_are_bounded_and_forget_the_oldest() -> None:
     assert [get("a"), get("b"), get("a"), get("c"), get("a"), get("b")] == list("ABACAB")
     assert made == ["a", "b", "c", "b"]  # "b" was the oldest when "c" came
     assert len(lru) == 2
+
+
+def test_font_height_metrics_are_read_once_per_font_and_size() -> None:
+    """``Text._get_layout`` reads a font's ascent, descent and line gap for every text;
+    our PDF renderer gives them from a cache, computed as matplotlib computes them at
+    the PDF's 72 dpi (the byte-identity tests above compare whole pages)."""
+    layout = inspect.getsource(Text._get_layout)  # type: ignore[attr-defined]
+    assert "scale = 1 / units_per_em * fontsize * dpi / 72" in layout
+    assert "renderer._get_font_height_metrics(" in layout
+    assert "self.figure.dpi = 72" in inspect.getsource(backend_pdf.FigureCanvasPdf.print_pdf)
+
+    def saved(size: float) -> bytes:
+        figure = Figure(figsize=(2, 1))
+        figure.text(0.1, 0.5, "Lachin\ncorridor", fontsize=size)
+        return page.figure_bytes(figure, "pdf")
+
+    text_cache.clear()
+    first = saved(7.5)
+    made = text_cache.cache_sizes()["heights"]
+    assert made >= 1
+    assert saved(7.5) == first and text_cache.cache_sizes()["heights"] == made  # reused
+    saved(11.0)
+    assert text_cache.cache_sizes()["heights"] > made  # another size: read again
+    ours = text_cache._height_metrics(FontProperties(size=11.0))
+    font = get_font(fontManager._find_fonts_by_props(FontProperties(size=11.0)))
+    typo = font.get_sfnt_table("OS/2")
+    assert typo is not None and ours[0] == typo["sTypoAscender"] / font.units_per_EM * 11.0

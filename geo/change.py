@@ -30,7 +30,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import shapely
 from pyproj import CRS
@@ -42,7 +42,7 @@ from geo.dataset import Dataset
 from geo.locate import polygon_country
 from geo.metric import project
 from geo.model import ControlPeriod, Place, Site
-from geo.situation import check_day_pair, in_force, state_at
+from geo.situation import check_day_pair, in_force, same_records, state_at
 
 _LON_0 = (settings.REGION_BBOX[0] + settings.REGION_BBOX[2]) / 2
 _LAT_0 = (settings.REGION_BBOX[1] + settings.REGION_BBOX[3]) / 2
@@ -212,23 +212,42 @@ class _Held:
     equal_area: BaseGeometry  # EQUAL_AREA_CRS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Control:
     """The control of one situation: its records and the union of their equal-area shapes
-    (geometries prepared for fast predicates)."""
+    (geometries prepared for fast predicates). Compared and hashed by identity: one
+    object per set of records in force while cached (:func:`_control`)."""
 
     held: tuple[_Held, ...]
     union: BaseGeometry
 
 
-_CACHE: OrderedDict[tuple[ControlPeriod, ...], _Control] = OrderedDict()
+#: What changed between two situations: the areas, and each holder's area on both days.
+_PairChange: TypeAlias = tuple[tuple[AreaChange, ...], dict[str, HolderArea]]
+
+#: The places that changed hands, with the places and countries they were found in.
+_PlacesFound: TypeAlias = tuple[object, object, tuple[PlaceChange, ...]]
+
+_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[ControlPeriod, ...], _Control]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+
+#: The areas that changed hands between two situations and the area each holder held,
+#: kept per pair of situations (:class:`_Control` objects, by identity): two days with
+#: the same records in force as two others (most days of a comparison after the war)
+#: need no overlay again. As many pairs as situations are kept.
+_PAIRS: OrderedDict[tuple[_Control, _Control], _PairChange] = OrderedDict()
+#: The places that changed hands between two situations, with the places and countries
+#: they were found in (the dataset's, by identity).
+_PLACES: OrderedDict[tuple[_Control, _Control], _PlacesFound] = OrderedDict()
 
 
 def clear_cache() -> None:
-    """Forget the cached situations (for benchmarks; results never depend on the cache)."""
+    """Forget the cached situations and pairs (for benchmarks; results never depend on
+    the cache)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        _PAIRS.clear()
+        _PLACES.clear()
 
 
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
@@ -241,18 +260,17 @@ def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
     """
     check_day_pair(before, after, dataset.span)
     old, new = _control(dataset, before), _control(dataset, after)
-    held_before, held_after = old.held, new.held
-    areas = sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2))
+    areas, by_holder = _pair(old, new)
     by_direction: dict[str, float] = {}
     for area in areas:
         by_direction[area.direction] = by_direction.get(area.direction, 0.0) + area.km2
     return Change(
         before=before,
         after=after,
-        areas=tuple(areas),
+        areas=areas,
         km2_by_direction=by_direction,
-        km2_by_holder=_holder_totals(held_before, held_after),
-        places=tuple(_place_changes(dataset, held_before, held_after)),
+        km2_by_holder=dict(by_holder),
+        places=_kept_place_changes(dataset, old, new),
         sites=tuple(_site_changes(dataset.sites, before, after)),
     )
 
@@ -261,24 +279,61 @@ def _control(dataset: Dataset, day: dt.date) -> _Control:
     """The control records in force on ``day``, as the map draws them (cached).
 
     The situation's control depends only on which records are in force (the rule of
-    :func:`geo.situation.state_at`), so the result is cached under those records: equal
-    records (same id, geometry, period, ...) share an entry, edited ones do not.
+    :func:`geo.situation.state_at`), so the result is cached under those records (by
+    identity: the same record objects share an entry, edited ones do not).
     """
-    key = tuple(c for c in dataset.control if in_force(c, day))
+    records = tuple(c for c in dataset.control if in_force(c, day))
+    key = tuple(map(id, records))  # each entry holds its records (see geo.situation)
     with _CACHE_LOCK:
-        control = _CACHE.get(key)
-        if control is not None:
+        found = _CACHE.get(key)
+        if found is not None and same_records(found[0], records):
             _CACHE.move_to_end(key)
-            return control
+            return found[1]
     held = _project(state_at(dataset, day).control)
     union = shapely.union_all([h.equal_area for h in held])
     shapely.prepare([union, *(h.equal_area for h in held)])
     control = _Control(held=held, union=union)
     with _CACHE_LOCK:
-        _CACHE[key] = control
+        _CACHE[key] = (records, control)
         while len(_CACHE) > CACHE_SITUATIONS:
             _CACHE.popitem(last=False)
     return control
+
+
+def _pair(old: _Control, new: _Control) -> _PairChange:
+    """The areas that changed hands from ``old`` to ``new`` (by direction, then largest
+    first) and each holder's area on both sides, made once per pair of situations."""
+    with _CACHE_LOCK:
+        found = _PAIRS.get((old, new))
+        if found is not None:
+            _PAIRS.move_to_end((old, new))
+            return found
+    areas = tuple(sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2)))
+    found = (areas, _holder_totals(old.held, new.held))
+    with _CACHE_LOCK:
+        _PAIRS[(old, new)] = found
+        while len(_PAIRS) > CACHE_SITUATIONS:
+            _PAIRS.popitem(last=False)
+    return found
+
+
+def _kept_place_changes(
+    dataset: Dataset, old: _Control, new: _Control
+) -> tuple[PlaceChange, ...]:
+    """:func:`_place_changes` from ``old`` to ``new``, made once per pair of situations
+    and the dataset's places and countries (held by the entry, compared by identity)."""
+    places, countries = dataset.places, dataset.boundaries["countries"]
+    with _CACHE_LOCK:
+        found = _PLACES.get((old, new))
+        if found is not None and found[0] is places and found[1] is countries:
+            _PLACES.move_to_end((old, new))
+            return found[2]
+    changes = tuple(_place_changes(dataset, old.held, new.held))
+    with _CACHE_LOCK:
+        _PLACES[(old, new)] = (places, countries, changes)
+        while len(_PLACES) > CACHE_SITUATIONS:
+            _PLACES.popitem(last=False)
+    return changes
 
 
 def _project(control: Sequence[ControlPeriod]) -> tuple[_Held, ...]:

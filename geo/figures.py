@@ -9,6 +9,8 @@ draws that day (:func:`geo.situation.state_at`). Pure: no disk access.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import shapely
@@ -33,16 +35,42 @@ class FigureCheck:
         return "km²" if self.figure.unit == "km2" else "%"
 
 
+#: How many (situation, holder, scope) areas :func:`held_km2` keeps; shared by all
+#: sessions (derived from data only).
+HELD_AREAS = 256
+
+#: Kept areas by the identities of what they were measured from: the situation's
+#: resolved control (:func:`geo.situation.resolved_control` gives one tuple per set of
+#: records in force) and, inside the oblast, the oblast's frame. Each entry holds those
+#: objects, so an identity is never taken for another object's.
+_HELD: OrderedDict[tuple[int, str, str, int], tuple[object, object, float]] = OrderedDict()
+_HELD_LOCK = threading.Lock()
+
+
 def held_km2(dataset: Dataset, holder: str, day: dt.date, scope: str) -> float:
     """The km2 ``holder`` held on ``day``: in every control area (``whole``) or inside the
-    former oblast (``oblast``)."""
-    shapes = [c.geometry for c in state_at(dataset, day).control if c.holder == holder]
-    if not shapes:
-        return 0.0
-    held = shapely.union_all(shapes)
-    if scope == "oblast":
-        held = held.intersection(_oblast(dataset))
-    return geodesic_area_km2(held)
+    former oblast (``oblast``). Measured once per set of control records in force (every
+    day of a situation has the same value; a comparison asks again on every run)."""
+    control = state_at(dataset, day).control
+    oblast = dataset.boundaries["nkao"] if scope == "oblast" else None
+    key = (id(control), holder, scope, id(oblast))
+    with _HELD_LOCK:
+        found = _HELD.get(key)
+        if found is not None and found[0] is control and found[1] is oblast:
+            _HELD.move_to_end(key)
+            return found[2]
+    shapes = [c.geometry for c in control if c.holder == holder]
+    km2 = 0.0
+    if shapes:
+        held = shapely.union_all(shapes)
+        if scope == "oblast":
+            held = held.intersection(_oblast(dataset))
+        km2 = geodesic_area_km2(held)
+    with _HELD_LOCK:
+        _HELD[key] = (control, oblast, km2)
+        while len(_HELD) > HELD_AREAS:
+            _HELD.popitem(last=False)
+    return km2
 
 
 def _oblast(dataset: Dataset) -> shapely.Geometry:

@@ -46,10 +46,36 @@ def _geod() -> pyproj.Geod:
 
 
 def project(geometries: Iterable[BaseGeometry], *, source: CRSLike, target: CRSLike) -> list[Any]:
-    """The geometries, given in ``source``, reprojected to ``target``."""
-    import geopandas as gpd
+    """The geometries, given in ``source``, reprojected to ``target``.
 
-    return list(gpd.GeoSeries(list(geometries), crs=source).to_crs(target))
+    The same coordinates as geopandas' ``GeoSeries.to_crs`` (the same PROJ operation
+    applied to the same points, 2-D and 3-D geometries apart, as geopandas does), but with
+    the transformer made once per pair of CRSs (:func:`_transformer`): ``to_crs`` makes
+    one on every call, 6 ms for the comparison's equal-area CRS (issue 25).
+    """
+    items = list(geometries)
+    data = np.empty(len(items), dtype=object)
+    data[:] = items
+    if _same_crs(source, target):
+        return list(data)
+    transform = _transformer(source, target).transform
+    result = np.empty_like(data)
+    has_z = shapely.has_z(data)
+    for mask, with_z in ((~has_z, False), (has_z, True)):
+        if not mask.any():
+            continue
+        coords = shapely.get_coordinates(data[mask], include_z=with_z)
+        moved = transform(*(coords[:, axis] for axis in range(coords.shape[1])))
+        result[mask] = shapely.set_coordinates(data[mask].copy(), np.array(moved).T)
+    return list(result)
+
+
+@functools.cache
+def _same_crs(source: CRSLike, target: CRSLike) -> bool:
+    """Whether the two CRSs are exactly the same (geopandas then leaves the geometries)."""
+    from pyproj import CRS
+
+    return bool(CRS.from_user_input(source).is_exact_same(CRS.from_user_input(target)))
 
 
 def to_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS) -> list[Any]:
@@ -64,10 +90,35 @@ def from_metric(geometries: Iterable[BaseGeometry], crs: CRSLike = settings.CRS)
 
 @functools.cache
 def _transformer(source: CRSLike, target: CRSLike) -> pyproj.Transformer:
-    """The transformer geopandas' ``to_crs`` would build (x, y order), made once."""
+    """The transformer geopandas' ``to_crs`` would build (x, y order), made once.
+
+    A pyproj transformer makes its PROJ object again in each thread that uses it, and
+    Streamlit runs each script run in a new thread: made from the CRSs, that is the
+    whole search for the operation again (6 ms for the comparison's equal-area CRS).
+    The operation found is kept as its PROJ pipeline, which a thread makes in 0.1 ms;
+    where the pipeline would not give the same coordinates at the region's corners and
+    centre (an operation PROJ chooses point by point), the transformer made from the
+    CRSs is kept instead.
+    """
     import pyproj
 
-    return pyproj.Transformer.from_crs(source, target, always_xy=True)
+    found = pyproj.Transformer.from_crs(source, target, always_xy=True)
+    try:
+        pipeline = pyproj.Transformer.from_pipeline(found.definition)
+    except pyproj.exceptions.ProjError:
+        return found
+    west, south, east, north = settings.REGION_BBOX
+    xs = np.array([west, east, west, east, (west + east) / 2])
+    ys = np.array([south, south, north, north, (south + north) / 2])
+    if _same_crs(source, settings.CRS):
+        probe = (xs, ys)
+    else:  # the probe's points in ``source``
+        probe = pyproj.Transformer.from_crs(settings.CRS, source, always_xy=True).transform(xs, ys)
+    same = all(
+        np.array_equal(a, b)
+        for a, b in zip(found.transform(*probe), pipeline.transform(*probe), strict=True)
+    )
+    return pipeline if same else found
 
 
 def _reproject(geometry: BaseGeometry, source: CRSLike, target: CRSLike) -> BaseGeometry:

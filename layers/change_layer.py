@@ -11,6 +11,8 @@ worded by the zone or corridor that covers it, :func:`area_direction_label`). Te
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 
 import geopandas as gpd
 from shapely.geometry import Point
@@ -93,14 +95,38 @@ def covering_site(dataset: Dataset, geometry: BaseGeometry, day: dt.date) -> Sit
             continue
         if site.geometry.geom_type not in ("Polygon", "MultiPolygon"):
             continue
-        if geometry.geom_type in ("Point", "MultiPoint"):
-            covered = site.geometry.covers(geometry)
-        else:
-            share = site.geometry.intersection(geometry).area
-            covered = geometry.area > 0 and share >= COVER_SHARE * geometry.area
-        if covered:
+        if _covers(site.geometry, geometry):
             return site
     return None
+
+
+#: Whether a site's shape covers a changed area, by the two shapes' identities (each
+#: entry holds both, so an identity is never taken for another shape's): the areas of a
+#: pair of situations are the same objects on every run (:func:`geo.change.compare`), and
+#: the comparison's table words them on every run. At most :data:`COVERS_KEPT` kept.
+_COVERS: OrderedDict[tuple[int, int], tuple[BaseGeometry, BaseGeometry, bool]] = OrderedDict()
+_COVERS_LOCK = threading.Lock()
+COVERS_KEPT = 1024
+
+
+def _covers(site: BaseGeometry, geometry: BaseGeometry) -> bool:
+    """``site`` (a polygon) covers ``geometry``: a point inside it, or at least
+    :data:`COVER_SHARE` of an area."""
+    if geometry.geom_type in ("Point", "MultiPoint"):
+        return bool(site.covers(geometry))
+    key = (id(site), id(geometry))
+    with _COVERS_LOCK:
+        found = _COVERS.get(key)
+        if found is not None and found[0] is site and found[1] is geometry:
+            _COVERS.move_to_end(key)
+            return found[2]
+    share = site.intersection(geometry).area
+    covered = bool(geometry.area > 0 and share >= COVER_SHARE * geometry.area)
+    with _COVERS_LOCK:
+        _COVERS[key] = (site, geometry, covered)
+        while len(_COVERS) > COVERS_KEPT:
+            _COVERS.popitem(last=False)
+    return covered
 
 
 def _side(dataset: Dataset, holder: str, geometry: BaseGeometry, day: dt.date) -> str:

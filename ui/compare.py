@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.change import Change
 from geo.change_table import change_table, figure_rows
@@ -36,6 +35,7 @@ from layers.change_layer import (
     place_direction_label,
 )
 from layers.exports import ExportOptions
+from layers.user_basemap import USER_BASEMAP
 from layers.web import situations
 from layers.web.compare import (
     AFTER_PANE,
@@ -50,6 +50,7 @@ from layers.web.map import MAP_HEIGHT
 from layers.web.prepared import use_prepared
 from ui import compare_state, view_sync
 from ui.compare_state import AFTER_KEY, BEFORE_KEY, MODE_KEY
+from ui.folium_call import st_folium_once
 
 #: The app's two modes (key of the sidebar radio ``mode``).
 MODES = {"map": "Map", "compare": "Compare two dates"}
@@ -176,17 +177,20 @@ def compare_mode(dataset: Dataset, view: View, version: Hashable, prepare: Prepa
         ],
     )
     origin = _origin(view)
-    fmap = compare_map(dataset, origin[1], view.basemap)
-    value = st_folium(
-        fmap,
+    value, raw_bounds = st_folium_once(
+        lambda: compare_map(dataset, origin[1], view.basemap),
+        # the user's own tiles are not the same for every session: not kept
+        None if view.basemap == USER_BASEMAP else ("compare", id(dataset), origin),
+        owner=dataset,
         key=COMPARE_MAP_KEY,
         height=MAP_HEIGHT,
-        use_container_width=True,
         returned_objects=["bounds", "all_drawings"],  # the view; the swipe bar's place
         render=False,  # no second render of the whole figure: same arguments (tested)
         feature_group_to_add=groups,
     )
-    _take_report(value, compare_bounds(dataset, origin[1]), origin, view_sync.default_bounds(fmap))
+    # What the component returns before the browser reports: the base map's bounds.
+    default = view_sync.bounds_of(raw_bounds)
+    _take_report(value, compare_bounds(dataset, origin[1]), origin, default)
     change_tables(dataset, change, view.convention)
     export_panel(view, before, after, prepare)
 

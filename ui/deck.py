@@ -322,11 +322,11 @@ def deck_panel(dataset: Dataset, view: View) -> None:
     """The sidebar's "Deck" expander: build, edit, save, load, export and present."""
     state = st.session_state
     current = deck()
-    events = {event.id: event for event in dataset.events}
     section = st.sidebar.expander("Deck", key=PANEL_KEY, on_change="rerun")
     with section:
         if not unfolded(section.open, keep=FORM_KEYS):
             return  # folded: a browser is sent its widgets when it is opened
+        events = {event.id: event for event in dataset.events}  # only when unfolded
         cols = st.columns(len(COMMITTED_DECKS) + 1)
         for col, (label, path) in zip(cols, COMMITTED_DECKS.items(), strict=False):
             key = "deck_article" if path == ARTICLE_DECK else f"deck_{path.stem.replace('-', '_')}"

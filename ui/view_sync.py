@@ -31,12 +31,12 @@ from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit_folium import st_folium
 
 from geo.dataset import Dataset
 from geo.measure import Measurement
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import Bounds, View, check_bounds
+from layers.user_basemap import USER_BASEMAP
 from layers.web.frame_groups import FrameGroups
 from layers.web.groups import feature_groups
 from layers.web.map import MAP_HEIGHT, base_map
@@ -45,6 +45,7 @@ from layers.web.timeline_panel import click_targets, now_card
 from ui import annotations as annotations_ui
 from ui import compare_state, day_playback
 from ui.distance import CLICK_MODE_KEY
+from ui.folium_call import st_folium_once
 from ui.map_clicks import RETURNED_OBJECTS as CLICK_OBJECTS
 from ui.map_clicks import on_map_value
 from ui.map_first import fill_if_waiting
@@ -248,14 +249,13 @@ def map_fragment(
     if origin is None or origin[0] != view.basemap:
         origin = (view.basemap, state.get("bounds", view.bounds))
         _set_origin(origin)
-    fmap = base_map(dataset, origin[1], view.basemap)
-    default = default_bounds(fmap)
     frame = frame_groups(origin, height)
-    value = st_folium(
-        fmap,
+    value, raw_bounds = st_folium_once(
+        lambda: base_map(dataset, origin[1], view.basemap),
+        None if view.basemap == USER_BASEMAP else ("main", id(dataset), origin[1], view.basemap),
+        owner=dataset,  # the user's own tiles: that base map is not kept
         key=key,
         height=height,
-        use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
         # render=False remounted the map in some full browser-suite runs (a deck slide
         # change, a shared view reopened wider): keep st_folium's own render.
@@ -275,6 +275,7 @@ def map_fragment(
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
+    default = bounds_of(raw_bounds)
     reported = reported_bounds(value)
     if reported is not None and reported != default:
         frame.confirmed = True  # the frame is mounted and ran what it was sent
@@ -364,8 +365,17 @@ def take_annotations() -> None:
 def default_bounds(fmap: Any) -> Bounds | None:
     """What st_folium returns before the browser reports (the bounds of the map's data)."""
     try:
-        (south, west), (north, east) = fmap.get_bounds()
-    except (AttributeError, TypeError, ValueError):
+        return bounds_of(fmap.get_bounds())
+    except AttributeError:
+        return None
+
+
+def bounds_of(raw: Any) -> Bounds | None:
+    """:func:`default_bounds` of a map whose bounds (``[[south, west], [north, east]]``)
+    are ``raw``."""
+    try:
+        (south, west), (north, east) = raw
+    except (TypeError, ValueError):
         return None
     if None in (south, west, north, east):
         return None

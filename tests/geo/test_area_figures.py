@@ -123,3 +123,28 @@ def test_the_areas_follow_the_war_day_by_day(dataset: Dataset) -> None:
     assert areas == sorted(areas, reverse=True) and areas[0] - areas[-1] > 1_000
     assert held_km2(dataset, "armenian", dt.date(1991, 6, 1), "oblast") == 0.0
     assert state_at(dataset, ARTICLE_DAY).lines  # the approximate line is drawn too
+
+
+def test_the_area_held_is_measured_once_per_situation(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every day with the same control records in force holds the same area: it is
+    measured once (a comparison asks on every run, issue 25)."""
+    import geo.figures
+
+    measured: list[float] = []
+
+    def counted(geometry: shapely.Geometry) -> float:
+        measured.append(geodesic_area_km2(geometry))
+        return measured[-1]
+
+    monkeypatch.setattr(geo.figures, "geodesic_area_km2", counted)
+    first = held_km2(dataset, "armenian", dt.date(2020, 12, 20), "whole")
+    count = len(measured)  # 1, or 0 if an earlier test measured it
+    assert state_at(dataset, dt.date(2021, 1, 15)).control is state_at(
+        dataset, dt.date(2020, 12, 20)
+    ).control  # the same records in force: one resolved situation
+    assert held_km2(dataset, "armenian", dt.date(2021, 1, 15), "whole") == first
+    assert len(measured) == count
+    assert held_km2(dataset, "armenian", dt.date(2021, 1, 15), "oblast") < first
+    assert first < held_km2(dataset, "armenian", BEFORE_WAR, "whole")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -241,6 +242,42 @@ def test_edited_records_are_not_answered_from_the_cache(make_data_dir: MakeDataD
     second = compare(load_dataset(make_data_dir(control=edited)), D(2020, 11, 19), D(2020, 11, 20))
     assert first.km2 == pytest.approx(_box_km2(box(46, 40, 47, 41)), rel=1e-3)
     assert second.km2 == pytest.approx(_box_km2(box(46.2, 40.2, 46.4, 40.4)), rel=1e-3)
+
+
+def test_days_with_the_same_records_in_force_share_the_overlay(dataset: Dataset) -> None:
+    """Two pairs of days with the same control records in force on each side share their
+    areas (made once, issue 25); a pair with other records in force gets its own."""
+    first = compare(dataset, D(2020, 11, 9), D(2020, 12, 20))
+    again = compare(dataset, D(2020, 11, 9), D(2021, 1, 15))  # nothing changed in between
+    assert [c.id for c in state_at(dataset, D(2020, 12, 20)).control] == [
+        c.id for c in state_at(dataset, D(2021, 1, 15)).control
+    ]
+    assert again.areas is first.areas
+    assert again.km2_by_holder == first.km2_by_holder
+    assert again.places is first.places and first.places
+    fewer = dict(list(dataset.places.items())[: len(dataset.places) // 2])
+    smaller = dataclasses.replace(dataset, places=fewer)
+    other_places = compare(smaller, D(2020, 11, 9), D(2021, 1, 15))
+    assert other_places.areas is first.areas  # the same control: the same areas
+    assert other_places.places is not first.places  # other places: found again
+    assert {p.place_id for p in other_places.places} < {p.place_id for p in first.places}
+    assert again.after == D(2021, 1, 15)  # the days are the pair's own
+    other = compare(dataset, D(2020, 11, 9), D(2020, 11, 20))  # before Aghdam's handover
+    assert other.areas is not first.areas
+    assert other.km2 < first.km2
+
+
+def test_edited_records_do_not_share_a_pair_of_situations(make_data_dir: MakeDataDir) -> None:
+    from tests.conftest import CONTROL
+
+    first = compare(load_dataset(make_data_dir()), D(2020, 11, 19), D(2020, 11, 20))
+    again = compare(load_dataset(make_data_dir()), D(2020, 11, 19), D(2020, 11, 20))
+    smaller = {"boundary": {"layer": "nkao", "match": {"name": "NKAO"}}}
+    edited = [{**record, "geometry": smaller} for record in CONTROL]  # same ids and dates
+    second = compare(load_dataset(make_data_dir(control=edited)), D(2020, 11, 19), D(2020, 11, 20))
+    assert again.areas == first.areas  # equal records (another load: other objects)
+    assert second.areas is not first.areas
+    assert second.km2 != pytest.approx(first.km2)
 
 
 def test_synthetic_first_holder_and_site_appearing(make_data_dir: MakeDataDir) -> None:

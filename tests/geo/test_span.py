@@ -116,3 +116,20 @@ def test_a_span_is_at_least_two_days(make_data_dir: MakeDataDir) -> None:
             "geometry": {"place": "beta"}, "status": "confirmed", "sources": ["src-a"]}  # fmt: skip
     data = load_dataset(make_data_dir(sites=[], control=[], events=[only]))
     assert data.span == DaySpan(D(2000, 1, 1), D(2000, 1, 2))
+
+
+def test_key_days_are_made_once_per_dataset_and_span(
+    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every run asks for the key days (issue 25): the same dataset on the same day gets
+    the same object; another day (an open period runs to it) or another dataset with the
+    same records gets its own."""
+    data = load_dataset(make_data_dir())
+    first = key_days(data)
+    assert key_days(data) is first and first.latest == TODAY
+    monkeypatch.setenv("BRIEFING_TODAY", "2031-03-01")
+    assert key_days(data).latest == D(2031, 3, 1)
+    monkeypatch.setenv("BRIEFING_TODAY", TODAY.isoformat())
+    assert key_days(data) is first
+    again = key_days(load_dataset(make_data_dir()))
+    assert again is not first and again == first

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
+
+import pytest
 
 from geo.change import UNMAPPED, compare
 from geo.dataset import Dataset
@@ -40,3 +43,27 @@ def test_the_wording_comes_from_the_data_not_from_ids(dataset: Dataset) -> None:
     unmarked = tuple(dataclasses.replace(s, not_held_by=()) for s in dataset.sites)
     data = dataclasses.replace(dataset, sites=unmarked)
     assert area_direction_label(data, change, unmapped) == "Armenian forces → no holder mapped"
+
+
+def test_a_changed_area_is_measured_against_the_sites_once(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison words its areas on every run (the table): the share of an area a
+    site covers is measured once per area and site (issue 25); the same words follow."""
+    from shapely.geometry.base import BaseGeometry
+
+    change = compare(dataset, BEFORE, AFTER)
+    (unmapped,) = [a for a in change.areas if a.to_holder == UNMAPPED]
+    measured: list[object] = []
+    real = BaseGeometry.intersection
+
+    def counted(self: BaseGeometry, other: BaseGeometry, grid_size: float | None = None) -> Any:
+        measured.append(other)
+        return real(self, other, grid_size=grid_size)
+
+    monkeypatch.setattr(BaseGeometry, "intersection", counted)
+    first = area_direction_label(dataset, change, unmapped)
+    count = len(measured)  # 0 if an earlier test measured it
+    again = area_direction_label(dataset, compare(dataset, BEFORE, AFTER), unmapped)
+    assert again == first == f"Armenian forces → {CORRIDOR}"
+    assert len(measured) == count

@@ -177,17 +177,32 @@ class ZoomThresholds(MacroElement):
 class FillFrame(MacroElement):
     """The map fills its frame's height, and follows it when the frame is resized: the
     page makes the frame shorter on a phone (:mod:`ui.layout`), so that the whole map,
-    its legend and scale included, fits on the screen."""
+    its legend and scale included, fits on the screen. A frame resized after the map was
+    fitted (its page laid out late, a phone turned) shows the same extent fitted again,
+    unless something else has moved the map since (a user's pan or zoom, a fly to an
+    event): the first view is never a zoom level short of the extent asked for."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (map) {
+            // The extent last asked for by fitBounds, fitted again when the frame is
+            // resized until anything else moves the map (the user, a fly to an event).
+            var fitBounds = map.fitBounds, asked = null, fitting = false;
+            map.fitBounds = function () {
+                asked = arguments;
+                fitting = true;
+                try { return fitBounds.apply(map, arguments); } finally { fitting = false; }
+            };
+            map.on('movestart', function () { if (!fitting) { asked = null; } });
             function fill() {
                 var box = map.getContainer(), tall = window.innerHeight;
                 if (tall > 0 && box.offsetHeight !== tall) {
                     box.style.height = tall + 'px';
-                    map.invalidateSize();
+                }
+                map.invalidateSize();
+                if (asked !== null) {  // at once: an animation would start a move later
+                    map.fitBounds(asked[0], L.extend({}, asked[1], {animate: false}));
                 }
             }
             window.addEventListener('resize', fill);

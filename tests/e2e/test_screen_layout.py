@@ -198,3 +198,51 @@ def test_area_labels_stay_on_their_areas_when_leaflet_css_arrives_late(
     ]  # fmt: skip
     assert clashes == []
     context.close()
+
+
+_VIEW = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+
+
+def _opened(browser: Any, app_url: str, width: int, height: int) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".bm-date-stamp")).to_have_text(
+        "Situation on 23 February 2021", timeout=TIMEOUT_MS
+    )
+    return context, page
+
+
+def _view(page: Any) -> list[float]:
+    return [round(v, 3) for v in page.frame_locator(MAP_FRAME).locator("body").evaluate(
+        f"el => ({_VIEW})()"
+    )]  # fmt: skip
+
+
+def test_a_resized_frame_shows_the_extent_fitted_again_until_the_map_is_moved(
+    browser: Any, app_url: str
+) -> None:
+    """A frame resized after its map was fitted (a page laid out late, a phone turned)
+    shows what a page opened at the new size shows; once the user has zoomed, a resize
+    keeps the user's zoom."""
+    fresh, phone = _opened(browser, app_url, 430, 900)
+    expected = _view(phone)
+    fresh.close()
+    context, page = _opened(browser, app_url, 1366, 768)
+    wide = _view(page)
+    assert wide[0] != expected[0]  # the two sizes fit the extent at different zooms
+    page.set_viewport_size({"width": 430, "height": 900})
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("body").evaluate("el => new Promise(r => setTimeout(r, 500))")
+    resized = _view(page)
+    assert resized[0] == expected[0]
+    assert abs(resized[1] - expected[1]) < 0.01 and abs(resized[2] - expected[2]) < 0.01
+    frame.locator(".leaflet-control-zoom-in").click()
+    frame.locator("body").evaluate("el => new Promise(r => setTimeout(r, 500))")
+    zoomed = _view(page)[0]
+    assert zoomed > expected[0]
+    page.set_viewport_size({"width": 1366, "height": 768})
+    frame.locator("body").evaluate("el => new Promise(r => setTimeout(r, 500))")
+    assert _view(page)[0] == zoomed
+    context.close()

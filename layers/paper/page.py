@@ -17,7 +17,6 @@ from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
-import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -38,6 +37,7 @@ from layers.briefing.print_options import PAPER_SIZES, PrintOptions, banner_colo
 from layers.briefing.view import Bounds, View
 from layers.legend_entries import drawn_legend_entries
 from layers.paper import font_subsets, halo, text_cache
+from layers.paper.greyscale import greyscale as greyscale  # the page kit's re-export
 from layers.paper.map_content import paper_basemap
 from layers.paper.text_metrics import text_width_in
 from layers.user_basemap import USER_BASEMAP, credit
@@ -393,61 +393,6 @@ def page_number(page: Page, number: int, total: int, margin: float) -> None:
         page.width - margin, page.bottom + margin * 0.35, f"Page {number} of {total}",
         fontsize=7, ha="right", va="bottom", color=MUTED,
     )  # fmt: skip
-
-
-def greyscale(figure: Figure) -> None:
-    """Turn every colour of ``figure`` into its grey of equal luminance (Rec. 709), in
-    place: faces, edges and text of every artist, the boxes of texts (event markers),
-    the arrows of annotations (leader lines) and the strokes of path effects (halos,
-    casings); alpha is kept."""
-    artists = list(figure.findobj())
-    for artist in list(artists):
-        for extra in (
-            getattr(artist, "get_bbox_patch", lambda: None)(),
-            getattr(artist, "arrow_patch", None),
-        ):
-            if extra is not None:
-                artists.append(extra)
-    for artist in artists:
-        for effect in artist.get_path_effects() or []:
-            style = getattr(effect, "_gc", None)
-            if isinstance(style, dict) and "foreground" in style:
-                style["foreground"] = _grey(style["foreground"])
-        for getter, setter in _COLOUR_ACCESSORS:
-            get, put = getattr(artist, getter, None), getattr(artist, setter, None)
-            if get is None or put is None:
-                continue
-            try:
-                value = get()
-            except (TypeError, ValueError, AttributeError):
-                continue
-            if isinstance(value, str) and value in ("none", "auto", "face"):
-                continue
-            try:
-                rgba = mpl.colors.to_rgba_array(value)
-            except (TypeError, ValueError):
-                continue
-            if rgba.size == 0:
-                continue
-            grey = rgba[:, :3] @ [0.2126, 0.7152, 0.0722]
-            rgba[:, 0] = rgba[:, 1] = rgba[:, 2] = grey
-            put(rgba if isinstance(value, np.ndarray) else tuple(rgba[0]))
-
-
-def _grey(colour: Any) -> tuple[float, float, float, float]:
-    """The grey of equal luminance (Rec. 709) of one colour."""
-    red, green, blue, alpha = mpl.colors.to_rgba(colour)
-    grey = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    return (grey, grey, grey, alpha)
-
-
-_COLOUR_ACCESSORS = (
-    ("get_facecolor", "set_facecolor"),
-    ("get_edgecolor", "set_edgecolor"),
-    ("get_color", "set_color"),
-    ("get_markerfacecolor", "set_markerfacecolor"),
-    ("get_markeredgecolor", "set_markeredgecolor"),
-)
 
 
 # --- Saving --------------------------------------------------------------------------

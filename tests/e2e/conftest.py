@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +41,12 @@ def artifacts() -> Path:
     """Folder for screenshots (gitignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def data_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the committed data folder, for a module's own server (its tests may
+    break or edit the copy's files)."""
+    folder = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return folder

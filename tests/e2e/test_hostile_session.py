@@ -7,7 +7,6 @@ The server reads a temporary copy of the data folder, which the tests edit and r
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from playwright.sync_api import expect
 
 from layers.web.html import WORD_JOINER
 from tests.conftest import TEST_TODAY
-from tests.e2e.server import ROOT, streamlit_server
+from tests.e2e.server import streamlit_server
 from tests.e2e.test_browser import TIMEOUT_MS, date_field, date_value, wait_for_paths
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +28,6 @@ HOSTILE = (
     "first line\n\n# heading\n\n[link](https://example.invalid) "
     "![i](https://example.invalid/p.gif)\n\n:red[x] :material/home: end"
 )
-
-
-@pytest.fixture(scope="module")
-def data_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the committed data folder for the server of this module."""
-    folder = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ setting) sends no static first map.
 
 from __future__ import annotations
 
-import shutil
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import pytest
 
 from layers.web.first_map import FRAME_TITLE, LOADING_TEXT, OVERLAY_ID
 from tests.conftest import TEST_TODAY
-from tests.e2e.server import ROOT, streamlit_server
+from tests.e2e.server import streamlit_server
 from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, wait_for_paths
 from ui.static_first import SETTING_ENV
 
@@ -50,13 +49,6 @@ RECORDER = """(() => {
   }, 4);
 })();"""
 GONE = f"() => !document.getElementById('{OVERLAY_ID}')"
-
-
-@pytest.fixture(scope="module")
-def data_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ from __future__ import annotations
 import inspect
 import io
 import shutil
-import subprocess
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from fontTools.ttLib import TTFont
@@ -22,6 +20,7 @@ from pypdf import PdfReader
 from geo.dataset import Dataset
 from layers.briefing.view import View
 from layers.paper import font_subsets, layouts, page
+from tests.layers.paper.poppler import text_and_first_page
 
 POPPLER = shutil.which("pdftoppm") is not None and shutil.which("pdftotext") is not None
 
@@ -88,22 +87,6 @@ def test_matplotlib_is_itself_again_after_saving() -> None:
     assert backend_pdf._backend_pdf_ps is _backend_pdf_ps  # type: ignore[attr-defined]
 
 
-def _poppler(pdf: bytes, directory: Path, name: str) -> tuple[str, np.ndarray]:
-    """The text (pdftotext) and the first page at 60 dpi (pdftoppm) of ``pdf``."""
-    source = directory / f"{name}.pdf"
-    source.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(source), "-"], check=True, timeout=60, capture_output=True
-    ).stdout.decode("utf-8")
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(source),
-         str(directory / name)],
-        check=True, timeout=60,
-    )  # fmt: skip
-    image: np.ndarray = mpimg.imread(directory / f"{name}.png")
-    return text, image
-
-
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdftoppm) is not installed")
 def test_pages_read_and_look_as_with_matplotlibs_own_subsets(
     dataset: Dataset, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -122,8 +105,8 @@ def test_pages_read_and_look_as_with_matplotlibs_own_subsets(
     theirs = pdfs()
     for number, (mine, matplotlibs) in enumerate(zip(ours, theirs, strict=True)):
         assert len(mine) < len(matplotlibs)  # other font programs, smaller
-        our_text, our_pixels = _poppler(mine, tmp_path, f"ours-{number}")
-        their_text, their_pixels = _poppler(matplotlibs, tmp_path, f"theirs-{number}")
+        our_text, our_pixels = text_and_first_page(mine, tmp_path, f"ours-{number}")
+        their_text, their_pixels = text_and_first_page(matplotlibs, tmp_path, f"theirs-{number}")
         assert view.title in our_text and "Natural Earth" in our_text
         assert our_text == their_text
         assert np.array_equal(our_pixels, their_pixels)

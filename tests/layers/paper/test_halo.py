@@ -6,11 +6,9 @@ from __future__ import annotations
 import inspect
 import io
 import shutil
-import subprocess
 import zlib
 from pathlib import Path
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from matplotlib.backends import backend_pdf
@@ -22,6 +20,7 @@ from geo.dataset import Dataset
 from layers.briefing.view import View
 from layers.paper import halo, layouts, page, text_cache
 from layers.paper.halo import HALO
+from tests.layers.paper.poppler import text_and_first_page
 
 POPPLER = shutil.which("pdftoppm") is not None and shutil.which("pdftotext") is not None
 LABELS = ("Stepanakert / Xankəndi", "Lachin corridor\n(Berdzor)", "Gyumri")
@@ -95,22 +94,6 @@ def test_a_halo_that_is_not_a_plain_stroke_stays_a_path_effect() -> None:
     assert halo.stroke_of([HALO, Normal()]) is None
 
 
-def _poppler(pdf: bytes, directory: Path, name: str) -> tuple[str, np.ndarray]:
-    """The text (pdftotext) and the first page at 60 dpi (pdftoppm) of ``pdf``."""
-    source = directory / f"{name}.pdf"
-    source.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(source), "-"], check=True, timeout=60, capture_output=True
-    ).stdout.decode("utf-8")
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(source),
-         str(directory / name)],
-        check=True, timeout=60,
-    )  # fmt: skip
-    image: np.ndarray = mpimg.imread(directory / f"{name}.png")
-    return text, image
-
-
 def outlined_halos(monkeypatch: pytest.MonkeyPatch) -> None:
     """Our PDF exports with matplotlib's halos (glyph outlines), as before."""
     monkeypatch.setattr(halo.HaloAnnotation, "draw", Annotation.draw)
@@ -136,8 +119,8 @@ def test_pages_read_once_and_look_as_with_outlined_halos(
     assert halo.PDF_HALO_BEGIN not in content(theirs[1])
     for number, (mine, outlined) in enumerate(zip(ours, theirs, strict=True)):
         assert len(mine) < len(outlined)
-        our_text, our_pixels = _poppler(mine, tmp_path, f"ours-{number}")
-        their_text, their_pixels = _poppler(outlined, tmp_path, f"theirs-{number}")
+        our_text, our_pixels = text_and_first_page(mine, tmp_path, f"ours-{number}")
+        their_text, their_pixels = text_and_first_page(outlined, tmp_path, f"theirs-{number}")
         assert our_text == their_text
         if number == 0:
             assert our_text.count("Gyumri") == our_text.count("Stepanakert") == 1

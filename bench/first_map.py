@@ -17,9 +17,9 @@ Streamlit's ``ForwardMsg``/``BackMsg``. Resource timing gives the files (the pag
 bundle, the component's page and bundle, Leaflet). The server's own time is the first
 run's ``page_profile`` (``exec_time``, microseconds). Where the server shows a static first
 map while Streamlit boots (:mod:`layers.web.first_map`, a preview, not the map), its
-frame's paint is ``static first map painted`` and its removal ``static first map
-removed``; ``live map painted`` is always the interactive map's frame. Nothing here
-passes or fails.
+image's paint (Element Timing's render time of the image) is ``static first map
+painted`` and its removal ``static first map removed``; ``live map painted`` is always
+the interactive map's frame. Nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from bench.timing import quantile
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 MAP_FRAME_URL = "streamlit_folium"
-#: The static first map's page (layers.web.first_map.ROUTE): its frame is not the map's.
-STATIC_FIRST_MAP_PATH = "/briefing-first-map/"
+#: The static first map's image's Element Timing name (layers.web.first_map.TIMING_NAME).
+STATIC_FIRST_MAP_TIMING = "bm-first-map"
 VIEWPORT = {"width": 1500, "height": 1100}
 TIMEOUT_MS = 60_000
 
@@ -71,11 +71,13 @@ _RECORDER = """(() => {
       .observe(document, {attributes: true, subtree: true,
                           attributeFilter: ['data-bm-first-map']});
     window.bmLong = [];
-    window.addEventListener('message', (e) => {  // the static first map's frame
-      if (e.data && e.data.bmStaticPainted && !('static_painted' in marks)) {
-        marks.static_painted = e.data.bmStaticPainted;
+    new PerformanceObserver((list) => {  // the static first map's image painted
+      for (const e of list.getEntries()) {
+        if (e.identifier === TIMING && e.renderTime && !('static_painted' in marks)) {
+          marks.static_painted = performance.timeOrigin + e.renderTime;
+        }
       }
-    });
+    }).observe({type: 'element', buffered: true});
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         window.bmLong.push([performance.timeOrigin + e.startTime, e.duration]);
@@ -91,13 +93,10 @@ _RECORDER = """(() => {
       clearInterval(timer);
       requestAnimationFrame(() => requestAnimationFrame(() => {
         mark('painted');
-        if (location.pathname.indexOf(STATIC_PATH) === 0) {  // a sandboxed frame: a message
-          window.parent.postMessage({bmStaticPainted: now()}, '*');
-        }
       }));
     }
   }, 4);
-})();""".replace("STATIC_PATH", repr(STATIC_FIRST_MAP_PATH))
+})();""".replace("TIMING", repr(STATIC_FIRST_MAP_TIMING))
 
 
 def _forward_name(payload: bytes) -> str:

@@ -1,17 +1,16 @@
 """The static first map's preview made once per process (issue 25,
 :mod:`layers.web.first_map`): the default view the app shows to a visit without query
-state, drawn by :func:`layers.web.map.preview_html`, with its overlay sized as
-:mod:`ui.layout` sizes the live map.
+state, drawn as images by :mod:`layers.web.first_image`, with its date stamp and legend
+(the live map's) and its overlay sized as :mod:`ui.layout` sizes the live map.
 
 The app's first run (and the warm-up's, ``deploy/warmup.py``) asks for it; it is made in
 a thread of its own so that the run does not wait for it, and pages are served without
 the overlay until it is ready.
 
-It is OFF unless ``BRIEFING_FIRST_MAP=on`` (or ``deferred``) is in the environment: the
-preview's frame draws its map on the page's main thread while Streamlit's bundle runs
-there, and on the 2-core machine that delayed the live map by 0.3-0.6 s (README,
-"A static first map in front of the app"). Off, the app's page is served as Streamlit
-sends it.
+It is ON unless ``BRIEFING_FIRST_MAP=off`` is in the environment: the preview is an image,
+so it costs the page's main thread nothing while Streamlit's bundle runs (README, "A
+static first map in front of the app"). Off, the app's page is served as Streamlit sends
+it.
 """
 
 from __future__ import annotations
@@ -19,21 +18,23 @@ from __future__ import annotations
 import os
 
 from geo.dataset import Dataset
+from geo.leaflet_view import Bounds, least_box, world_px
 from layers.briefing.view import View, view_from_query
+from layers.catalog import MIN_ZOOMS
+from layers.features import view_features
 from layers.web import first_map
+from layers.web.first_image import land_geometries, view_images
+from layers.web.geojson import feature_collections
 from layers.web.groups import date_stamp
-from layers.web.map import preview_html
-from layers.web.stable_ids import stable_ids
+from layers.web.legend import drawn_legend_html
+from layers.web.overlay import OPEN_LEGEND_MAP_PX
 from ui.basemap import usable_view
 from ui.layout import LAPTOP_MAP_CSS, PHONE_MAP_CSS
 
-#: Environment variable switching the static first map on (see :data:`ON`).
+#: Environment variable switching the static first map off (see :data:`OFF`).
 SETTING_ENV = "BRIEFING_FIRST_MAP"
-
-
-#: Its values: the preview's frame loaded at once; loaded after the page's own scripts
-#: (DOMContentLoaded). Anything else (the default): no static first map.
-ON, DEFERRED = "on", "deferred"
+#: Its value switching the preview off; anything else (or nothing) leaves it on.
+OFF = "off"
 
 
 def setting() -> str:
@@ -42,9 +43,62 @@ def setting() -> str:
 
 
 def enabled() -> bool:
-    """Whether the static first map is on (``$BRIEFING_FIRST_MAP`` is ``on`` or
-    ``deferred``)."""
-    return setting() in (ON, DEFERRED)
+    """Whether the static first map is on (unless ``$BRIEFING_FIRST_MAP`` is ``off``)."""
+    return setting() != OFF
+
+
+#: The live map's box in the app's layout (:mod:`ui.layout`, :mod:`layers.web.first_map`'s
+#: CSS): for viewports from ``min_vw`` to ``max_vw`` pixels wide, the box is the width
+#: less ``w_less``, and the height less ``h_less`` kept between ``h_min`` and ``h_max``.
+LAYOUTS = (
+    # min_vw, max_vw, w_less, h_less, h_min, h_max
+    (768, 99_999, 332, 225, 420, 600),  # the sidebar beside the map
+    (641, 767, 32, 225, 420, 600),  # the sidebar folded
+    (1, 640, 32, 400, 320, 600),  # a phone (PHONE_MAP_CSS)
+)
+
+
+def _at_least(size: int, less: int, low: int, high: int) -> str | None:
+    """Media condition of ``clamp(low, side - less, high) >= size`` ("" always, ``None``
+    never)."""
+    if size <= low:
+        return ""
+    return None if size > high else str(size + less)
+
+
+def _below(size: int, less: int, low: int, high: int) -> str | None:
+    """Media condition of ``clamp(low, side - less, high) < size``."""
+    if size <= low:
+        return None
+    return "" if size > high else str(size + less - 1)
+
+
+def preload_media(bounds: Bounds, zooms: list[float]) -> dict[float, str]:
+    """For each of ``zooms`` (ascending), the media query of the viewports whose map box
+    fits ``bounds`` at that zoom (:data:`LAYOUTS`), so the page's ``Link`` header can
+    preload only the image the page will show; a zoom no viewport gives is left out."""
+    media: dict[float, str] = {}
+    for n, zoom in enumerate(zooms):
+        w1, h1 = least_box(bounds, zoom)
+        w2, h2 = least_box(bounds, zooms[n + 1]) if n + 1 < len(zooms) else (10**6, 10**6)
+        queries = []
+        for min_vw, max_vw, w_less, h_less, h_min, h_max in LAYOUTS:
+            # zoom reached and the next not: the width below the next's, or the height
+            for w_lo, w_hi, h_lo, h_hi in ((w1, w2 - 1, h1, None), (w1, None, h1, h2)):
+                low_vw = max(min_vw, w_lo + w_less)
+                high_vw = max_vw if w_hi is None else min(max_vw, w_hi + w_less)
+                low_vh = _at_least(h_lo, h_less, h_min, h_max)
+                high_vh = "" if h_hi is None else _below(h_hi, h_less, h_min, h_max)
+                if low_vw > high_vw or low_vh is None or high_vh is None:
+                    continue
+                parts = [f"(min-width: {low_vw}px)"]
+                parts += [f"(max-width: {high_vw}px)"] if high_vw < 100_000 else []
+                parts += [f"(min-height: {low_vh}px)"] if low_vh else []
+                parts += [f"(max-height: {high_vh}px)"] if high_vh else []
+                queries.append(" and ".join(parts))
+        if queries:
+            media[zoom] = ", ".join(dict.fromkeys(queries))
+    return media
 
 
 def default_view(dataset: Dataset) -> View:
@@ -54,21 +108,39 @@ def default_view(dataset: Dataset) -> View:
 
 
 def build(version: object, dataset: Dataset) -> first_map.Prepared:
-    """The preview of the default view (element ids numbered, so equal data makes equal
-    bytes and one URL in every process of a cluster)."""
+    """The preview of the default view: its images (equal data makes equal bytes, so one
+    URL in every process of a cluster) and the overlay naming them."""
     view = default_view(dataset)
-    with stable_ids():
-        page = preview_html(dataset, view).encode("utf-8")
-    digest = first_map.digest_of(page)
-    url = f"{first_map.ROUTE}/{digest}.html"
+    collections = feature_collections(view_features(dataset, view))
+    made = view_images(dataset, view, collections, land_geometries(dataset))
+    files = {first_map.digest_of(image.svg): image.svg for image in made}
+    shown = [
+        first_map.Shown(
+            image.zoom,
+            image.origin,
+            image.centre,
+            f"{first_map.ROUTE}/{first_map.digest_of(image.svg)}.svg",
+        )
+        for image in made
+    ]
+    min_x, min_y, max_x, max_y = view.bounds
     block = first_map.overlay_html(
-        url,
+        shown,
+        (*world_px(min_x, max_y, 0), *world_px(max_x, min_y, 0)),
         date_stamp(view.day),
+        drawn_legend_html(collections),
         height=LAPTOP_MAP_CSS,
         phone_height=PHONE_MAP_CSS,
-        deferred=setting() == DEFERRED,
+        zooms=MIN_ZOOMS,
+        legend_px=OPEN_LEGEND_MAP_PX,
     )
-    return first_map.Prepared(version, page, digest, block.encode("utf-8"))
+    media = preload_media(view.bounds, [image.zoom for image in made])
+    link = ", ".join(
+        f'<{shown.url}>; rel=preload; as=image; fetchpriority=high; media="{media[shown.zoom]}"'
+        for shown in shown
+        if shown.zoom in media
+    )
+    return first_map.Prepared(version, files, block.encode("utf-8"), link.encode("latin-1"))
 
 
 def prepare(version: object, dataset: Dataset) -> None:

@@ -3,80 +3,117 @@ once in the app's page while Streamlit boots, and taken away when the live map h
 painted.
 
 Streamlit's page is an empty shell until its bundle has loaded, opened its WebSocket, run
-the script and laid out the page; the live map's frame paints 1.6-1.9 s after navigation
-on the quiet 2-core machine. For a visit to the app's page without any query state (the
-default view), the server puts :func:`overlay_html` at the top of ``<body>``
-(:func:`with_first_map`, by :mod:`layers.web.first_map_route`): an ``<iframe>`` of the
-default view's map as a page of its own (:func:`layers.web.map.preview_html`: the same
-layers, day, naming and extent as the live map, made by the same code as the standalone
-export, Leaflet from the files the page already preloads), clearly a preview (a label
-"Loading the interactive map…" with the date shown, ``aria-busy``), over the place where
-the live map will stand. A fixed script (:data:`SWAP_JS`, no data in it) moves it onto the
-live map's frame as soon as that frame exists, and removes it when the live map's date
-stamp is written and painted, when the app shows an error or a dialog, or after
-:data:`TIMEOUT_MS`: it can never hide the app or an error. It never takes a click
-(``pointer-events: none``).
+the script and laid out the page; the live map's frame paints about 1.5 s after
+navigation on the quiet 2-core machine. For a visit to the app's page without any query
+state (the default view), the server puts :func:`overlay_html` at the top of ``<body>``
+(:func:`with_first_map`, by :mod:`layers.web.first_map_route`): an image of the default
+view's map drawn by our own code (:mod:`layers.web.first_image`: SVG, one per zoom the
+layout's boxes fit the extent at, served immutable under its digest), the live map's
+date stamp and legend as HTML, clearly a preview (a label "Loading the interactive
+map…" with the date shown, ``aria-busy``), over the place where the live map will stand.
+No script draws it: a fixed script (:data:`SWAP_JS`, no data in it) picks the image of
+the box's zoom and places it at the pixel offsets Leaflet will use
+(:mod:`geo.leaflet_view`), moves the block onto the live map's frame as soon as that
+frame exists, and removes it when the live map's date stamp is written and painted, when
+the app shows an error or a dialog, or after :data:`TIMEOUT_MS`: it can never hide the
+app or an error. It never takes a click (``pointer-events: none``).
 
 One preview per process (:func:`prepare`, made off the script's thread by the app's first
-run, :mod:`ui.static_first`), named by the digest of its page; no page gets an overlay
-until it is ready. Text from data reaches the overlay only through
-:func:`layers.web.html.escape_text`. Off unless ``BRIEFING_FIRST_MAP=on``
-(:mod:`ui.static_first` says why).
+run, :mod:`ui.static_first`); no page gets an overlay until it is ready. Text from data
+reaches the overlay only through :func:`layers.web.html.escape_text` (the images' text:
+:mod:`layers.web.first_image`). On unless ``BRIEFING_FIRST_MAP=off``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from layers.web.geojson import zoom_css
 from layers.web.html import escape_text
 
-#: The route the preview's page is served under (``<ROUTE>/<digest>.html``).
+#: The route the preview's images are served under (``<ROUTE>/<digest>.svg``).
 ROUTE = "/briefing-first-map"
-#: The preview frame's title (the live map's frame is streamlit-folium's
-#: ``streamlit_folium.st_folium``: tests and the benchmark tell them apart by it).
-FRAME_TITLE = "Map preview (static, while the interactive map loads)"
 #: The overlay's label.
 LOADING_TEXT = "Loading the interactive map…"
 #: The overlay's element id.
 OVERLAY_ID = "bm-first-map"
+#: The image's ``elementtiming`` name (the benchmark reads its paint by Element Timing).
+TIMING_NAME = "bm-first-map"
 #: After this long the overlay goes whatever happened (ms after the page started).
 TIMEOUT_MS = 10_000
-#: Hex digits of the page's digest in its URL.
+#: Hex digits of an image's digest in its URL.
 DIGEST_CHARS = 16
 
 #: Where the overlay stands before the live map's frame exists: where that frame comes on
 #: a laptop's or desktop's screen (the sidebar's 300 px and the main column's 1 rem at the
 #: left, the header and the date row above, the map's height of :mod:`ui.layout`); on a
-#: phone below the header. ``{height}`` and ``{phone_height}`` are CSS lengths.
+#: phone below the header. ``{height}`` and ``{phone_height}`` are CSS lengths. The date
+#: stamp and the legend look as in the live map (``layers.web.map``'s CSS, Leaflet's
+#: control margins; the legend above the scale bar).
 _CSS = """<style>
 #bm-first-map { position: absolute; z-index: 99; top: 212px; left: 316px; right: 16px;
-  height: {height}; pointer-events: none; background: #dfe8ee; }
+  height: {height}; pointer-events: none; background: #dfe8ee; overflow: hidden;
+  font: 12px/1.35 system-ui, sans-serif; color: #222; }
 @media (max-width: 1399px) { #bm-first-map { top: 268px; } }
-@media (max-width: 767px) { #bm-first-map { left: 16px; top: 355px; height: {phone_height}; } }
-#bm-first-map iframe { border: 0; width: 100%; height: 100%; display: block; }
+@media (max-width: 767px) { #bm-first-map { left: 16px; top: 355px; } }
+@media (max-width: 640px) { #bm-first-map { height: {phone_height}; } }
+#bm-first-map > img { position: absolute; left: 0; top: 0; max-width: none; visibility: hidden; }
+#bm-first-map .bm-control { position: absolute; background: rgba(255,255,255,0.92);
+  padding: 4px 6px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+  font-size: 11px; line-height: 1.25; }
+#bm-first-map .bm-date-stamp { top: 10px; right: 10px; font-size: 14px; font-weight: 700;
+  padding: 3px 8px; }
+#bm-first-map .bm-legend-box { left: 10px; bottom: 54px; max-height: calc(100% - 190px);
+  overflow: hidden; max-width: 55%; }
+#bm-first-map .bm-legend-group { font-weight: 600; margin-top: 4px; }
 #bm-first-map p { position: absolute; left: 50%; bottom: 36px; transform: translateX(-50%);
   margin: 0; padding: 4px 10px; border-radius: 4px; background: rgba(255,255,255,0.94);
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 600 13px/1.3 system-ui, sans-serif;
   color: #222; max-width: calc(100% - 24px); width: max-content; text-align: center; }
 </style>"""
 
-#: The swap (fixed, no data): follow the live map's frame, go when it has painted, on an
-#: error or a dialog, or after :data:`TIMEOUT_MS`. Why it went is left on ``<html>`` as
-#: ``data-bm-first-map`` (``live``, ``error``, ``timeout``).
+#: The swap (fixed, no data: the numbers it reads are the overlay's ``data-`` attributes).
+#: Shows the image of the box's zoom (Leaflet's ``fitBounds`` zoom of the extent, whose
+#: world pixels at zoom 0 are ``data-extent``) at Leaflet's pixel origin, the legend open
+#: on a box as wide as the live map opens it, and hides what the live map hides below a
+#: zoom (``bm-below-z<N>``); follows the live map's frame, and goes when it has painted,
+#: on an error or a dialog, or after :data:`TIMEOUT_MS`. Why it went is left on
+#: ``<html>`` as ``data-bm-first-map`` (``live``, ``error``, ``timeout``).
 SWAP_JS = """<script>(function () {
   var box = document.getElementById('bm-first-map');
   if (!box) { return; }
-  var later = box.querySelector('iframe[data-src]');
-  if (later) {  // loaded once the page's own scripts have run (its DOMContentLoaded)
-    document.addEventListener('DOMContentLoaded', function () {
-      later.src = later.getAttribute('data-src');
-    });
+  var img = box.querySelector('img');
+  var images = JSON.parse(box.getAttribute('data-images'));
+  var extent = JSON.parse(box.getAttribute('data-extent'));
+  var thresholds = JSON.parse(box.getAttribute('data-zooms'));
+  var legendPx = +box.getAttribute('data-legend-px');
+  var shownFor = '';
+  function show() {
+    var w = box.clientWidth, h = box.clientHeight;
+    if (!w || !h || shownFor === w + 'x' + h) { return; }
+    shownFor = w + 'x' + h;
+    var zoom = Math.log(Math.min(w / (extent[2] - extent[0]), h / (extent[3] - extent[1])))
+      / Math.LN2;
+    zoom = Math.round(zoom / 0.0025) * 0.0025;
+    zoom = Math.floor(zoom / 0.25) * 0.25;
+    var found = null;
+    images.forEach(function (im) { if (im[0] === zoom) { found = im; } });
+    thresholds.forEach(function (z) { box.classList.toggle('bm-below-z' + z, zoom < z); });
+    var details = box.querySelector('details');
+    if (details) { details.open = w >= legendPx; }
+    if (!found) { img.style.visibility = 'hidden'; return; }
+    img.style.left = (found[1] - Math.round(found[3] - w / 2)) + 'px';
+    img.style.top = (found[2] - Math.round(found[4] - h / 2)) + 'px';
+    if (img.getAttribute('src') !== found[5]) { img.src = found[5]; }
+    img.style.visibility = 'visible';
   }
+  show();
   var LIVE = 'iframe[title="streamlit_folium.st_folium"]';
   var ERRORS = '[data-testid="stException"], [data-testid="stAlert"], [role="dialog"]';
   var timer = null;
@@ -95,13 +132,14 @@ SWAP_JS = """<script>(function () {
     if (performance.now() > TIMEOUT) { return gone('timeout'); }
     if (document.querySelector(ERRORS)) { return gone('error'); }
     var live = document.querySelector(LIVE);
-    if (!live) { return; }
+    if (!live) { show(); return; }
     var r = live.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) {
       box.style.top = (r.top + window.scrollY) + 'px';
       box.style.left = (r.left + window.scrollX) + 'px';
       box.style.width = r.width + 'px';
       box.style.height = r.height + 'px';
+      show();
     }
     if (stamped(live)) {
       clearInterval(timer); timer = null;
@@ -116,39 +154,69 @@ _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class Shown:
+    """One image of the preview as the page reads it: its zoom, the world pixel of its
+    top left corner, the extent's centre's world pixel at that zoom, and its URL."""
+
+    zoom: float
+    origin: tuple[int, int]
+    centre: tuple[float, float]
+    url: str
+
+
+@dataclass(frozen=True)
 class Prepared:
-    """The preview of one data version: its page and the block put into the app's page."""
+    """The preview of one data version: its images by digest, the block put into the
+    app's page and the ``Link`` header preloading the image a viewport will show (empty:
+    none)."""
 
     version: object
-    page: bytes
-    digest: str
+    files: Mapping[str, bytes]
     block: bytes
-
-    @property
-    def url(self) -> str:
-        """The page's URL on the app's server."""
-        return f"{ROUTE}/{self.digest}.html"
+    link: bytes = b""
 
 
 def overlay_html(
-    url: str, date_text: str, *, height: str, phone_height: str, deferred: bool = False
+    images: Sequence[Shown],
+    extent: tuple[float, float, float, float],
+    date_text: str,
+    legend: str,
+    *,
+    height: str,
+    phone_height: str,
+    zooms: Sequence[int] = (),
+    legend_px: int = 1100,
 ) -> str:
-    """The overlay: the preview frame of ``url`` (a path of ours), the label with
-    ``date_text`` (escaped), its style and :data:`SWAP_JS`. A ``deferred`` frame starts
-    loading when the app's page has run its own scripts (DOMContentLoaded), not at once.
+    """The overlay: an image of ``images`` (paths of ours) chosen and placed for the box by
+    :data:`SWAP_JS` (``extent``: the view's world pixels at zoom 0, west, north, east,
+    south), the date stamp ``date_text`` and the label (escaped), the ``legend`` (HTML
+    escaped by :mod:`layers.web.legend`, open on a box ``legend_px`` wide), the classes
+    hiding what the live map hides below each of ``zooms``, its style and the script.
 
-    >>> block = overlay_html("/p.html", "<b>1 May</b>", height="600px", phone_height="320px")
+    >>> block = overlay_html([], (0, 0, 1, 1), "<b>1 May</b>", "", height="600px",
+    ...                      phone_height="320px")
     >>> "&lt;b&gt;1 May&lt;/b&gt;" in block and "<b>1 May" not in block
     True
     """
     css = _CSS.replace("{height}", height).replace("{phone_height}", phone_height)
-    label = f"{escape_text(LOADING_TEXT)} {escape_text(date_text)}"
+    css = css.replace("</style>", f"{zoom_css(tuple(zooms))}\n</style>")
+    rows = [[i.zoom, *i.origin, *i.centre, i.url] for i in images]
+    data = {
+        "data-images": json.dumps(rows),
+        "data-extent": json.dumps(list(extent)),
+        "data-zooms": json.dumps([int(z) for z in zooms]),
+        "data-legend-px": str(int(legend_px)),
+    }
+    attrs = " ".join(f"{k}='{escape_text(v)}'" for k, v in data.items())
+    date = escape_text(date_text)
+    label = f"{escape_text(LOADING_TEXT)} {date}"
+    legend_box = f"<div class='bm-control bm-legend-box'>{legend}</div>" if legend else ""
     return (
         f"{css}<div id='{OVERLAY_ID}' role='status' aria-busy='true' "
-        f"aria-label='{escape_text(LOADING_TEXT)}'>"
-        f"<iframe title='{escape_text(FRAME_TITLE)}' {'data-src' if deferred else 'src'}="
-        f"'{escape_text(url)}' sandbox='allow-scripts' "
-        f"tabindex='-1' aria-hidden='true'></iframe><p>{label}</p></div>{SWAP_JS}"
+        f"aria-label='{escape_text(LOADING_TEXT)}' {attrs}>"
+        f"<img alt='' aria-hidden='true' fetchpriority='high' elementtiming='{TIMING_NAME}'>"
+        f"<div class='bm-control bm-date-stamp' aria-hidden='true'>{date}</div>{legend_box}"
+        f"<p>{label}</p></div>{SWAP_JS}"
     )
 
 
@@ -168,9 +236,9 @@ def with_first_map(page: bytes, block: bytes) -> bytes:
     return page[:end] + block + page[end:]
 
 
-def digest_of(page: bytes) -> str:
-    """The page's content digest as named in its URL."""
-    return hashlib.sha256(page).hexdigest()[:DIGEST_CHARS]
+def digest_of(data: bytes) -> str:
+    """An image's content digest as named in its URL."""
+    return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
 
 
 logger = logging.getLogger("briefing.first_map")

@@ -1,5 +1,5 @@
 """The static first map on the app's server (issue 25, :mod:`layers.web.first_map`): the
-preview's page at ``/briefing-first-map/<digest>.html`` (:func:`first_map_routes`) and
+preview's images at ``/briefing-first-map/<digest>.svg`` (:func:`first_map_routes`) and
 the app's page with the overlay at the top of its ``<body>`` (:class:`FirstMapPage`, an
 ASGI middleware mounted by ``server.py``).
 
@@ -19,10 +19,13 @@ from starlette.routing import BaseRoute, Route
 from layers.web import first_map
 from layers.web.cache_headers import ASGIApp, Message, Receive, Scope, Send
 
-#: Headers of the preview's page (its URL names its content).
+#: Headers of the preview's images (their URL names their content; an image opened on
+#: its own may not run or fetch anything).
 HEADERS = {
     "Cache-Control": "public, max-age=31536000, immutable",
     "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Content-Type": "image/svg+xml",
 }
 NOT_FOUND_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 #: Headers of the app's page that describe the file, not the page sent.
@@ -30,18 +33,19 @@ _DROPPED = {b"content-length", b"etag", b"last-modified"}
 
 
 async def preview(request: Request) -> Response:
-    """The ready preview's page when the path names its digest, else a plain 404."""
+    """The ready preview's image the path names by its digest, else a plain 404."""
     ready = first_map.current()
-    if ready is None or request.path_params.get("digest") != ready.digest:
+    found = None if ready is None else ready.files.get(str(request.path_params.get("digest")))
+    if found is None:
         return Response(
-            b"no such page", status_code=404, media_type="text/plain", headers=NOT_FOUND_HEADERS
+            b"no such image", status_code=404, media_type="text/plain", headers=NOT_FOUND_HEADERS
         )
-    return Response(ready.page, headers=HEADERS | {"Content-Type": "text/html; charset=utf-8"})
+    return Response(found, headers=HEADERS)
 
 
 def first_map_routes() -> list[BaseRoute]:
-    """The route serving the preview's page."""
-    return [Route(f"{first_map.ROUTE}/{{digest}}.html", preview, methods=["GET"])]
+    """The route serving the preview's images."""
+    return [Route(f"{first_map.ROUTE}/{{digest}}.svg", preview, methods=["GET"])]
 
 
 def default_page(scope: Scope) -> bool:
@@ -82,13 +86,16 @@ class FirstMapPage:
             body.append(bytes(message.get("body", b"")))
             if message.get("more_body", False):
                 return
-            await _send_page(send, start, b"".join(body), ready.block)
+            await _send_page(send, start, b"".join(body), ready.block, ready.link)
 
         await self.app(scope, receive, keep)
 
 
-async def _send_page(send: Send, start: Message, page: bytes, block: bytes) -> None:
-    """``page`` with ``block`` when it is a 200 HTML answer, else as it came."""
+async def _send_page(
+    send: Send, start: Message, page: bytes, block: bytes, link: bytes = b""
+) -> None:
+    """``page`` with ``block`` (and the ``Link`` header ``link`` preloading its image)
+    when it is a 200 HTML answer, else as it came."""
     headers = list(start.get("headers", []))
     kinds = [v for k, v in headers if k.lower() == b"content-type"]
     if start["status"] == 200 and kinds and kinds[0].startswith(b"text/html"):
@@ -97,6 +104,8 @@ async def _send_page(send: Send, start: Message, page: bytes, block: bytes) -> N
             page = changed
             headers = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
             headers.append((b"content-length", str(len(page)).encode("ascii")))
+            if link:
+                headers.append((b"link", link))
             start = {**start, "headers": headers}
     await send(start)
     await send({"type": "http.response.body", "body": page})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 from shapely.geometry import box
@@ -22,6 +23,46 @@ from shapely.ops import polylabel, unary_union
 
 from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import layer
+from layers.styles import LabelStyle
+
+#: Smallest label text on the web map, in CSS pixels; paper sizes (points) are scaled
+#: by :data:`LABEL_PX_PER_PT` up to it.
+MIN_LABEL_PX = 11
+LABEL_PX_PER_PT = 1.6
+#: Below this zoom the labels of minor places (villages, airport, border point) are
+#: hidden, so the towns around Karabakh stay readable at the default view (the villages
+#: themselves are drawn from their :attr:`layers.catalog.LayerSpec.detail` zoom).
+MINOR_LABEL_ZOOM = 9
+
+
+@dataclass(frozen=True)
+class WebFont:
+    """A label look of :data:`layers.styles.LABEL_STYLES` on the web map: size in CSS
+    pixels, colour, ``italic`` or ``normal``, CSS weight, letter spacing in em."""
+
+    size: int
+    colour: str
+    style: str
+    weight: int
+    spacing: float
+
+
+def web_font(look: LabelStyle) -> WebFont:
+    """The web map's font of a label look (the live map's CSS and the static first map's
+    image both read it).
+
+    >>> web_font(LabelStyle(placement="centre", fontsize=8.5, colour=None, upper=True))
+    WebFont(size=14, colour='#222222', style='normal', weight=600, spacing=0.12)
+    """
+    return WebFont(
+        size=max(MIN_LABEL_PX, round(look.fontsize * LABEL_PX_PER_PT)),
+        colour=look.colour or "#222222",
+        style=look.style,
+        weight=700 if look.weight == "bold" else 600,
+        # capitals are written by layers.web.geojson (by language: CSS would need a lang)
+        spacing=0.12 if look.upper else 0.0,
+    )
+
 
 #: Precision of ``polylabel`` in degrees (about 1 km).
 POLYLABEL_TOLERANCE = 0.01

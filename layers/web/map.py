@@ -48,8 +48,9 @@ from layers.web.elements import (
     figure_of,
 )
 from layers.web.geojson import feature_collections, prepare_geometry, zoom_css
-from layers.web.groups import date_stamp, layer_group, situation_group
+from layers.web.groups import layer_group, situation_group
 from layers.web.html import POPUP_CSS, escape_text
+from layers.web.labels import MINOR_LABEL_ZOOM, web_font
 from layers.web.overlay import Overlay
 from layers.web.playback import PLAYER_CSS, DayPlayer
 from layers.web.spread import SpreadEvents
@@ -57,12 +58,8 @@ from layers.web.tooltips import BatchedTooltips
 
 #: Height of the map in the app, in pixels.
 MAP_HEIGHT = 600
-#: Smallest label text on the web map, in CSS pixels; paper sizes (points) are scaled
-#: by :data:`LABEL_PX_PER_PT` up to it.
-MIN_LABEL_PX = 11
-LABEL_PX_PER_PT = 1.6
 
-_LAND = {"color": "#c9c4bb", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
+LAND_STYLE = {"color": "#c9c4bb", "weight": 0.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
 
 _CSS = """
 <style>
@@ -121,20 +118,15 @@ def _label_css() -> str:
     """CSS of each label look of :data:`layers.styles.LABEL_STYLES` on the web map."""
     rules = []
     for key, look in LABEL_STYLES.items():
-        size = max(MIN_LABEL_PX, round(look.fontsize * LABEL_PX_PER_PT))
-        # capitals are written by layers.web.geojson (by language: CSS would need a lang)
-        upper = " letter-spacing: 0.12em;" if look.upper else ""
+        font = web_font(look)
+        spacing = f" letter-spacing: {font.spacing:g}em;" if font.spacing else ""
         rules.append(
-            f".leaflet-tooltip.bm-look-{key} {{ font-size: {size}px;"
-            f" color: {look.colour or '#222222'}; font-style: {look.style};"
-            f" font-weight: {700 if look.weight == 'bold' else 600};{upper} }}"
+            f".leaflet-tooltip.bm-look-{key} {{ font-size: {font.size}px;"
+            f" color: {font.colour}; font-style: {font.style};"
+            f" font-weight: {font.weight};{spacing} }}"
         )
     return "<style>\n" + "\n".join(rules) + "\n</style>\n"
 
-#: Below this zoom the labels of minor places (villages, airport, border point) are
-#: hidden, so the towns around Karabakh stay readable at the default view (the villages
-#: themselves are drawn from their :attr:`layers.catalog.LayerSpec.detail` zoom).
-MINOR_LABEL_ZOOM = 9
 
 
 # --- the map --------------------------------------------------------------------------
@@ -149,7 +141,7 @@ def _land(dataset: Dataset) -> folium.GeoJson:
             for g in countries.geometry
         ],
     }
-    return folium.GeoJson(data, name="land", style_function=lambda _: _LAND, interactive=False)
+    return folium.GeoJson(data, name="land", style_function=lambda _: LAND_STYLE, interactive=False)
 
 
 def _leaflet_bounds(bounds: Bounds) -> list[list[float]]:
@@ -300,19 +292,6 @@ def _view_map(
     situation_group(collections, view.day).add_to(fmap)
     annotation_group(view.annotations).add_to(fmap)
     return fmap
-
-
-def preview_html(dataset: Dataset, view: View) -> str:
-    """The map of ``view`` alone as a page for the app's own server: the map of
-    :func:`standalone_html` (the view's layers on its day, date stamp, legend, scale
-    bar) without its title, sources or banner, Leaflet and the annotation tool loaded
-    from the app's static files (the URLs the app's page preloads). The static first map
-    shown while the app boots (:mod:`layers.web.first_map`)."""
-    frames = view_features(dataset, view)
-    fmap = _view_map(dataset, view, frames, view.basemap, annotation_tool="show")
-    root = figure_of(fmap)
-    root.title = escape_text(date_stamp(view.day))
-    return str(root.render())
 
 
 def standalone_html(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:

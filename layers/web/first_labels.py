@@ -63,7 +63,7 @@ class Placed:
 def _face(italic: bool, size: int) -> ImageFont.FreeTypeFont:
     name = "DejaVuSans-BoldOblique.ttf" if italic else "DejaVuSans-Bold.ttf"
     path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
-    return ImageFont.truetype(str(path), size)
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 def text_width(text: str, font: WebFont) -> float:

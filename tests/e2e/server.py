@@ -74,6 +74,7 @@ def streamlit_server(
         "BRIEFING_BASEMAP",
         "BRIEFING_BASEMAP_ATTRIBUTION",
         "BRIEFING_TODAY",
+        "BRIEFING_FIRST_MAP",
     )
     env = {k: v for k, v in os.environ.items() if k not in dropped} | (environ or {})
     if data_dir is not None:

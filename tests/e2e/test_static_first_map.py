@@ -1,9 +1,9 @@
 """The static first map (issue 25, ``layers.web.first_map``) in Chromium, on a server of
-this module with ``BRIEFING_FIRST_MAP=on`` and an editable copy of the data: the default
-address shows the default view's map before the live map's frame exists, as a labelled
-preview that takes no click, and it is gone once the live map has painted; an address
-with query state gets none; a data error removes it. The session's server (the default
-setting) sends no static first map.
+this module with the default setting (on) and an editable copy of the data: the default
+address shows the default view's map as an image before the live map's frame exists, as
+a labelled preview that takes no click, placed where Leaflet will draw the live map, and
+it is gone once the live map has painted; an address with query state gets none; a data
+error removes it.
 """
 
 from __future__ import annotations
@@ -16,38 +16,32 @@ from typing import Any
 
 import pytest
 
-from layers.web.first_map import FRAME_TITLE, LOADING_TEXT, OVERLAY_ID
+from geo.leaflet_view import fit_zoom, pixel_origin
+from layers.briefing.view import DEFAULT_BOUNDS
+from layers.web.first_map import LOADING_TEXT, OVERLAY_ID, TIMING_NAME
 from tests.conftest import TEST_TODAY
 from tests.e2e.server import streamlit_server
 from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, wait_for_paths
-from ui.static_first import SETTING_ENV
 
 pytestmark = pytest.mark.e2e
 
-#: The preview's frame (sandboxed: it cannot reach the page) tells the page when its map
-#: has drawn its layers, with its date stamp; the page notes whether the live map's frame
-#: existed when it heard it.
+#: In the top page: when the preview's image is painted (Element Timing), whether the
+#: live map's frame existed then, and the overlay's date stamp.
 RECORDER = """(() => {
+  if (window !== window.top) return;
   const LIVE = 'iframe[title="streamlit_folium.st_folium"]';
-  if (window === window.top) {
-    const seen = window.bmSeen = {};
-    window.addEventListener('message', (e) => {
-      if (!e.data || !e.data.bmStaticDrawn || seen.static_drawn) return;
-      seen.static_drawn = true;
+  const seen = window.bmSeen = {};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.identifier !== 'TIMING' || seen.static_painted) continue;
+      seen.static_painted = true;
       seen.live_frame_then = !!document.querySelector(LIVE);
-      seen.stamp = e.data.stamp;
-    });
-    return;
-  }
-  if (location.pathname.indexOf('/briefing-first-map/') !== 0) return;
-  const timer = setInterval(() => {
-    if (document.querySelectorAll('.leaflet-overlay-pane path').length > 50) {
-      clearInterval(timer);
-      const stamp = (document.querySelector('.bm-date-stamp') || {}).textContent || '';
-      window.parent.postMessage({bmStaticDrawn: true, stamp: stamp}, '*');
+      seen.src = e.element ? e.element.getAttribute('src') : '';
+      const stamp = document.querySelector('#OVERLAY .bm-date-stamp');
+      seen.stamp = stamp ? stamp.textContent : '';
     }
-  }, 4);
-})();"""
+  }).observe({type: 'element', buffered: true});
+})();""".replace("TIMING", TIMING_NAME).replace("OVERLAY", OVERLAY_ID)
 GONE = f"() => !document.getElementById('{OVERLAY_ID}')"
 
 
@@ -55,11 +49,10 @@ GONE = f"() => !document.getElementById('{OVERLAY_ID}')"
 def ready_url(
     data_copy: Path, browser: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """The address of a server with the static first map on, once its process has made
-    the preview (on its first run)."""
+    """The address of a server with the default settings, once its process has made the
+    preview (on its first run)."""
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    on = {SETTING_ENV: "on"}
-    with streamlit_server(log, data_copy, environ=on, today=TEST_TODAY) as url:
+    with streamlit_server(log, data_copy, today=TEST_TODAY) as url:
         _run_once(browser, url)
         deadline = time.monotonic() + 60
         while OVERLAY_ID.encode() not in _page(url):
@@ -98,23 +91,51 @@ def test_the_default_address_shows_the_static_map_first_then_only_the_live_one(
     tab: Any, ready_url: str, artifacts: Path
 ) -> None:
     tab.goto(f"{ready_url}/", wait_until="commit")
-    tab.wait_for_function("() => window.bmSeen && window.bmSeen.static_drawn",
+    tab.wait_for_function("() => window.bmSeen && window.bmSeen.static_painted",
                           timeout=TIMEOUT_MS)  # fmt: skip
     seen = tab.evaluate("() => window.bmSeen")
-    assert seen["live_frame_then"] is False  # drawn before the live map's frame existed
+    assert seen["live_frame_then"] is False  # painted before the live map's frame existed
+    assert seen["src"].startswith("/briefing-first-map/") and seen["src"].endswith(".svg")
     assert seen["stamp"].startswith("Situation on ")
     box = tab.locator(f"#{OVERLAY_ID}")
-    assert box.get_attribute("aria-busy") == "true"
+    assert box.get_attribute("aria-busy") == "true" and box.get_attribute("role") == "status"
     assert LOADING_TEXT in box.inner_text() and seen["stamp"] in box.inner_text()
-    assert box.locator("iframe").get_attribute("title") == FRAME_TITLE
-    assert box.locator("iframe").get_attribute("sandbox") == "allow-scripts"
+    assert box.locator("iframe").count() == 0 and box.locator("img").get_attribute("alt") == ""
     tab.screenshot(path=artifacts / "static-first-map.png")
     wait_for_paths(tab, minimum=50)
     tab.wait_for_function(GONE, timeout=TIMEOUT_MS)
     assert tab.evaluate("() => document.documentElement.dataset.bmFirstMap") == "live"
-    assert tab.locator(f"iframe[title='{FRAME_TITLE}']").count() == 0
+    assert tab.locator(f"#{OVERLAY_ID}").count() == 0
     assert tab.locator(MAP_FRAME).count() == 1
     tab.screenshot(path=artifacts / "static-first-map-swapped.png")
+
+
+@pytest.mark.parametrize("viewport", [(1500, 1100), (430, 900)])
+def test_the_image_is_the_one_of_the_boxs_zoom_placed_where_leaflet_draws(
+    browser: Any, ready_url: str, viewport: tuple[int, int]
+) -> None:
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    # the live map never comes (its frame's page refused): the preview stays, unmoved
+    context.route("**/component/streamlit_folium*/**", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{ready_url}/", wait_until="load")
+        placed = page.evaluate(
+            f"""() => {{ const box = document.getElementById('{OVERLAY_ID}');
+                 const img = box.querySelector('img');
+                 return {{w: box.clientWidth, h: box.clientHeight, src: img.getAttribute('src'),
+                          left: parseFloat(img.style.left), top: parseFloat(img.style.top),
+                          shown: getComputedStyle(img).visibility,
+                          images: JSON.parse(box.dataset.images)}}; }}"""
+        )
+        zoom = fit_zoom(DEFAULT_BOUNDS, placed["w"], placed["h"])
+        row = next(r for r in placed["images"] if r[0] == zoom)
+        assert placed["src"] == row[5] and placed["shown"] == "visible"
+        # the image's world pixel at the box's top left corner is Leaflet's pixel origin
+        origin = (row[1] - placed["left"], row[2] - placed["top"])
+        assert origin == pixel_origin(DEFAULT_BOUNDS, zoom, placed["w"], placed["h"])
+    finally:
+        context.close()
 
 
 def test_the_preview_takes_no_click_and_the_live_map_gets_them_after_the_swap(
@@ -144,7 +165,7 @@ def test_an_address_with_query_state_gets_no_static_map(tab: Any, ready_url: str
     assert OVERLAY_ID not in reply.text()
     wait_for_paths(tab, minimum=50)
     assert tab.locator(f"#{OVERLAY_ID}").count() == 0
-    assert tab.evaluate("() => window.bmSeen.static_drawn") is None
+    assert tab.evaluate("() => window.bmSeen.static_painted") is None
 
 
 def test_a_data_error_removes_the_static_map(
@@ -164,8 +185,3 @@ def test_a_data_error_removes_the_static_map(
         tab.screenshot(path=artifacts / "static-first-map-data-error.png")
     finally:
         events.write_text(good, encoding="utf-8")
-
-
-def test_the_default_setting_sends_no_static_map(browser: Any, app_url: str) -> None:
-    _run_once(browser, app_url)
-    assert OVERLAY_ID.encode() not in _page(app_url)

@@ -1,11 +1,13 @@
 """The static first map (issue 25): the page rewriting, the middleware that does it only
-for the default view's page, the preview's route, the preview made once per process, and
-hostile data text kept text in the preview and its overlay."""
+for the default view's page, the preview images' route, the preview made once per
+process, and hostile data text kept text in the preview's images and its overlay."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 
 from geo.dataset import Dataset
 from layers.web import first_map
-from layers.web.first_map import FRAME_TITLE, Prepared, overlay_html, with_first_map
+from layers.web.first_map import Prepared, Shown, overlay_html, with_first_map
 from layers.web.first_map_route import FirstMapPage, first_map_routes
 from tests.async_run import run_async
 from tests.hostile import IMG, JINJA, SCRIPT
@@ -23,12 +25,15 @@ PAGE = (
     b"  <body>\n    <noscript>text</noscript>\n    <div id='root'></div>\n  </body>\n</html>\n"
 )
 BLOCK = b"<div id='bm-first-map'>preview</div>"
+SVG = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+DIGEST = "0123456789abcdef"
+LINK = b'</briefing-first-map/x.svg>; rel=preload; as=image; media="(min-width: 1px)"'
 
 
 @pytest.fixture
 def ready() -> Iterator[Prepared]:
     """A preview made ready in this process, forgotten afterwards."""
-    made = Prepared("v1", b"<html>the preview</html>", "0123456789abcdef", BLOCK)
+    made = Prepared("v1", {DIGEST: SVG}, BLOCK, LINK)
     first_map.forget()
     first_map.prepare("v1", lambda: made)
     _wait_ready()
@@ -71,17 +76,24 @@ def test_a_page_without_exactly_one_body_tag_is_left_alone(page: bytes) -> None:
 
 def test_the_overlay_is_a_labelled_busy_preview_and_escapes_its_text() -> None:
     hostile = f"{IMG} {SCRIPT} {JINJA} ' \""
-    block = overlay_html("/briefing-first-map/x.html", hostile, height="600px",
-                         phone_height="320px")  # fmt: skip
-    assert IMG not in block and "onerror=alert(1)>" not in block
-    assert "<script>alert(1)" not in block and "{{7*7}}" not in block
+    shown = [Shown(7.75, (10, 20), (1410.5, 720.25), "/briefing-first-map/x.svg")]
+    block = overlay_html(shown, (1.0, 2.0, 3.0, 4.0), hostile, f"<details>{hostile}</details>",
+                         height="600px", phone_height="320px", zooms=(8,))  # fmt: skip
+    date_only = block.replace(f"<details>{hostile}</details>", "")
+    assert IMG not in date_only and "onerror=alert(1)>" not in date_only
+    assert "<script>alert(1)" not in date_only and "{{7*7}}" not in date_only
     assert "&lt;img src=x onerror=alert(1)&gt;" in block
     assert "aria-busy='true'" in block and first_map.LOADING_TEXT in block
-    assert f"title='{FRAME_TITLE}'" in block and "streamlit_folium" not in FRAME_TITLE
-    frame = r"<iframe[^>]* src='/briefing-first-map/x\.html' sandbox='allow-scripts'"
-    assert re.search(frame, block)
-    later = overlay_html("/p.html", "day", height="1px", phone_height="1px", deferred=True)
-    assert "data-src='/p.html'" in later and " src='" not in later
+    assert "<iframe" not in block  # an image: nothing runs or draws in a frame
+    image = re.search(r"<img [^>]*>", block)
+    assert image is not None and "alt=''" in image.group() and "src=" not in image.group()
+    assert f"elementtiming='{first_map.TIMING_NAME}'" in image.group()
+    found = re.search(r"data-images='([^']*)'", block)
+    assert found is not None
+    rows = json.loads(found.group(1).replace("&quot;", '"'))
+    assert rows == [[7.75, 10, 20, 1410.5, 720.25, "/briefing-first-map/x.svg"]]
+    assert "data-extent='[1.0, 2.0, 3.0, 4.0]'" in block and "data-zooms='[8]'" in block
+    assert ".bm-below-z8 .bm-from-z8" in block  # what the live map hides below zoom 8
 
 
 # --- the middleware and the route -------------------------------------------------------
@@ -125,6 +137,7 @@ def test_the_default_views_page_gets_the_overlay_and_loses_the_files_validators(
     status, headers, body = _serve(FirstMapPage(_streamlit()), "/")
     assert status == 200 and body == with_first_map(PAGE, ready.block)
     assert headers[b"content-length"] == str(len(body)).encode()
+    assert headers[b"link"] == LINK  # the image the viewport will show, fetched at once
     assert b"etag" not in headers and b"last-modified" not in headers
     assert headers[b"cache-control"] == b"no-cache"
 
@@ -153,17 +166,21 @@ def test_other_answers_and_a_process_without_a_preview_are_left_alone(ready: Pre
     assert _serve(FirstMapPage(_streamlit()), "/")[2] == PAGE
 
 
-def test_the_route_serves_the_ready_preview_by_its_digest_only(ready: Prepared) -> None:
+def test_the_route_serves_the_ready_previews_images_by_their_digest_only(
+    ready: Prepared,
+) -> None:
     from starlette.routing import Router
 
     router = Router(routes=first_map_routes())
-    status, headers, body = _serve(router, f"/briefing-first-map/{ready.digest}.html")
-    assert status == 200 and body == ready.page
-    assert headers[b"content-type"].startswith(b"text/html")
+    status, headers, body = _serve(router, f"/briefing-first-map/{DIGEST}.svg")
+    assert status == 200 and body == SVG
+    assert headers[b"content-type"] == b"image/svg+xml"
     assert b"immutable" in headers[b"cache-control"]
-    for wrong in ("f" * 16, "../etc/passwd", ready.digest.upper()):
-        status, _, body = _serve(router, f"/briefing-first-map/{wrong}.html")
+    assert b"default-src 'none'" in headers[b"content-security-policy"]
+    for wrong in ("f" * 16, "../etc/passwd", DIGEST.upper()):
+        status, _, body = _serve(router, f"/briefing-first-map/{wrong}.svg")
         assert status == 404 and wrong.encode() not in body
+    assert _serve(router, f"/briefing-first-map/{DIGEST}.html")[0] == 404
 
 
 # --- made once per process --------------------------------------------------------------
@@ -175,7 +192,7 @@ def test_the_preview_is_made_once_per_data_version_and_a_failure_is_not_retried(
 
     def build(version: str) -> Prepared:
         calls.append(version)
-        return Prepared(version, b"p", version * 16, b"b")
+        return Prepared(version, {version * 16: b"p"}, b"b")
 
     assert first_map.prepare("a", lambda: build("a"))
     assert _wait_ready().version == "a"
@@ -203,18 +220,29 @@ def test_the_preview_is_made_once_per_data_version_and_a_failure_is_not_retried(
 # --- data text stays text ---------------------------------------------------------------
 
 
-def test_hostile_data_stays_text_in_the_preview_and_its_overlay(
+#: The only elements the preview's images are made of.
+SVG_ELEMENTS = {"svg", "g", "path", "circle", "polygon", "text"}
+
+
+def test_hostile_data_stays_text_in_the_previews_images_and_its_overlay(
     hostile_dataset: Dataset,
 ) -> None:
     from ui.static_first import build
 
     made = build("hostile", hostile_dataset)
-    page, block = made.page.decode("utf-8"), made.block.decode("utf-8")
-    for text in (page, block):
-        assert IMG not in text and "onerror=alert(1)>" not in text
-        assert "</script><script>alert(1)" not in text
-        assert "${alert(1)}" not in text and "{{7*7}}" not in text
-    drawn = page.replace("\\u0026", "&")  # the names are in the page, escaped, as JSON
-    assert "&lt;img src=x onerror=alert(1)&gt;" in drawn
-    assert made.digest == first_map.digest_of(made.page) and made.url in block
-    assert build("hostile", hostile_dataset).page == made.page  # equal data, equal bytes
+    block = made.block.decode("utf-8")
+    assert IMG not in block and "onerror=alert(1)>" not in block
+    assert "</script><script>alert(1)" not in block
+    assert "${alert(1)}" not in block and "{{7*7}}" not in block
+    texts: list[str] = []
+    for digest, svg in made.files.items():
+        assert digest == first_map.digest_of(svg) and f"/{digest}.svg" in block
+        root = ET.fromstring(svg)  # well-formed XML whatever the names
+        tags = {element.tag.split("}")[-1] for element in root.iter()}
+        assert tags <= SVG_ELEMENTS, tags  # no script, image, link or foreign object
+        assert not any(k.startswith("on") for e in root.iter() for k in e.attrib)
+        texts += ["".join(e.itertext()) for e in root.iter() if e.tag.endswith("text")]
+    # the names are drawn as typed: the text read back is the data's, never markup run
+    assert any(IMG in text for text in texts), texts[:5]
+    assert any(JINJA in text for text in texts)
+    assert build("hostile", hostile_dataset).files == made.files  # equal data, equal bytes

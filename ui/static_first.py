@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from geo.dataset import Dataset
-from geo.leaflet_view import Bounds, least_box, world_px
+from geo.leaflet_view import Bounds, fit_zoom, least_box, world_px
 from layers.briefing.view import View, view_from_query
 from layers.catalog import MIN_ZOOMS
 from layers.features import view_features
@@ -73,6 +73,34 @@ def _below(size: int, less: int, low: int, high: int) -> str | None:
     return "" if size > high else str(size + less - 1)
 
 
+#: Viewports whose map box an image's labels are decluttered for, the first of them
+#: that fits the view at the image's zoom (a 1280 x 800 laptop at zoom 7.75, its legend
+#: closed: on a wider screen the open legend covers the labels it would hide; a 430 x
+#: 900 phone at 6.75; the labels the edges and controls of another box hide may differ
+#: a little).
+REFERENCE_VIEWPORTS = (
+    (1280, 800), (430, 900), (1500, 1100), (390, 844), (360, 740), (1024, 768),
+    (768, 1024), (820, 1180), (600, 900), (320, 640),
+)  # fmt: skip
+
+
+def map_box(width: int, height: int) -> tuple[int, int]:
+    """The live map's box in a ``width`` x ``height`` viewport (:data:`LAYOUTS`)."""
+    for min_vw, max_vw, w_less, h_less, h_min, h_max in LAYOUTS:
+        if min_vw <= width <= max_vw:
+            return width - w_less, max(h_min, min(height - h_less, h_max))
+    raise ValueError(f"no layout for a viewport {width} px wide")
+
+
+def reference_boxes(bounds: Bounds) -> dict[float, tuple[int, int]]:
+    """For each zoom a reference viewport's box fits ``bounds`` at, the first such box."""
+    boxes: dict[float, tuple[int, int]] = {}
+    for viewport in REFERENCE_VIEWPORTS:
+        box = map_box(*viewport)
+        boxes.setdefault(fit_zoom(bounds, *box), box)
+    return boxes
+
+
 def preload_media(bounds: Bounds, zooms: list[float]) -> dict[float, str]:
     """For each of ``zooms`` (ascending), the media query of the viewports whose map box
     fits ``bounds`` at that zoom (:data:`LAYOUTS`), so the page's ``Link`` header can
@@ -112,7 +140,8 @@ def build(version: object, dataset: Dataset) -> first_map.Prepared:
     URL in every process of a cluster) and the overlay naming them."""
     view = default_view(dataset)
     collections = feature_collections(view_features(dataset, view))
-    made = view_images(dataset, view, collections, land_geometries(dataset))
+    boxes = reference_boxes(view.bounds)
+    made = view_images(dataset, view, collections, land_geometries(dataset), boxes)
     files = {first_map.digest_of(image.svg): image.svg for image in made}
     shown = [
         first_map.Shown(

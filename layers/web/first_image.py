@@ -32,20 +32,30 @@ import numpy as np
 from shapely.geometry import mapping
 
 from geo.dataset import Dataset
-from geo.leaflet_view import Bounds, centre_px, fit_zoom, world_lonlat, world_px, world_size
+from geo.leaflet_view import (
+    Bounds,
+    centre_px,
+    fit_zoom,
+    pixel_origin,
+    world_lonlat,
+    world_px,
+    world_size,
+)
 from layers.briefing.view import View
 from layers.catalog import LAND_BOUNDARIES, layer
 from layers.features import view_features
 from layers.styles import style
-from layers.web.first_labels import Placed, labels_svg, place_labels
+from layers.web.first_labels import Frame, Placed, frame_at, labels_svg, place_labels
 from layers.web.geojson import (
     FeatureCollection,
     feature_collections,
     feature_style,
     prepare_geometry,
 )
+from layers.web.groups import date_stamp
 from layers.web.legend import marker_svg
 from layers.web.map import LAND_STYLE
+from layers.web.overlay import OPEN_LEGEND_MAP_PX
 from layers.web.spread import EVENT, RING_PX, STACK_PROPERTY
 
 #: Width and height of each image in pixels: any map box up to this size is covered.
@@ -255,11 +265,13 @@ def svg_at(
     collections: Mapping[str, FeatureCollection],
     zoom: float,
     origin: tuple[float, float],
+    frame: Frame | None = None,
 ) -> tuple[str, list[Placed]]:
     """The SVG of the map at ``zoom`` over :data:`WINDOW` from world pixel ``origin``:
     the ``land`` geometries (GeoJSON) in ``land_style``, ``collections`` (the live map's
     feature collections, :func:`layers.web.geojson.feature_collections`) and their
-    labels; and the labels placed."""
+    labels, decluttered for ``frame`` (:func:`layers.web.first_labels.place_labels`);
+    and the labels placed."""
     project = Projector(zoom, origin)
     width, height = WINDOW
     body: list[str] = []
@@ -276,7 +288,7 @@ def svg_at(
     body.append("</g>")
     for _, feature in drawn:
         body.extend(icon_elements(feature, project))
-    placed = place_labels(drawn, project)
+    placed = place_labels(drawn, project, frame)
     body.append(labels_svg(placed))
     svg = (
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
@@ -315,17 +327,30 @@ def zooms_for(bounds: Bounds) -> tuple[float, ...]:
     return tuple(sorted(found))
 
 
+#: Below this map width the live legend starts closed (``layers.web.overlay``).
+OPEN_LEGEND_PX = OPEN_LEGEND_MAP_PX
+
+
 def image_at(
     land: Sequence[Mapping[str, Any]],
     collections: Mapping[str, FeatureCollection],
     bounds: Bounds,
     zoom: float,
+    box: tuple[int, int] | None = None,
+    stamp: str = "",
 ) -> Image:
     """The :class:`Image` of ``bounds`` fitted at ``zoom``: :data:`WINDOW` centred on the
-    extent's centre."""
+    extent's centre; its labels decluttered as in a map ``box`` (width, height) with the
+    date stamp ``stamp`` when given (the box the image is mostly shown in: the labels a
+    box's edges and controls hide differ a little from box to box)."""
     cx, cy = centre_px(bounds, zoom)
     origin = (math.floor(cx - WINDOW[0] / 2), math.floor(cy - WINDOW[1] / 2))
-    svg, _ = svg_at(land, LAND_STYLE, collections, zoom, origin)
+    frame = None
+    if box is not None:
+        left, top = pixel_origin(bounds, zoom, *box)
+        frame = frame_at(left - origin[0], top - origin[1], *box, stamp=stamp,
+                         legend_open=box[0] >= OPEN_LEGEND_PX)  # fmt: skip
+    svg, _ = svg_at(land, LAND_STYLE, collections, zoom, origin, frame)
     return Image(zoom, origin, (cx, cy), svg.encode("utf-8"))
 
 
@@ -340,11 +365,17 @@ def view_images(
     view: View,
     collections: Mapping[str, FeatureCollection] | None = None,
     land: Sequence[Mapping[str, Any]] | None = None,
+    boxes: Mapping[float, tuple[int, int]] | None = None,
 ) -> list[Image]:
     """The images of ``view`` (its layers on its day, in its naming, fitted to its
-    extent; ``collections`` when made already) at every zoom of :func:`zooms_for`."""
+    extent; ``collections`` when made already) at every zoom of :func:`zooms_for`, the
+    labels of each decluttered for its box in ``boxes`` (by zoom) when given."""
     if collections is None:
         collections = feature_collections(view_features(dataset, view))
     if land is None:
         land = land_geometries(dataset)
-    return [image_at(land, collections, view.bounds, z) for z in zooms_for(view.bounds)]
+    stamp = date_stamp(view.day)
+    return [
+        image_at(land, collections, view.bounds, z, (boxes or {}).get(z), stamp)
+        for z in zooms_for(view.bounds)
+    ]

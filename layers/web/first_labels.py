@@ -36,9 +36,51 @@ from layers.web.labels import MINOR_LABEL_ZOOM, WebFont, web_font
 POINT_LINE, AREA_LINE = 1.35, 1.15
 #: DejaVu Sans's ascent and descent in em (its ``hhea`` table: 1901 and 483 of 2048).
 ASCENT, DESCENT = 1901 / 2048, 483 / 2048
-#: A point label's box starts this far right of its point (the tooltip's offset), and
-#: its text this much further (the label's padding).
-OFFSET_PX, PADDING_PX = 4, 2
+#: A point label's box starts this far right of its point (the tooltip's offset, 4 px,
+#: and Leaflet's ``.leaflet-tooltip-right`` margin, 6 px), and its text this much
+#: further (the label's padding).
+OFFSET_PX, PADDING_PX = 10, 2
+
+
+#: The live map's controls in its box, as Chromium lays them out (CSS pixels from the
+#: box's top left; ``-n`` counts from the right or bottom edge): the zoom buttons, the
+#: drawing tool's button, the scale bar, the attribution; the legend closed and open
+#: (its top at most its ``max-height`` above its bottom). The date stamp is measured.
+CONTROLS = ((10, 10, 44, 75), (10, 85, 75, 112), (5, -48, 95, -5), (-86, -22, 0, 0))
+LEGEND_CLOSED, LEGEND_OPEN = (10, -80, 79, -58), (10, -476, 268, -58)
+#: The date stamp: 10 px from the top right corner, 24 px high, its text padded by 8 px.
+STAMP_FONT = WebFont(size=14, colour="#222222", style="normal", weight=700, spacing=0.0)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A map box in the image's pixels: the labels it cuts are hidden, and its controls
+    (``furniture``) are obstacles, as in the live map."""
+
+    box: tuple[float, float, float, float]
+    furniture: tuple[tuple[float, float, float, float], ...]
+
+
+def frame_at(
+    left: float, top: float, width: int, height: int, *, stamp: str, legend_open: bool
+) -> Frame:
+    """The :class:`Frame` of a ``width`` x ``height`` box whose top left corner is image
+    pixel ``(left, top)``, its date stamp's plain text ``stamp``, its legend open or not."""
+
+    def at(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A control's box: a negative start, or an end not above 0, counts from the right
+        or bottom edge."""
+        return (
+            left + (x0 if x0 >= 0 else width + x0),
+            top + (y0 if y0 >= 0 else height + y0),
+            left + (x1 if x1 > 0 else width + x1),
+            top + (y1 if y1 > 0 else height + y1),
+        )
+
+    stamp_width = text_width(stamp, STAMP_FONT) + 16
+    furniture = [at(*c) for c in (*CONTROLS, LEGEND_OPEN if legend_open else LEGEND_CLOSED)]
+    furniture.append((left + width - 10 - stamp_width, top + 10, left + width - 10, top + 34))
+    return Frame((left, top, left + width, top + height), tuple(furniture))
 
 
 class _Project(Protocol):
@@ -117,13 +159,17 @@ def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
 
 
 def place_labels(
-    drawn: Sequence[tuple[str, Mapping[str, Any]]], project: _Project
+    drawn: Sequence[tuple[str, Mapping[str, Any]]],
+    project: _Project,
+    frame: Frame | None = None,
 ) -> list[Placed]:
     """The permanent labels of ``drawn`` (``(layer id, feature)`` in drawing order, as
     :mod:`layers.web.first_image` draws them), each marked kept or hidden by the live
     map's decluttering: by priority (lower first), then in the order made; a label
-    overlapping one kept is hidden. ``project`` gives a lon/lat's pixel (it has the
-    zoom as ``zoom``)."""
+    overlapping one kept is hidden. In a ``frame`` (the box the image is made for), the
+    controls are kept first, a label off the box is left as it is, a point's label cut
+    by the box's right edge moves to the point's left, and a label still cut is hidden.
+    ``project`` gives a lon/lat's pixel (it has the zoom as ``zoom``)."""
     zoom = float(getattr(project, "zoom", 0.0))
     made: list[Placed] = []
     areas: list[Placed] = []
@@ -139,10 +185,20 @@ def place_labels(
             areas.append(centred)
     made.extend(areas)  # an area's labels are a layer of their own, after its features
     order = sorted(range(len(made)), key=lambda i: (made[i].priority, i))
-    kept: list[tuple[float, float, float, float]] = []
+    kept: list[tuple[float, float, float, float]] = list(frame.furniture) if frame else []
     hidden: set[int] = set()
     for i in order:
         box = made[i].box
+        if frame is not None:
+            if not _overlaps(box, frame.box):
+                continue  # off the map: nothing to place
+            if box[2] > frame.box[2] and not made[i].centred:  # to the point's other side
+                point_x = box[0] - OFFSET_PX
+                box = (2 * point_x - box[2], box[1], point_x - OFFSET_PX, box[3])
+                made[i] = Placed(made[i].lines, made[i].font, box, False, made[i].priority)
+            if box[0] < frame.box[0] or box[2] > frame.box[2]:
+                hidden.add(i)
+                continue
         if any(_overlaps(box, k) for k in kept):
             hidden.add(i)
         else:

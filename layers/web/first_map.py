@@ -69,7 +69,7 @@ _CSS = """<style>
   font-size: 11px; line-height: 1.25; }
 #bm-first-map .bm-date-stamp { top: 10px; right: 10px; font-size: 14px; font-weight: 700;
   padding: 3px 8px; }
-#bm-first-map .bm-legend-box { left: 10px; bottom: 54px; max-height: calc(100% - 190px);
+#bm-first-map .bm-legend-box { left: 10px; bottom: 58px; max-height: calc(100% - 190px);
   overflow: hidden; max-width: 55%; }
 #bm-first-map .bm-legend-group { font-weight: 600; margin-top: 4px; }
 #bm-first-map p { position: absolute; left: 50%; bottom: 36px; transform: translateX(-50%);

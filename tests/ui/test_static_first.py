@@ -15,7 +15,14 @@ from layers.web import first_map
 from layers.web.first_image import zooms_for
 from ui import static_first
 from ui.layout import LAPTOP_MAP_CSS, PHONE_MAP_CSS
-from ui.static_first import LAYOUTS, SETTING_ENV, enabled, preload_media
+from ui.static_first import (
+    LAYOUTS,
+    SETTING_ENV,
+    enabled,
+    map_box,
+    preload_media,
+    reference_boxes,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,13 +61,6 @@ def _matches(query: str, width: int, height: int) -> bool:
     return False
 
 
-def _box(width: int, height: int) -> tuple[int, int]:
-    for min_vw, max_vw, w_less, h_less, h_min, h_max in LAYOUTS:
-        if min_vw <= width <= max_vw:
-            return width - w_less, max(h_min, min(height - h_less, h_max))
-    raise AssertionError(width)
-
-
 def test_each_viewport_preloads_exactly_the_image_of_its_boxs_zoom() -> None:
     zooms = list(zooms_for(DEFAULT_BOUNDS))
     media = preload_media(DEFAULT_BOUNDS, zooms)
@@ -68,7 +68,7 @@ def test_each_viewport_preloads_exactly_the_image_of_its_boxs_zoom() -> None:
     assert _matches(media[6.75], 430, 900)
     for width in range(300, 2600, 7):
         for height in range(480, 1300, 11):
-            expected = fit_zoom(DEFAULT_BOUNDS, *_box(width, height))
+            expected = fit_zoom(DEFAULT_BOUNDS, *map_box(width, height))
             found = [z for z, query in media.items() if _matches(query, width, height)]
             assert found == [expected], (width, height)
 
@@ -77,3 +77,12 @@ def test_the_layouts_are_the_app_layouts_map_heights() -> None:
     laptop, phone = LAYOUTS[0], LAYOUTS[2]
     assert f"clamp({laptop[4]}px, calc(100svh - {laptop[3]}px), {laptop[5]}px)" == LAPTOP_MAP_CSS
     assert f"clamp({phone[4]}px, calc(100svh - {phone[3]}px), {phone[5]}px)" == PHONE_MAP_CSS
+
+
+def test_the_live_maps_boxes_are_the_layouts() -> None:
+    # measured in Chromium on the live map (tests/geo/test_leaflet_view.py)
+    assert map_box(1500, 1100) == (1168, 600)
+    assert map_box(1280, 800) == (948, 575)
+    assert map_box(430, 900) == (398, 500)
+    boxes = reference_boxes(DEFAULT_BOUNDS)
+    assert boxes[7.75] == (948, 575) and boxes[6.75] == (398, 500)

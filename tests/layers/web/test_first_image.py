@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from geo.dataset import Dataset
-from geo.leaflet_view import pixel_origin, world_px
+from geo.leaflet_view import pixel_origin, world_lonlat, world_px
 from layers.briefing.view import DEFAULT_BOUNDS
 from layers.catalog import LAYERS
 from layers.styles import LABEL_STYLES, style
@@ -23,6 +23,7 @@ from layers.web.first_image import (
     view_images,
     zooms_for,
 )
+from layers.web.first_labels import Frame, frame_at
 from layers.web.html import escape_text
 from layers.web.labels import web_font
 from layers.web.map import LAND_STYLE
@@ -79,7 +80,8 @@ def test_a_point_is_drawn_at_its_web_mercator_pixel_in_its_style_with_its_label_
     assert text is not None and text.text == "Town"
     font = web_font(LABEL_STYLES["place"])
     assert text.get("font-size") == str(font.size) and text.get("fill") == font.colour
-    assert float(text.get("x", "")) == pytest.approx(x + 6, abs=0.05)  # 4 px away, 2 padding
+    # 4 px away, Leaflet's 6 px margin, 2 px padding
+    assert float(text.get("x", "")) == pytest.approx(x + 12, abs=0.05)
     assert [p.kept for p in placed] == [True]
 
 
@@ -174,3 +176,30 @@ def test_the_default_views_images_draw_its_names(dataset: Dataset) -> None:
     assert [i.zoom for i in images] == list(zooms_for(DEFAULT_BOUNDS))
     texts = {"".join(t.itertext()) for t in ET.fromstring(images[-1].svg).iter(f"{NS}text")}
     assert {"ARMENIA", "GEORGIA", "Gyumri", "Nagorno-Karabakh"} <= texts
+
+
+def test_in_a_box_a_label_cut_by_its_right_edge_goes_left_and_controls_hide_labels() -> None:
+    places = _layer("place")
+    x, y = _at(45.0, 40.0)
+    box = (x - 300, y - 200, x + 40, y + 200)  # the point 40 px from the right edge
+    frame = Frame(box, furniture=((x - 300, y - 200, x - 250, y - 120),))
+    edge = _point(45.0, 40.0, "place", "A long name by the edge")
+    corner = _point(*world_lonlat(x - 280 + ORIGIN[0], y - 180 + ORIGIN[1], ZOOM), "place",
+                    "Under the zoom buttons")  # fmt: skip
+    svg, placed = svg_at([], LAND_STYLE, {places: {"features": [edge, corner]}}, ZOOM, ORIGIN,
+                         frame)  # fmt: skip
+    by_text = {p.lines[0]: p for p in placed}
+    moved = by_text["A long name by the edge"]
+    assert moved.kept and moved.box[2] == pytest.approx(x - 10)  # left of its point
+    assert not by_text["Under the zoom buttons"].kept
+    assert "Under the zoom buttons" not in svg
+
+
+def test_the_frame_of_a_box_holds_the_live_maps_controls() -> None:
+    frame = frame_at(100, 50, 948, 575, stamp="Situation on 23 February 2021",
+                     legend_open=False)  # fmt: skip
+    assert frame.box == (100.0, 50.0, 1048.0, 625.0)
+    assert (110.0, 60.0, 144.0, 125.0) in frame.furniture  # the zoom buttons, 10 px in
+    assert (962.0, 603.0, 1048.0, 625.0) in frame.furniture  # the attribution, bottom right
+    stamp = frame.furniture[-1]
+    assert stamp[2] == 1038 and 240 < stamp[2] - stamp[0] < 275  # 256 px in Chromium

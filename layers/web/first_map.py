@@ -55,11 +55,13 @@ DIGEST_CHARS = 16
 #: left, the header and the date row above, the map's height of :mod:`ui.layout`); on a
 #: phone below the header. ``{height}`` and ``{phone_height}`` are CSS lengths. The date
 #: stamp and the legend look as in the live map (``layers.web.map``'s CSS, Leaflet's
-#: control margins; the legend above the scale bar).
+#: control margins; the legend above the scale bar). The block is a compositing layer of
+#: its own (``will-change``): its image is rastered once, not again whenever the page
+#: under it changes while Streamlit lays it out.
 _CSS = """<style>
 #bm-first-map { position: absolute; z-index: 99; top: 212px; left: 316px; right: 16px;
   height: {height}; pointer-events: none; background: #dfe8ee; overflow: hidden;
-  font: 12px/1.35 system-ui, sans-serif; color: #222; }
+  font: 12px/1.35 system-ui, sans-serif; color: #222; will-change: transform; }
 @media (max-width: 1399px) { #bm-first-map { top: 268px; } }
 @media (max-width: 767px) { #bm-first-map { left: 16px; top: 355px; } }
 @media (max-width: 640px) { #bm-first-map { height: {phone_height}; } }
@@ -94,8 +96,7 @@ SWAP_JS = """<script>(function () {
   var thresholds = JSON.parse(box.getAttribute('data-zooms'));
   var legendPx = +box.getAttribute('data-legend-px');
   var shownFor = '';
-  function show() {
-    var w = box.clientWidth, h = box.clientHeight;
+  function show(w, h) {
     if (!w || !h || shownFor === w + 'x' + h) { return; }
     shownFor = w + 'x' + h;
     var zoom = Math.log(Math.min(w / (extent[2] - extent[0]), h / (extent[3] - extent[1])))
@@ -113,12 +114,15 @@ SWAP_JS = """<script>(function () {
     if (img.getAttribute('src') !== found[5]) { img.src = found[5]; }
     img.style.visibility = 'visible';
   }
-  show();
+  function measured() { show(box.clientWidth, box.clientHeight); }
+  measured();
+  window.addEventListener('resize', measured);
   var LIVE = 'iframe[title="streamlit_folium.st_folium"]';
   var ERRORS = '[data-testid="stException"], [data-testid="stAlert"], [role="dialog"]';
   var timer = null;
   function gone(why) {
     if (timer !== null) { clearInterval(timer); timer = null; }
+    window.removeEventListener('resize', measured);
     if (box.parentNode) { box.parentNode.removeChild(box); }
     document.documentElement.setAttribute('data-bm-first-map', why);
   }
@@ -132,14 +136,14 @@ SWAP_JS = """<script>(function () {
     if (performance.now() > TIMEOUT) { return gone('timeout'); }
     if (document.querySelector(ERRORS)) { return gone('error'); }
     var live = document.querySelector(LIVE);
-    if (!live) { show(); return; }
+    if (!live) { return; }
     var r = live.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) {
       box.style.top = (r.top + window.scrollY) + 'px';
       box.style.left = (r.left + window.scrollX) + 'px';
       box.style.width = r.width + 'px';
       box.style.height = r.height + 'px';
-      show();
+      show(Math.round(r.width), Math.round(r.height));
     }
     if (stamped(live)) {
       clearInterval(timer); timer = null;

@@ -214,12 +214,13 @@ def overlay_html(
     attrs = " ".join(f"{k}='{escape_text(v)}'" for k, v in data.items())
     date = escape_text(date_text)
     label = f"{escape_text(LOADING_TEXT)} {date}"
-    legend_box = f"<div class='bm-control bm-legend-box'>{legend}</div>" if legend else ""
+    # the stamp and legend are the picture's: read in the label, never focused
+    legend_box = f"<div class='bm-control bm-legend-box' inert>{legend}</div>" if legend else ""
     return (
         f"{css}<div id='{OVERLAY_ID}' role='status' aria-busy='true' "
         f"aria-label='{escape_text(LOADING_TEXT)}' {attrs}>"
         f"<img alt='' aria-hidden='true' fetchpriority='high' elementtiming='{TIMING_NAME}'>"
-        f"<div class='bm-control bm-date-stamp' aria-hidden='true'>{date}</div>{legend_box}"
+        f"<div class='bm-control bm-date-stamp' inert>{date}</div>{legend_box}"
         f"<p>{label}</p></div>{SWAP_JS}"
     )
 

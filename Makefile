@@ -1,6 +1,8 @@
 # Two commands on a fresh machine (Python 3.11+ with venv):
 #   make run    set up .venv and start the app on http://localhost:8501
-#               (this machine only; `make run HOST=0.0.0.0` listens on every interface)
+#               (this machine only; `make run HOST=0.0.0.0` listens on every interface;
+#               the page shows a picture of the default map while the app boots:
+#               `BRIEFING_FIRST_MAP=off make run` without it, see README)
 #   make test   set up .venv and run lint, type checks and the whole test suite
 #   make fast   the tests without the browser ones (the loop while working)
 #   make serve  REPLICAS app processes behind HAProxy (sticky sessions), see README

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -63,6 +65,8 @@ from layers.web.situations import (
     prepared_layer,
     situation_identity,
 )
+
+LOG = logging.getLogger(__name__)
 
 #: Characters of group script the frame fetches ahead at most (the nearest situations
 #: first): about 20 situations of the committed data's dated layers.
@@ -98,6 +102,10 @@ _PREVIEW_JS = """
         }
         return found;
     }
+    function legendOf(s) {
+        return plan.legends[plan.situations[s][0]].map(function (i) { return plan.pieces[i]; })
+            .join('');
+    }
     function groupsOf(s) {  // [[position, key], ...]
         var row = plan.situations[s], out = [];
         for (var i = 1; i < row.length; i += 2) { out.push([row[i], plan.scripts[row[i + 1]]]); }
@@ -119,7 +127,7 @@ _PREVIEW_JS = """
         var low = Infinity;
         groupsOf(s).forEach(function (g) {
             if (shown(g)) { return; }
-            var group = window.briefingGroups.get(g[1]);
+            var group = made(g) ? window.briefingGroups.get(g[1]) : null;
             if (group) { map.addLayer(group); } else {
                 group = scripts[g[1]]();
                 delete scripts[g[1]];
@@ -225,8 +233,8 @@ _PREVIEW_JS = """
         if (s < 0 || !ready(s)) { return false; }
         var before = map.bmOverlay.state();
         draw(s);
-        map.bmOverlay.apply({date: stampOf(iso), legend: plan.legends[plan.situations[s][0]],
-                             now: '', picking: before.picking, day: iso});
+        map.bmOverlay.apply({date: stampOf(iso), legend: legendOf(s), now: '',
+                             picking: before.picking, day: iso});
         return true;
     }
     // Show day iso at once (an input of the page's), if it can be.
@@ -251,7 +259,12 @@ _PREVIEW_JS = """
     try {
         if (window.parent !== window) { doc = window.parent.document; }
     } catch (e) { doc = null; }
-    function soon(iso) { if (iso) { setTimeout(function () { preview(iso); }, 0); } }
+    // After the page's own handling of the input: Streamlit sends the rerun request from
+    // a task it queues while the event is dispatched (this listener, in the capture
+    // phase, runs first), so the preview waits two tasks and never delays the request.
+    function soon(iso) {
+        if (iso) { setTimeout(function () { setTimeout(function () { preview(iso); }, 0); }, 0); }
+    }
     function onKey(e) {
         var t = e.target;
         if (!plan || !t || !t.closest) { return; }
@@ -341,6 +354,8 @@ class SpanSegments:
 _LOCK = threading.Lock()
 #: By (version, dated layer ids, span): (the dataset, its segments).
 _SEGMENTS: OrderedDict[Hashable, tuple[Dataset, SpanSegments]] = OrderedDict()
+#: Segments being made in a thread (:func:`span_segments` without waiting).
+_MAKING: set[Hashable] = set()
 #: By what a plan is made of (see :func:`plan_group`): its kept group.
 _PLANS: OrderedDict[Hashable, PreparedScript] = OrderedDict()
 
@@ -360,15 +375,52 @@ def _keep(table: OrderedDict[Hashable, object], key: Hashable, value: object) ->
             table.popitem(last=False)
 
 
-def span_segments(version: Hashable, dataset: Dataset, dated: tuple[str, ...]) -> SpanSegments:
+def span_segments(
+    version: Hashable, dataset: Dataset, dated: tuple[str, ...], *, wait: bool = True
+) -> SpanSegments | None:
     """:class:`SpanSegments` of ``dated`` over ``dataset``'s span (made once per data
-    version and layers: about 0.3 s on the committed data's 116 segments)."""
+    version and layers: about 0.3 s of CPU on the committed data's 116 segments). Without
+    ``wait``, None until they are made, in a thread of their own: a run (a session's
+    first map, a layer switched on) never waits for them, a later run's plan has them."""
     key = (version, dated, dataset.span)
     with _LOCK:
         found = _SEGMENTS.get(key)
         if found is not None and found[0] is dataset:
             _SEGMENTS.move_to_end(key)
             return found[1]
+        if not wait:
+            if key not in _MAKING:
+                _MAKING.add(key)
+                threading.Thread(
+                    target=_make_quietly, args=(key, version, dataset, dated), daemon=True
+                ).start()
+            return None
+    return _make_segments(key, version, dataset, dated)
+
+
+def _make_segments(
+    key: Hashable, version: Hashable, dataset: Dataset, dated: tuple[str, ...]
+) -> SpanSegments:
+    try:
+        return _segments_of(key, dataset, dated)
+    finally:
+        with _LOCK:
+            _MAKING.discard(key)
+
+
+def _make_quietly(
+    key: Hashable, version: Hashable, dataset: Dataset, dated: tuple[str, ...]
+) -> None:
+    """:func:`_make_segments` in a thread: a failure is logged and leaves no segments
+    (no preview for those layers: the server's runs show every date as before)."""
+    try:
+        _make_segments(key, version, dataset, dated)
+    except Exception:
+        LOG.exception("date preview: no segments for %s", dated)
+        _keep(_SEGMENTS, key, (dataset, SpanSegments((), ())))  # type: ignore[arg-type]
+
+
+def _segments_of(key: Hashable, dataset: Dataset, dated: tuple[str, ...]) -> SpanSegments:
     found_segments = segments(dataset, dataset.span.first, dataset.span.last, dated)
     made = SpanSegments(
         tuple(day for day, _ in found_segments),
@@ -395,6 +447,16 @@ def stamp_parts() -> tuple[str, tuple[str, ...]] | None:
             if date_stamp(day) != f"{prefix}{day.day} {months[month - 1]} {day.year}":
                 return None
     return prefix, months
+
+
+def _parts(legend: str) -> list[str]:
+    """``legend`` (HTML) cut before each of its rows and groups: a few legends share most
+    rows, which the plan sends once (joined again in the frame, the same HTML).
+
+    >>> _parts("<details><div class='bm-legend-row'>a</div><div class='bm-legend-row'>b</div>")
+    ['<details>', "<div class='bm-legend-row'>a</div>", "<div class='bm-legend-row'>b</div>"]
+    """
+    return [part for part in re.split(r"(?=<div class='bm-legend)", legend) if part]
 
 
 def _group(payload: str, index: int) -> PreparedScript:
@@ -426,7 +488,9 @@ def plan_group(
         return empty_group(index)
     fixed = fixed_layers(version, dataset, view.convention)
     dated = tuple(i for i in view.layers if i not in fixed)
-    found = span_segments(version, dataset, dated)
+    found = span_segments(version, dataset, dated, wait=False)
+    if found is None:
+        return empty_group(index)
     distinct = tuple(dict.fromkeys(found.identities))
     ready: list[tuple[str, ...] | None] = []
     entries: list[list[LayerEntry] | None] = []
@@ -462,6 +526,7 @@ def plan_group(
             row += [entry.index, scripts.setdefault(entry.key, len(scripts))]
         number[identity] = len(situations)
         situations.append(row)
+    pieces: dict[str, int] = {}  # the legends' rows, each sent once
     span = dataset.span
     data = {
         "first": span.first.isoformat(),
@@ -474,7 +539,9 @@ def plan_group(
         "at": [number.get(identity, -1) for identity in found.identities],
         "scripts": list(scripts),
         "situations": situations,
-        "legends": list(legends),
+        "legends": [[pieces.setdefault(part, len(pieces)) for part in _parts(html)]
+                    for html in legends],
+        "pieces": list(pieces),
         "route": GROUP_ROUTE,
         "near": NEAR,
         "budget": PREFETCH_BYTES,

@@ -16,9 +16,10 @@ from geo.periods import key_days
 from geo.situation import state_at
 from layers.briefing.view import DEFAULT_BOUNDS, View
 from layers.web import date_preview, situations
-from layers.web.date_preview import empty_group, plan_group, stamp_parts
+from layers.web.date_preview import empty_group, plan_group, span_segments, stamp_parts
 from layers.web.frame_groups import FrameGroups
 from layers.web.groups import date_stamp
+from layers.web.legend import drawn_legend_html
 from layers.web.map import base_map
 from layers.web.situations import fixed_layers, situation_layers
 
@@ -44,10 +45,11 @@ def plan_of(body: str) -> dict[str, Any] | None:
 
 
 def prepare(dataset: Dataset, version: str, view: View, day: dt.date) -> dict[str, str]:
-    """Prepare ``day``'s situation of ``view``'s dated layers as the app does; the keys of
-    its groups by position."""
+    """Prepare ``day``'s situation of ``view``'s dated layers as the app does (and the
+    plan's segments); the keys of its groups by position."""
     fixed = fixed_layers(version, dataset, view.convention)
     dated = tuple(i for i in view.layers if i not in fixed)
+    span_segments(version, dataset, dated)
     _, scripts = situation_layers(version, dataset, state_at(dataset, day), dated, view.convention)
     return {str(s.index): s.key for s in scripts.values()}
 
@@ -76,6 +78,10 @@ def test_only_prepared_situations_are_in_the_plan_with_the_keys_the_server_sends
 ) -> None:
     view = View(day=WAR)
     days = key_days(dataset)
+    fixed = fixed_layers("v", dataset, view.convention)
+    dated = tuple(i for i in view.layers if i not in fixed)
+    assert span_segments("v", dataset, dated, wait=False) is None  # made in a thread
+    span_segments("v", dataset, dated)
     nothing = plan_of(plan_group("v", dataset, view, days, "key", AT).body)
     assert nothing is not None and set(nothing["at"]) == {-1}  # never prepares one itself
     war = prepare(dataset, "v", view, WAR)
@@ -86,7 +92,9 @@ def test_only_prepared_situations_are_in_the_plan_with_the_keys_the_server_sends
     assert situation_on(plan, AFTER) == -1  # not prepared: left to the server
     assert plan["first"] == dataset.span.first.isoformat()
     assert plan["keys"] == sorted(plan["keys"]) and "2020-11-10" in plan["keys"]
-    assert plan["legends"][plan["situations"][s][0]].startswith("<")
+    legend = "".join(plan["pieces"][i] for i in plan["legends"][plan["situations"][s][0]])
+    collections = situations.map_layers("v", dataset, view).collections
+    assert legend == drawn_legend_html(collections)  # the legend the server's run writes
 
 
 def test_the_plan_is_one_kept_group_sent_once_then_as_a_stub(dataset: Dataset) -> None:
@@ -113,6 +121,8 @@ def test_another_data_version_has_only_its_own_prepared_situations_named_by_cont
     view = View(day=WAR)
     days = key_days(dataset)
     old = set(prepare(dataset, "v1", view, WAR).values())
+    fixed = fixed_layers("v2", dataset, view.convention)
+    span_segments("v2", dataset, tuple(i for i in view.layers if i not in fixed))
     fresh = plan_of(plan_group("v2", dataset, view, days, "key", AT).body)
     assert fresh is not None and set(fresh["at"]) == {-1} and fresh["scripts"] == []
     prepare(dataset, "v2", view, WAR)

@@ -23,10 +23,11 @@ beforehand while idle (``requestIdleCallback``: the nearest situations first, at
 are not all at hand is not previewed (no request inside a change). The server's run
 then arrives as always and is applied as always: its groups are those shown (stubs that
 change nothing), its stamp the same text. Inputs faster than their runs (an arrow key
-held on the slider): the run of a day previewed before a later preview is followed, in
-the same task, by the later preview again, so the painted map never steps back; any
-other run (not of a day previewed, or of the last one) is the map's day, its groups and
-stamp replacing a preview, so the map always ends on the server's last run. The plan
+held on the slider): the frame notes each input's day, and the run of a day asked for
+before later inputs is followed, in the same task, by the last of them previewed again,
+so the painted map never steps back; any other run (of the last input, or of no input:
+the server's own) is the map's day, its groups and stamp replacing a preview, so the map
+always ends on the server's last run. The plan
 names scripts by their content's digest, so after a data change no script of the old
 data can be taken for a new one.
 
@@ -81,10 +82,14 @@ KEPT = 8
 
 _PREVIEW_JS = """
 (function (map) {
-    var plan = null, scripts = {}, loading = {}, failed = {}, bytes = 0, queue = [];
-    var pending = [];  // the days previewed whose runs have not come, oldest first
-    var stats = window.bmPreview = {plans: 0, shown: 0, missed: 0, fetched: 0, made: 0,
-        last: null, confirmed: 0, superseded: 0};
+    var plan = null, scripts = {}, sizes = {}, loading = {}, failed = {}, bytes = 0, queue = [];
+    // The days the page's inputs asked for whose runs have not come, oldest first, each
+    // with whether it was previewed.
+    var inputs = [], ran = null;  // ran: the day of the last run applied
+    // enabled: false stops the previews and the fetching ahead (a test of the server's
+    // runs alone); the rest are counts for the tests and benchmarks.
+    var stats = window.bmPreview = {enabled: true, plans: 0, shown: 0, missed: 0, fetched: 0,
+        made: 0, last: null, confirmed: 0, superseded: 0};
     var path = location.pathname, cut = path.indexOf('/component/');
     var base = cut >= 0 ? path.slice(0, cut) : '';
     var ric = window.requestIdleCallback || function (f) { return setTimeout(f, 30); };
@@ -155,6 +160,7 @@ _PREVIEW_JS = """
             })
             .then(function (text) {
                 bytes += text.length;
+                sizes[key] = text.length;
                 scripts[key] = new Function(
                     text + '\\nreturn feature_group_feature_group_' + index + ';');
                 stats.fetched += 1;
@@ -162,14 +168,14 @@ _PREVIEW_JS = """
             .catch(function (error) { failed[key] = true; console.warn(error); })
             .then(function () { delete loading[key]; });
     }
-    function wanted(g) {
+    function needed(g) {
         return !shown(g) && !made(g) && !scripts[g[1]] && !loading[g[1]] && !failed[g[1]];
     }
     function pump() {
         ric(function () {
-            if (!plan || bytes >= plan.budget) { queue = []; return; }
+            if (!plan || !stats.enabled || bytes >= plan.budget) { queue = []; return; }
             var g;
-            do { g = queue.shift(); } while (g && !wanted(g));
+            do { g = queue.shift(); } while (g && !needed(g));
             if (g) { fetchGroup(g).then(pump); }
         });
     }
@@ -192,7 +198,7 @@ _PREVIEW_JS = """
         var idle = queue.length === 0;
         queue = [];
         near.forEach(function (s) { groupsOf(s).forEach(function (g) {
-            if (wanted(g)) { queue.push(g); }
+            if (needed(g)) { queue.push(g); }
         }); });
         if (idle) { pump(); }
     }
@@ -237,17 +243,44 @@ _PREVIEW_JS = """
                              picking: before.picking, day: iso});
         return true;
     }
-    // Show day iso at once (an input of the page's), if it can be.
-    function preview(iso) {
-        if (!plan || !iso || iso < plan.first || iso > plan.last || iso === today()) { return; }
+    // The day the last input asked for (the slider and the steps go on from it).
+    function wanted() { return inputs.length ? inputs[inputs.length - 1].day : today(); }
+    // An input of the page's asks for day iso (called in its handler): noted at once, shown
+    // after the page's own handling of it (Streamlit sends the rerun request from a task
+    // it queues while the event is dispatched, after this listener of the capture phase),
+    // so the preview waits two tasks and never delays the request.
+    function later(then) { setTimeout(function () { setTimeout(then, 0); }, 0); }
+    function ask(iso, now) {
+        if (!plan || !stats.enabled || !iso || iso < plan.first || iso > plan.last
+                || iso === wanted()) { return; }
         if (window.bmPlayback && window.bmPlayback.playing) { return; }
-        if (!map.getContainer().isConnected) { return; }
-        if (!show(iso)) { stats.missed += 1; prefetch(iso); return; }
-        pending.push({day: iso, at: performance.now()});
-        if (pending.length > 50) { pending.shift(); }
+        var input = {day: iso, at: performance.now(), shown: false};
+        inputs.push(input);
+        if (inputs.length > 50) { inputs.shift(); }
+        if (now) { preview(input); } else { later(function () { preview(input); }); }
+    }
+    // An arrow key on the slider: its day is the slider's own value once it has taken the
+    // key (microseconds since 1970; a run may have set the slider back meanwhile), else
+    // one day on from the last input's.
+    function askSlider(range, step) {
+        var before = wanted();
+        later(function () {
+            var value = Number(range.value), iso = null;
+            if (range.value && isFinite(value)) {
+                iso = new Date(value / 1000).toISOString().slice(0, 10);
+            }
+            if (!iso || iso === before) { iso = before ? addDays(before, step) : null; }
+            ask(iso, true);
+        });
+    }
+    // Show the day of the last input at once, if it can be.
+    function preview(input) {
+        if (inputs[inputs.length - 1] !== input || !map.getContainer().isConnected) { return; }
+        if (!show(input.day)) { stats.missed += 1; prefetch(input.day); return; }
+        input.shown = true;
         stats.shown += 1;
-        stats.last = iso;
-        prefetch(iso);
+        stats.last = input.day;
+        prefetch(input.day);
     }
     // Whether day iso can be previewed now (tests, benchmarks).
     stats.ready = function (iso) {
@@ -259,32 +292,26 @@ _PREVIEW_JS = """
     try {
         if (window.parent !== window) { doc = window.parent.document; }
     } catch (e) { doc = null; }
-    // After the page's own handling of the input: Streamlit sends the rerun request from
-    // a task it queues while the event is dispatched (this listener, in the capture
-    // phase, runs first), so the preview waits two tasks and never delays the request.
-    function soon(iso) {
-        if (iso) { setTimeout(function () { setTimeout(function () { preview(iso); }, 0); }, 0); }
-    }
     function onKey(e) {
         var t = e.target;
         if (!plan || !t || !t.closest) { return; }
         if (e.key === 'Enter' && t.closest('.st-key-day_input')) {
             var text = String(t.value || '').trim();
-            if (isDay(text)) { soon(text); }
+            if (isDay(text)) { ask(text); }
             return;
         }
         var step = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1}[e.key];
         if (step && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey
-                && t.closest('.st-key-date-slider') && today()) {
-            soon(addDays(today(), step));
+                && t.closest('.st-key-date-slider') && t.type === 'range') {
+            askSlider(t, step);
         }
     }
     function onClick(e) {
         var t = e.target;
         var button = plan && t && t.closest
             ? t.closest('.st-key-prev button, .st-key-next button') : null;
-        if (!button || button.disabled || plan.unit !== 'key' || !today()) { return; }
-        soon(keyStep(today(), !!button.closest('.st-key-next')));
+        if (!button || button.disabled || plan.unit !== 'key' || !wanted()) { return; }
+        ask(keyStep(wanted(), !!button.closest('.st-key-next')));
     }
     if (doc) {
         doc.addEventListener('keydown', onKey, true);
@@ -297,30 +324,41 @@ _PREVIEW_JS = """
     map.on('layeradd', function (e) {
         if (typeof e.layer.bmPreview !== 'string') { return; }
         plan = e.layer.bmPreview ? JSON.parse(e.layer.bmPreview) : null;
-        scripts = {};
-        queue = [];
+        var named = {}, kept = {};  // the scripts fetched that the new plan names stay
+        (plan ? plan.scripts : []).forEach(function (key) { named[key] = true; });
         bytes = 0;
+        Object.keys(scripts).forEach(function (key) {
+            if (named[key]) { kept[key] = scripts[key]; bytes += sizes[key] || 0; }
+        });
+        scripts = kept;
+        queue = [];
         failed = {};
         if (plan) { stats.plans += 1; prefetch(today()); }
     });
     // A run of the server shows its day (the overlay has applied it: its groups are
-    // placed, the stamp written). The run of a day previewed before a later preview (an
-    // input that came first) is followed, in the same task (nothing painted between), by
-    // the later preview again; any other run is the map's day (its groups and stamp
-    // replace a preview).
+    // placed, the stamp written). The run of an input's day when later inputs came (or of
+    // a day between the last run's and the last input's) is followed, in the same task
+    // (nothing painted between), by the last of them previewed again; any other run is
+    // the map's day (its groups and stamp replace a preview).
     map.on('layeradd', function (e) {
         var state = e.layer.bmState;
         if (!state) { return; }
         var now = performance.now();
-        pending = pending.filter(function (p) { return now - p.at < PENDING_MS; });
-        var days = pending.map(function (p) { return p.day; });
-        var at = days.indexOf(state.day);
-        if (plan && at >= 0 && at < days.length - 1 && show(days[days.length - 1])) {
-            pending = pending.slice(at + 1);
-            stats.superseded += 1;
+        inputs = inputs.filter(function (input) { return now - input.at < PENDING_MS; });
+        var at = inputs.map(function (input) { return input.day; }).lastIndexOf(state.day);
+        var last = inputs.length ? inputs[inputs.length - 1].day : null, day = state.day;
+        // on the way from the server's last day to the last input's (the slider's days
+        // between two arrow keys read at once)
+        var between = !!last && !!ran && day !== last
+            && ((ran <= day && day < last) || (last < day && day <= ran));
+        ran = day;
+        if (plan && ((at >= 0 && at < inputs.length - 1) || between)) {  // later inputs' runs come
+            inputs = inputs.slice(at + 1);
+            var shownLast = inputs.filter(function (input) { return input.shown; }).pop();
+            if (shownLast && show(shownLast.day)) { stats.superseded += 1; }
         } else {
             if (at >= 0) { stats.confirmed += 1; }
-            pending = [];
+            inputs = [];
         }
         prefetch(today());
     });

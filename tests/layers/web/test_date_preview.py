@@ -144,3 +144,23 @@ def test_the_app_map_carries_the_preview_and_the_overlay_keeps_the_day(dataset: 
     assert "window.bmPreview" in html and "st-key-day_input" in html
     shown = base_map(dataset, DEFAULT_BOUNDS, "vector", annotation_tool="show")
     assert "window.bmPreview" not in shown.get_root().render()  # exports: no preview
+
+
+def test_hostile_data_puts_no_code_into_the_plan(hostile_dataset: Dataset) -> None:
+    """The plan holds dates, keys (hex digests), positions and the legends' HTML (made
+    from the catalogue and the escaped legend path); with the hostile copy of the data
+    the script's literal holds no character a parser could take as markup or template,
+    and no data text reaches the plan (data text reaches the frame in the kept groups,
+    fetched by key: their escaping is tested with the groups)."""
+    view = View(day=AFTER)
+    days = key_days(hostile_dataset)
+    prepare(hostile_dataset, "h", view, AFTER)
+    body = plan_group("h", hostile_dataset, view, days, "key", AT).body
+    found = re.search(r"\.bmPreview = (\"(?:[^\"\\]|\\.)*\");", body)
+    assert found is not None
+    assert not set("<>`$") & set(found.group(1))
+    plan = plan_of(body)
+    assert plan is not None and situation_on(plan, AFTER) >= 0
+    text = json.dumps(plan)
+    assert "alert" not in text and "{{" not in text and "<img" not in text
+    assert all(re.fullmatch(r"[0-9a-f]+", key) for key in plan["scripts"])

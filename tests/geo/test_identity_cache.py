@@ -6,6 +6,7 @@ import gc
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -154,11 +155,8 @@ def test_many_threads_share_one_cache() -> None:
             if value != thing.label:
                 wrong.append(value)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(work, range(8)))  # raises what a worker raised
     assert wrong == []
     assert len(cache) <= 8
     stats = cache.stats()

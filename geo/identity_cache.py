@@ -36,6 +36,7 @@ from typing import Generic, TypeVar, cast
 
 V = TypeVar("V")
 
+
 @dataclass(frozen=True)
 class CacheStats:
     """What an :class:`IdentityCache` holds and how it was used since it was made or

@@ -135,6 +135,18 @@ class IdentityCache(Generic[V]):
         self._dropped_all(dropped)
         return value
 
+    def peek(self, sources: tuple[object, ...], key: Hashable) -> V | None:
+        """The value kept for the very objects ``sources`` and ``key`` (marked as used),
+        or None; never makes one (a caller that makes it elsewhere, e.g. in a thread,
+        hands it over with :meth:`get`)."""
+        slot = (tuple(map(id, sources)), key)
+        with self._lock:
+            entry = self._entries.get(slot)
+            if entry is None or not self._same(entry.sources, sources):
+                return None
+            self._entries.move_to_end(slot)
+            return entry.value
+
     def _dropped_all(self, values: list[V]) -> None:
         if self._on_drop is not None:
             for value in values:

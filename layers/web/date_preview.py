@@ -42,14 +42,15 @@ import json
 import logging
 import re
 import threading
-from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.identity_cache import IdentityCache
 from geo.periods import KeyDays
 from layers.briefing.view import View
 from layers.web.annotations import js_string
@@ -390,27 +391,18 @@ class SpanSegments:
 
 
 _LOCK = threading.Lock()
-#: By (version, dated layer ids, span): (the dataset, its segments).
-_SEGMENTS: OrderedDict[Hashable, tuple[Dataset, SpanSegments]] = OrderedDict()
+#: By the dataset and (version, dated layer ids, span): its segments.
+_SEGMENTS: IdentityCache[SpanSegments] = IdentityCache(KEPT, "date preview: span segments")
 #: Segments being made in a thread (:func:`span_segments` without waiting).
 _MAKING: set[Hashable] = set()
-#: By what a plan is made of (see :func:`plan_group`): its kept group.
-_PLANS: OrderedDict[Hashable, PreparedScript] = OrderedDict()
+#: By the dataset and what a plan is made of (see :func:`plan_group`): its kept group.
+_PLANS: IdentityCache[PreparedScript] = IdentityCache(KEPT, "date preview: plans")
 
 
 def clear() -> None:
     """Forget the segments and plans kept (tests, benchmarks)."""
-    with _LOCK:
-        _SEGMENTS.clear()
-        _PLANS.clear()
-
-
-def _keep(table: OrderedDict[Hashable, object], key: Hashable, value: object) -> None:
-    with _LOCK:
-        table[key] = value
-        table.move_to_end(key)
-        while len(table) > KEPT:
-            table.popitem(last=False)
+    _SEGMENTS.clear()
+    _PLANS.clear()
 
 
 def span_segments(
@@ -422,10 +414,9 @@ def span_segments(
     first map, a layer switched on) never waits for them, a later run's plan has them."""
     key = (version, dated, dataset.span)
     with _LOCK:
-        found = _SEGMENTS.get(key)
-        if found is not None and found[0] is dataset:
-            _SEGMENTS.move_to_end(key)
-            return found[1]
+        found = _SEGMENTS.peek((dataset,), key)
+        if found is not None:
+            return found
         if not wait:
             if key not in _MAKING:
                 _MAKING.add(key)
@@ -455,7 +446,7 @@ def _make_quietly(
         _make_segments(key, version, dataset, dated)
     except Exception:
         LOG.exception("date preview: no segments for %s", dated)
-        _keep(_SEGMENTS, key, (dataset, SpanSegments((), ())))  # type: ignore[arg-type]
+        _SEGMENTS.get((dataset,), key, lambda: SpanSegments((), ()))
 
 
 def _segments_of(key: Hashable, dataset: Dataset, dated: tuple[str, ...]) -> SpanSegments:
@@ -464,8 +455,7 @@ def _segments_of(key: Hashable, dataset: Dataset, dated: tuple[str, ...]) -> Spa
         tuple(day for day, _ in found_segments),
         tuple(situation_identity(s, dated, dataset=dataset) for _, s in found_segments),
     )
-    _keep(_SEGMENTS, key, (dataset, made))  # type: ignore[arg-type]
-    return made
+    return _SEGMENTS.get((dataset,), key, lambda: made)
 
 
 def stamp_parts() -> tuple[str, tuple[str, ...]] | None:
@@ -505,13 +495,7 @@ def _group(payload: str, index: int) -> PreparedScript:
 
 def empty_group(index: int) -> PreparedScript:
     """The plan's group at ``index`` with no plan (the frame previews nothing)."""
-    key = ("empty", index)
-    with _LOCK:
-        found = _PLANS.get(key)
-    if found is None:
-        found = _group("", index)
-        _keep(_PLANS, key, found)  # type: ignore[arg-type]
-    return found
+    return _PLANS.get((), ("empty", index), lambda: _group("", index))
 
 
 def plan_group(
@@ -543,12 +527,27 @@ def plan_group(
         else:
             ready.append(tuple(e[1].key for e in have))
             entries.append(have)
-    signature = (version, id(dataset), view.layers, view.convention, unit, index, tuple(ready))
-    with _LOCK:
-        kept = _PLANS.get(signature)
-        if kept is not None:
-            _PLANS.move_to_end(signature)
-            return kept
+    signature = (version, view.layers, view.convention, unit, index, tuple(ready))
+    return _PLANS.get(
+        (dataset,),
+        signature,
+        lambda: _plan(dataset, days, unit, index, parts, fixed, view, found, distinct, entries),
+    )
+
+
+def _plan(
+    dataset: Dataset,
+    days: KeyDays,
+    unit: str,
+    index: int,
+    parts: tuple[str, tuple[str, ...]],
+    fixed: Mapping[str, Mapping[str, Any]],
+    view: View,
+    found: SpanSegments,
+    distinct: tuple[SituationIdentity, ...],
+    entries: list[list[LayerEntry] | None],
+) -> PreparedScript:
+    """The plan's group of :func:`plan_group` (made when not kept)."""
     shown_fixed = {k: v for k, v in fixed.items() if k in view.layers}
     scripts: dict[str, int] = {}
     legends: dict[str, int] = {}
@@ -585,9 +584,7 @@ def plan_group(
         "budget": PREFETCH_BYTES,
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    made = _group(js_string(text), index)
-    _keep(_PLANS, signature, made)  # type: ignore[arg-type]
-    return made
+    return _group(js_string(text), index)
 
 
 __all__ = ["DatePreview", "clear", "empty_group", "plan_group", "span_segments", "stamp_parts"]

@@ -166,3 +166,13 @@ def test_many_threads_share_one_cache() -> None:
 def test_max_kept_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_kept"):
         IdentityCache(0, "empty")
+
+
+def test_peek_finds_only_a_kept_value_of_the_same_objects_and_never_makes_one() -> None:
+    cache: IdentityCache[str] = IdentityCache(4, "peek")
+    source = [1]
+    assert cache.peek((source,), "k") is None
+    assert cache.get((source,), "k", lambda: "made") == "made"
+    assert cache.peek((source,), "k") == "made"
+    assert cache.peek(([1],), "k") is None  # equal, not the same object
+    assert len(cache) == 1

@@ -132,11 +132,31 @@ def layer_features(
     frames = {}
     for layer_id in check_layer_ids(tuple(layer_ids)):
         spec = layer(layer_id)
-        rows = features(dataset, situation, spec, convention)
-        if event_limit is not None and isinstance(spec.source, EventSource):
-            rows = latest_events(rows, event_limit)
-        frames[layer_id] = feature_frame(rows)
+        frames[layer_id] = feature_frame(
+            layer_rows(dataset, situation, spec, convention, event_limit=event_limit)
+        )
     return frames
+
+
+def layer_rows(
+    dataset: Dataset,
+    situation: Situation | None,
+    spec: LayerSpec,
+    convention: str,
+    *,
+    event_limit: int | None = None,
+) -> list[Feature]:
+    """The features of one layer of :func:`layer_features`, as records (the events layer
+    with ``event_limit`` from the per-dataset counts, :mod:`layers.event_counts`)."""
+    if event_limit is not None and isinstance(spec.source, EventSource):
+        if situation is not None:
+            from layers.event_counts import day_event_rows  # imports this module
+
+            rows = day_event_rows(dataset, situation, spec, convention, event_limit)
+            if rows is not None:
+                return rows
+        return latest_events(features(dataset, situation, spec, convention), event_limit)
+    return features(dataset, situation, spec, convention)
 
 
 def latest_events(rows: list[Feature], limit: int) -> list[Feature]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -156,15 +156,25 @@ def feature_collection(
     with an entry in ``anchors`` (:func:`layers.web.labels.area_label_points`) also has
     ``label_at`` (``[lon, lat]``) and ``label`` (escaped lines joined by ``<br>``).
     """
+    features = record_features(frame.itertuples(index=False), anchors)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def record_features(
+    rows: Iterable[Any], anchors: Mapping[str, tuple[float, float]] | None = None
+) -> list[dict[str, Any]]:
+    """The features of :func:`feature_collection` from rows with a frame's columns as
+    attributes (the frame's named tuples, or :class:`layers.features.Feature` records
+    themselves: no frame needed, the same features)."""
     features = []
-    for row in frame.itertuples(index=False):
+    for row in rows:
         if row.geometry is None or row.geometry.is_empty:
             continue
         anchor = anchors.get(str(row.id)) if anchors else None
         key = (row.id, row.layer, row.style_key, row.status, row.label, row.details,
                row.citations, id(row.geometry), anchor)  # fmt: skip
         features.append(_prepared(key, row.geometry, partial(_geojson_feature, row, anchor)))
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, Any]:

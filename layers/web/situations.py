@@ -37,15 +37,16 @@ from geo.change import Change, compare
 from geo.dataset import Dataset
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
-from layers.catalog import LAYERS, check_layer_ids, layer
+from layers.catalog import LAYERS, EventSource, check_layer_ids, layer
 from layers.change_layer import change_features
 from layers.feature_inputs import layer_identity
-from layers.features import layer_features, runtime_features
+from layers.features import layer_features, layer_rows, runtime_features
 from layers.web.geojson import (
     EVENT_MARKER_LIMIT,
     FeatureCollection,
     feature_collection,
     feature_collections,
+    record_features,
 )
 from layers.web.prepared import (
     POSITION,
@@ -133,10 +134,28 @@ def dated_collections(
     with the same :func:`situation_identity` (never modified by the renderers, so safe to
     share between sessions). An events layer with more than :data:`EVENT_MARKER_LIMIT`
     events draws the latest ones and counts the earlier ones per area."""
+    ids = check_layer_ids(tuple(layer_ids))
+    records = {i for i in ids if _drawn_from_records(i)}
     frames = layer_features(
-        dataset, situation, layer_ids, convention, event_limit=EVENT_MARKER_LIMIT
-    )
-    return feature_collections(frames)
+        dataset, situation, [i for i in ids if i not in records], convention,
+        event_limit=EVENT_MARKER_LIMIT,
+    )  # fmt: skip
+    collections = feature_collections(frames)
+    for layer_id in records:  # no frame: the same features from the records (issue 25)
+        rows = layer_rows(
+            dataset, situation, layer(layer_id), convention, event_limit=EVENT_MARKER_LIMIT
+        )
+        collections[layer_id] = {"type": "FeatureCollection", "features": record_features(rows)}
+    return {layer_id: collections[layer_id] for layer_id in ids}
+
+
+def _drawn_from_records(layer_id: str) -> bool:
+    """Whether the layer's features are made from its records without a frame: an events
+    layer, whose features have no label anchors (only layers labelled permanently get
+    them, placed among all the frames at once)."""
+    spec = layer(layer_id)
+    permanent = spec.label is not None and spec.label.permanent_on_web
+    return isinstance(spec.source, EventSource) and not permanent
 
 
 #: Identities kept prepared per dated layer, for all sessions (the data has a few dozen

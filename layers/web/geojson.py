@@ -125,6 +125,10 @@ def feature_json(feature: dict[str, Any]) -> str:
     return text
 
 
+#: ``json.dumps(text)`` of a string (ASCII, as ``json.dumps``'s default ``ensure_ascii``).
+_string_json = json.encoder.encode_basestring_ascii
+
+
 def collection_json(data: Any, **kwargs: Any) -> str:
     """``json.dumps(data, **kwargs)``, with a FeatureCollection's features written by
     :func:`feature_json` (each once) when ``kwargs`` are Jinja's ``tojson``'s (sorted
@@ -141,6 +145,8 @@ def collection_json(data: Any, **kwargs: Any) -> str:
     ):
         features = ", ".join(map(feature_json, data["features"]))
         return f'{{"features": [{features}], "type": "FeatureCollection"}}'
+    if type(data) is str and not kwargs.keys() - {"sort_keys"}:  # an id: one per feature
+        return _string_json(data)  # json.dumps's own text of a string
     return json.dumps(data, **kwargs)
 
 

@@ -37,7 +37,7 @@ from geo.change import Change, compare
 from geo.dataset import Dataset
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
-from layers.catalog import LAYERS, EventSource, check_layer_ids, layer
+from layers.catalog import LAYERS, check_layer_ids, layer
 from layers.change_layer import change_features
 from layers.feature_inputs import layer_identity
 from layers.features import layer_features, layer_rows, runtime_features
@@ -150,12 +150,11 @@ def dated_collections(
 
 
 def _drawn_from_records(layer_id: str) -> bool:
-    """Whether the layer's features are made from its records without a frame: an events
-    layer, whose features have no label anchors (only layers labelled permanently get
-    them, placed among all the frames at once)."""
-    spec = layer(layer_id)
-    permanent = spec.label is not None and spec.label.permanent_on_web
-    return isinstance(spec.source, EventSource) and not permanent
+    """Whether the layer's features are made from its records without a frame: a layer
+    not labelled permanently on the web map (only those get label anchors, placed among
+    all the frames at once), e.g. the events and the control areas."""
+    label = layer(layer_id).label
+    return label is None or not label.permanent_on_web
 
 
 #: Identities kept prepared per dated layer, for all sessions (the data has a few dozen

@@ -30,13 +30,14 @@ from shapely.geometry import Point
 
 from geo.dataset import Dataset
 from geo.situation import Situation
-from layers.catalog import LayerSpec
+from layers.catalog import ControlSource, EventSource, LayerSpec
 from layers.event_index import event_index
 from layers.features import (
     _CERTAINTY,
     EARLIER_EVENTS_STYLE,
     EVENT_CELL_DEG,
     Feature,
+    _control_features,
     _event_feature,
     earlier_event_counts,
     provenance_details,
@@ -168,4 +169,23 @@ def day_event_rows(
     return [*earlier.counts(split), *made[split:count]]
 
 
-__all__ = ["EarlierCounts", "day_event_rows"]
+def every_record_rows(dataset: Dataset, spec: LayerSpec, convention: str) -> list[Feature]:
+    """The features of every record the events or control layer ``spec`` can draw, as
+    they are on a day the record is in force (an area not cut by another): made once per
+    dataset and naming and kept (:meth:`EventIndex.per_event`, the control features'
+    records by id), for a map to make their GeoJSON before any day asks for them."""
+    if isinstance(spec.source, EventSource):
+        index = event_index(dataset)
+        return list(
+            index.per_event(
+                ("feature", spec.id, convention),
+                lambda event: _event_feature(spec.id, dataset, event, convention),
+            )
+        )
+    if isinstance(spec.source, ControlSource):
+        every = Situation(dataset.span.last, tuple(dataset.control), (), ())
+        return list(_control_features(spec.id, dataset, every, convention))
+    return []
+
+
+__all__ = ["EarlierCounts", "day_event_rows", "every_record_rows"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 from shapely.geometry import LineString, Point, Polygon
@@ -23,6 +24,7 @@ from layers.features import (
     latest_events,
     layer_rows,
 )
+from layers.web import geojson
 from layers.web.geojson import EVENT_MARKER_LIMIT, feature_collections
 from layers.web.situations import dated_collections
 
@@ -116,7 +118,7 @@ def test_events_not_the_datasets_own_take_the_general_path(scale_dataset: Datase
 def test_the_events_collection_is_the_frames_collection(
     which: str, dataset: Dataset, scale_dataset: Dataset, hostile_dataset: Dataset
 ) -> None:
-    """The web map's events, made from the records without a frame, are the features the
+    """The web map's events and areas, made from the records without a frame, are those the
     frame gave (equal features, so the same script bytes; the hostile strings escaped
     by the same path)."""
     data = {"committed": dataset, "scale": scale_dataset, "hostile": hostile_dataset}[which]
@@ -129,3 +131,31 @@ def test_the_events_collection_is_the_frames_collection(
         framed = feature_collections({"events": feature_frame(rows)})["events"]
         assert made["events"] == framed
         assert len(framed["features"]) == len([r for r in rows if not r.geometry.is_empty])
+        areas = features(data, situation, layer("control"), "dual")
+        framed = feature_collections({"control": feature_frame(areas)})["control"]
+        assert dated_collections(data, situation, ("control",), "dual")["control"] == framed
+
+
+def test_every_event_and_area_is_made_once_before_a_day_asks(
+    scale_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GeoJSON of every event and control area is made when the layer is first drawn:
+    a day far from the first one drawn finds its events' and areas' features made."""
+    first = state_at(scale_dataset, dt.date(2021, 2, 23))
+    dated_collections(scale_dataset, first, ("control", "events"), "ru")
+    made: list[str] = []
+    real = geojson._geojson_feature
+
+    def counted(row: Any, anchor: Any) -> dict[str, Any]:
+        made.append(str(row.id))
+        return real(row, anchor)
+
+    monkeypatch.setattr(geojson, "_geojson_feature", counted)
+    far = state_at(scale_dataset, dt.date(1993, 3, 1))
+    drawn = dated_collections(scale_dataset, far, ("control", "events"), "ru")
+    own = {id(period) for period in scale_dataset.control}
+    uncut = {period.id for period in far.control if id(period) in own}  # not cut that day
+    events = {event.id for event in far.events[-EVENT_MARKER_LIMIT:]}
+    shown = {f["id"] for layer_id in drawn for f in drawn[layer_id]["features"]}
+    assert uncut and events and (uncut | events) <= shown
+    assert not (uncut | events) & set(made)  # made before: only counts and cut areas now

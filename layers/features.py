@@ -399,7 +399,7 @@ def _control_features(
     """Each period's feature made once per dataset and naming, kept by id while the day's
     record is the same object (an area cut by another is a new record)."""
     made: dict[str, tuple[ControlPeriod, Feature]]
-    made = event_index(dataset).once(("control", layer_id, convention), dict)
+    made = event_index(dataset).once(("period-features", layer_id, convention), dict)
     for period in situation.control:
         held = made.get(period.id)
         if held is None or held[0] is not period:

@@ -26,8 +26,6 @@ days re-projects only the situation that changed.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
@@ -39,10 +37,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
+from geo.identity_cache import IdentityCache
 from geo.locate import polygon_country
 from geo.metric import project
 from geo.model import ControlPeriod, Place, Site
-from geo.situation import check_day_pair, in_force, same_records, state_at
+from geo.situation import check_day_pair, in_force, state_at
 
 _LON_0 = (settings.REGION_BBOX[0] + settings.REGION_BBOX[2]) / 2
 _LAT_0 = (settings.REGION_BBOX[1] + settings.REGION_BBOX[3]) / 2
@@ -225,29 +224,24 @@ class _Control:
 #: What changed between two situations: the areas, and each holder's area on both days.
 _PairChange: TypeAlias = tuple[tuple[AreaChange, ...], dict[str, HolderArea]]
 
-#: The places that changed hands, with the places and countries they were found in.
-_PlacesFound: TypeAlias = tuple[object, object, tuple[PlaceChange, ...]]
-
-_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[ControlPeriod, ...], _Control]] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
+#: The projected control of each situation, by the records in force (by identity).
+_CACHE: IdentityCache[_Control] = IdentityCache(CACHE_SITUATIONS, "projected control")
 
 #: The areas that changed hands between two situations and the area each holder held,
 #: kept per pair of situations (:class:`_Control` objects, by identity): two days with
 #: the same records in force as two others (most days of a comparison after the war)
 #: need no overlay again. As many pairs as situations are kept.
-_PAIRS: OrderedDict[tuple[_Control, _Control], _PairChange] = OrderedDict()
-#: The places that changed hands between two situations, with the places and countries
-#: they were found in (the dataset's, by identity).
-_PLACES: OrderedDict[tuple[_Control, _Control], _PlacesFound] = OrderedDict()
+_PAIRS: IdentityCache[_PairChange] = IdentityCache(CACHE_SITUATIONS, "area changes")
+#: The places that changed hands between two situations, by the pair and the places and
+#: countries they were found in (the dataset's, by identity).
+_PLACES: IdentityCache[tuple[PlaceChange, ...]] = IdentityCache(CACHE_SITUATIONS, "place changes")
 
 
 def clear_cache() -> None:
     """Forget the cached situations and pairs (for benchmarks; results never depend on
     the cache)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _PAIRS.clear()
-        _PLACES.clear()
+    for cache in (_CACHE, _PAIRS, _PLACES):
+        cache.clear()
 
 
 def compare(dataset: Dataset, before: dt.date, after: dt.date) -> Change:
@@ -283,38 +277,25 @@ def _control(dataset: Dataset, day: dt.date) -> _Control:
     identity: the same record objects share an entry, edited ones do not).
     """
     records = tuple(c for c in dataset.control if in_force(c, day))
-    key = tuple(map(id, records))  # each entry holds its records (see geo.situation)
-    with _CACHE_LOCK:
-        found = _CACHE.get(key)
-        if found is not None and same_records(found[0], records):
-            _CACHE.move_to_end(key)
-            return found[1]
-    held = _project(state_at(dataset, day).control)
-    union = shapely.union_all([h.equal_area for h in held])
-    shapely.prepare([union, *(h.equal_area for h in held)])
-    control = _Control(held=held, union=union)
-    with _CACHE_LOCK:
-        _CACHE[key] = (records, control)
-        while len(_CACHE) > CACHE_SITUATIONS:
-            _CACHE.popitem(last=False)
-    return control
+
+    def make() -> _Control:
+        held = _project(state_at(dataset, day).control)
+        union = shapely.union_all([h.equal_area for h in held])
+        shapely.prepare([union, *(h.equal_area for h in held)])
+        return _Control(held=held, union=union)
+
+    return _CACHE.get(records, None, make)
 
 
 def _pair(old: _Control, new: _Control) -> _PairChange:
     """The areas that changed hands from ``old`` to ``new`` (by direction, then largest
     first) and each holder's area on both sides, made once per pair of situations."""
-    with _CACHE_LOCK:
-        found = _PAIRS.get((old, new))
-        if found is not None:
-            _PAIRS.move_to_end((old, new))
-            return found
-    areas = tuple(sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2)))
-    found = (areas, _holder_totals(old.held, new.held))
-    with _CACHE_LOCK:
-        _PAIRS[(old, new)] = found
-        while len(_PAIRS) > CACHE_SITUATIONS:
-            _PAIRS.popitem(last=False)
-    return found
+
+    def make() -> _PairChange:
+        areas = tuple(sorted(_area_changes(old, new), key=lambda a: (a.direction, -a.km2)))
+        return areas, _holder_totals(old.held, new.held)
+
+    return _PAIRS.get((old, new), None, make)
 
 
 def _kept_place_changes(
@@ -322,18 +303,8 @@ def _kept_place_changes(
 ) -> tuple[PlaceChange, ...]:
     """:func:`_place_changes` from ``old`` to ``new``, made once per pair of situations
     and the dataset's places and countries (held by the entry, compared by identity)."""
-    places, countries = dataset.places, dataset.boundaries["countries"]
-    with _CACHE_LOCK:
-        found = _PLACES.get((old, new))
-        if found is not None and found[0] is places and found[1] is countries:
-            _PLACES.move_to_end((old, new))
-            return found[2]
-    changes = tuple(_place_changes(dataset, old.held, new.held))
-    with _CACHE_LOCK:
-        _PLACES[(old, new)] = (places, countries, changes)
-        while len(_PLACES) > CACHE_SITUATIONS:
-            _PLACES.popitem(last=False)
-    return changes
+    sources = (old, new, dataset.places, dataset.boundaries["countries"])
+    return _PLACES.get(sources, None, lambda: tuple(_place_changes(dataset, old.held, new.held)))
 
 
 def _project(control: Sequence[ControlPeriod]) -> tuple[_Held, ...]:

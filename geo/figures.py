@@ -9,13 +9,12 @@ draws that day (:func:`geo.situation.state_at`). Pure: no disk access.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import shapely
 
 from geo.dataset import Dataset
+from geo.identity_cache import IdentityCache
 from geo.metric import geodesic_area_km2
 from geo.model import PublishedFigure
 from geo.situation import state_at
@@ -43,8 +42,7 @@ HELD_AREAS = 256
 #: resolved control (:func:`geo.situation.resolved_control` gives one tuple per set of
 #: records in force) and, inside the oblast, the oblast's frame. Each entry holds those
 #: objects, so an identity is never taken for another object's.
-_HELD: OrderedDict[tuple[int, str, str, int], tuple[object, object, float]] = OrderedDict()
-_HELD_LOCK = threading.Lock()
+_HELD: IdentityCache[float] = IdentityCache(HELD_AREAS, "held areas")
 
 
 def held_km2(dataset: Dataset, holder: str, day: dt.date, scope: str) -> float:
@@ -53,24 +51,17 @@ def held_km2(dataset: Dataset, holder: str, day: dt.date, scope: str) -> float:
     day of a situation has the same value; a comparison asks again on every run)."""
     control = state_at(dataset, day).control
     oblast = dataset.boundaries["nkao"] if scope == "oblast" else None
-    key = (id(control), holder, scope, id(oblast))
-    with _HELD_LOCK:
-        found = _HELD.get(key)
-        if found is not None and found[0] is control and found[1] is oblast:
-            _HELD.move_to_end(key)
-            return found[2]
-    shapes = [c.geometry for c in control if c.holder == holder]
-    km2 = 0.0
-    if shapes:
+
+    def measure() -> float:
+        shapes = [c.geometry for c in control if c.holder == holder]
+        if not shapes:
+            return 0.0
         held = shapely.union_all(shapes)
         if scope == "oblast":
             held = held.intersection(_oblast(dataset))
-        km2 = geodesic_area_km2(held)
-    with _HELD_LOCK:
-        _HELD[key] = (control, oblast, km2)
-        while len(_HELD) > HELD_AREAS:
-            _HELD.popitem(last=False)
-    return km2
+        return geodesic_area_km2(held)
+
+    return _HELD.get((control, oblast), (holder, scope), measure)
 
 
 def _oblast(dataset: Dataset) -> shapely.Geometry:

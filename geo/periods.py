@@ -13,13 +13,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import itertools
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from geo.dataset import Dataset
 from geo.dates import DaySpan
+from geo.identity_cache import IdentityCache
 from geo.situation import key_dates
 
 #: A gap of this many days or more between two key dates starts a new period.
@@ -98,10 +97,9 @@ class KeyDays:
 
 #: The :class:`KeyDays` last made, by the dataset's identity and span (each entry holds
 #: its dataset, so an identity is never taken for another dataset's).
-_KEY_DAYS: OrderedDict[tuple[int, DaySpan], tuple[Dataset, KeyDays]] = OrderedDict()
-_KEY_DAYS_LOCK = threading.Lock()
 #: How many are kept (a few datasets, each with the span of one or two days).
 KEPT_KEY_DAYS = 8
+_KEY_DAYS: IdentityCache[KeyDays] = IdentityCache(KEPT_KEY_DAYS, "key days")
 
 
 def key_days(dataset: Dataset) -> KeyDays:
@@ -109,19 +107,12 @@ def key_days(dataset: Dataset) -> KeyDays:
     dataset and span: every run of the app asks for them (at 10,000 events, sorting and
     grouping their key dates took 15 ms a run, issue 25)."""
     span = dataset.span
-    key = (id(dataset), span)
-    with _KEY_DAYS_LOCK:
-        found = _KEY_DAYS.get(key)
-        if found is not None and found[0] is dataset:
-            _KEY_DAYS.move_to_end(key)
-            return found[1]
-    keys = key_dates(dataset)
-    made = KeyDays(span=span, days=tuple(sorted({*keys, span.last})), periods=periods(keys))
-    with _KEY_DAYS_LOCK:
-        _KEY_DAYS[key] = (dataset, made)
-        while len(_KEY_DAYS) > KEPT_KEY_DAYS:
-            _KEY_DAYS.popitem(last=False)
-    return made
+
+    def make() -> KeyDays:
+        keys = key_dates(dataset)
+        return KeyDays(span=span, days=tuple(sorted({*keys, span.last})), periods=periods(keys))
+
+    return _KEY_DAYS.get((dataset,), span, make)
 
 
 def step(

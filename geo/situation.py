@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -20,6 +18,7 @@ import shapely
 from geo.dataset import Dataset
 from geo.dates import DaySpan, check_plausible
 from geo.errors import StateError
+from geo.identity_cache import IdentityCache
 from geo.metric import polygonal
 from geo.model import ApproximateLine, ControlPeriod, Event, Route, Site
 
@@ -115,14 +114,8 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
 #: by all sessions: derived from data only.
 RESOLVED_SITUATIONS = 256
 
-_RESOLVED: OrderedDict[tuple[int, ...], tuple[tuple[ControlPeriod, ...], tuple[ControlPeriod, ...]]]
-_RESOLVED = OrderedDict()
-_RESOLVED_LOCK = threading.Lock()
-
-
-def same_records(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    """Whether the two tuples hold the very same objects, in the same order."""
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+_RESOLVED: IdentityCache[tuple[ControlPeriod, ...]]
+_RESOLVED = IdentityCache(RESOLVED_SITUATIONS, "resolved control")
 
 
 def resolved_control(periods: tuple[ControlPeriod, ...]) -> tuple[ControlPeriod, ...]:
@@ -133,18 +126,7 @@ def resolved_control(periods: tuple[ControlPeriod, ...]) -> tuple[ControlPeriod,
     identities (each entry holds its records), so an edited record is a new entry:
     hashing the records' values hashed every geometry, 9 ms for 2,000 areas on every
     date change (issue 25)."""
-    key = tuple(map(id, periods))
-    with _RESOLVED_LOCK:
-        found = _RESOLVED.get(key)
-        if found is not None and same_records(found[0], periods):
-            _RESOLVED.move_to_end(key)
-            return found[1]
-    resolved = tuple(_specific_over_general(list(periods)))
-    with _RESOLVED_LOCK:
-        _RESOLVED[key] = (periods, resolved)
-        while len(_RESOLVED) > RESOLVED_SITUATIONS:
-            _RESOLVED.popitem(last=False)
-    return resolved
+    return _RESOLVED.get(periods, None, lambda: tuple(_specific_over_general(list(periods))))
 
 
 def _specific_over_general(periods: list[ControlPeriod]) -> list[ControlPeriod]:

@@ -11,8 +11,6 @@ worded by the zone or corridor that covers it, :func:`area_direction_label`). Te
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 
 import geopandas as gpd
 from shapely.geometry import Point
@@ -21,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.change import UNMAPPED, AreaChange, Change, PlaceChange
 from geo.dataset import Dataset
 from geo.dates import format_date
+from geo.identity_cache import IdentityCache
 from geo.model import Site
 from layers.catalog import LegendEntry
 from layers.features import Feature, feature_frame
@@ -104,9 +103,8 @@ def covering_site(dataset: Dataset, geometry: BaseGeometry, day: dt.date) -> Sit
 #: entry holds both, so an identity is never taken for another shape's): the areas of a
 #: pair of situations are the same objects on every run (:func:`geo.change.compare`), and
 #: the comparison's table words them on every run. At most :data:`COVERS_KEPT` kept.
-_COVERS: OrderedDict[tuple[int, int], tuple[BaseGeometry, BaseGeometry, bool]] = OrderedDict()
-_COVERS_LOCK = threading.Lock()
 COVERS_KEPT = 1024
+_COVERS: IdentityCache[bool] = IdentityCache(COVERS_KEPT, "site covers area")
 
 
 def _covers(site: BaseGeometry, geometry: BaseGeometry) -> bool:
@@ -114,19 +112,12 @@ def _covers(site: BaseGeometry, geometry: BaseGeometry) -> bool:
     :data:`COVER_SHARE` of an area."""
     if geometry.geom_type in ("Point", "MultiPoint"):
         return bool(site.covers(geometry))
-    key = (id(site), id(geometry))
-    with _COVERS_LOCK:
-        found = _COVERS.get(key)
-        if found is not None and found[0] is site and found[1] is geometry:
-            _COVERS.move_to_end(key)
-            return found[2]
-    share = site.intersection(geometry).area
-    covered = bool(geometry.area > 0 and share >= COVER_SHARE * geometry.area)
-    with _COVERS_LOCK:
-        _COVERS[key] = (site, geometry, covered)
-        while len(_COVERS) > COVERS_KEPT:
-            _COVERS.popitem(last=False)
-    return covered
+
+    def covered() -> bool:
+        share = site.intersection(geometry).area
+        return bool(geometry.area > 0 and share >= COVER_SHARE * geometry.area)
+
+    return _COVERS.get((site, geometry), None, covered)
 
 
 def _side(dataset: Dataset, holder: str, geometry: BaseGeometry, day: dt.date) -> str:

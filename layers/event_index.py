@@ -17,12 +17,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from geo.dataset import Dataset
+from geo.identity_cache import IdentityCache
 from geo.model import Event
 
 T = TypeVar("T")
@@ -70,25 +69,13 @@ class EventIndex:
         return made  # type: ignore[no-any-return]
 
 
-_INDEXES: OrderedDict[int, tuple[weakref.ref[Dataset], EventIndex]] = OrderedDict()
-_LOCK = threading.Lock()
+#: The indexes by their dataset, held weakly: an index never keeps its dataset alive.
+_INDEXES: IdentityCache[EventIndex] = IdentityCache(MAX_INDEXES, "event indexes", weak=True)
 
 
 def event_index(dataset: Dataset) -> EventIndex:
     """The :class:`EventIndex` of ``dataset`` (made on first use, see module docstring)."""
-    key = id(dataset)
-    with _LOCK:
-        held = _INDEXES.get(key)
-        if held is not None and held[0]() is dataset:
-            _INDEXES.move_to_end(key)
-            return held[1]
-    index = EventIndex(dataset)
-    with _LOCK:
-        _INDEXES[key] = (weakref.ref(dataset), index)
-        _INDEXES.move_to_end(key)
-        while len(_INDEXES) > MAX_INDEXES:
-            _INDEXES.popitem(last=False)
-    return index
+    return _INDEXES.get((dataset,), None, lambda: EventIndex(dataset))
 
 
 __all__ = ["MAX_INDEXES", "EventIndex", "event_index"]

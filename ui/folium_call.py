@@ -24,8 +24,6 @@ before.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +35,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
+from geo.identity_cache import IdentityCache
 from layers.web.prepared import PreparedGroup
 
 #: How many base maps are kept (a few per data version: basemap and the fitted bounds of
@@ -64,17 +63,13 @@ class _Base:
 
 #: Kept base maps by key, each with the object it was made from (``owner``, e.g. the
 #: dataset: a key naming an object by its ``id`` is never taken for another's).
-_BASES: OrderedDict[Hashable, tuple[object, _Base]] = OrderedDict()
-_LOCK = threading.Lock()
+_BASES: IdentityCache[_Base] = IdentityCache(KEPT_BASES, "base maps")
 
 
 def clear() -> None:
     """Forget the base maps and group texts kept (for tests and benchmarks)."""
-    global _group_chars
-    with _LOCK:
-        _BASES.clear()
-        _GROUP_TEXT.clear()
-        _group_chars = 0
+    _BASES.clear()
+    _GROUP_TEXT.clear()
 
 
 def _walk(fig: Any) -> Iterator[Any]:
@@ -137,17 +132,7 @@ def _bounds(fmap: folium.Map) -> list[list[Any]]:
 def _kept_base(
     key: Hashable, owner: object, make_map: Callable[[], folium.Map], *, render: bool
 ) -> _Base:
-    with _LOCK:
-        found = _BASES.get(key)
-        if found is not None and found[0] is owner:
-            _BASES.move_to_end(key)
-            return found[1]
-    base = _base(make_map(), render=render)
-    with _LOCK:
-        _BASES[key] = (owner, base)
-        while len(_BASES) > KEPT_BASES:
-            _BASES.popitem(last=False)
-    return base
+    return _BASES.get((owner,), key, lambda: _base(make_map(), render=render))
 
 
 def _host() -> folium.Map:
@@ -157,13 +142,22 @@ def _host() -> folium.Map:
     return host
 
 
+GROUP_TEXT_CHARS = 32_000_000
+
+
+def _group_text_chars(key: Hashable, text: str) -> int:
+    """What an entry of :data:`_GROUP_TEXT` holds: its text and its key's script."""
+    script = key[1] if isinstance(key, tuple) else ""
+    return len(text) + len(script)
+
+
 #: The text ``st_folium`` makes of a prepared group at a position, by (position, the
 #: group's script): the same for every run and session that hands that group there (the
 #: comparison map's 76 groups, or a kept group's stub). At most :data:`GROUP_TEXT_CHARS`
 #: characters are kept, the least recently used out first.
-_GROUP_TEXT: OrderedDict[tuple[int, str], str] = OrderedDict()
-GROUP_TEXT_CHARS = 32_000_000
-_group_chars = 0
+_GROUP_TEXT: IdentityCache[str] = IdentityCache(
+    GROUP_TEXT_CHARS, "group text", weigh=_group_text_chars
+)
 
 
 def _group_string(group: folium.FeatureGroup, host: folium.Map, idx: int) -> str:
@@ -171,24 +165,13 @@ def _group_string(group: folium.FeatureGroup, host: folium.Map, idx: int) -> str
     ``_get_feature_group_string``). For a :class:`~layers.web.prepared.PreparedGroup`
     that text depends only on the position and the group's script (no element inside
     it is named by folium): kept and reused."""
-    global _group_chars
-    if type(group) is not PreparedGroup or group._children:
+
+    def text() -> str:
         return str(streamlit_folium._get_feature_group_string(group, map=host, idx=idx))
-    key = (idx, group.prepared_script)
-    with _LOCK:
-        text = _GROUP_TEXT.get(key)
-        if text is not None:
-            _GROUP_TEXT.move_to_end(key)
-            return text
-    text = str(streamlit_folium._get_feature_group_string(group, map=host, idx=idx))
-    with _LOCK:
-        if key not in _GROUP_TEXT:
-            _GROUP_TEXT[key] = text
-            _group_chars += len(text) + len(key[1])
-        while _group_chars > GROUP_TEXT_CHARS and _GROUP_TEXT:
-            (_, script), old = _GROUP_TEXT.popitem(last=False)
-            _group_chars -= len(old) + len(script)
-    return text
+
+    if type(group) is not PreparedGroup or group._children:
+        return text()
+    return _GROUP_TEXT.get((), (idx, group.prepared_script), text)
 
 
 def _bounds_dict(bounds: list[list[Any]]) -> dict[str, dict[str, Any]]:

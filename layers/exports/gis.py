@@ -1,8 +1,9 @@
 """GIS-ready tables of a view: one geometry type per layer, typed fields, the view recorded.
 
 The schema (layer names, fields, the GeoJSON ``view`` member) is documented in
-``docs/GIS_EXPORT.md``; :data:`FIELDS` is its source. Every table returned here is
-EPSG:4326 and has the columns of :data:`FIELDS` plus ``geometry``:
+``docs/GIS_EXPORT.md``; :data:`layers.exports.gis_fields.FIELDS` is its source (with each
+feature's values, :func:`layers.exports.gis_fields.feature_fields`). Every table
+returned here is EPSG:4326 and has the columns of :data:`FIELDS` plus ``geometry``:
 
 - ``start`` and ``end`` are ``date32[pyarrow]`` columns (GeoPackage ``DATE``);
 - ``source_ids`` and ``sources`` hold lists of strings (each writer joins them its way);
@@ -21,7 +22,6 @@ import datetime as dt
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import shapely
@@ -30,36 +30,16 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.dataset import Dataset
-from geo.dates import format_date, format_span
-from geo.model import (
-    ApproximateLine,
-    Community,
-    ControlPeriod,
-    Event,
-    GroundFeature,
-    Names,
-    Place,
-    Route,
-    Site,
-    Span,
-)
 from geo.naming import CONVENTIONS
-from geo.user_layers import UserFeature
 from layers.briefing.print_options import PrintOptions, marking_line
 from layers.briefing.view import View
-from layers.catalog import (
-    CommunitySource,
-    ControlSource,
-    EventSource,
-    GroundSource,
-    PlaceSource,
-    RouteSource,
-    SiteSource,
-    UserSource,
-    layer,
-)
+from layers.catalog import layer
 from layers.exports import annotation_tables
-from layers.features import Feature, view_feature_rows
+from layers.exports.gis_fields import FIELD_NAMES as FIELD_NAMES
+from layers.exports.gis_fields import FIELDS as FIELDS
+from layers.exports.gis_fields import LIST_FIELDS, Records, feature_fields
+from layers.exports.gis_fields import period_end as period_end
+from layers.features import view_feature_rows
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -71,49 +51,6 @@ if TYPE_CHECKING:
 #: values (text or ``None``, ``datetime.date`` or ``None``, lists of text).
 Row = dict[str, Any]
 
-
-@dataclass(frozen=True)
-class Field:
-    """One attribute of the GIS tables: name, type (``text`` or ``date``) and meaning."""
-
-    name: str
-    kind: str
-    meaning: str
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("id", "text", "stable feature id (record id of the data files)"),
-    Field("layer", "text", "catalogue layer id (as in URLs and --layers)"),
-    Field(
-        "kind",
-        "text",
-        "place, site or route kind (city, base, road, ...), river class, lake; else empty",
-    ),
-    Field("style_key", "text", "palette key of the style (layers/styles.py)"),
-    Field("status", "text", "confirmed, reported, proposed or approximate"),
-    Field("label", "text", "name in the export's naming convention"),
-    Field("name_en", "text", "English form of the name"),
-    Field("name_hy", "text", "Armenian form (Latin script), where recorded"),
-    Field("name_az", "text", "Azerbaijani form (Latin script), where recorded"),
-    Field("name_ru", "text", "Russian form, where recorded"),
-    # issue 22: the native scripts (country names are written in them)
-    Field("name_hy_native", "text", "Armenian form in Armenian script, where recorded"),
-    Field("name_ru_native", "text", "Russian form in Cyrillic, where recorded"),
-    Field("holder", "text", "control areas and villages: armenian, azerbaijani (or unknown)"),
-    Field("operator", "text", "sites: who runs the site"),
-    Field("start", "date", "first day (as recorded, to date_precision)"),
-    Field("end", "date", "first day no longer in force (exclusive); empty = still in force"),
-    Field("date_precision", "text", "precision of start: day, month, season or year"),
-    Field("end_precision", "text", "precision of end: day, month, season or year"),
-    Field("period", "text", "the period or date as a reader sees it ('since 1992')"),
-    Field("note", "text", "what is unsure or simplified"),
-    Field("quote", "text", "events: the exact words of the source"),
-    Field("source_ids", "text", "ids of data/sources.yaml (GeoPackage/CSV: joined by '; ')"),
-    Field("sources", "text", "human citations (GeoPackage/CSV: one per line)"),
-)
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
-DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")
-LIST_FIELDS: tuple[str, ...] = ("source_ids", "sources")
 
 #: Separators of list fields in GeoPackage and CSV text.
 SOURCE_ID_SEPARATOR = "; "
@@ -165,12 +102,12 @@ def tables_of(rows: Mapping[str, Sequence[Row]]) -> dict[str, gpd.GeoDataFrame]:
 def gis_rows(dataset: Dataset, view: View) -> dict[str, list[Row]]:
     """The rows of :func:`gis_tables`, by table name in the same order, as plain
     :data:`Row` values (no pandas)."""
-    records = _Records(dataset)
+    records = Records(dataset)
     tables: dict[str, list[Row]] = {}
     for layer_id, layer_features in view_feature_rows(dataset, view).items():
         by_family: dict[str, list[Row]] = {}
         for feature in layer_features:
-            fields = _fields(feature, records, view.day)
+            fields = feature_fields(feature, records, view.day)
             for family, geometry in _by_family(feature.geometry):
                 by_family.setdefault(family, []).append({**fields, "geometry": geometry})
         for family in FAMILY_ORDER:
@@ -221,179 +158,6 @@ def _singles(geometry: BaseGeometry) -> list[BaseGeometry]:
     if geometry.geom_type in ("Point", "LineString", "LinearRing", "Polygon"):
         return [] if geometry.is_empty else [geometry]
     return [single for part in shapely.get_parts(geometry) for single in _singles(part)]
-
-
-class _Records:
-    """The typed records behind feature ids, by kind."""
-
-    def __init__(self, dataset: Dataset) -> None:
-        self.dataset = dataset
-        self.control = {c.id: c for c in dataset.control}
-        self.sites = {s.id: s for s in dataset.sites}
-        self.events = {e.id: e for e in dataset.events}
-        self.places = {f"place-{p.id}": p for p in dataset.places.values()}
-        self.lines = {line.id: line for line in dataset.lines}
-        self.communities = {f"village-{c.id}": c for c in dataset.communities}
-        self.routes = {r.id: r for r in dataset.routes}
-
-    def find(
-        self, layer_id: str, feature_id: str
-    ) -> (
-        ControlPeriod
-        | ApproximateLine
-        | Site
-        | Event
-        | Place
-        | Community
-        | UserFeature
-        | Route
-        | GroundFeature
-        | None
-    ):
-        """The record behind a feature, by the kind of records its layer draws."""
-        source = layer(layer_id).source
-        if isinstance(source, UserSource):
-            rows = {f"{layer_id}-{f.row}": f for f in source.user_layer.features}
-            return rows.get(feature_id)
-        if isinstance(source, ControlSource):
-            return self.control.get(feature_id) or self.lines.get(feature_id)
-        if isinstance(source, CommunitySource):
-            return self.communities.get(feature_id)
-        if isinstance(source, SiteSource):
-            return self.sites.get(feature_id)
-        if isinstance(source, EventSource):
-            return self.events.get(feature_id)
-        if isinstance(source, PlaceSource):
-            return self.places.get(feature_id)
-        if isinstance(source, RouteSource):
-            return self.routes.get(feature_id)
-        if isinstance(source, GroundSource):
-            ground = self.dataset.ground.get(source.layer, ())
-            return next((g for g in ground if f"{layer_id}-{g.row}" == feature_id), None)
-        return None
-
-
-def _fields(row: Feature, records: _Records, day: dt.date | None = None) -> dict[str, Any]:
-    """The typed fields of one feature of :func:`layers.features.view_feature_rows`."""
-    record = records.find(str(row.layer), str(row.id))
-    names: Names | None = row.names
-    fields: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
-    fields |= {
-        "id": str(row.id),
-        "layer": str(row.layer),
-        "style_key": str(row.style_key),
-        "status": str(row.status),
-        "label": str(row.label),
-        "sources": list(row.citations),
-        "source_ids": list(row.source_ids),
-    }
-    if names is not None:
-        fields |= {"name_en": names.en, "name_hy": names.hy, "name_az": names.az}
-        fields["name_ru"] = names.ru
-        fields |= {"name_hy_native": names.hy_native, "name_ru_native": names.ru_native}
-    if isinstance(record, UserFeature):
-        return fields | _user_fields(record)
-    if isinstance(record, Community):
-        return fields | _community_fields(record, day)
-    if isinstance(record, GroundFeature):
-        return fields | _ground_fields(record, records.dataset)
-    if record is not None:
-        fields["note"] = record.provenance.note
-    if isinstance(record, Place):
-        fields["kind"] = record.kind
-    elif isinstance(record, Site):
-        fields |= {"kind": record.kind, "operator": record.operator, **_span(record.span)}
-        fields["name_en"] = fields["name_en"] or record.name
-    elif isinstance(record, ControlPeriod):
-        fields |= {"holder": record.holder, **_span(record.span)}
-    elif isinstance(record, ApproximateLine):
-        fields |= _span(record.span)
-    elif isinstance(record, Route):
-        fields |= {"kind": record.kind, **_span(record.span)}
-        fields["name_en"] = fields["name_en"] or record.name
-    elif isinstance(record, Event):
-        fields |= _event_dates(record)
-        fields["quote"] = record.quote or None
-    return fields
-
-
-def _community_fields(community: Community, day: dt.date | None) -> dict[str, Any]:
-    """A village: its side on the day (``holder``, ``unknown`` or empty before its first
-    period) and that period's dates, note and quote; kind ``village``."""
-    period = community.held_on(day) if day is not None else None
-    if period is None:
-        return {"kind": "village", "note": community.provenance.note}
-    claim = f"Dated by {period.claim} (a claim). " if period.claim else ""
-    return {
-        "kind": "village",
-        "holder": period.holder,
-        **_span(period.span),
-        "note": (claim + (period.provenance.note or "")) or None,
-        "quote": period.quote,
-    }
-def _ground_fields(feature: GroundFeature, dataset: Dataset) -> dict[str, Any]:
-    """A river (its WDBII class) or a lake of ground.gpkg: undated; the note of the water
-    naming it, if any."""
-    water = dataset.waters.get(feature.water) if feature.water else None
-    kind = "lake" if feature.river_class is None else f"river class {feature.river_class}"
-    return {"kind": kind, "note": water.provenance.note if water else None}
-
-
-def _user_fields(feature: UserFeature) -> dict[str, Any]:
-    """A user's feature: shown from its date on (no end), its other columns as the note."""
-    notes = "; ".join(f"{name}: {value}" for name, value in feature.details)
-    return {
-        "start": feature.date,
-        "date_precision": feature.precision,
-        "period": f"since {feature.describe_date()}" if feature.date else None,
-        "note": notes or None,
-    }
-
-
-def _span(span: Span) -> dict[str, Any]:
-    return {
-        "start": span.start,
-        "end": span.end,
-        "date_precision": span.start_precision if span.start else None,
-        "end_precision": span.end_precision if span.end else None,
-        "period": format_span(span.start, span.end, span.start_precision, span.end_precision),
-    }
-
-
-def _event_dates(event: Event) -> dict[str, Any]:
-    """An event's ``[start, end)``: its recorded day (or month, season, year) to the
-    first day after it, or to the day after its recorded last day."""
-    if event.end is not None:
-        end, end_precision = event.end + dt.timedelta(days=1), "day"
-        period = f"{format_date(event.date, event.precision)} – {format_date(event.end)}"
-    else:
-        end, end_precision = period_end(event.date, event.precision), event.precision
-        period = format_date(event.date, event.precision)
-    return {
-        "start": event.date,
-        "end": end,
-        "date_precision": event.precision,
-        "end_precision": end_precision,
-        "period": period,
-    }
-
-
-_SEASON_LAST_MONTH = {12: 2, 1: 2, 2: 2, 3: 5, 4: 5, 5: 5, 6: 8, 7: 8, 8: 8, 9: 11, 10: 11, 11: 11}
-
-
-def period_end(day: dt.date, precision: str) -> dt.date:
-    """The first day after the day, month, season or year ``day`` stands for.
-
-    >>> period_end(dt.date(2020, 10, 1), "season")
-    datetime.date(2020, 12, 1)
-    """
-    if precision == "year":
-        return dt.date(day.year + 1, 1, 1)
-    if precision in ("month", "season"):
-        last = day.month if precision == "month" else _SEASON_LAST_MONTH[day.month]
-        year = day.year + (1 if precision == "season" and day.month == 12 else 0)
-        return dt.date(year + last // 12, last % 12 + 1, 1)
-    return day + dt.timedelta(days=1)
 
 
 # --- The view, as the files record it --------------------------------------------------

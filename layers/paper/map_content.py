@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -22,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.dataset import Dataset
 from geo.errors import TileError
+from geo.identity_cache import IdentityCache
 from geo.tiles import TileSource
 from layers import catalog
 from layers.briefing.view import Bounds, View
@@ -262,8 +261,7 @@ def clipped_frame(frame: gpd.GeoDataFrame, window: Bounds, tolerance: float) -> 
 #: do not change with the day are asked for on every page and stay).
 MAX_KEPT = 256
 _T = TypeVar("_T")
-_KEPT: OrderedDict[tuple[int, Hashable], tuple[object, object]] = OrderedDict()
-_KEPT_LOCK = threading.Lock()
+_KEPT: IdentityCache[object] = IdentityCache(MAX_KEPT, "paper map content")
 
 
 def _once(source: object, key: Hashable, make: Callable[[], _T]) -> _T:
@@ -273,23 +271,11 @@ def _once(source: object, key: Hashable, make: Callable[[], _T]) -> _T:
     The entry holds ``source`` itself, so its identity cannot pass to another object
     while it is kept; least recently used entries go beyond :data:`MAX_KEPT`. Results
     are shared: callers never change them (frames are copied before being changed)."""
-    slot = (id(source), key)
-    with _KEPT_LOCK:
-        hit = _KEPT.get(slot)
-        if hit is not None and hit[0] is source:
-            _KEPT.move_to_end(slot)
-            return hit[1]  # type: ignore[return-value]
-    value = make()
-    with _KEPT_LOCK:
-        _KEPT[slot] = (source, value)
-        while len(_KEPT) > MAX_KEPT:
-            _KEPT.popitem(last=False)
-    return value
+    return _KEPT.get((source,), key, make)  # type: ignore[return-value]
 
 
 def clear_kept() -> None:
     """Forget everything :func:`_once` kept (tests)."""
-    with _KEPT_LOCK:
-        _KEPT.clear()
+    _KEPT.clear()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import partial
 from typing import Any
@@ -23,6 +22,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.identity_cache import IdentityCache
 from geo.naming import upper
 from layers.catalog import EventSource, find
 from layers.styles import LABEL_STYLES, leaflet_style, style
@@ -64,18 +64,26 @@ MAX_PREPARED_FEATURES = 20_000
 
 
 class _Made:
-    """A feature :func:`_prepared` made: its geometry (held, so its ``id`` stays its
-    own), the feature, and the feature's JSON text once written (:func:`feature_json`)."""
+    """A feature :func:`_prepared` made (its geometry is held by the cache's entry, so
+    its ``id`` stays its own), and the feature's JSON text once written
+    (:func:`feature_json`)."""
 
-    __slots__ = ("feature", "geometry", "text")
+    __slots__ = ("feature", "text")
 
-    def __init__(self, geometry: BaseGeometry, feature: dict[str, Any]) -> None:
-        self.geometry = geometry
+    def __init__(self, feature: dict[str, Any]) -> None:
         self.feature = feature
         self.text: str | None = None
 
 
-_PREPARED: OrderedDict[Hashable, _Made] = OrderedDict()
+def _forget(made: _Made) -> None:
+    """Drops a feature no longer kept from :data:`_BY_FEATURE`."""
+    with _PREPARED_LOCK:
+        _BY_FEATURE.pop(id(made.feature), None)
+
+
+_PREPARED: IdentityCache[_Made] = IdentityCache(
+    MAX_PREPARED_FEATURES, "GeoJSON features", on_drop=_forget
+)
 #: The same entries by the ``id`` of their feature (:func:`feature_json`).
 _BY_FEATURE: dict[int, _Made] = {}
 _PREPARED_LOCK = threading.Lock()
@@ -92,22 +100,14 @@ def _prepared(
         hash(key)
     except TypeError:  # a frame not made by layers.features (lists in it): not kept
         return make()
-    with _PREPARED_LOCK:
-        held = _PREPARED.get(key)
-        if held is not None and held.geometry is geometry:
-            _PREPARED.move_to_end(key)
-            return held.feature
-    feature = make()
-    with _PREPARED_LOCK:
-        old = _PREPARED.pop(key, None)
-        if old is not None:
-            _BY_FEATURE.pop(id(old.feature), None)
-        made = _PREPARED[key] = _Made(geometry, feature)
-        _BY_FEATURE[id(feature)] = made
-        while len(_PREPARED) > MAX_PREPARED_FEATURES:
-            _, dropped = _PREPARED.popitem(last=False)
-            _BY_FEATURE.pop(id(dropped.feature), None)
-    return feature
+
+    def made() -> _Made:
+        entry = _Made(make())
+        with _PREPARED_LOCK:
+            _BY_FEATURE[id(entry.feature)] = entry
+        return entry
+
+    return _PREPARED.get((geometry,), key, made).feature
 
 
 def feature_json(feature: dict[str, Any]) -> str:

@@ -54,6 +54,17 @@ def map_frame(page: Any) -> Any:
     return page.frame_locator(MAP_FRAME)
 
 
+def map_frame_itself(page: Any) -> Any:
+    """The map's frame itself (a Playwright ``Frame``, to ``evaluate`` in), once the
+    page has one (waited for up to six seconds); :func:`map_frame` is its locator."""
+    for _ in range(600):
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url:
+                return frame
+        page.wait_for_timeout(10)
+    raise AssertionError("no map frame")
+
+
 def path_count(page: Any, selector: str = "path") -> int:
     return int(map_frame(page).locator(selector).count())
 

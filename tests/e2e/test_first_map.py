@@ -17,7 +17,13 @@ import pytest
 from layers.web.annotations import ANNOTATE_JS_URL
 from layers.web.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
 from layers.web.cache_headers import IMMUTABLE
-from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, map_frame, wait_for_paths
+from tests.e2e.test_browser import (
+    MAP_FRAME,
+    TIMEOUT_MS,
+    map_frame,
+    map_frame_itself,
+    wait_for_paths,
+)
 from ui.timeline import FALLBACK_SECONDS
 
 pytestmark = pytest.mark.e2e
@@ -135,15 +141,6 @@ _FRAME_FILES = """() => performance.getEntriesByType('resource')
   .filter((r) => r.url.startsWith('/app/static/') || r.url.includes('/static/js/main.'))"""
 
 
-def _frame(page: Any) -> Any:
-    for _ in range(600):
-        for frame in page.frames:
-            if "streamlit_folium" in frame.url:
-                return frame
-        page.wait_for_timeout(10)
-    raise AssertionError("no map frame")
-
-
 def test_the_page_preloads_the_files_the_map_frame_loads_and_the_frame_takes_them_from_the_cache(
     browser: Any, app_url: str
 ) -> None:
@@ -156,7 +153,7 @@ def test_the_page_preloads_the_files_the_map_frame_loads_and_the_frame_takes_the
             assert answer is not None
             link = answer.headers.get("link", "")
             wait_for_paths(page, 51)
-            found = [(f["url"], f["size"]) for f in _frame(page).evaluate(_FRAME_FILES)]
+            found = [(f["url"], f["size"]) for f in map_frame_itself(page).evaluate(_FRAME_FILES)]
         finally:
             context.close()
     preloaded = re.findall(r"<([^>]+)>; rel=preload; as=(?:script|style)", link)

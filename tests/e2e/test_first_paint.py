@@ -21,7 +21,7 @@ from geo.dataset import Dataset
 from layers.briefing.view import View
 from layers.features import view_features
 from layers.web.html import popup_html
-from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, wait_for_paths
+from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, map_frame_itself, wait_for_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -51,15 +51,6 @@ AS_THE_PAGE_HOLDS_IT = """(texts) => texts.map((text) => {
 })"""
 
 
-def _frame(page: Any) -> Any:
-    for _ in range(600):
-        for frame in page.frames:
-            if "streamlit_folium" in frame.url:
-                return frame
-        page.wait_for_timeout(10)
-    raise AssertionError("no map frame")
-
-
 def test_each_popup_opens_with_the_html_the_server_builds(
     browser: Any, app_url: str, dataset: Dataset, artifacts: Path
 ) -> None:
@@ -75,7 +66,7 @@ def test_each_popup_opens_with_the_html_the_server_builds(
         page.goto(f"{app_url}/?date={settings.ARTICLE_DATE.isoformat()}")
         page.locator(MAP_FRAME).wait_for(timeout=4 * TIMEOUT_MS)
         wait_for_paths(page, 51)
-        frame = _frame(page)
+        frame = map_frame_itself(page)
         frame.wait_for_function("() => typeof window.bmPopup === 'function'")
         opened: dict[str, dict[str, Any]] = frame.evaluate(OPEN_EACH)
         # no popup's HTML was sent: each feature holds its escaped parts
@@ -127,7 +118,7 @@ def test_labels_placed_together_stand_where_leaflet_places_each_alone(
         page.goto(f"{app_url}/?date={settings.ARTICLE_DATE.isoformat()}")
         page.locator(MAP_FRAME).wait_for(timeout=4 * TIMEOUT_MS)
         wait_for_paths(page, 51)
-        frame = _frame(page)
+        frame = map_frame_itself(page)
         for zoom in (None, 9):  # as drawn, then after a zoom (labels placed in its animation)
             if zoom is not None:
                 frame.evaluate(f"""() => Object.values(window)

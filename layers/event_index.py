@@ -38,6 +38,7 @@ class EventIndex:
         self.dates: tuple[dt.date, ...] = dataset.event_dates
         self.positions: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         self._made: dict[Hashable, tuple[Any, ...]] = {}
+        self._derived: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
 
     def begun(self, day: dt.date) -> int:
@@ -55,6 +56,17 @@ class EventIndex:
             with self._lock:
                 made = self._made.setdefault(key, made)
         return made
+
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made on the first call with ``key`` and reused after (something
+        derived from all the events, e.g. :class:`layers.event_counts.EarlierCounts`);
+        ``key`` as for :meth:`per_event`."""
+        made = self._derived.get(key)
+        if made is None:
+            made = make()
+            with self._lock:
+                made = self._derived.setdefault(key, made)
+        return made  # type: ignore[no-any-return]
 
 
 #: The indexes by their dataset, held weakly: an index never keeps its dataset alive.

@@ -52,7 +52,7 @@ from geo import settings
 from geo.boundary_records import boundary_records
 from geo.dataset import Dataset
 from geo.errors import StateError
-from geo.model import Event, Names, Route, Site
+from geo.model import ControlPeriod, Event, Names, Route, Site
 from geo.naming import alternatives, compose, label, language_label
 from geo.situation import Situation, state_at
 from layers.briefing.view import View
@@ -84,6 +84,7 @@ BOUNDARY_PLACE_KINDS = settings.BOUNDARY_NAME_KINDS
 
 Details = tuple[tuple[str, str], ...]
 
+_HOLDERS = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
 _STATUS_NOTE = {
     "approximate": "approximate: drawn schematically",
     "proposed": "proposed: not (yet) real",
@@ -132,11 +133,31 @@ def layer_features(
     frames = {}
     for layer_id in check_layer_ids(tuple(layer_ids)):
         spec = layer(layer_id)
-        rows = features(dataset, situation, spec, convention)
-        if event_limit is not None and isinstance(spec.source, EventSource):
-            rows = latest_events(rows, event_limit)
-        frames[layer_id] = feature_frame(rows)
+        frames[layer_id] = feature_frame(
+            layer_rows(dataset, situation, spec, convention, event_limit=event_limit)
+        )
     return frames
+
+
+def layer_rows(
+    dataset: Dataset,
+    situation: Situation | None,
+    spec: LayerSpec,
+    convention: str,
+    *,
+    event_limit: int | None = None,
+) -> list[Feature]:
+    """The features of one layer of :func:`layer_features`, as records (the events layer
+    with ``event_limit`` from the per-dataset counts, :mod:`layers.event_counts`)."""
+    if event_limit is not None and isinstance(spec.source, EventSource):
+        if situation is not None:
+            from layers.event_counts import day_event_rows  # imports this module
+
+            rows = day_event_rows(dataset, situation, spec, convention, event_limit)
+            if rows is not None:
+                return rows
+        return latest_events(features(dataset, situation, spec, convention), event_limit)
+    return features(dataset, situation, spec, convention)
 
 
 def latest_events(rows: list[Feature], limit: int) -> list[Feature]:
@@ -375,27 +396,40 @@ def _place_features(
 def _control_features(
     layer_id: str, dataset: Dataset, situation: Situation, convention: str
 ) -> Iterator[Feature]:
-    holders = {"armenian": "Armenian forces", "azerbaijani": "Azerbaijan"}
+    """Each period's feature made once per dataset and naming, kept by id while the day's
+    record is the same object (an area cut by another is a new record)."""
+    made: dict[str, tuple[ControlPeriod, Feature]]
+    made = event_index(dataset).once(("period-features", layer_id, convention), dict)
     for period in situation.control:
-        provenance = period.provenance
-        names = _place_names(dataset, period.place)
-        yield Feature(
-            id=period.id,
-            layer=layer_id,
-            style_key=f"control-{period.holder}",
-            status=provenance.status,
-            label=period.area_name,
-            details=(
-                ("Held by", holders[period.holder]),
-                ("Period", period.span.describe()),
-                *name_details(names, convention),
-                *provenance_details(provenance.status, provenance.note),
-            ),
-            source_ids=provenance.sources,
-            citations=citations_of(dataset, provenance.sources),
-            names=names,
-            geometry=period.geometry,
-        )
+        held = made.get(period.id)
+        if held is None or held[0] is not period:
+            feature = _control_feature(layer_id, dataset, period, convention)
+            held = made[period.id] = (period, feature)
+        yield held[1]
+
+
+def _control_feature(
+    layer_id: str, dataset: Dataset, period: ControlPeriod, convention: str
+) -> Feature:
+    provenance = period.provenance
+    names = _place_names(dataset, period.place)
+    return Feature(
+        id=period.id,
+        layer=layer_id,
+        style_key=f"control-{period.holder}",
+        status=provenance.status,
+        label=period.area_name,
+        details=(
+            ("Held by", _HOLDERS[period.holder]),
+            ("Period", period.span.describe()),
+            *name_details(names, convention),
+            *provenance_details(provenance.status, provenance.note),
+        ),
+        source_ids=provenance.sources,
+        citations=citations_of(dataset, provenance.sources),
+        names=names,
+        geometry=period.geometry,
+    )
 
 
 def _site_features(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -125,6 +125,10 @@ def feature_json(feature: dict[str, Any]) -> str:
     return text
 
 
+#: ``json.dumps(text)`` of a string (ASCII, as ``json.dumps``'s default ``ensure_ascii``).
+_string_json = json.encoder.encode_basestring_ascii
+
+
 def collection_json(data: Any, **kwargs: Any) -> str:
     """``json.dumps(data, **kwargs)``, with a FeatureCollection's features written by
     :func:`feature_json` (each once) when ``kwargs`` are Jinja's ``tojson``'s (sorted
@@ -141,6 +145,8 @@ def collection_json(data: Any, **kwargs: Any) -> str:
     ):
         features = ", ".join(map(feature_json, data["features"]))
         return f'{{"features": [{features}], "type": "FeatureCollection"}}'
+    if type(data) is str and not kwargs.keys() - {"sort_keys"}:  # an id: one per feature
+        return _string_json(data)  # json.dumps's own text of a string
     return json.dumps(data, **kwargs)
 
 
@@ -156,15 +162,25 @@ def feature_collection(
     with an entry in ``anchors`` (:func:`layers.web.labels.area_label_points`) also has
     ``label_at`` (``[lon, lat]``) and ``label`` (escaped lines joined by ``<br>``).
     """
+    features = record_features(frame.itertuples(index=False), anchors)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def record_features(
+    rows: Iterable[Any], anchors: Mapping[str, tuple[float, float]] | None = None
+) -> list[dict[str, Any]]:
+    """The features of :func:`feature_collection` from rows with a frame's columns as
+    attributes (the frame's named tuples, or :class:`layers.features.Feature` records
+    themselves: no frame needed, the same features)."""
     features = []
-    for row in frame.itertuples(index=False):
+    for row in rows:
         if row.geometry is None or row.geometry.is_empty:
             continue
         anchor = anchors.get(str(row.id)) if anchors else None
         key = (row.id, row.layer, row.style_key, row.status, row.label, row.details,
                row.citations, id(row.geometry), anchor)  # fmt: skip
         features.append(_prepared(key, row.geometry, partial(_geojson_feature, row, anchor)))
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 def _geojson_feature(row: Any, anchor: tuple[float, float] | None) -> dict[str, Any]:

@@ -39,13 +39,16 @@ from geo.situation import Situation, state_at
 from layers.briefing.view import View
 from layers.catalog import LAYERS, check_layer_ids, layer
 from layers.change_layer import change_features
+from layers.event_counts import every_record_rows
+from layers.event_index import event_index
 from layers.feature_inputs import layer_identity
-from layers.features import layer_features, runtime_features
+from layers.features import layer_features, layer_rows, runtime_features
 from layers.web.geojson import (
     EVENT_MARKER_LIMIT,
     FeatureCollection,
     feature_collection,
     feature_collections,
+    record_features,
 )
 from layers.web.prepared import (
     POSITION,
@@ -139,10 +142,40 @@ def dated_collections(
     with the same :func:`situation_identity` (never modified by the renderers, so safe to
     share between sessions). An events layer with more than :data:`EVENT_MARKER_LIMIT`
     events draws the latest ones and counts the earlier ones per area."""
+    ids = check_layer_ids(tuple(layer_ids))
+    records = {i for i in ids if _drawn_from_records(i)}
     frames = layer_features(
-        dataset, situation, layer_ids, convention, event_limit=EVENT_MARKER_LIMIT
+        dataset, situation, [i for i in ids if i not in records], convention,
+        event_limit=EVENT_MARKER_LIMIT,
+    )  # fmt: skip
+    collections = feature_collections(frames)
+    for layer_id in records:  # no frame: the same features from the records (issue 25)
+        _every_feature_made(dataset, layer_id, convention)
+        rows = layer_rows(
+            dataset, situation, layer(layer_id), convention, event_limit=EVENT_MARKER_LIMIT
+        )
+        collections[layer_id] = {"type": "FeatureCollection", "features": record_features(rows)}
+    return {layer_id: collections[layer_id] for layer_id in ids}
+
+
+def _every_feature_made(dataset: Dataset, layer_id: str, convention: str) -> None:
+    """The GeoJSON of every event and control area the layer can draw made once per
+    dataset and naming (:func:`layers.event_counts.every_record_rows`), before a day asks
+    for them: at 10,000 events a day far from the last one met 500 events and hundreds
+    of areas not drawn before (issue 25)."""
+    index = event_index(dataset)
+    index.once(
+        ("geojson", layer_id, convention),
+        lambda: len(record_features(every_record_rows(dataset, layer(layer_id), convention))),
     )
-    return feature_collections(frames)
+
+
+def _drawn_from_records(layer_id: str) -> bool:
+    """Whether the layer's features are made from its records without a frame: a layer
+    not labelled permanently on the web map (only those get label anchors, placed among
+    all the frames at once), e.g. the events and the control areas."""
+    label = layer(layer_id).label
+    return label is None or not label.permanent_on_web
 
 
 #: Identities kept prepared per dated layer, for all sessions (the data has a few dozen

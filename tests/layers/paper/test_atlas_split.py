@@ -17,7 +17,7 @@ from geo.dataset import Dataset, load_dataset
 from layers.briefing.atlas import atlas_days
 from layers.briefing.view import View
 from layers.catalog import runtime_specs
-from layers.features import fixed_frames
+from layers.features import fixed_frames, view_features
 from layers.paper import atlas as paper_atlas
 from layers.paper.atlas import AtlasPlan
 from tests.conftest import MakeDataDir
@@ -31,7 +31,7 @@ from pathlib import Path
 from geo.dataset import load_dataset
 from layers.briefing.atlas import atlas_days
 from layers.briefing.view import View
-from layers.features import fixed_frames
+from layers.features import fixed_frames, view_features
 from layers.paper.atlas import sign_days
 import datetime as dt
 dataset = load_dataset(Path(sys.argv[1]))
@@ -78,7 +78,7 @@ def test_a_worker_draws_the_days_it_signed_without_building_them_again(
     plan = AtlasPlan(dataset=synthetic, view=VIEW)
     days = atlas_days(synthetic, VIEW.day)
     built: list[dt.date] = []
-    real = paper_atlas.view_features
+    real = view_features
 
     def counted(dataset: Dataset, view: View, *args: object, **kwargs: object) -> object:
         built.append(view.day)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -29,9 +30,10 @@ from layers import exports, user_layer
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import BASEMAPS, View, view_from_query
 from layers.catalog import GROUPS, LAYERS
-from layers.web import situations
+from layers.web import date_preview, situations
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
+from layers.web.prepared import PreparedScript
 from ui import annotations as annotations_ui
 from ui import compare as compare_ui
 from ui import (
@@ -54,6 +56,7 @@ from ui.dates import (
     keep_in_span,
     play_tick,
     set_day,
+    step_unit,
     wait_and_step,
 )
 from ui.distance import distance_tool
@@ -239,13 +242,17 @@ def map_component(
     height: int = MAP_HEIGHT,
     *,
     playback: str = "",
+    preview: Callable[[int], PreparedScript] | None = None,
 ) -> None:
     """The map: constant base, the view's layers as feature groups (prepared once per
     situation for every session, :mod:`layers.web.situations`), optional fly-to; in a
-    fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync)."""
+    fragment that hands the view back on pan and zoom and acts on clicks (ui.view_sync);
+    ``preview``: the plan of the frame's date preview (:mod:`layers.web.date_preview`)."""
     layers = situations.map_layers(data_version(), dataset, view)
     fly = st.session_state["fly"]
-    view_sync.map_fragment(dataset, view, layers, measurement, fly, MAP_KEY, height, playback)
+    view_sync.map_fragment(
+        dataset, view, layers, measurement, fly, MAP_KEY, height, playback, preview
+    )
 
 
 def main() -> None:
@@ -357,7 +364,11 @@ def map_page(
         with left:
             basemap_fallback(view)  # above the map: in the first screen (issue 24)
             playback = day_playback.frame_payload(data_version(), dataset, view)
-            map_component(dataset, view, measurement, playback=playback)
+            preview = None
+            if not playback and not mine and not st.session_state.get("playing"):
+                preview = partial(date_preview.plan_group, data_version(), dataset, view, days,
+                                  step_unit())  # fmt: skip
+            map_component(dataset, view, measurement, playback=playback, preview=preview)
             note = day_playback.playing_note()
             if note:
                 st.caption(escape_markdown(note))

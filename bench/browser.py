@@ -158,6 +158,14 @@ def _timed(page: Any, act: Any, expected: dt.date | None = None) -> tuple[float,
         }""",
         text,
     )
+    # The run has come too (the field shows the day) before the next input: a date shown
+    # by the map's frame at the input (layers.web.date_preview) comes before its run, and
+    # the next change reads its starting day from the field.
+    page.wait_for_function(
+        "day => document.querySelector('.st-key-day_input input').value === day",
+        arg=expected.isoformat(),
+        timeout=TIMEOUT_MS,
+    )
     stamp = frame.evaluate("(body, text) => window.bmStamps[text]", text)
     start = float(page.evaluate("() => window.bmInputAt"))
     return (stamp["shown"] - start) / 1000, (stamp["painted"] - start) / 1000

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import folium
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -37,9 +38,11 @@ from geo.measure import Measurement
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import Bounds, View, check_bounds
 from layers.user_basemap import USER_BASEMAP
+from layers.web.date_preview import empty_group
 from layers.web.frame_groups import FrameGroups
 from layers.web.groups import feature_groups
 from layers.web.map import MAP_HEIGHT, base_map
+from layers.web.prepared import PreparedScript
 from layers.web.situations import MapLayers
 from layers.web.timeline_panel import click_targets, now_card
 from ui import annotations as annotations_ui
@@ -230,13 +233,16 @@ def map_fragment(
     key: str,
     height: int = MAP_HEIGHT,
     playback: str = "",
+    preview: Callable[[int], PreparedScript] | None = None,
 ) -> None:
     """The map, rerun alone when the user pans or zooms (see the module docstring).
 
     ``layers`` are the map-ready layers of the view's date and the groups of some of them
     already made into script (:func:`layers.web.situations.map_layers`; the others are
     built here); ``fly`` an optional (centre, zoom) to move to without a remount;
-    ``playback`` what the map's player is handed (:func:`ui.day_playback.frame_payload`).
+    ``playback`` what the map's player is handed (:func:`ui.day_playback.frame_payload`);
+    ``preview`` the group of the frame's date preview at a position
+    (:func:`layers.web.date_preview.plan_group`; None: an empty plan, no preview).
     Layers
     not drawn are empty groups, prepared once. Clicks are handled by
     :func:`ui.map_clicks.on_map_value`: a new measurement point or a picked event
@@ -260,7 +266,7 @@ def map_fragment(
         # render=False remounted the map in some full browser-suite runs (a deck slide
         # change, a shared view reopened wider): keep st_folium's own render.
         render=True,
-        feature_group_to_add=frame.send(feature_groups(
+        feature_group_to_add=frame.send(with_preview(feature_groups(
             layers.collections,
             measurement,
             pin=state.get(PIN_KEY),
@@ -271,7 +277,7 @@ def map_fragment(
             now=now_card(dataset, view.day, view.convention) if state.get("playing") else "",
             picking=bool(state.get(CLICK_MODE_KEY)),
             playback=playback,
-        )),
+        ), preview)),
         center=fly[0] if fly else None,
         zoom=fly[1] if fly else None,
     )
@@ -291,6 +297,15 @@ def map_fragment(
     click = on_map_value(value, entries)
     if click.new_point or click.event_id is not None:
         st.rerun(scope="app")  # draw the measured line; highlight the event's card
+
+
+def with_preview(
+    groups: list[folium.FeatureGroup], preview: Callable[[int], PreparedScript] | None
+) -> list[folium.FeatureGroup]:
+    """``groups`` and, last, the date preview's plan (an empty one without ``preview``):
+    the list keeps its length whether the frame previews dates or not."""
+    at = len(groups)
+    return [*groups, (preview(at) if preview is not None else empty_group(at)).group()]
 
 
 def frame_groups(origin: Any, height: int) -> FrameGroups:

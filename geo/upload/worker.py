@@ -3,14 +3,17 @@
 Parsing, checking and repairing geometries is C code (json, expat, SQLite, GEOS) that a
 Python thread cannot interrupt, so :func:`run_worker` runs it in a new Python
 process (``posix_spawn``: no fork of the server, no inherited state) and kills it when
-the wall-clock limit is reached. The bytes go in and the result comes out through
+the wall-clock limit is reached. The limit counts from the moment the worker says it is
+ready (its imports done, one byte on a pipe), within its own start limit
+(:data:`~geo.upload.limits.START_SECONDS`): a loaded server's slow start does not eat a
+small file's time. The bytes go in and the result comes out through
 anonymous in-memory files (``memfd``): nothing touches the disk, and the result is JSON,
 never pickle. Before it reads anything the worker limits itself: address space
 (:data:`~geo.upload.limits.WORKER_MEMORY_BYTES`), CPU seconds, output size, open files,
-no core file, an alarm a second after the wall-clock limit, and death with its parent
+no core file, an alarm a second after the start and read limits, and death with its parent
 (``PR_SET_PDEATHSIG``), so it can outlive neither the limit nor the server. It closes
 every file descriptor it inherited but its three in-memory files, and never imports
-GDAL. At most :data:`MAX_WORKERS` run at once.
+GDAL; the file's bytes are parsed only after it is ready. At most :data:`MAX_WORKERS` run at once.
 
 Start-up costs about 0.17 s on the 2-core CI machine, 0.8 s when it is loaded (Python,
 numpy, shapely; ``python -m bench.upload_attacks``).
@@ -64,6 +67,9 @@ _BOOT = (
     "from geo.upload.worker import child_main; child_main()"
 )
 _PROGRESS = "repairing row "
+#: The worker's ready pipe (its descriptor 3) and what it writes there once.
+_READY_FD = 3
+_READY = b"r"
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ def _run(data: bytes, name: str, kind: str, limits: Limits) -> Outcome:
         {"name": name, "kind": kind, "limits": limits.to_json(), "parent": os.getpid()}
     ).encode()
     fds: list[int] = []
+    ready_read, ready_write = os.pipe2(os.O_CLOEXEC)
     try:
         for label in ("upload-in", "upload-out", "upload-err"):
             fds.append(os.memfd_create(label, os.MFD_CLOEXEC))
@@ -111,19 +118,27 @@ def _run(data: bytes, name: str, kind: str, limits: Limits) -> Outcome:
             sys.executable,
             [sys.executable, "-I", "-c", _BOOT, str(ROOT)],
             WORKER_ENV,
-            file_actions=[(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(fds)],
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, fd, target)
+                for target, fd in enumerate([*fds, ready_write])
+            ],
             setsigmask=(),
             setsigdef=(signal.SIGALRM, signal.SIGXCPU, signal.SIGINT, signal.SIGTERM),
         )
-        status, peak = _wait(pid, started + limits.seconds)
+        os.close(ready_write)
+        ready_write = -1
+        status, peak, ready = _wait(pid, ready_read, started, limits)
         seconds = time.monotonic() - started
         errors = _tail(fds[2], 64 * 1024)
         output = _result(fds[1]) if status is not None else None
     finally:
-        for fd in fds:
-            os.close(fd)
+        for fd in [*fds, ready_read, ready_write]:
+            if fd >= 0:
+                os.close(fd)
     if output is None:
-        if status is None:
+        if status is None and not ready:
+            message = _not_started(name, limits)
+        elif status is None:
             message = _stopped(name, limits, errors)
         else:
             logger.warning("upload worker for %r ended (%s): %s", name, status, errors[-4000:])
@@ -154,10 +169,14 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _wait(pid: int, deadline: float) -> tuple[int | None, int]:
-    """Wait for the worker until ``deadline``; kill it then. Returns its wait status
-    (``None`` when it was killed at the deadline, with its peak memory then, else 0);
-    the worker is reaped in every case, an exception here included."""
+def _wait(pid: int, ready_fd: int, started: float, limits: Limits) -> tuple[int | None, int, bool]:
+    """Wait for the worker: until ``limits.start_seconds`` after ``started`` for it to be
+    ready (a byte on ``ready_fd``), then ``limits.seconds`` more; kill it at the deadline.
+    Returns its wait status (``None`` when it was killed at the deadline, with its peak
+    memory then, else 0) and whether it was ready; the worker is reaped in every case, an
+    exception here included."""
+    deadline = started + limits.start_seconds
+    ready = False
     try:
         watch: int | None = os.pidfd_open(pid)
     except (AttributeError, OSError):
@@ -169,14 +188,20 @@ def _wait(pid: int, deadline: float) -> tuple[int | None, int]:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done == pid:
                 ended = (status, 0)
-                return ended
+                return status, 0, ready
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
+            waiting = [] if ready else [ready_fd]
             if watch is not None:
-                select.select([watch], [], [], remaining)
+                waiting.append(watch)
+                readable, _, _ = select.select(waiting, [], [], remaining)
             else:
-                time.sleep(min(0.01, remaining))
+                readable, _, _ = select.select(waiting, [], [], min(0.01, remaining))
+            if not ready and ready_fd in readable:
+                ready = os.read(ready_fd, 1) == _READY
+                if ready:
+                    deadline = time.monotonic() + limits.seconds
     finally:
         if watch is not None:
             os.close(watch)
@@ -184,7 +209,7 @@ def _wait(pid: int, deadline: float) -> tuple[int | None, int]:
             peak = peak_memory(pid)
             os.kill(pid, signal.SIGKILL)
             os.wait4(pid, 0)
-    return None, peak
+    return None, peak, ready
 
 
 def _tail(fd: int, size: int) -> str:
@@ -215,6 +240,13 @@ def _stopped(name: str, limits: Limits, errors: str) -> str:
     )
 
 
+def _not_started(name: str, limits: Limits) -> str:
+    return (
+        f"{name}: not read: the reader did not start within {limits.start_seconds:g} s "
+        "(the server is busy); try again in a moment"
+    )
+
+
 def _failed(name: str, status: int | None, limits: Limits) -> str:
     if status is not None and os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
@@ -240,9 +272,11 @@ def child_main() -> None:
     limits = Limits.from_json(request["limits"])
     _limit_resources(limits)
     name = str(request["name"])
-    try:
-        from geo.upload.read import read_plain
+    from geo.upload.read import read_plain
 
+    _write_all(_READY_FD, _READY)  # the read's time starts now (the parent's clock)
+    os.close(_READY_FD)
+    try:
         result: dict[str, Any] = {
             "ok": True,
             **read_plain(data, name, str(request["kind"]), limits, _progress),
@@ -263,7 +297,7 @@ def child_main() -> None:
 
 
 def _read_request() -> bytes:
-    os.closerange(3, 65536)  # nothing inherited but the three pipes
+    os.closerange(_READY_FD + 1, 65536)  # nothing inherited but the four files
     chunks = []
     while chunk := os.read(0, 1 << 20):
         chunks.append(chunk)
@@ -286,7 +320,8 @@ def _limit_resources(limits: Limits) -> None:
     import resource
 
     seconds = math.ceil(limits.seconds) + 1
-    signal.alarm(seconds)  # SIGALRM's default action ends the process, C code or not
+    # SIGALRM's default action ends the process, C code or not
+    signal.alarm(math.ceil(limits.start_seconds) + seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_RESULT_BYTES, MAX_RESULT_BYTES))

@@ -280,7 +280,9 @@ def situation_group(
     :class:`layers.web.overlay.Overlay` when it is added."""
     group = folium.FeatureGroup(name="Situation")
     legend = drawn_legend_html(collections)
-    SituationState(date_stamp(day) if day else "", legend, now, picking).add_to(group)
+    SituationState(
+        date_stamp(day) if day else "", legend, now, picking, day.isoformat() if day else ""
+    ).add_to(group)
     return group
 
 

@@ -34,6 +34,7 @@ from layers.styles import LABEL_STYLES
 from layers.user_basemap import USER_BASEMAP, current, leaflet_url
 from layers.web import assets
 from layers.web.annotations import add_tool, annotation_group
+from layers.web.date_preview import DatePreview
 from layers.web.elements import (
     LOCAL_TILE_FAILURE_TEXT,
     TILE_FAILURE_TEXT,
@@ -209,6 +210,7 @@ def base_map(
     if annotation_tool == "edit":  # the app's map: it plays by day (layers.web.playback)
         figure_of(fmap).header.add_child(Verbatim(PLAYER_CSS), name="player_css")
         DayPlayer().add_to(fmap)
+        DatePreview().add_to(fmap)  # a date change shown at the input (date_preview)
     fmap.fit_bounds(_leaflet_bounds(bounds))
     return fmap
 

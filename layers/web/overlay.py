@@ -142,7 +142,7 @@ _OVERLAY_JS = """
         if (resized && !watched.has(el)) { watched.add(el); resized.observe(el); }
     }
 
-    var last = {date: '', legend: '', now: '', picking: false};
+    var last = {date: '', legend: '', now: '', picking: false, day: ''};
     function apply(state) {
         last = state;
         stamp.textContent = state.date;
@@ -233,7 +233,9 @@ class SituationState(MacroElement):
     ``date``: the date stamp, plain text (shown with ``textContent``, never parsed as
     HTML). ``legend``: legend HTML, already escaped (:mod:`layers.web.legend`). ``now``:
     the card of the event a playback is at, HTML already escaped (empty: hidden).
-    ``picking``: the distance tool's click mode (features let clicks through). All
+    ``picking``: the distance tool's click mode (features let clicks through). ``day``:
+    the day shown, ISO (the frame's date preview steps from it,
+    :mod:`layers.web.date_preview`). All
     reach the script through ``tojson``; escaped text holds no brace, so the script
     stays inert when branca renders it again as a template.
     """
@@ -243,16 +245,20 @@ class SituationState(MacroElement):
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.bmState = {
             date: {{ this.date|tojson }}, legend: {{ this.legend|tojson }},
-            now: {{ this.now|tojson }}, picking: {{ this.picking|tojson }}
+            now: {{ this.now|tojson }}, picking: {{ this.picking|tojson }},
+            day: {{ this.day|tojson }}
         };
         {% endmacro %}
         """
     )
 
-    def __init__(self, date: str, legend: str, now: str = "", picking: bool = False) -> None:
+    def __init__(
+        self, date: str, legend: str, now: str = "", picking: bool = False, day: str = ""
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SituationState"
         self.date = date
+        self.day = day
         self.legend = legend
         self.now = now
         self.picking = bool(picking)

@@ -94,6 +94,12 @@ class SharedCache(Generic[V]):
                 self._making.pop(key, None)
         return value
 
+    def peek(self, key: Hashable) -> V | None:
+        """The value kept for ``key``, or None: nothing is made, nothing marked used (the
+        date preview's plan asks which situations are prepared, :mod:`layers.web.date_preview`)."""
+        with self._lock:
+            return self._values.get(key)
+
     def clear(self) -> None:
         """Forget every value (tests, benchmarks)."""
         with self._lock:
@@ -216,6 +222,14 @@ def situation_layers(
         key = (version, identity, convention, pane, offset)
         collections[layer_id], scripts[layer_id] = _LAYERS.of(layer_id).get(key, make)
     return collections, scripts
+
+
+def prepared_layer(
+    version: Hashable, identity: Hashable, layer_id: str, convention: str
+) -> LayerEntry | None:
+    """The main map's entry of the dated layer ``layer_id`` with ``identity`` (its part of
+    :func:`situation_identity`) if :func:`situation_layers` has prepared it, else None."""
+    return _LAYERS.of(layer_id).peek((version, identity, convention, None, 0))
 
 
 def fixed_layers(

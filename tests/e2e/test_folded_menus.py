@@ -24,8 +24,13 @@ pytestmark = pytest.mark.e2e
 
 
 def _stamp(page: Any, day: dt.date) -> None:
+    """Wait for ``day``'s stamp and its run (the slider shows the day: the map's frame may
+    show the day before its run comes, layers.web.date_preview)."""
     expect(map_frame(page).locator(".bm-date-stamp")).to_have_text(
         f"Situation on {format_date(day)}", timeout=TIMEOUT_MS
+    )
+    expect(page.locator("[data-testid='stSlider'] input[type='range']")).to_have_attribute(
+        "aria-valuetext", day.isoformat(), timeout=TIMEOUT_MS
     )
 
 

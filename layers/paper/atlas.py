@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import math
 import multiprocessing as mp
+import pickle
 import threading
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -61,22 +64,31 @@ def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
     return hash(tuple(parts))
 
 
+def layer_digest(layer_id: str, frame: gpd.GeoDataFrame) -> bytes:
+    """What :func:`map_signature` hashes of one layer (every feature's geometry, style,
+    status and label), as a digest that is the same in every process (``hash`` of text
+    is not: a fork-server worker signs days too, :func:`atlas_pdf`)."""
+    columns = [c for c in ("style_key", "status", "label") if c in frame.columns]
+    rows = tuple(zip(*(map(str, frame[c].tolist()) for c in columns), strict=True))
+    drawn = (layer_id, columns, tuple(frame.geometry.to_wkb()), rows)
+    return hashlib.blake2b(pickle.dumps(drawn, protocol=5), digest_size=20).digest()
+
+
 class _SignatureParts:
-    """:func:`map_signature` of many days' frames (equal for the same maps), the frames
-    shared between days (``fixed``, :func:`layers.features.fixed_frames`) hashed once."""
+    """The digest of many days' frames (:func:`layer_digest` of each layer: equal for
+    the same maps, as :func:`map_signature`), the frames shared between days (``fixed``,
+    :func:`layers.features.fixed_frames`) digested once."""
 
     def __init__(self, fixed: Mapping[str, gpd.GeoDataFrame]) -> None:
         self._fixed = fixed
-        self._parts = {layer_id: map_signature({layer_id: f}) for layer_id, f in fixed.items()}
+        self._parts = {layer_id: layer_digest(layer_id, f) for layer_id, f in fixed.items()}
 
-    def signature(self, frames: Mapping[str, gpd.GeoDataFrame]) -> int:
-        return hash(
-            tuple(
-                self._parts[layer_id]
-                if self._fixed.get(layer_id) is frame
-                else map_signature({layer_id: frame})
-                for layer_id, frame in frames.items()
-            )
+    def signature(self, frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
+        return b"".join(
+            self._parts[layer_id]
+            if self._fixed.get(layer_id) is frame
+            else layer_digest(layer_id, frame)
+            for layer_id, frame in frames.items()
         )
 
 
@@ -100,20 +112,48 @@ class AtlasRun:
 def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[AtlasRun]:
     """:func:`group_identical` keeping what each page needs, so the frames of a day are
     built once (for its signature and its page)."""
-    runs: list[AtlasRun] = []
-    last_signature: int | None = None
-    fixed = fixed_frames(dataset, view)  # the same every day: built and hashed once
-    signed = _SignatureParts(fixed)
+    digests, kept = sign_days(dataset, view, days, fixed_frames(dataset, view))
+    return [AtlasRun(group, *kept[group[-1]]) for group in group_days(days, digests)]
+
+
+#: What a day's page is drawn from: its situation and its layer frames.
+DayContent = tuple[Situation, dict[str, gpd.GeoDataFrame]]
+
+
+def sign_days(
+    dataset: Dataset,
+    view: View,
+    days: Sequence[dt.date],
+    fixed: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[list[bytes], dict[dt.date, DayContent]]:
+    """The digest of each day's map (equal for identical maps, the same in every
+    process) and the content of each day (the frames ``fixed`` shared between days,
+    hashed once). At most :data:`~layers.briefing.atlas.MAX_ATLAS_DATES` days."""
+    signed = _SignatureParts(fixed)  # the same every day: hashed once
+    digests: list[bytes] = []
+    kept: dict[dt.date, DayContent] = {}
     for day in days:
         situation = state_at(dataset, day)
         frames = view_features(dataset, replace(view, day=day), situation, fixed=fixed)
-        signature = signed.signature(frames)
-        if runs and signature == last_signature:
-            runs[-1] = AtlasRun((*runs[-1].days, day), situation, frames)
+        digests.append(signed.signature(frames))
+        kept[day] = (situation, frames)
+    return digests, kept
+
+
+def group_days(days: Sequence[dt.date], digests: Sequence[bytes]) -> list[tuple[dt.date, ...]]:
+    """``days`` in runs of consecutive days with equal map digests (:func:`sign_days`).
+
+    >>> d = [dt.date(2020, 11, n) for n in (1, 2, 3, 4)]
+    >>> [len(run) for run in group_days(d, [b"a", b"a", b"b", b"a"])]
+    [2, 1, 1]
+    """
+    groups: list[tuple[dt.date, ...]] = []
+    for index, (day, digest) in enumerate(zip(days, digests, strict=True)):
+        if index and digest == digests[index - 1]:
+            groups[-1] = (*groups[-1], day)
         else:
-            runs.append(AtlasRun((day,), situation, frames))
-        last_signature = signature
-    return runs
+            groups.append((day,))
+    return groups
 
 
 def format_days(days: Sequence[dt.date]) -> str:
@@ -197,12 +237,11 @@ class AtlasPlan:
         days = atlas_days(self.dataset, self.view.day, self.choice)
         return atlas_runs(self.dataset, self.view, days)
 
-    def cover(self, runs: Sequence[AtlasRun]) -> Figure:
-        """The cover and contents of the atlas of ``runs`` (page 1)."""
-        groups = [run.days for run in runs]
+    def cover(self, groups: Sequence[tuple[dt.date, ...]]) -> Figure:
+        """The cover and contents of the atlas of the runs of days ``groups`` (page 1)."""
         return atlas_cover(
             self.dataset, self.view, groups, paper=self.paper, sheet=self.sheet,
-            total=len(runs) + 1,
+            total=len(groups) + 1,
         )  # fmt: skip
 
     def pages(
@@ -220,6 +259,25 @@ class AtlasPlan:
             )  # fmt: skip
             yield when, figure
 
+    def sign_part(
+        self,
+        token: str,
+        days: Sequence[dt.date],
+        specs: tuple[LayerSpec, ...],
+        tiles: TileSource | None = None,
+    ) -> list[bytes]:
+        """The digests of ``days``' maps (:func:`sign_days`), in a worker process while
+        the atlas's own process signs the other days; their content is kept under
+        ``token`` for :meth:`part_pdf`. The runtime layers ``specs`` and the user's
+        basemap ``tiles`` are put in force again there."""
+        gc.freeze()  # this process only draws pages: what it inherited is never garbage
+        with runtime_layers(specs), showing(tiles):
+            fixed = fixed_frames(self.dataset, self.view)
+            digests, kept = sign_days(self.dataset, self.view, days, fixed)
+        _SIGNED.clear()
+        _SIGNED[token] = (fixed, kept)
+        return digests
+
     def part_pdf(
         self,
         days: Sequence[tuple[dt.date, ...]],
@@ -227,15 +285,19 @@ class AtlasPlan:
         total: int,
         specs: tuple[LayerSpec, ...],
         tiles: TileSource | None = None,
+        token: str | None = None,
     ) -> bytes:
         """The pages of the runs of ``days``, numbered ``numbers`` of ``total``, as one
         PDF (no outline), in a worker process: the runtime layers ``specs`` and the
-        user's basemap ``tiles`` are put in force again there."""
+        user's basemap ``tiles`` are put in force again there; the days this process
+        signed under ``token`` (:meth:`sign_part`) are not built again."""
         gc.freeze()  # this process only draws pages: what it inherited is never garbage
+        fixed, kept = _SIGNED.pop(token, (None, {})) if token else (None, {})
         with runtime_layers(specs), showing(tiles):
-            fixed = fixed_frames(self.dataset, self.view)
-            runs = [_run(self.dataset, self.view, run_days, fixed) for run_days in days]
-            return figures_pdf(figure for _, figure in self.pages(runs, numbers, total))
+            if fixed is None:
+                fixed = fixed_frames(self.dataset, self.view)
+            runs = [_kept_run(self.dataset, self.view, group, fixed, kept) for group in days]
+            return figures_pdf(_settled(figure for _, figure in self.pages(runs, numbers, total)))
 
     def title(self) -> str:
         """The document title: the print options' title, else the view's, "atlas"."""
@@ -251,7 +313,7 @@ def atlas_figures(
     after each page."""
     runs = plan.runs()
     total = len(runs) + 1
-    cover = plan.cover(runs)
+    cover = plan.cover([run.days for run in runs])
     if progress:
         progress(1, total)
     yield "Cover and contents", cover
@@ -261,12 +323,21 @@ def atlas_figures(
         yield when, figure
 
 
-def _run(
+#: In a worker process: the days it signed for the atlas being drawn (by token), with
+#: the frames shared between them (:meth:`AtlasPlan.sign_part`), until it draws them.
+_SIGNED: dict[str, tuple[Mapping[str, gpd.GeoDataFrame], dict[dt.date, DayContent]]] = {}
+
+
+def _kept_run(
     dataset: Dataset,
     view: View,
     days: tuple[dt.date, ...],
     fixed: Mapping[str, gpd.GeoDataFrame],
+    kept: Mapping[dt.date, DayContent],
 ) -> AtlasRun:
+    """The run of ``days``, from the content of its last day in ``kept``, else built."""
+    if days[-1] in kept:
+        return AtlasRun(days, *kept[days[-1]])
     situation = state_at(dataset, days[-1])
     frames = view_features(dataset, replace(view, day=days[-1]), situation, fixed=fixed)
     return AtlasRun(days, situation, frames)
@@ -330,17 +401,27 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
     days = atlas_days(plan.dataset, plan.view.day, plan.choice)
     # at most one page a day: a worker is started before the days are grouped
     with _worker_pool() if len(days) >= SPLIT_PAGES else nullcontext() as pool, _frozen():
-        runs = atlas_runs(plan.dataset, plan.view, days)
-        total = len(runs) + 1
-        mine, theirs = split_pages(len(runs))
-        titles = ["Cover and contents"] + [format_days(run.days) for run in runs]
-        cover = plan.cover(runs)
+        specs, tiles = runtime_specs(), paper_basemap(plan.view)
+        token = uuid.uuid4().hex
+        # both processes build and sign every other day: the worker's half is kept there
+        signing = None if pool is None else pool.submit(
+            plan.sign_part, token, days[1::2], specs, tiles
+        )  # fmt: skip
+        fixed = fixed_frames(plan.dataset, plan.view)
+        own = days if signing is None else days[0::2]
+        digests, kept = sign_days(plan.dataset, plan.view, own, fixed)
+        if signing is not None:
+            digests = _interleaved(digests, signing.result())
+        groups = group_days(days, digests)
+        total = len(groups) + 1
+        mine, theirs = split_pages(len(groups))
+        titles = ["Cover and contents"] + [format_days(group) for group in groups]
+        cover = plan.cover(groups)
         future = None
         if pool is not None and theirs:
-            their_days = [runs[i].days for i in theirs]
             future = pool.submit(
-                plan.part_pdf, their_days, [i + 2 for i in theirs], total, runtime_specs(),
-                paper_basemap(plan.view),
+                plan.part_pdf, [groups[i] for i in theirs], [i + 2 for i in theirs], total,
+                specs, tiles, token,
             )  # fmt: skip
         told = 0
 
@@ -354,17 +435,29 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
             yield cover
             tell(1)
             numbers = [i + 2 for i in mine]
-            pages = plan.pages([runs[i] for i in mine], numbers, total)
+            runs = [_kept_run(plan.dataset, plan.view, groups[i], fixed, kept) for i in mine]
+            pages = plan.pages(runs, numbers, total)
             for (_, figure), number in zip(pages, numbers, strict=True):
                 yield figure
                 tell(min(number + 1, total - 1) if theirs else number)  # the worker: the next
 
-        parts = [figures_pdf(own_pages(), title=title)]
+        parts = [figures_pdf(_settled(own_pages()), title=title)]
         if future is not None:
             parts.append(future.result())
     tell(total)
     where = {i: (0, k + 1) for k, i in enumerate(mine)} | {i: (1, k) for k, i in enumerate(theirs)}
-    return outlined_pdfs(parts, titles, order=[(0, 0)] + [where[i] for i in range(len(runs))])
+    return outlined_pdfs(parts, titles, order=[(0, 0)] + [where[i] for i in range(len(groups))])
+
+
+def _interleaved(evens: Sequence[bytes], odds: Sequence[bytes]) -> list[bytes]:
+    """``evens`` and ``odds`` put back in turn (the digests of every other day each).
+
+    >>> _interleaved([b"a", b"c", b"e"], [b"b", b"d"])
+    [b'a', b'b', b'c', b'd', b'e']
+    """
+    merged = [b""] * (len(evens) + len(odds))
+    merged[0::2], merged[1::2] = evens, odds
+    return merged
 
 
 @contextmanager
@@ -378,6 +471,19 @@ def _frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def _settled(figures: Iterator[Figure], after: int = 2) -> Iterator[Figure]:
+    """``figures``, with what the first ``after`` of them left behind (the caches they
+    filled: text laid out, clipped frames, label boxes; and the figures' own garbage)
+    collected once and then left out of the collector's full passes too, as
+    :func:`_frozen` does with what came before: a full pass then scans only what the
+    later pages made (about a fifth less of the collector's time in the atlas)."""
+    for index, figure in enumerate(figures):
+        yield figure
+        if index == after - 1:
+            gc.collect()
+            gc.freeze()
 
 
 def _ignore(done: int, total: int) -> None:

@@ -8,9 +8,9 @@ a thread of its own so that the run does not wait for it, and pages are served w
 the overlay until it is ready.
 
 It is ON unless ``BRIEFING_FIRST_MAP=off`` is in the environment: the preview is an image,
-so it costs the page's main thread nothing while Streamlit's bundle runs (README, "A
-static first map in front of the app"). Off, the app's page is served as Streamlit sends
-it.
+so it costs the page's main thread nothing while Streamlit's bundle runs
+(docs/performance/README.md, "A static first map in front of the app"). Off, the app's
+page is served as Streamlit sends it.
 """
 
 from __future__ import annotations

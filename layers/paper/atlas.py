@@ -464,8 +464,8 @@ def _interleaved(evens: Sequence[bytes], odds: Sequence[bytes]) -> list[bytes]:
 def _frozen() -> Iterator[None]:
     """While the pages are drawn, what this process held before (the data, the modules)
     is left out of the collector's full passes (scanning it again every few pages was
-    about 8 % of the pages' CPU, README "Performance"); given back to it afterwards. The
-    worker freezes what it inherited (:meth:`AtlasPlan.part_pdf`)."""
+    about 8 % of the pages' CPU, docs/performance/README.md); given back to it
+    afterwards. The worker freezes what it inherited (:meth:`AtlasPlan.part_pdf`)."""
     gc.freeze()
     try:
         yield

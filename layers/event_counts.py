@@ -34,13 +34,12 @@ from layers.catalog import ControlSource, EventSource, LayerSpec
 from layers.event_index import event_index
 from layers.features import (
     _CERTAINTY,
-    EARLIER_EVENTS_STYLE,
     EVENT_CELL_DEG,
     Feature,
     _control_features,
     _event_feature,
+    earlier_count,
     earlier_event_counts,
-    provenance_details,
 )
 
 #: The rank of a status not in the certainty order (as :func:`earlier_event_counts`).
@@ -88,29 +87,10 @@ class _Square:
         rank = self.rank_after[held - 1]
         if rank == _UNKNOWN:  # a status outside the order: the general path decides
             return earlier_event_counts(rows, cell_deg)[0]
-        status = _CERTAINTY[rank]
-        events = f"{held:,} earlier event{'s' if held != 1 else ''}"
-        first, last = (dict(rows[i].details).get("Date", "") for i in (0, -1))
         sources = tuple(self.sources)[: self.sources_after[held - 1]]
         cited = tuple(self.cited)[: self.cited_after[held - 1]]
-        return Feature(
-            id=f"{rows[0].layer}-earlier-{self.column}-{self.line}",
-            layer=rows[0].layer,
-            style_key=EARLIER_EVENTS_STYLE,
-            status=status,
-            label=f"{events} in this area",
-            details=(
-                ("Events", f"{events} here, not drawn one by one (all are in the timeline)"),
-                ("Dates", first if first == last else f"{first} to {last}"),
-                ("Latest", rows[-1].label),
-                ("Area", f"the {cell_deg:g}° square around this point"),
-                *provenance_details(status, None),
-            ),
-            source_ids=sources,
-            citations=cited,
-            names=None,
-            geometry=self.point,
-        )
+        square = f"{self.column}-{self.line}"
+        return earlier_count(rows, square, _CERTAINTY[rank], cell_deg, sources, cited, self.point)
 
 
 class EarlierCounts:

@@ -38,7 +38,7 @@ import collections
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -543,29 +543,30 @@ def earlier_event_counts(rows: list[Feature], cell_deg: float = EVENT_CELL_DEG) 
     for (column, line), held in sorted(cells.items()):
         statuses = {row.status for row in held}
         status = max(statuses, key=lambda s: _CERTAINTY.index(s) if s in _CERTAINTY else 9)
-        events = f"{len(held):,} earlier event{'s' if len(held) != 1 else ''}"
-        first, last = (dict(held[i].details).get("Date", "") for i in (0, -1))
-        counts.append(
-            Feature(
-                id=f"{held[0].layer}-earlier-{column}-{line}",
-                layer=held[0].layer,
-                style_key=EARLIER_EVENTS_STYLE,
-                status=status,
-                label=f"{events} in this area",
-                details=(
-                    ("Events", f"{events} here, not drawn one by one (all are in the timeline)"),
-                    ("Dates", first if first == last else f"{first} to {last}"),
-                    ("Latest", held[-1].label),
-                    ("Area", f"the {cell_deg:g}° square around this point"),
-                    *provenance_details(status, None),
-                ),
-                source_ids=tuple(dict.fromkeys(chain.from_iterable(r.source_ids for r in held))),
-                citations=tuple(dict.fromkeys(chain.from_iterable(r.citations for r in held))),
-                names=None,
-                geometry=Point((column + 0.5) * cell_deg, (line + 0.5) * cell_deg),
-            )
-        )
+        sources = tuple(dict.fromkeys(chain.from_iterable(r.source_ids for r in held)))
+        cited = tuple(dict.fromkeys(chain.from_iterable(r.citations for r in held)))
+        point = Point((column + 0.5) * cell_deg, (line + 0.5) * cell_deg)
+        square = f"{column}-{line}"
+        counts.append(earlier_count(held, square, status, cell_deg, sources, cited, point))
     return counts
+
+
+def earlier_count(held: Sequence[Feature], square: str, status: str, cell_deg: float,
+                  sources: tuple[str, ...], cited: tuple[str, ...], point: Point) -> Feature:
+    """The count of the earlier events ``held`` (date order) in grid square ``square`` at
+    ``point``: the one writer of a count (also :class:`layers.event_counts.EarlierCounts`)."""
+    events = f"{len(held):,} earlier event{'s' if len(held) != 1 else ''}"
+    first, last = (dict(held[i].details).get("Date", "") for i in (0, -1))
+    details = (
+        ("Events", f"{events} here, not drawn one by one (all are in the timeline)"),
+        ("Dates", first if first == last else f"{first} to {last}"),
+        ("Latest", held[-1].label),
+        ("Area", f"the {cell_deg:g}° square around this point"),
+        *provenance_details(status, None),
+    )
+    return Feature(id=f"{held[0].layer}-earlier-{square}", layer=held[0].layer, names=None,
+                   style_key=EARLIER_EVENTS_STYLE, status=status, label=f"{events} in this area",
+                   details=details, source_ids=sources, citations=cited, geometry=point)
 
 
 def user_features(layer_id: str, source: UserSource, day: dt.date) -> list[Feature]:

@@ -377,17 +377,9 @@ def take_annotations() -> None:
         sync_url(view, sheet)
 
 
-def default_bounds(fmap: Any) -> Bounds | None:
-    """What st_folium returns before the browser reports (the bounds of the map's data)."""
-    try:
-        return bounds_of(fmap.get_bounds())
-    except AttributeError:
-        return None
-
-
 def bounds_of(raw: Any) -> Bounds | None:
-    """:func:`default_bounds` of a map whose bounds (``[[south, west], [north, east]]``)
-    are ``raw``."""
+    """What st_folium returns before the browser reports: the bounds of the map's data
+    (``raw``: ``[[south, west], [north, east]]``, from :func:`ui.folium_call.st_folium_once`)."""
     try:
         (south, west), (north, east) = raw
     except (TypeError, ValueError):

@@ -252,9 +252,17 @@ def situation_layers(
             data = dated_collections(dataset, situation, (layer_id,), convention)[layer_id]
             return data, prepare(layer_id, data, pane=pane, at=POSITION[layer_id] + offset)
 
-        key = (version, identity, convention, pane, offset)
+        key = _layer_key(version, identity, convention, pane, offset)
         collections[layer_id], scripts[layer_id] = _LAYERS.of(layer_id).get(key, make)
     return collections, scripts
+
+
+def _layer_key(
+    version: Hashable, identity: Hashable, convention: str, pane: str | None, offset: int
+) -> Hashable:
+    """A prepared layer's key in :data:`_LAYERS` (what :func:`situation_layers` stores
+    and :func:`prepared_layer` asks for)."""
+    return (version, identity, convention, pane, offset)
 
 
 def prepared_layer(
@@ -262,7 +270,7 @@ def prepared_layer(
 ) -> LayerEntry | None:
     """The main map's entry of the dated layer ``layer_id`` with ``identity`` (its part of
     :func:`situation_identity`) if :func:`situation_layers` has prepared it, else None."""
-    return _LAYERS.of(layer_id).peek((version, identity, convention, None, 0))
+    return _LAYERS.of(layer_id).peek(_layer_key(version, identity, convention, None, 0))
 
 
 def fixed_layers(

@@ -53,21 +53,11 @@ from layers.paper.page import (
 from layers.user_basemap import showing
 
 
-def map_signature(frames: Mapping[str, gpd.GeoDataFrame]) -> int:
-    """A hash of what a map draws: per layer, every feature's geometry, style, status and
-    label. Two days with equal signatures give the same map."""
-    parts = []
-    for layer_id, frame in frames.items():
-        columns = [c for c in ("style_key", "status", "label") if c in frame.columns]
-        rows = tuple(zip(*(frame[c].astype(str) for c in columns), strict=True))
-        parts.append((layer_id, tuple(frame.geometry.to_wkb()), rows))
-    return hash(tuple(parts))
-
-
 def layer_digest(layer_id: str, frame: gpd.GeoDataFrame) -> bytes:
-    """What :func:`map_signature` hashes of one layer (every feature's geometry, style,
-    status and label), as a digest that is the same in every process (``hash`` of text
-    is not: a fork-server worker signs days too, :func:`atlas_pdf`)."""
+    """A digest of what one layer of a map draws (every feature's geometry, style, status
+    and label): two days whose layers have equal digests give the same map. The same in
+    every process (``hash`` of text is not: a fork-server worker signs days too,
+    :func:`atlas_pdf`)."""
     columns = [c for c in ("style_key", "status", "label") if c in frame.columns]
     rows = tuple(zip(*(map(str, frame[c].tolist()) for c in columns), strict=True))
     drawn = (layer_id, columns, tuple(frame.geometry.to_wkb()), rows)
@@ -76,7 +66,7 @@ def layer_digest(layer_id: str, frame: gpd.GeoDataFrame) -> bytes:
 
 class _SignatureParts:
     """The digest of many days' frames (:func:`layer_digest` of each layer: equal for
-    the same maps, as :func:`map_signature`), the frames shared between days (``fixed``,
+    the same maps), the frames shared between days (``fixed``,
     :func:`layers.features.fixed_frames`) digested once."""
 
     def __init__(self, fixed: Mapping[str, gpd.GeoDataFrame]) -> None:

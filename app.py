@@ -31,6 +31,7 @@ from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import BASEMAPS, View, view_from_query
 from layers.catalog import GROUPS, LAYERS
 from layers.web import date_preview, situations
+from layers.web.date_widgets import DAY_SLIDER
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
 from layers.web.prepared import PreparedScript
@@ -182,7 +183,7 @@ def current_view() -> View:
     """The view the widgets describe."""
     state = st.session_state
     return View(
-        day=state["day_slider"],
+        day=state[DAY_SLIDER],
         layers=tuple(spec.id for spec in LAYERS if state[f"layer:{spec.id}"]),
         convention=state["convention"],
         bounds=state["bounds"],

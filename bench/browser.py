@@ -22,6 +22,7 @@ from typing import Any
 
 from bench.timing import quantile
 from geo.dates import format_date
+from layers.web.date_widgets import SELECTORS
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -129,7 +130,7 @@ def _stamp_text(day: dt.date) -> str:
 
 
 def _date_of(page: Any) -> dt.date:
-    return dt.date.fromisoformat(str(page.locator(".st-key-day_input input").input_value()))
+    return dt.date.fromisoformat(str(page.locator(SELECTORS["day_input"]).input_value()))
 
 
 def _timed(page: Any, act: Any, expected: dt.date | None = None) -> tuple[float, float]:
@@ -141,8 +142,8 @@ def _timed(page: Any, act: Any, expected: dt.date | None = None) -> tuple[float,
     act()
     if expected is None:  # a step: the field shows the new date once the run is done
         page.wait_for_function(
-            "old => document.querySelector('.st-key-day_input input').value !== old",
-            arg=before.isoformat(),
+            "([sel, old]) => document.querySelector(sel).value !== old",
+            arg=[SELECTORS["day_input"], before.isoformat()],
             timeout=TIMEOUT_MS,
         )
         expected = _date_of(page)
@@ -162,8 +163,8 @@ def _timed(page: Any, act: Any, expected: dt.date | None = None) -> tuple[float,
     # by the map's frame at the input (layers.web.date_preview) comes before its run, and
     # the next change reads its starting day from the field.
     page.wait_for_function(
-        "day => document.querySelector('.st-key-day_input input').value === day",
-        arg=expected.isoformat(),
+        "([sel, day]) => document.querySelector(sel).value === day",
+        arg=[SELECTORS["day_input"], expected.isoformat()],
         timeout=TIMEOUT_MS,
     )
     stamp = frame.evaluate("(body, text) => window.bmStamps[text]", text)
@@ -172,7 +173,7 @@ def _timed(page: Any, act: Any, expected: dt.date | None = None) -> tuple[float,
 
 
 def _typed(page: Any, day: dt.date) -> tuple[float, float]:
-    field = page.locator(".st-key-day_input input")
+    field = page.locator(SELECTORS["day_input"])
     field.fill(day.isoformat())
     return _timed(page, lambda: field.press("Enter"), day)
 
@@ -183,7 +184,7 @@ def _step(page: Any, forward: bool) -> tuple[float, float]:
 
 
 def _slider(page: Any, forward: bool) -> tuple[float, float]:
-    thumb = page.locator("[data-testid='stSlider'] input[type='range']")
+    thumb = page.locator(SELECTORS["slider"])
     before = _date_of(page)
     expected = before + dt.timedelta(days=1 if forward else -1)
     return _timed(page, lambda: thumb.press("ArrowRight" if forward else "ArrowLeft"), expected)

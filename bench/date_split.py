@@ -30,6 +30,7 @@ from typing import Any
 from bench.browser import MAP_FRAME, TIMEOUT_MS, TYPED, VIEWPORT, _launch, _stamp_text
 from bench.first_map import _back_name, _bytes, _forward_name
 from bench.timing import quantile
+from layers.web.date_widgets import SELECTORS
 from tests.e2e.server import chromium_path
 
 #: Runs in every frame before its own scripts: the WebSocket's messages, the page's DOM
@@ -127,7 +128,7 @@ class Page:
         mark in ms after the input (see :data:`PHASES`)."""
         text = _stamp_text(day)
         self.frame.evaluate("(b, text) => { delete window.bmStamps[text]; }", text)
-        field = self.page.locator(".st-key-day_input input")
+        field = self.page.locator(SELECTORS["day_input"])
         field.fill(day.isoformat())
         field.press("Enter")
         self.frame.evaluate(

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from geo import gdal_safety, settings
 from geo.errors import DataError
@@ -26,6 +26,7 @@ from geo.safe_yaml import parse_records
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pyarrow as pa
 
 # geopandas and pyogrio (GDAL) are imported by the functions that read or write vector
 # files: reading YAML or a cached dataset must not pay for them (issue 15). GDAL is
@@ -197,8 +198,17 @@ _LAYER_STYLES_SQL = """CREATE TABLE layer_styles (
     update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"""
 
 
+class GisLayer(NamedTuple):
+    """One layer of :func:`gis_geopackage_bytes`: an Arrow table (its fields, then
+    ``geometry`` as WKB in EPSG:4326; ``date32`` columns become ``DATE`` fields) and the
+    geometry type GDAL records for it (``"MultiPolygon"``, ``"Point"``, ``"Unknown"``)."""
+
+    table: pa.Table
+    geometry_type: str
+
+
 def gis_geopackage_bytes(
-    layers: Mapping[str, gpd.GeoDataFrame],
+    layers: Mapping[str, GisLayer],
     *,
     metadata: Mapping[str, str],
     layer_metadata: Mapping[str, Mapping[str, str]],
@@ -207,24 +217,26 @@ def gis_geopackage_bytes(
 ) -> bytes:
     """The bytes of a new GeoPackage for GIS users, identical for identical input.
 
-    Each frame becomes a layer (written through Arrow, so ``date32[pyarrow]`` columns
-    are ``DATE`` fields); ``metadata`` goes to ``gpkg_metadata`` (GDAL dataset
+    Each :class:`GisLayer` becomes a layer (written from its Arrow table by GDAL, no
+    frame made); ``metadata`` goes to ``gpkg_metadata`` (GDAL dataset
     metadata), ``layer_metadata`` (``IDENTIFIER``, ``DESCRIPTION``) to gpkg_contents;
     ``styles`` (layer name -> QML) fill the QGIS ``layer_styles`` table as each layer's
     default style; every timestamp GeoPackage keeps is set to ``timestamp``
     (``YYYY-MM-DDTHH:MM:SS.SSSZ``). Built in a private temporary folder.
     """
-    import pyogrio
+    from pyogrio.raw import write_arrow
 
     with tempfile.TemporaryDirectory(prefix="briefing-gpkg-") as folder, _no_fsync():
         path = Path(folder) / "export.gpkg"
-        for index, (name, frame) in enumerate(layers.items()):
-            pyogrio.write_dataframe(
-                frame,
+        for index, (name, layer) in enumerate(layers.items()):
+            write_arrow(
+                layer.table,
                 path,
                 layer=name,
                 driver="GPKG",
-                use_arrow=True,
+                geometry_name="geometry",
+                geometry_type=layer.geometry_type,
+                crs=settings.CRS,
                 append=index > 0,
                 dataset_metadata=dict(metadata) if index == 0 else None,
                 layer_metadata=dict(layer_metadata.get(name, {})) or None,

@@ -14,6 +14,7 @@ deuteranopia, protanopia).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -365,6 +366,8 @@ def change_style_key(from_holder: str, to_holder: str) -> str:
     return f"change-{from_holder}-{to_holder}"
 
 
+@functools.cache
 def style(key: str, status: str = "confirmed") -> Style:
-    """The palette style ``key`` adjusted for ``status``."""
+    """The palette style ``key`` adjusted for ``status`` (made once per key and status:
+    :data:`STYLES` is complete at import and a :class:`Style` is immutable)."""
     return for_status(STYLES[key], status)

@@ -28,11 +28,12 @@ from geo.dates import format_date
 from geo.errors import StateError
 from geo.periods import STEP_UNITS, KeyDays, period_of, step
 from layers.briefing.view import parse_day
+from layers.web.date_widgets import DAY_INPUT, DAY_SLIDER, NEXT, PREV, SLIDER_BOX
 from layers.web.html import escape_markdown
 from ui.folding import unfolded
 
 #: Session-state keys of the widgets holding the date.
-DAY_KEYS = ("day_slider", "day_input")
+DAY_KEYS = (DAY_SLIDER, DAY_INPUT)
 #: Seconds between steps at one step a second (see the module docstring for the override).
 STEP_SECONDS = 1.0
 #: Session-state key that overrides :data:`STEP_SECONDS` (set to 0 by the tests).
@@ -55,8 +56,8 @@ KEPT_KEYS = (*DAY_KEYS, "play_speed", STEP_KEY)
 
 def set_day(day: dt.date) -> None:
     """Set the date of every date widget (call before they are drawn, or in a callback)."""
-    st.session_state["day_slider"] = day
-    st.session_state["day_input"] = day.isoformat()
+    st.session_state[DAY_SLIDER] = day
+    st.session_state[DAY_INPUT] = day.isoformat()
 
 
 def keep_in_span(days: KeyDays) -> None:
@@ -66,19 +67,19 @@ def keep_in_span(days: KeyDays) -> None:
 
     The slider's ends are the span's, and Streamlit takes a slider with other ends for a
     new widget, which would start at its first day: the date is handed to it again."""
-    day = st.session_state.get("day_slider")
+    day = st.session_state.get(DAY_SLIDER)
     if isinstance(day, dt.date):
         set_day(days.span.clamp(day))
 
 
 def on_slider() -> None:
     """The slider moved: show its date in the typed field."""
-    set_day(st.session_state["day_slider"])
+    set_day(st.session_state[DAY_SLIDER])
 
 
 def on_typed(days: KeyDays) -> None:
     """A date was typed and Enter (or Tab) pressed: apply it, or say why not."""
-    text = str(st.session_state["day_input"]).strip()
+    text = str(st.session_state[DAY_INPUT]).strip()
     try:
         day = parse_day(text, days.span)
     except StateError as exc:
@@ -86,7 +87,7 @@ def on_typed(days: KeyDays) -> None:
         if days.span.describe() not in problem:
             problem += f" (between {days.span.first.isoformat()} and {days.span.last.isoformat()})"
         st.session_state["day_problem"] = problem
-        set_day(st.session_state["day_slider"])
+        set_day(st.session_state[DAY_SLIDER])
         return
     set_day(day)
 
@@ -99,7 +100,7 @@ def step_unit() -> str:
 
 def on_step(days: KeyDays, forward: bool) -> None:
     """Go one step back or forward (a key date, a month or a year)."""
-    now = st.session_state["day_slider"]
+    now = st.session_state[DAY_SLIDER]
     target = step(now, step_unit(), forward=forward, span=days.span, key_days=days.days)
     if target is not None:
         set_day(target)
@@ -134,7 +135,7 @@ def play_tick(days: KeyDays) -> None:
     """While playing, advance one step per run; stop after the last one."""
     if not st.session_state.pop("play_tick", False):
         return
-    now = st.session_state["day_slider"]
+    now = st.session_state[DAY_SLIDER]
     later = step(now, step_unit(), forward=True, span=days.span, key_days=days.days)
     if later is not None:
         set_day(later)
@@ -168,11 +169,11 @@ def date_controls(
     # while playing: one button whose label changes in place, short labels that do not
     # wrap, problems shown as toasts.
     row = st.container(horizontal=True, vertical_alignment="bottom", key="date-row")
-    with row.container(key="date-slider"):
-        st.slider("Date", first, last, key="day_slider", on_change=on_slider)
+    with row.container(key=SLIDER_BOX):
+        st.slider("Date", first, last, key=DAY_SLIDER, on_change=on_slider)
     row.text_input(
         "Go to date",
-        key="day_input",
+        key=DAY_INPUT,
         on_change=on_typed,
         args=(days,),
         max_chars=10,
@@ -183,8 +184,8 @@ def date_controls(
     )
     word = STEP_UNITS[unit]
     back, ahead = ("◀ Previous", "Next ▶") if unit == "key" else (f"◀ {word}", f"{word} ▶")
-    row.button(back, on_click=on_step, args=(days, False), key="prev")
-    row.button(ahead, on_click=on_step, args=(days, True), key="next")
+    row.button(back, on_click=on_step, args=(days, False), key=PREV)
+    row.button(ahead, on_click=on_step, args=(days, True), key=NEXT)
     playing = bool(state.get("playing")) or by_day_playing()
     row.button("Pause" if playing else "Play", key="play", on_click=toggle_play,
                icon=":material/pause:" if playing else ":material/play_arrow:",
@@ -212,7 +213,7 @@ def key_date_menu(days: KeyDays) -> None:
     """The key dates by period (the period of the date shown unless another is chosen),
     the article's date and the latest day."""
     state = st.session_state
-    now = state["day_slider"]
+    now = state[DAY_SLIDER]
     groups = days.periods
     if groups:
         if state.get(PERIOD_DAY_KEY) != now or not 0 <= state.get(PERIOD_KEY, -1) < len(groups):

@@ -34,6 +34,7 @@ from geo.errors import StateError
 from geo.periods import KeyDays, period_of
 from layers.briefing.view import View, parse_day
 from layers.web import group_store
+from layers.web.date_widgets import DAY_SLIDER
 from layers.web.day_plan import day_plan
 from layers.web.playback import AHEAD_DAYS, stop_payload
 from ui.dates import BY_DAY_KEY, BY_DAY_MENU_KEY, set_day
@@ -72,7 +73,7 @@ def default_until(days: KeyDays, day: dt.date) -> dt.date | None:
 def by_day_menu(days: KeyDays) -> None:
     """The **By day** menu: Until, the speed and the Play by day button."""
     state = st.session_state
-    day: dt.date = state["day_slider"]
+    day: dt.date = state[DAY_SLIDER]
     state.setdefault(SPEED_KEY, DEFAULT_SPEED)
     until = typed_until(days)
     if (until is None or until <= day) and state.get(UNTIL_DAY_KEY) != day:
@@ -80,7 +81,7 @@ def by_day_menu(days: KeyDays) -> None:
         state[UNTIL_KEY] = fallback.isoformat()
     st.text_input(
         "Until", key=UNTIL_KEY, max_chars=10, placeholder="YYYY-MM-DD", width=140,
-        on_change=lambda: state.update({UNTIL_DAY_KEY: state["day_slider"]}),
+        on_change=lambda: state.update({UNTIL_DAY_KEY: state[DAY_SLIDER]}),
         help="The last day played, YYYY-MM-DD (at first the end of the shown day's period "
         "of key dates, else the latest day).",
     )  # fmt: skip
@@ -105,7 +106,7 @@ def typed_until(days: KeyDays) -> dt.date | None:
 def start(days: KeyDays) -> None:
     """Play by day from the date shown to Until (a callback)."""
     state = st.session_state
-    day: dt.date = state["day_slider"]
+    day: dt.date = state[DAY_SLIDER]
     until = typed_until(days)
     if until is None or until <= day:
         state["day_problem"] = (
@@ -136,7 +137,7 @@ def apply_stopped() -> None:
     if isinstance(day, dt.date):
         set_day(day)
     play = state.get(BY_DAY_KEY)
-    if play and state.get("day_slider") != play["start"]:
+    if play and state.get(DAY_SLIDER) != play["start"]:
         state.pop(BY_DAY_KEY, None)
 
 

@@ -300,20 +300,23 @@ def _geojson(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
 def _gpkg(dataset: Dataset, view: View, options: ExportOptions) -> bytes:
     from geo import io
     from layers.exports import annotation_tables, gis, qml
+    from layers.exports.gis_arrow import DATE_FIELDS, arrow_layers
 
     rows = gis.gis_rows(dataset, view)
     if not rows and not view.annotations:
         raise StateError(f"no visible features on {view.day.isoformat()} to export")
-    tables = gis.tables_of(rows)
-    drawn = annotation_tables.geopackage_frames(view.annotations)  # their own tables
+    drawn = annotation_tables.annotation_rows(view.annotations)  # their own tables
     return io.gis_geopackage_bytes(
-        gis.geopackage_tables(tables) | drawn,
+        arrow_layers(rows, gis.FIELD_NAMES, DATE_FIELDS)
+        | arrow_layers(drawn, annotation_tables.FIELDS),
         metadata=gis.geopackage_metadata(gis.view_record(dataset, view, rows, options.sheet)),
-        layer_metadata={name: gis.layer_metadata(name) for name in tables}
+        layer_metadata={name: gis.layer_metadata(name) for name in rows}
         | {name: annotation_tables.layer_metadata(name) for name in drawn},
         styles={
-            name: qml.layer_qml(gis.layer_of(name), gis.family_of(name), table["style_key"])
-            for name, table in tables.items()
+            name: qml.layer_qml(
+                gis.layer_of(name), gis.family_of(name), [row["style_key"] for row in table]
+            )
+            for name, table in rows.items()
         },
         timestamp=gis.fixed_timestamp(view),
     )

@@ -13,14 +13,11 @@ writer as every other text is (XML, ``popup_html``, :func:`layers.exports.gis.in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shapely.geometry import shape
 
 from layers.briefing.annotations import KIND_TITLES, Annotation
-
-if TYPE_CHECKING:
-    import geopandas as gpd
 
 #: Fields of an annotation table (plus ``geometry``).
 FIELDS = ("id", "kind", "label", "colour", "curved", "symbol")
@@ -68,21 +65,6 @@ def geojson_features(annotations: Sequence[Annotation]) -> list[dict[str, Any]]:
             }
         )
     return features
-
-
-def geopackage_frames(annotations: Sequence[Annotation]) -> dict[str, gpd.GeoDataFrame]:
-    """The annotation tables as frames (text fields, EPSG:4326), for the GeoPackage."""
-    import geopandas as gpd
-    import pandas as pd
-
-    from geo import settings
-
-    frames = {}
-    for name, rows in annotation_rows(annotations).items():
-        columns = {f: pd.Series([row[f] for row in rows], dtype="str") for f in FIELDS}
-        geometry = gpd.GeoSeries([row["geometry"] for row in rows], crs=settings.CRS)
-        frames[name] = gpd.GeoDataFrame(columns, geometry=geometry, crs=settings.CRS)
-    return frames
 
 
 def layer_metadata(name: str) -> dict[str, str]:

@@ -255,22 +255,6 @@ def text_value(name: str, value: Any) -> str | None:
     return str(value)
 
 
-def geopackage_tables(tables: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    """The tables with list fields joined into text (``source_ids`` by ``'; '``,
-    ``sources`` one per line); dates stay dates."""
-    import pandas as pd
-
-    joined: dict[str, gpd.GeoDataFrame] = {}
-    for name, table in tables.items():
-        copy = table.copy()
-        for field in LIST_FIELDS:
-            copy[field] = pd.Series(
-                [text_value(field, v) for v in table[field]], index=table.index, dtype="str"
-            )
-        joined[name] = copy
-    return joined
-
-
 def geojson_text(dataset: Dataset, view: View, sheet: PrintOptions | None = None) -> str:
     """A GeoJSON FeatureCollection (EPSG:4326) of the view's tables.
 

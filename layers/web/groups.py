@@ -150,14 +150,9 @@ def layer_group(
         return group
     by_icon: dict[tuple[str, str], list[dict[str, Any]]] = {}
     plain: list[dict[str, Any]] = []
-    looks: dict[tuple[str, str], Style] = {}  # one look per style and status (2,000 areas)
     for feature in data["features"]:
         props = feature["properties"]
-        look = looks.get((props["style_key"], props["status"]))
-        if look is None:
-            look = looks[props["style_key"], props["status"]] = style(
-                props["style_key"], props["status"]
-            )
+        look = style(props["style_key"], props["status"])  # cached: one per key and status
         is_point = feature["geometry"]["type"] in ("Point", "MultiPoint")
         if is_point and (look.marker or "circle") != "circle":
             by_icon.setdefault((props["style_key"], props["status"]), []).append(feature)

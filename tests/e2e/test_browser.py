@@ -18,6 +18,7 @@ from geo.situation import state_at
 from layers.catalog import LAYERS
 from layers.features import features
 from layers.styles import STYLES
+from layers.web.date_widgets import SELECTORS
 
 pytestmark = pytest.mark.e2e
 
@@ -100,7 +101,7 @@ def iframe_kept(page: Any) -> bool:
 
 
 def date_field(page: Any) -> Any:
-    return page.locator(".st-key-day_input input")
+    return page.locator(SELECTORS["day_input"])
 
 
 def date_value(page: Any) -> str:
@@ -154,7 +155,7 @@ def test_changing_the_date_recolours_without_remount(
 
 def test_previous_key_date_button_moves_the_date(page: Any) -> None:
     mark_iframe(page)
-    page.locator(".st-key-prev button:visible").click()
+    page.locator(f"{SELECTORS['prev']}:visible").click()
     expect(date_field(page)).not_to_have_value("2021-02-23", timeout=TIMEOUT_MS)
     assert date_value(page) < "2021-02-23"
     assert iframe_kept(page)

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.dates import format_date
+from layers.web.date_widgets import SELECTORS
 from tests.e2e.test_browser import (
     TIMEOUT_MS,
     date_field,
@@ -51,7 +52,7 @@ def test_a_date_change_resends_only_the_dates_part_and_the_sidebar_follows(
         assert any(LAYER_PANEL in frame for frame in received)  # the whole page, once
         mark_iframe(page)
         received.clear()
-        page.locator(".st-key-prev button").click()
+        page.locator(SELECTORS["prev"]).click()
         expect(date_field(page)).not_to_have_value("2021-02-23", timeout=TIMEOUT_MS)
         earlier = date_value(page)
         day = format_date(dt.date.fromisoformat(earlier))

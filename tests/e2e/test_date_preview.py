@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from geo.dataset import Dataset
 from geo.dates import format_date
+from layers.web.date_widgets import SELECTORS
 from tests.e2e.test_browser import (
     AZERBAIJANI_FILL,
     MAP_FRAME,
@@ -177,12 +178,12 @@ def test_quick_slider_steps_never_show_an_earlier_day_after_a_later_one(page: An
           tick();
         }"""
     )
-    page.locator("[data-testid='stSlider'] input[type='range']").focus()
+    page.locator(SELECTORS["slider"]).focus()
     for _ in range(6):
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(40)
     pressed = (start + dt.timedelta(days=6)).isoformat()
-    end = settled_value(page.locator(".st-key-day_input input"))
+    end = settled_value(page.locator(SELECTORS["day_input"]))
     expect(map_frame(page).locator(".bm-date-stamp")).to_have_text(
         stamp_text(end), timeout=TIMEOUT_MS
     )

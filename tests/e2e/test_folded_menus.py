@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.dates import format_date
+from layers.web.date_widgets import SELECTORS
 from tests.e2e.test_browser import (
     TIMEOUT_MS,
     date_field,
@@ -29,7 +30,7 @@ def _stamp(page: Any, day: dt.date) -> None:
     expect(map_frame(page).locator(".bm-date-stamp")).to_have_text(
         f"Situation on {format_date(day)}", timeout=TIMEOUT_MS
     )
-    expect(page.locator("[data-testid='stSlider'] input[type='range']")).to_have_attribute(
+    expect(page.locator(SELECTORS["slider"])).to_have_attribute(
         "aria-valuetext", day.isoformat(), timeout=TIMEOUT_MS
     )
 
@@ -54,13 +55,13 @@ def test_a_folded_menu_opens_with_its_widgets_and_keeps_its_choice(
         year = page.locator(".st-key-play_step").get_by_text("Year", exact=True)
         year.wait_for(timeout=TIMEOUT_MS)  # drawn by the run that opening asked for
         year.click()
-        expect(page.locator(".st-key-next button")).to_have_text("Year ▶", timeout=TIMEOUT_MS)
+        expect(page.locator(SELECTORS["next"])).to_have_text("Year ▶", timeout=TIMEOUT_MS)
         page.keyboard.press("Escape")  # folded again
         expect(page.get_by_text("Step (◀ ▶ and Play)")).to_have_count(0, timeout=TIMEOUT_MS)
         field.fill("2020-11-12")
         field.press("Enter")
         _stamp(page, dt.date(2020, 11, 12))
-        page.locator(".st-key-next button").click()  # still a year
+        page.locator(SELECTORS["next"]).click()  # still a year
         expect(field).to_have_value("2021-11-12", timeout=TIMEOUT_MS)
         _stamp(page, dt.date(2021, 11, 12))
         cards = page.locator(".st-key-timeline button", has_text="Show on map")

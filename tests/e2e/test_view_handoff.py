@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from layers.web.date_widgets import SELECTORS
 from tests.e2e.test_browser import MAP_FRAME, TIMEOUT_MS, date_field, map_frame, wait_for_paths
 
 pytestmark = pytest.mark.e2e
@@ -124,7 +125,7 @@ def test_an_exported_png_covers_the_zoomed_extent(context: Any, app_url: str) ->
 def test_back_restores_the_previous_date(context: Any, app_url: str) -> None:
     page = open_app(context, app_url)
     expect(date_field(page)).to_have_value("2021-02-23", timeout=TIMEOUT_MS)
-    page.locator(".st-key-prev button").click()
+    page.locator(SELECTORS["prev"]).click()
     expect(date_field(page)).not_to_have_value("2021-02-23", timeout=TIMEOUT_MS)
     earlier = str(date_field(page).input_value())
     expect(page).to_have_url(re.compile(f"date={earlier}"), timeout=TIMEOUT_MS)

@@ -12,7 +12,8 @@ the app. The files whose URL names their content are sent with a year of browser
 (:mod:`layers.web.cache_headers`), and the app's page names the files of the map's frame for
 the browser to fetch at once (:mod:`layers.web.frame_files`). The page of the default
 view (``/`` without a query) shows a static first map until the live one has painted
-(:mod:`layers.web.first_map`, :mod:`layers.web.first_map_route`).
+(:mod:`layers.web.first_map`, :mod:`layers.web.first_map_route`). Streamlit's own build
+files are answered from memory after their first answer (:mod:`layers.web.bundle_answers`).
 """
 
 from __future__ import annotations

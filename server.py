@@ -12,7 +12,8 @@ the app. The files whose URL names their content are sent with a year of browser
 (:mod:`layers.web.cache_headers`), and the app's page names the files of the map's frame for
 the browser to fetch at once (:mod:`layers.web.frame_files`). The page of the default
 view (``/`` without a query) shows a static first map until the live one has painted
-(:mod:`layers.web.first_map`, :mod:`layers.web.first_map_route`).
+(:mod:`layers.web.first_map`, :mod:`layers.web.first_map_route`). Streamlit's own build
+files are answered from memory after their first answer (:mod:`layers.web.bundle_answers`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.middleware import Middleware
 
 from geo.errors import TileError
 from layers.user_basemap import current
+from layers.web.bundle_answers import BundleAnswers
 from layers.web.cache_headers import CacheHeaders
 from layers.web.first_map_route import FirstMapPage, first_map_routes
 from layers.web.frame_files import frame_files, link_header
@@ -45,6 +47,8 @@ app = st.App(
     # A year of browser caching for the files whose URL names their content; the page
     # names the map frame's files, so the browser fetches them while Streamlit boots.
     middleware=[
+        # Streamlit's build files answered from memory after their first answer.
+        Middleware(BundleAnswers),
         Middleware(CacheHeaders, preload=link_header(frame_files())),
         # The default view's page with a static first map while Streamlit boots.
         Middleware(FirstMapPage),

@@ -29,7 +29,7 @@ from layers.web.groups import date_stamp
 from layers.web.legend import drawn_legend_html
 from layers.web.overlay import OPEN_LEGEND_MAP_PX
 from ui.basemap import usable_view
-from ui.layout import LAPTOP_MAP_CSS, PHONE_MAP_CSS
+from ui.layout import MAP_BOXES, box_rules
 
 #: Environment variable switching the static first map off (see :data:`OFF`).
 SETTING_ENV = "BRIEFING_FIRST_MAP"
@@ -47,14 +47,16 @@ def enabled() -> bool:
     return setting() != OFF
 
 
-#: The live map's box in the app's layout (:mod:`ui.layout`, :mod:`layers.web.first_map`'s
-#: CSS): for viewports from ``min_vw`` to ``max_vw`` pixels wide, the box is the width
-#: less ``w_less``, and the height less ``h_less`` kept between ``h_min`` and ``h_max``.
-LAYOUTS = (
-    # min_vw, max_vw, w_less, h_less, h_min, h_max
-    (768, 99_999, 332, 225, 420, 600),  # the sidebar beside the map
-    (641, 767, 32, 225, 420, 600),  # the sidebar folded
-    (1, 640, 32, 400, 320, 600),  # a phone (PHONE_MAP_CSS)
+#: The live map's box in the app's layout (:data:`ui.layout.MAP_BOXES`, the one table):
+#: for viewports from ``min_vw`` to ``max_vw`` pixels wide, the box is the width less
+#: ``w_less``, and the height less ``h_less`` kept between ``h_min`` and ``h_max``.
+LAYOUTS = tuple(
+    (box.min_vw, box.max_vw, box.left + box.right, box.h_less, box.h_min, box.h_max)
+    for box in MAP_BOXES
+)
+#: Where the overlay stands and how high, row by row of :data:`ui.layout.MAP_BOXES`.
+OVERLAY_BOX_CSS = box_rules(
+    "#bm-first-map {{ top: {top}px; left: {left}px; right: {right}px; height: {height_css}; }}"
 )
 
 
@@ -158,8 +160,7 @@ def build(version: object, dataset: Dataset) -> first_map.Prepared:
         (*world_px(min_x, max_y, 0), *world_px(max_x, min_y, 0)),
         date_stamp(view.day),
         drawn_legend_html(collections),
-        height=LAPTOP_MAP_CSS,
-        phone_height=PHONE_MAP_CSS,
+        box_css=OVERLAY_BOX_CSS,
         zooms=MIN_ZOOMS,
         legend_px=OPEN_LEGEND_MAP_PX,
     )

@@ -50,21 +50,16 @@ TIMEOUT_MS = 10_000
 #: Hex digits of an image's digest in its URL.
 DIGEST_CHARS = 16
 
-#: Where the overlay stands before the live map's frame exists: where that frame comes on
-#: a laptop's or desktop's screen (the sidebar's 300 px and the main column's 1 rem at the
-#: left, the header and the date row above, the map's height of :mod:`ui.layout`); on a
-#: phone below the header. ``{height}`` and ``{phone_height}`` are CSS lengths. The date
+#: The overlay's look; where it stands before the live map's frame exists (where that
+#: frame comes: ``ui.layout.MAP_BOXES``) is given to :func:`overlay_html`. The date
 #: stamp and the legend look as in the live map (``layers.web.map``'s CSS, Leaflet's
 #: control margins; the legend above the scale bar). The block is a compositing layer of
 #: its own (``will-change``): its image is rastered once, not again whenever the page
 #: under it changes while Streamlit lays it out.
 _CSS = """<style>
-#bm-first-map { position: absolute; z-index: 99; top: 212px; left: 316px; right: 16px;
-  height: {height}; pointer-events: none; background: #dfe8ee; overflow: hidden;
-  font: 12px/1.35 system-ui, sans-serif; color: #222; will-change: transform; }
-@media (max-width: 1399px) { #bm-first-map { top: 268px; } }
-@media (max-width: 767px) { #bm-first-map { left: 16px; top: 355px; } }
-@media (max-width: 640px) { #bm-first-map { height: {phone_height}; } }
+#bm-first-map { position: absolute; z-index: 99; pointer-events: none; background: #dfe8ee;
+  overflow: hidden; font: 12px/1.35 system-ui, sans-serif; color: #222;
+  will-change: transform; }
 #bm-first-map > img { position: absolute; left: 0; top: 0; max-width: none; visibility: hidden; }
 #bm-first-map .bm-control { position: absolute; background: rgba(255,255,255,0.92);
   padding: 4px 6px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
@@ -186,8 +181,7 @@ def overlay_html(
     date_text: str,
     legend: str,
     *,
-    height: str,
-    phone_height: str,
+    box_css: str,
     zooms: Sequence[int] = (),
     legend_px: int = 1100,
 ) -> str:
@@ -195,15 +189,15 @@ def overlay_html(
     :data:`SWAP_JS` (``extent``: the view's world pixels at zoom 0, west, north, east,
     south), the date stamp ``date_text`` and the label (escaped), the ``legend`` (HTML
     escaped by :mod:`layers.web.legend`, open on a box ``legend_px`` wide), the classes
-    hiding what the live map hides below each of ``zooms``, its style and the script.
+    hiding what the live map hides below each of ``zooms``, its style (``box_css``: CSS
+    rules placing ``#bm-first-map`` where the live map's frame will stand) and the script.
 
-    >>> block = overlay_html([], (0, 0, 1, 1), "<b>1 May</b>", "", height="600px",
-    ...                      phone_height="320px")
+    >>> block = overlay_html([], (0, 0, 1, 1), "<b>1 May</b>", "",
+    ...                      box_css="#bm-first-map { top: 0; height: 600px; }")
     >>> "&lt;b&gt;1 May&lt;/b&gt;" in block and "<b>1 May" not in block
     True
     """
-    css = _CSS.replace("{height}", height).replace("{phone_height}", phone_height)
-    css = css.replace("</style>", f"{zoom_css(tuple(zooms))}\n</style>")
+    css = _CSS.replace("</style>", f"{box_css}\n{zoom_css(tuple(zooms))}\n</style>")
     rows = [[i.zoom, *i.origin, *i.centre, i.url] for i in images]
     data = {
         "data-images": json.dumps(rows),

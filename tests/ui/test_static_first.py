@@ -13,10 +13,11 @@ from geo.leaflet_view import fit_zoom
 from layers.briefing.view import DEFAULT_BOUNDS
 from layers.web import first_map
 from layers.web.first_image import zooms_for
-from ui import static_first
-from ui.layout import LAPTOP_MAP_CSS, PHONE_MAP_CSS
+from ui import layout, static_first
+from ui.layout import MAP_BOXES
 from ui.static_first import (
     LAYOUTS,
+    OVERLAY_BOX_CSS,
     SETTING_ENV,
     enabled,
     map_box,
@@ -73,10 +74,18 @@ def test_each_viewport_preloads_exactly_the_image_of_its_boxs_zoom() -> None:
             assert found == [expected], (width, height)
 
 
-def test_the_layouts_are_the_app_layouts_map_heights() -> None:
-    laptop, phone = LAYOUTS[0], LAYOUTS[2]
-    assert f"clamp({laptop[4]}px, calc(100svh - {laptop[3]}px), {laptop[5]}px)" == LAPTOP_MAP_CSS
-    assert f"clamp({phone[4]}px, calc(100svh - {phone[3]}px), {phone[5]}px)" == PHONE_MAP_CSS
+def test_the_app_and_the_overlay_place_the_map_by_one_table() -> None:
+    frame = '.st-key-map-col iframe[title="streamlit_folium.st_folium"]'
+    for n, box in enumerate(MAP_BOXES):
+        media = "" if n == 0 else f"@media (max-width: {box.max_vw}px) {{ "
+        assert f"{media}{frame} {{ height: {box.height_css} !important; }}" in layout._CSS
+        placed = f"top: {box.top}px; left: {box.left}px; right: {box.right}px"
+        assert f"{media}#bm-first-map {{ {placed}; height: {box.height_css}; }}" in OVERLAY_BOX_CSS
+        w_less = box.left + box.right
+        assert LAYOUTS[n] == (box.min_vw, box.max_vw, w_less, box.h_less, box.h_min, box.h_max)
+    # widest first, each row up to the next: every width has one
+    assert [box.min_vw - 1 for box in MAP_BOXES[:-1]] == [box.max_vw for box in MAP_BOXES[1:]]
+    assert MAP_BOXES[-1].min_vw == 1
 
 
 def test_the_live_maps_boxes_are_the_layouts() -> None:

@@ -78,7 +78,7 @@ def test_the_overlay_is_a_labelled_busy_preview_and_escapes_its_text() -> None:
     hostile = f"{IMG} {SCRIPT} {JINJA} ' \""
     shown = [Shown(7.75, (10, 20), (1410.5, 720.25), "/briefing-first-map/x.svg")]
     block = overlay_html(shown, (1.0, 2.0, 3.0, 4.0), hostile, f"<details>{hostile}</details>",
-                         height="600px", phone_height="320px", zooms=(8,))  # fmt: skip
+                         box_css="#bm-first-map { height: 600px; }", zooms=(8,))  # fmt: skip
     date_only = block.replace(f"<details>{hostile}</details>", "")
     assert IMG not in date_only and "onerror=alert(1)>" not in date_only
     assert "<script>alert(1)" not in date_only and "{{7*7}}" not in date_only

@@ -12,7 +12,9 @@ situation of the view's dated layers starts, each situation's groups (position, 
 and legend, the key dates a ◀ ▶ step stops at, and how the date stamp is written. Only
 situations the process has prepared already are in it (:func:`layers.web.situations.
 prepared_layer`: making the plan never prepares a situation); a day of another is left
-to the server.
+to the server. The app prepares every situation of the default view's dated layers in
+the background once per process (:mod:`layers.web.situations_ahead`), so on the
+committed data the plan soon covers every day.
 
 The base map's :class:`layers.web.preview_frame.DatePreview` (the frame's script)
 listens to the app page's date inputs (the typed date's Enter, the slider's arrow keys,
@@ -20,8 +22,11 @@ listens to the app page's date inputs (the typed date's Enter, the slider's arro
 has taken the input, shows that day's situation: its groups from the frame's kept
 groups, or made from scripts it fetched beforehand while idle (``requestIdleCallback``:
 the nearest situations first, at most :data:`PREFETCH_BYTES`), and the date stamp and
-legend, in one task. A day whose groups are not all at hand is not previewed (no request
-inside a change). The server's run then arrives as always and is applied as always: its
+legend, in one task. A day whose groups are not all at hand has them fetched at the input
+(in the input's own handler, before the page sends its rerun request: the route is the
+app's own and answers from the process's store in a few ms) and is shown once they came,
+unless the run of that day or a later input came first: the server's run always has
+the last word. The server's run then arrives as always and is applied as always: its
 groups are those shown (stubs that change nothing), its stamp the same text. Inputs
 faster than their runs (an arrow key held on the slider): the frame notes each input's
 day, and the run of a day asked for before later inputs is followed, in the same task,

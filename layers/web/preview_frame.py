@@ -21,7 +21,7 @@ _PREVIEW_JS = """
     // enabled: false stops the previews and the fetching ahead (a test of the server's
     // runs alone); the rest are counts for the tests and benchmarks.
     var stats = window.bmPreview = {enabled: true, plans: 0, shown: 0, missed: 0, fetched: 0,
-        made: 0, last: null, confirmed: 0, superseded: 0};
+        made: 0, last: null, confirmed: 0, superseded: 0, late: 0};
     var path = location.pathname, cut = path.indexOf('/component/');
     var base = cut >= 0 ? path.slice(0, cut) : '';
     var ric = window.requestIdleCallback || function (f) { return setTimeout(f, 30); };
@@ -83,8 +83,7 @@ _PREVIEW_JS = """
     }
     function fetchGroup(g) {
         var key = g[1], index = g[0];
-        loading[key] = true;
-        return fetch(base + plan.route + '/' + encodeURIComponent(key) + '.js',
+        return loading[key] = fetch(base + plan.route + '/' + encodeURIComponent(key) + '.js',
                      {credentials: 'same-origin'})
             .then(function (reply) {
                 if (!reply.ok) { throw new Error('group ' + key + ': ' + reply.status); }
@@ -186,7 +185,7 @@ _PREVIEW_JS = """
         if (!plan || !stats.enabled || !iso || iso < plan.first || iso > plan.last
                 || iso === wanted()) { return; }
         if (window.bmPlayback && window.bmPlayback.playing) { return; }
-        var input = {day: iso, at: performance.now(), shown: false};
+        var input = {day: iso, at: performance.now(), shown: false, fetching: fetchFor(iso)};
         inputs.push(input);
         if (inputs.length > 50) { inputs.shift(); }
         if (now) { preview(input); } else { later(function () { preview(input); }); }
@@ -205,10 +204,34 @@ _PREVIEW_JS = """
             ask(iso, true);
         });
     }
-    // Show the day of the last input at once, if it can be.
+    // The groups of day iso not at hand, fetched at the input (before the page sends its
+    // rerun request: the app's own route, each script a few ms from the process's store):
+    // a promise of them all, or null when none is missing (or the day is not in the plan).
+    function fetchFor(iso) {
+        var s = situationOn(iso), waits = [];
+        if (s < 0) { return null; }
+        groupsOf(s).forEach(function (g) {
+            if (shown(g) || made(g) || scripts[g[1]] || failed[g[1]]) { return; }
+            waits.push(loading[g[1]] || fetchGroup(g));
+        });
+        return waits.length ? Promise.all(waits) : null;
+    }
+    // Show the day of the last input at once if it can be, else once the groups fetched at
+    // the input came: not if a run or a later input came meanwhile (the input is no
+    // longer the last one waiting), so the server's run always has the last word.
     function preview(input) {
         if (inputs[inputs.length - 1] !== input || !map.getContainer().isConnected) { return; }
-        if (!show(input.day)) { stats.missed += 1; prefetch(input.day); return; }
+        if (!show(input.day)) {
+            if (input.fetching && !input.late) {
+                input.late = true;
+                input.fetching.then(function () { preview(input); });
+                return;
+            }
+            stats.missed += 1;
+            prefetch(input.day);
+            return;
+        }
+        if (input.late) { stats.late += 1; }
         input.shown = true;
         stats.shown += 1;
         stats.last = input.day;

@@ -7,11 +7,13 @@ left to the server's run (a typed date of another situation, the first ◀ ▶ s
 in 200-340 ms instead of 40-90). :func:`prepare_ahead` prepares them all, once per data
 version, layers and naming, in a thread of its own started by the app's first run (and
 the warm-up's): it waits :data:`START_DELAY_S` (the first map's run and its first report
-go first), lowers its own scheduling priority, and prepares one situation at a time
-(:func:`layers.web.situations.situation_layers`, the very entries a run shows), pausing
+go first) and prepares one situation at a time (:func:`layers.web.situations.
+situation_layers`, the very entries a run shows; 15-20 ms of CPU each), pausing
 :data:`PAUSE_S` between two so that a session's run never waits long for the
-interpreter. Each situation's groups are registered in the process's group store
-(:mod:`layers.web.group_store`): the frame fetches them by key while idle.
+interpreter. Its operating-system priority is left as it is: a thread of lower priority
+holding the interpreter's lock on a loaded machine would keep the sessions' runs waiting
+for it (a priority inversion). Each situation's groups are registered in the process's
+group store (:mod:`layers.web.group_store`): the frame fetches them by key while idle.
 
 Bounded: situations are taken nearest the view's day first and no further than
 :data:`PER_LAYER` identities of any dated layer (three quarters of the shared caches'
@@ -25,10 +27,8 @@ Pure Python: no Streamlit, no Folium.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import os
 import threading
 import time
 from collections.abc import Hashable
@@ -123,8 +123,6 @@ def _quietly(
     situations the sessions prepared, as before)."""
     try:
         time.sleep(delay)
-        with contextlib.suppress(AttributeError, OSError):  # Linux: a thread's own nice
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         _prepare_all(progress, version, dataset, layers, convention, day, pause)
         LOG.info(
             "situations ahead: %d situations, %d groups, %d characters, %.2f s CPU",

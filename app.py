@@ -30,7 +30,7 @@ from layers import exports, user_layer
 from layers.briefing.print_options import PrintOptions
 from layers.briefing.view import BASEMAPS, View, view_from_query
 from layers.catalog import GROUPS, LAYERS
-from layers.web import date_preview, situations
+from layers.web import date_preview, situations, situations_ahead
 from layers.web.date_widgets import DAY_SLIDER
 from layers.web.html import escape_markdown
 from layers.web.map import MAP_HEIGHT
@@ -264,6 +264,10 @@ def main() -> None:
     layout.page_style()
     dataset = dataset_or_stop()
     static_first.prepare(data_version(), dataset)  # once per process, in a thread
+    default = View()  # every day of the default layers ready for the date preview (a thread)
+    situations_ahead.prepare_ahead(
+        data_version(), dataset, default.layers, default.convention, dataset.span.clamp(default.day)
+    )
     days = key_days(dataset)
     init_state(dataset)
     keep_in_span(days)

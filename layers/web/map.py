@@ -34,7 +34,6 @@ from layers.styles import LABEL_STYLES
 from layers.user_basemap import USER_BASEMAP, current, leaflet_url
 from layers.web import assets
 from layers.web.annotations import add_tool, annotation_group
-from layers.web.date_preview import DatePreview
 from layers.web.elements import (
     LOCAL_TILE_FAILURE_TEXT,
     TILE_FAILURE_TEXT,
@@ -54,6 +53,7 @@ from layers.web.html import POPUP_CSS, escape_text
 from layers.web.labels import MINOR_LABEL_ZOOM, web_font
 from layers.web.overlay import Overlay
 from layers.web.playback import PLAYER_CSS, DayPlayer
+from layers.web.preview_frame import DatePreview
 from layers.web.spread import SpreadEvents
 from layers.web.tooltips import BatchedTooltips
 

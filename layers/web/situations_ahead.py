@@ -1,0 +1,177 @@
+"""Every situation of a view's dated layers prepared once per process, in the background,
+so that the date preview's plan covers every day (issue 25, :mod:`layers.web.date_preview`).
+
+The plan handed to the map's frame names only situations the process has prepared
+(making it never prepares one): on a fresh process a day no session has shown yet was
+left to the server's run (a typed date of another situation, the first ◀ ▶ step: painted
+in 200-340 ms instead of 40-90). :func:`prepare_ahead` prepares them all, once per data
+version, layers and naming, in a thread of its own started by the app's first run (and
+the warm-up's): it waits :data:`START_DELAY_S` (the first map's run and its first report
+go first) and prepares one situation at a time (:func:`layers.web.situations.
+situation_layers`, the very entries a run shows; 15-20 ms of CPU each), pausing
+:data:`PAUSE_S` between two so that a session's run never waits long for the
+interpreter. Its operating-system priority is left as it is: a thread of lower priority
+holding the interpreter's lock on a loaded machine would keep the sessions' runs waiting
+for it (a priority inversion). Each situation's groups are registered in the process's
+group store (:mod:`layers.web.group_store`): the frame fetches them by key while idle.
+
+Bounded: situations are taken nearest the view's day first and no further than
+:data:`PER_LAYER` identities of any dated layer (three quarters of the shared caches'
+room, :data:`layers.web.situations.SITUATIONS_KEPT`: sessions' own still fit).
+The committed data's default view: 116 situations, 206 distinct groups, 15.3 MiB of
+script, 2.2 s of CPU in all, the process's resident memory 96 MiB larger (198 -> 294 MiB:
+the features and scripts kept in the shared caches).
+
+Pure Python: no Streamlit, no Folium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from geo.dataset import Dataset
+from geo.situation import state_at
+from layers.web.date_preview import span_segments
+from layers.web.group_store import STORE
+from layers.web.situations import (
+    SITUATIONS_KEPT,
+    SituationIdentity,
+    fixed_layers,
+    situation_layers,
+)
+
+LOG = logging.getLogger(__name__)
+
+#: Seconds the thread waits before it starts (the first map's run goes first).
+START_DELAY_S = 3.0
+#: Seconds between two situations (a session's run takes the interpreter meanwhile).
+PAUSE_S = 0.05
+#: Identities of one dated layer prepared ahead at most: three quarters of the shared
+#: caches' room (the committed data's busiest layer, the events, has 74 over the span).
+PER_LAYER = SITUATIONS_KEPT * 3 // 4
+#: Sets of (version, layers, naming) prepared ahead per process at most.
+KEPT = 4
+
+
+@dataclass
+class Progress:
+    """What one background preparation has done (tests, benchmarks, the log)."""
+
+    situations: int = 0
+    groups: int = 0
+    characters: int = 0
+    cpu_s: float = 0.0
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+_LOCK = threading.Lock()
+_STARTED: dict[Hashable, Progress] = {}
+
+
+def prepare_ahead(
+    version: Hashable,
+    dataset: Dataset,
+    layers: tuple[str, ...],
+    convention: str,
+    day: dt.date,
+    *,
+    delay: float = START_DELAY_S,
+    pause: float = PAUSE_S,
+) -> Progress | None:
+    """Prepare, in a thread of its own (once per data version, layers and naming), every
+    situation of the dated ones among ``layers`` in ``convention`` over the data's span,
+    nearest ``day`` first (see the module docstring). Its :class:`Progress`, or None when
+    :data:`KEPT` other sets have been prepared ahead already."""
+    key = (version, layers, convention, dataset.span)
+    with _LOCK:
+        if key in _STARTED:
+            return _STARTED[key]
+        if len(_STARTED) >= KEPT:
+            return None
+        progress = _STARTED[key] = Progress()
+    threading.Thread(
+        target=_quietly,
+        args=(progress, version, dataset, layers, convention, day, delay, pause),
+        name="situations-ahead",
+        daemon=True,
+    ).start()
+    return progress
+
+
+def forget() -> None:
+    """Forget which sets were prepared ahead (tests; the caches are cleared apart)."""
+    with _LOCK:
+        _STARTED.clear()
+
+
+def _quietly(
+    progress: Progress,
+    version: Hashable,
+    dataset: Dataset,
+    layers: tuple[str, ...],
+    convention: str,
+    day: dt.date,
+    delay: float,
+    pause: float,
+) -> None:
+    """:func:`_prepare_all` in its thread: a failure is logged (the plan then covers the
+    situations the sessions prepared, as before)."""
+    try:
+        time.sleep(delay)
+        _prepare_all(progress, version, dataset, layers, convention, day, pause)
+        LOG.info(
+            "situations ahead: %d situations, %d groups, %d characters, %.2f s CPU",
+            progress.situations, progress.groups, progress.characters, progress.cpu_s,
+        )  # fmt: skip
+    except Exception:
+        LOG.exception("situations ahead: stopped")
+    finally:
+        progress.done.set()
+
+
+def _prepare_all(
+    progress: Progress,
+    version: Hashable,
+    dataset: Dataset,
+    layers: tuple[str, ...],
+    convention: str,
+    day: dt.date,
+    pause: float,
+) -> None:
+    fixed = fixed_layers(version, dataset, convention)
+    dated = tuple(i for i in layers if i not in fixed)
+    found = span_segments(version, dataset, dated)
+    assert found is not None  # waited for
+    # each situation with its day nearest ``day`` (``day`` clamped into each segment)
+    nearest: dict[SituationIdentity, dt.date] = {}
+    ends = [*(d - dt.timedelta(days=1) for d in found.starts[1:]), dataset.span.last]
+    for start, end, identity in zip(found.starts, ends, found.identities, strict=True):
+        at = min(max(start, day), end)
+        if identity not in nearest or abs((at - day).days) < abs((nearest[identity] - day).days):
+            nearest[identity] = at
+    per_layer: dict[str, set[Hashable]] = {}
+    keys: set[str] = set()
+    for identity, on in sorted(nearest.items(), key=lambda item: abs((item[1] - day).days)):
+        for layer_id, layer_identity in identity:
+            per_layer.setdefault(layer_id, set()).add(layer_identity)
+        if any(len(seen) > PER_LAYER for seen in per_layer.values()):
+            break
+        started = time.thread_time()
+        _, scripts = situation_layers(version, dataset, state_at(dataset, on), dated, convention)
+        for script in scripts.values():
+            STORE.register(script.body, script.key)
+            if script.key not in keys:
+                keys.add(script.key)
+                progress.characters += len(script.body)
+        progress.situations += 1
+        progress.groups = len(keys)
+        progress.cpu_s += time.thread_time() - started
+        time.sleep(pause)
+
+
+__all__ = ["PAUSE_S", "PER_LAYER", "START_DELAY_S", "Progress", "forget", "prepare_ahead"]

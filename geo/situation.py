@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -43,14 +42,21 @@ class Situation:
     routes: tuple[Route, ...] = ()
     cut: bool = True
 
-    @functools.cached_property
+    @property
     def control(self) -> tuple[ControlPeriod, ...]:
         """The control periods in force where two overlap the smaller one cut out of the
         larger (largest first, :func:`resolved_control`), or ``in_force`` as it is when
-        not ``cut``. Resolved when first read: a situation asked only for which records
-        are in force (the date preview's plan walks every change day of the span, 3,339
-        sets of control periods at 10,000 events / 2,000 areas) never cuts an area."""
-        return resolved_control(self.in_force) if self.cut else self.in_force
+        not ``cut``. Resolved when first read, then kept on the situation: a situation
+        asked only for which records are in force (the date preview's plan walks every
+        change day of the span, 3,339 sets of control periods at 10,000 events / 2,000
+        areas) never cuts an area. No lock (``functools.cached_property`` has one per
+        class in Python 3.11, so one thread's cutting would hold up every situation's
+        first read): two threads reading at once both ask :func:`resolved_control`."""
+        found: tuple[ControlPeriod, ...] | None = self.__dict__.get("_control")
+        if found is None:
+            found = resolved_control(self.in_force) if self.cut else self.in_force
+            object.__setattr__(self, "_control", found)
+        return found
 
 
 def check_day_pair(

@@ -6,6 +6,9 @@ how the server's runs confirm or supersede a preview)."""
 
 from __future__ import annotations
 
+import json
+
+from layers.web.date_widgets import DAY_INPUT, NEXT, PREV, SLIDER_BOX, selector
 from layers.web.elements import MapScript
 
 #: Milliseconds a preview waits for its run: a run of an earlier preview's day that
@@ -250,23 +253,23 @@ _PREVIEW_JS = """
     function onKey(e) {
         var t = e.target;
         if (!plan || !t || !t.closest) { return; }
-        if (e.key === 'Enter' && t.closest('.st-key-day_input')) {
+        if (e.key === 'Enter' && t.closest(@DAY_INPUT@)) {
             var text = String(t.value || '').trim();
             if (isDay(text)) { ask(text); }
             return;
         }
         var step = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1}[e.key];
         if (step && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey
-                && t.closest('.st-key-date-slider') && t.type === 'range') {
+                && t.closest(@SLIDER_BOX@) && t.type === 'range') {
             askSlider(t, step);
         }
     }
     function onClick(e) {
         var t = e.target;
         var button = plan && t && t.closest
-            ? t.closest('.st-key-prev button, .st-key-next button') : null;
+            ? t.closest(@STEP_BUTTONS@) : null;
         if (!button || button.disabled || plan.unit !== 'key' || !wanted()) { return; }
-        ask(keyStep(wanted(), !!button.closest('.st-key-next')));
+        ask(keyStep(wanted(), !!button.closest(@NEXT@)));
     }
     if (doc) {
         doc.addEventListener('keydown', onKey, true);
@@ -319,6 +322,17 @@ _PREVIEW_JS = """
     });
 })(MAP);
 """
+
+#: The app page's date widgets, found by their keys (:mod:`layers.web.date_widgets`):
+#: constant selectors written as JavaScript string literals.
+_WIDGETS = {
+    "@DAY_INPUT@": selector(DAY_INPUT),
+    "@SLIDER_BOX@": selector(SLIDER_BOX),
+    "@STEP_BUTTONS@": f"{selector(PREV, 'button')}, {selector(NEXT, 'button')}",
+    "@NEXT@": selector(NEXT),
+}
+for _mark, _css in _WIDGETS.items():
+    _PREVIEW_JS = _PREVIEW_JS.replace(_mark, json.dumps(_css))
 
 
 class DatePreview(MapScript):

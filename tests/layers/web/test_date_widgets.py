@@ -3,7 +3,7 @@ widgets and the map frame's date preview use the same ones."""
 
 from __future__ import annotations
 
-from layers.web import date_preview
+from layers.web import preview_frame
 from layers.web.date_widgets import (
     DAY_INPUT,
     DAY_SLIDER,
@@ -16,11 +16,13 @@ from tests.app.helpers import run_app
 
 
 def test_the_preview_script_finds_the_widgets_by_their_keys() -> None:
-    script = date_preview._PREVIEW_JS
-    assert f"'{selector(DAY_INPUT)}'" in script  # Enter in the typed date
-    assert f"'{selector(SLIDER_BOX)}'" in script  # arrow keys on the slider
-    assert f"'{selector(PREV, 'button')}, {selector(NEXT, 'button')}'" in script
-    assert f"'{selector(NEXT)}'" in script
+    script = preview_frame._PREVIEW_JS
+    assert f'closest("{selector(DAY_INPUT)}")' in script  # Enter in the typed date
+    assert f'closest("{selector(SLIDER_BOX)}")' in script  # arrow keys on the slider
+    steps = f"{selector(PREV, 'button')}, {selector(NEXT, 'button')}"
+    assert f'closest("{steps}")' in script
+    assert f'button.closest("{selector(NEXT)}")' in script
+    assert "@" not in script.split("bmPreview", 1)[1]  # every mark replaced
 
 
 def test_the_app_draws_the_widgets_with_those_keys() -> None:

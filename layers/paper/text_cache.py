@@ -112,6 +112,11 @@ _FACES: dict[tuple[str, int], _Face] = {}
 #: Per PDF file being written: the bytes each string's glyphs were written as there
 #: (``BT`` to ``ET``), by string, font files, size, font type, features and language.
 _BODIES: weakref.WeakKeyDictionary[Any, dict[Hashable, bytes]] = weakref.WeakKeyDictionary()
+#: Per PDF file being written: :func:`_font_key` by the font properties it reads (the
+#: rcParams it reads too are those of the one export writing the file).
+_FONT_KEYS: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[Hashable, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 #: The font last handed out by a caching renderer in this thread, with its key.
 _LAST_FONT = threading.local()
 
@@ -211,6 +216,20 @@ class _CachingRendererPdf(StrokedTextPdf):
         super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
         self._text2path = _CachingTextToPath()
 
+    def _font_key(self, prop: FontProperties) -> tuple[Hashable, ...]:
+        """:func:`_font_key`, found once per PDF file and font properties (finding the
+        font files of a family is some 30 µs, asked for several times by every text)."""
+        found = _FONT_KEYS.setdefault(self.file, {})
+        properties = (
+            tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+            prop.get_weight(), prop.get_stretch(), prop.get_file(),
+            prop.get_math_fontfamily(),
+        )  # fmt: skip
+        key = found.get(properties)
+        if key is None:
+            key = found[properties] = _font_key(prop)
+        return key
+
     def draw_glyphs(
         self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, mtext: Any
     ) -> None:
@@ -229,7 +248,7 @@ class _CachingRendererPdf(StrokedTextPdf):
             super().draw_glyphs(gc, x, y, s, prop, angle, mtext)
             return
         key = (
-            s, _font_key(prop), prop.get_size_in_points(), mpl.rcParams["pdf.fonttype"],
+            s, self._font_key(prop), prop.get_size_in_points(), mpl.rcParams["pdf.fonttype"],
             features, language,
         )  # fmt: skip
         bodies = _BODIES.setdefault(self.file, {})
@@ -275,7 +294,7 @@ class _CachingRendererPdf(StrokedTextPdf):
 
     def _get_font_ttf(self, prop: FontProperties) -> Any:
         font = super()._get_font_ttf(prop)  # type: ignore[no-untyped-call]
-        _LAST_FONT.font = (font, (*_font_key(prop), prop.get_size_in_points()))
+        _LAST_FONT.font = (font, (*self._font_key(prop), prop.get_size_in_points()))
         return font
 
     def get_text_width_height_descent(
@@ -285,7 +304,7 @@ class _CachingRendererPdf(StrokedTextPdf):
             return super().get_text_width_height_descent(  # type: ignore[no-untyped-call,no-any-return]
                 s, prop, ismath
             )
-        key = (s, _font_key(prop), prop.get_size_in_points())
+        key = (s, self._font_key(prop), prop.get_size_in_points())
 
         def make() -> tuple[float, float, float]:
             base = super(_CachingRendererPdf, self)
@@ -302,7 +321,7 @@ class _CachingRendererPdf(StrokedTextPdf):
         exactly as ``Text._get_layout`` reads them at the PDF's 72 dpi."""
         if mpl.rcParams["pdf.use14corefonts"]:
             return super()._get_font_height_metrics(prop)  # type: ignore[no-untyped-call,no-any-return]
-        key = (_font_key(prop), prop.get_size_in_points())
+        key = (self._font_key(prop), prop.get_size_in_points())
         return _HEIGHTS.get(key, lambda: _height_metrics(prop))
 
 

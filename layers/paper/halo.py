@@ -106,8 +106,11 @@ class StrokedTextPdf(backend_pdf.RendererPdf):
         self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
         ismath: Any = False, mtext: Any = None,
     ) -> None:  # fmt: skip
-        if self._stroke is None or ismath:
+        if ismath:
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)  # type: ignore[no-untyped-call]
+            return
+        if self._stroke is None:
+            self.draw_glyphs(gc, x, y, s, prop, angle, mtext)
             return
         linewidth, colour = self._stroke
         gc.set_foreground(colors.to_rgba(colour), isRGBA=True)
@@ -115,8 +118,16 @@ class StrokedTextPdf(backend_pdf.RendererPdf):
         gc.set_joinstyle("round")
         self.check_gc(gc, gc._rgb)  # type: ignore[no-untyped-call]  # before the span opens
         self.file.write(PDF_HALO_BEGIN + b"\n")
-        super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)  # type: ignore[no-untyped-call]
+        self.draw_glyphs(gc, x, y, s, prop, angle, mtext)
         self.file.write(PDF_HALO_END + b"\n")
+
+    def draw_glyphs(
+        self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, mtext: Any
+    ) -> None:
+        """The glyphs of ``s`` (not math) as matplotlib's PDF renderer writes them; a
+        subclass may write the same bytes more cheaply
+        (:class:`layers.paper.text_cache`)."""
+        super().draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=mtext)  # type: ignore[no-untyped-call]
 
 
 _PATCH_LOCK = threading.RLock()

@@ -3,7 +3,10 @@ cached per (string, font files, size, features, language) while our PDF exports 
 
 Most strings of an atlas repeat on every page (place labels, legend, credits, banner,
 timeline) and matplotlib lays each out again through libraqm on every page: once to
-measure it, once to write it, and once more as a path for its halo. The PDF written is
+measure it, once to write it, and once more as a path for its halo. Within one PDF file
+a string's glyphs (``BT`` to ``ET``: font names, subset codes, kerning) are written by
+matplotlib once per font and size and then copied, around the position, angle and colour
+of each use (a label's halo and fill, a name on every atlas page). The PDF written is
 the same byte for byte; only the work of laying out a string already seen is skipped.
 
 This leans on matplotlib internals (3.11: ``backend_pdf.RendererPdf`` made by
@@ -21,8 +24,10 @@ given when a string is first laid out, not again for its cached copies.
 
 from __future__ import annotations
 
+import math
 import threading
 import types
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -104,6 +109,14 @@ _SIZES: _Lru[Hashable, tuple[float, float, float]] = _Lru(MAX_SIZES)
 _PATHS: _Lru[Hashable, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = _Lru(MAX_PATHS)
 _HEIGHTS: _Lru[Hashable, tuple[Any, Any, Any]] = _Lru(MAX_SIZES)
 _FACES: dict[tuple[str, int], _Face] = {}
+#: Per PDF file being written: the bytes each string's glyphs were written as there
+#: (``BT`` to ``ET``), by string, font files, size, font type, features and language.
+_BODIES: weakref.WeakKeyDictionary[Any, dict[Hashable, bytes]] = weakref.WeakKeyDictionary()
+#: Per PDF file being written: :func:`_font_key` by the font properties it reads (the
+#: rcParams it reads too are those of the one export writing the file).
+_FONT_KEYS: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[Hashable, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 #: The font last handed out by a caching renderer in this thread, with its key.
 _LAST_FONT = threading.local()
 
@@ -203,9 +216,85 @@ class _CachingRendererPdf(StrokedTextPdf):
         super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
         self._text2path = _CachingTextToPath()
 
+    def _font_key(self, prop: FontProperties) -> tuple[Hashable, ...]:
+        """:func:`_font_key`, found once per PDF file and font properties (finding the
+        font files of a family is some 30 µs, asked for several times by every text)."""
+        found = _FONT_KEYS.setdefault(self.file, {})
+        properties = (
+            tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+            prop.get_weight(), prop.get_stretch(), prop.get_file(),
+            prop.get_math_fontfamily(),
+        )  # fmt: skip
+        key = found.get(properties)
+        if key is None:
+            key = found[properties] = _font_key(prop)
+        return key
+
+    def draw_glyphs(
+        self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, mtext: Any
+    ) -> None:
+        """The glyphs of ``s``, written once per PDF file as matplotlib writes them and
+        then copied: within one file a string in one font and size is the same bytes
+        from ``BT`` to ``ET`` wherever it stands (its glyphs' subset codes and the
+        font's name are fixed there once given), only the colour before and the
+        position and angle around them differ; those are written as matplotlib does."""
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        if (
+            mpl.rcParams["pdf.use14corefonts"]
+            or gc.get_url() is not None
+            or not _hashable(features, language)
+        ):
+            super().draw_glyphs(gc, x, y, s, prop, angle, mtext)
+            return
+        key = (
+            s, self._font_key(prop), prop.get_size_in_points(), mpl.rcParams["pdf.fonttype"],
+            features, language,
+        )  # fmt: skip
+        bodies = _BODIES.setdefault(self.file, {})
+        body = bodies.get(key)
+        if body is None:
+            if (written := self._glyphs_written(gc, x, y, s, prop, angle, mtext)) is not None:
+                bodies[key] = written
+            return
+        file: Any = self.file
+        self.check_gc(gc, gc._rgb)  # type: ignore[no-untyped-call]
+        a = math.radians(angle)
+        file.output(backend_pdf.Op.gsave)
+        file.output(math.cos(a), math.sin(a), -math.sin(a), math.cos(a), x, y,
+                    backend_pdf.Op.concat_matrix)  # fmt: skip
+        file.write(body)
+        file.output(backend_pdf.Op.grestore)
+
+    def _glyphs_written(
+        self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, mtext: Any
+    ) -> bytes | None:
+        """:meth:`draw_glyphs` by matplotlib, returning what it wrote from ``BT`` to
+        ``ET`` (strings in a PDF content stream hold no raw line feed, so the first
+        ``BT`` line and the last ``ET`` line are the text object's); ``None`` if it did
+        not write them as expected (then nothing is copied)."""
+        file: Any = self.file
+        written: list[bytes] = []
+        write = file.write
+
+        def keep(data: bytes) -> None:
+            written.append(bytes(data))
+            write(data)
+
+        file.write = keep
+        try:
+            super().draw_glyphs(gc, x, y, s, prop, angle, mtext)
+        finally:
+            del file.write
+        whole = b"".join(written)
+        start, end = whole.find(b"\nBT\n"), whole.rfind(b"\nET\nQ\n")
+        if start < 0 or end < start:
+            return None
+        return whole[start + 1 : end + 4]
+
     def _get_font_ttf(self, prop: FontProperties) -> Any:
         font = super()._get_font_ttf(prop)  # type: ignore[no-untyped-call]
-        _LAST_FONT.font = (font, (*_font_key(prop), prop.get_size_in_points()))
+        _LAST_FONT.font = (font, (*self._font_key(prop), prop.get_size_in_points()))
         return font
 
     def get_text_width_height_descent(
@@ -215,7 +304,7 @@ class _CachingRendererPdf(StrokedTextPdf):
             return super().get_text_width_height_descent(  # type: ignore[no-untyped-call,no-any-return]
                 s, prop, ismath
             )
-        key = (s, _font_key(prop), prop.get_size_in_points())
+        key = (s, self._font_key(prop), prop.get_size_in_points())
 
         def make() -> tuple[float, float, float]:
             base = super(_CachingRendererPdf, self)
@@ -232,7 +321,7 @@ class _CachingRendererPdf(StrokedTextPdf):
         exactly as ``Text._get_layout`` reads them at the PDF's 72 dpi."""
         if mpl.rcParams["pdf.use14corefonts"]:
             return super()._get_font_height_metrics(prop)  # type: ignore[no-untyped-call,no-any-return]
-        key = (_font_key(prop), prop.get_size_in_points())
+        key = (self._font_key(prop), prop.get_size_in_points())
         return _HEIGHTS.get(key, lambda: _height_metrics(prop))
 
 

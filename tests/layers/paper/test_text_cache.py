@@ -22,6 +22,7 @@ from layers.briefing.view import View
 from layers.paper import atlas as paper_atlas
 from layers.paper import layouts, page, text_cache
 from layers.paper.atlas import AtlasPlan
+from layers.paper.halo import draw_halo
 
 
 def uncached(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,3 +150,45 @@ def test_font_height_metrics_are_read_once_per_font_and_size() -> None:
     font = get_font(fontManager._find_fonts_by_props(FontProperties(size=11.0)))
     typo = font.get_sfnt_table("OS/2")
     assert typo is not None and ours[0] == typo["sTypoAscender"] / font.units_per_EM * 11.0
+
+
+def repeated_text_pages() -> list[Figure]:
+    """Three pages repeating strings at other places, angles and colours, with and
+    without a halo, one with a link and one in Armenian: a copy of a string's glyphs
+    that kept the first one's position, angle, colour, halo or font would differ."""
+    pages = []
+    for number in range(3):
+        figure = Figure(figsize=(4, 3))
+        ax = figure.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        for row, text in enumerate(("Lachin corridor", "Ստեփանակերտ", "Lachin corridor")):
+            where = {
+                "xy": (0.1 + 0.2 * number, 0.1 + 0.25 * row), "xycoords": "axes fraction",
+                "fontsize": 7 + row, "rotation": 15 * number,
+            }  # fmt: skip
+            if row != 1:
+                draw_halo(ax, text, **where)
+            ax.annotate(text, **where, color=("red", "blue", "black")[number])
+        figure.text(0.6, 0.9, "Lachin corridor", fontsize=7, url="https://example.org/")
+        pages.append(figure)
+    return pages
+
+
+def test_a_string_met_again_in_one_file_is_written_as_without_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text_cache.clear()
+    drawn: list[str] = []
+    glyphs_written = text_cache._CachingRendererPdf._glyphs_written
+
+    def counting(self: text_cache._CachingRendererPdf, *args: object) -> bytes | None:
+        drawn.append(str(args[3]))
+        return glyphs_written(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text_cache._CachingRendererPdf, "_glyphs_written", counting)
+    cached = page.figures_pdf(iter(repeated_text_pages()))
+    # each string in each font and size written once by matplotlib (a halo's glyphs
+    # are the fill's), then copied; the linked one is always written by matplotlib
+    assert sorted(drawn) == sorted(["Lachin corridor"] * 2 + ["Ստեփանակերտ"])
+    uncached(monkeypatch)
+    assert page.figures_pdf(iter(repeated_text_pages())) == cached

@@ -18,10 +18,11 @@ import multiprocessing as mp
 import pickle
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import geopandas as gpd
 from matplotlib.figure import Figure
@@ -105,6 +106,8 @@ def atlas_runs(dataset: Dataset, view: View, days: Sequence[dt.date]) -> list[At
     digests, kept = sign_days(dataset, view, days, fixed_frames(dataset, view))
     return [AtlasRun(group, *kept[group[-1]]) for group in group_days(days, digests)]
 
+
+T = TypeVar("T")
 
 #: What a day's page is drawn from: its situation and its layer frames.
 DayContent = tuple[Situation, dict[str, gpd.GeoDataFrame]]
@@ -375,6 +378,24 @@ def _ready() -> None:
     """Nothing: the first task of a worker, which makes it start."""
 
 
+def submit_now(pool: ProcessPoolExecutor, function: Callable[..., T], *args: object) -> Future[T]:
+    """``pool.submit(function, *args)`` with the call pickled here, before returning.
+
+    The executor pickles a call later, in its queue's feeder thread, while this thread
+    goes on building days and pages; the plan's data holds caches those fill (a
+    situation's control areas kept on it, the identity caches), and a dictionary that
+    grows while the feeder walks it fails the call ("dictionary changed size during
+    iteration", seen once in an atlas run). Pickled now, the worker gets the call as it
+    was when asked for."""
+    return pool.submit(_unpickled_call, pickle.dumps((function, args), protocol=5))
+
+
+def _unpickled_call(call: bytes) -> object:
+    """In the worker: the call :func:`submit_now` pickled, made."""
+    function, args = pickle.loads(call)  # noqa: S301 (made by this app's own process)
+    return function(*args)
+
+
 def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
     """The atlas (:func:`atlas_figures`) as one PDF with one bookmark per page.
 
@@ -394,8 +415,8 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
         specs, tiles = runtime_specs(), paper_basemap(plan.view)
         token = uuid.uuid4().hex
         # both processes build and sign every other day: the worker's half is kept there
-        signing = None if pool is None else pool.submit(
-            plan.sign_part, token, days[1::2], specs, tiles
+        signing = None if pool is None else submit_now(
+            pool, plan.sign_part, token, days[1::2], specs, tiles
         )  # fmt: skip
         fixed = fixed_frames(plan.dataset, plan.view)
         own = days if signing is None else days[0::2]
@@ -409,8 +430,8 @@ def atlas_pdf(plan: AtlasPlan, progress: Progress | None = None) -> bytes:
         cover = plan.cover(groups)
         future = None
         if pool is not None and theirs:
-            future = pool.submit(
-                plan.part_pdf, [groups[i] for i in theirs], [i + 2 for i in theirs], total,
+            future = submit_now(
+                pool, plan.part_pdf, [groups[i] for i in theirs], [i + 2 for i in theirs], total,
                 specs, tiles, token,
             )  # fmt: skip
         told = 0

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 from matplotlib.figure import Figure
@@ -387,10 +387,11 @@ def submit_now(pool: ProcessPoolExecutor, function: Callable[..., T], *args: obj
     grows while the feeder walks it fails the call ("dictionary changed size during
     iteration", seen once in an atlas run). Pickled now, the worker gets the call as it
     was when asked for."""
-    return pool.submit(_unpickled_call, pickle.dumps((function, args), protocol=5))
+    future: Future[T] = pool.submit(_unpickled_call, pickle.dumps((function, args), protocol=5))
+    return future
 
 
-def _unpickled_call(call: bytes) -> object:
+def _unpickled_call(call: bytes) -> Any:
     """In the worker: the call :func:`submit_now` pickled, made."""
     function, args = pickle.loads(call)  # noqa: S301 (made by this app's own process)
     return function(*args)

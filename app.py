@@ -258,6 +258,7 @@ def map_component(
 
 def main() -> None:
     """Draw the page."""
+    situations_ahead.note_run()  # the preparation ahead waits for quiet
     streamlit_queue.install()  # once per process: keeps the map from remounting
     query_limit.install()  # once per process: a query string Streamlit drops is reported
     st.set_page_config(page_title="South Caucasus briefing map", layout="wide")
@@ -354,6 +355,7 @@ def map_page(
     that draws them (:mod:`ui.map_first`). The date row's menus and the
     sidebar's Export and Deck panels send a browser their widgets only while open
     (:mod:`ui.folding`): a date change lays out little besides the map and the cards."""
+    situations_ahead.note_run()
     if deck_ui.presenting() or st.session_state.pop(PAGE_RERUN_KEY, False):
         st.rerun(scope="app")
     first = start_page()  # the map alone: the rest follows its first report (ui.map_first)

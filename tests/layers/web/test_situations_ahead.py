@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -110,3 +111,30 @@ def test_bounded_per_layer_nearest_the_day_first(
     war = max(i for i, start in enumerate(found.starts) if start <= WAR)
     assert prepared[war]  # the day's own situation first
     assert not prepared[0]  # the span's first days, decades away, not
+
+
+def test_dear_situations_stop_the_preparation(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work too large to do beside the sessions (10,000 events) is left to their runs."""
+    monkeypatch.setattr(situations_ahead, "DEAR_S", 0.0)
+    view = View(day=WAR)
+    progress = situations_ahead.prepare_ahead(
+        "v", dataset, view.layers, view.convention, WAR, delay=0, pause=0
+    )
+    assert progress is not None and progress.done.wait(120)
+    assert progress.situations == situations_ahead.DEAR_AFTER
+    assert "cost" in progress.stopped
+
+
+def test_the_preparation_waits_for_the_sessions_runs_to_be_quiet(dataset: Dataset) -> None:
+    view = View(day=WAR)
+    situations_ahead.note_run()
+    progress = situations_ahead.prepare_ahead(
+        "v", dataset, view.layers, view.convention, WAR, delay=0, pause=0, quiet=2.0
+    )
+    assert progress is not None
+    time.sleep(0.3)
+    assert progress.situations == 0  # a run 0.3 s ago: not yet
+    assert progress.done.wait(120)
+    assert progress.situations > 0 and progress.stopped == ""

@@ -27,36 +27,19 @@ from geo.model import ApproximateLine, ControlPeriod, Event, Route, Site
 class Situation:
     """The records in force on ``day`` (geometries EPSG:4326).
 
-    ``in_force``: the control periods in force, in data order, as recorded; ``sites``: the
-    sites in force, in data order; ``events``: the events begun by ``day``, in date order
-    (:func:`in_date_order`); ``lines``: the approximate-line bands in force
-    (:mod:`geo.communities`); ``routes``: the roads and railways in force, in data order.
-    :attr:`control` is what the map draws of ``in_force`` (``cut``: overlaps resolved).
+    ``control``: the control periods in force, where two overlap the smaller one cut out of
+    the larger (largest first); ``sites``: the sites in force, in data order; ``events``:
+    the events begun by ``day``, in date order (:func:`in_date_order`); ``lines``: the
+    approximate-line bands in force (:mod:`geo.communities`); ``routes``: the roads and
+    railways in force, in data order.
     """
 
     day: dt.date
-    in_force: tuple[ControlPeriod, ...]
+    control: tuple[ControlPeriod, ...]
     sites: tuple[Site, ...]
     events: tuple[Event, ...]
     lines: tuple[ApproximateLine, ...] = ()
     routes: tuple[Route, ...] = ()
-    cut: bool = True
-
-    @property
-    def control(self) -> tuple[ControlPeriod, ...]:
-        """The control periods in force where two overlap the smaller one cut out of the
-        larger (largest first, :func:`resolved_control`), or ``in_force`` as it is when
-        not ``cut``. Resolved when first read, then kept on the situation: a situation
-        asked only for which records are in force (the date preview's plan walks every
-        change day of the span, 3,339 sets of control periods at 10,000 events / 2,000
-        areas) never cuts an area. No lock (``functools.cached_property`` has one per
-        class in Python 3.11, so one thread's cutting would hold up every situation's
-        first read): two threads reading at once both ask :func:`resolved_control`."""
-        found: tuple[ControlPeriod, ...] | None = self.__dict__.get("_control")
-        if found is None:
-            found = resolved_control(self.in_force) if self.cut else self.in_force
-            object.__setattr__(self, "_control", found)
-        return found
 
 
 def check_day_pair(
@@ -118,7 +101,7 @@ def state_at(dataset: Dataset, day: dt.date) -> Situation:
     control = [c for c in dataset.control if in_force(c, day)]
     return Situation(
         day=day,
-        in_force=tuple(control),
+        control=resolved_control(tuple(control)),
         sites=tuple(s for s in dataset.sites if in_force(s, day)),
         events=dataset.events_in_date_order[: bisect.bisect_right(dataset.event_dates, day)],
         lines=tuple(line for line in dataset.lines if in_force(line, day)),

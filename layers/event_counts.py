@@ -163,7 +163,7 @@ def every_record_rows(dataset: Dataset, spec: LayerSpec, convention: str) -> lis
             )
         )
     if isinstance(spec.source, ControlSource):
-        every = Situation(dataset.span.last, tuple(dataset.control), (), (), cut=False)
+        every = Situation(dataset.span.last, tuple(dataset.control), (), ())
         return list(_control_features(spec.id, dataset, every, convention))
     return []
 

@@ -63,9 +63,7 @@ def layer_identity(dataset: Dataset, situation: Situation, spec: LayerSpec) -> H
     if isinstance(source, BoundarySource | PlaceSource | GroundSource):
         return ON
     if isinstance(source, ControlSource):  # the areas, then the approximate-line bands
-        # the periods in force, not the areas drawn: the same periods always cut to the
-        # same areas, and naming them cuts nothing (Situation.control is resolved lazily)
-        control = tuple(period.id for period in situation.in_force)
+        control = tuple(period.id for period in situation.control)
         return "periods", control, tuple(line.id for line in situation.lines)
     if isinstance(source, CommunitySource):
         return "held", tuple(community.held_index(day) for community in dataset.communities)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from typing import Any
 
 import pytest
 
@@ -133,36 +131,3 @@ def test_a_kept_situation_is_found_without_hashing_its_records(
     assert state_at(dataset, after).control is first
     assert compare(dataset, before, after).areas is change.areas
     assert hashed == []
-
-
-def test_the_records_in_force_are_named_without_cutting_any_area(
-    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A situation's control areas are cut when first read, never to name the records in
-    force (the date preview's plan names the situation of every change day of the span):
-    the control layer's identity reads ``in_force``; reading ``control`` cuts once."""
-    from geo import situation
-    from layers.catalog import layer
-    from layers.feature_inputs import layer_identity
-
-    cuts: list[int] = []
-    cut = situation._specific_over_general
-    here = threading.get_ident()
-
-    def counted(periods: Any) -> Any:
-        # this thread's cuts only: an app run of another test in this process may have
-        # left the background preparation of situations (situations_ahead) cutting
-        if threading.get_ident() == here:
-            cuts.append(1)
-        return cut(periods)
-
-    monkeypatch.setattr(situation, "_specific_over_general", counted)
-    situation._RESOLVED.clear()
-    data = load_dataset(make_data_dir())
-    on = state_at(data, dt.date(2021, 2, 23))
-    identity = layer_identity(data, on, layer("control"))
-    assert identity[1] == tuple(p.id for p in data.control if situation.in_force(p, on.day))
-    assert identity[1] and cuts == []
-    drawn = on.control
-    assert cuts == [1] and on.control is drawn  # cut once, then kept on the situation
-    assert {p.id for p in drawn} <= set(identity[1])

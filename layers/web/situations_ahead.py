@@ -124,7 +124,7 @@ def prepare_ahead(
         progress = _STARTED[key] = Progress()
     threading.Thread(
         target=_quietly,
-        args=(progress, version, dataset, layers, convention, day, delay, pause, quiet),
+        args=(progress, _Job(version, dataset, layers, convention, day, delay, pause, quiet)),
         name="situations-ahead",
         daemon=True,
     ).start()
@@ -137,22 +137,26 @@ def forget() -> None:
         _STARTED.clear()
 
 
-def _quietly(
-    progress: Progress,
-    version: Hashable,
-    dataset: Dataset,
-    layers: tuple[str, ...],
-    convention: str,
-    day: dt.date,
-    delay: float,
-    pause: float,
-    quiet: float,
-) -> None:
+@dataclass(frozen=True)
+class _Job:
+    """What one preparation ahead prepares, and its pacing (see :func:`prepare_ahead`)."""
+
+    version: Hashable
+    dataset: Dataset
+    layers: tuple[str, ...]
+    convention: str
+    day: dt.date
+    delay: float
+    pause: float
+    quiet: float
+
+
+def _quietly(progress: Progress, job: _Job) -> None:
     """:func:`_prepare_all` in its thread: a failure is logged (the plan then covers the
     situations the sessions prepared, as before)."""
     try:
-        time.sleep(delay)
-        _prepare_all(progress, version, dataset, layers, convention, day, pause, quiet)
+        time.sleep(job.delay)
+        _prepare_all(progress, job)
         LOG.info(
             "situations ahead: %d situations, %d groups, %d characters, %.2f s CPU%s",
             progress.situations, progress.groups, progress.characters, progress.cpu_s,
@@ -164,18 +168,10 @@ def _quietly(
         progress.done.set()
 
 
-def _prepare_all(
-    progress: Progress,
-    version: Hashable,
-    dataset: Dataset,
-    layers: tuple[str, ...],
-    convention: str,
-    day: dt.date,
-    pause: float,
-    quiet: float,
-) -> None:
+def _prepare_all(progress: Progress, job: _Job) -> None:
+    version, dataset, convention, day = job.version, job.dataset, job.convention, job.day
     fixed = fixed_layers(version, dataset, convention)
-    dated = tuple(i for i in layers if i not in fixed)
+    dated = tuple(i for i in job.layers if i not in fixed)
     found = span_segments(version, dataset, dated)
     assert found is not None  # waited for
     # each situation with its day nearest ``day`` (``day`` clamped into each segment)
@@ -192,7 +188,7 @@ def _prepare_all(
             per_layer.setdefault(layer_id, set()).add(layer_identity)
         if any(len(seen) > PER_LAYER for seen in per_layer.values()):
             break
-        _wait_quiet(quiet)
+        _wait_quiet(job.quiet)
         started = time.thread_time()
         _, scripts = situation_layers(version, dataset, state_at(dataset, on), dated, convention)
         for script in scripts.values():
@@ -208,7 +204,7 @@ def _prepare_all(
             each = progress.cpu_s / progress.situations
             progress.stopped = f"a situation cost {each:.2f} s of CPU (more than {DEAR_S} s)"
             return
-        time.sleep(pause)
+        time.sleep(job.pause)
 
 
 __all__ = [
